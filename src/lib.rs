@@ -1,0 +1,6 @@
+//! izumi: an interactive narrative explorer for the terminal.
+//!
+//! The story is loaded and validated into an immutable [`story::Story`]; the reader's state lives
+//! in [`app::App`] and changes only through [`app::Action`]s; [`ui`] draws it.
+
+pub mod story;

@@ -1,0 +1,126 @@
+//! Problems found in story files, each located at a file, line and column.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A line and column, both counted from 1; columns count characters, not bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One problem in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(Position { line, column }) => {
+                write!(f, "{}:{line}:{column}: {}", self.path, self.message)
+            }
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Every problem that stopped a story from loading.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct StoryErrors {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for StoryErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.diagnostics {
+            writeln!(f, "{diagnostic}")?;
+        }
+        let count = self.diagnostics.len();
+        write!(
+            f,
+            "{count} problem{} found",
+            if count == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// A story file's text and the path to show in messages.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The line and column of a byte offset.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..self.text.floor_char_boundary(offset)];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// A problem at the start of a span.
+    pub fn error_at(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            path: self.path.clone(),
+            position: Some(self.position(span.start)),
+            message: message.into(),
+        }
+    }
+}
+
+/// The nearest candidate to a misspelt id, if one is near enough to be a likely intent.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(wanted, candidate), candidate))
+        .filter(|(score, _)| *score >= 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// " — did you mean "x"?" when a near candidate exists, else nothing.
+pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(wanted, candidates)
+        .map(|candidate| format!(" — did you mean \"{candidate}\"?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters_from_one() {
+        let file = SourceFile {
+            path: "a.toml".into(),
+            text: "id = \"x\"\nname = \"Kōzō\" bad".into(),
+        };
+        assert_eq!(file.position(0), Position { line: 1, column: 1 });
+        let bad = file.text.find("bad").unwrap();
+        assert_eq!(
+            file.position(bad),
+            Position {
+                line: 2,
+                column: 15
+            }
+        );
+    }
+
+    #[test]
+    fn closest_prefers_the_likeliest_id() {
+        let ids = ["pudin-vasilii", "izumi", "elena"];
+        assert_eq!(closest("pudin", ids), Some("pudin-vasilii"));
+        assert_eq!(closest("izumy", ids), Some("izumi"));
+        assert_eq!(closest("stalin", ids), None);
+    }
+}

@@ -1,0 +1,220 @@
+//! Reading a story from a folder or from the copy compiled into the binary, then validating it.
+
+use std::path::PathBuf;
+
+use serde::de::DeserializeOwned;
+
+use super::diagnostic::{Diagnostic, SourceFile, StoryErrors, did_you_mean};
+use super::model::Story;
+use super::raw::{RawCharacters, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory};
+use super::validate::{self, Parsed};
+
+/// The story files compiled into the binary: `(path relative to story/, contents)`.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_story.rs"));
+}
+
+/// Where a story's files come from.
+#[derive(Clone, Debug)]
+pub enum StorySource {
+    /// The story compiled into the binary.
+    Embedded,
+    /// A story folder on disk.
+    Dir(PathBuf),
+}
+
+impl StorySource {
+    /// The source named on the command line, or the embedded story.
+    pub fn from_option(dir: Option<PathBuf>) -> Self {
+        dir.map_or(Self::Embedded, Self::Dir)
+    }
+
+    /// The path to show for a file of this story.
+    fn display_path(&self, relative: &str) -> String {
+        match self {
+            Self::Embedded => format!("story/{relative}"),
+            Self::Dir(dir) => dir.join(relative).display().to_string(),
+        }
+    }
+
+    /// A file's text, or a located message saying why it could not be read.
+    fn read(&self, relative: &str) -> Result<SourceFile, Diagnostic> {
+        let path = self.display_path(relative);
+        let text = match self {
+            Self::Embedded => embedded::FILES
+                .iter()
+                .find(|(name, _)| *name == relative)
+                .map(|(_, text)| (*text).to_owned())
+                .ok_or_else(|| "file is missing".to_owned()),
+            Self::Dir(dir) => {
+                std::fs::read_to_string(dir.join(relative)).map_err(|error| match error.kind() {
+                    std::io::ErrorKind::NotFound => "file is missing".to_owned(),
+                    std::io::ErrorKind::InvalidData => "file is not valid UTF-8".to_owned(),
+                    _ => format!("cannot read file: {error}"),
+                })
+            }
+        };
+        match text {
+            Ok(text) => Ok(SourceFile { path, text }),
+            Err(message) => Err(Diagnostic {
+                path,
+                position: None,
+                message,
+            }),
+        }
+    }
+
+    /// The `.toml` files under `episodes/`, as paths relative to the story folder, sorted.
+    fn episode_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = match self {
+            Self::Embedded => embedded::FILES
+                .iter()
+                .map(|(name, _)| (*name).to_owned())
+                .filter(|name| name.starts_with("episodes/"))
+                .collect(),
+            Self::Dir(dir) => std::fs::read_dir(dir.join("episodes"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+                .filter_map(|path| {
+                    let name = path.file_name()?.to_str()?;
+                    Some(format!("episodes/{name}"))
+                })
+                .collect(),
+        };
+        files.sort();
+        files
+    }
+}
+
+/// Loads and validates a story, reporting every problem at once.
+pub fn load(source: &StorySource) -> Result<Story, StoryErrors> {
+    if let StorySource::Dir(dir) = source
+        && !dir.is_dir()
+    {
+        return Err(StoryErrors {
+            diagnostics: vec![Diagnostic {
+                path: dir.display().to_string(),
+                position: None,
+                message: "not a story folder (no such directory)".into(),
+            }],
+        });
+    }
+    let mut problems = Vec::new();
+    let story = parse::<RawStory>(source, "story.toml", &mut problems);
+    let characters = parse::<RawCharacters>(source, "characters.toml", &mut problems);
+    let footnotes = parse::<RawFootnotes>(source, "footnotes.toml", &mut problems);
+    let locations = parse::<RawLocations>(source, "locations.toml", &mut problems);
+    let glossary = parse::<RawGlossary>(source, "glossary.toml", &mut problems);
+    let episodes = story
+        .as_ref()
+        .map(|(file, raw)| load_episodes(source, file, raw, &mut problems))
+        .unwrap_or_default();
+
+    let parsed = Parsed {
+        story,
+        characters,
+        footnotes,
+        locations,
+        glossary,
+        episodes,
+    };
+    let story = validate::build(parsed, &mut problems);
+    match story {
+        Some(story) if problems.is_empty() => Ok(story),
+        _ => {
+            problems.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
+            problems.dedup();
+            Err(StoryErrors {
+                diagnostics: problems,
+            })
+        }
+    }
+}
+
+/// Loads the embedded story, which the test suite guarantees is valid.
+pub fn load_embedded() -> Result<Story, StoryErrors> {
+    load(&StorySource::Embedded)
+}
+
+fn load_episodes(
+    source: &StorySource,
+    story_file: &SourceFile,
+    story: &RawStory,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(SourceFile, RawEpisode)> {
+    let present = source.episode_files();
+    let listed: Vec<&str> = story
+        .episodes
+        .get_ref()
+        .iter()
+        .map(|path| path.get_ref().as_str())
+        .collect();
+    if listed.is_empty() {
+        problems.push(story_file.error_at(
+            story.episodes.span(),
+            "`episodes` lists no episode files; a story needs at least one",
+        ));
+    }
+    let mut episodes = Vec::new();
+    for path in story.episodes.get_ref() {
+        let relative = path.get_ref();
+        if !present.contains(relative) {
+            let hint = did_you_mean(relative, present.iter().map(String::as_str));
+            problems.push(story_file.error_at(
+                path.span(),
+                format!("episode file \"{relative}\" not found{hint}"),
+            ));
+            continue;
+        }
+        episodes.extend(parse::<RawEpisode>(source, relative, problems));
+    }
+    for unlisted in present
+        .iter()
+        .filter(|file| !listed.contains(&file.as_str()))
+    {
+        problems.push(Diagnostic {
+            path: source.display_path(unlisted),
+            position: None,
+            message: "this episode file is not listed in story.toml's `episodes`".into(),
+        });
+    }
+    episodes
+}
+
+fn parse<T: DeserializeOwned>(
+    source: &StorySource,
+    relative: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<(SourceFile, T)> {
+    let file = source.read(relative).map_err(|p| problems.push(p)).ok()?;
+    match toml::from_str::<T>(&file.text) {
+        Ok(raw) => Some((file, raw)),
+        Err(error) => {
+            let message = toml_message(&error);
+            let diagnostic = match error.span() {
+                Some(span) => file.error_at(span, message),
+                None => Diagnostic {
+                    path: file.path.clone(),
+                    position: None,
+                    message,
+                },
+            };
+            problems.push(diagnostic);
+            None
+        }
+    }
+}
+
+/// toml's message on one line, without the source excerpt it draws for humans.
+fn toml_message(error: &toml::de::Error) -> String {
+    error
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,15 @@
+//! The story: its model, the files it is written in, and the loader that checks them.
+
+pub mod date;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod raw;
+pub mod text;
+pub mod validate;
+
+pub use date::{Day, StoryDate};
+pub use diagnostic::{Diagnostic, StoryErrors};
+pub use load::{StorySource, load, load_embedded};
+pub use model::*;
+pub use text::Inline;

@@ -1,0 +1,157 @@
+//! Scene text: paragraphs, footnote markers and cleaning of untrusted strings.
+
+/// A run of scene text: words, or a footnote marker (still a number until validation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inline<F> {
+    Text(String),
+    Footnote(F),
+}
+
+/// One paragraph of scene text.
+pub type Paragraph<F> = Vec<Inline<F>>;
+
+/// A footnote marker `[^label]` as written, with its byte offset in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Marker<'a> {
+    pub label: &'a str,
+    pub offset: usize,
+}
+
+/// Every footnote marker in the text, in order, numeric or not.
+pub fn markers(text: &str) -> Vec<Marker<'_>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find("[^") {
+        let start = from + open;
+        let Some(close) = text[start..].find(']') else {
+            break;
+        };
+        found.push(Marker {
+            label: &text[start + 2..start + close],
+            offset: start,
+        });
+        from = start + close + 1;
+    }
+    found
+}
+
+/// Splits text into paragraphs at blank lines, joins each paragraph's lines with single spaces,
+/// and turns numeric markers `[^N]` into footnotes. Other markers stay as text; validation
+/// reports them.
+pub fn parse_paragraphs(text: &str) -> Vec<Paragraph<u32>> {
+    let mut paragraphs = Vec::new();
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        if !line.trim().is_empty() {
+            lines.push(line);
+        } else if !lines.is_empty() {
+            let joined = lines
+                .iter()
+                .flat_map(|l| l.split_whitespace())
+                .collect::<Vec<_>>();
+            paragraphs.push(split_markers(&joined.join(" ")));
+            lines.clear();
+        }
+    }
+    paragraphs
+}
+
+fn split_markers(text: &str) -> Paragraph<u32> {
+    let mut inlines = Vec::new();
+    let mut rest_start = 0;
+    for marker in markers(text) {
+        let Ok(number) = marker.label.parse() else {
+            continue;
+        };
+        if marker.offset > rest_start {
+            inlines.push(Inline::Text(text[rest_start..marker.offset].to_owned()));
+        }
+        inlines.push(Inline::Footnote(number));
+        rest_start = marker.offset + marker.label.len() + 3;
+    }
+    if rest_start < text.len() {
+        inlines.push(Inline::Text(text[rest_start..].to_owned()));
+    }
+    inlines
+}
+
+/// Removes what must never reach a terminal: control characters (but newlines), escape sequences'
+/// introducers and bidirectional overrides. Tabs become spaces.
+pub fn sanitize(text: &str) -> String {
+    if !text.chars().any(is_unsafe) && !text.contains('\t') {
+        return text.to_owned();
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' => Some(' '),
+            c if is_unsafe(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Inline<u32> {
+        Inline::Text(s.into())
+    }
+
+    #[test]
+    fn lines_join_and_blank_lines_split_paragraphs() {
+        let paragraphs = parse_paragraphs("One\ntwo  three.\n \n\n  Four.\n");
+        assert_eq!(
+            paragraphs,
+            vec![vec![text("One two three.")], vec![text("Four.")]]
+        );
+    }
+
+    #[test]
+    fn markers_become_footnotes_between_text_runs() {
+        let paragraphs = parse_paragraphs("Born 1890.[^4] Then\nRiga.[^5]");
+        assert_eq!(
+            paragraphs,
+            vec![vec![
+                text("Born 1890."),
+                Inline::Footnote(4),
+                text(" Then Riga."),
+                Inline::Footnote(5),
+            ]]
+        );
+    }
+
+    #[test]
+    fn non_numeric_markers_stay_text() {
+        assert_eq!(parse_paragraphs("A[^x]"), vec![vec![text("A[^x]")]]);
+    }
+
+    #[test]
+    fn markers_are_found_with_offsets() {
+        let found = markers("a[^1] b[^x]");
+        assert_eq!(
+            found,
+            vec![
+                Marker {
+                    label: "1",
+                    offset: 1
+                },
+                Marker {
+                    label: "x",
+                    offset: 7
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn sanitize_strips_escapes_and_bidi_overrides() {
+        assert_eq!(sanitize("a\x1b[31mb\u{202E}c\td\n"), "a[31mbc d\n");
+        assert_eq!(sanitize("Kōzō"), "Kōzō");
+    }
+}

@@ -1,0 +1,484 @@
+//! From raw files to a `Story`: unique ids, resolved references, parsed dates, footnotes cited and
+//! defined. Every "unknown …" and "duplicate …" message is born here, located and with a hint.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use toml::Spanned;
+
+use super::date::{self, StoryDate};
+use super::diagnostic::{Diagnostic, Position, SourceFile, did_you_mean};
+use super::model::{
+    Character, CharacterId, Episode, EpisodeId, Footnote, FootnoteId, Location, LocationId, Scene,
+    Story, Term,
+};
+use super::raw::{
+    RawCharacters, RawDate, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawScene, RawStory,
+};
+use super::text::{self, Inline, sanitize};
+
+/// Every story file that parsed, with its text for locating problems.
+pub struct Parsed {
+    pub story: Option<(SourceFile, RawStory)>,
+    pub characters: Option<(SourceFile, RawCharacters)>,
+    pub footnotes: Option<(SourceFile, RawFootnotes)>,
+    pub locations: Option<(SourceFile, RawLocations)>,
+    pub glossary: Option<(SourceFile, RawGlossary)>,
+    pub episodes: Vec<(SourceFile, RawEpisode)>,
+}
+
+/// Validates parsed files into a story. Problems go to `problems`; the story is returned only
+/// when every file was present and parsed, and is meaningful only if no problem was found.
+pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
+    let mut v = Validator { problems };
+
+    let characters = parsed
+        .characters
+        .as_ref()
+        .map(|(file, raw)| v.characters(file, raw));
+    let footnotes = parsed
+        .footnotes
+        .as_ref()
+        .map(|(file, raw)| v.footnotes(file, raw));
+    let locations = parsed
+        .locations
+        .as_ref()
+        .map(|(file, raw)| v.locations(file, raw));
+    let terms = parsed
+        .glossary
+        .as_ref()
+        .map(|(file, raw)| v.terms(file, raw));
+
+    let (characters, character_ids) = characters.unzip();
+    let (footnotes, footnote_numbers) = footnotes.unzip();
+    let (locations, location_ids) = locations.unzip();
+    let refs = References {
+        characters: character_ids.as_ref(),
+        footnotes: footnote_numbers.as_ref(),
+        locations: location_ids.as_ref(),
+    };
+
+    let mut episode_ids = IdTable::new("episode");
+    let mut scene_ids = IdTable::new("scene");
+    let mut episodes = Vec::new();
+    let mut scenes = Vec::new();
+    for (file, raw) in &parsed.episodes {
+        let id = EpisodeId(episodes.len());
+        episode_ids.insert(&mut v, file, &raw.id);
+        let first_scene = scenes.len();
+        if raw.scene.is_empty() {
+            v.error(
+                file,
+                raw.id.span(),
+                "this episode has no scenes (`[[scene]]`)",
+            );
+        }
+        for scene in &raw.scene {
+            scene_ids.insert(&mut v, file, &scene.id);
+            scenes.extend(v.scene(file, scene, id, &refs));
+        }
+        let location = v.resolve(file, &raw.location, refs.locations);
+        let period = v.date(file, &raw.period);
+        if let (Some(location), Some(period)) = (location, period) {
+            episodes.push(Episode {
+                id: sanitize(raw.id.get_ref()),
+                title: sanitize(&raw.title),
+                location: LocationId(location),
+                period,
+                scenes: first_scene..scenes.len(),
+            });
+        }
+    }
+
+    if let Some((file, raw)) = &parsed.footnotes {
+        v.check_every_footnote_cited(file, raw, &scenes);
+    }
+
+    let (_, story) = parsed.story.as_ref()?;
+    let (characters, footnotes, locations, terms) = (characters?, footnotes?, locations?, terms?);
+    let route = route(&scenes);
+    Some(Story {
+        title: sanitize(&story.title),
+        subtitle: story.subtitle.as_deref().map(sanitize),
+        authors: story.authors.iter().map(|a| sanitize(a)).collect(),
+        source: sanitize(&story.source.citation),
+        episodes,
+        scenes,
+        characters,
+        footnotes,
+        locations,
+        terms,
+        route,
+    })
+}
+
+/// The lookup tables a scene's references resolve against; `None` where the file defining them
+/// could not be read, so that one missing file does not bury its own message under echoes.
+struct References<'a> {
+    characters: Option<&'a IdTable>,
+    footnotes: Option<&'a HashMap<u32, FootnoteId>>,
+    locations: Option<&'a IdTable>,
+}
+
+/// Ids of one kind, with where each was first defined, to report duplicates and resolve
+/// references.
+#[derive(Default)]
+struct IdTable {
+    kind: &'static str,
+    index: HashMap<String, (usize, String, Position)>,
+    order: Vec<String>,
+}
+
+impl IdTable {
+    fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            ..Self::default()
+        }
+    }
+
+    /// Records an id; reports it if it is malformed or already taken.
+    fn insert(&mut self, v: &mut Validator, file: &SourceFile, id: &Spanned<String>) {
+        let name = id.get_ref();
+        if !is_valid_id(name) {
+            v.error(
+                file,
+                id.span(),
+                format!(
+                    "{} id \"{name}\" must be lowercase letters, digits and hyphens",
+                    self.kind
+                ),
+            );
+        }
+        let position = file.position(id.span().start);
+        if let Some((_, path, first)) = self.index.get(name) {
+            let place = if *path == file.path {
+                format!("line {}", first.line)
+            } else {
+                format!("{path}:{}:{}", first.line, first.column)
+            };
+            v.error(
+                file,
+                id.span(),
+                format!(
+                    "duplicate {} id \"{name}\" (first defined at {place})",
+                    self.kind
+                ),
+            );
+            return;
+        }
+        self.index.insert(
+            name.clone(),
+            (self.order.len(), file.path.clone(), position),
+        );
+        self.order.push(name.clone());
+    }
+
+    fn get(&self, id: &str) -> Option<usize> {
+        self.index.get(id).map(|(index, _, _)| *index)
+    }
+}
+
+fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+struct Validator<'p> {
+    problems: &'p mut Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, file: &SourceFile, span: Range<usize>, message: impl Into<String>) {
+        self.problems.push(file.error_at(span, message));
+    }
+
+    fn characters(&mut self, file: &SourceFile, raw: &RawCharacters) -> (Vec<Character>, IdTable) {
+        let mut ids = IdTable::new("character");
+        let mut characters = Vec::new();
+        for character in &raw.character {
+            ids.insert(self, file, &character.id);
+            let born = character
+                .born
+                .as_ref()
+                .and_then(|d| self.text_date(file, d));
+            let died = character
+                .died
+                .as_ref()
+                .and_then(|d| self.text_date(file, d));
+            characters.push(Character {
+                id: sanitize(character.id.get_ref()),
+                name: sanitize(&character.name),
+                aliases: character.aliases.iter().map(|a| sanitize(a)).collect(),
+                born,
+                died,
+                role: sanitize(&character.role),
+                code_names: character.code_names.iter().map(|c| sanitize(c)).collect(),
+                bio: sanitize(character.bio.trim()),
+            });
+        }
+        (characters, ids)
+    }
+
+    fn footnotes(
+        &mut self,
+        file: &SourceFile,
+        raw: &RawFootnotes,
+    ) -> (Vec<Footnote>, HashMap<u32, FootnoteId>) {
+        let mut by_number: HashMap<u32, FootnoteId> = HashMap::new();
+        let mut footnotes = Vec::new();
+        for footnote in &raw.footnote {
+            let number = *footnote.number.get_ref();
+            if by_number.contains_key(&number) {
+                self.error(
+                    file,
+                    footnote.number.span(),
+                    format!("duplicate footnote number {number}"),
+                );
+                continue;
+            }
+            by_number.insert(number, FootnoteId(footnotes.len()));
+            footnotes.push(Footnote {
+                number,
+                citation: sanitize(footnote.citation.trim()),
+                note: footnote.note.as_deref().map(|n| sanitize(n.trim())),
+            });
+        }
+        (footnotes, by_number)
+    }
+
+    fn locations(&mut self, file: &SourceFile, raw: &RawLocations) -> (Vec<Location>, IdTable) {
+        let mut ids = IdTable::new("location");
+        let mut locations = Vec::new();
+        for location in &raw.location {
+            ids.insert(self, file, &location.id);
+            let (lat, lon) = (*location.lat.get_ref(), *location.lon.get_ref());
+            if !(-90.0..=90.0).contains(&lat) {
+                self.error(
+                    file,
+                    location.lat.span(),
+                    format!("latitude {lat} is outside -90..90"),
+                );
+            }
+            if !(-180.0..=180.0).contains(&lon) {
+                self.error(
+                    file,
+                    location.lon.span(),
+                    format!("longitude {lon} is outside -180..180"),
+                );
+            }
+            locations.push(Location {
+                id: sanitize(location.id.get_ref()),
+                name: sanitize(&location.name),
+                modern_name: sanitize(&location.modern_name),
+                country: sanitize(&location.country),
+                lat,
+                lon,
+            });
+        }
+        (locations, ids)
+    }
+
+    fn terms(&mut self, file: &SourceFile, raw: &RawGlossary) -> Vec<Term> {
+        let mut ids = IdTable::new("term");
+        raw.term
+            .iter()
+            .map(|term| {
+                ids.insert(self, file, &term.id);
+                Term {
+                    id: sanitize(term.id.get_ref()),
+                    term: sanitize(&term.term),
+                    aliases: term.aliases.iter().map(|a| sanitize(a)).collect(),
+                    definition: sanitize(term.definition.trim()),
+                }
+            })
+            .collect()
+    }
+
+    fn scene(
+        &mut self,
+        file: &SourceFile,
+        raw: &RawScene,
+        episode: EpisodeId,
+        refs: &References,
+    ) -> Option<Scene> {
+        let date = self.date(file, &raw.date);
+        if raw.locations.get_ref().is_empty() {
+            self.error(
+                file,
+                raw.locations.span(),
+                "a scene needs at least one location",
+            );
+        }
+        let locations: Vec<LocationId> = raw
+            .locations
+            .get_ref()
+            .iter()
+            .filter_map(|id| self.resolve(file, id, refs.locations).map(LocationId))
+            .collect();
+        let characters: Vec<CharacterId> = raw
+            .characters
+            .iter()
+            .filter_map(|id| self.resolve(file, id, refs.characters).map(CharacterId))
+            .collect();
+        let paragraphs = self.paragraphs(file, &raw.text, refs.footnotes);
+        let mut footnotes = Vec::new();
+        for inline in paragraphs.iter().flatten() {
+            if let Inline::Footnote(id) = inline
+                && !footnotes.contains(id)
+            {
+                footnotes.push(*id);
+            }
+        }
+        Some(Scene {
+            id: sanitize(raw.id.get_ref()),
+            title: sanitize(&raw.title),
+            episode,
+            date: date?,
+            locations,
+            characters,
+            paragraphs,
+            footnotes,
+            notes: raw.notes.as_deref().map(|n| sanitize(n.trim())),
+        })
+    }
+
+    /// Parses scene text and resolves its footnote markers, reporting each bad one where it is.
+    fn paragraphs(
+        &mut self,
+        file: &SourceFile,
+        raw: &Spanned<String>,
+        footnotes: Option<&HashMap<u32, FootnoteId>>,
+    ) -> Vec<text::Paragraph<FootnoteId>> {
+        let empty = HashMap::new();
+        let known = footnotes.is_some();
+        let footnotes = footnotes.unwrap_or(&empty);
+        let cleaned = sanitize(raw.get_ref());
+        let literal = raw.span();
+        let mut search_from = literal.start;
+        for marker in text::markers(&cleaned) {
+            let written = format!("[^{}]", marker.label);
+            let at = file.text[search_from..literal.end]
+                .find(&written)
+                .map_or(literal.start, |i| search_from + i);
+            search_from = at + written.len().min(literal.end - at);
+            let span = at..at + written.len();
+            match marker.label.parse::<u32>() {
+                Err(_) => self.error(
+                    file,
+                    span,
+                    format!("footnote marker \"{written}\" must be a number, like [^12]"),
+                ),
+                Ok(number) if known && !footnotes.contains_key(&number) => self.error(
+                    file,
+                    span,
+                    format!("footnote [^{number}] is not defined in footnotes.toml"),
+                ),
+                Ok(_) => {}
+            }
+        }
+        text::parse_paragraphs(&cleaned)
+            .into_iter()
+            .map(|paragraph| {
+                paragraph
+                    .into_iter()
+                    .filter_map(|inline| match inline {
+                        Inline::Text(text) => Some(Inline::Text(text)),
+                        Inline::Footnote(number) => {
+                            footnotes.get(&number).copied().map(Inline::Footnote)
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn check_every_footnote_cited(
+        &mut self,
+        file: &SourceFile,
+        raw: &RawFootnotes,
+        scenes: &[Scene],
+    ) {
+        let mut cited = vec![false; raw.footnote.len()];
+        for id in scenes.iter().flat_map(|scene| &scene.footnotes) {
+            cited[id.0] = true;
+        }
+        // Footnote ids follow `raw.footnote` order except where duplicates were skipped.
+        let mut seen = std::collections::HashSet::new();
+        let mut index = 0;
+        for footnote in &raw.footnote {
+            let number = *footnote.number.get_ref();
+            if !seen.insert(number) {
+                continue;
+            }
+            if !cited[index] {
+                self.error(
+                    file,
+                    footnote.number.span(),
+                    format!(
+                        "footnote {number} is never cited: no scene has the marker [^{number}]"
+                    ),
+                );
+            }
+            index += 1;
+        }
+    }
+
+    fn resolve(
+        &mut self,
+        file: &SourceFile,
+        id: &Spanned<String>,
+        table: Option<&IdTable>,
+    ) -> Option<usize> {
+        let table = table?;
+        let name = id.get_ref();
+        let found = table.get(name);
+        if found.is_none() {
+            let hint = did_you_mean(name, table.order.iter().map(String::as_str));
+            self.error(
+                file,
+                id.span(),
+                format!("unknown {} \"{name}\"{hint}", table.kind),
+            );
+        }
+        found
+    }
+
+    fn date(&mut self, file: &SourceFile, raw: &Spanned<RawDate>) -> Option<StoryDate> {
+        let parsed = match raw.get_ref() {
+            RawDate::Text(text) => StoryDate::parse(text).map_err(|e| e.to_string()),
+            RawDate::Disputed(disputed) if disputed.disputed.len() < 2 => {
+                Err("a disputed date needs at least two claims".to_owned())
+            }
+            RawDate::Disputed(disputed) => disputed
+                .disputed
+                .iter()
+                .map(|claim| date::parse_claim(&claim.date, Some(sanitize(&claim.according_to))))
+                .collect::<Result<Vec<_>, _>>()
+                .map(StoryDate::disputed)
+                .map_err(|e| e.to_string()),
+        };
+        parsed
+            .map_err(|message| self.error(file, raw.span(), message))
+            .ok()
+    }
+
+    fn text_date(&mut self, file: &SourceFile, raw: &Spanned<String>) -> Option<StoryDate> {
+        StoryDate::parse(raw.get_ref())
+            .map_err(|e| self.error(file, raw.span(), e.to_string()))
+            .ok()
+    }
+}
+
+/// Locations in order of first visit.
+fn route(scenes: &[Scene]) -> Vec<LocationId> {
+    let mut route = Vec::new();
+    for location in scenes.iter().flat_map(|scene| &scene.locations) {
+        if !route.contains(location) {
+            route.push(*location);
+        }
+    }
+    route
+}
