@@ -3,4 +3,10 @@
 //! The story is loaded and validated into an immutable [`story::Story`]; the reader's state lives
 //! in [`app::App`] and changes only through [`app::Action`]s; [`ui`] draws it.
 
+pub mod app;
+pub mod cli;
+pub mod export;
 pub mod story;
+pub mod terminal;
+pub mod ui;
+pub mod wrap;

@@ -1,1 +1,13 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    match izumi::cli::run(izumi::cli::Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("izumi: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -183,7 +183,7 @@ impl fmt::Display for StoryDate {
 /// Why a date string could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "{reason}: \"{text}\" — expected a date such as \"21 May 1941\", \"May 1941\", \"spring 1938\", \"late 1936\", \"1925\", \"1943/44\", \"1930s\", \"about 1927\" or a span \"1938 – 1943/44\""
+    "bad date \"{text}\": {reason}; write e.g. \"21 May 1941\", \"May 1941\", \"spring 1938\", \"late 1936\", \"1943/44\" or \"1938 – 1943/44\" (see story/README.md)"
 )]
 pub struct DateError {
     pub text: String,

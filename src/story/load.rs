@@ -14,6 +14,9 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_story.rs"));
 }
 
+const MISSING: &str = "file is missing (a story folder holds story.toml, characters.toml, \
+     footnotes.toml, locations.toml, glossary.toml and episodes/)";
+
 /// Where a story's files come from.
 #[derive(Clone, Debug)]
 pub enum StorySource {
@@ -45,10 +48,10 @@ impl StorySource {
                 .iter()
                 .find(|(name, _)| *name == relative)
                 .map(|(_, text)| (*text).to_owned())
-                .ok_or_else(|| "file is missing".to_owned()),
+                .ok_or_else(|| MISSING.to_owned()),
             Self::Dir(dir) => {
                 std::fs::read_to_string(dir.join(relative)).map_err(|error| match error.kind() {
-                    std::io::ErrorKind::NotFound => "file is missing".to_owned(),
+                    std::io::ErrorKind::NotFound => MISSING.to_owned(),
                     std::io::ErrorKind::InvalidData => "file is not valid UTF-8".to_owned(),
                     _ => format!("cannot read file: {error}"),
                 })

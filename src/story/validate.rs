@@ -1,7 +1,7 @@
 //! From raw files to a `Story`: unique ids, resolved references, parsed dates, footnotes cited and
 //! defined. Every "unknown …" and "duplicate …" message is born here, located and with a hint.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use toml::Spanned;
@@ -30,7 +30,10 @@ pub struct Parsed {
 /// Validates parsed files into a story. Problems go to `problems`; the story is returned only
 /// when every file was present and parsed, and is meaningful only if no problem was found.
 pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
-    let mut v = Validator { problems };
+    let mut v = Validator {
+        problems,
+        cited: HashSet::new(),
+    };
 
     let characters = parsed
         .characters
@@ -91,7 +94,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     }
 
     if let Some((file, raw)) = &parsed.footnotes {
-        v.check_every_footnote_cited(file, raw, &scenes);
+        v.check_every_footnote_cited(file, raw);
     }
 
     let (_, story) = parsed.story.as_ref()?;
@@ -188,6 +191,9 @@ fn is_valid_id(id: &str) -> bool {
 
 struct Validator<'p> {
     problems: &'p mut Vec<Diagnostic>,
+    /// Footnote numbers marked in any scene's text, counted even in scenes that fail validation,
+    /// so that one bad scene does not make its footnotes look unused.
+    cited: HashSet<u32>,
 }
 
 impl Validator<'_> {
@@ -365,7 +371,11 @@ impl Validator<'_> {
                 .map_or(literal.start, |i| search_from + i);
             search_from = at + written.len().min(literal.end - at);
             let span = at..at + written.len();
-            match marker.label.parse::<u32>() {
+            let number = marker.label.parse::<u32>();
+            if let Ok(number) = number {
+                self.cited.insert(number);
+            }
+            match number {
                 Err(_) => self.error(
                     file,
                     span,
@@ -395,25 +405,10 @@ impl Validator<'_> {
             .collect()
     }
 
-    fn check_every_footnote_cited(
-        &mut self,
-        file: &SourceFile,
-        raw: &RawFootnotes,
-        scenes: &[Scene],
-    ) {
-        let mut cited = vec![false; raw.footnote.len()];
-        for id in scenes.iter().flat_map(|scene| &scene.footnotes) {
-            cited[id.0] = true;
-        }
-        // Footnote ids follow `raw.footnote` order except where duplicates were skipped.
-        let mut seen = std::collections::HashSet::new();
-        let mut index = 0;
+    fn check_every_footnote_cited(&mut self, file: &SourceFile, raw: &RawFootnotes) {
         for footnote in &raw.footnote {
             let number = *footnote.number.get_ref();
-            if !seen.insert(number) {
-                continue;
-            }
-            if !cited[index] {
+            if !self.cited.contains(&number) {
                 self.error(
                     file,
                     footnote.number.span(),
@@ -422,7 +417,6 @@ impl Validator<'_> {
                     ),
                 );
             }
-            index += 1;
         }
     }
 

@@ -1,0 +1,358 @@
+//! The one table of key bindings. It dispatches keys and draws the help screen and the footer,
+//! so what the help says is what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::Action;
+
+/// What a binding reacts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    Key(KeyCode),
+    Ctrl(char),
+    /// Any digit 1–9, passed on as the episode number.
+    Digit,
+}
+
+/// What a binding does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Do(Action),
+    /// Go to the episode whose number was typed.
+    EpisodeByDigit,
+}
+
+/// The help screen's sections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Story,
+    Panes,
+    General,
+}
+
+impl Section {
+    pub const ALL: [Section; 3] = [Section::Story, Section::Panes, Section::General];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Story => "Moving through the story",
+            Section::Panes => "Panes",
+            Section::General => "General",
+        }
+    }
+}
+
+/// One row of the keymap.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    pub triggers: &'static [Trigger],
+    pub command: Command,
+    pub description: &'static str,
+    /// The short label shown in the footer, for the bindings worth a reminder there.
+    pub footer: Option<&'static str>,
+    pub section: Section,
+}
+
+use Trigger::{Ctrl, Digit, Key};
+
+const fn bind(
+    triggers: &'static [Trigger],
+    action: Action,
+    description: &'static str,
+    footer: Option<&'static str>,
+    section: Section,
+) -> Binding {
+    Binding {
+        triggers,
+        command: Command::Do(action),
+        description,
+        footer,
+        section,
+    }
+}
+
+/// Every key izumi knows, in the order the help screen lists them.
+pub const BINDINGS: &[Binding] = &[
+    bind(
+        &[
+            Key(KeyCode::Left),
+            Key(KeyCode::Char('h')),
+            Key(KeyCode::Char('p')),
+        ],
+        Action::PreviousScene,
+        "previous scene",
+        Some("scene"),
+        Section::Story,
+    ),
+    bind(
+        &[
+            Key(KeyCode::Right),
+            Key(KeyCode::Char('l')),
+            Key(KeyCode::Char(' ')),
+            Key(KeyCode::Char('n')),
+        ],
+        Action::NextScene,
+        "next scene",
+        Some("scene"),
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Char('['))],
+        Action::PreviousEpisode,
+        "previous episode",
+        Some("episode"),
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Char(']'))],
+        Action::NextEpisode,
+        "next episode",
+        Some("episode"),
+        Section::Story,
+    ),
+    Binding {
+        triggers: &[Digit],
+        command: Command::EpisodeByDigit,
+        description: "episode N",
+        footer: None,
+        section: Section::Story,
+    },
+    bind(
+        &[Key(KeyCode::Home)],
+        Action::FirstScene,
+        "first scene of the story",
+        None,
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::End)],
+        Action::LastScene,
+        "last scene of the story",
+        None,
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Tab)],
+        Action::FocusNext,
+        "focus the next pane",
+        Some("pane"),
+        Section::Panes,
+    ),
+    bind(
+        &[Key(KeyCode::BackTab)],
+        Action::FocusPrevious,
+        "focus the previous pane",
+        None,
+        Section::Panes,
+    ),
+    bind(
+        &[Key(KeyCode::Up), Key(KeyCode::Char('k'))],
+        Action::Up,
+        "scroll up / select the previous entry",
+        Some("move"),
+        Section::Panes,
+    ),
+    bind(
+        &[Key(KeyCode::Down), Key(KeyCode::Char('j'))],
+        Action::Down,
+        "scroll down / select the next entry",
+        Some("move"),
+        Section::Panes,
+    ),
+    bind(
+        &[Key(KeyCode::PageUp)],
+        Action::PageUp,
+        "scroll up a page",
+        None,
+        Section::Panes,
+    ),
+    bind(
+        &[Key(KeyCode::PageDown)],
+        Action::PageDown,
+        "scroll down a page",
+        None,
+        Section::Panes,
+    ),
+    bind(
+        &[Key(KeyCode::Enter)],
+        Action::Open,
+        "open the selected entry in full",
+        Some("open"),
+        Section::Panes,
+    ),
+    bind(
+        &[Key(KeyCode::Char('?'))],
+        Action::ToggleHelp,
+        "show or hide this help",
+        Some("help"),
+        Section::General,
+    ),
+    bind(
+        &[Key(KeyCode::Esc)],
+        Action::Back,
+        "close the open entry or help; quit at the top",
+        None,
+        Section::General,
+    ),
+    bind(
+        &[Key(KeyCode::Char('q')), Ctrl('c')],
+        Action::Quit,
+        "quit",
+        Some("quit"),
+        Section::General,
+    ),
+];
+
+/// The action a key press asks for, if any.
+pub fn action_for(key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    BINDINGS.iter().find_map(|binding| {
+        binding
+            .triggers
+            .iter()
+            .find_map(|trigger| matches(*trigger, key))
+            .map(|digit| match binding.command {
+                Command::Do(action) => action,
+                Command::EpisodeByDigit => Action::Episode(digit.saturating_sub(1)),
+            })
+    })
+}
+
+/// `Some(digit or 0)` when the trigger matches the key.
+fn matches(trigger: Trigger, key: KeyEvent) -> Option<usize> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match trigger {
+        Ctrl(c) => (ctrl && !alt && key.code == KeyCode::Char(c)).then_some(0),
+        _ if ctrl || alt => None,
+        Key(code) => (key.code == code).then_some(0),
+        Digit => match key.code {
+            KeyCode::Char(c @ '1'..='9') => c.to_digit(10).map(|d| d as usize),
+            _ => None,
+        },
+    }
+}
+
+/// How a trigger is written on screen.
+pub fn label(trigger: Trigger) -> String {
+    match trigger {
+        Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+        Digit => "1–9".into(),
+        Key(code) => match code {
+            KeyCode::Right => "→".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        },
+    }
+}
+
+/// The footer's reminders: bindings that share a footer label are merged, first keys joined,
+/// as in `("←/→", "scene")`.
+pub fn footer_hints() -> Vec<(String, &'static str)> {
+    let mut hints: Vec<(String, &'static str)> = Vec::new();
+    for binding in BINDINGS {
+        let (Some(text), Some(first)) = (binding.footer, binding.triggers.first()) else {
+            continue;
+        };
+        match hints.last_mut() {
+            Some((keys, last)) if *last == text => {
+                keys.push('/');
+                keys.push_str(&label(*first));
+            }
+            _ => hints.push((label(*first), text)),
+        }
+    }
+    hints
+}
+
+/// All of a binding's triggers, written the way the help screen shows them.
+pub fn labels(binding: &Binding) -> String {
+    binding
+        .triggers
+        .iter()
+        .map(|t| label(*t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn every_listed_key_dispatches_its_action() {
+        assert_eq!(
+            action_for(press(KeyCode::Char(' '))),
+            Some(Action::NextScene)
+        );
+        assert_eq!(
+            action_for(press(KeyCode::Char('h'))),
+            Some(Action::PreviousScene)
+        );
+        assert_eq!(
+            action_for(press(KeyCode::Char('3'))),
+            Some(Action::Episode(2))
+        );
+        assert_eq!(
+            action_for(press(KeyCode::BackTab)),
+            Some(Action::FocusPrevious)
+        );
+        assert_eq!(
+            action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(action_for(press(KeyCode::Char('c'))), None);
+        assert_eq!(action_for(press(KeyCode::Char('0'))), None);
+    }
+
+    #[test]
+    fn shifted_symbols_still_match() {
+        let question = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(question), Some(Action::ToggleHelp));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let mut seen = Vec::new();
+        for trigger in BINDINGS.iter().flat_map(|b| b.triggers) {
+            assert!(!seen.contains(trigger), "{trigger:?} is bound twice");
+            seen.push(*trigger);
+        }
+    }
+
+    #[test]
+    fn footer_pairs_opposite_moves() {
+        let hints = footer_hints();
+        assert_eq!(hints[0], ("←/→".to_owned(), "scene"));
+        assert_eq!(hints[1], ("[/]".to_owned(), "episode"));
+        assert!(hints.iter().any(|h| *h == ("q".to_owned(), "quit")));
+    }
+
+    #[test]
+    fn labels_read_as_keys() {
+        let next = BINDINGS
+            .iter()
+            .find(|b| b.command == Command::Do(Action::NextScene))
+            .unwrap();
+        assert_eq!(labels(next), "→ l Space n");
+        assert_eq!(label(Ctrl('c')), "Ctrl-C");
+    }
+}

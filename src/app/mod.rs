@@ -1,0 +1,8 @@
+//! The reader's state and the actions that change it.
+
+mod action;
+pub mod keymap;
+mod state;
+
+pub use action::Action;
+pub use state::{App, Entry, Overlay, Pane};

@@ -1,0 +1,333 @@
+//! Where the reader is: scene, focused pane, selections, scroll offsets, open overlay. Changed only
+//! by `App::update`, with no IO, so tests can drive it without a terminal.
+
+use ratatui::layout::{Rect, Size};
+
+use super::Action;
+use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story};
+use crate::ui::{self, layout};
+
+/// A pane that can hold the focus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Scene,
+    Characters,
+    Footnotes,
+    Locations,
+}
+
+impl Pane {
+    /// Focus order for Tab.
+    pub const ALL: [Pane; 4] = [
+        Pane::Scene,
+        Pane::Characters,
+        Pane::Footnotes,
+        Pane::Locations,
+    ];
+    /// The panes beside the scene, in the order their tabs are shown.
+    pub const SIDE: [Pane; 3] = [Pane::Characters, Pane::Footnotes, Pane::Locations];
+
+    fn step(self, forward: bool) -> Pane {
+        let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        let n = Self::ALL.len();
+        Self::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Scene => "Scene",
+            Pane::Characters => "People",
+            Pane::Footnotes => "Footnotes",
+            Pane::Locations => "Places",
+        }
+    }
+}
+
+/// An entry that can be opened in full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Character(CharacterId),
+    Footnote(FootnoteId),
+    Location(LocationId),
+}
+
+/// What is drawn over the reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Entry(Entry),
+}
+
+/// The reader's whole state.
+#[derive(Debug)]
+pub struct App {
+    story: Story,
+    scene: SceneId,
+    focus: Pane,
+    side: Pane,
+    scene_scroll: u16,
+    character: usize,
+    footnote: usize,
+    location: usize,
+    overlay: Option<Overlay>,
+    overlay_scroll: u16,
+    viewport: Size,
+    quit: bool,
+}
+
+impl App {
+    /// A reader at the first scene, for a terminal of the given size.
+    pub fn new(story: Story, viewport: Size) -> Self {
+        let mut app = Self {
+            story,
+            scene: SceneId(0),
+            focus: Pane::Scene,
+            side: Pane::Characters,
+            scene_scroll: 0,
+            character: 0,
+            footnote: 0,
+            location: 0,
+            overlay: None,
+            overlay_scroll: 0,
+            viewport,
+            quit: false,
+        };
+        app.go_to(SceneId(0));
+        app
+    }
+
+    pub fn story(&self) -> &Story {
+        &self.story
+    }
+
+    pub fn scene(&self) -> SceneId {
+        self.scene
+    }
+
+    pub fn episode(&self) -> EpisodeId {
+        self.story.scene(self.scene).episode
+    }
+
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    /// The side pane shown when only one fits: the focused one, or the last one focused.
+    pub fn side_pane(&self) -> Pane {
+        self.side
+    }
+
+    pub fn scene_scroll(&self) -> u16 {
+        self.scene_scroll
+    }
+
+    pub fn overlay(&self) -> Option<Overlay> {
+        self.overlay
+    }
+
+    pub fn overlay_scroll(&self) -> u16 {
+        self.overlay_scroll
+    }
+
+    pub fn viewport(&self) -> Size {
+        self.viewport
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The selected entry's position in the pane's list.
+    pub fn selected(&self, pane: Pane) -> usize {
+        match pane {
+            Pane::Scene => 0,
+            Pane::Characters => self.character,
+            Pane::Footnotes => self.footnote,
+            Pane::Locations => self.location,
+        }
+    }
+
+    /// The entry selected in a pane, if the pane has one.
+    pub fn selected_entry(&self, pane: Pane) -> Option<Entry> {
+        let scene = self.story.scene(self.scene);
+        match pane {
+            Pane::Scene => None,
+            Pane::Characters => scene
+                .characters
+                .get(self.character)
+                .map(|c| Entry::Character(*c)),
+            Pane::Footnotes => scene
+                .footnotes
+                .get(self.footnote)
+                .map(|f| Entry::Footnote(*f)),
+            Pane::Locations => self
+                .story
+                .route
+                .get(self.location)
+                .map(|l| Entry::Location(*l)),
+        }
+    }
+
+    /// Applies an action. Returns whether anything visible changed, so the caller can skip a redraw.
+    pub fn update(&mut self, action: Action) -> bool {
+        let before = self.snapshot();
+        self.apply(action);
+        self.snapshot() != before
+    }
+
+    fn apply(&mut self, action: Action) {
+        if let Some(overlay) = self.overlay {
+            match (overlay, action) {
+                (_, Action::Back) | (Overlay::Help, Action::ToggleHelp) => {
+                    return self.close_overlay();
+                }
+                (Overlay::Entry(_), Action::Open) => return self.close_overlay(),
+                (_, Action::Up) => return self.scroll_overlay(-1),
+                (_, Action::Down) => return self.scroll_overlay(1),
+                (_, Action::PageUp) => return self.scroll_overlay(-self.page()),
+                (_, Action::PageDown) => return self.scroll_overlay(self.page()),
+                (_, Action::Quit | Action::Resize(..)) => {}
+                (Overlay::Help, _) => return,
+                (Overlay::Entry(_), _) => self.close_overlay(),
+            }
+        }
+        let last = SceneId(self.story.scenes.len() - 1);
+        match action {
+            Action::NextScene if self.scene < last => self.go_to(SceneId(self.scene.0 + 1)),
+            Action::PreviousScene if self.scene.0 > 0 => self.go_to(SceneId(self.scene.0 - 1)),
+            Action::NextScene | Action::PreviousScene => {}
+            Action::NextEpisode => self.go_to_episode(self.episode().0 + 1),
+            Action::PreviousEpisode => self.go_to_episode(self.episode().0.saturating_sub(1)),
+            Action::Episode(index) => self.go_to_episode(index),
+            Action::FirstScene => self.go_to(SceneId(0)),
+            Action::LastScene => self.go_to(last),
+            Action::FocusNext => self.set_focus(self.focus.step(true)),
+            Action::FocusPrevious => self.set_focus(self.focus.step(false)),
+            Action::Up => self.move_in_focus(-1),
+            Action::Down => self.move_in_focus(1),
+            Action::PageUp => self.move_in_focus(-self.page()),
+            Action::PageDown => self.move_in_focus(self.page()),
+            Action::Open => {
+                if let Some(entry) = self.selected_entry(self.focus) {
+                    self.overlay = Some(Overlay::Entry(entry));
+                    self.overlay_scroll = 0;
+                }
+            }
+            Action::ToggleHelp => {
+                self.overlay = Some(Overlay::Help);
+                self.overlay_scroll = 0;
+            }
+            Action::Back | Action::Quit => self.quit = true,
+            Action::Resize(width, height) => {
+                self.viewport = Size::new(width, height);
+                self.scene_scroll = self.scene_scroll.min(self.max_scene_scroll());
+                self.overlay_scroll = self.overlay_scroll.min(self.max_overlay_scroll());
+            }
+        }
+    }
+
+    fn go_to(&mut self, scene: SceneId) {
+        self.scene = scene;
+        self.scene_scroll = 0;
+        self.character = 0;
+        self.footnote = 0;
+        let here = self.story.scene(scene).locations.first();
+        self.location = here
+            .and_then(|here| self.story.route.iter().position(|l| l == here))
+            .unwrap_or(0);
+    }
+
+    /// Goes to the first scene of an episode; an episode past the end does nothing.
+    fn go_to_episode(&mut self, index: usize) {
+        if index < self.story.episodes.len() {
+            self.go_to(self.story.first_scene_of(EpisodeId(index)));
+        }
+    }
+
+    fn set_focus(&mut self, pane: Pane) {
+        self.focus = pane;
+        if pane != Pane::Scene {
+            self.side = pane;
+        }
+    }
+
+    fn move_in_focus(&mut self, delta: i32) {
+        let scene = self.story.scene(self.scene);
+        let (selection, len) = match self.focus {
+            Pane::Scene => {
+                self.scene_scroll = step(
+                    self.scene_scroll.into(),
+                    delta,
+                    self.max_scene_scroll().into(),
+                ) as u16;
+                return;
+            }
+            Pane::Characters => (&mut self.character, scene.characters.len()),
+            Pane::Footnotes => (&mut self.footnote, scene.footnotes.len()),
+            Pane::Locations => (&mut self.location, self.story.route.len()),
+        };
+        *selection = step(*selection, delta, len.saturating_sub(1));
+    }
+
+    fn close_overlay(&mut self) {
+        self.overlay = None;
+        self.overlay_scroll = 0;
+    }
+
+    fn scroll_overlay(&mut self, delta: i32) {
+        let max = self.max_overlay_scroll();
+        self.overlay_scroll = step(self.overlay_scroll.into(), delta, max.into()) as u16;
+    }
+
+    /// How far a page key scrolls: the scene text's height less a line of overlap.
+    fn page(&self) -> i32 {
+        let text = layout::reader(self.area()).scene_text;
+        i32::from(text.height.saturating_sub(1).max(1))
+    }
+
+    fn area(&self) -> Rect {
+        Rect::new(0, 0, self.viewport.width, self.viewport.height)
+    }
+
+    fn max_scene_scroll(&self) -> u16 {
+        let text = layout::reader(self.area()).scene_text;
+        let lines = ui::scene::text_height(&self.story, self.scene, text.width);
+        lines.saturating_sub(text.height)
+    }
+
+    fn max_overlay_scroll(&self) -> u16 {
+        match self.overlay {
+            None => 0,
+            Some(overlay) => ui::overlay_max_scroll(self, overlay, self.area()),
+        }
+    }
+
+    /// Everything that affects what is drawn, to tell whether an action changed anything.
+    fn snapshot(&self) -> impl PartialEq + use<> {
+        (
+            self.scene,
+            self.focus,
+            self.side,
+            self.scene_scroll,
+            (self.character, self.footnote, self.location),
+            self.overlay,
+            self.overlay_scroll,
+            self.viewport,
+            self.quit,
+        )
+    }
+}
+
+/// Moves `value` by `delta`, staying within `0..=max`.
+fn step(value: usize, delta: i32, max: usize) -> usize {
+    let moved = if delta < 0 {
+        value.saturating_sub(delta.unsigned_abs() as usize)
+    } else {
+        value.saturating_add(delta as usize)
+    };
+    moved.min(max)
+}

@@ -1,0 +1,90 @@
+//! The command line, and what each command does.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::export;
+use crate::story::{self, StorySource};
+
+/// izumi — a true spy story to explore in the terminal, scene by scene.
+#[derive(Debug, Parser)]
+#[command(name = "izumi", version, about, long_about = None)]
+pub struct Cli {
+    /// Read the story in this folder instead of the one built into izumi.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub story: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a story's files and list every problem, with file, line and column.
+    Check,
+    /// Print the whole story to standard output.
+    Export {
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+    },
+}
+
+/// The formats `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Markdown,
+    Text,
+}
+
+/// Runs the command line; the exit code says whether it succeeded.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let source = StorySource::from_option(cli.story);
+    let story = match story::load(&source) {
+        Ok(story) => story,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match cli.command {
+        None => crate::terminal::run_reader(story)?,
+        Some(Command::Check) => println!("{}", summary(&story)),
+        Some(Command::Export { format }) => {
+            let document = match format {
+                Format::Markdown => export::markdown(&story),
+                Format::Text => export::text(&story),
+            };
+            let mut out = io::stdout().lock();
+            if let Err(error) = out
+                .write_all(document.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                // A closed pipe (`izumi export | head`) is the reader's choice, not a failure.
+                if error.kind() != io::ErrorKind::BrokenPipe {
+                    return Err(error.into());
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The one-line summary `check` prints for a valid story.
+pub fn summary(story: &story::Story) -> String {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "ok: \"{}\" — {}, {}, {}, {}, {}, {}",
+        story.title,
+        count(story.episodes.len(), "episode", "episodes"),
+        count(story.scenes.len(), "scene", "scenes"),
+        count(story.characters.len(), "character", "characters"),
+        count(story.footnotes.len(), "footnote", "footnotes"),
+        count(story.locations.len(), "location", "locations"),
+        count(story.terms.len(), "term", "terms"),
+    )
+}

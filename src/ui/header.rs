@@ -1,0 +1,73 @@
+//! The two header lines: story and episode, then place and date of the scene.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::split_right;
+use super::theme::THEME;
+use crate::app::App;
+
+/// Story title, episode n/N and title; the scene's places and date, and its position.
+pub struct Header<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for Header<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let story = self.app.story();
+        let scene_id = self.app.scene();
+        let scene = story.scene(scene_id);
+        let episode_id = self.app.episode();
+        let episode = story.episode(episode_id);
+
+        let episode_label = format!(
+            "Episode {}/{} · {} ",
+            episode_id.index() + 1,
+            story.episodes.len(),
+            episode.title
+        );
+        let [title_area, episode_area] =
+            split_right(Rect { height: 1, ..area }, episode_label.chars().count());
+        Line::from(Span::styled(format!(" {}", story.title), THEME.title)).render(title_area, buf);
+        Line::from(Span::styled(episode_label, THEME.heading)).render(episode_area, buf);
+
+        if area.height < 2 {
+            return;
+        }
+        let places: Vec<&str> = scene
+            .locations
+            .iter()
+            .map(|l| story.location(*l).name.as_str())
+            .collect();
+        let date_style = if scene.date.is_disputed() {
+            THEME.disputed
+        } else {
+            THEME.text
+        };
+        let position = format!(
+            "scene {}/{} · {} of {} in story ",
+            story.scene_number_in_episode(scene_id),
+            episode.scenes.len(),
+            scene_id.index() + 1,
+            story.scenes.len()
+        );
+        let [place_area, position_area] = split_right(
+            Rect {
+                y: area.y + 1,
+                height: 1,
+                ..area
+            },
+            position.chars().count(),
+        );
+        Line::from(vec![
+            Span::raw(" "),
+            Span::styled(places.join(", "), THEME.current_place),
+            Span::styled(" · ", THEME.dim),
+            Span::styled(scene.date.to_string(), date_style),
+        ])
+        .render(place_area, buf);
+        Line::from(Span::styled(position, THEME.dim)).render(position_area, buf);
+    }
+}

@@ -1,0 +1,140 @@
+//! Where each pane goes for a given terminal size. Pure geometry, shared by drawing and by the
+//! app state (which needs the scene's size to know how far it can scroll).
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Block, Padding};
+
+/// Below this the reader shows a "too small" notice instead of panes.
+pub const MIN_WIDTH: u16 = 24;
+pub const MIN_HEIGHT: u16 = 8;
+
+/// Wide enough for the scene and all three side panes at once.
+const ALL_PANES_WIDTH: u16 = 110;
+const ALL_PANES_HEIGHT: u16 = 30;
+/// Wide enough for the side panes to sit beside the scene rather than below it.
+const SIDE_BY_SIDE_WIDTH: u16 = 64;
+
+/// How the panes beside the scene are arranged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// All three at once, stacked.
+    Stacked {
+        characters: Rect,
+        footnotes: Rect,
+        locations: Rect,
+    },
+    /// One at a time, under a row of tabs.
+    Tabbed {
+        tabs: Rect,
+        pane: Rect,
+    },
+    Hidden,
+}
+
+/// The reader screen's areas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReaderLayout {
+    pub header: Rect,
+    pub scene: Rect,
+    /// The scene's text, inside its border and padding.
+    pub scene_text: Rect,
+    pub side: Side,
+    pub footer: Rect,
+    pub too_small: bool,
+}
+
+/// The block every pane is drawn in, so layout and drawing agree on the inner area.
+pub fn pane_block() -> Block<'static> {
+    Block::bordered().padding(Padding::horizontal(1))
+}
+
+/// Lays out the reader for a terminal area.
+pub fn reader(area: Rect) -> ReaderLayout {
+    let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    let (scene, side) = if too_small {
+        (Rect::default(), Side::Hidden)
+    } else if area.width >= ALL_PANES_WIDTH && area.height >= ALL_PANES_HEIGHT {
+        let side_width = (area.width * 2 / 5).clamp(44, 72);
+        let [scene, side] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
+        let [characters, footnotes, locations] = Layout::vertical([
+            Constraint::Percentage(34),
+            Constraint::Percentage(33),
+            Constraint::Fill(1),
+        ])
+        .areas(side);
+        (
+            scene,
+            Side::Stacked {
+                characters,
+                footnotes,
+                locations,
+            },
+        )
+    } else if area.width >= SIDE_BY_SIDE_WIDTH {
+        let side_width = (area.width * 2 / 5).max(28);
+        let [scene, side] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
+        (scene, tabbed(side))
+    } else if body.height >= 16 {
+        let [scene, side] =
+            Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).areas(body);
+        (scene, tabbed(side))
+    } else {
+        (body, Side::Hidden)
+    };
+
+    ReaderLayout {
+        header,
+        scene,
+        scene_text: pane_block().inner(scene),
+        side,
+        footer,
+        too_small,
+    }
+}
+
+fn tabbed(area: Rect) -> Side {
+    let [tabs, pane] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    Side::Tabbed { tabs, pane }
+}
+
+/// A centred box for overlays: most of the screen, but no wider than reads comfortably.
+pub fn popup(area: Rect, max_width: u16) -> Rect {
+    let width = (area.width.saturating_sub(4))
+        .min(max_width)
+        .max(area.width.min(20));
+    let height = area.height.saturating_sub(2).max(area.height.min(6));
+    area.centered(Constraint::Length(width), Constraint::Length(height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_terminals_show_every_pane() {
+        let layout = reader(Rect::new(0, 0, 120, 40));
+        assert!(matches!(layout.side, Side::Stacked { .. }));
+        assert!(layout.scene.width >= 60);
+    }
+
+    #[test]
+    fn small_terminals_tab_the_side_panes() {
+        let layout = reader(Rect::new(0, 0, 80, 24));
+        assert!(matches!(layout.side, Side::Tabbed { .. }));
+        assert!(layout.scene_text.width >= 40);
+    }
+
+    #[test]
+    fn tiny_terminals_are_flagged() {
+        assert!(reader(Rect::new(0, 0, 10, 5)).too_small);
+    }
+}

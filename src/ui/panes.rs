@@ -1,0 +1,227 @@
+//! The side panes: the scene's people, its footnotes, and the places of the whole story. Each is
+//! a list with the selected entry's details below it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, StatefulWidget, Widget, Wrap};
+
+use super::layout::pane_block;
+use super::theme::THEME;
+use crate::app::{App, Pane};
+use crate::story::{LocationId, Story};
+use crate::wrap::wrap_words;
+
+/// Draws one side pane.
+pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
+    let width = usize::from(pane_block().inner(area).width);
+    let content = match pane {
+        Pane::Characters => characters(app),
+        Pane::Footnotes => footnotes(app, width),
+        Pane::Locations => locations(app),
+        Pane::Scene => return,
+    };
+    ListPane {
+        pane,
+        content,
+        selected: app.selected(pane),
+        focused: app.focus() == pane,
+    }
+    .render(area, buf);
+}
+
+/// What a side pane lists and says about its selected entry.
+struct PaneContent {
+    items: Vec<Text<'static>>,
+    detail: Option<Text<'static>>,
+    empty: &'static str,
+}
+
+/// A bordered list with the selected entry's details beneath it.
+struct ListPane {
+    pane: Pane,
+    content: PaneContent,
+    selected: usize,
+    focused: bool,
+}
+
+impl Widget for ListPane {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let count = self.content.items.len();
+        let block = pane_block()
+            .border_style(if self.focused {
+                THEME.border_focused
+            } else {
+                THEME.border
+            })
+            .title(Span::styled(
+                format!(" {} ({count}) ", self.pane.title()),
+                THEME.pane_title,
+            ));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if count == 0 {
+            Paragraph::new(self.content.empty)
+                .style(THEME.dim)
+                .wrap(Wrap { trim: true })
+                .render(inner, buf);
+            return;
+        }
+
+        let list_height = match self.content.detail {
+            Some(_) => u16::try_from(count)
+                .unwrap_or(u16::MAX)
+                .min((inner.height / 2).max(3)),
+            None => inner.height,
+        };
+        let [list_area, rule_area, detail_area] = Layout::vertical([
+            Constraint::Length(list_height),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(inner);
+
+        let highlight = if self.focused {
+            THEME.selected
+        } else {
+            THEME.selected_unfocused
+        };
+        let items = self.content.items.into_iter().map(ListItem::new);
+        let mut state = ListState::default().with_selected(Some(self.selected));
+        StatefulWidget::render(
+            List::new(items).highlight_style(highlight),
+            list_area,
+            buf,
+            &mut state,
+        );
+
+        if let Some(detail) = self.content.detail {
+            Line::styled("─".repeat(usize::from(rule_area.width)), THEME.border)
+                .render(rule_area, buf);
+            Paragraph::new(detail)
+                .wrap(Wrap { trim: true })
+                .render(detail_area, buf);
+        }
+    }
+}
+
+fn characters(app: &App) -> PaneContent {
+    let story = app.story();
+    let scene = story.scene(app.scene());
+    let items = scene
+        .characters
+        .iter()
+        .map(|id| {
+            let character = story.character(*id);
+            Text::from(Line::from(vec![
+                Span::styled(character.name.clone(), THEME.title),
+                Span::styled(format!(" · {}", character.role), THEME.dim),
+            ]))
+        })
+        .collect();
+    let detail = scene
+        .characters
+        .get(app.selected(Pane::Characters))
+        .map(|id| {
+            let character = story.character(*id);
+            let mut facts = Vec::new();
+            if let Some(dates) = character.life_dates() {
+                facts.push(dates);
+            }
+            if !character.code_names.is_empty() {
+                facts.push(format!("code names: {}", character.code_names.join(", ")));
+            }
+            let mut lines = Vec::new();
+            if !facts.is_empty() {
+                lines.push(Line::from(Span::styled(facts.join(" · "), THEME.dim)));
+            }
+            lines.push(Line::from(character.bio.clone()));
+            Text::from(lines)
+        });
+    PaneContent {
+        items,
+        detail,
+        empty: "No one is named in this scene.",
+    }
+}
+
+/// Every footnote the scene cites, in full: the citation, then any note, wrapped to the pane.
+fn footnotes(app: &App, width: usize) -> PaneContent {
+    let story = app.story();
+    let scene = story.scene(app.scene());
+    let items = scene
+        .footnotes
+        .iter()
+        .map(|id| {
+            let footnote = story.footnote(*id);
+            let marker = format!("[{}] ", footnote.number);
+            let indent = marker.chars().count();
+            let body_width = width.saturating_sub(indent).max(1);
+            let mut lines = Vec::new();
+            for (i, line) in wrap_words(&footnote.citation, body_width)
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if i == 0 {
+                    Span::styled(marker.clone(), THEME.footnote_marker)
+                } else {
+                    Span::raw(" ".repeat(indent))
+                };
+                lines.push(Line::from(vec![lead, Span::raw(line)]));
+            }
+            for line in footnote.note.iter().flat_map(|n| wrap_words(n, body_width)) {
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(indent)),
+                    Span::styled(line, THEME.dim),
+                ]));
+            }
+            Text::from(lines)
+        })
+        .collect();
+    PaneContent {
+        items,
+        detail: None,
+        empty: "This scene cites no sources.",
+    }
+}
+
+fn locations(app: &App) -> PaneContent {
+    let story = app.story();
+    let here = &story.scene(app.scene()).locations;
+    let items = story
+        .route
+        .iter()
+        .map(|id| {
+            let (marker, style) = if here.contains(id) {
+                ("▶ ", THEME.current_place)
+            } else if is_visited(story, *id, app) {
+                ("● ", THEME.visited_place)
+            } else {
+                ("○ ", THEME.unvisited_place)
+            };
+            let location = story.location(*id);
+            let today = if location.modern_name == location.name {
+                format!(" · {}", location.country)
+            } else {
+                format!(" · {}, {}", location.modern_name, location.country)
+            };
+            Text::from(Line::from(vec![
+                Span::styled(marker, style),
+                Span::styled(location.name.clone(), style),
+                Span::styled(today, THEME.dim),
+            ]))
+        })
+        .collect();
+    PaneContent {
+        items,
+        detail: None,
+        empty: "The story names no places.",
+    }
+}
+
+/// A place is visited once the story has been there at or before the current scene.
+fn is_visited(story: &Story, location: LocationId, app: &App) -> bool {
+    story
+        .first_visit(location)
+        .is_some_and(|first| first <= app.scene())
+}

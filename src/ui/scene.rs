@@ -1,0 +1,88 @@
+//! The scene pane: the scene's text, wrapped and scrollable, with footnote markers set apart.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Margin, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{
+    Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget, Wrap,
+};
+
+use super::layout::pane_block;
+use super::theme::THEME;
+use crate::app::{App, Pane};
+use crate::story::{Inline, SceneId, Story};
+
+/// The current scene's title and text.
+pub struct ScenePane<'a> {
+    pub app: &'a App,
+}
+
+/// The scene's paragraphs as styled text, a blank line between paragraphs.
+pub fn scene_text(story: &Story, id: SceneId) -> Text<'static> {
+    let scene = story.scene(id);
+    let mut lines = Vec::new();
+    for (i, paragraph) in scene.paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        let spans: Vec<Span> = paragraph
+            .iter()
+            .map(|inline| match inline {
+                Inline::Text(text) => Span::styled(text.clone(), THEME.text),
+                Inline::Footnote(id) => Span::styled(
+                    format!("[{}]", story.footnote(*id).number),
+                    THEME.footnote_marker,
+                ),
+            })
+            .collect();
+        lines.push(Line::from(spans));
+    }
+    Text::from(lines)
+}
+
+fn paragraph(story: &Story, id: SceneId) -> Paragraph<'static> {
+    Paragraph::new(scene_text(story, id)).wrap(Wrap { trim: true })
+}
+
+/// How many lines the scene's text takes when wrapped to `width` columns.
+pub fn text_height(story: &Story, id: SceneId, width: u16) -> u16 {
+    if width == 0 {
+        return 0;
+    }
+    u16::try_from(paragraph(story, id).line_count(width)).unwrap_or(u16::MAX)
+}
+
+impl Widget for ScenePane<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let story = self.app.story();
+        let id = self.app.scene();
+        let focused = self.app.focus() == Pane::Scene;
+        let block = pane_block()
+            .border_style(if focused {
+                THEME.border_focused
+            } else {
+                THEME.border
+            })
+            .title(Span::styled(
+                format!(" {} ", story.scene(id).title),
+                THEME.pane_title,
+            ));
+        let inner = block.inner(area);
+        let scroll = self.app.scene_scroll();
+        paragraph(story, id)
+            .block(block)
+            .scroll((scroll, 0))
+            .render(area, buf);
+
+        let content = text_height(story, id, inner.width);
+        if content > inner.height {
+            let mut state = ScrollbarState::new(usize::from(content - inner.height))
+                .position(usize::from(scroll));
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None)
+                .style(THEME.dim)
+                .render(area.inner(Margin::new(0, 1)), buf, &mut state);
+        }
+    }
+}
