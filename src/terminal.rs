@@ -1,9 +1,17 @@
 //! The only place that touches raw mode and the alternate screen: entering, the event loop, and
 //! giving the terminal back on every way out (quit, Ctrl-C, panic, SIGTERM, SIGHUP).
 
-use std::process;
+use std::io::{self, stdout};
+use std::{panic, process};
 
+use crossterm::cursor::Show;
 use crossterm::event::{self, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::DefaultTerminal;
+use ratatui::prelude::CrosstermBackend;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
@@ -14,15 +22,32 @@ use crate::ui;
 /// Runs the interactive reader until the reader quits.
 pub fn run_reader(story: Story) -> anyhow::Result<()> {
     restore_on_signals()?;
-    // `ratatui::init` enters raw mode and the alternate screen, and installs a panic hook that
-    // restores the terminal before the panic message is printed.
-    let mut terminal = ratatui::init();
+    let mut terminal = enter()?;
     let result = event_loop(&mut terminal, story);
-    ratatui::restore();
+    restore();
     result
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, story: Story) -> anyhow::Result<()> {
+/// Raw mode and the alternate screen, with a panic hook that restores the terminal before the
+/// panic message is printed, so the message is readable and the shell usable.
+fn enter() -> io::Result<DefaultTerminal> {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen)?;
+    ratatui::Terminal::new(CrosstermBackend::new(stdout()))
+}
+
+/// Gives the terminal back: raw mode off, main screen, cursor shown. Safe to call twice.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(stdout(), LeaveAlternateScreen, Show);
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, story: Story) -> anyhow::Result<()> {
     let mut app = App::new(story, terminal.size()?);
     let mut redraw = true;
     while !app.should_quit() {
@@ -50,7 +75,7 @@ fn restore_on_signals() -> anyhow::Result<()> {
         .name("signals".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                ratatui::restore();
+                restore();
                 process::exit(128 + signal);
             }
         })?;

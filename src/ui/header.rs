@@ -28,9 +28,15 @@ impl Widget for Header<'_> {
             story.episodes.len(),
             episode.title
         );
-        let [title_area, episode_area] =
-            split_right(Rect { height: 1, ..area }, episode_label.chars().count());
-        Line::from(Span::styled(format!(" {}", story.title), THEME.title)).render(title_area, buf);
+        let title = format!(" {}", story.title);
+        let first_line = Rect { height: 1, ..area };
+        // When both do not fit, the episode matters more than the story's title.
+        let [title_area, episode_area] = if fits(first_line, &title, &episode_label) {
+            split_right(first_line, episode_label.chars().count())
+        } else {
+            [Rect::default(), first_line]
+        };
+        Line::from(Span::styled(title, THEME.title)).render(title_area, buf);
         Line::from(Span::styled(episode_label, THEME.heading)).render(episode_area, buf);
 
         if area.height < 2 {
@@ -53,21 +59,30 @@ impl Widget for Header<'_> {
             scene_id.index() + 1,
             story.scenes.len()
         );
-        let [place_area, position_area] = split_right(
-            Rect {
-                y: area.y + 1,
-                height: 1,
-                ..area
-            },
-            position.chars().count(),
-        );
-        Line::from(vec![
+        let place_line = Line::from(vec![
             Span::raw(" "),
             Span::styled(places.join(", "), THEME.current_place),
             Span::styled(" · ", THEME.dim),
             Span::styled(scene.date.to_string(), date_style),
-        ])
-        .render(place_area, buf);
+        ]);
+        let second_line = Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        };
+        // The place and date come first; the position shows only where it fits beside them.
+        let position_width = if fits(second_line, &place_line.to_string(), &position) {
+            position.chars().count()
+        } else {
+            0
+        };
+        let [place_area, position_area] = split_right(second_line, position_width);
+        place_line.render(place_area, buf);
         Line::from(Span::styled(position, THEME.dim)).render(position_area, buf);
     }
+}
+
+/// Whether two texts fit on one line of the area with a space between them.
+fn fits(area: Rect, left: &str, right: &str) -> bool {
+    left.chars().count() + right.chars().count() < usize::from(area.width)
 }

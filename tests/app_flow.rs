@@ -1,0 +1,221 @@
+//! The reader's state driven by actions alone, without a terminal.
+
+mod common;
+
+use izumi::app::{Action, App, Entry, Overlay, Pane};
+use ratatui::layout::Size;
+
+fn app() -> App {
+    App::new(common::journey(), Size::new(120, 40))
+}
+
+fn scene_id(app: &App) -> &str {
+    &app.story().scene(app.scene()).id
+}
+
+fn apply(app: &mut App, actions: &[Action]) {
+    for action in actions {
+        app.update(*action);
+    }
+}
+
+#[test]
+fn starts_at_the_first_scene_with_the_scene_focused() {
+    let app = app();
+    assert_eq!(scene_id(&app), "setting-out");
+    assert_eq!(app.focus(), Pane::Scene);
+    assert_eq!(app.overlay(), None);
+}
+
+#[test]
+fn next_scene_at_end_of_episode_enters_next_episode() {
+    let mut app = app();
+    apply(&mut app, &[Action::NextScene, Action::NextScene]);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+    assert_eq!(app.episode().index(), 0);
+    app.update(Action::NextScene);
+    assert_eq!(scene_id(&app), "arrival");
+    assert_eq!(app.episode().index(), 1);
+}
+
+#[test]
+fn previous_scene_at_start_of_episode_returns_to_previous_episode() {
+    let mut app = app();
+    apply(&mut app, &[Action::Episode(1), Action::PreviousScene]);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+}
+
+#[test]
+fn moving_clamps_at_both_ends_and_reports_no_change() {
+    let mut app = app();
+    assert!(!app.update(Action::PreviousScene));
+    assert_eq!(scene_id(&app), "setting-out");
+    app.update(Action::LastScene);
+    assert_eq!(scene_id(&app), "arrival");
+    assert!(!app.update(Action::NextScene));
+    assert!(!app.update(Action::NextEpisode));
+    assert_eq!(scene_id(&app), "arrival");
+}
+
+#[test]
+fn episode_keys_go_to_first_scenes_and_ignore_missing_episodes() {
+    let mut app = app();
+    app.update(Action::NextEpisode);
+    assert_eq!(scene_id(&app), "arrival");
+    app.update(Action::PreviousEpisode);
+    assert_eq!(scene_id(&app), "setting-out");
+    app.update(Action::PreviousEpisode);
+    assert_eq!(scene_id(&app), "setting-out");
+    app.update(Action::Episode(1));
+    assert_eq!(scene_id(&app), "arrival");
+    assert!(!app.update(Action::Episode(8)));
+    app.update(Action::FirstScene);
+    assert_eq!(scene_id(&app), "setting-out");
+}
+
+#[test]
+fn focus_cycles_through_every_pane_both_ways() {
+    let mut app = app();
+    let mut seen = vec![app.focus()];
+    for _ in 0..4 {
+        app.update(Action::FocusNext);
+        seen.push(app.focus());
+    }
+    assert_eq!(
+        seen,
+        [
+            Pane::Scene,
+            Pane::Characters,
+            Pane::Footnotes,
+            Pane::Locations,
+            Pane::Scene
+        ]
+    );
+    app.update(Action::FocusPrevious);
+    assert_eq!(app.focus(), Pane::Locations);
+}
+
+#[test]
+fn the_side_pane_shown_alone_follows_the_last_side_focus() {
+    let mut app = app();
+    assert_eq!(app.side_pane(), Pane::Characters);
+    apply(&mut app, &[Action::FocusNext, Action::FocusNext]);
+    assert_eq!(app.side_pane(), Pane::Footnotes);
+    apply(&mut app, &[Action::FocusNext, Action::FocusNext]);
+    assert_eq!(app.focus(), Pane::Scene);
+    assert_eq!(app.side_pane(), Pane::Locations);
+}
+
+#[test]
+fn lists_select_within_their_bounds() {
+    let mut app = app();
+    app.update(Action::NextScene); // the ferry: Ada and Bo
+    app.update(Action::FocusNext);
+    assert_eq!(app.selected(Pane::Characters), 0);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    assert_eq!(app.selected(Pane::Characters), 1);
+    app.update(Action::Up);
+    app.update(Action::Up);
+    assert_eq!(app.selected(Pane::Characters), 0);
+}
+
+#[test]
+fn the_places_list_starts_at_the_current_place() {
+    let mut app = app();
+    apply(&mut app, &[Action::LastScene]);
+    let here = app.selected_entry(Pane::Locations);
+    let rome = app.story().route[2];
+    assert_eq!(here, Some(Entry::Location(rome)));
+}
+
+#[test]
+fn enter_opens_the_selected_entry_and_esc_closes_it() {
+    let mut app = app();
+    apply(
+        &mut app,
+        &[
+            Action::NextScene,
+            Action::FocusNext,
+            Action::Down,
+            Action::Open,
+        ],
+    );
+    let bo = app.story().scene(app.scene()).characters[1];
+    assert_eq!(app.overlay(), Some(Overlay::Entry(Entry::Character(bo))));
+    app.update(Action::Back);
+    assert_eq!(app.overlay(), None);
+    assert!(!app.should_quit());
+}
+
+#[test]
+fn enter_on_the_scene_pane_opens_nothing() {
+    let mut app = app();
+    assert!(!app.update(Action::Open));
+    assert_eq!(app.overlay(), None);
+}
+
+#[test]
+fn moving_to_another_scene_closes_an_open_entry() {
+    let mut app = app();
+    apply(
+        &mut app,
+        &[Action::FocusNext, Action::Open, Action::NextScene],
+    );
+    assert_eq!(app.overlay(), None);
+    assert_eq!(scene_id(&app), "the-ferry");
+}
+
+#[test]
+fn help_toggles_and_swallows_navigation() {
+    let mut app = app();
+    app.update(Action::ToggleHelp);
+    assert_eq!(app.overlay(), Some(Overlay::Help));
+    app.update(Action::NextScene);
+    assert_eq!(scene_id(&app), "setting-out");
+    app.update(Action::ToggleHelp);
+    assert_eq!(app.overlay(), None);
+}
+
+#[test]
+fn esc_quits_only_at_the_top_level() {
+    let mut app = app();
+    app.update(Action::ToggleHelp);
+    app.update(Action::Back);
+    assert!(!app.should_quit());
+    app.update(Action::Back);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn quit_works_even_with_an_overlay_open() {
+    let mut app = app();
+    app.update(Action::ToggleHelp);
+    app.update(Action::Quit);
+    assert!(app.should_quit());
+}
+
+#[test]
+fn scene_scroll_stops_at_the_end_of_the_text_and_resets_on_a_new_scene() {
+    let mut story = common::journey();
+    let long = "Many words in a long paragraph. ".repeat(60);
+    story.scenes[0].paragraphs = vec![vec![izumi::story::Inline::Text(long)]];
+    let mut app = App::new(story, Size::new(80, 24));
+    for _ in 0..200 {
+        app.update(Action::Down);
+    }
+    let stopped = app.scene_scroll();
+    assert!(stopped > 0, "a long scene scrolls");
+    assert!(!app.update(Action::Down), "no scrolling past the end");
+    app.update(Action::PageUp);
+    assert!(app.scene_scroll() < stopped);
+    app.update(Action::NextScene);
+    assert_eq!(app.scene_scroll(), 0);
+}
+
+#[test]
+fn a_short_scene_does_not_scroll() {
+    let mut app = app();
+    assert!(!app.update(Action::Down));
+    assert_eq!(app.scene_scroll(), 0);
+}

@@ -1,0 +1,143 @@
+//! The command line: `check` and `export` on good and broken stories, with their exit codes.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn izumi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_izumi"))
+        .args(args)
+        .output()
+        .expect("izumi runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn check_passes_on_the_embedded_story_with_a_summary() {
+    let output = izumi(&["check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary = stdout(&output);
+    assert!(summary.starts_with("ok: "), "{summary}");
+    for part in [
+        "episodes",
+        "scenes",
+        "characters",
+        "footnotes",
+        "locations",
+        "terms",
+    ] {
+        assert!(summary.contains(part), "summary lacks {part}: {summary}");
+    }
+}
+
+#[test]
+fn check_summarises_a_valid_folder() {
+    let dir = common::journey_dir();
+    let output = izumi(&["check", "--story", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output).trim(),
+        "ok: \"A Test Journey\" — 2 episodes, 4 scenes, 2 characters, 2 footnotes, 3 locations, 1 term"
+    );
+}
+
+#[test]
+fn check_fails_with_every_located_message() {
+    let case = common::fixtures().join("invalid/many-problems");
+    let dir = common::broken_story(&case);
+    let output = izumi(&["check", "--story", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    let path = dir.path().join("episodes/01-north.toml");
+    let expected = format!(
+        "{}:3:12: unknown location \"olso\" — did you mean \"oslo\"?",
+        path.display()
+    );
+    assert!(errors.contains(&expected), "{errors}");
+    assert!(errors.trim_end().ends_with("4 problems found"), "{errors}");
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn the_reader_refuses_a_broken_story_before_touching_the_terminal() {
+    let output = izumi(&["--story", "/no/such/folder"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("/no/such/folder: not a story folder"));
+    assert!(
+        !stdout(&output).contains('\x1b'),
+        "no escape codes were written"
+    );
+}
+
+#[test]
+fn export_markdown_is_a_handout() {
+    let dir = common::journey_dir();
+    let output = izumi(&["export", "--story", dir.to_str().unwrap()]);
+    assert!(output.status.success());
+    let markdown = stdout(&output);
+    let expected_in_order = [
+        "# A Test Journey\n",
+        "## 1. The North\n",
+        "### Setting out\n\n*spring 1920 · Christiania*\n",
+        "Ada leaves the city in the spring.[^1] She takes one bag.\n\nShe does not say",
+        "## 2. The South\n",
+        "*August 1931 (her letters) or February 1932 (the police register) · Rome*",
+        "## People\n",
+        "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Code names: Heron.",
+        "## Glossary\n",
+        "**ferry** — A boat that carries people across water.",
+        "[^1]: B. Writer, Notes on Rivers (Town: Press 1990) p.3. — The writer doubts the date of the crossing.\n",
+        "[^2]: C. Scribe, Letters (City: House 1999) pp.10–12.\n",
+    ];
+    let mut from = 0;
+    for part in expected_in_order {
+        let found = markdown[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{markdown}"));
+        from += found + part.len();
+    }
+}
+
+#[test]
+fn export_text_wraps_and_numbers_notes() {
+    let dir = common::journey_dir();
+    let output = izumi(&[
+        "export",
+        "--format",
+        "text",
+        "--story",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.starts_with("A Test Journey\n==============\n"));
+    assert!(text.contains("Ada leaves the city in the spring.[1] She takes one bag."));
+    assert!(text.contains("[2] C. Scribe, Letters"));
+    assert!(
+        text.lines().all(|line| line.chars().count() <= 72),
+        "{text}"
+    );
+}
+
+#[test]
+fn export_fails_on_a_broken_story() {
+    let case = common::fixtures().join("invalid/bad-date");
+    let dir = common::broken_story(&case);
+    let output = izumi(&["export", "--story", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(stderr(&output).contains("bad date \"Spirng 1920\""));
+}
+
+#[test]
+fn an_unknown_subcommand_is_a_usage_error() {
+    let output = izumi(&["frobnicate"]);
+    assert_eq!(output.status.code(), Some(2));
+}

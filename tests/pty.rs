@@ -1,0 +1,180 @@
+//! End to end: the real binary in a pseudo-terminal. It shows the first scene, moves on a key,
+//! and on every way out gives the terminal back: main screen, cursor shown, raw mode off.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+/// A program running in a pseudo-terminal, with its screen kept up to date.
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Session {
+    /// Runs a shell script in a 100×30 terminal; `$0` is izumi, `$1` the journey story.
+    fn start(script: &str) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new("sh");
+        command.args([
+            "-c",
+            script,
+            env!("CARGO_BIN_EXE_izumi"),
+            common::journey_dir().to_str().unwrap(),
+        ]);
+        command.env("TERM", "xterm-256color");
+        let child = pair.slave.spawn_command(command).unwrap();
+        drop(pair.slave);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            30.try_into().unwrap(),
+            100.try_into().unwrap(),
+            0,
+        )));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        // The master must outlive the session or the terminal closes under the program.
+        std::mem::forget(pair.master);
+        Self {
+            screen,
+            writer,
+            child,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`, or fails with what it shows instead.
+    fn wait_for(&self, text: &str) {
+        self.wait_until(&format!("{text:?} to appear"), |screen| {
+            screen.contains(text)
+        });
+    }
+
+    fn wait_for_absence(&self, text: &str) {
+        self.wait_until(&format!("{text:?} to go"), |screen| !screen.contains(text));
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if done(&self.contents()) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("timed out waiting for {what}; screen:\n{}", self.contents());
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.process_id().unwrap()
+    }
+
+    /// Asserts the terminal is back as the shell had it.
+    fn assert_restored(&self) {
+        let parser = self.screen.lock().unwrap();
+        let screen = parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor still hidden");
+        let stty = screen.contents();
+        assert!(
+            stty.contains(" icanon") && stty.contains(" echo"),
+            "raw mode still on:\n{stty}"
+        );
+    }
+}
+
+/// Runs izumi, then reports its exit status and the terminal's modes.
+const RUN_THEN_REPORT: &str = r#""$0" --story "$1"; echo "EXIT=$?"; stty -a"#;
+
+#[test]
+fn first_scene_appears_a_key_moves_on_and_q_restores_the_terminal() {
+    let mut session = Session::start(RUN_THEN_REPORT);
+    session.wait_for("Setting out");
+    session.wait_for("Ada leaves the city");
+    session.send("l");
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("?");
+    session.wait_for("Moving through the story");
+    // A lone Esc, then q: sent together they would read as Alt-q, as in any terminal.
+    session.send("\x1b");
+    session.wait_for_absence("Moving through the story");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    session.wait_for("speed");
+    session.assert_restored();
+}
+
+#[test]
+fn ctrl_c_quits_cleanly() {
+    let mut session = Session::start(RUN_THEN_REPORT);
+    session.wait_for("Setting out");
+    session.send("\x03");
+    session.wait_for("EXIT=0");
+    session.wait_for("speed");
+    session.assert_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_reports_the_signal() {
+    // exec, so that the pid we signal is izumi's own.
+    let session =
+        Session::start(r#"sh -c 'exec "$0" --story "$1"' "$0" "$1"; echo "EXIT=$?"; stty -a"#);
+    session.wait_for("Setting out");
+    let izumi = find_child_izumi(session.pid());
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &izumi.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    session.wait_for("EXIT=143");
+    session.wait_for("speed");
+    session.assert_restored();
+}
+
+/// The pid of the izumi process under the session's shell.
+fn find_child_izumi(shell: u32) -> u32 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let output = std::process::Command::new("pgrep")
+            .args(["-P", &shell.to_string()])
+            .output()
+            .unwrap();
+        if let Some(pid) = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .find_map(|l| l.trim().parse().ok())
+        {
+            return pid;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("izumi did not start");
+}

@@ -1,0 +1,78 @@
+//! Snapshots of real renders into ratatui's TestBackend. Review changes with `cargo insta review`.
+
+mod common;
+
+use izumi::app::{Action, App};
+use izumi::story::Story;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+
+fn render(story: Story, width: u16, height: u16, actions: &[Action]) -> TestBackend {
+    let mut app = App::new(story, Size::new(width, height));
+    for action in actions {
+        app.update(*action);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| izumi::ui::draw(frame, &app)).unwrap();
+    terminal.backend().clone()
+}
+
+#[test]
+fn reader_at_80x24() {
+    insta::assert_snapshot!(render(common::journey(), 80, 24, &[]));
+}
+
+#[test]
+fn reader_at_120x40() {
+    insta::assert_snapshot!(render(common::journey(), 120, 40, &[Action::NextScene]));
+}
+
+#[test]
+fn reader_at_80x24_with_footnotes_tab() {
+    let actions = [Action::FocusNext, Action::FocusNext];
+    insta::assert_snapshot!(render(common::journey(), 80, 24, &actions));
+}
+
+#[test]
+fn reader_narrow_stacks_side_pane_below() {
+    insta::assert_snapshot!(render(common::journey(), 50, 30, &[Action::LastScene]));
+}
+
+#[test]
+fn help_overlay() {
+    insta::assert_snapshot!(render(common::journey(), 80, 30, &[Action::ToggleHelp]));
+}
+
+#[test]
+fn character_entry_overlay() {
+    let actions = [Action::NextScene, Action::FocusNext, Action::Open];
+    insta::assert_snapshot!(render(common::journey(), 100, 30, &actions));
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    insta::assert_snapshot!(render(common::journey(), 20, 6, &[]));
+}
+
+#[test]
+fn embedded_story_first_scene_at_120x40() {
+    let story = izumi::story::load_embedded().unwrap();
+    insta::assert_snapshot!(render(story, 120, 40, &[]));
+}
+
+#[test]
+fn every_size_renders_without_panicking() {
+    let story = common::journey();
+    for width in (1..=130).step_by(7) {
+        for height in (1..=45).step_by(4) {
+            for actions in [
+                &[][..],
+                &[Action::ToggleHelp],
+                &[Action::NextScene, Action::FocusNext, Action::Open],
+            ] {
+                render(story.clone(), width, height, actions);
+            }
+        }
+    }
+}
