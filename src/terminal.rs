@@ -49,6 +49,7 @@ pub fn restore() {
 
 fn event_loop(terminal: &mut DefaultTerminal, story: Story) -> anyhow::Result<()> {
     let mut app = App::new(story, terminal.size()?);
+    let panic_key = test_panic_key();
     let mut redraw = true;
     while !app.should_quit() {
         if redraw {
@@ -56,6 +57,9 @@ fn event_loop(terminal: &mut DefaultTerminal, story: Story) -> anyhow::Result<()
         }
         // Blocks until something happens: an idle reader costs nothing.
         redraw = match event::read()? {
+            Event::Key(key) if panic_key.is_some_and(|c| key.code == event::KeyCode::Char(c)) => {
+                panic!("panic requested by IZUMI_TEST_PANIC_KEY")
+            }
             Event::Key(key) => keymap::action_for(key).is_some_and(|action| app.update(action)),
             Event::Resize(width, height) => {
                 app.update(Action::Resize(width, height));
@@ -65,6 +69,15 @@ fn event_loop(terminal: &mut DefaultTerminal, story: Story) -> anyhow::Result<()
         };
     }
     Ok(())
+}
+
+/// In debug builds only, the end-to-end tests name a key that panics, to check that a panic
+/// gives the terminal back.
+fn test_panic_key() -> Option<char> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var("IZUMI_TEST_PANIC_KEY").ok()?.chars().next()
 }
 
 /// On a terminating signal, gives the terminal back and exits with 128 + the signal's number,

@@ -35,6 +35,7 @@ impl Session {
             common::journey_dir().to_str().unwrap(),
         ]);
         command.env("TERM", "xterm-256color");
+        command.env("RUST_BACKTRACE", "0");
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
@@ -158,6 +159,21 @@ fn sigterm_restores_the_terminal_and_reports_the_signal() {
     session.wait_for("EXIT=143");
     session.wait_for("speed");
     session.assert_restored();
+}
+
+#[test]
+fn a_panic_restores_the_terminal_and_prints_its_message() {
+    let mut session = Session::start(&format!("IZUMI_TEST_PANIC_KEY=! {RUN_THEN_REPORT}"));
+    session.wait_for("Setting out");
+    session.send("!");
+    session.wait_for("EXIT=101");
+    session.wait_for("speed");
+    session.assert_restored();
+    let screen = session.contents();
+    assert!(
+        screen.contains("panic requested by IZUMI_TEST_PANIC_KEY"),
+        "{screen}"
+    );
 }
 
 /// The pid of the izumi process under the session's shell.
