@@ -176,18 +176,13 @@ fn a_panic_restores_the_terminal_and_prints_its_message() {
     );
 }
 
-/// The pid of the izumi process under the session's shell.
+/// The pid of the izumi process under the session's shell (Linux: read from /proc).
 fn find_child_izumi(shell: u32) -> u32 {
+    let children = format!("/proc/{shell}/task/{shell}/children");
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let output = std::process::Command::new("pgrep")
-            .args(["-P", &shell.to_string()])
-            .output()
-            .unwrap();
-        if let Some(pid) = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .find_map(|l| l.trim().parse().ok())
-        {
+        let listed = std::fs::read_to_string(&children).unwrap_or_default();
+        if let Some(pid) = listed.split_whitespace().find_map(|p| p.parse().ok()) {
             return pid;
         }
         std::thread::sleep(Duration::from_millis(20));
