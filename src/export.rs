@@ -1,4 +1,7 @@
-//! The whole story as one document: Markdown for a handout, or plain text.
+//! The whole story as one document, for a printed handout: Markdown, or plain text.
+//!
+//! One walk over the story writes both; a [`Format`] decides how headings, paragraphs, names and
+//! footnotes look.
 
 use std::fmt::Write as _;
 
@@ -6,122 +9,180 @@ use crate::story::{Inline, Scene, Story};
 use crate::wrap::wrap_words;
 
 /// The story as Markdown: `#` title, `##` episodes, `###` scenes with date and place, GitHub-style
-/// footnote references, then the people, the glossary and the footnotes.
+/// footnote references, then the people, the glossary and the footnote definitions.
 pub fn markdown(story: &Story) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", story.title);
-    if let Some(subtitle) = &story.subtitle {
-        let _ = writeln!(out, "*{subtitle}*\n");
-    }
-    let _ = writeln!(
-        out,
-        "Retold by {} from {}\n",
-        story.authors.join(", "),
-        story.source
-    );
-    for (number, episode) in story.episodes.iter().enumerate() {
-        let _ = writeln!(out, "## {}. {}\n", number + 1, episode.title);
-        let _ = writeln!(
-            out,
-            "*{} · {}*\n",
-            episode.period,
-            story.location(episode.location).name
-        );
-        for scene in &story.scenes[episode.scenes.clone()] {
-            let _ = writeln!(out, "### {}\n", scene.title);
-            let _ = writeln!(out, "*{} · {}*\n", scene.date, places(story, scene));
-            for paragraph in paragraphs(story, scene, |n| format!("[^{n}]")) {
-                let _ = writeln!(out, "{paragraph}\n");
-            }
-        }
-    }
-    out.push_str("## People\n\n");
-    for character in &story.characters {
-        let _ = write!(out, "**{}**", character.name);
-        if let Some(dates) = character.life_dates() {
-            let _ = write!(out, " ({dates})");
-        }
-        let _ = write!(out, " — {}.", character.role);
-        if !character.aliases.is_empty() {
-            let _ = write!(out, " Also written {}.", character.aliases.join(", "));
-        }
-        if !character.code_names.is_empty() {
-            let _ = write!(out, " Code names: {}.", character.code_names.join(", "));
-        }
-        let _ = writeln!(out, " {}\n", one_line(&character.bio));
-    }
-    out.push_str("## Glossary\n\n");
-    for term in &story.terms {
-        let _ = writeln!(out, "**{}** — {}\n", term.term, one_line(&term.definition));
-    }
-    for footnote in &story.footnotes {
-        let _ = write!(out, "[^{}]: {}", footnote.number, footnote.citation);
-        if let Some(note) = &footnote.note {
-            let _ = write!(out, " — {}", one_line(note));
-        }
-        out.push('\n');
-    }
-    out
+    document(story, &Markdown)
 }
 
 /// The story as plain text wrapped at 72 columns, footnotes as `[N]` and listed at the end.
 pub fn text(story: &Story) -> String {
+    document(story, &PlainText)
+}
+
+/// How one output format writes each part of the document.
+trait Format {
+    fn heading(&self, out: &mut String, level: usize, title: &str);
+    /// A line of facts under a heading: date and place.
+    fn byline(&self, out: &mut String, facts: &str);
+    fn paragraph(&self, out: &mut String, text: &str);
+    fn footnote_marker(&self, number: u32) -> String;
+    /// A named entry: a person or a glossary term, then what is said of it.
+    fn entry(&self, out: &mut String, name: &str, description: &str);
+    /// The heading over the footnote definitions, if the format has one.
+    fn notes_heading(&self, out: &mut String);
+    fn footnote(&self, out: &mut String, number: u32, text: &str);
+}
+
+fn document(story: &Story, format: &impl Format) -> String {
     let mut out = String::new();
-    underline(&mut out, &story.title, '=');
+    format.heading(&mut out, 1, &story.title);
     if let Some(subtitle) = &story.subtitle {
-        let _ = writeln!(out, "{}\n", wrap(subtitle));
+        format.paragraph(&mut out, subtitle);
     }
-    let _ = writeln!(
-        out,
-        "{}\n",
-        wrap(&format!(
-            "Retold by {} from {}",
-            story.authors.join(", "),
-            story.source
-        ))
+    let credit = format!(
+        "Retold by {} from {}",
+        story.authors.join(", "),
+        story.source
     );
+    format.paragraph(&mut out, &credit);
+
     for (number, episode) in story.episodes.iter().enumerate() {
-        underline(&mut out, &format!("{}. {}", number + 1, episode.title), '=');
-        let _ = writeln!(
-            out,
-            "{} · {}\n",
-            episode.period,
-            story.location(episode.location).name
-        );
+        format.heading(&mut out, 2, &format!("{}. {}", number + 1, episode.title));
+        let place = &story.location(episode.location).name;
+        format.byline(&mut out, &format!("{} · {place}", episode.period));
         for scene in &story.scenes[episode.scenes.clone()] {
-            underline(&mut out, &scene.title, '-');
-            let _ = writeln!(out, "{} · {}\n", scene.date, places(story, scene));
-            for paragraph in paragraphs(story, scene, |n| format!("[{n}]")) {
-                let _ = writeln!(out, "{}\n", wrap(&paragraph));
+            format.heading(&mut out, 3, &scene.title);
+            format.byline(
+                &mut out,
+                &format!("{} · {}", scene.date, places(story, scene)),
+            );
+            for paragraph in &scene.paragraphs {
+                let text: String = paragraph
+                    .iter()
+                    .map(|inline| match inline {
+                        Inline::Text(text) => text.clone(),
+                        Inline::Footnote(id) => format.footnote_marker(story.footnote(*id).number),
+                    })
+                    .collect();
+                format.paragraph(&mut out, &text);
             }
         }
     }
-    underline(&mut out, "People", '=');
+
+    format.heading(&mut out, 2, "People");
     for character in &story.characters {
-        let dates = character
-            .life_dates()
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default();
-        let _ = writeln!(out, "{}{dates} — {}", character.name, character.role);
-        let _ = writeln!(out, "{}\n", wrap(&one_line(&character.bio)));
+        let mut description = String::new();
+        if let Some(dates) = character.life_dates() {
+            let _ = write!(description, "({dates}) ");
+        }
+        let _ = write!(description, "— {}.", character.role);
+        if !character.aliases.is_empty() {
+            let _ = write!(
+                description,
+                " Also written {}.",
+                character.aliases.join(", ")
+            );
+        }
+        if !character.code_names.is_empty() {
+            let _ = write!(
+                description,
+                " Code names: {}.",
+                character.code_names.join(", ")
+            );
+        }
+        let _ = write!(description, " {}", one_line(&character.bio));
+        format.entry(&mut out, &character.name, &description);
     }
-    underline(&mut out, "Glossary", '=');
+
+    format.heading(&mut out, 2, "Glossary");
     for term in &story.terms {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            wrap(&format!("{} — {}", term.term, one_line(&term.definition)))
+        format.entry(
+            &mut out,
+            &term.term,
+            &format!("— {}", one_line(&term.definition)),
         );
     }
-    underline(&mut out, "Notes", '=');
+
+    format.notes_heading(&mut out);
     for footnote in &story.footnotes {
-        let mut line = format!("[{}] {}", footnote.number, footnote.citation);
+        let mut text = footnote.citation.clone();
         if let Some(note) = &footnote.note {
-            let _ = write!(line, " — {}", one_line(note));
+            let _ = write!(text, " — {}", one_line(note));
         }
-        let _ = writeln!(out, "{}\n", wrap(&line));
+        format.footnote(&mut out, footnote.number, &text);
     }
     out
+}
+
+struct Markdown;
+
+impl Format for Markdown {
+    fn heading(&self, out: &mut String, level: usize, title: &str) {
+        let _ = writeln!(out, "{} {title}\n", "#".repeat(level));
+    }
+
+    fn byline(&self, out: &mut String, facts: &str) {
+        let _ = writeln!(out, "*{facts}*\n");
+    }
+
+    fn paragraph(&self, out: &mut String, text: &str) {
+        let _ = writeln!(out, "{text}\n");
+    }
+
+    fn footnote_marker(&self, number: u32) -> String {
+        format!("[^{number}]")
+    }
+
+    fn entry(&self, out: &mut String, name: &str, description: &str) {
+        let _ = writeln!(out, "**{name}** {description}\n");
+    }
+
+    fn notes_heading(&self, _out: &mut String) {}
+
+    fn footnote(&self, out: &mut String, number: u32, text: &str) {
+        let _ = writeln!(out, "[^{number}]: {text}");
+    }
+}
+
+struct PlainText;
+
+impl PlainText {
+    const WIDTH: usize = 72;
+
+    fn wrapped(out: &mut String, text: &str) {
+        let _ = writeln!(out, "{}\n", wrap_words(text, Self::WIDTH).join("\n"));
+    }
+}
+
+impl Format for PlainText {
+    fn heading(&self, out: &mut String, level: usize, title: &str) {
+        let rule = if level <= 2 { "=" } else { "-" };
+        let _ = writeln!(out, "{title}\n{}\n", rule.repeat(title.chars().count()));
+    }
+
+    fn byline(&self, out: &mut String, facts: &str) {
+        Self::wrapped(out, facts);
+    }
+
+    fn paragraph(&self, out: &mut String, text: &str) {
+        Self::wrapped(out, text);
+    }
+
+    fn footnote_marker(&self, number: u32) -> String {
+        format!("[{number}]")
+    }
+
+    fn entry(&self, out: &mut String, name: &str, description: &str) {
+        Self::wrapped(out, &format!("{name} {description}"));
+    }
+
+    fn notes_heading(&self, out: &mut String) {
+        self.heading(out, 2, "Notes");
+    }
+
+    fn footnote(&self, out: &mut String, number: u32, text: &str) {
+        Self::wrapped(out, &format!("[{number}] {text}"));
+    }
 }
 
 fn places(story: &Story, scene: &Scene) -> String {
@@ -133,33 +194,6 @@ fn places(story: &Story, scene: &Scene) -> String {
         .join(", ")
 }
 
-/// Each paragraph of a scene as one string, footnotes written by `marker`.
-fn paragraphs(story: &Story, scene: &Scene, marker: impl Fn(u32) -> String) -> Vec<String> {
-    scene
-        .paragraphs
-        .iter()
-        .map(|paragraph| {
-            paragraph
-                .iter()
-                .map(|inline| match inline {
-                    Inline::Text(text) => text.clone(),
-                    Inline::Footnote(id) => marker(story.footnote(*id).number),
-                })
-                .collect()
-        })
-        .collect()
-}
-
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn underline(out: &mut String, title: &str, rule: char) {
-    let width = title.chars().count();
-    let _ = writeln!(out, "{title}\n{}\n", rule.to_string().repeat(width));
-}
-
-/// The text wrapped for a 72-column page.
-fn wrap(text: &str) -> String {
-    wrap_words(text, 72).join("\n")
 }
