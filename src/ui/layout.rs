@@ -2,7 +2,10 @@
 //! app state (which needs the scene's size to know how far it can scroll).
 
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
 use ratatui::widgets::{Block, Padding};
+
+use super::theme::THEME;
 
 /// Below this the reader shows a "too small" notice instead of panes.
 pub const MIN_WIDTH: u16 = 24;
@@ -46,6 +49,18 @@ pub struct ReaderLayout {
 /// The block every pane is drawn in, so layout and drawing agree on the inner area.
 pub fn pane_block() -> Block<'static> {
     Block::bordered().padding(Padding::horizontal(1))
+}
+
+/// A pane's block with its title, its border showing whether it has the focus.
+pub fn titled_pane_block(title: String, focused: bool) -> Block<'static> {
+    let border = if focused {
+        THEME.border_focused
+    } else {
+        THEME.border
+    };
+    pane_block()
+        .border_style(border)
+        .title(Span::styled(title, THEME.pane_title))
 }
 
 /// Lays out the reader for a terminal area.

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph, StatefulWidget, Widget, Wrap};
 
-use super::layout::pane_block;
+use super::layout::{pane_block, titled_pane_block};
 use super::theme::THEME;
 use crate::app::{App, Pane};
 use crate::story::{LocationId, Story};
@@ -48,16 +48,7 @@ struct ListPane {
 impl Widget for ListPane {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let count = self.content.items.len();
-        let block = pane_block()
-            .border_style(if self.focused {
-                THEME.border_focused
-            } else {
-                THEME.border
-            })
-            .title(Span::styled(
-                format!(" {} ({count}) ", self.pane.title()),
-                THEME.pane_title,
-            ));
+        let block = titled_pane_block(format!(" {} ({count}) ", self.pane.title()), self.focused);
         let inner = block.inner(area);
         block.render(area, buf);
         if count == 0 {

@@ -7,7 +7,7 @@ use ratatui::widgets::{
     Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget, Wrap,
 };
 
-use super::layout::pane_block;
+use super::layout::titled_pane_block;
 use super::theme::THEME;
 use crate::app::{App, Pane};
 use crate::story::{Inline, SceneId, Story};
@@ -57,16 +57,7 @@ impl Widget for ScenePane<'_> {
         let story = self.app.story();
         let id = self.app.scene();
         let focused = self.app.focus() == Pane::Scene;
-        let block = pane_block()
-            .border_style(if focused {
-                THEME.border_focused
-            } else {
-                THEME.border
-            })
-            .title(Span::styled(
-                format!(" {} ", story.scene(id).title),
-                THEME.pane_title,
-            ));
+        let block = titled_pane_block(format!(" {} ", story.scene(id).title), focused);
         let inner = block.inner(area);
         let scroll = self.app.scene_scroll();
         paragraph(story, id)
