@@ -3,8 +3,9 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph, StatefulWidget, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::layout::{pane_block, titled_pane_block};
 use super::theme::THEME;
@@ -77,14 +78,7 @@ impl Widget for ListPane {
         } else {
             THEME.selected_unfocused
         };
-        let items = self.content.items.into_iter().map(ListItem::new);
-        let mut state = ListState::default().with_selected(Some(self.selected));
-        StatefulWidget::render(
-            List::new(items).highlight_style(highlight),
-            list_area,
-            buf,
-            &mut state,
-        );
+        render_entries(self.content.items, self.selected, highlight, list_area, buf);
 
         if let Some(detail) = self.content.detail {
             Line::styled("─".repeat(usize::from(rule_area.width)), THEME.border)
@@ -94,6 +88,37 @@ impl Widget for ListPane {
                 .render(detail_area, buf);
         }
     }
+}
+
+/// Draws entries of one or more lines, the selected one highlighted and scrolled into view. An
+/// entry taller than the area shows its top, unlike ratatui's `List`, which would show nothing.
+fn render_entries(
+    entries: Vec<Text<'static>>,
+    selected: usize,
+    highlight: Style,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let heights: Vec<usize> = entries.iter().map(|entry| entry.lines.len()).collect();
+    let top: usize = heights.iter().take(selected).sum();
+    let bottom = top + heights.get(selected).copied().unwrap_or(0);
+    let visible = usize::from(area.height);
+    let offset = bottom.saturating_sub(visible).min(top);
+    let lines: Vec<Line> = entries
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, entry)| {
+            let entry = if i == selected {
+                entry.patch_style(highlight)
+            } else {
+                entry
+            };
+            entry.lines
+        })
+        .skip(offset)
+        .take(visible)
+        .collect();
+    Paragraph::new(lines).render(area, buf);
 }
 
 fn characters(app: &App) -> PaneContent {
