@@ -80,8 +80,8 @@ pub fn reader(area: Rect) -> ReaderLayout {
         let [scene, side] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
         let [characters, footnotes, locations] = Layout::vertical([
-            Constraint::Percentage(34),
-            Constraint::Percentage(33),
+            Constraint::Percentage(42),
+            Constraint::Percentage(30),
             Constraint::Fill(1),
         ])
         .areas(side);

@@ -60,15 +60,19 @@ impl Widget for ListPane {
             return;
         }
 
-        let list_height = match self.content.detail {
-            Some(_) => u16::try_from(count)
+        // With details to show, the list takes what it needs up to three fifths of the pane, then a
+        // rule, then the details; without, the list has the whole pane.
+        let rule_height = u16::from(self.content.detail.is_some());
+        let list_height = if self.content.detail.is_some() {
+            u16::try_from(count)
                 .unwrap_or(u16::MAX)
-                .min((inner.height / 2).max(3)),
-            None => inner.height,
+                .min((inner.height * 3 / 5).max(3))
+        } else {
+            inner.height
         };
         let [list_area, rule_area, detail_area] = Layout::vertical([
             Constraint::Length(list_height),
-            Constraint::Length(1),
+            Constraint::Length(rule_height),
             Constraint::Fill(1),
         ])
         .areas(inner);
