@@ -239,8 +239,16 @@ fn parse_span(text: &str) -> Result<(DateRange, Precision), String> {
     if from.is_empty() || to.is_empty() {
         return Err("a span needs a start and an end".into());
     }
-    let (from, _) = parse_point(from)?;
     let (to, _) = parse_point(to)?;
+    // "March – May 1941" and "21–23 June 1941": the start borrows the end's year (and month).
+    let (from, _) = parse_point(from).or_else(|error| {
+        let borrowed = match from.split(' ').count() {
+            1 if from.parse::<u8>().is_ok() => format!("{from} {}", month_year(to.end)),
+            1 | 2 => format!("{from} {}", to.end.year),
+            _ => return Err(error),
+        };
+        parse_point(&borrowed).map_err(|_| error)
+    })?;
     if to.end < from.start {
         return Err("the span ends before it starts".into());
     }
@@ -251,6 +259,10 @@ fn parse_span(text: &str) -> Result<(DateRange, Precision), String> {
         },
         Precision::Span,
     ))
+}
+
+fn month_year(day: Day) -> String {
+    format!("{} {}", MONTHS[usize::from(day.month) - 1], day.year)
 }
 
 fn parse_point(text: &str) -> Result<(DateRange, Precision), String> {
@@ -473,6 +485,19 @@ mod tests {
         );
         assert_eq!(range("March 1927 to 1930").0, "1927-03-01");
         assert_eq!(range("1925-1927").1, "1927-12-31");
+    }
+
+    #[test]
+    fn the_start_of_a_span_may_borrow_the_end_s_year() {
+        assert_eq!(
+            range("March – May 1941"),
+            ("1941-03-01".into(), "1941-05-31".into(), Precision::Span)
+        );
+        assert_eq!(
+            range("21–23 June 1941"),
+            ("1941-06-21".into(), "1941-06-23".into(), Precision::Span)
+        );
+        assert!(parse_claim("March – May", None).is_err());
     }
 
     #[test]
