@@ -105,11 +105,7 @@ fn document(story: &Story, format: &impl Format) -> String {
 
     format.notes_heading(&mut out);
     for footnote in &story.footnotes {
-        let mut text = footnote.citation.clone();
-        if let Some(note) = &footnote.note {
-            let _ = write!(text, " — {}", one_line(note));
-        }
-        format.footnote(&mut out, footnote.number, &text);
+        format.footnote(&mut out, footnote.number, &one_line(&footnote.full_text()));
     }
     out
 }

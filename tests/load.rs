@@ -112,3 +112,15 @@ fn every_invalid_fixture_reports_exactly_its_expected_messages() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn a_footnote_may_be_a_note_without_a_citation() {
+    let story = story::load_embedded().unwrap();
+    let comment_only = story
+        .footnotes
+        .iter()
+        .find(|f| f.citation.is_none())
+        .expect("the story has a comment-only footnote");
+    let note = comment_only.note.as_deref().unwrap();
+    assert_eq!(comment_only.full_text(), note);
+}

@@ -80,7 +80,7 @@ fn every_size_renders_without_panicking() {
 #[test]
 fn a_footnote_taller_than_its_pane_still_shows_its_beginning() {
     let mut story = common::journey();
-    story.footnotes[0].citation = "A very long reference, ".repeat(40);
+    story.footnotes[0].citation = Some("A very long reference, ".repeat(40));
     let backend = render(story, 120, 40, &[]);
     let screen = backend.to_string();
     assert!(

@@ -106,12 +106,24 @@ impl Character {
     }
 }
 
-/// A numbered footnote: the reference that supports a claim, and any comment on it.
+/// A numbered footnote: the reference that supports a claim, and any comment on it. At least one
+/// of the two is present.
 #[derive(Clone, Debug)]
 pub struct Footnote {
     pub number: u32,
-    pub citation: String,
+    pub citation: Option<String>,
     pub note: Option<String>,
+}
+
+impl Footnote {
+    /// The citation and the note as one line of text: "citation — note".
+    pub fn full_text(&self) -> String {
+        [self.citation.as_deref(), self.note.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" — ")
+    }
 }
 
 /// A place, with the name the story uses and today's name and country.

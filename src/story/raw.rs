@@ -58,7 +58,7 @@ pub struct RawFootnotes {
 #[serde(deny_unknown_fields)]
 pub struct RawFootnote {
     pub number: Spanned<u32>,
-    pub citation: String,
+    pub citation: Option<String>,
     pub note: Option<String>,
 }
 

@@ -245,10 +245,17 @@ impl Validator<'_> {
                 );
                 continue;
             }
+            if footnote.citation.is_none() && footnote.note.is_none() {
+                self.error(
+                    file,
+                    footnote.number.span(),
+                    format!("footnote {number} needs a `citation`, a `note`, or both"),
+                );
+            }
             by_number.insert(number, FootnoteId(footnotes.len()));
             footnotes.push(Footnote {
                 number,
-                citation: sanitize(footnote.citation.trim()),
+                citation: footnote.citation.as_deref().map(|c| sanitize(c.trim())),
                 note: footnote.note.as_deref().map(|n| sanitize(n.trim())),
             });
         }

@@ -46,9 +46,13 @@ pub fn text(story: &Story, entry: Entry) -> Text<'static> {
         }
         Entry::Footnote(id) => {
             let footnote = story.footnote(id);
-            lines.push(Line::from(footnote.citation.clone()));
+            if let Some(citation) = &footnote.citation {
+                lines.push(Line::from(citation.clone()));
+            }
             if let Some(note) = &footnote.note {
-                lines.push(Line::default());
+                if footnote.citation.is_some() {
+                    lines.push(Line::default());
+                }
                 lines.push(Line::from(note.clone()));
             }
             story.scenes_citing(id).collect()

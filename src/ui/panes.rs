@@ -177,24 +177,28 @@ fn footnotes(app: &App, width: usize) -> PaneContent {
             let marker = format!("[{}] ", footnote.number);
             let indent = marker.chars().count();
             let body_width = width.saturating_sub(indent).max(1);
-            let mut lines = Vec::new();
-            for (i, line) in wrap_words(&footnote.citation, body_width)
+            let parts = [
+                (footnote.citation.as_deref(), THEME.text),
+                (footnote.note.as_deref(), THEME.dim),
+            ];
+            let lines: Vec<Line> = parts
                 .into_iter()
+                .filter_map(|(text, style)| Some((text?, style)))
+                .flat_map(|(text, style)| {
+                    wrap_words(text, body_width)
+                        .into_iter()
+                        .map(move |line| Span::styled(line, style))
+                })
                 .enumerate()
-            {
-                let lead = if i == 0 {
-                    Span::styled(marker.clone(), THEME.footnote_marker)
-                } else {
-                    Span::raw(" ".repeat(indent))
-                };
-                lines.push(Line::from(vec![lead, Span::raw(line)]));
-            }
-            for line in footnote.note.iter().flat_map(|n| wrap_words(n, body_width)) {
-                lines.push(Line::from(vec![
-                    Span::raw(" ".repeat(indent)),
-                    Span::styled(line, THEME.dim),
-                ]));
-            }
+                .map(|(i, body)| {
+                    let lead = if i == 0 {
+                        Span::styled(marker.clone(), THEME.footnote_marker)
+                    } else {
+                        Span::raw(" ".repeat(indent))
+                    };
+                    Line::from(vec![lead, body])
+                })
+                .collect();
             Text::from(lines)
         })
         .collect();
