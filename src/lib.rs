@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod export;
+pub mod geo;
 pub mod story;
 pub mod terminal;
 pub mod ui;

@@ -219,3 +219,13 @@ fn a_short_scene_does_not_scroll() {
     assert!(!app.update(Action::Down));
     assert_eq!(app.scene_scroll(), 0);
 }
+
+#[test]
+fn m_toggles_between_map_and_list() {
+    let mut app = app();
+    assert!(app.show_map());
+    assert!(app.update(Action::ToggleMap));
+    assert!(!app.show_map());
+    app.update(Action::ToggleMap);
+    assert!(app.show_map());
+}

@@ -7,6 +7,7 @@ use izumi::story::Story;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
+use ratatui::widgets::Widget;
 
 fn render(story: Story, width: u16, height: u16, actions: &[Action]) -> TestBackend {
     let mut app = App::new(story, Size::new(width, height));
@@ -87,4 +88,53 @@ fn a_footnote_taller_than_its_pane_still_shows_its_beginning() {
         screen.contains("[1] A very long reference"),
         "the footnote pane is empty:\n{screen}"
     );
+}
+
+/// The timeline strip alone, for the journey story's scene `scene`.
+fn timeline_at(scene: &str) -> String {
+    let story = common::journey();
+    let target = story.find_scene(scene).unwrap().index();
+    let mut app = App::new(story, Size::new(60, 4));
+    for _ in 0..target {
+        app.update(Action::NextScene);
+    }
+    let mut terminal = Terminal::new(TestBackend::new(60, 4)).unwrap();
+    terminal
+        .draw(|frame| {
+            izumi::ui::timeline::Timeline { app: &app }.render(frame.area(), frame.buffer_mut())
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn timeline_marks_an_exact_date_with_a_point() {
+    insta::assert_snapshot!(timeline_at("the-ferry"));
+}
+
+#[test]
+fn timeline_marks_an_approximate_date_as_a_range() {
+    insta::assert_snapshot!(timeline_at("winter-in-bergen"));
+}
+
+#[test]
+fn timeline_marks_each_account_of_a_disputed_date() {
+    insta::assert_snapshot!(timeline_at("arrival"));
+}
+
+#[test]
+fn the_map_labels_the_current_place_at_120x40() {
+    let backend = render(common::journey(), 120, 40, &[Action::LastScene]);
+    let screen = backend.to_string();
+    assert!(screen.contains("Map (m: list)"), "{screen}");
+    assert!(screen.contains("◉"), "current place marked:\n{screen}");
+    assert!(screen.contains("Rome"), "current place labelled:\n{screen}");
+}
+
+#[test]
+fn m_switches_the_map_back_to_the_places_list() {
+    let backend = render(common::journey(), 120, 40, &[Action::ToggleMap]);
+    let screen = backend.to_string();
+    assert!(screen.contains("Places (3)"), "{screen}");
+    assert!(!screen.contains("Map (m: list)"));
 }

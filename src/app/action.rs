@@ -23,6 +23,8 @@ pub enum Action {
     /// Close what is open, or quit at the top level.
     Back,
     ToggleHelp,
+    /// Show the places as a map, or as a list.
+    ToggleMap,
     Quit,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),

@@ -181,6 +181,13 @@ pub const BINDINGS: &[Binding] = &[
         Section::Panes,
     ),
     bind(
+        &[Key(KeyCode::Char('m'))],
+        Action::ToggleMap,
+        "show the places as a map or as a list",
+        Some("map"),
+        Section::Panes,
+    ),
+    bind(
         &[Key(KeyCode::Char('?'))],
         Action::ToggleHelp,
         "show or hide this help",

@@ -75,6 +75,7 @@ pub struct App {
     location: usize,
     overlay: Option<Overlay>,
     overlay_scroll: u16,
+    show_map: bool,
     viewport: Size,
     quit: bool,
 }
@@ -93,6 +94,7 @@ impl App {
             location: 0,
             overlay: None,
             overlay_scroll: 0,
+            show_map: true,
             viewport,
             quit: false,
         };
@@ -135,6 +137,11 @@ impl App {
 
     pub fn viewport(&self) -> Size {
         self.viewport
+    }
+
+    /// Whether the places pane shows a map (where it fits) rather than a list.
+    pub fn show_map(&self) -> bool {
+        self.show_map
     }
 
     pub fn should_quit(&self) -> bool {
@@ -217,6 +224,7 @@ impl App {
                     self.overlay_scroll = 0;
                 }
             }
+            Action::ToggleMap => self.show_map = !self.show_map,
             Action::ToggleHelp => {
                 self.overlay = Some(Overlay::Help);
                 self.overlay_scroll = 0;
@@ -316,6 +324,7 @@ impl App {
             (self.character, self.footnote, self.location),
             self.overlay,
             self.overlay_scroll,
+            self.show_map,
             self.viewport,
             self.quit,
         )

@@ -8,7 +8,7 @@ pub mod raw;
 pub mod text;
 pub mod validate;
 
-pub use date::{Day, StoryDate};
+pub use date::{DateRange, Day, StoryDate};
 pub use diagnostic::{Diagnostic, StoryErrors};
 pub use load::{StorySource, load, load_embedded};
 pub use model::*;

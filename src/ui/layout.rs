@@ -42,6 +42,8 @@ pub struct ReaderLayout {
     /// The scene's text, inside its border and padding.
     pub scene_text: Rect,
     pub side: Side,
+    /// The timeline strip with its border, where there is room for it.
+    pub timeline: Option<Rect>,
     pub footer: Rect,
     pub too_small: bool,
 }
@@ -73,15 +75,22 @@ pub fn reader(area: Rect) -> ReaderLayout {
     ])
     .areas(area);
 
+    let mut timeline = None;
     let (scene, side) = if too_small {
         (Rect::default(), Side::Hidden)
     } else if area.width >= ALL_PANES_WIDTH && area.height >= ALL_PANES_HEIGHT {
+        let [body, strip] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(super::timeline::HEIGHT + 1),
+        ])
+        .areas(body);
+        timeline = Some(strip);
         let side_width = (area.width * 2 / 5).clamp(44, 72);
         let [scene, side] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
         let [characters, footnotes, locations] = Layout::vertical([
-            Constraint::Percentage(42),
-            Constraint::Percentage(30),
+            Constraint::Percentage(36),
+            Constraint::Percentage(24),
             Constraint::Fill(1),
         ])
         .areas(side);
@@ -111,6 +120,7 @@ pub fn reader(area: Rect) -> ReaderLayout {
         scene,
         scene_text: pane_block().inner(scene),
         side,
+        timeline,
         footer,
         too_small,
     }

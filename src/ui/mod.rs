@@ -5,9 +5,11 @@ mod footer;
 mod header;
 mod help;
 pub mod layout;
+mod map;
 mod panes;
 pub mod scene;
 pub mod theme;
+pub mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -54,6 +56,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
             panes::render(app, shown, pane, buffer);
         }
         Side::Hidden => {}
+    }
+    if let Some(strip) = layout.timeline {
+        let block = Block::new()
+            .borders(ratatui::widgets::Borders::TOP)
+            .border_style(THEME.border)
+            .title(Line::styled(" Timeline ", THEME.pane_title));
+        let inner = block.inner(strip);
+        block.render(strip, buffer);
+        timeline::Timeline { app }.render(inner, buffer);
     }
     footer::Footer.render(layout.footer, buffer);
 

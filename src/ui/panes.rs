@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::layout::{pane_block, titled_pane_block};
+use super::map;
 use super::theme::THEME;
 use crate::app::{App, Pane};
 use crate::story::{LocationId, Story};
@@ -15,6 +16,15 @@ use crate::wrap::wrap_words;
 
 /// Draws one side pane.
 pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
+    if pane == Pane::Locations && app.show_map() {
+        let block = titled_pane_block(" Map (m: list) ".into(), app.focus() == pane);
+        let inner = block.inner(area);
+        if inner.width >= map::MIN_COLUMNS && inner.height >= map::MIN_ROWS {
+            block.render(area, buf);
+            map::MapView { app }.render(inner, buf);
+            return;
+        }
+    }
     let width = usize::from(pane_block().inner(area).width);
     let content = match pane {
         Pane::Characters => characters(app),

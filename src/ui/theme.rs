@@ -21,6 +21,9 @@ pub struct Theme {
     pub unvisited_place: Style,
     pub key: Style,
     pub tab_active: Style,
+    pub map_land: Style,
+    pub map_route: Style,
+    pub map_visited: Style,
 }
 
 /// The default theme: the terminal's own background and foreground, with a few accents, so it
@@ -44,4 +47,7 @@ pub const THEME: Theme = Theme {
     unvisited_place: Style::new().fg(Color::DarkGray),
     key: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     tab_active: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+    map_land: Style::new().fg(Color::DarkGray),
+    map_route: Style::new().fg(Color::Yellow),
+    map_visited: Style::new().fg(Color::White),
 };

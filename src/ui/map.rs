@@ -1,0 +1,156 @@
+//! The map: a braille world map framed on the story's places, the route travelled so far, every
+//! place marked and the current one labelled.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::symbols::Marker;
+use ratatui::widgets::Widget;
+use ratatui::widgets::canvas::{Canvas, Line, Map, MapResolution, Points};
+
+use super::theme::THEME;
+use crate::app::App;
+use crate::geo::{Bounds, LabelRequest, place_labels};
+use crate::story::{LocationId, SceneId, Story};
+
+/// Below this many columns or rows the map says too little; the places list is shown instead.
+pub const MIN_COLUMNS: u16 = 24;
+pub const MIN_ROWS: u16 = 7;
+
+/// How many places visited before the current one get a label.
+const RECENT_LABELS: usize = 4;
+
+/// The map of the story's places, drawn into the area it is given (no border of its own).
+pub struct MapView<'a> {
+    pub app: &'a App,
+}
+
+/// The places the story has passed through up to and including a scene, in order, without
+/// repeating a place twice in a row.
+pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
+    let mut stations: Vec<LocationId> = Vec::new();
+    for id in story.scene_ids().take(scene.index() + 1) {
+        for location in &story.scene(id).locations {
+            if stations.last() != Some(location) {
+                stations.push(*location);
+            }
+        }
+    }
+    stations
+}
+
+fn color(style: ratatui::style::Style, fallback: Color) -> Color {
+    style.fg.unwrap_or(fallback)
+}
+
+impl Widget for MapView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let story = self.app.story();
+        let here = &story.scene(self.app.scene()).locations;
+        let stations = stations_until(story, self.app.scene());
+        let coordinates = |id: &LocationId| {
+            let location = story.location(*id);
+            (location.lat, location.lon)
+        };
+        let all: Vec<(f64, f64)> = story.route.iter().map(coordinates).collect();
+        let bounds = Bounds::framing(&all, area.width, area.height);
+
+        let visited: Vec<(f64, f64)> = story
+            .route
+            .iter()
+            .filter(|id| stations.contains(id) && !here.contains(id))
+            .map(|id| (story.location(*id).lon, story.location(*id).lat))
+            .collect();
+        let ahead: Vec<(f64, f64)> = story
+            .route
+            .iter()
+            .filter(|id| !stations.contains(id))
+            .map(|id| (story.location(*id).lon, story.location(*id).lat))
+            .collect();
+        let route: Vec<(f64, f64)> = stations
+            .iter()
+            .map(|id| (story.location(*id).lon, story.location(*id).lat))
+            .collect();
+
+        Canvas::default()
+            .marker(Marker::Braille)
+            .x_bounds([bounds.west, bounds.east])
+            .y_bounds([bounds.south, bounds.north])
+            .paint(|ctx| {
+                ctx.draw(&Map {
+                    resolution: MapResolution::High,
+                    color: color(THEME.map_land, Color::DarkGray),
+                });
+                ctx.layer();
+                for leg in route.windows(2) {
+                    ctx.draw(&Line::new(
+                        leg[0].0,
+                        leg[0].1,
+                        leg[1].0,
+                        leg[1].1,
+                        color(THEME.map_route, Color::Yellow),
+                    ));
+                }
+                ctx.layer();
+                ctx.draw(&Points {
+                    coords: &ahead,
+                    color: color(THEME.unvisited_place, Color::DarkGray),
+                });
+                ctx.draw(&Points {
+                    coords: &visited,
+                    color: color(THEME.map_visited, Color::White),
+                });
+            })
+            .render(area, buf);
+
+        // Labels: the current places first, then the last few visited, most recent first. Places
+        // ahead stay unlabelled so the map does not give the story away.
+        let mut order: Vec<LocationId> = here.clone();
+        for id in stations.iter().rev() {
+            if order.len() >= here.len() + RECENT_LABELS {
+                break;
+            }
+            if !order.contains(id) {
+                order.push(*id);
+            }
+        }
+        let mut requests = Vec::new();
+        let mut current = 0;
+        for id in &order {
+            let location = story.location(*id);
+            if let Some((column, row)) =
+                bounds.cell(location.lat, location.lon, area.width, area.height)
+            {
+                let is_here = here.contains(id);
+                if is_here {
+                    buf[(area.x + column, area.y + row)]
+                        .set_symbol("◉")
+                        .set_style(THEME.current_place);
+                    current += 1;
+                } else {
+                    buf[(area.x + column, area.y + row)]
+                        .set_symbol("•")
+                        .set_style(THEME.map_visited);
+                }
+                requests.push(LabelRequest {
+                    column,
+                    row,
+                    text: location.name.clone(),
+                });
+            }
+        }
+        for label in place_labels(&requests, area.width, area.height) {
+            let style = if label.request < current {
+                THEME.current_place
+            } else {
+                THEME.dim
+            };
+            buf.set_string(
+                area.x + label.column,
+                area.y + label.row,
+                &label.text,
+                style,
+            );
+        }
+    }
+}
