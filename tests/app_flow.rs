@@ -229,3 +229,78 @@ fn m_toggles_between_map_and_list() {
     app.update(Action::ToggleMap);
     assert!(app.show_map());
 }
+
+#[test]
+fn an_entry_lists_its_scenes_and_enter_jumps_to_the_picked_one() {
+    let mut app = app();
+    // Ada, in the first scene, appears in three scenes; the pick starts on the current one.
+    apply(&mut app, &[Action::FocusNext, Action::Open]);
+    let scenes: Vec<String> = app
+        .pickable_scenes()
+        .iter()
+        .map(|s| app.story().scene(*s).id.clone())
+        .collect();
+    assert_eq!(scenes, ["setting-out", "the-ferry", "arrival"]);
+    assert_eq!(app.pick(), 0);
+    apply(&mut app, &[Action::Down, Action::Down, Action::Down]);
+    assert_eq!(app.pick(), 2, "the pick stops at the last scene");
+    app.update(Action::Open);
+    assert_eq!(scene_id(&app), "arrival");
+    assert_eq!(app.overlay(), None);
+    assert_eq!(app.history_len(), 1);
+}
+
+#[test]
+fn go_back_returns_along_the_history_of_jumps() {
+    let mut app = app();
+    apply(
+        &mut app,
+        &[Action::FocusNext, Action::Open, Action::Down, Action::Open],
+    );
+    assert_eq!(scene_id(&app), "the-ferry");
+    apply(&mut app, &[Action::Open, Action::Down, Action::Open]);
+    assert_eq!(scene_id(&app), "arrival");
+    app.update(Action::GoBack);
+    assert_eq!(scene_id(&app), "the-ferry");
+    app.update(Action::GoBack);
+    assert_eq!(scene_id(&app), "setting-out");
+    assert!(!app.update(Action::GoBack), "nothing left to go back to");
+}
+
+#[test]
+fn a_place_links_to_every_scene_set_there() {
+    let mut app = app();
+    apply(
+        &mut app,
+        &[Action::FocusPrevious, Action::Down, Action::Open],
+    );
+    let scenes: Vec<String> = app
+        .pickable_scenes()
+        .iter()
+        .map(|s| app.story().scene(*s).id.clone())
+        .collect();
+    assert_eq!(scenes, ["the-ferry", "winter-in-bergen"], "Bergen");
+}
+
+#[test]
+fn the_timeline_view_lists_scenes_by_date_and_jumps() {
+    let mut story = common::journey();
+    // Put the last scene first in time, to see the list follow dates, not reading order.
+    story.scenes[3].date = izumi::story::StoryDate::parse("1919").unwrap();
+    let mut app = App::new(story, Size::new(120, 40));
+    app.update(Action::ShowTimeline);
+    let order: Vec<String> = app
+        .pickable_scenes()
+        .iter()
+        .map(|s| app.story().scene(*s).id.clone())
+        .collect();
+    assert_eq!(
+        order,
+        ["arrival", "setting-out", "the-ferry", "winter-in-bergen"]
+    );
+    assert_eq!(app.pick(), 1, "the pick starts at the current scene");
+    apply(&mut app, &[Action::Up, Action::Open]);
+    assert_eq!(scene_id(&app), "arrival");
+    app.update(Action::GoBack);
+    assert_eq!(scene_id(&app), "setting-out");
+}

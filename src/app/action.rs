@@ -25,6 +25,10 @@ pub enum Action {
     ToggleHelp,
     /// Show the places as a map, or as a list.
     ToggleMap,
+    /// Open the list of every scene in date order.
+    ShowTimeline,
+    /// Return to the scene the reader was on before the last jump.
+    GoBack,
     Quit,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),

@@ -188,6 +188,20 @@ pub const BINDINGS: &[Binding] = &[
         Section::Panes,
     ),
     bind(
+        &[Key(KeyCode::Char('t'))],
+        Action::ShowTimeline,
+        "every scene in date order; Enter goes there",
+        Some("timeline"),
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Backspace)],
+        Action::GoBack,
+        "back to where you were before the last jump",
+        Some("back"),
+        Section::Story,
+    ),
+    bind(
         &[Key(KeyCode::Char('?'))],
         Action::ToggleHelp,
         "show or hide this help",
@@ -258,6 +272,7 @@ pub fn label(trigger: Trigger) -> String {
             KeyCode::BackTab => "Shift-Tab".into(),
             KeyCode::Enter => "Enter".into(),
             KeyCode::Esc => "Esc".into(),
+            KeyCode::Backspace => "Backspace".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Char(' ') => "Space".into(),

@@ -2,6 +2,7 @@
 
 mod action;
 pub mod keymap;
+pub mod links;
 mod state;
 
 pub use action::Action;

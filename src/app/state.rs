@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Rect, Size};
 
-use super::Action;
+use super::{Action, links};
 use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story};
 use crate::ui::{self, layout};
 
@@ -59,7 +59,10 @@ pub enum Entry {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Overlay {
     Help,
+    /// A person, footnote or place in full, with the scenes it appears in to pick from.
     Entry(Entry),
+    /// Every scene in date order, to pick from.
+    Timeline,
 }
 
 /// The reader's whole state.
@@ -75,6 +78,10 @@ pub struct App {
     location: usize,
     overlay: Option<Overlay>,
     overlay_scroll: u16,
+    /// The highlighted row of the overlay's list of scenes.
+    pick: usize,
+    /// Scenes the reader jumped away from, most recent last.
+    history: Vec<SceneId>,
     show_map: bool,
     viewport: Size,
     quit: bool,
@@ -94,6 +101,8 @@ impl App {
             location: 0,
             overlay: None,
             overlay_scroll: 0,
+            pick: 0,
+            history: Vec::new(),
             show_map: true,
             viewport,
             quit: false,
@@ -133,6 +142,25 @@ impl App {
 
     pub fn overlay_scroll(&self) -> u16 {
         self.overlay_scroll
+    }
+
+    /// The highlighted row of the open overlay's list of scenes.
+    pub fn pick(&self) -> usize {
+        self.pick
+    }
+
+    /// The scenes the open overlay lets the reader pick from.
+    pub fn pickable_scenes(&self) -> Vec<SceneId> {
+        match self.overlay {
+            Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
+            Some(Overlay::Timeline) => links::chronological(&self.story),
+            Some(Overlay::Help) | None => Vec::new(),
+        }
+    }
+
+    /// How many jumps `GoBack` can undo.
+    pub fn history_len(&self) -> usize {
+        self.history.len()
     }
 
     pub fn viewport(&self) -> Size {
@@ -189,17 +217,28 @@ impl App {
     fn apply(&mut self, action: Action) {
         if let Some(overlay) = self.overlay {
             match (overlay, action) {
-                (_, Action::Back) | (Overlay::Help, Action::ToggleHelp) => {
+                (_, Action::Back)
+                | (Overlay::Help, Action::ToggleHelp)
+                | (Overlay::Timeline, Action::ShowTimeline) => {
                     return self.close_overlay();
                 }
-                (Overlay::Entry(_), Action::Open) => return self.close_overlay(),
-                (_, Action::Up) => return self.scroll_overlay(-1),
-                (_, Action::Down) => return self.scroll_overlay(1),
+                (Overlay::Help, Action::Up) => return self.scroll_overlay(-1),
+                (Overlay::Help, Action::Down) => return self.scroll_overlay(1),
+                (_, Action::Up) => return self.move_pick(-1),
+                (_, Action::Down) => return self.move_pick(1),
+                (Overlay::Timeline, Action::PageUp) => return self.move_pick(-self.page()),
+                (Overlay::Timeline, Action::PageDown) => return self.move_pick(self.page()),
                 (_, Action::PageUp) => return self.scroll_overlay(-self.page()),
                 (_, Action::PageDown) => return self.scroll_overlay(self.page()),
+                (Overlay::Entry(_) | Overlay::Timeline, Action::Open) => {
+                    if let Some(target) = self.pickable_scenes().get(self.pick).copied() {
+                        self.jump_to(target);
+                    }
+                    return;
+                }
                 (_, Action::Quit | Action::Resize(..)) => {}
                 (Overlay::Help, _) => return,
-                (Overlay::Entry(_), _) => self.close_overlay(),
+                (Overlay::Entry(_) | Overlay::Timeline, _) => self.close_overlay(),
             }
         }
         let last = SceneId(self.story.scenes.len() - 1);
@@ -220,8 +259,26 @@ impl App {
             Action::PageDown => self.move_in_focus(self.page()),
             Action::Open => {
                 if let Some(entry) = self.selected_entry(self.focus) {
-                    self.overlay = Some(Overlay::Entry(entry));
-                    self.overlay_scroll = 0;
+                    self.open_overlay(Overlay::Entry(entry));
+                    // Start the pick on the current scene, where the entry appears in it.
+                    self.pick = self
+                        .pickable_scenes()
+                        .iter()
+                        .position(|s| *s == self.scene)
+                        .unwrap_or(0);
+                }
+            }
+            Action::ShowTimeline => {
+                self.open_overlay(Overlay::Timeline);
+                self.pick = self
+                    .pickable_scenes()
+                    .iter()
+                    .position(|s| *s == self.scene)
+                    .unwrap_or(0);
+            }
+            Action::GoBack => {
+                if let Some(previous) = self.history.pop() {
+                    self.go_to(previous);
                 }
             }
             Action::ToggleMap => self.show_map = !self.show_map,
@@ -236,6 +293,26 @@ impl App {
                 self.overlay_scroll = self.overlay_scroll.min(self.max_overlay_scroll());
             }
         }
+    }
+
+    fn open_overlay(&mut self, overlay: Overlay) {
+        self.overlay = Some(overlay);
+        self.overlay_scroll = 0;
+        self.pick = 0;
+    }
+
+    /// Follows a link: remembers where the reader was, goes to the scene, closes the overlay.
+    fn jump_to(&mut self, scene: SceneId) {
+        if scene != self.scene {
+            self.history.push(self.scene);
+        }
+        self.close_overlay();
+        self.go_to(scene);
+    }
+
+    fn move_pick(&mut self, delta: i32) {
+        let last = self.pickable_scenes().len().saturating_sub(1);
+        self.pick = step(self.pick, delta, last);
     }
 
     fn go_to(&mut self, scene: SceneId) {
@@ -284,6 +361,7 @@ impl App {
     fn close_overlay(&mut self) {
         self.overlay = None;
         self.overlay_scroll = 0;
+        self.pick = 0;
     }
 
     fn scroll_overlay(&mut self, delta: i32) {
@@ -324,6 +402,8 @@ impl App {
             (self.character, self.footnote, self.location),
             self.overlay,
             self.overlay_scroll,
+            self.pick,
+            self.history.len(),
             self.show_map,
             self.viewport,
             self.quit,

@@ -198,16 +198,4 @@ impl Story {
             .position(|scene| scene.locations.contains(&location))
             .map(SceneId)
     }
-
-    /// Every scene in which a character appears.
-    pub fn scenes_with_character(&self, id: CharacterId) -> impl Iterator<Item = SceneId> + '_ {
-        self.scene_ids()
-            .filter(move |&scene| self.scene(scene).characters.contains(&id))
-    }
-
-    /// Every scene that cites a footnote.
-    pub fn scenes_citing(&self, id: FootnoteId) -> impl Iterator<Item = SceneId> + '_ {
-        self.scene_ids()
-            .filter(move |&scene| self.scene(scene).footnotes.contains(&id))
-    }
 }

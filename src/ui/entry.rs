@@ -6,6 +6,36 @@ use super::theme::THEME;
 use crate::app::Entry;
 use crate::story::{SceneId, Story};
 
+/// A list of scenes to pick from: a heading line, then one line per scene, the picked one
+/// highlighted. Returns the lines and the index of the picked line.
+pub fn scene_list(
+    story: &Story,
+    heading: String,
+    scenes: &[SceneId],
+    pick: usize,
+    current: SceneId,
+) -> (Vec<Line<'static>>, usize) {
+    let mut lines = vec![Line::from(Span::styled(heading, THEME.heading))];
+    for (i, id) in scenes.iter().enumerate() {
+        let scene = story.scene(*id);
+        let marker = if *id == current { "▶ " } else { "  " };
+        let mut line = Line::from(vec![
+            Span::styled(marker, THEME.current_place),
+            Span::styled(format!("{} · ", scene.date), THEME.dim),
+            Span::raw(scene.title.clone()),
+            Span::styled(
+                format!(" · {}", story.episode(scene.episode).title),
+                THEME.dim,
+            ),
+        ]);
+        if i == pick {
+            line = line.patch_style(THEME.selected);
+        }
+        lines.push(line);
+    }
+    (lines, 1 + pick.min(scenes.len().saturating_sub(1)))
+}
+
 /// The overlay's title for an entry.
 pub fn title(story: &Story, entry: Entry) -> String {
     match entry {
@@ -15,7 +45,7 @@ pub fn title(story: &Story, entry: Entry) -> String {
     }
 }
 
-/// Everything the story says about an entry.
+/// Everything the story says about an entry (its scenes are listed separately).
 pub fn text(story: &Story, entry: Entry) -> Text<'static> {
     let mut lines = Vec::new();
     let fact = |label: &str, value: String| {
@@ -24,7 +54,7 @@ pub fn text(story: &Story, entry: Entry) -> Text<'static> {
             Span::raw(value),
         ])
     };
-    let scenes: Vec<SceneId> = match entry {
+    match entry {
         Entry::Character(id) => {
             let character = story.character(id);
             lines.push(Line::from(Span::styled(
@@ -42,7 +72,6 @@ pub fn text(story: &Story, entry: Entry) -> Text<'static> {
             }
             lines.push(Line::default());
             lines.push(Line::from(character.bio.clone()));
-            story.scenes_with_character(id).collect()
         }
         Entry::Footnote(id) => {
             let footnote = story.footnote(id);
@@ -55,7 +84,6 @@ pub fn text(story: &Story, entry: Entry) -> Text<'static> {
                 }
                 lines.push(Line::from(note.clone()));
             }
-            story.scenes_citing(id).collect()
         }
         Entry::Location(id) => {
             let location = story.location(id);
@@ -67,31 +95,7 @@ pub fn text(story: &Story, entry: Entry) -> Text<'static> {
                 "Coordinates",
                 format!("{:.4}, {:.4}", location.lat, location.lon),
             ));
-            story
-                .scene_ids()
-                .filter(|s| story.scene(*s).locations.contains(&id))
-                .collect()
         }
-    };
-    lines.push(Line::default());
-    lines.push(Line::from(Span::styled(
-        format!(
-            "In {} scene{}",
-            scenes.len(),
-            if scenes.len() == 1 { "" } else { "s" }
-        ),
-        THEME.heading,
-    )));
-    for id in scenes {
-        let scene = story.scene(id);
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {} · ", story.episode(scene.episode).title),
-                THEME.dim,
-            ),
-            Span::raw(scene.title.clone()),
-            Span::styled(format!(" · {}", scene.date), THEME.dim),
-        ]));
     }
     Text::from(lines)
 }

@@ -69,32 +69,67 @@ pub fn draw(frame: &mut Frame, app: &App) {
     footer::Footer.render(layout.footer, buffer);
 
     if let Some(overlay) = app.overlay() {
-        let (area, text, title) = overlay_content(app, overlay, area);
-        Clear.render(area, buffer);
-        Paragraph::new(text)
-            .block(
-                Block::bordered()
-                    .border_style(THEME.border_focused)
-                    .title(title)
-                    .title_style(THEME.pane_title)
-                    .padding(ratatui::widgets::Padding::horizontal(1)),
-            )
+        let content = overlay_content(app, overlay, area);
+        let block = layout::pane_block()
+            .border_style(THEME.border_focused)
+            .title(content.title.clone())
+            .title_style(THEME.pane_title);
+        let scroll = scroll_keeping(&content, block.inner(content.area), app.overlay_scroll());
+        Clear.render(content.area, buffer);
+        Paragraph::new(content.text)
+            .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((app.overlay_scroll(), 0))
-            .render(area, buffer);
+            .scroll((scroll, 0))
+            .render(content.area, buffer);
     }
 }
 
-/// Where an overlay goes, what it says, and its title. The box is as tall as its text needs,
-/// up to nearly the whole screen.
-fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> (Rect, Text<'static>, String) {
-    let (max_width, text, title) = match overlay {
-        Overlay::Help => (72, help::text(), " Keys — ? or Esc to close ".to_owned()),
-        Overlay::Entry(entry) => (
-            84,
-            entry::text(app.story(), entry),
-            format!(" {} — Esc to close ", entry::title(app.story(), entry)),
+/// What an overlay shows: where, its text, its title, and the line to keep in view.
+struct OverlayContent {
+    area: Rect,
+    text: Text<'static>,
+    title: String,
+    keep_visible: Option<usize>,
+}
+
+/// Lays out an overlay. The box is as tall as its text needs, up to nearly the whole screen.
+fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
+    let story = app.story();
+    let scenes = app.pickable_scenes();
+    let (max_width, text, title, keep_visible) = match overlay {
+        Overlay::Help => (
+            72,
+            help::text(),
+            " Keys — ? or Esc to close ".to_owned(),
+            None,
         ),
+        Overlay::Entry(entry) => {
+            let mut text = entry::text(story, entry);
+            let count = scenes.len();
+            let heading = format!(
+                "In {count} scene{} — ↑↓ pick, Enter go there",
+                if count == 1 { "" } else { "s" }
+            );
+            let (lines, picked) =
+                entry::scene_list(story, heading, &scenes, app.pick(), app.scene());
+            text.lines.push(Line::default());
+            let offset = text.lines.len();
+            text.lines.extend(lines);
+            let title = format!(" {} — Esc to close ", entry::title(story, entry));
+            (84, text, title, Some(offset + picked))
+        }
+        Overlay::Timeline => {
+            let heading =
+                "Every scene by date — ↑↓ pick, Enter go there, Backspace come back".to_owned();
+            let (lines, picked) =
+                entry::scene_list(story, heading, &scenes, app.pick(), app.scene());
+            (
+                100,
+                Text::from(lines),
+                " Timeline — t or Esc to close ".to_owned(),
+                Some(picked),
+            )
+        }
     };
     let widest = layout::popup(area, max_width);
     let needed = wrapped_height(&text, layout::pane_block().inner(widest).width) + 2;
@@ -104,7 +139,12 @@ fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> (Rect, Text<'stat
         height,
         ..widest
     };
-    (popup, text, title)
+    OverlayContent {
+        area: popup,
+        text,
+        title,
+        keep_visible,
+    }
 }
 
 fn wrapped_height(text: &Text<'static>, width: u16) -> u16 {
@@ -116,9 +156,25 @@ fn wrapped_height(text: &Text<'static>, width: u16) -> u16 {
 
 /// How far an overlay can scroll before its last line reaches the bottom.
 pub fn overlay_max_scroll(app: &App, overlay: Overlay, area: Rect) -> u16 {
-    let (area, text, _) = overlay_content(app, overlay, area);
-    let inner = layout::pane_block().inner(area);
-    wrapped_height(&text, inner.width).saturating_sub(inner.height)
+    let content = overlay_content(app, overlay, area);
+    let inner = layout::pane_block().inner(content.area);
+    wrapped_height(&content.text, inner.width).saturating_sub(inner.height)
+}
+
+/// The scroll that shows the reader's scroll position, moved just enough to keep a line in view.
+fn scroll_keeping(content: &OverlayContent, inner: Rect, scroll: u16) -> u16 {
+    let Some(line) = content.keep_visible else {
+        return scroll;
+    };
+    let before = Text::from(content.text.lines[..line.min(content.text.lines.len())].to_vec());
+    let top = wrapped_height(&before, inner.width);
+    if top < scroll {
+        top
+    } else if top >= scroll + inner.height {
+        top + 1 - inner.height
+    } else {
+        scroll
+    }
 }
 
 /// A one-line area split into what fits on the left and a right-aligned part.
