@@ -60,7 +60,14 @@ fn event_loop(terminal: &mut DefaultTerminal, story: Story) -> anyhow::Result<()
             Event::Key(key) if panic_key.is_some_and(|c| key.code == event::KeyCode::Char(c)) => {
                 panic!("panic requested by IZUMI_TEST_PANIC_KEY")
             }
-            Event::Key(key) => keymap::action_for(key).is_some_and(|action| app.update(action)),
+            Event::Key(key) => {
+                let action = if app.is_typing() {
+                    keymap::action_while_typing(key)
+                } else {
+                    keymap::action_for(key)
+                };
+                action.is_some_and(|action| app.update(action))
+            }
             Event::Resize(width, height) => {
                 app.update(Action::Resize(width, height));
                 true

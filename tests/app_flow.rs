@@ -304,3 +304,57 @@ fn the_timeline_view_lists_scenes_by_date_and_jumps() {
     app.update(Action::GoBack);
     assert_eq!(scene_id(&app), "setting-out");
 }
+
+#[test]
+fn the_glossary_lists_the_scenes_terms_first_and_searches_by_first_letters() {
+    let mut app = app();
+    app.update(Action::NextScene); // the ferry: "ferry" is a glossary term
+    app.update(Action::ShowGlossary);
+    assert!(app.is_typing());
+    let first = app.pickable_terms()[0];
+    assert_eq!(app.story().term(first).term, "ferry");
+    for c in "FER".chars() {
+        app.update(Action::Type(c));
+    }
+    assert_eq!(app.search(), "FER");
+    assert_eq!(app.pickable_terms().len(), 1);
+    app.update(Action::Type('x'));
+    assert!(app.pickable_terms().is_empty());
+    app.update(Action::Erase);
+    assert_eq!(app.pickable_terms().len(), 1);
+}
+
+#[test]
+fn a_glossary_term_opens_the_scenes_that_use_it() {
+    let mut app = app();
+    apply(
+        &mut app,
+        &[Action::NextScene, Action::ShowGlossary, Action::Open],
+    );
+    let term = app.story().terms[0].clone();
+    assert!(
+        matches!(app.overlay(), Some(Overlay::Entry(Entry::Term(_)))),
+        "{}",
+        term.term
+    );
+    let scenes: Vec<String> = app
+        .pickable_scenes()
+        .iter()
+        .map(|s| app.story().scene(*s).id.clone())
+        .collect();
+    assert_eq!(scenes, ["the-ferry"]);
+    assert!(!app.is_typing(), "the entry is not a search");
+}
+
+#[test]
+fn typing_q_in_the_glossary_searches_instead_of_quitting() {
+    let mut app = app();
+    app.update(Action::ShowGlossary);
+    let q = izumi::app::keymap::action_while_typing(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('q'),
+        crossterm::event::KeyModifiers::NONE,
+    ));
+    assert_eq!(q, Some(Action::Type('q')));
+    app.update(q.unwrap());
+    assert!(!app.should_quit());
+}

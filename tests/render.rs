@@ -138,3 +138,18 @@ fn m_switches_the_map_back_to_the_places_list() {
     assert!(screen.contains("Places (3)"), "{screen}");
     assert!(!screen.contains("Map (m: list)"));
 }
+
+#[test]
+fn glossary_terms_in_the_scene_are_underlined() {
+    let backend = render(common::journey(), 120, 40, &[Action::NextScene]);
+    let buffer = backend.buffer();
+    // "Bo takes her across on the ferry.[2]" starts at column 2 of row 3.
+    let row = 3;
+    let cells: Vec<&str> = (0..120).map(|x| buffer[(x, row)].symbol()).collect();
+    let start = (0..cells.len() - 5)
+        .find(|&x| cells[x..x + 5].concat() == "ferry")
+        .expect("the scene text is drawn") as u16;
+    let at = |x: u16| buffer[(x, row)].modifier;
+    assert!(at(start).contains(ratatui::style::Modifier::UNDERLINED));
+    assert!(!at(start - 2).contains(ratatui::style::Modifier::UNDERLINED));
+}

@@ -29,6 +29,12 @@ pub enum Action {
     ShowTimeline,
     /// Return to the scene the reader was on before the last jump.
     GoBack,
+    /// Open the glossary, listing the current scene's terms first.
+    ShowGlossary,
+    /// A letter typed into the glossary's search.
+    Type(char),
+    /// Remove the last letter of the glossary's search.
+    Erase,
     Quit,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),

@@ -176,7 +176,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &[Key(KeyCode::Enter)],
         Action::Open,
-        "open the selected entry in full",
+        "open the selected entry; in a list, go to the picked scene",
         Some("open"),
         Section::Panes,
     ),
@@ -192,6 +192,13 @@ pub const BINDINGS: &[Binding] = &[
         Action::ShowTimeline,
         "every scene in date order; Enter goes there",
         Some("timeline"),
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Char('g'))],
+        Action::ShowGlossary,
+        "glossary: this scene's terms first; type to search",
+        Some("glossary"),
         Section::Story,
     ),
     bind(
@@ -239,6 +246,22 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
                 Command::EpisodeByDigit => Action::Episode(digit.saturating_sub(1)),
             })
     })
+}
+
+/// The action a key asks for while the reader is typing a search: letters, digits and spaces
+/// are typed and Backspace erases; every other key keeps its usual meaning.
+pub fn action_while_typing(key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char(c) if plain => Some(Action::Type(c)),
+        KeyCode::Backspace => Some(Action::Erase),
+        _ => action_for(key),
+    }
 }
 
 /// `Some(digit or 0)` when the trigger matches the key.

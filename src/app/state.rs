@@ -4,7 +4,7 @@
 use ratatui::layout::{Rect, Size};
 
 use super::{Action, links};
-use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story};
+use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
 use crate::ui::{self, layout};
 
 /// A pane that can hold the focus.
@@ -53,6 +53,7 @@ pub enum Entry {
     Character(CharacterId),
     Footnote(FootnoteId),
     Location(LocationId),
+    Term(TermId),
 }
 
 /// What is drawn over the reader.
@@ -63,6 +64,8 @@ pub enum Overlay {
     Entry(Entry),
     /// Every scene in date order, to pick from.
     Timeline,
+    /// The glossary, searchable, to pick a term from.
+    Glossary,
 }
 
 /// The reader's whole state.
@@ -82,6 +85,8 @@ pub struct App {
     pick: usize,
     /// Scenes the reader jumped away from, most recent last.
     history: Vec<SceneId>,
+    /// What the reader has typed into the glossary's search.
+    search: String,
     show_map: bool,
     viewport: Size,
     quit: bool,
@@ -103,6 +108,7 @@ impl App {
             overlay_scroll: 0,
             pick: 0,
             history: Vec::new(),
+            search: String::new(),
             show_map: true,
             viewport,
             quit: false,
@@ -154,8 +160,23 @@ impl App {
         match self.overlay {
             Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
             Some(Overlay::Timeline) => links::chronological(&self.story),
-            Some(Overlay::Help) | None => Vec::new(),
+            Some(Overlay::Help | Overlay::Glossary) | None => Vec::new(),
         }
+    }
+
+    /// The glossary terms the open glossary lists.
+    pub fn pickable_terms(&self) -> Vec<TermId> {
+        links::glossary(&self.story, self.scene, &self.search)
+    }
+
+    /// What the reader has typed into the glossary's search.
+    pub fn search(&self) -> &str {
+        &self.search
+    }
+
+    /// Whether keys are being typed into a search rather than used as commands.
+    pub fn is_typing(&self) -> bool {
+        self.overlay == Some(Overlay::Glossary)
     }
 
     /// How many jumps `GoBack` can undo.
@@ -230,6 +251,22 @@ impl App {
                 (Overlay::Timeline, Action::PageDown) => return self.move_pick(self.page()),
                 (_, Action::PageUp) => return self.scroll_overlay(-self.page()),
                 (_, Action::PageDown) => return self.scroll_overlay(self.page()),
+                (Overlay::Glossary, Action::Type(c)) => {
+                    self.search.push(c);
+                    self.pick = 0;
+                    return;
+                }
+                (Overlay::Glossary, Action::Erase) => {
+                    self.search.pop();
+                    self.pick = 0;
+                    return;
+                }
+                (Overlay::Glossary, Action::Open) => {
+                    if let Some(term) = self.pickable_terms().get(self.pick).copied() {
+                        self.open_entry(Entry::Term(term));
+                    }
+                    return;
+                }
                 (Overlay::Entry(_) | Overlay::Timeline, Action::Open) => {
                     if let Some(target) = self.pickable_scenes().get(self.pick).copied() {
                         self.jump_to(target);
@@ -238,7 +275,9 @@ impl App {
                 }
                 (_, Action::Quit | Action::Resize(..)) => {}
                 (Overlay::Help, _) => return,
-                (Overlay::Entry(_) | Overlay::Timeline, _) => self.close_overlay(),
+                (Overlay::Entry(_) | Overlay::Timeline | Overlay::Glossary, _) => {
+                    self.close_overlay();
+                }
             }
         }
         let last = SceneId(self.story.scenes.len() - 1);
@@ -259,13 +298,7 @@ impl App {
             Action::PageDown => self.move_in_focus(self.page()),
             Action::Open => {
                 if let Some(entry) = self.selected_entry(self.focus) {
-                    self.open_overlay(Overlay::Entry(entry));
-                    // Start the pick on the current scene, where the entry appears in it.
-                    self.pick = self
-                        .pickable_scenes()
-                        .iter()
-                        .position(|s| *s == self.scene)
-                        .unwrap_or(0);
+                    self.open_entry(entry);
                 }
             }
             Action::ShowTimeline => {
@@ -276,6 +309,11 @@ impl App {
                     .position(|s| *s == self.scene)
                     .unwrap_or(0);
             }
+            Action::ShowGlossary => {
+                self.open_overlay(Overlay::Glossary);
+                self.search.clear();
+            }
+            Action::Type(_) | Action::Erase => {}
             Action::GoBack => {
                 if let Some(previous) = self.history.pop() {
                     self.go_to(previous);
@@ -301,6 +339,16 @@ impl App {
         self.pick = 0;
     }
 
+    /// Opens an entry with the pick on the current scene, where the entry appears in it.
+    fn open_entry(&mut self, entry: Entry) {
+        self.open_overlay(Overlay::Entry(entry));
+        self.pick = self
+            .pickable_scenes()
+            .iter()
+            .position(|s| *s == self.scene)
+            .unwrap_or(0);
+    }
+
     /// Follows a link: remembers where the reader was, goes to the scene, closes the overlay.
     fn jump_to(&mut self, scene: SceneId) {
         if scene != self.scene {
@@ -311,7 +359,12 @@ impl App {
     }
 
     fn move_pick(&mut self, delta: i32) {
-        let last = self.pickable_scenes().len().saturating_sub(1);
+        let count = if self.overlay == Some(Overlay::Glossary) {
+            self.pickable_terms().len()
+        } else {
+            self.pickable_scenes().len()
+        };
+        let last = count.saturating_sub(1);
         self.pick = step(self.pick, delta, last);
     }
 
@@ -395,18 +448,11 @@ impl App {
     /// Everything that affects what is drawn, to tell whether an action changed anything.
     fn snapshot(&self) -> impl PartialEq + use<> {
         (
-            self.scene,
-            self.focus,
-            self.side,
-            self.scene_scroll,
+            (self.scene, self.focus, self.side, self.scene_scroll),
             (self.character, self.footnote, self.location),
-            self.overlay,
-            self.overlay_scroll,
-            self.pick,
-            self.history.len(),
-            self.show_map,
-            self.viewport,
-            self.quit,
+            (self.overlay, self.overlay_scroll, self.pick),
+            (self.history.len(), self.search.clone()),
+            (self.show_map, self.viewport, self.quit),
         )
     }
 }

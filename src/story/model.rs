@@ -76,6 +76,8 @@ pub struct Scene {
     pub paragraphs: Vec<Paragraph<FootnoteId>>,
     /// Footnotes cited, each once, in order of first citation.
     pub footnotes: Vec<FootnoteId>,
+    /// Glossary terms the text uses, each once, in order of first use.
+    pub terms: Vec<TermId>,
     pub notes: Option<String>,
 }
 
@@ -146,7 +148,48 @@ pub struct Term {
     pub definition: String,
 }
 
+impl Term {
+    /// The term and its other forms, as they may appear in scene text.
+    pub fn forms(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.term.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
 impl Story {
+    /// Where glossary terms occur in a run of text: byte ranges and the term each belongs to.
+    pub fn terms_in(&self, text: &str) -> Vec<(usize, usize, TermId)> {
+        let mut forms = Vec::new();
+        let mut owners = Vec::new();
+        for (index, term) in self.terms.iter().enumerate() {
+            for form in term.forms() {
+                forms.push(form);
+                owners.push(TermId(index));
+            }
+        }
+        super::text::find_terms(text, &forms)
+            .into_iter()
+            .map(|(start, end, form)| (start, end, owners[form]))
+            .collect()
+    }
+
+    /// The glossary terms a scene's text uses, each once, in order of first use (computed once at
+    /// load into `Scene::terms`).
+    pub(crate) fn terms_of_scene(&self, id: SceneId) -> Vec<TermId> {
+        let mut terms = Vec::new();
+        for paragraph in &self.scene(id).paragraphs {
+            for inline in paragraph {
+                if let super::text::Inline::Text(text) = inline {
+                    for (_, _, term) in self.terms_in(text) {
+                        if !terms.contains(&term) {
+                            terms.push(term);
+                        }
+                    }
+                }
+            }
+        }
+        terms
+    }
+
     pub fn scene(&self, id: SceneId) -> &Scene {
         &self.scenes[id.0]
     }

@@ -75,6 +75,41 @@ fn split_markers(text: &str) -> Paragraph<u32> {
     inlines
 }
 
+/// Where glossary terms occur in a text: `(start, end, index into forms)` byte ranges, in order and
+/// not overlapping. A form matches whole words only, ignoring ASCII case; where forms overlap the
+/// longest wins.
+pub fn find_terms(text: &str, forms: &[&str]) -> Vec<(usize, usize, usize)> {
+    let mut by_length: Vec<usize> = (0..forms.len()).filter(|i| !forms[*i].is_empty()).collect();
+    by_length.sort_by_key(|i| std::cmp::Reverse(forms[*i].len()));
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    for index in by_length {
+        let form = forms[index];
+        for (start, _) in text.char_indices() {
+            let end = start + form.len();
+            let Some(candidate) = text.get(start..end) else {
+                continue;
+            };
+            let word_before = text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+            let word_after = text[end..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+            if candidate.eq_ignore_ascii_case(form)
+                && !word_before
+                && !word_after
+                && found.iter().all(|&(s, e, _)| end <= s || start >= e)
+            {
+                found.push((start, end, index));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// Removes what must never reach a terminal: control characters (but newlines), escape sequences'
 /// introducers and bidirectional overrides. Tabs become spaces.
 pub fn sanitize(text: &str) -> String {
@@ -147,6 +182,17 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn terms_match_whole_words_ignoring_case_longest_first() {
+        let forms = ["code book", "code books", "OGPU", "key"];
+        let text = "The OGPU wanted the Code Books and a keyring, not the key.";
+        let found: Vec<&str> = find_terms(text, &forms)
+            .into_iter()
+            .map(|(s, e, _)| &text[s..e])
+            .collect();
+        assert_eq!(found, ["OGPU", "Code Books", "key"]);
     }
 
     #[test]

@@ -97,14 +97,14 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         v.check_every_footnote_cited(file, raw);
     }
 
-    let (_, story) = parsed.story.as_ref()?;
+    let (_, raw_story) = parsed.story.as_ref()?;
     let (characters, footnotes, locations, terms) = (characters?, footnotes?, locations?, terms?);
     let route = route(&scenes);
-    Some(Story {
-        title: sanitize(&story.title),
-        subtitle: story.subtitle.as_deref().map(sanitize),
-        authors: story.authors.iter().map(|a| sanitize(a)).collect(),
-        source: sanitize(&story.source.citation),
+    let mut story = Story {
+        title: sanitize(&raw_story.title),
+        subtitle: raw_story.subtitle.as_deref().map(sanitize),
+        authors: raw_story.authors.iter().map(|a| sanitize(a)).collect(),
+        source: sanitize(&raw_story.source.citation),
         episodes,
         scenes,
         characters,
@@ -112,7 +112,15 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         locations,
         terms,
         route,
-    })
+    };
+    let scene_terms: Vec<_> = story
+        .scene_ids()
+        .map(|id| story.terms_of_scene(id))
+        .collect();
+    for (scene, terms) in story.scenes.iter_mut().zip(scene_terms) {
+        scene.terms = terms;
+    }
+    Some(story)
 }
 
 /// The lookup tables a scene's references resolve against; `None` where the file defining them
@@ -354,6 +362,7 @@ impl Validator<'_> {
             characters,
             paragraphs,
             footnotes,
+            terms: Vec::new(),
             notes: raw.notes.as_deref().map(|n| sanitize(n.trim())),
         })
     }

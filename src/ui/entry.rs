@@ -42,6 +42,7 @@ pub fn title(story: &Story, entry: Entry) -> String {
         Entry::Character(id) => story.character(id).name.clone(),
         Entry::Footnote(id) => format!("Footnote {}", story.footnote(id).number),
         Entry::Location(id) => story.location(id).name.clone(),
+        Entry::Term(id) => story.term(id).term.clone(),
     }
 }
 
@@ -83,6 +84,13 @@ pub fn text(story: &Story, entry: Entry) -> Text<'static> {
                     lines.push(Line::default());
                 }
                 lines.push(Line::from(note.clone()));
+            }
+        }
+        Entry::Term(id) => {
+            let term = story.term(id);
+            lines.push(Line::from(term.definition.clone()));
+            if !term.aliases.is_empty() {
+                lines.push(fact("Also", term.aliases.join(", ")));
             }
         }
         Entry::Location(id) => {

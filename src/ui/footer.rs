@@ -8,13 +8,29 @@ use ratatui::widgets::Widget;
 use super::theme::THEME;
 use crate::app::keymap;
 
-/// One line of key reminders.
+/// Reminders that always show, whatever the width: how to get help and how to leave.
+const ESSENTIAL: [&str; 2] = ["help", "quit"];
+
+/// One line of key reminders: as many as fit, in the keymap's order, with help and quit kept.
 pub struct Footer;
 
 impl Widget for Footer {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let hints = keymap::footer_hints();
+        let width = |keys: &str, what: &str| keys.chars().count() + what.chars().count() + 3;
+        let mut room = usize::from(area.width).saturating_sub(1);
+        for (keys, what) in hints.iter().filter(|(_, what)| ESSENTIAL.contains(what)) {
+            room = room.saturating_sub(width(keys, what));
+        }
         let mut spans = vec![Span::raw(" ")];
-        for (keys, what) in keymap::footer_hints() {
+        for (keys, what) in hints {
+            if !ESSENTIAL.contains(&what) {
+                let needed = width(&keys, what);
+                if needed > room {
+                    continue;
+                }
+                room -= needed;
+            }
             spans.push(Span::styled(keys, THEME.key));
             spans.push(Span::styled(format!(" {what}  "), THEME.dim));
         }

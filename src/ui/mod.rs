@@ -13,7 +13,7 @@ pub mod timeline;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::{Line, Text};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Widget, Wrap};
 
 use crate::app::{App, Overlay, Pane};
@@ -118,6 +118,15 @@ fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
             let title = format!(" {} — Esc to close ", entry::title(story, entry));
             (84, text, title, Some(offset + picked))
         }
+        Overlay::Glossary => {
+            let (text, picked) = glossary_text(app);
+            (
+                84,
+                text,
+                " Glossary — type to search, Enter for its scenes, Esc to close ".to_owned(),
+                Some(picked),
+            )
+        }
         Overlay::Timeline => {
             let heading =
                 "Every scene by date — ↑↓ pick, Enter go there, Backspace come back".to_owned();
@@ -145,6 +154,38 @@ fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
         title,
         keep_visible,
     }
+}
+
+/// The glossary view: the search, then each matching term with its definition, the picked one
+/// highlighted. Returns the text and the picked line.
+fn glossary_text(app: &App) -> (Text<'static>, usize) {
+    let story = app.story();
+    let terms = app.pickable_terms();
+    let here = &story.scene(app.scene()).terms;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Search: ", THEME.dim),
+            Span::styled(format!("{}▏", app.search()), THEME.key),
+        ]),
+        Line::default(),
+    ];
+    if terms.is_empty() {
+        lines.push(Line::styled("No term starts with that.", THEME.dim));
+    }
+    for (i, id) in terms.iter().enumerate() {
+        let term = story.term(*id);
+        let marker = if here.contains(id) { "▶ " } else { "  " };
+        let mut line = Line::from(vec![
+            Span::styled(marker, THEME.current_place),
+            Span::styled(term.term.clone(), THEME.title),
+            Span::styled(format!(" — {}", term.definition), THEME.text),
+        ]);
+        if i == app.pick() {
+            line = line.patch_style(THEME.selected);
+        }
+        lines.push(line);
+    }
+    (Text::from(lines), 2 + app.pick())
 }
 
 fn wrapped_height(text: &Text<'static>, width: u16) -> u16 {
