@@ -153,3 +153,30 @@ fn glossary_terms_in_the_scene_are_underlined() {
     assert!(at(start).contains(ratatui::style::Modifier::UNDERLINED));
     assert!(!at(start - 2).contains(ratatui::style::Modifier::UNDERLINED));
 }
+
+/// The embedded story's reader at a scene, full layout with map and timeline.
+fn embedded_at(scene: &str, width: u16, height: u16) -> TestBackend {
+    let story = izumi::story::load_embedded().unwrap();
+    let steps = story.find_scene(scene).unwrap().index();
+    render(story, width, height, &vec![Action::NextScene; steps])
+}
+
+#[test]
+fn full_layout_in_sofia_at_120x40() {
+    insta::assert_snapshot!(embedded_at("new-code-books", 120, 40));
+}
+
+#[test]
+fn full_layout_in_sofia_at_160x48() {
+    insta::assert_snapshot!(embedded_at("new-code-books", 160, 48));
+}
+
+#[test]
+fn full_layout_in_tokyo_at_120x40() {
+    insta::assert_snapshot!(embedded_at("japanese-police", 120, 40));
+}
+
+#[test]
+fn full_layout_in_tokyo_at_160x48() {
+    insta::assert_snapshot!(embedded_at("japanese-police", 160, 48));
+}

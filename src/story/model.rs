@@ -51,6 +51,8 @@ pub struct Story {
     pub terms: Vec<Term>,
     /// Locations in the order the story first visits them.
     pub route: Vec<LocationId>,
+    /// Every form of every glossary term, ready for finding terms in text.
+    pub term_forms: super::text::TermForms<TermId>,
 }
 
 /// An episode: a stretch of the story in one main place.
@@ -158,18 +160,7 @@ impl Term {
 impl Story {
     /// Where glossary terms occur in a run of text: byte ranges and the term each belongs to.
     pub fn terms_in(&self, text: &str) -> Vec<(usize, usize, TermId)> {
-        let mut forms = Vec::new();
-        let mut owners = Vec::new();
-        for (index, term) in self.terms.iter().enumerate() {
-            for form in term.forms() {
-                forms.push(form);
-                owners.push(TermId(index));
-            }
-        }
-        super::text::find_terms(text, &forms)
-            .into_iter()
-            .map(|(start, end, form)| (start, end, owners[form]))
-            .collect()
+        self.term_forms.find(text)
     }
 
     /// The glossary terms a scene's text uses, each once, in order of first use (computed once at

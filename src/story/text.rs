@@ -75,39 +75,52 @@ fn split_markers(text: &str) -> Paragraph<u32> {
     inlines
 }
 
-/// Where glossary terms occur in a text: `(start, end, index into forms)` byte ranges, in order and
-/// not overlapping. A form matches whole words only, ignoring ASCII case; where forms overlap the
-/// longest wins.
-pub fn find_terms(text: &str, forms: &[&str]) -> Vec<(usize, usize, usize)> {
-    let mut by_length: Vec<usize> = (0..forms.len()).filter(|i| !forms[*i].is_empty()).collect();
-    by_length.sort_by_key(|i| std::cmp::Reverse(forms[*i].len()));
-    let mut found: Vec<(usize, usize, usize)> = Vec::new();
-    for index in by_length {
-        let form = forms[index];
-        for (start, _) in text.char_indices() {
-            let end = start + form.len();
-            let Some(candidate) = text.get(start..end) else {
-                continue;
-            };
-            let word_before = text[..start]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
-            let word_after = text[end..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-            if candidate.eq_ignore_ascii_case(form)
-                && !word_before
-                && !word_after
-                && found.iter().all(|&(s, e, _)| end <= s || start >= e)
-            {
-                found.push((start, end, index));
+/// Glossary forms prepared for matching: ASCII-lowercased, longest first, each with its owner.
+#[derive(Clone, Debug, Default)]
+pub struct TermForms<T> {
+    forms: Vec<(String, T)>,
+}
+
+impl<T: Copy> TermForms<T> {
+    pub fn new(forms: impl IntoIterator<Item = (String, T)>) -> Self {
+        let mut forms: Vec<(String, T)> = forms
+            .into_iter()
+            .filter(|(form, _)| !form.is_empty())
+            .map(|(form, owner)| (form.to_ascii_lowercase(), owner))
+            .collect();
+        forms.sort_by_key(|(form, _)| std::cmp::Reverse(form.len()));
+        Self { forms }
+    }
+
+    /// Where the forms occur in a text: `(start, end, owner)` byte ranges, in order and not
+    /// overlapping. A form matches whole words only, ignoring ASCII case; where forms overlap the
+    /// longest wins.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize, T)> {
+        // ASCII lowercasing keeps every byte offset, so matches map straight back onto `text`.
+        let haystack = text.to_ascii_lowercase();
+        let mut found: Vec<(usize, usize, T)> = Vec::new();
+        for (needle, owner) in &self.forms {
+            for (start, _) in haystack.match_indices(needle.as_str()) {
+                let end = start + needle.len();
+                let word_before = text[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
+                let word_after = text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+                if !word_before
+                    && !word_after
+                    && found.iter().all(|&(s, e, _)| end <= s || start >= e)
+                {
+                    found.push((start, end, *owner));
+                }
             }
         }
+        found.sort_by_key(|&(start, _, _)| start);
+        found
     }
-    found.sort();
-    found
 }
 
 /// Removes what must never reach a terminal: control characters (but newlines), escape sequences'
@@ -186,9 +199,15 @@ mod tests {
 
     #[test]
     fn terms_match_whole_words_ignoring_case_longest_first() {
-        let forms = ["code book", "code books", "OGPU", "key"];
+        let forms = TermForms::new(
+            ["code book", "code books", "OGPU", "key"]
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| (f.to_owned(), i)),
+        );
         let text = "The OGPU wanted the Code Books and a keyring, not the key.";
-        let found: Vec<&str> = find_terms(text, &forms)
+        let found: Vec<&str> = forms
+            .find(text)
             .into_iter()
             .map(|(s, e, _)| &text[s..e])
             .collect();

@@ -10,12 +10,12 @@ use super::date::{self, StoryDate};
 use super::diagnostic::{Diagnostic, Position, SourceFile, did_you_mean};
 use super::model::{
     Character, CharacterId, Episode, EpisodeId, Footnote, FootnoteId, Location, LocationId, Scene,
-    Story, Term,
+    Story, Term, TermId,
 };
 use super::raw::{
     RawCharacters, RawDate, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawScene, RawStory,
 };
-use super::text::{self, Inline, sanitize};
+use super::text::{self, Inline, TermForms, sanitize};
 
 /// Every story file that parsed, with its text for locating problems.
 pub struct Parsed {
@@ -110,6 +110,10 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         characters,
         footnotes,
         locations,
+        term_forms: TermForms::new(terms.iter().enumerate().flat_map(|(index, term)| {
+            term.forms()
+                .map(move |form| (form.to_owned(), TermId(index)))
+        })),
         terms,
         route,
     };

@@ -77,12 +77,10 @@ impl Widget for ScenePane<'_> {
         let block = titled_pane_block(format!(" {} ", story.scene(id).title), focused);
         let inner = block.inner(area);
         let scroll = self.app.scene_scroll();
-        paragraph(story, id)
-            .block(block)
-            .scroll((scroll, 0))
-            .render(area, buf);
+        let text = paragraph(story, id);
+        let content = u16::try_from(text.line_count(inner.width)).unwrap_or(u16::MAX);
+        text.block(block).scroll((scroll, 0)).render(area, buf);
 
-        let content = text_height(story, id, inner.width);
         if content > inner.height {
             let mut state = ScrollbarState::new(usize::from(content - inner.height))
                 .position(usize::from(scroll));

@@ -1,0 +1,48 @@
+//! Frame cost of the full reader layout (map and timeline included), and of loading the embedded
+//! story. Run with `cargo bench`; it prints the mean time per operation.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use izumi::app::{Action, App};
+use izumi::story;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
+
+/// Runs `work` repeatedly for about `budget` and returns the mean time per run.
+fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {
+    for _ in 0..10 {
+        work();
+    }
+    let start = Instant::now();
+    let mut runs = 0u32;
+    while start.elapsed() < budget {
+        work();
+        runs += 1;
+    }
+    start.elapsed() / runs
+}
+
+fn main() {
+    let budget = Duration::from_secs(2);
+
+    let load = measure(budget, || {
+        black_box(story::load_embedded().unwrap());
+    });
+    println!("load and validate the embedded story: {load:?}");
+
+    let story = story::load_embedded().unwrap();
+    for (width, height) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = App::new(story.clone(), Size::new(width, height));
+        // A scene late in the story, so the route on the map is long.
+        app.update(Action::Episode(8));
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        // Every draw renders every widget into a reset buffer; only the diff against the last
+        // frame is small, as it is when the reader redraws after a resize or a key.
+        let frame = measure(budget, || {
+            terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
+        });
+        println!("draw the full layout at {width}x{height}: {frame:?}");
+    }
+}
