@@ -13,6 +13,14 @@ fn scene_id(app: &App) -> &str {
     &app.story().scene(app.scene()).id
 }
 
+/// The ids of the scenes the open overlay offers, in its order.
+fn pickable_ids(app: &App) -> Vec<String> {
+    app.pickable_scenes()
+        .iter()
+        .map(|s| app.story().scene(*s).id.clone())
+        .collect()
+}
+
 fn apply(app: &mut App, actions: &[Action]) {
     for action in actions {
         app.update(*action);
@@ -235,11 +243,7 @@ fn an_entry_lists_its_scenes_and_enter_jumps_to_the_picked_one() {
     let mut app = app();
     // Ada, in the first scene, appears in three scenes; the pick starts on the current one.
     apply(&mut app, &[Action::FocusNext, Action::Open]);
-    let scenes: Vec<String> = app
-        .pickable_scenes()
-        .iter()
-        .map(|s| app.story().scene(*s).id.clone())
-        .collect();
+    let scenes = pickable_ids(&app);
     assert_eq!(scenes, ["setting-out", "the-ferry", "arrival"]);
     assert_eq!(app.pick(), 0);
     apply(&mut app, &[Action::Down, Action::Down, Action::Down]);
@@ -274,11 +278,7 @@ fn a_place_links_to_every_scene_set_there() {
         &mut app,
         &[Action::FocusPrevious, Action::Down, Action::Open],
     );
-    let scenes: Vec<String> = app
-        .pickable_scenes()
-        .iter()
-        .map(|s| app.story().scene(*s).id.clone())
-        .collect();
+    let scenes = pickable_ids(&app);
     assert_eq!(scenes, ["the-ferry", "winter-in-bergen"], "Bergen");
 }
 
@@ -289,11 +289,7 @@ fn the_timeline_view_lists_scenes_by_date_and_jumps() {
     story.scenes[3].date = izumi::story::StoryDate::parse("1919").unwrap();
     let mut app = App::new(story, Size::new(120, 40));
     app.update(Action::ShowTimeline);
-    let order: Vec<String> = app
-        .pickable_scenes()
-        .iter()
-        .map(|s| app.story().scene(*s).id.clone())
-        .collect();
+    let order = pickable_ids(&app);
     assert_eq!(
         order,
         ["arrival", "setting-out", "the-ferry", "winter-in-bergen"]
@@ -337,11 +333,7 @@ fn a_glossary_term_opens_the_scenes_that_use_it() {
         "{}",
         term.term
     );
-    let scenes: Vec<String> = app
-        .pickable_scenes()
-        .iter()
-        .map(|s| app.story().scene(*s).id.clone())
-        .collect();
+    let scenes = pickable_ids(&app);
     assert_eq!(scenes, ["the-ferry"]);
     assert!(!app.is_typing(), "the entry is not a search");
 }
