@@ -36,7 +36,7 @@ fn main() {
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {
         let mut app = App::new(story.clone(), Size::new(width, height));
         // A scene late in the story, so the route on the map is long.
-        app.update(Action::Episode(8));
+        app.update(Action::Digit(9));
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         // Every draw renders every widget into a reset buffer; only the diff against the last
         // frame is small, as it is when the reader redraws after a resize or a key.

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::app::Mode;
 use crate::export;
 use crate::story::{self, StorySource};
 
@@ -23,6 +24,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Present the story to a classroom: large, high-contrast, one scene at a time.
+    Present,
     /// Check a story's files and list every problem, with file, line and column.
     Check,
     /// Print the whole story to standard output.
@@ -51,7 +54,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     match cli.command {
-        None => crate::terminal::run_reader(story)?,
+        None => crate::terminal::run_reader(story, Mode::Reader)?,
+        Some(Command::Present) => crate::terminal::run_reader(story, Mode::Presentation)?,
         Some(Command::Check) => println!("{}", summary(&story)),
         Some(Command::Export { format }) => {
             let document = match format {

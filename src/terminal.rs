@@ -15,15 +15,15 @@ use ratatui::prelude::CrosstermBackend;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
-use crate::app::{Action, App, keymap};
+use crate::app::{Action, App, Mode, keymap};
 use crate::story::Story;
 use crate::ui;
 
 /// Runs the interactive reader until the reader quits.
-pub fn run_reader(story: Story) -> anyhow::Result<()> {
+pub fn run_reader(story: Story, mode: Mode) -> anyhow::Result<()> {
     restore_on_signals()?;
     let mut terminal = enter()?;
-    let result = event_loop(&mut terminal, story);
+    let result = event_loop(&mut terminal, story, mode);
     restore();
     result
 }
@@ -47,8 +47,11 @@ pub fn restore() {
     let _ = execute!(stdout(), LeaveAlternateScreen, Show);
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, story: Story) -> anyhow::Result<()> {
+fn event_loop(terminal: &mut DefaultTerminal, story: Story, mode: Mode) -> anyhow::Result<()> {
     let mut app = App::new(story, terminal.size()?);
+    if mode == Mode::Presentation {
+        app.update(Action::TogglePresentation);
+    }
     let panic_key = test_panic_key();
     let mut redraw = true;
     while !app.should_quit() {

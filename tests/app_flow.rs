@@ -49,7 +49,7 @@ fn next_scene_at_end_of_episode_enters_next_episode() {
 #[test]
 fn previous_scene_at_start_of_episode_returns_to_previous_episode() {
     let mut app = app();
-    apply(&mut app, &[Action::Episode(1), Action::PreviousScene]);
+    apply(&mut app, &[Action::Digit(2), Action::PreviousScene]);
     assert_eq!(scene_id(&app), "winter-in-bergen");
 }
 
@@ -74,9 +74,9 @@ fn episode_keys_go_to_first_scenes_and_ignore_missing_episodes() {
     assert_eq!(scene_id(&app), "setting-out");
     app.update(Action::PreviousEpisode);
     assert_eq!(scene_id(&app), "setting-out");
-    app.update(Action::Episode(1));
+    app.update(Action::Digit(2));
     assert_eq!(scene_id(&app), "arrival");
-    assert!(!app.update(Action::Episode(8)));
+    assert!(!app.update(Action::Digit(9)));
     app.update(Action::FirstScene);
     assert_eq!(scene_id(&app), "setting-out");
 }
@@ -349,4 +349,76 @@ fn typing_q_in_the_glossary_searches_instead_of_quitting() {
     assert_eq!(q, Some(Action::Type('q')));
     app.update(q.unwrap());
     assert!(!app.should_quit());
+}
+
+#[test]
+fn presenting_a_typed_scene_number_and_enter_jumps_there() {
+    let mut app = app();
+    app.update(Action::TogglePresentation);
+    assert_eq!(app.mode(), izumi::app::Mode::Presentation);
+    apply(&mut app, &[Action::Digit(0), Action::Digit(3)]);
+    assert_eq!(app.typed_number(), "03");
+    app.update(Action::Open);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+    assert_eq!(app.typed_number(), "");
+    apply(&mut app, &[Action::Digit(9), Action::Open]);
+    assert_eq!(
+        scene_id(&app),
+        "winter-in-bergen",
+        "no scene 9: nothing moves"
+    );
+}
+
+#[test]
+fn presenting_esc_clears_the_number_then_the_panel_then_leaves() {
+    let mut app = app();
+    apply(
+        &mut app,
+        &[
+            Action::TogglePresentation,
+            Action::CyclePanel,
+            Action::Digit(2),
+        ],
+    );
+    assert_eq!(app.panel(), izumi::app::Panel::People);
+    app.update(Action::Back);
+    assert_eq!(app.typed_number(), "");
+    assert_eq!(app.panel(), izumi::app::Panel::People);
+    app.update(Action::Back);
+    assert_eq!(app.panel(), izumi::app::Panel::None);
+    app.update(Action::Back);
+    assert_eq!(app.mode(), izumi::app::Mode::Reader);
+    assert!(!app.should_quit());
+}
+
+#[test]
+fn presenting_blank_hides_everything_until_any_key() {
+    let mut app = app();
+    apply(&mut app, &[Action::TogglePresentation, Action::ToggleBlank]);
+    assert!(app.is_blank());
+    app.update(Action::NextScene);
+    assert!(!app.is_blank());
+    assert_eq!(
+        scene_id(&app),
+        "setting-out",
+        "the key that unblanks does nothing else"
+    );
+    app.update(Action::NextScene);
+    assert_eq!(scene_id(&app), "the-ferry");
+}
+
+#[test]
+fn presenting_panels_cycle_people_map_footnotes_none() {
+    use izumi::app::Panel;
+    let mut app = app();
+    app.update(Action::TogglePresentation);
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        app.update(Action::CyclePanel);
+        seen.push(app.panel());
+    }
+    assert_eq!(
+        seen,
+        [Panel::People, Panel::Map, Panel::Footnotes, Panel::None]
+    );
 }

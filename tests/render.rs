@@ -180,3 +180,35 @@ fn full_layout_in_tokyo_at_120x40() {
 fn full_layout_in_tokyo_at_160x48() {
     insta::assert_snapshot!(embedded_at("japanese-police", 160, 48));
 }
+
+#[test]
+fn presentation_at_100x30() {
+    let story = izumi::story::load_embedded().unwrap();
+    let steps = story.find_scene("winter-war").unwrap().index();
+    let mut actions = vec![Action::TogglePresentation];
+    actions.extend(vec![Action::NextScene; steps]);
+    insta::assert_snapshot!(render(story, 100, 30, &actions));
+}
+
+#[test]
+fn presentation_at_80x24() {
+    let story = izumi::story::load_embedded().unwrap();
+    let steps = story.find_scene("seven-code-books").unwrap().index();
+    let mut actions = vec![Action::TogglePresentation];
+    actions.extend(vec![Action::NextScene; steps]);
+    insta::assert_snapshot!(render(story, 80, 24, &actions));
+}
+
+#[test]
+fn presentation_blank_screen_is_empty() {
+    let actions = [Action::TogglePresentation, Action::ToggleBlank];
+    let backend = render(common::journey(), 100, 30, &actions);
+    let buffer = backend.buffer();
+    assert!(buffer.content().iter().all(|cell| cell.symbol() == " "));
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| cell.bg == ratatui::style::Color::Black)
+    );
+}

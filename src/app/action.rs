@@ -8,8 +8,8 @@ pub enum Action {
     PreviousScene,
     NextEpisode,
     PreviousEpisode,
-    /// Jump to the first scene of the episode at this position (0-based).
-    Episode(usize),
+    /// A digit key: in the reader, episode N (1–9); in a presentation, part of a scene number.
+    Digit(u8),
     FirstScene,
     LastScene,
     FocusNext,
@@ -35,6 +35,12 @@ pub enum Action {
     Type(char),
     /// Remove the last letter of the glossary's search.
     Erase,
+    /// Switch between the reader and the presentation for a classroom.
+    TogglePresentation,
+    /// In a presentation: black out the screen, or bring it back.
+    ToggleBlank,
+    /// In a presentation: show the next full-screen panel (people, map, footnotes, none).
+    CyclePanel,
     Quit,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),

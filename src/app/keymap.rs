@@ -18,8 +18,8 @@ pub enum Trigger {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     Do(Action),
-    /// Go to the episode whose number was typed.
-    EpisodeByDigit,
+    /// Pass on the digit typed.
+    Digit,
 }
 
 /// The help screen's sections.
@@ -27,16 +27,23 @@ pub enum Command {
 pub enum Section {
     Story,
     Panes,
+    Classroom,
     General,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Story, Section::Panes, Section::General];
+    pub const ALL: [Section; 4] = [
+        Section::Story,
+        Section::Panes,
+        Section::Classroom,
+        Section::General,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Section::Story => "Moving through the story",
             Section::Panes => "Panes",
+            Section::Classroom => "Classroom",
             Section::General => "General",
         }
     }
@@ -112,8 +119,8 @@ pub const BINDINGS: &[Binding] = &[
     ),
     Binding {
         triggers: &[Digit],
-        command: Command::EpisodeByDigit,
-        description: "episode N",
+        command: Command::Digit,
+        description: "episode N; presenting: a scene number, then Enter",
         footer: None,
         section: Section::Story,
     },
@@ -209,6 +216,27 @@ pub const BINDINGS: &[Binding] = &[
         Section::Story,
     ),
     bind(
+        &[Key(KeyCode::F(5)), Key(KeyCode::Char('P'))],
+        Action::TogglePresentation,
+        "presentation for a classroom, and back",
+        Some("present"),
+        Section::Classroom,
+    ),
+    bind(
+        &[Key(KeyCode::Char('b')), Key(KeyCode::Char('.'))],
+        Action::ToggleBlank,
+        "presenting: blank the screen, and back",
+        None,
+        Section::Classroom,
+    ),
+    bind(
+        &[Key(KeyCode::Char('v'))],
+        Action::CyclePanel,
+        "presenting: show people, map, footnotes, or none",
+        None,
+        Section::Classroom,
+    ),
+    bind(
         &[Key(KeyCode::Char('?'))],
         Action::ToggleHelp,
         "show or hide this help",
@@ -243,7 +271,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
             .find_map(|trigger| matches(*trigger, key))
             .map(|digit| match binding.command {
                 Command::Do(action) => action,
-                Command::EpisodeByDigit => Action::Episode(digit.saturating_sub(1)),
+                Command::Digit => Action::Digit(u8::try_from(digit).unwrap_or(0)),
             })
     })
 }
@@ -273,7 +301,7 @@ fn matches(trigger: Trigger, key: KeyEvent) -> Option<usize> {
         _ if ctrl || alt => None,
         Key(code) => (key.code == code).then_some(0),
         Digit => match key.code {
-            KeyCode::Char(c @ '1'..='9') => c.to_digit(10).map(|d| d as usize),
+            KeyCode::Char(c @ '0'..='9') => c.to_digit(10).map(|d| d as usize),
             _ => None,
         },
     }
@@ -283,7 +311,7 @@ fn matches(trigger: Trigger, key: KeyEvent) -> Option<usize> {
 pub fn label(trigger: Trigger) -> String {
     match trigger {
         Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
-        Digit => "1–9".into(),
+        Digit => "0–9".into(),
         Key(code) => match code {
             KeyCode::Right => "→".into(),
             KeyCode::Left => "←".into(),
@@ -296,6 +324,7 @@ pub fn label(trigger: Trigger) -> String {
             KeyCode::Enter => "Enter".into(),
             KeyCode::Esc => "Esc".into(),
             KeyCode::Backspace => "Backspace".into(),
+            KeyCode::F(n) => format!("F{n}"),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Char(' ') => "Space".into(),
@@ -354,7 +383,7 @@ mod tests {
         );
         assert_eq!(
             action_for(press(KeyCode::Char('3'))),
-            Some(Action::Episode(2))
+            Some(Action::Digit(3))
         );
         assert_eq!(
             action_for(press(KeyCode::BackTab)),
@@ -365,7 +394,10 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(action_for(press(KeyCode::Char('c'))), None);
-        assert_eq!(action_for(press(KeyCode::Char('0'))), None);
+        assert_eq!(
+            action_for(press(KeyCode::Char('0'))),
+            Some(Action::Digit(0))
+        );
     }
 
     #[test]

@@ -47,6 +47,35 @@ impl Pane {
     }
 }
 
+/// How the story is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Scene and side panes, for reading.
+    Reader,
+    /// One thing at a time, large and high-contrast, for a classroom.
+    Presentation,
+}
+
+/// What a presentation shows in full instead of the scene, if anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    None,
+    People,
+    Map,
+    Footnotes,
+}
+
+impl Panel {
+    fn next(self) -> Panel {
+        match self {
+            Panel::None => Panel::People,
+            Panel::People => Panel::Map,
+            Panel::Map => Panel::Footnotes,
+            Panel::Footnotes => Panel::None,
+        }
+    }
+}
+
 /// An entry that can be opened in full.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -88,6 +117,11 @@ pub struct App {
     /// What the reader has typed into the glossary's search.
     search: String,
     show_map: bool,
+    mode: Mode,
+    blank: bool,
+    panel: Panel,
+    /// Digits typed in a presentation, naming the scene to go to on Enter.
+    typed_number: String,
     viewport: Size,
     quit: bool,
 }
@@ -110,6 +144,10 @@ impl App {
             history: Vec::new(),
             search: String::new(),
             show_map: true,
+            mode: Mode::Reader,
+            blank: false,
+            panel: Panel::None,
+            typed_number: String::new(),
             viewport,
             quit: false,
         };
@@ -193,6 +231,24 @@ impl App {
         self.show_map
     }
 
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Whether a presentation is blanked out.
+    pub fn is_blank(&self) -> bool {
+        self.blank
+    }
+
+    pub fn panel(&self) -> Panel {
+        self.panel
+    }
+
+    /// The scene number being typed in a presentation, if any.
+    pub fn typed_number(&self) -> &str {
+        &self.typed_number
+    }
+
     pub fn should_quit(&self) -> bool {
         self.quit
     }
@@ -236,6 +292,9 @@ impl App {
     }
 
     fn apply(&mut self, action: Action) {
+        if self.mode == Mode::Presentation && self.apply_presenting(action) {
+            return;
+        }
         if let Some(overlay) = self.overlay {
             match (overlay, action) {
                 (_, Action::Back)
@@ -287,7 +346,15 @@ impl App {
             Action::NextScene | Action::PreviousScene => {}
             Action::NextEpisode => self.go_to_episode(self.episode().0 + 1),
             Action::PreviousEpisode => self.go_to_episode(self.episode().0.saturating_sub(1)),
-            Action::Episode(index) => self.go_to_episode(index),
+            Action::Digit(digit @ 1..=9) => self.go_to_episode(usize::from(digit) - 1),
+            Action::Digit(_) => {}
+            Action::TogglePresentation => {
+                self.close_overlay();
+                self.mode = Mode::Presentation;
+                self.set_focus(Pane::Scene);
+                self.scene_scroll = 0;
+            }
+            Action::ToggleBlank | Action::CyclePanel => {}
             Action::FirstScene => self.go_to(SceneId(0)),
             Action::LastScene => self.go_to(last),
             Action::FocusNext => self.set_focus(self.focus.step(true)),
@@ -337,6 +404,50 @@ impl App {
         self.overlay = Some(overlay);
         self.overlay_scroll = 0;
         self.pick = 0;
+    }
+
+    /// What a presentation does with an action; `false` leaves it to the reader's handling.
+    fn apply_presenting(&mut self, action: Action) -> bool {
+        if self.blank && !matches!(action, Action::Quit | Action::Resize(..)) {
+            // Any key brings the picture back, as with a projector remote.
+            self.blank = false;
+            return true;
+        }
+        match action {
+            Action::TogglePresentation => self.leave_presentation(),
+            Action::ToggleBlank => self.blank = true,
+            Action::CyclePanel => self.panel = self.panel.next(),
+            Action::Digit(digit) if self.typed_number.len() < 6 => {
+                self.typed_number.push(char::from(b'0' + digit));
+            }
+            Action::Digit(_) => {}
+            Action::Open if !self.typed_number.is_empty() => {
+                let number: usize = self.typed_number.parse().unwrap_or(0);
+                self.typed_number.clear();
+                if (1..=self.story.scenes.len()).contains(&number) {
+                    self.jump_to(SceneId(number - 1));
+                }
+            }
+            Action::Back if !self.typed_number.is_empty() => self.typed_number.clear(),
+            Action::Back if self.panel != Panel::None => self.panel = Panel::None,
+            Action::Back if self.overlay.is_some() => return false,
+            Action::Back => self.leave_presentation(),
+            Action::FocusNext
+            | Action::FocusPrevious
+            | Action::Open
+            | Action::ShowGlossary
+            | Action::ShowTimeline
+            | Action::ToggleMap => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn leave_presentation(&mut self) {
+        self.mode = Mode::Reader;
+        self.panel = Panel::None;
+        self.typed_number.clear();
+        self.scene_scroll = 0;
     }
 
     /// Opens an entry with the pick on the current scene, where the entry appears in it.
@@ -423,8 +534,16 @@ impl App {
     }
 
     /// How far a page key scrolls: the scene text's height less a line of overlap.
+    /// Where the scene's text is drawn in the current mode.
+    fn scene_text_area(&self) -> Rect {
+        match self.mode {
+            Mode::Reader => layout::reader(self.area()).scene_text,
+            Mode::Presentation => ui::presentation::text_area(&self.story, self.scene, self.area()),
+        }
+    }
+
     fn page(&self) -> i32 {
-        let text = layout::reader(self.area()).scene_text;
+        let text = self.scene_text_area();
         i32::from(text.height.saturating_sub(1).max(1))
     }
 
@@ -433,7 +552,7 @@ impl App {
     }
 
     fn max_scene_scroll(&self) -> u16 {
-        let text = layout::reader(self.area()).scene_text;
+        let text = self.scene_text_area();
         let lines = ui::scene::text_height(&self.story, self.scene, text.width);
         lines.saturating_sub(text.height)
     }
@@ -453,6 +572,7 @@ impl App {
             (self.overlay, self.overlay_scroll, self.pick),
             (self.history.len(), self.search.clone()),
             (self.show_map, self.viewport, self.quit),
+            (self.mode, self.blank, self.panel, self.typed_number.clone()),
         )
     }
 }

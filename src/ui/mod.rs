@@ -7,6 +7,7 @@ mod help;
 pub mod layout;
 mod map;
 mod panes;
+pub mod presentation;
 pub mod scene;
 pub mod theme;
 pub mod timeline;
@@ -16,13 +17,18 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Widget, Wrap};
 
-use crate::app::{App, Overlay, Pane};
+use crate::app::{App, Mode, Overlay, Pane};
 use layout::Side;
 use theme::THEME;
 
 /// Draws the whole reader for the current state.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    if app.mode() == Mode::Presentation {
+        presentation::Presentation { app }.render(area, frame.buffer_mut());
+        draw_overlay(frame, app);
+        return;
+    }
     let layout = layout::reader(area);
     if layout.too_small {
         let notice = Paragraph::new("Terminal too small for izumi — make it larger")
@@ -67,7 +73,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         timeline::Timeline { app }.render(inner, buffer);
     }
     footer::Footer.render(layout.footer, buffer);
+    draw_overlay(frame, app);
+}
 
+/// Draws the open overlay, if any, over whatever is on screen.
+fn draw_overlay(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let buffer = frame.buffer_mut();
     if let Some(overlay) = app.overlay() {
         let content = overlay_content(app, overlay, area);
         let block = layout::pane_block()

@@ -1,0 +1,158 @@
+//! The presentation: one thing at a time, readable from the back of a classroom. The scene title
+//! in big letters when it fits, the text with wide margins, a discreet progress line; a full
+//! panel of people, map or footnotes on demand; a black screen when the teacher wants attention.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use tui_big_text::{BigText, PixelSize};
+
+use super::{map, panes, scene};
+use crate::app::{App, Pane, Panel};
+use crate::story::{SceneId, Story};
+
+/// Colours that survive a washed-out projector: white on black, one strong accent.
+const BACKGROUND: Style = Style::new().fg(Color::White).bg(Color::Black);
+const TITLE: Style = Style::new()
+    .fg(Color::Yellow)
+    .bg(Color::Black)
+    .add_modifier(Modifier::BOLD);
+const PROGRESS: Style = Style::new().fg(Color::Gray).bg(Color::Black);
+
+/// The widest the text runs, for comfortable reading at a distance.
+const TEXT_WIDTH: u16 = 72;
+
+/// The presentation of the current scene.
+pub struct Presentation<'a> {
+    pub app: &'a App,
+}
+
+/// The big-letter sizes to try, largest first, with the cells one letter takes (columns, rows).
+const BIG_SIZES: [(PixelSize, u16, u16); 3] = [
+    (PixelSize::HalfHeight, 8, 4),
+    (PixelSize::Quadrant, 4, 4),
+    (PixelSize::Sextant, 4, 3),
+];
+
+/// The big-letter size for a title in a given width, if any fits: the font has ASCII letters
+/// only, and a title in big letters must leave room for at least ten lines of text.
+fn big_size(title: &str, width: u16, height: u16) -> Option<(PixelSize, u16)> {
+    if !title.is_ascii() {
+        return None;
+    }
+    let letters = u16::try_from(title.chars().count()).unwrap_or(u16::MAX);
+    BIG_SIZES
+        .into_iter()
+        .find(|(_, columns, rows)| letters.saturating_mul(*columns) <= width && height >= rows + 14)
+        .map(|(size, _, rows)| (size, rows))
+}
+
+/// The column of text, centred, with its margins.
+fn column(area: Rect) -> Rect {
+    let width = TEXT_WIDTH
+        .min(area.width.saturating_sub(4))
+        .max(area.width.min(10));
+    area.centered_horizontally(Constraint::Length(width))
+}
+
+/// The areas of a presentation: title, scene text, progress line.
+fn areas(story: &Story, scene: SceneId, area: Rect) -> [Rect; 3] {
+    let title = &story.scene(scene).title;
+    let title_height = big_size(title, column(area).width, area.height).map_or(1, |(_, rows)| rows);
+    let [_, title_area, _, text, _, progress] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(title_height),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    [column(title_area), column(text), progress]
+}
+
+/// Where the scene's text goes in a presentation, for scrolling.
+pub fn text_area(story: &Story, scene: SceneId, area: Rect) -> Rect {
+    areas(story, scene, area)[1]
+}
+
+impl Widget for Presentation<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        Block::new().style(BACKGROUND).render(area, buf);
+        if self.app.is_blank() {
+            return;
+        }
+        let story = self.app.story();
+        let id = self.app.scene();
+        let [title_area, text_area, progress_area] = areas(story, id, area);
+
+        match self.app.panel() {
+            Panel::None => {
+                let title = &story.scene(id).title;
+                match big_size(title, title_area.width, area.height) {
+                    Some((size, _)) => BigText::builder()
+                        .pixel_size(size)
+                        .style(TITLE)
+                        .lines(vec![Line::from(title.clone())])
+                        .centered()
+                        .build()
+                        .render(title_area, buf),
+                    None => Paragraph::new(Line::from(title.clone()).centered())
+                        .style(TITLE)
+                        .render(title_area, buf),
+                }
+                Paragraph::new(scene::scene_text(story, id))
+                    .style(BACKGROUND)
+                    .wrap(Wrap { trim: true })
+                    .scroll((self.app.scene_scroll(), 0))
+                    .render(text_area, buf);
+            }
+            Panel::People => panes::render(self.app, Pane::Characters, panel_area(area), buf),
+            Panel::Footnotes => panes::render(self.app, Pane::Footnotes, panel_area(area), buf),
+            Panel::Map => {
+                let block = Block::bordered().title(" Map ").style(BACKGROUND);
+                let inner = block.inner(panel_area(area));
+                block.render(panel_area(area), buf);
+                map::MapView { app: self.app }.render(inner, buf);
+            }
+        }
+        progress(self.app).render(progress_area, buf);
+    }
+}
+
+/// A full panel leaves the progress line free.
+fn panel_area(area: Rect) -> Rect {
+    Rect {
+        height: area.height.saturating_sub(2),
+        ..area
+    }
+}
+
+/// "Episode 8/15 · Prague    scene 3/11 · 26 of 81", and the scene number being typed.
+fn progress(app: &App) -> Paragraph<'static> {
+    let story = app.story();
+    let scene = app.scene();
+    let episode = app.episode();
+    let mut spans = vec![Span::styled(
+        format!(
+            "Episode {}/{} · {}    scene {}/{} · {} of {}",
+            episode.index() + 1,
+            story.episodes.len(),
+            story.episode(episode).title,
+            story.scene_number_in_episode(scene),
+            story.episode(episode).scenes.len(),
+            scene.index() + 1,
+            story.scenes.len()
+        ),
+        PROGRESS,
+    )];
+    if !app.typed_number().is_empty() {
+        spans.push(Span::styled(
+            format!("    go to scene {}▏ Enter", app.typed_number()),
+            TITLE,
+        ));
+    }
+    Paragraph::new(Line::from(spans).centered()).style(PROGRESS)
+}
