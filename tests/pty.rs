@@ -189,3 +189,20 @@ fn find_child_izumi(shell: u32) -> u32 {
     }
     panic!("izumi did not start");
 }
+
+#[test]
+fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
+    let mut session = Session::start(r#""$0" present --story "$1"; echo "EXIT=$?"; stty -a"#);
+    session.wait_for("Episode 1/2 · The North    scene 1/3");
+    session.wait_for("Ada leaves the city");
+    session.send("b");
+    session.wait_until("a black screen", |screen| screen.trim().is_empty());
+    session.send("l");
+    session.wait_for("Episode 1/2 · The North    scene 1/3");
+    session.send("l");
+    session.wait_for("scene 2/3");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    session.wait_for("speed");
+    session.assert_restored();
+}
