@@ -2,6 +2,7 @@
 //! giving the terminal back on every way out (quit, Ctrl-C, panic, SIGTERM, SIGHUP).
 
 use std::io::{self, stdout};
+use std::time::{Duration, Instant};
 use std::{panic, process};
 
 use crossterm::cursor::Show;
@@ -58,7 +59,12 @@ fn event_loop(terminal: &mut DefaultTerminal, story: Story, mode: Mode) -> anyho
         if redraw {
             terminal.draw(|frame| ui::draw(frame, &app))?;
         }
-        // Blocks until something happens: an idle reader costs nothing.
+        // Blocks until something happens: an idle reader costs nothing. Only a running timer
+        // wakes the loop, once a second, to move its display on.
+        if app.timer().is_running() && !event::poll(Duration::from_secs(1))? {
+            redraw = app.update(Action::Tick(Instant::now()));
+            continue;
+        }
         redraw = match event::read()? {
             Event::Key(key) if panic_key.is_some_and(|c| key.code == event::KeyCode::Char(c)) => {
                 panic!("panic requested by IZUMI_TEST_PANIC_KEY")

@@ -422,3 +422,30 @@ fn presenting_panels_cycle_people_map_footnotes_none() {
         [Panel::People, Panel::Map, Panel::Footnotes, Panel::None]
     );
 }
+
+#[test]
+fn presenting_the_timer_starts_pauses_and_resets() {
+    use std::time::{Duration, Instant};
+    let start = Instant::now();
+    let at = |seconds: u64| start + Duration::from_secs(seconds);
+    let mut app = app();
+    app.update(Action::TogglePresentation);
+    app.update(Action::ToggleTimer(at(0)));
+    assert!(app.timer().is_running());
+    app.update(Action::Tick(at(65)));
+    assert_eq!(app.timer().elapsed(), Duration::from_secs(65));
+    app.update(Action::ToggleTimer(at(70)));
+    assert!(!app.timer().is_running());
+    app.update(Action::Tick(at(500)));
+    assert_eq!(
+        app.timer().elapsed(),
+        Duration::from_secs(70),
+        "paused time does not count"
+    );
+    app.update(Action::ToggleTimer(at(600)));
+    app.update(Action::Tick(at(610)));
+    assert_eq!(app.timer().elapsed(), Duration::from_secs(80));
+    app.update(Action::ResetTimer);
+    assert_eq!(app.timer().elapsed(), Duration::ZERO);
+    assert!(!app.timer().is_running());
+}

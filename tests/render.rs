@@ -212,3 +212,16 @@ fn presentation_blank_screen_is_empty() {
             .all(|cell| cell.bg == ratatui::style::Color::Black)
     );
 }
+
+#[test]
+fn presentation_progress_line_shows_the_timer() {
+    use std::time::{Duration, Instant};
+    let start = Instant::now();
+    let actions = [
+        Action::TogglePresentation,
+        Action::ToggleTimer(start),
+        Action::Tick(start + Duration::from_secs(125)),
+    ];
+    let screen = render(common::journey(), 100, 30, &actions).to_string();
+    assert!(screen.contains("02:05"), "{screen}");
+}

@@ -1,6 +1,8 @@
 //! Everything the reader can ask for. Keys, and later mouse and network, become actions; only
 //! `App::update` turns them into changes.
 
+use std::time::Instant;
+
 /// A request to change the app's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -41,6 +43,12 @@ pub enum Action {
     ToggleBlank,
     /// In a presentation: show the next full-screen panel (people, map, footnotes, none).
     CyclePanel,
+    /// In a presentation: start the timer, or pause it, at this moment.
+    ToggleTimer(Instant),
+    /// In a presentation: set the timer back to zero, stopped.
+    ResetTimer,
+    /// Time has passed (sent once a second while the timer runs, so its display moves on).
+    Tick(Instant),
     Quit,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),

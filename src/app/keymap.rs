@@ -20,6 +20,8 @@ pub enum Command {
     Do(Action),
     /// Pass on the digit typed.
     Digit,
+    /// Start or pause the timer, stamped with the moment of the key.
+    ToggleTimer,
 }
 
 /// The help screen's sections.
@@ -236,6 +238,20 @@ pub const BINDINGS: &[Binding] = &[
         None,
         Section::Classroom,
     ),
+    Binding {
+        triggers: &[Key(KeyCode::Char('s'))],
+        command: Command::ToggleTimer,
+        description: "presenting: start or pause the timer",
+        footer: None,
+        section: Section::Classroom,
+    },
+    bind(
+        &[Key(KeyCode::Char('r'))],
+        Action::ResetTimer,
+        "presenting: reset the timer",
+        None,
+        Section::Classroom,
+    ),
     bind(
         &[Key(KeyCode::Char('?'))],
         Action::ToggleHelp,
@@ -272,6 +288,7 @@ pub fn action_for(key: KeyEvent) -> Option<Action> {
             .map(|digit| match binding.command {
                 Command::Do(action) => action,
                 Command::Digit => Action::Digit(u8::try_from(digit).unwrap_or(0)),
+                Command::ToggleTimer => Action::ToggleTimer(std::time::Instant::now()),
             })
     })
 }

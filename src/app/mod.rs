@@ -6,4 +6,4 @@ pub mod links;
 mod state;
 
 pub use action::Action;
-pub use state::{App, Entry, Mode, Overlay, Pane, Panel};
+pub use state::{App, Entry, Mode, Overlay, Pane, Panel, Timer};

@@ -1,6 +1,8 @@
 //! Where the reader is: scene, focused pane, selections, scroll offsets, open overlay. Changed only
 //! by `App::update`, with no IO, so tests can drive it without a terminal.
 
+use std::time::{Duration, Instant};
+
 use ratatui::layout::{Rect, Size};
 
 use super::{Action, links};
@@ -76,6 +78,39 @@ impl Panel {
     }
 }
 
+/// A stopwatch for the lesson. Time comes in through actions, so the state stays free of clocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timer {
+    /// Time counted before the current run.
+    banked: Duration,
+    /// When the current run started, if the timer is running.
+    since: Option<Instant>,
+    /// The latest moment the app was told about.
+    now: Option<Instant>,
+}
+
+impl Timer {
+    /// Time counted so far, as of the latest moment the app knows.
+    pub fn elapsed(&self) -> Duration {
+        match (self.since, self.now) {
+            (Some(since), Some(now)) => self.banked + now.saturating_duration_since(since),
+            _ => self.banked,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.since.is_some()
+    }
+
+    fn toggle(&mut self, now: Instant) {
+        self.now = Some(now);
+        match self.since.take() {
+            Some(since) => self.banked += now.saturating_duration_since(since),
+            None => self.since = Some(now),
+        }
+    }
+}
+
 /// An entry that can be opened in full.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
@@ -122,6 +157,7 @@ pub struct App {
     panel: Panel,
     /// Digits typed in a presentation, naming the scene to go to on Enter.
     typed_number: String,
+    timer: Timer,
     viewport: Size,
     quit: bool,
 }
@@ -148,6 +184,7 @@ impl App {
             blank: false,
             panel: Panel::None,
             typed_number: String::new(),
+            timer: Timer::default(),
             viewport,
             quit: false,
         };
@@ -242,6 +279,10 @@ impl App {
 
     pub fn panel(&self) -> Panel {
         self.panel
+    }
+
+    pub fn timer(&self) -> Timer {
+        self.timer
     }
 
     /// The scene number being typed in a presentation, if any.
@@ -354,7 +395,11 @@ impl App {
                 self.set_focus(Pane::Scene);
                 self.scene_scroll = 0;
             }
-            Action::ToggleBlank | Action::CyclePanel => {}
+            Action::ToggleBlank
+            | Action::CyclePanel
+            | Action::ToggleTimer(_)
+            | Action::ResetTimer
+            | Action::Tick(_) => {}
             Action::FirstScene => self.go_to(SceneId(0)),
             Action::LastScene => self.go_to(last),
             Action::FocusNext => self.set_focus(self.focus.step(true)),
@@ -408,7 +453,7 @@ impl App {
 
     /// What a presentation does with an action; `false` leaves it to the reader's handling.
     fn apply_presenting(&mut self, action: Action) -> bool {
-        if self.blank && !matches!(action, Action::Quit | Action::Resize(..)) {
+        if self.blank && !matches!(action, Action::Quit | Action::Resize(..) | Action::Tick(_)) {
             // Any key brings the picture back, as with a projector remote.
             self.blank = false;
             return true;
@@ -416,6 +461,9 @@ impl App {
         match action {
             Action::TogglePresentation => self.leave_presentation(),
             Action::ToggleBlank => self.blank = true,
+            Action::ToggleTimer(now) => self.timer.toggle(now),
+            Action::ResetTimer => self.timer = Timer::default(),
+            Action::Tick(now) => self.timer.now = Some(now),
             Action::CyclePanel => self.panel = self.panel.next(),
             Action::Digit(digit) if self.typed_number.len() < 6 => {
                 self.typed_number.push(char::from(b'0' + digit));
@@ -573,6 +621,7 @@ impl App {
             (self.history.len(), self.search.clone()),
             (self.show_map, self.viewport, self.quit),
             (self.mode, self.blank, self.panel, self.typed_number.clone()),
+            (self.timer.elapsed().as_secs(), self.timer.is_running()),
         )
     }
 }

@@ -148,6 +148,15 @@ fn progress(app: &App) -> Paragraph<'static> {
         ),
         PROGRESS,
     )];
+    let timer = app.timer();
+    if timer.is_running() || !timer.elapsed().is_zero() {
+        let seconds = timer.elapsed().as_secs();
+        let paused = if timer.is_running() { "" } else { " (paused)" };
+        spans.push(Span::styled(
+            format!("    {:02}:{:02}{paused}", seconds / 60, seconds % 60),
+            PROGRESS,
+        ));
+    }
     if !app.typed_number().is_empty() {
         spans.push(Span::styled(
             format!("    go to scene {}▏ Enter", app.typed_number()),
