@@ -4,6 +4,7 @@
 //! in [`app::App`] and changes only through [`app::Action`]s; [`ui`] draws it.
 
 pub mod app;
+pub mod classroom;
 pub mod cli;
 pub mod export;
 pub mod geo;

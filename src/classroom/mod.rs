@@ -1,0 +1,3 @@
+//! The classroom: a presenter, its console and students' terminals kept in step over TCP.
+
+pub mod protocol;
