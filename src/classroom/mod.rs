@@ -1,3 +1,4 @@
 //! The classroom: a presenter, its console and students' terminals kept in step over TCP.
 
+pub mod net;
 pub mod protocol;
