@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::Mode;
+use crate::classroom::session::{self, Part};
 use crate::export;
 use crate::story::{self, StorySource};
 
@@ -24,8 +25,31 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Present the story to a classroom: large, high-contrast, one scene at a time.
-    Present,
+    /// Present the story to a classroom: large, high-contrast, one scene at a time. Consoles and
+    /// followers connect to it.
+    Present {
+        /// Where to listen for the console and followers (loopback unless you say otherwise).
+        #[arg(long, value_name = "ADDR", default_value = session::DEFAULT_ADDRESS)]
+        listen: String,
+        /// A token followers must give; required when listening beyond this machine.
+        #[arg(long)]
+        token: Option<String>,
+    },
+    /// The presenter's console for a second screen: notes, the next scene, the time.
+    Notes {
+        /// Where the presenter listens.
+        #[arg(value_name = "ADDR", default_value = session::DEFAULT_ADDRESS)]
+        address: String,
+    },
+    /// Follow a presenter from a student's terminal.
+    Follow {
+        /// Where the presenter listens.
+        #[arg(value_name = "ADDR")]
+        address: String,
+        /// The token the teacher gave, if the presenter asks for one.
+        #[arg(long)]
+        token: Option<String>,
+    },
     /// Check a story's files and list every problem, with file, line and column.
     Check,
     /// Print the whole story to standard output.
@@ -54,8 +78,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     match cli.command {
-        None => crate::terminal::run_reader(story, Mode::Reader)?,
-        Some(Command::Present) => crate::terminal::run_reader(story, Mode::Presentation)?,
+        None => crate::terminal::run_reader(story, Mode::Reader, Part::Alone)?,
+        Some(Command::Present { listen, token }) => {
+            crate::terminal::run_reader(
+                story,
+                Mode::Presentation,
+                Part::Presenter { listen, token },
+            )?;
+        }
+        Some(Command::Notes { address }) => {
+            crate::terminal::run_reader(story, Mode::Console, Part::Console { address })?;
+        }
+        Some(Command::Follow { address, token }) => {
+            crate::terminal::run_reader(story, Mode::Reader, Part::Follower { address, token })?;
+        }
         Some(Command::Check) => println!("{}", summary(&story)),
         Some(Command::Export { format }) => {
             let document = match format {

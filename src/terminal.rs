@@ -16,17 +16,44 @@ use ratatui::prelude::CrosstermBackend;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+
 use crate::app::{Action, App, Mode, keymap};
+use crate::classroom::protocol::Message;
+use crate::classroom::session::{self, Input, Link, Part};
 use crate::story::Story;
 use crate::ui;
 
 /// Runs the interactive reader until the reader quits.
-pub fn run_reader(story: Story, mode: Mode) -> anyhow::Result<()> {
+pub fn run_reader(story: Story, mode: Mode, part: Part) -> anyhow::Result<()> {
     restore_on_signals()?;
+    let (inputs, events) = mpsc::channel();
+    // The classroom link starts before the terminal is taken, so that a bad address or a
+    // missing secret is reported on a normal screen.
+    let link = session::start(&part, &story.fingerprint, &inputs)?;
     let mut terminal = enter()?;
-    let result = event_loop(&mut terminal, story, mode);
+    forward_terminal_events(inputs)?;
+    let result = event_loop(&mut terminal, story, mode, &link, &events);
     restore();
-    result
+    match result? {
+        Some(refusal) => anyhow::bail!("{}", session::explain(&refusal)),
+        None => Ok(()),
+    }
+}
+
+/// Reads the terminal on its own thread, so that keys and network messages meet in one channel.
+fn forward_terminal_events(inputs: Sender<Input>) -> io::Result<()> {
+    thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            while let Ok(event) = event::read() {
+                if inputs.send(Input::Terminal(event)).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(())
 }
 
 /// Raw mode and the alternate screen, with a panic hook that restores the terminal before the
@@ -48,28 +75,63 @@ pub fn restore() {
     let _ = execute!(stdout(), LeaveAlternateScreen, Show);
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, story: Story, mode: Mode) -> anyhow::Result<()> {
+/// Runs until the reader quits; returns the presenter's reason if it refused this terminal.
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    story: Story,
+    mode: Mode,
+    link: &Link,
+    events: &Receiver<Input>,
+) -> anyhow::Result<Option<String>> {
     let mut app = App::new(story, terminal.size()?);
-    if mode == Mode::Presentation {
-        app.update(Action::TogglePresentation);
+    match mode {
+        Mode::Presentation => {
+            app.update(Action::TogglePresentation);
+        }
+        Mode::Console => app = app.into_console(),
+        Mode::Reader => {}
     }
     let panic_key = test_panic_key();
     let mut redraw = true;
+    let mut announced = None;
     while !app.should_quit() {
+        if let Link::Presenting(presenter) = link {
+            let timer = app.timer();
+            let now = (app.scene(), timer.is_running(), timer.elapsed().as_secs());
+            if announced != Some(now) {
+                let millis = u64::try_from(timer.elapsed().as_millis()).unwrap_or(u64::MAX);
+                presenter.announce(app.scene().index(), millis, timer.is_running());
+                announced = Some(now);
+            }
+        }
         if redraw {
             terminal.draw(|frame| ui::draw(frame, &app))?;
         }
         // Blocks until something happens: an idle reader costs nothing. Only a running timer
         // wakes the loop, once a second, to move its display on.
-        if app.timer().is_running() && !event::poll(Duration::from_secs(1))? {
-            redraw = app.update(Action::Tick(Instant::now()));
-            continue;
-        }
-        redraw = match event::read()? {
-            Event::Key(key) if panic_key.is_some_and(|c| key.code == event::KeyCode::Char(c)) => {
+        let input = if app.timer().is_running() {
+            match events.recv_timeout(Duration::from_secs(1)) {
+                Ok(input) => input,
+                Err(RecvTimeoutError::Timeout) => {
+                    redraw = app.update(Action::Tick(Instant::now()));
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match events.recv() {
+                Ok(input) => input,
+                Err(_) => break,
+            }
+        };
+        let before = app.scene();
+        redraw = match input {
+            Input::Terminal(Event::Key(key))
+                if panic_key.is_some_and(|c| key.code == event::KeyCode::Char(c)) =>
+            {
                 panic!("panic requested by IZUMI_TEST_PANIC_KEY")
             }
-            Event::Key(key) => {
+            Input::Terminal(Event::Key(key)) => {
                 let action = if app.is_typing() {
                     keymap::action_while_typing(key)
                 } else {
@@ -77,14 +139,39 @@ fn event_loop(terminal: &mut DefaultTerminal, story: Story, mode: Mode) -> anyho
                 };
                 action.is_some_and(|action| app.update(action))
             }
-            Event::Resize(width, height) => {
+            Input::Terminal(Event::Resize(width, height)) => {
                 app.update(Action::Resize(width, height));
                 true
             }
-            _ => false,
+            Input::Terminal(_) => false,
+            Input::MoveTo(index) => app.update(Action::GoToScene(index)),
+            Input::FromPresenter(Message::Scene {
+                index,
+                timer_ms,
+                running,
+            }) => {
+                if app.mode() == Mode::Console {
+                    app.set_timer(Duration::from_millis(timer_ms), running, Instant::now());
+                }
+                app.update(Action::PresenterAt(index)) || app.mode() == Mode::Console
+            }
+            Input::FromPresenter(_) => false,
+            Input::Linked(up) => app.set_linked(up),
+            Input::Refused(reason) => return Ok(Some(reason)),
         };
+        // The console moves the presentation: what the teacher does here, the presenter does.
+        if app.mode() == Mode::Console
+            && app.scene() != before
+            && let Link::Joined(connection) = link
+            && let Some(connection) = connection
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_mut()
+        {
+            let _ = connection.goto(app.scene().index());
+        }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// In debug builds only, the end-to-end tests name a key that panics, to check that a panic

@@ -192,7 +192,9 @@ fn find_child_izumi(shell: u32) -> u32 {
 
 #[test]
 fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
-    let mut session = Session::start(r#""$0" present --story "$1"; echo "EXIT=$?"; stty -a"#);
+    let mut session = Session::start(
+        r#""$0" present --listen 127.0.0.1:0 --story "$1"; echo "EXIT=$?"; stty -a"#,
+    );
     session.wait_for("Episode 1/2 · The North    scene 1/3");
     session.wait_for("Ada leaves the city");
     session.send("b");

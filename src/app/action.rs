@@ -47,6 +47,12 @@ pub enum Action {
     ToggleTimer(Instant),
     /// In a presentation: set the timer back to zero, stopped.
     ResetTimer,
+    /// Go to a scene because the presenter's console asked (by position in the story).
+    GoToScene(usize),
+    /// The presenter is now showing this scene: a follower or console moves there too.
+    PresenterAt(usize),
+    /// Following: go back to the scene the presenter shows.
+    SnapToPresenter,
     /// Time has passed (sent once a second while the timer runs, so its display moves on).
     Tick(Instant),
     Quit,

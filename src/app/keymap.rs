@@ -253,6 +253,13 @@ pub const BINDINGS: &[Binding] = &[
         Section::Classroom,
     ),
     bind(
+        &[Key(KeyCode::Char('f'))],
+        Action::SnapToPresenter,
+        "following: back to the presenter's scene",
+        None,
+        Section::Classroom,
+    ),
+    bind(
         &[Key(KeyCode::Char('?'))],
         Action::ToggleHelp,
         "show or hide this help",

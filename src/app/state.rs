@@ -56,6 +56,8 @@ pub enum Mode {
     Reader,
     /// One thing at a time, large and high-contrast, for a classroom.
     Presentation,
+    /// The presenter's console: notes, the next scene, time.
+    Console,
 }
 
 /// What a presentation shows in full instead of the scene, if anything.
@@ -158,6 +160,10 @@ pub struct App {
     /// Digits typed in a presentation, naming the scene to go to on Enter.
     typed_number: String,
     timer: Timer,
+    /// The scene the presenter shows, when following one.
+    presenter_scene: Option<SceneId>,
+    /// Whether the link to the presenter is up, when there is one.
+    linked: Option<bool>,
     viewport: Size,
     quit: bool,
 }
@@ -185,6 +191,8 @@ impl App {
             panel: Panel::None,
             typed_number: String::new(),
             timer: Timer::default(),
+            presenter_scene: None,
+            linked: None,
             viewport,
             quit: false,
         };
@@ -283,6 +291,38 @@ impl App {
 
     pub fn timer(&self) -> Timer {
         self.timer
+    }
+
+    /// Takes the presenter's timer as it was announced: `elapsed` so far, running or not.
+    pub fn set_timer(&mut self, elapsed: Duration, running: bool, now: Instant) {
+        self.timer = Timer {
+            banked: elapsed,
+            since: running.then_some(now),
+            now: Some(now),
+        };
+    }
+
+    /// The scene the presenter shows, when following one.
+    pub fn presenter_scene(&self) -> Option<SceneId> {
+        self.presenter_scene
+    }
+
+    /// Whether the link to the presenter is up (`None` when there is no presenter).
+    pub fn linked(&self) -> Option<bool> {
+        self.linked
+    }
+
+    /// Records whether the link to the presenter is up.
+    pub fn set_linked(&mut self, up: bool) -> bool {
+        let changed = self.linked != Some(up);
+        self.linked = Some(up);
+        changed
+    }
+
+    /// Starts the app as the presenter's console.
+    pub fn into_console(mut self) -> Self {
+        self.mode = Mode::Console;
+        self
     }
 
     /// The scene number being typed in a presentation, if any.
@@ -387,6 +427,24 @@ impl App {
             Action::NextScene | Action::PreviousScene => {}
             Action::NextEpisode => self.go_to_episode(self.episode().0 + 1),
             Action::PreviousEpisode => self.go_to_episode(self.episode().0.saturating_sub(1)),
+            Action::GoToScene(index) if index < self.story.scenes.len() => {
+                self.close_overlay();
+                self.go_to(SceneId(index));
+            }
+            Action::PresenterAt(index) if index < self.story.scenes.len() => {
+                self.presenter_scene = Some(SceneId(index));
+                if self.scene != SceneId(index) {
+                    self.close_overlay();
+                    self.go_to(SceneId(index));
+                }
+            }
+            Action::GoToScene(_) | Action::PresenterAt(_) => {}
+            Action::SnapToPresenter => {
+                if let Some(scene) = self.presenter_scene {
+                    self.close_overlay();
+                    self.go_to(scene);
+                }
+            }
             Action::Digit(digit @ 1..=9) => self.go_to_episode(usize::from(digit) - 1),
             Action::Digit(_) => {}
             Action::TogglePresentation => {
@@ -585,7 +643,7 @@ impl App {
     /// Where the scene's text is drawn in the current mode.
     fn scene_text_area(&self) -> Rect {
         match self.mode {
-            Mode::Reader => layout::reader(self.area()).scene_text,
+            Mode::Reader | Mode::Console => layout::reader(self.area()).scene_text,
             Mode::Presentation => ui::presentation::text_area(&self.story, self.scene, self.area()),
         }
     }
@@ -622,6 +680,7 @@ impl App {
             (self.show_map, self.viewport, self.quit),
             (self.mode, self.blank, self.panel, self.typed_number.clone()),
             (self.timer.elapsed().as_secs(), self.timer.is_running()),
+            self.presenter_scene,
         )
     }
 }

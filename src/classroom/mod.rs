@@ -2,3 +2,5 @@
 
 pub mod net;
 pub mod protocol;
+pub mod secret;
+pub mod session;

@@ -53,7 +53,15 @@ impl Presenter {
         config: PresenterConfig,
         moves: Sender<usize>,
     ) -> io::Result<Presenter> {
-        let listener = TcpListener::bind(address)?;
+        Self::serve_on(TcpListener::bind(address)?, config, moves)
+    }
+
+    /// Serves on a listener already bound (so a secret can be made for its real address first).
+    pub fn serve_on(
+        listener: TcpListener,
+        config: PresenterConfig,
+        moves: Sender<usize>,
+    ) -> io::Result<Presenter> {
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
             config,

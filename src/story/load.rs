@@ -116,6 +116,18 @@ pub fn load(source: &StorySource) -> Result<Story, StoryErrors> {
         .map(|(file, raw)| load_episodes(source, file, raw, &mut problems))
         .unwrap_or_default();
 
+    let fingerprint = fingerprint(
+        [
+            story.as_ref().map(|(file, _)| file),
+            characters.as_ref().map(|(file, _)| file),
+            footnotes.as_ref().map(|(file, _)| file),
+            locations.as_ref().map(|(file, _)| file),
+            glossary.as_ref().map(|(file, _)| file),
+        ]
+        .into_iter()
+        .flatten()
+        .chain(episodes.iter().map(|(file, _)| file)),
+    );
     let parsed = Parsed {
         story,
         characters,
@@ -126,7 +138,10 @@ pub fn load(source: &StorySource) -> Result<Story, StoryErrors> {
     };
     let story = validate::build(parsed, &mut problems);
     match story {
-        Some(story) if problems.is_empty() => Ok(story),
+        Some(mut story) if problems.is_empty() => {
+            story.fingerprint = fingerprint;
+            Ok(story)
+        }
         _ => {
             problems.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
             problems.dedup();
@@ -135,6 +150,19 @@ pub fn load(source: &StorySource) -> Result<Story, StoryErrors> {
             })
         }
     }
+}
+
+/// A short hash of the story's files (FNV-1a over their text, in load order), so that a presenter
+/// and its followers can tell whether they show the same story.
+fn fingerprint<'a>(files: impl Iterator<Item = &'a SourceFile>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        for byte in file.text.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 /// Loads the embedded story, which the test suite guarantees is valid.

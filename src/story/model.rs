@@ -53,6 +53,8 @@ pub struct Story {
     pub route: Vec<LocationId>,
     /// Every form of every glossary term, ready for finding terms in text.
     pub term_forms: super::text::TermForms<TermId>,
+    /// A hash of the story's files, to tell two stories apart.
+    pub fingerprint: String,
 }
 
 /// An episode: a stretch of the story in one main place.

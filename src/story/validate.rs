@@ -116,6 +116,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         })),
         terms,
         route,
+        fingerprint: String::new(),
     };
     let scene_terms: Vec<_> = story
         .scene_ids()

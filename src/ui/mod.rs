@@ -1,5 +1,6 @@
 //! Drawing: reads the app and the story, never changes them.
 
+mod console;
 mod entry;
 mod footer;
 mod header;
@@ -24,6 +25,10 @@ use theme::THEME;
 /// Draws the whole reader for the current state.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    if app.mode() == Mode::Console {
+        console::Console { app }.render(area, frame.buffer_mut());
+        return;
+    }
     if app.mode() == Mode::Presentation {
         presentation::Presentation { app }.render(area, frame.buffer_mut());
         draw_overlay(frame, app);

@@ -1,0 +1,199 @@
+//! How a running izumi takes part in a classroom: as the presenter, its console, or a follower.
+//! Everything that arrives from the network comes to the event loop as an [`Input`], on the same
+//! channel as the keys, so the loop still sleeps until something happens.
+
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use crossterm::event::Event;
+
+use super::net::{Connection, JoinError, Presenter, PresenterConfig};
+use super::protocol::{Message, Role};
+use super::secret;
+
+/// The port a presenter listens on unless told otherwise.
+pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
+
+/// The part this izumi plays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// No classroom: a reader on their own.
+    Alone,
+    /// The presenter, listening for a console and followers.
+    Presenter {
+        listen: String,
+        token: Option<String>,
+    },
+    /// The presenter's console.
+    Console { address: String },
+    /// A student following the presenter.
+    Follower {
+        address: String,
+        token: Option<String>,
+    },
+}
+
+/// Something for the event loop.
+#[derive(Debug)]
+pub enum Input {
+    Terminal(Event),
+    /// The console asked the presenter to show this scene.
+    MoveTo(usize),
+    /// A message from the presenter.
+    FromPresenter(Message),
+    /// The link to the presenter went up or down.
+    Linked(bool),
+    /// The presenter refused this terminal; the reason is for the user.
+    Refused(String),
+}
+
+/// What the event loop holds on to for its part in the classroom.
+pub enum Link {
+    None,
+    Presenting(Presenter),
+    Joined(Arc<Mutex<Option<Connection>>>),
+}
+
+/// Listening beyond this machine is an explicit choice, and then followers must show a token.
+fn check_listen(listen: &str, token: Option<&str>) -> anyhow::Result<SocketAddr> {
+    let address = listen
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("{listen} names no address"))?;
+    if !address.ip().is_loopback() && token.is_none() {
+        anyhow::bail!("listening on {address}, beyond this machine, needs --token for followers");
+    }
+    Ok(address)
+}
+
+/// Starts the classroom side of this izumi, sending what it hears to `inputs`.
+pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+    match part {
+        Part::Alone => Ok(Link::None),
+        Part::Presenter { listen, token } => {
+            let address = check_listen(listen, token.as_deref())?;
+            let (moves, moved) = std::sync::mpsc::channel();
+            let listener = TcpListener::bind(address)
+                .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
+            let config = PresenterConfig {
+                fingerprint: fingerprint.to_owned(),
+                secret: secret::create(listener.local_addr()?)?,
+                token: token.clone(),
+            };
+            let presenter = Presenter::serve_on(listener, config, moves)?;
+            let inputs = inputs.clone();
+            thread::Builder::new()
+                .name("classroom-moves".into())
+                .spawn(move || {
+                    for index in moved {
+                        if inputs.send(Input::MoveTo(index)).is_err() {
+                            break;
+                        }
+                    }
+                })?;
+            Ok(Link::Presenting(presenter))
+        }
+        Part::Console { address } => {
+            let address = resolve(address)?;
+            secret::read(address).map_err(|error| {
+                anyhow::anyhow!(
+                    "no console secret for {address} ({error}); is `izumi present` running there?"
+                )
+            })?;
+            // Read the secret afresh on every attempt: a restarted presenter makes a new one.
+            let credential = move || secret::read(address).ok();
+            Ok(Link::Joined(keep_joined(
+                address,
+                Role::Console,
+                fingerprint,
+                credential,
+                inputs,
+            )))
+        }
+        Part::Follower { address, token } => {
+            let address = resolve(address)?;
+            let token = token.clone();
+            let credential = move || token.clone();
+            Ok(Link::Joined(keep_joined(
+                address,
+                Role::Follower,
+                fingerprint,
+                credential,
+                inputs,
+            )))
+        }
+    }
+}
+
+fn resolve(address: &str) -> anyhow::Result<SocketAddr> {
+    address
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("{address} names no address"))
+}
+
+/// Joins the presenter and stays joined: when the link drops (the presenter restarted, say), it
+/// tries again every second. A refusal is final and reported, except a console's refused secret,
+/// which a restarting presenter is about to replace.
+fn keep_joined(
+    address: SocketAddr,
+    role: Role,
+    fingerprint: &str,
+    credential: impl Fn() -> Option<String> + Send + 'static,
+    inputs: &Sender<Input>,
+) -> Arc<Mutex<Option<Connection>>> {
+    let connection = Arc::new(Mutex::new(None));
+    let shared = Arc::clone(&connection);
+    let inputs = inputs.clone();
+    let fingerprint = fingerprint.to_owned();
+    let _ = thread::Builder::new()
+        .name("classroom-link".into())
+        .spawn(move || {
+            loop {
+                match Connection::join(address, role, &fingerprint, credential().as_deref()) {
+                    Ok((joined, messages)) => {
+                        *shared.lock().unwrap_or_else(|p| p.into_inner()) = Some(joined);
+                        if inputs.send(Input::Linked(true)).is_err() {
+                            return;
+                        }
+                        for message in messages {
+                            if inputs.send(Input::FromPresenter(message)).is_err() {
+                                return;
+                            }
+                        }
+                        *shared.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                        if inputs.send(Input::Linked(false)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(JoinError::Refused(reason))
+                        if !(role == Role::Console && reason == "bad-secret") =>
+                    {
+                        let _ = inputs.send(Input::Refused(reason));
+                        return;
+                    }
+                    Err(_) => {
+                        if inputs.send(Input::Linked(false)).is_err() {
+                            return;
+                        }
+                    }
+                }
+                thread::sleep(Duration::from_secs(1));
+            }
+        });
+    connection
+}
+
+/// Words for a refusal, for the user.
+pub fn explain(reason: &str) -> String {
+    let why = match reason {
+        "other-story" => "this terminal shows a different story from the presenter's",
+        "bad-secret" => "the console secret does not match (restart `izumi notes`)",
+        "bad-token" => "the token is missing or wrong (ask the teacher for it: --token)",
+        _ => "it gave no reason izumi knows",
+    };
+    format!("the presenter refused to connect: {why}")
+}
