@@ -147,3 +147,54 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
         "nothing the rogue sent moved the presenter"
     );
 }
+
+#[test]
+fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
+    use izumi::classroom::session::{Input, keep_joined};
+    use std::sync::{Arc, Mutex};
+
+    let (first, _) = presenter(None);
+    let address = first.address();
+    // The secret as the console would read it from the presenter's file, each attempt afresh.
+    let secret = Arc::new(Mutex::new("secret-1".to_owned()));
+    let current = Arc::clone(&secret);
+    let (inputs, events) = mpsc::channel();
+    let _link = keep_joined(
+        address,
+        Role::Console,
+        "story-1",
+        move || Some(current.lock().unwrap().clone()),
+        &inputs,
+    );
+    let linked = |up: bool| loop {
+        match events.recv_timeout(WAIT).expect("the link reports") {
+            Input::Linked(state) if state == up => break,
+            _ => continue,
+        }
+    };
+    linked(true);
+
+    drop(first);
+    linked(false);
+    // The restarted presenter has a new secret, on the same port.
+    *secret.lock().unwrap() = "secret-2".to_owned();
+    let (moves, moved) = mpsc::channel();
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        secret: "secret-2".into(),
+        token: None,
+    };
+    let second = Presenter::listen(address, config, moves).unwrap();
+    linked(true);
+    second.announce(9, 0, false);
+    loop {
+        match events
+            .recv_timeout(WAIT)
+            .expect("the new presenter's scene")
+        {
+            Input::FromPresenter(Message::Scene { index: 9, .. }) => break,
+            _ => continue,
+        }
+    }
+    drop(moved);
+}

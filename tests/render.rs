@@ -225,3 +225,16 @@ fn presentation_progress_line_shows_the_timer() {
     let screen = render(common::journey(), 100, 30, &actions).to_string();
     assert!(screen.contains("02:05"), "{screen}");
 }
+
+#[test]
+fn presenter_console_at_100x30() {
+    let story = izumi::story::load_embedded().unwrap();
+    let mut app = App::new(story, Size::new(100, 30)).into_console();
+    app.update(Action::PresenterAt(45));
+    app.set_linked(true);
+    let start = std::time::Instant::now();
+    app.set_timer(std::time::Duration::from_secs(754), false, start);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal.draw(|frame| izumi::ui::draw(frame, &app)).unwrap();
+    insta::assert_snapshot!(terminal.backend());
+}

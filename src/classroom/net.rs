@@ -3,6 +3,7 @@
 
 use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -38,6 +39,8 @@ struct Shared {
     current: Mutex<Message>,
     /// Lines dropped as malformed, unknown or not allowed, for the presenter to report.
     dropped: Mutex<u64>,
+    /// Set when the presenter stops, so the accepting thread lets go of the port.
+    stopping: AtomicBool,
 }
 
 /// A presenter accepting consoles and followers.
@@ -72,12 +75,16 @@ impl Presenter {
                 running: false,
             }),
             dropped: Mutex::new(0),
+            stopping: AtomicBool::new(false),
         });
         let accepting = Arc::clone(&shared);
         thread::Builder::new()
             .name("classroom-accept".into())
             .spawn(move || {
                 for stream in listener.incoming().flatten() {
+                    if accepting.stopping.load(Ordering::Relaxed) {
+                        break;
+                    }
                     let shared = Arc::clone(&accepting);
                     let moves = moves.clone();
                     let _ = thread::Builder::new()
@@ -101,9 +108,10 @@ impl Presenter {
             running,
         };
         let line = message.encode();
+        // Always the clients' lock first, then the current scene's, as when a client joins.
+        let mut clients = lock(&self.shared.clients);
         *lock(&self.shared.current) = message;
-        lock(&self.shared.clients)
-            .retain_mut(|client| client.stream.write_all(line.as_bytes()).is_ok());
+        clients.retain_mut(|client| client.stream.write_all(line.as_bytes()).is_ok());
     }
 
     /// How many consoles and followers are connected.
@@ -116,6 +124,20 @@ impl Presenter {
     /// How many incoming lines were dropped so far.
     pub fn dropped(&self) -> u64 {
         *lock(&self.shared.dropped)
+    }
+}
+
+impl Drop for Presenter {
+    /// Stops listening and hangs up on everyone, as when the presenter quits.
+    fn drop(&mut self) {
+        let mut clients = lock(&self.shared.clients);
+        self.shared.stopping.store(true, Ordering::Relaxed);
+        for client in clients.drain(..) {
+            let _ = client.stream.shutdown(std::net::Shutdown::Both);
+        }
+        drop(clients);
+        // Wake the accepting thread so that it sees the flag and closes the port.
+        let _ = TcpStream::connect_timeout(&self.address, Duration::from_millis(200));
     }
 }
 
@@ -167,19 +189,27 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
     let welcome = Message::Welcome {
         fingerprint: shared.config.fingerprint.clone(),
     };
-    let current = lock(&shared.current).encode();
-    if writer.write_all(welcome.encode().as_bytes()).is_err()
-        || writer.write_all(current.as_bytes()).is_err()
-    {
-        return;
-    }
     let Ok(registered) = writer.try_clone() else {
         return;
     };
-    lock(&shared.clients).push(Client {
-        role,
-        stream: registered,
-    });
+    {
+        // Welcome, the current scene and registration happen under the clients' lock, so no
+        // announcement can come between them or miss this client.
+        let mut clients = lock(&shared.clients);
+        if shared.stopping.load(Ordering::Relaxed) {
+            return;
+        }
+        let current = lock(&shared.current).encode();
+        if writer.write_all(welcome.encode().as_bytes()).is_err()
+            || writer.write_all(current.as_bytes()).is_err()
+        {
+            return;
+        }
+        clients.push(Client {
+            role,
+            stream: registered,
+        });
+    }
 
     let mut window = Instant::now();
     let mut in_window = 0;

@@ -138,7 +138,7 @@ fn resolve(address: &str) -> anyhow::Result<SocketAddr> {
 /// Joins the presenter and stays joined: when the link drops (the presenter restarted, say), it
 /// tries again every second. A refusal is final and reported, except a console's refused secret,
 /// which a restarting presenter is about to replace.
-fn keep_joined(
+pub fn keep_joined(
     address: SocketAddr,
     role: Role,
     fingerprint: &str,
