@@ -47,6 +47,7 @@ struct Shared {
 pub struct Presenter {
     address: SocketAddr,
     shared: Arc<Shared>,
+    accepting: Option<thread::JoinHandle<()>>,
 }
 
 impl Presenter {
@@ -78,7 +79,7 @@ impl Presenter {
             stopping: AtomicBool::new(false),
         });
         let accepting = Arc::clone(&shared);
-        thread::Builder::new()
+        let handle = thread::Builder::new()
             .name("classroom-accept".into())
             .spawn(move || {
                 for stream in listener.incoming().flatten() {
@@ -92,7 +93,11 @@ impl Presenter {
                         .spawn(move || serve(stream, &shared, &moves));
                 }
             })?;
-        Ok(Presenter { address, shared })
+        Ok(Presenter {
+            address,
+            shared,
+            accepting: Some(handle),
+        })
     }
 
     /// Where the presenter listens.
@@ -136,8 +141,13 @@ impl Drop for Presenter {
             let _ = client.stream.shutdown(std::net::Shutdown::Both);
         }
         drop(clients);
-        // Wake the accepting thread so that it sees the flag and closes the port.
-        let _ = TcpStream::connect_timeout(&self.address, Duration::from_millis(200));
+        // Wake the accepting thread so that it sees the flag and closes the port, and wait for
+        // it, so that a presenter started next can listen on the same port.
+        if TcpStream::connect_timeout(&self.address, Duration::from_millis(200)).is_ok()
+            && let Some(accepting) = self.accepting.take()
+        {
+            let _ = accepting.join();
+        }
     }
 }
 
