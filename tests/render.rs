@@ -156,9 +156,16 @@ fn glossary_terms_in_the_scene_are_underlined() {
 
 /// The embedded story's reader at a scene, full layout with map and timeline.
 fn embedded_at(scene: &str, width: u16, height: u16) -> TestBackend {
+    embedded_after(&[], scene, width, height)
+}
+
+/// The embedded story at a scene, after some first actions.
+fn embedded_after(first: &[Action], scene: &str, width: u16, height: u16) -> TestBackend {
     let story = izumi::story::load_embedded().unwrap();
     let steps = story.find_scene(scene).unwrap().index();
-    render(story, width, height, &vec![Action::NextScene; steps])
+    let mut actions = first.to_vec();
+    actions.extend(vec![Action::NextScene; steps]);
+    render(story, width, height, &actions)
 }
 
 #[test]
@@ -183,20 +190,14 @@ fn full_layout_in_tokyo_at_160x48() {
 
 #[test]
 fn presentation_at_100x30() {
-    let story = izumi::story::load_embedded().unwrap();
-    let steps = story.find_scene("winter-war").unwrap().index();
-    let mut actions = vec![Action::TogglePresentation];
-    actions.extend(vec![Action::NextScene; steps]);
-    insta::assert_snapshot!(render(story, 100, 30, &actions));
+    let presenting = [Action::TogglePresentation];
+    insta::assert_snapshot!(embedded_after(&presenting, "winter-war", 100, 30));
 }
 
 #[test]
 fn presentation_at_80x24() {
-    let story = izumi::story::load_embedded().unwrap();
-    let steps = story.find_scene("seven-code-books").unwrap().index();
-    let mut actions = vec![Action::TogglePresentation];
-    actions.extend(vec![Action::NextScene; steps]);
-    insta::assert_snapshot!(render(story, 80, 24, &actions));
+    let presenting = [Action::TogglePresentation];
+    insta::assert_snapshot!(embedded_after(&presenting, "seven-code-books", 80, 24));
 }
 
 #[test]
