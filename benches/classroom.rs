@@ -14,6 +14,7 @@ fn main() {
         fingerprint: "bench".into(),
         secret: "secret".into(),
         token: None,
+        log: None,
     };
     let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
     let (mut console, _console_inbox) =

@@ -8,6 +8,7 @@ pub mod classroom;
 pub mod cli;
 pub mod export;
 pub mod geo;
+pub mod paths;
 pub mod story;
 pub mod terminal;
 pub mod ui;

@@ -19,7 +19,7 @@ use signal_hook::iterator::Signals;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 
-use crate::app::{Action, App, Mode, keymap};
+use crate::app::{Action, App, Mode, TimeOfDay, keymap};
 use crate::classroom::protocol::Message;
 use crate::classroom::session::{self, Input, Link, Part};
 use crate::story::Story;
@@ -36,6 +36,15 @@ pub fn run_reader(story: Story, mode: Mode, part: Part) -> anyhow::Result<()> {
     forward_terminal_events(inputs)?;
     let result = event_loop(&mut terminal, story, mode, &link, &events);
     restore();
+    if let Link::Presenting(presenter) = &link
+        && presenter.dropped() > 0
+    {
+        eprintln!(
+            "izumi: {} messages from the network were dropped; see {}",
+            presenter.dropped(),
+            crate::classroom::secret::log_path(presenter.address()).display()
+        );
+    }
     match result? {
         Some(refusal) => anyhow::bail!("{}", session::explain(&refusal)),
         None => Ok(()),
@@ -104,25 +113,34 @@ fn event_loop(
                 announced = Some(now);
             }
         }
+        let clock = (app.mode() == Mode::Console).then(wall_clock);
+        if let Some((time, _)) = clock {
+            redraw |= app.update(Action::Clock(time));
+        }
         if redraw {
             terminal.draw(|frame| ui::draw(frame, &app))?;
         }
         // Blocks until something happens: an idle reader costs nothing. Only a running timer
-        // wakes the loop, once a second, to move its display on.
-        let input = if app.timer().is_running() {
-            match events.recv_timeout(Duration::from_secs(1)) {
+        // (once a second) and the console's clock (once a minute) wake the loop on their own.
+        let wake_in = match (app.timer().is_running(), clock) {
+            (true, Some((_, next_minute))) => Some(next_minute.min(Duration::from_secs(1))),
+            (true, None) => Some(Duration::from_secs(1)),
+            (false, Some((_, next_minute))) => Some(next_minute),
+            (false, None) => None,
+        };
+        let input = match wake_in {
+            Some(timeout) => match events.recv_timeout(timeout) {
                 Ok(input) => input,
                 Err(RecvTimeoutError::Timeout) => {
                     redraw = app.update(Action::Tick(Instant::now()));
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
-            }
-        } else {
-            match events.recv() {
+            },
+            None => match events.recv() {
                 Ok(input) => input,
                 Err(_) => break,
-            }
+            },
         };
         let before = app.scene();
         redraw = match input {
@@ -172,6 +190,22 @@ fn event_loop(
         }
     }
     Ok(None)
+}
+
+/// The local time of day, and how long until the minute changes.
+fn wall_clock() -> (TimeOfDay, Duration) {
+    let now = jiff::ZonedDateTime::now();
+    let time = TimeOfDay {
+        hour: u8::try_from(now.hour()).unwrap_or(0),
+        minute: u8::try_from(now.minute()).unwrap_or(0),
+    };
+    let into_minute = Duration::new(
+        u64::try_from(now.second()).unwrap_or(0),
+        u32::try_from(now.subsec_nanosecond()).unwrap_or(0),
+    );
+    // A few milliseconds late rather than early, so the wake-up lands in the new minute.
+    let until_next = Duration::from_secs(60).saturating_sub(into_minute) + Duration::from_millis(5);
+    (time, until_next)
 }
 
 /// In debug builds only, the end-to-end tests name a key that panics, to check that a panic

@@ -1,5 +1,6 @@
 //! A presenter, its console and two followers over loopback, without terminals.
 
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
@@ -9,11 +10,16 @@ use izumi::classroom::protocol::{MAX_LINE, Message, Role};
 const WAIT: Duration = Duration::from_secs(5);
 
 fn presenter(token: Option<&str>) -> (Presenter, Receiver<usize>) {
+    presenter_logging_to(token, None)
+}
+
+fn presenter_logging_to(token: Option<&str>, log: Option<&Path>) -> (Presenter, Receiver<usize>) {
     let (moves, moved) = mpsc::channel();
     let config = PresenterConfig {
         fingerprint: "story-1".into(),
         secret: "secret-1".into(),
         token: token.map(str::to_owned),
+        log: log.map(Path::to_path_buf),
     };
     (
         Presenter::listen("127.0.0.1:0", config, moves).unwrap(),
@@ -88,7 +94,9 @@ fn moving_the_presenter_moves_everyone_and_only_the_console_moves_the_presenter(
 
 #[test]
 fn wrong_secret_wrong_story_and_missing_token_are_refused() {
-    let (presenter, _) = presenter(Some("token-1"));
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("logs/present.log");
+    let (presenter, _) = presenter_logging_to(Some("token-1"), Some(&log));
     let address = presenter.address();
     let refused = |role, story, credential| match Connection::join(address, role, story, credential)
     {
@@ -107,11 +115,21 @@ fn wrong_secret_wrong_story_and_missing_token_are_refused() {
     );
     assert_eq!(refused(Role::Follower, "story-1", None), "bad-token");
     assert!(Connection::join(address, Role::Follower, "story-1", Some("token-1")).is_ok());
+    let logged = std::fs::read_to_string(&log).unwrap();
+    for refusal in [
+        "refused console: bad-secret",
+        "refused follower: other-story",
+        "refused follower: bad-token",
+    ] {
+        assert!(logged.contains(refusal), "{refusal:?} not in {logged}");
+    }
 }
 
 #[test]
 fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
-    let (presenter, moved) = presenter(None);
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("present.log");
+    let (presenter, moved) = presenter_logging_to(None, Some(&log));
     let address = presenter.address();
     let (mut console, console_inbox) =
         Connection::join(address, Role::Console, "story-1", Some("secret-1")).unwrap();
@@ -123,7 +141,7 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
 
     // Junk, an oversized line and a flood from one follower…
     rogue
-        .send_raw(b"izumi/9 goto 1\nnonsense\n\xff\xfe\n")
+        .send_raw(b"izumi/9 goto 1\nizumi/1 \x1b[2J\n\xff\xfe\n")
         .unwrap();
     rogue.send_raw(&vec![b'x'; MAX_LINE * 4]).unwrap();
     rogue.send_raw(b"\n").unwrap();
@@ -146,6 +164,20 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
         moved.try_recv().is_err(),
         "nothing the rogue sent moved the presenter"
     );
+
+    // Everything refused is written down, in izumi's words and never the sender's bytes.
+    let logged = std::fs::read(&log).unwrap();
+    let logged = String::from_utf8(logged).expect("the log is plain UTF-8");
+    for event in [
+        "dropped: not an izumi/1 message",
+        "dropped: unknown message kind \"\\u{1b}[2J\"",
+        "dropped: line is not UTF-8",
+        "dropped: line longer than 1024 bytes",
+        "cut: more than 50 messages in a second",
+    ] {
+        assert!(logged.contains(event), "{event:?} not in {logged}");
+    }
+    assert!(!logged.contains('\x1b'), "no escape reaches the log");
 }
 
 #[test]
@@ -183,6 +215,7 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
         fingerprint: "story-1".into(),
         secret: "secret-2".into(),
         token: None,
+        log: None,
     };
     let second = Presenter::listen(address, config, moves).unwrap();
     linked(true);

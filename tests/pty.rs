@@ -4,6 +4,7 @@
 mod common;
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,11 @@ struct Session {
 impl Session {
     /// Runs a shell script in a 100×30 terminal; `$0` is izumi, `$1` the journey story.
     fn start(script: &str) -> Self {
+        Self::start_with(script, &[])
+    }
+
+    /// As `start`, with these environment variables set.
+    fn start_with(script: &str, env: &[(&str, &Path)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 30,
@@ -36,6 +42,9 @@ impl Session {
         ]);
         command.env("TERM", "xterm-256color");
         command.env("RUST_BACKTRACE", "0");
+        for (name, value) in env {
+            command.env(name, value);
+        }
         let child = pair.slave.spawn_command(command).unwrap();
         drop(pair.slave);
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
@@ -207,4 +216,70 @@ fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
     session.wait_for("EXIT=0");
     session.wait_for("speed");
     session.assert_restored();
+}
+
+#[test]
+fn a_presenter_its_console_and_a_follower_stay_in_step() {
+    // The secret and the log go to a folder of the test's own.
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("XDG_RUNTIME_DIR", home.path()),
+        ("XDG_STATE_HOME", home.path()),
+    ];
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let run = |command: &str| {
+        Session::start_with(
+            &format!(r#""$0" {command} --story "$1"; echo "EXIT=$?"; stty -a"#),
+            &env,
+        )
+    };
+    let mut presenter = run(&format!("present --listen {address}"));
+    presenter.wait_for("scene 1/3");
+    let mut console = run(&format!("notes {address}"));
+    console.wait_for("connected");
+    console.wait_for("Ask the class where they think she is going.");
+    console.wait_for("Next: The ferry");
+    console.wait_until("the wall clock", |screen| screen.contains("clock "));
+    let mut follower = run(&format!("follow {address}"));
+    follower.wait_for("Ada leaves the city");
+
+    // The console moves the presentation, and the follower with it.
+    console.send("l");
+    presenter.wait_for("scene 2/3");
+    follower.wait_for("Bo takes her across on the ferry");
+    console.wait_for("Next: Winter in Bergen");
+
+    // The presenter moves the console and the follower.
+    presenter.send("l");
+    console.wait_for("scene 3 of");
+    follower.wait_for("Winter in Bergen");
+
+    // A follower reads freely, moves no one, and snaps back with f.
+    follower.send("h");
+    follower.wait_for("Bo takes her across on the ferry");
+    follower.send("f");
+    follower.wait_for("Winter in Bergen");
+    presenter.wait_for("scene 3/3");
+    console.wait_for("scene 3 of");
+
+    // When the presenter quits, the console waits for it to come back, and then follows again.
+    presenter.send("q");
+    presenter.wait_for("EXIT=0");
+    console.wait_for("reconnecting");
+    let mut presenter = run(&format!("present --listen {address}"));
+    presenter.wait_for("scene 1/3");
+    console.wait_for("connected");
+    console.send("l");
+    presenter.wait_for("scene 2/3");
+
+    for session in [&mut presenter, &mut console, &mut follower] {
+        session.send("q");
+        session.wait_for("EXIT=0");
+        session.wait_for("speed");
+        session.assert_restored();
+    }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use izumi::app::{Action, App};
+use izumi::app::{Action, App, TimeOfDay};
 use izumi::story::Story;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -235,6 +235,7 @@ fn presenter_console_at_100x30() {
     app.set_linked(true);
     let start = std::time::Instant::now();
     app.set_timer(std::time::Duration::from_secs(754), false, start);
+    app.update(Action::Clock(TimeOfDay { hour: 9, minute: 5 }));
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal.draw(|frame| izumi::ui::draw(frame, &app)).unwrap();
     insta::assert_snapshot!(terminal.backend());

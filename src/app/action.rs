@@ -3,6 +3,13 @@
 
 use std::time::Instant;
 
+/// A wall-clock reading, hours and minutes, in the reader's own time zone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeOfDay {
+    pub hour: u8,
+    pub minute: u8,
+}
+
 /// A request to change the app's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -55,6 +62,8 @@ pub enum Action {
     SnapToPresenter,
     /// Time has passed (sent once a second while the timer runs, so its display moves on).
     Tick(Instant),
+    /// The wall clock now reads this (sent to the presenter's console each minute).
+    Clock(TimeOfDay),
     Quit,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),

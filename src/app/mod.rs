@@ -5,5 +5,5 @@ pub mod keymap;
 pub mod links;
 mod state;
 
-pub use action::Action;
+pub use action::{Action, TimeOfDay};
 pub use state::{App, Entry, Mode, Overlay, Pane, Panel, Timer};

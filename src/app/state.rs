@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::layout::{Rect, Size};
 
-use super::{Action, links};
+use super::{Action, TimeOfDay, links};
 use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
 use crate::ui::{self, layout};
 
@@ -164,6 +164,8 @@ pub struct App {
     presenter_scene: Option<SceneId>,
     /// Whether the link to the presenter is up, when there is one.
     linked: Option<bool>,
+    /// The wall clock, for the presenter's console.
+    clock: Option<TimeOfDay>,
     viewport: Size,
     quit: bool,
 }
@@ -193,6 +195,7 @@ impl App {
             timer: Timer::default(),
             presenter_scene: None,
             linked: None,
+            clock: None,
             viewport,
             quit: false,
         };
@@ -317,6 +320,11 @@ impl App {
         let changed = self.linked != Some(up);
         self.linked = Some(up);
         changed
+    }
+
+    /// The wall clock as last told, if it was.
+    pub fn clock(&self) -> Option<TimeOfDay> {
+        self.clock
     }
 
     /// Starts the app as the presenter's console.
@@ -456,8 +464,9 @@ impl App {
             Action::ToggleBlank
             | Action::CyclePanel
             | Action::ToggleTimer(_)
-            | Action::ResetTimer
-            | Action::Tick(_) => {}
+            | Action::ResetTimer => {}
+            Action::Tick(now) => self.timer.now = Some(now),
+            Action::Clock(time) => self.clock = Some(time),
             Action::FirstScene => self.go_to(SceneId(0)),
             Action::LastScene => self.go_to(last),
             Action::FocusNext => self.set_focus(self.focus.step(true)),
@@ -511,7 +520,12 @@ impl App {
 
     /// What a presentation does with an action; `false` leaves it to the reader's handling.
     fn apply_presenting(&mut self, action: Action) -> bool {
-        if self.blank && !matches!(action, Action::Quit | Action::Resize(..) | Action::Tick(_)) {
+        if self.blank
+            && !matches!(
+                action,
+                Action::Quit | Action::Resize(..) | Action::Tick(_) | Action::Clock(_)
+            )
+        {
             // Any key brings the picture back, as with a projector remote.
             self.blank = false;
             return true;
@@ -680,7 +694,7 @@ impl App {
             (self.show_map, self.viewport, self.quit),
             (self.mode, self.blank, self.panel, self.typed_number.clone()),
             (self.timer.elapsed().as_secs(), self.timer.is_running()),
-            self.presenter_scene,
+            (self.presenter_scene, self.clock),
         )
     }
 }

@@ -1,13 +1,15 @@
 //! The presenter's listener and the client side of a connection, on plain threads and blocking
 //! sockets: a classroom has a handful of connections, and nothing here runs while nothing happens.
 
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::protocol::{Message, Role, credential_matches, read_line};
 
@@ -25,6 +27,8 @@ pub struct PresenterConfig {
     pub secret: String,
     /// Required from followers when the presenter listens beyond loopback.
     pub token: Option<String>,
+    /// Where refusals, dropped lines and cut connections are written, one line each.
+    pub log: Option<PathBuf>,
 }
 
 struct Client {
@@ -39,6 +43,8 @@ struct Shared {
     current: Mutex<Message>,
     /// Lines dropped as malformed, unknown or not allowed, for the presenter to report.
     dropped: Mutex<u64>,
+    /// The open log, once something was worth writing down.
+    log: Mutex<Option<File>>,
     /// Set when the presenter stops, so the accepting thread lets go of the port.
     stopping: AtomicBool,
 }
@@ -76,6 +82,7 @@ impl Presenter {
                 running: false,
             }),
             dropped: Mutex::new(0),
+            log: Mutex::new(None),
             stopping: AtomicBool::new(false),
         });
         let accepting = Arc::clone(&shared);
@@ -151,6 +158,36 @@ impl Drop for Presenter {
     }
 }
 
+impl Shared {
+    /// Writes one line to the log: when, from whom, what. What a peer sent never goes in raw;
+    /// only izumi's own description of it, so the log is safe to print in a terminal.
+    fn log(&self, peer: Option<SocketAddr>, event: &str) {
+        let Some(path) = &self.config.log else {
+            return;
+        };
+        let mut file = lock(&self.log);
+        if file.is_none() {
+            if let Some(folder) = path.parent() {
+                let _ = std::fs::create_dir_all(folder);
+            }
+            *file = OpenOptions::new().create(true).append(true).open(path).ok();
+        }
+        if let Some(file) = file.as_mut() {
+            let seconds = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |since| since.as_secs());
+            let peer = peer.map_or_else(|| "-".to_owned(), |peer| peer.to_string());
+            let _ = writeln!(file, "{seconds} {peer} {event}");
+        }
+    }
+
+    /// Counts and logs a line that was not acted on.
+    fn drop_line(&self, peer: Option<SocketAddr>, why: &str) {
+        *lock(&self.dropped) += 1;
+        self.log(peer, &format!("dropped: {why}"));
+    }
+}
+
 /// A poisoned lock only means another connection's thread panicked; the data is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -163,6 +200,7 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
     let Ok(reader_half) = stream.try_clone() else {
         return;
     };
+    let peer = stream.peer_addr().ok();
     let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
     let mut reader = BufReader::new(reader_half);
     let mut writer = stream;
@@ -174,6 +212,7 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
         }))) => match admit(&shared.config, role, &fingerprint, credential.as_deref()) {
             Ok(()) => role,
             Err(reason) => {
+                shared.log(peer, &format!("refused {role}: {reason}"));
                 let _ = writer.write_all(
                     Message::Refused {
                         reason: reason.into(),
@@ -184,7 +223,14 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
                 return;
             }
         },
-        _ => {
+        other => {
+            let what = match other {
+                Ok(Some(Ok(message))) => format!("a {} message", message.kind()),
+                Ok(Some(Err(error))) => error.to_string(),
+                Ok(None) => "nothing".to_owned(),
+                Err(error) => error.to_string(),
+            };
+            shared.log(peer, &format!("refused: expected hello, got {what}"));
             let _ = writer.write_all(
                 Message::Refused {
                     reason: "hello-expected".into(),
@@ -230,13 +276,20 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
         }
         in_window += 1;
         if in_window > FLOOD_LIMIT {
+            shared.log(
+                peer,
+                &format!("cut: more than {FLOOD_LIMIT} messages in a second"),
+            );
             break;
         }
         match (role, message) {
             (Role::Console, Ok(Message::Goto { index })) => {
                 let _ = moves.send(index);
             }
-            _ => *lock(&shared.dropped) += 1,
+            (_, Ok(message)) => {
+                shared.drop_line(peer, &format!("a {} message from a {role}", message.kind()));
+            }
+            (_, Err(error)) => shared.drop_line(peer, &error.to_string()),
         }
     }
     let _ = writer.shutdown(std::net::Shutdown::Both);

@@ -90,6 +90,17 @@ fn is_field(text: &str) -> bool {
 }
 
 impl Message {
+    /// The message's kind, as it travels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Hello { .. } => "hello",
+            Message::Welcome { .. } => "welcome",
+            Message::Refused { .. } => "refused",
+            Message::Scene { .. } => "scene",
+            Message::Goto { .. } => "goto",
+        }
+    }
+
     /// The message as one line, newline included. Fields that could not travel (empty, or with
     /// spaces or control characters) are replaced by `-`.
     pub fn encode(&self) -> String {

@@ -7,19 +7,14 @@ use std::net::SocketAddr;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::PathBuf;
 
-/// The folder for the secret: the user's runtime folder, else their state folder.
-fn folder() -> PathBuf {
-    let base = std::env::var_os("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_STATE_HOME").map(PathBuf::from))
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("izumi")
-}
-
 /// Where the secret of a presenter listening on `address` is kept.
 pub fn path(address: SocketAddr) -> PathBuf {
-    folder().join(format!("console-{}.secret", address.port()))
+    crate::paths::runtime_folder().join(format!("console-{}.secret", address.port()))
+}
+
+/// Where a presenter listening on `address` logs what it refused, dropped or cut.
+pub fn log_path(address: SocketAddr) -> PathBuf {
+    crate::paths::state_folder().join(format!("present-{}.log", address.port()))
 }
 
 /// Makes a new random secret for a presenter and writes it, readable by this user only.
@@ -30,7 +25,7 @@ pub fn create(address: SocketAddr) -> io::Result<String> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(folder())?;
+        .create(crate::paths::runtime_folder())?;
     let file = path(address);
     let _ = fs::remove_file(&file);
     fs::OpenOptions::new()

@@ -82,6 +82,7 @@ pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::
                 fingerprint: fingerprint.to_owned(),
                 secret: secret::create(listener.local_addr()?)?,
                 token: token.clone(),
+                log: Some(secret::log_path(listener.local_addr()?)),
             };
             let presenter = Presenter::serve_on(listener, config, moves)?;
             let inputs = inputs.clone();

@@ -40,8 +40,14 @@ impl Widget for Console<'_> {
             Line::from(vec![
                 Span::styled(format!(" Console · {}  ", story.title), THEME.title),
                 Span::styled(
-                    format!("⏱ {:02}:{:02}  ", seconds / 60, seconds % 60),
+                    format!("elapsed {:02}:{:02}  ", seconds / 60, seconds % 60),
                     THEME.key,
+                ),
+                Span::styled(
+                    app.clock().map_or_else(String::new, |time| {
+                        format!("clock {:02}:{:02}  ", time.hour, time.minute)
+                    }),
+                    THEME.heading,
                 ),
                 link,
             ]),
