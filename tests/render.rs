@@ -180,12 +180,12 @@ fn full_layout_in_sofia_at_160x48() {
 
 #[test]
 fn full_layout_in_tokyo_at_120x40() {
-    insta::assert_snapshot!(embedded_at("japanese-police", 120, 40));
+    insta::assert_snapshot!(embedded_at("last-years-japanese-police", 120, 40));
 }
 
 #[test]
 fn full_layout_in_tokyo_at_160x48() {
-    insta::assert_snapshot!(embedded_at("japanese-police", 160, 48));
+    insta::assert_snapshot!(embedded_at("last-years-japanese-police", 160, 48));
 }
 
 #[test]
@@ -230,8 +230,9 @@ fn presentation_progress_line_shows_the_timer() {
 #[test]
 fn presenter_console_at_100x30() {
     let story = izumi::story::load_embedded().unwrap();
+    let sofia = story.find_scene("new-code-books").unwrap().index();
     let mut app = App::new(story, Size::new(100, 30)).into_console();
-    app.update(Action::PresenterAt(45));
+    app.update(Action::PresenterAt(sofia));
     app.set_linked(true);
     let start = std::time::Instant::now();
     app.set_timer(std::time::Duration::from_secs(754), false, start);

@@ -130,7 +130,7 @@ fn panel_area(area: Rect) -> Rect {
     }
 }
 
-/// "Episode 8/15 · Prague    scene 3/11 · 26 of 81", and the scene number being typed.
+/// "Episode 7/14 · Prague    scene 3/11 · 28 of 86", and the scene number being typed.
 fn progress(app: &App) -> Paragraph<'static> {
     let story = app.story();
     let scene = app.scene();
