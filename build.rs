@@ -1,49 +1,58 @@
-//! Embeds the story folder in the binary: writes `embedded_story.rs`, a table of every story file
-//! with its contents, so that `izumi` shows the story on a machine with no files beside it.
+//! Prepares the story built into the binary: loads and validates `story/` with izumi's own loader
+//! (the modules are shared, not copied) and writes the finished model, so that start-up decodes it
+//! instead of parsing TOML. A broken story fails the build with the same messages `izumi check`
+//! gives.
 
-use std::fmt::Write as _;
 use std::path::Path;
-use std::{env, fs};
+use std::{env, fs, process};
+
+/// The pure story modules of `src/story`, mounted here as they are in the library.
+#[allow(dead_code, unused_imports)]
+mod story {
+    #[path = "../src/story/date.rs"]
+    pub mod date;
+    #[path = "../src/story/diagnostic.rs"]
+    pub mod diagnostic;
+    #[path = "../src/story/load.rs"]
+    pub mod load;
+    #[path = "../src/story/model.rs"]
+    pub mod model;
+    #[path = "../src/story/raw.rs"]
+    pub mod raw;
+    #[path = "../src/story/text.rs"]
+    pub mod text;
+    #[path = "../src/story/validate.rs"]
+    pub mod validate;
+
+    pub use date::{DateRange, Day, StoryDate};
+    pub use diagnostic::{Diagnostic, StoryErrors};
+    pub use load::load;
+    pub use model::*;
+    pub use text::Inline;
+}
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("story");
     println!("cargo::rerun-if-changed={}", root.display());
-    println!(
-        "cargo::rerun-if-changed={}",
-        root.join("episodes").display()
-    );
-
-    let mut files = Vec::new();
-    for folder in ["", "episodes"] {
-        let Ok(entries) = fs::read_dir(root.join(folder)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|ext| ext == "toml") {
-                let name = path.file_name().unwrap().to_str().expect("UTF-8 file name");
-                let relative = if folder.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{folder}/{name}")
-                };
-                println!("cargo::rerun-if-changed={}", path.display());
-                files.push((relative, path));
-            }
+    println!("cargo::rerun-if-changed=src/story");
+    for folder in [root.clone(), root.join("episodes")] {
+        println!("cargo::rerun-if-changed={}", folder.display());
+        for entry in fs::read_dir(&folder).into_iter().flatten().flatten() {
+            println!("cargo::rerun-if-changed={}", entry.path().display());
         }
     }
-    files.sort();
 
-    let mut code = String::from("pub static FILES: &[(&str, &str)] = &[\n");
-    for (relative, path) in &files {
-        writeln!(
-            code,
-            "    ({relative:?}, include_str!({:?})),",
-            path.display().to_string()
-        )
-        .unwrap();
-    }
-    code.push_str("];\n");
-    let out = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_story.rs");
-    fs::write(out, code).unwrap();
+    let story = match story::load(&root) {
+        Ok(story) => story,
+        Err(errors) => {
+            for diagnostic in &errors.diagnostics {
+                println!("cargo::error={diagnostic}");
+            }
+            process::exit(1);
+        }
+    };
+    let bytes = postcard::to_stdvec(&story).expect("a story encodes");
+    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).to_path_buf();
+    fs::write(out.join("story.postcard"), bytes).expect("OUT_DIR is writable");
+    fs::write(out.join("story.fingerprint"), &story.fingerprint).expect("OUT_DIR is writable");
 }

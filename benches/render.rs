@@ -28,11 +28,11 @@ fn main() {
     let budget = Duration::from_secs(2);
 
     let load = measure(budget, || {
-        black_box(story::load_embedded().unwrap());
+        black_box(story::load_embedded());
     });
     println!("load and validate the embedded story: {load:?}");
 
-    let story = story::load_embedded().unwrap();
+    let story = story::load_embedded();
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {
         let mut app = App::new(story.clone(), Size::new(width, height));
         // A scene late in the story, so the route on the map is long.

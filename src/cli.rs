@@ -70,33 +70,30 @@ pub enum Format {
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let source = StorySource::from_option(cli.story);
-    let story = match story::load(&source) {
-        Ok(story) => story,
+    let reading = |part: Part, mode: Mode| match source.start_loading() {
+        Ok(story) => crate::terminal::run_reader(story, mode, part).map(|()| ExitCode::SUCCESS),
         Err(errors) => {
             eprintln!("{errors}");
-            return Ok(ExitCode::FAILURE);
+            Ok(ExitCode::FAILURE)
         }
     };
     match cli.command {
-        None => crate::terminal::run_reader(story, Mode::Reader, Part::Alone)?,
+        None => reading(Part::Alone, Mode::Reader),
         Some(Command::Present { listen, token }) => {
-            crate::terminal::run_reader(
-                story,
-                Mode::Presentation,
-                Part::Presenter { listen, token },
-            )?;
+            reading(Part::Presenter { listen, token }, Mode::Presentation)
         }
-        Some(Command::Notes { address }) => {
-            crate::terminal::run_reader(story, Mode::Console, Part::Console { address })?;
-        }
+        Some(Command::Notes { address }) => reading(Part::Console { address }, Mode::Console),
         Some(Command::Follow { address, token }) => {
-            crate::terminal::run_reader(story, Mode::Reader, Part::Follower { address, token })?;
+            reading(Part::Follower { address, token }, Mode::Reader)
         }
-        Some(Command::Check) => println!("{}", summary(&story)),
-        Some(Command::Export { format }) => {
+        Some(Command::Check) => with_story(&source, |story| {
+            println!("{}", summary(story));
+            Ok(())
+        }),
+        Some(Command::Export { format }) => with_story(&source, |story| {
             let document = match format {
-                Format::Markdown => export::markdown(&story),
-                Format::Text => export::text(&story),
+                Format::Markdown => export::markdown(story),
+                Format::Text => export::text(story),
             };
             let mut out = io::stdout().lock();
             if let Err(error) = out
@@ -108,9 +105,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     return Err(error.into());
                 }
             }
+            Ok(())
+        }),
+    }
+}
+
+/// Loads the story and runs `command` on it; a broken story is reported instead.
+fn with_story(
+    source: &StorySource,
+    command: impl FnOnce(&story::Story) -> anyhow::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    match source.load() {
+        Ok(story) => command(&story).map(|()| ExitCode::SUCCESS),
+        Err(errors) => {
+            eprintln!("{errors}");
+            Ok(ExitCode::FAILURE)
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The one-line summary `check` prints for a valid story.

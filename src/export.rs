@@ -60,7 +60,7 @@ fn document(story: &Story, format: &impl Format) -> String {
                 let text: String = paragraph
                     .iter()
                     .map(|inline| match inline {
-                        Inline::Text(text) => text.clone(),
+                        Inline::Text(text) | Inline::Term(text, _) => text.clone(),
                         Inline::Footnote(id) => format.footnote_marker(story.footnote(*id).number),
                     })
                     .collect();

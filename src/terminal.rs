@@ -1,18 +1,19 @@
 //! The only place that touches raw mode and the alternate screen: entering, the event loop, and
 //! giving the terminal back on every way out (quit, Ctrl-C, panic, SIGTERM, SIGHUP).
 
-use std::io::{self, stdout};
+use std::io::{self, BufWriter, Stdout, stdout};
 use std::time::{Duration, Instant};
 use std::{panic, process};
 
 use crossterm::cursor::Show;
 use crossterm::event::{self, Event};
-use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::DefaultTerminal;
+use crossterm::{execute, queue};
+use ratatui::layout::{Rect, Size};
 use ratatui::prelude::CrosstermBackend;
+use ratatui::{TerminalOptions, Viewport};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
@@ -22,19 +23,20 @@ use std::thread;
 use crate::app::{Action, App, Mode, TimeOfDay, keymap};
 use crate::classroom::protocol::Message;
 use crate::classroom::session::{self, Input, Link, Part};
-use crate::story::Story;
+use crate::story::Loading;
 use crate::ui;
 
 /// Runs the interactive reader until the reader quits.
-pub fn run_reader(story: Story, mode: Mode, part: Part) -> anyhow::Result<()> {
+pub fn run_reader(story: Loading, mode: Mode, part: Part) -> anyhow::Result<()> {
     restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
-    let link = session::start(&part, &story.fingerprint, &inputs)?;
-    let mut terminal = enter()?;
+    let link = session::start(&part, story.fingerprint(), &inputs)?;
+    let (mut terminal, size) = enter()?;
     forward_terminal_events(inputs)?;
-    let result = event_loop(&mut terminal, story, mode, &link, &events);
+    let app = App::new(story.wait(), size);
+    let result = event_loop(&mut terminal, app, mode, &link, &events);
     restore();
     if let Link::Presenting(presenter) = &link
         && presenter.dropped() > 0
@@ -65,17 +67,34 @@ fn forward_terminal_events(inputs: Sender<Input>) -> io::Result<()> {
     Ok(())
 }
 
+/// The terminal izumi draws on.
+type Screen = ratatui::Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
 /// Raw mode and the alternate screen, with a panic hook that restores the terminal before the
 /// panic message is printed, so the message is readable and the shell usable.
-fn enter() -> io::Result<DefaultTerminal> {
+fn enter() -> io::Result<(Screen, Size)> {
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
     }));
+    // The size is read once here and then kept up to date from resize events, rather than asked
+    // of the terminal before every frame.
+    let (width, height) = crossterm::terminal::size()?;
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen)?;
-    ratatui::Terminal::new(CrosstermBackend::new(stdout()))
+    // One write per frame rather than one per kilobyte (stdout's own buffer): less work for the
+    // terminal, and no half-drawn frame on screen. The switch to the alternate screen goes out
+    // with the first frame, so the terminal never shows an empty screen in between.
+    let mut out = BufWriter::with_capacity(1 << 16, stdout());
+    queue!(out, EnterAlternateScreen)?;
+    let backend = CrosstermBackend::new(out);
+    let screen = ratatui::Terminal::with_options(
+        backend,
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+        },
+    )?;
+    Ok((screen, Size::new(width, height)))
 }
 
 /// Gives the terminal back: raw mode off, main screen, cursor shown. Safe to call twice.
@@ -86,13 +105,12 @@ pub fn restore() {
 
 /// Runs until the reader quits; returns the presenter's reason if it refused this terminal.
 fn event_loop(
-    terminal: &mut DefaultTerminal,
-    story: Story,
+    terminal: &mut Screen,
+    mut app: App,
     mode: Mode,
     link: &Link,
     events: &Receiver<Input>,
 ) -> anyhow::Result<Option<String>> {
-    let mut app = App::new(story, terminal.size()?);
     match mode {
         Mode::Presentation => {
             app.update(Action::TogglePresentation);
@@ -158,6 +176,7 @@ fn event_loop(
                 action.is_some_and(|action| app.update(action))
             }
             Input::Terminal(Event::Resize(width, height)) => {
+                terminal.resize(Rect::new(0, 0, width, height))?;
                 app.update(Action::Resize(width, height));
                 true
             }

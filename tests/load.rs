@@ -7,13 +7,22 @@ mod common;
 
 use std::fs;
 
-use izumi::story::{self, StorySource};
+use std::path::Path;
+
+use izumi::story;
 
 #[test]
 fn embedded_story_loads() {
-    let story = story::load_embedded().unwrap_or_else(|errors| panic!("{errors}"));
+    let story = story::load_embedded();
     assert!(!story.scenes.is_empty());
     assert!(story.episodes.iter().all(|e| !e.scenes.is_empty()));
+}
+
+#[test]
+fn the_prepared_story_is_exactly_what_the_story_folder_loads_to() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("story");
+    let fresh = story::load(&folder).unwrap_or_else(|errors| panic!("{errors}"));
+    assert!(story::load_embedded() == fresh);
 }
 
 #[test]
@@ -22,8 +31,7 @@ fn every_valid_fixture_loads() {
         .unwrap()
         .flatten()
     {
-        let source = StorySource::Dir(entry.path());
-        if let Err(errors) = story::load(&source) {
+        if let Err(errors) = story::load(&entry.path()) {
             panic!("{}:\n{errors}", entry.path().display());
         }
     }
@@ -71,7 +79,7 @@ fn scene_text_keeps_paragraphs_and_footnotes() {
 
 #[test]
 fn a_missing_story_folder_is_reported() {
-    let errors = story::load(&StorySource::Dir("/no/such/story".into())).unwrap_err();
+    let errors = story::load(Path::new("/no/such/story")).unwrap_err();
     assert_eq!(
         errors.diagnostics[0].to_string(),
         "/no/such/story: not a story folder (no such directory)"
@@ -93,7 +101,7 @@ fn every_invalid_fixture_reports_exactly_its_expected_messages() {
         let expected = fs::read_to_string(case.join("expected.txt")).unwrap_or_default();
         let dir = common::broken_story(&case);
         let prefix = format!("{}/", dir.path().display());
-        let actual = match story::load(&StorySource::Dir(dir.path().to_path_buf())) {
+        let actual = match story::load(dir.path()) {
             Ok(_) => "(loaded without errors)\n".to_owned(),
             Err(errors) => errors
                 .diagnostics
@@ -115,7 +123,7 @@ fn every_invalid_fixture_reports_exactly_its_expected_messages() {
 
 #[test]
 fn a_footnote_may_be_a_note_without_a_citation() {
-    let story = story::load_embedded().unwrap();
+    let story = story::load_embedded();
     let comment_only = story
         .footnotes
         .iter()

@@ -58,7 +58,7 @@ fn too_small_terminal_says_so() {
 
 #[test]
 fn embedded_story_first_scene_at_120x40() {
-    let story = izumi::story::load_embedded().unwrap();
+    let story = izumi::story::load_embedded();
     insta::assert_snapshot!(render(story, 120, 40, &[]));
 }
 
@@ -161,7 +161,7 @@ fn embedded_at(scene: &str, width: u16, height: u16) -> TestBackend {
 
 /// The embedded story at a scene, after some first actions.
 fn embedded_after(first: &[Action], scene: &str, width: u16, height: u16) -> TestBackend {
-    let story = izumi::story::load_embedded().unwrap();
+    let story = izumi::story::load_embedded();
     let steps = story.find_scene(scene).unwrap().index();
     let mut actions = first.to_vec();
     actions.extend(vec![Action::NextScene; steps]);
@@ -229,7 +229,7 @@ fn presentation_progress_line_shows_the_timer() {
 
 #[test]
 fn presenter_console_at_100x30() {
-    let story = izumi::story::load_embedded().unwrap();
+    let story = izumi::story::load_embedded();
     let sofia = story.find_scene("new-code-books").unwrap().index();
     let mut app = App::new(story, Size::new(100, 30)).into_console();
     app.update(Action::PresenterAt(sofia));

@@ -4,8 +4,10 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A calendar day; the derived order is chronological.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Day {
     pub year: i32,
     pub month: u8,
@@ -61,7 +63,7 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 /// The earliest and latest day a date can mean, both inclusive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct DateRange {
     pub start: Day,
     pub end: Day,
@@ -88,7 +90,7 @@ impl DateRange {
 }
 
 /// How precisely a date is known, from a single day to a span of years.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Precision {
     Day,
     Month,
@@ -102,7 +104,7 @@ pub enum Precision {
 }
 
 /// One account of when something happened, with whose account it is when sources disagree.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateClaim {
     pub text: String,
     pub range: DateRange,
@@ -111,7 +113,7 @@ pub struct DateClaim {
 }
 
 /// A date as the story gives it: one claim, or several when sources disagree.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoryDate {
     claims: Vec<DateClaim>,
 }

@@ -1,6 +1,6 @@
-//! Reading a story from a folder or from the copy compiled into the binary, then validating it.
+//! Reading a story folder and validating it.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
@@ -9,94 +9,56 @@ use super::model::Story;
 use super::raw::{RawCharacters, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory};
 use super::validate::{self, Parsed};
 
-/// The story files compiled into the binary: `(path relative to story/, contents)`.
-mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded_story.rs"));
-}
-
 const MISSING: &str = "file is missing (a story folder holds story.toml, characters.toml, \
      footnotes.toml, locations.toml, glossary.toml and episodes/)";
 
-/// Where a story's files come from.
-#[derive(Clone, Debug)]
-pub enum StorySource {
-    /// The story compiled into the binary.
-    Embedded,
-    /// A story folder on disk.
-    Dir(PathBuf),
-}
+/// A story folder on disk.
+struct Folder<'a>(&'a Path);
 
-impl StorySource {
-    /// The source named on the command line, or the embedded story.
-    pub fn from_option(dir: Option<PathBuf>) -> Self {
-        dir.map_or(Self::Embedded, Self::Dir)
-    }
-
+impl Folder<'_> {
     /// The path to show for a file of this story.
     fn display_path(&self, relative: &str) -> String {
-        match self {
-            Self::Embedded => format!("story/{relative}"),
-            Self::Dir(dir) => dir.join(relative).display().to_string(),
-        }
+        self.0.join(relative).display().to_string()
     }
 
     /// A file's text, or a located message saying why it could not be read.
     fn read(&self, relative: &str) -> Result<SourceFile, Diagnostic> {
         let path = self.display_path(relative);
-        let text = match self {
-            Self::Embedded => embedded::FILES
-                .iter()
-                .find(|(name, _)| *name == relative)
-                .map(|(_, text)| (*text).to_owned())
-                .ok_or_else(|| MISSING.to_owned()),
-            Self::Dir(dir) => {
-                std::fs::read_to_string(dir.join(relative)).map_err(|error| match error.kind() {
+        match std::fs::read_to_string(self.0.join(relative)) {
+            Ok(text) => Ok(SourceFile { path, text }),
+            Err(error) => Err(Diagnostic {
+                path,
+                position: None,
+                message: match error.kind() {
                     std::io::ErrorKind::NotFound => MISSING.to_owned(),
                     std::io::ErrorKind::InvalidData => "file is not valid UTF-8".to_owned(),
                     _ => format!("cannot read file: {error}"),
-                })
-            }
-        };
-        match text {
-            Ok(text) => Ok(SourceFile { path, text }),
-            Err(message) => Err(Diagnostic {
-                path,
-                position: None,
-                message,
+                },
             }),
         }
     }
 
     /// The `.toml` files under `episodes/`, as paths relative to the story folder, sorted.
     fn episode_files(&self) -> Vec<String> {
-        let mut files: Vec<String> = match self {
-            Self::Embedded => embedded::FILES
-                .iter()
-                .map(|(name, _)| (*name).to_owned())
-                .filter(|name| name.starts_with("episodes/"))
-                .collect(),
-            Self::Dir(dir) => std::fs::read_dir(dir.join("episodes"))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|entry| entry.path())
-                .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-                .filter_map(|path| {
-                    let name = path.file_name()?.to_str()?;
-                    Some(format!("episodes/{name}"))
-                })
-                .collect(),
-        };
+        let mut files: Vec<String> = std::fs::read_dir(self.0.join("episodes"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+            .filter_map(|path| {
+                let name = path.file_name()?.to_str()?;
+                Some(format!("episodes/{name}"))
+            })
+            .collect();
         files.sort();
         files
     }
 }
 
 /// Loads and validates a story, reporting every problem at once.
-pub fn load(source: &StorySource) -> Result<Story, StoryErrors> {
-    if let StorySource::Dir(dir) = source
-        && !dir.is_dir()
-    {
+pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
+    if !dir.is_dir() {
         return Err(StoryErrors {
             diagnostics: vec![Diagnostic {
                 path: dir.display().to_string(),
@@ -105,6 +67,7 @@ pub fn load(source: &StorySource) -> Result<Story, StoryErrors> {
             }],
         });
     }
+    let source = &Folder(dir);
     let mut problems = Vec::new();
     let story = parse::<RawStory>(source, "story.toml", &mut problems);
     let characters = parse::<RawCharacters>(source, "characters.toml", &mut problems);
@@ -165,13 +128,8 @@ fn fingerprint<'a>(files: impl Iterator<Item = &'a SourceFile>) -> String {
     format!("{hash:016x}")
 }
 
-/// Loads the embedded story, which the test suite guarantees is valid.
-pub fn load_embedded() -> Result<Story, StoryErrors> {
-    load(&StorySource::Embedded)
-}
-
 fn load_episodes(
-    source: &StorySource,
+    source: &Folder<'_>,
     story_file: &SourceFile,
     story: &RawStory,
     problems: &mut Vec<Diagnostic>,
@@ -216,7 +174,7 @@ fn load_episodes(
 }
 
 fn parse<T: DeserializeOwned>(
-    source: &StorySource,
+    source: &Folder<'_>,
     relative: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<(SourceFile, T)> {

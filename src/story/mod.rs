@@ -4,12 +4,14 @@ pub mod date;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+mod prepared;
 pub mod raw;
 pub mod text;
 pub mod validate;
 
 pub use date::{DateRange, Day, StoryDate};
 pub use diagnostic::{Diagnostic, StoryErrors};
-pub use load::{StorySource, load, load_embedded};
+pub use load::load;
 pub use model::*;
+pub use prepared::{Loading, StorySource, load_embedded};
 pub use text::Inline;

@@ -3,13 +3,15 @@
 
 use std::ops::Range;
 
+use serde::{Deserialize, Serialize};
+
 use super::date::StoryDate;
 use super::text::Paragraph;
 
 macro_rules! index_type {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
         #[$doc]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub struct $name(pub(crate) usize);
 
         impl $name {
@@ -37,7 +39,7 @@ index_type! {
 }
 
 /// A whole story, validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Story {
     pub title: String,
     pub subtitle: Option<String>,
@@ -51,14 +53,12 @@ pub struct Story {
     pub terms: Vec<Term>,
     /// Locations in the order the story first visits them.
     pub route: Vec<LocationId>,
-    /// Every form of every glossary term, ready for finding terms in text.
-    pub term_forms: super::text::TermForms<TermId>,
     /// A hash of the story's files, to tell two stories apart.
     pub fingerprint: String,
 }
 
 /// An episode: a stretch of the story in one main place.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Episode {
     pub id: String,
     pub title: String,
@@ -69,7 +69,7 @@ pub struct Episode {
 }
 
 /// A scene: one moment or development, the unit the reader steps through.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scene {
     pub id: String,
     pub title: String,
@@ -86,7 +86,7 @@ pub struct Scene {
 }
 
 /// A person in the story.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Character {
     pub id: String,
     pub name: String,
@@ -114,7 +114,7 @@ impl Character {
 
 /// A numbered footnote: the reference that supports a claim, and any comment on it. At least one
 /// of the two is present.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Footnote {
     pub number: u32,
     pub citation: Option<String>,
@@ -133,7 +133,7 @@ impl Footnote {
 }
 
 /// A place, with the name the story uses and today's name and country.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     pub id: String,
     pub name: String,
@@ -144,7 +144,7 @@ pub struct Location {
 }
 
 /// A glossary term and its definition.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Term {
     pub id: String,
     pub term: String,
@@ -160,29 +160,6 @@ impl Term {
 }
 
 impl Story {
-    /// Where glossary terms occur in a run of text: byte ranges and the term each belongs to.
-    pub fn terms_in(&self, text: &str) -> Vec<(usize, usize, TermId)> {
-        self.term_forms.find(text)
-    }
-
-    /// The glossary terms a scene's text uses, each once, in order of first use (computed once at
-    /// load into `Scene::terms`).
-    pub(crate) fn terms_of_scene(&self, id: SceneId) -> Vec<TermId> {
-        let mut terms = Vec::new();
-        for paragraph in &self.scene(id).paragraphs {
-            for inline in paragraph {
-                if let super::text::Inline::Text(text) = inline {
-                    for (_, _, term) in self.terms_in(text) {
-                        if !terms.contains(&term) {
-                            terms.push(term);
-                        }
-                    }
-                }
-            }
-        }
-        terms
-    }
-
     pub fn scene(&self, id: SceneId) -> &Scene {
         &self.scenes[id.0]
     }

@@ -1,9 +1,16 @@
 //! Scene text: paragraphs, footnote markers and cleaning of untrusted strings.
 
-/// A run of scene text: words, or a footnote marker (still a number until validation).
-#[derive(Clone, Debug, PartialEq, Eq)]
+use aho_corasick::AhoCorasick;
+use serde::{Deserialize, Serialize};
+
+use super::model::TermId;
+
+/// A run of scene text: words, a glossary term as written, or a footnote marker (still a number
+/// until validation, which also finds the terms).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Inline<F> {
     Text(String),
+    Term(String, TermId),
     Footnote(F),
 }
 
@@ -75,50 +82,67 @@ fn split_markers(text: &str) -> Paragraph<u32> {
     inlines
 }
 
-/// Glossary forms prepared for matching: ASCII-lowercased, longest first, each with its owner.
-#[derive(Clone, Debug, Default)]
+/// Glossary forms prepared for matching in one pass over a text, whatever their number.
+#[derive(Clone, Debug)]
 pub struct TermForms<T> {
-    forms: Vec<(String, T)>,
+    /// One pattern per form, ASCII case ignored; pattern `i` belongs to `owners[i]`.
+    matcher: Option<AhoCorasick>,
+    owners: Vec<T>,
+}
+
+impl<T> Default for TermForms<T> {
+    fn default() -> Self {
+        Self {
+            matcher: None,
+            owners: Vec::new(),
+        }
+    }
 }
 
 impl<T: Copy> TermForms<T> {
     pub fn new(forms: impl IntoIterator<Item = (String, T)>) -> Self {
-        let mut forms: Vec<(String, T)> = forms
+        let (patterns, owners): (Vec<String>, Vec<T>) = forms
             .into_iter()
             .filter(|(form, _)| !form.is_empty())
-            .map(|(form, owner)| (form.to_ascii_lowercase(), owner))
-            .collect();
-        forms.sort_by_key(|(form, _)| std::cmp::Reverse(form.len()));
-        Self { forms }
+            .unzip();
+        let matcher = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .ok();
+        Self { matcher, owners }
     }
 
     /// Where the forms occur in a text: `(start, end, owner)` byte ranges, in order and not
     /// overlapping. A form matches whole words only, ignoring ASCII case; where forms overlap the
     /// longest wins.
     pub fn find(&self, text: &str) -> Vec<(usize, usize, T)> {
-        // ASCII lowercasing keeps every byte offset, so matches map straight back onto `text`.
-        let haystack = text.to_ascii_lowercase();
-        let mut found: Vec<(usize, usize, T)> = Vec::new();
-        for (needle, owner) in &self.forms {
-            for (start, _) in haystack.match_indices(needle.as_str()) {
-                let end = start + needle.len();
-                let word_before = text[..start]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric);
-                let word_after = text[end..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric);
-                if !word_before
-                    && !word_after
-                    && found.iter().all(|&(s, e, _)| end <= s || start >= e)
-                {
-                    found.push((start, end, *owner));
-                }
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let is_word_edge = |before: Option<char>, after: Option<char>| {
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        };
+        let mut candidates: Vec<(usize, usize, T)> = matcher
+            .find_overlapping_iter(text)
+            .filter(|m| {
+                is_word_edge(
+                    text[..m.start()].chars().next_back(),
+                    text[m.end()..].chars().next(),
+                )
+            })
+            .map(|m| (m.start(), m.end(), self.owners[m.pattern().as_usize()]))
+            .collect();
+        // Longest first, then leftmost: each candidate is kept unless a kept one overlaps it.
+        candidates.sort_by_key(|&(start, end, _)| (std::cmp::Reverse(end - start), start));
+        let mut found: Vec<(usize, usize, T)> = Vec::with_capacity(candidates.len());
+        for (start, end, owner) in candidates {
+            let at = found.partition_point(|&(s, _, _)| s < start);
+            let clear_before = at == 0 || found[at - 1].1 <= start;
+            let clear_after = found.get(at).is_none_or(|&(s, _, _)| end <= s);
+            if clear_before && clear_after {
+                found.insert(at, (start, end, owner));
             }
         }
-        found.sort_by_key(|&(start, _, _)| start);
         found
     }
 }

@@ -15,7 +15,7 @@ use super::model::{
 use super::raw::{
     RawCharacters, RawDate, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawScene, RawStory,
 };
-use super::text::{self, Inline, TermForms, sanitize};
+use super::text::{self, Inline, Paragraph, TermForms, sanitize};
 
 /// Every story file that parsed, with its text for locating problems.
 pub struct Parsed {
@@ -100,7 +100,18 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     let (_, raw_story) = parsed.story.as_ref()?;
     let (characters, footnotes, locations, terms) = (characters?, footnotes?, locations?, terms?);
     let route = route(&scenes);
-    let mut story = Story {
+    // Glossary terms are found in the text once, here, rather than on every frame.
+    let forms = TermForms::new(terms.iter().enumerate().flat_map(|(index, term)| {
+        term.forms()
+            .map(move |form| (form.to_owned(), TermId(index)))
+    }));
+    for scene in &mut scenes {
+        for paragraph in &mut scene.paragraphs {
+            *paragraph = mark_terms(&forms, std::mem::take(paragraph));
+        }
+        scene.terms = terms_used(&scene.paragraphs);
+    }
+    let story = Story {
         title: sanitize(&raw_story.title),
         subtitle: raw_story.subtitle.as_deref().map(sanitize),
         authors: raw_story.authors.iter().map(|a| sanitize(a)).collect(),
@@ -110,22 +121,50 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         characters,
         footnotes,
         locations,
-        term_forms: TermForms::new(terms.iter().enumerate().flat_map(|(index, term)| {
-            term.forms()
-                .map(move |form| (form.to_owned(), TermId(index)))
-        })),
         terms,
         route,
         fingerprint: String::new(),
     };
-    let scene_terms: Vec<_> = story
-        .scene_ids()
-        .map(|id| story.terms_of_scene(id))
-        .collect();
-    for (scene, terms) in story.scenes.iter_mut().zip(scene_terms) {
-        scene.terms = terms;
-    }
     Some(story)
+}
+
+/// The glossary terms a scene's text uses, each once, in order of first use.
+fn terms_used(paragraphs: &[Paragraph<FootnoteId>]) -> Vec<TermId> {
+    let mut terms = Vec::new();
+    for inline in paragraphs.iter().flatten() {
+        if let Inline::Term(_, term) = inline
+            && !terms.contains(term)
+        {
+            terms.push(*term);
+        }
+    }
+    terms
+}
+
+/// A paragraph with the glossary terms in its text runs made into `Inline::Term`s.
+fn mark_terms(
+    forms: &TermForms<TermId>,
+    paragraph: Paragraph<FootnoteId>,
+) -> Paragraph<FootnoteId> {
+    let mut marked = Vec::with_capacity(paragraph.len());
+    for inline in paragraph {
+        let Inline::Text(text) = inline else {
+            marked.push(inline);
+            continue;
+        };
+        let mut from = 0;
+        for (start, end, term) in forms.find(&text) {
+            if start > from {
+                marked.push(Inline::Text(text[from..start].to_owned()));
+            }
+            marked.push(Inline::Term(text[start..end].to_owned(), term));
+            from = end;
+        }
+        if from < text.len() {
+            marked.push(Inline::Text(text[from..].to_owned()));
+        }
+    }
+    marked
 }
 
 /// The lookup tables a scene's references resolve against; `None` where the file defining them
@@ -417,6 +456,7 @@ impl Validator<'_> {
                     .into_iter()
                     .filter_map(|inline| match inline {
                         Inline::Text(text) => Some(Inline::Text(text)),
+                        Inline::Term(text, term) => Some(Inline::Term(text, term)),
                         Inline::Footnote(number) => {
                             footnotes.get(&number).copied().map(Inline::Footnote)
                         }

@@ -83,7 +83,7 @@ impl Widget for Console<'_> {
                 .into_iter()
                 .flatten()
                 .filter_map(|inline| match inline {
-                    Inline::Text(text) => Some(text.as_str()),
+                    Inline::Text(text) | Inline::Term(text, _) => Some(text.as_str()),
                     Inline::Footnote(_) => None,
                 })
                 .collect();

@@ -28,7 +28,9 @@ pub fn scene_text(story: &Story, id: SceneId) -> Text<'static> {
         let mut spans: Vec<Span> = Vec::new();
         for inline in paragraph {
             match inline {
-                Inline::Text(text) => spans.extend(with_terms(story, text)),
+                Inline::Text(text) => spans.push(Span::styled(text.clone(), THEME.text)),
+                // Set apart, so the reader knows `g` will explain it.
+                Inline::Term(text, _) => spans.push(Span::styled(text.clone(), THEME.term)),
                 Inline::Footnote(id) => spans.push(Span::styled(
                     format!("[{}]", story.footnote(*id).number),
                     THEME.footnote_marker,
@@ -38,23 +40,6 @@ pub fn scene_text(story: &Story, id: SceneId) -> Text<'static> {
         lines.push(Line::from(spans));
     }
     Text::from(lines)
-}
-
-/// A run of text with its glossary terms set apart, so the reader knows `g` will explain them.
-fn with_terms(story: &Story, text: &str) -> Vec<Span<'static>> {
-    let mut spans = Vec::new();
-    let mut from = 0;
-    for (start, end, _) in story.terms_in(text) {
-        if start > from {
-            spans.push(Span::styled(text[from..start].to_owned(), THEME.text));
-        }
-        spans.push(Span::styled(text[start..end].to_owned(), THEME.term));
-        from = end;
-    }
-    if from < text.len() {
-        spans.push(Span::styled(text[from..].to_owned(), THEME.text));
-    }
-    spans
 }
 
 fn paragraph(story: &Story, id: SceneId) -> Paragraph<'static> {

@@ -16,7 +16,7 @@ pub fn journey_dir() -> PathBuf {
 
 /// The valid journey story, loaded.
 pub fn journey() -> izumi::story::Story {
-    izumi::story::load(&izumi::story::StorySource::Dir(journey_dir())).expect("journey loads")
+    izumi::story::load(&journey_dir()).expect("journey loads")
 }
 
 /// A copy of the journey story with a broken case laid over it: the case folder's files replace
