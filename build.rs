@@ -3,6 +3,8 @@
 //! instead of parsing TOML. A broken story fails the build with the same messages `izumi check`
 //! gives.
 
+#![forbid(unsafe_code)]
+
 use std::path::Path;
 use std::{env, fs, process};
 
@@ -13,6 +15,8 @@ mod story {
     pub mod date;
     #[path = "../src/story/diagnostic.rs"]
     pub mod diagnostic;
+    #[path = "../src/story/hostile.rs"]
+    pub mod hostile;
     #[path = "../src/story/load.rs"]
     pub mod load;
     #[path = "../src/story/model.rs"]
@@ -51,6 +55,9 @@ fn main() {
             process::exit(1);
         }
     };
+    for warning in story::load::warnings(&root) {
+        println!("cargo::warning={warning}");
+    }
     let bytes = postcard::to_stdvec(&story).expect("a story encodes");
     let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).to_path_buf();
     fs::write(out.join("story.postcard"), bytes).expect("OUT_DIR is writable");

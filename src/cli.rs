@@ -71,7 +71,8 @@ pub enum Format {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let source = StorySource::from_option(cli.story);
     let reading = |part: Part, mode: Mode| match source.start_loading() {
-        Ok(story) => crate::terminal::run_reader(story, mode, part).map(|()| ExitCode::SUCCESS),
+        Ok(story) => crate::terminal::run_reader(story, mode, part)
+            .map(|outcome| ExitCode::from(outcome.exit_code())),
         Err(errors) => {
             eprintln!("{errors}");
             Ok(ExitCode::FAILURE)
@@ -87,6 +88,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             reading(Part::Follower { address, token }, Mode::Reader)
         }
         Some(Command::Check) => with_story(&source, |story| {
+            // The built-in story was checked when izumi was built.
+            if let StorySource::Dir(dir) = &source {
+                for warning in story::warnings(dir) {
+                    eprintln!("warning: {warning}");
+                }
+            }
             println!("{}", summary(story));
             Ok(())
         }),

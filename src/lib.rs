@@ -3,6 +3,8 @@
 //! The story is loaded and validated into an immutable [`story::Story`]; the reader's state lives
 //! in [`app::App`] and changes only through [`app::Action`]s; [`ui`] draws it.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod classroom;
 pub mod cli;

@@ -1,7 +1,7 @@
 //! The only place that touches raw mode and the alternate screen: entering, the event loop, and
 //! giving the terminal back on every way out (quit, Ctrl-C, panic, SIGTERM, SIGHUP).
 
-use std::io::{self, BufWriter, Stdout, stdout};
+use std::io::{self, BufWriter, IsTerminal, Stdout, stdout};
 use std::time::{Duration, Instant};
 use std::{panic, process};
 
@@ -27,7 +27,36 @@ use crate::story::Loading;
 use crate::ui;
 
 /// Runs the interactive reader until the reader quits.
-pub fn run_reader(story: Loading, mode: Mode, part: Part) -> anyhow::Result<()> {
+/// How a reading session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The reader quit.
+    Quit,
+    /// The reader pressed Ctrl-C.
+    Interrupted,
+    /// The terminal's input ended under izumi.
+    InputClosed,
+}
+
+impl Outcome {
+    /// The exit status that says what happened: 0, 130 as for SIGINT, or 74 (an input error, as
+    /// in sysexits.h).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Quit => 0,
+            Outcome::Interrupted => 130,
+            Outcome::InputClosed => 74,
+        }
+    }
+}
+
+pub fn run_reader(story: Loading, mode: Mode, part: Part) -> anyhow::Result<Outcome> {
+    if !io::stdout().is_terminal() {
+        anyhow::bail!(
+            "izumi needs a terminal, and standard output is not one (for the story as text, use \
+             `izumi export`)"
+        );
+    }
     restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
     // The classroom link starts before the terminal is taken, so that a bad address or a
@@ -48,8 +77,8 @@ pub fn run_reader(story: Loading, mode: Mode, part: Part) -> anyhow::Result<()> 
         );
     }
     match result? {
-        Some(refusal) => anyhow::bail!("{}", session::explain(&refusal)),
-        None => Ok(()),
+        Ended::Refused(refusal) => anyhow::bail!("{}", session::explain(&refusal)),
+        Ended::Outcome(outcome) => Ok(outcome),
     }
 }
 
@@ -60,9 +89,11 @@ fn forward_terminal_events(inputs: Sender<Input>) -> io::Result<()> {
         .spawn(move || {
             while let Ok(event) = event::read() {
                 if inputs.send(Input::Terminal(event)).is_err() {
-                    break;
+                    return;
                 }
             }
+            // Reading failed: the terminal is gone. Say so once and stop, rather than spin.
+            let _ = inputs.send(Input::TerminalClosed);
         })?;
     Ok(())
 }
@@ -103,14 +134,21 @@ pub fn restore() {
     let _ = execute!(stdout(), LeaveAlternateScreen, Show);
 }
 
-/// Runs until the reader quits; returns the presenter's reason if it refused this terminal.
+/// Why the event loop stopped.
+enum Ended {
+    Outcome(Outcome),
+    /// The presenter refused this terminal, for this reason.
+    Refused(String),
+}
+
+/// Runs until the reader quits, the terminal goes, or the presenter refuses this terminal.
 fn event_loop(
     terminal: &mut Screen,
     mut app: App,
     mode: Mode,
     link: &Link,
     events: &Receiver<Input>,
-) -> anyhow::Result<Option<String>> {
+) -> anyhow::Result<Ended> {
     match mode {
         Mode::Presentation => {
             app.update(Action::TogglePresentation);
@@ -153,11 +191,13 @@ fn event_loop(
                     redraw = app.update(Action::Tick(Instant::now()));
                     continue;
                 }
-                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Ok(Ended::Outcome(Outcome::InputClosed));
+                }
             },
             None => match events.recv() {
                 Ok(input) => input,
-                Err(_) => break,
+                Err(_) => return Ok(Ended::Outcome(Outcome::InputClosed)),
             },
         };
         let before = app.scene();
@@ -194,7 +234,8 @@ fn event_loop(
             }
             Input::FromPresenter(_) => false,
             Input::Linked(up) => app.set_linked(up),
-            Input::Refused(reason) => return Ok(Some(reason)),
+            Input::Refused(reason) => return Ok(Ended::Refused(reason)),
+            Input::TerminalClosed => return Ok(Ended::Outcome(Outcome::InputClosed)),
         };
         // The console moves the presentation: what the teacher does here, the presenter does.
         if app.mode() == Mode::Console
@@ -208,7 +249,11 @@ fn event_loop(
             let _ = connection.goto(app.scene().index());
         }
     }
-    Ok(None)
+    Ok(Ended::Outcome(if app.was_interrupted() {
+        Outcome::Interrupted
+    } else {
+        Outcome::Quit
+    }))
 }
 
 /// The local time of day, and how long until the minute changes.

@@ -141,3 +141,43 @@ fn an_unknown_subcommand_is_a_usage_error() {
     let output = izumi(&["frobnicate"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn check_warns_about_each_control_character_with_its_place_and_still_loads() {
+    let dir = common::fixtures().join("hostile");
+    let output = izumi(&["check", "--story", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let warnings: Vec<String> = stderr(&output)
+        .lines()
+        .map(|line| line.replace(dir.to_str().unwrap(), "STORY"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: STORY/story.toml:1:24: escape character (U+001B) removed: escape sequences never reach the terminal",
+            "warning: STORY/story.toml:1:38: control character (U+0007) removed: it could act on the terminal",
+            "warning: STORY/characters.toml:9:19: escape character (U+001B) removed: escape sequences never reach the terminal",
+            "warning: STORY/characters.toml:9:34: escape character (U+001B) removed: escape sequences never reach the terminal",
+            "warning: STORY/episodes/01-north.toml:8:18: bidirectional control (U+202E) removed: it could reorder what the reader sees",
+            "warning: STORY/episodes/01-north.toml:13:20: escape character (U+001B) removed: escape sequences never reach the terminal",
+            "warning: STORY/episodes/01-north.toml:13:54: control character (U+009B) removed: it could act on the terminal",
+            "warning: STORY/episodes/01-north.toml:17:23: escape character (U+001B) removed: escape sequences never reach the terminal",
+        ]
+    );
+    assert!(
+        !stdout(&output).contains('\u{1b}'),
+        "the summary is clean too"
+    );
+}
+
+#[test]
+fn the_reader_without_a_terminal_says_so_and_fails() {
+    let output = izumi(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("izumi needs a terminal"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty(), "nothing was drawn");
+}

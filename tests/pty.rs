@@ -13,6 +13,8 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 /// A program running in a pseudo-terminal, with its screen kept up to date.
 struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote.
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
 }
@@ -54,12 +56,15 @@ impl Session {
         )));
         let mut reader = pair.master.try_clone_reader().unwrap();
         let sink = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
                 sink.lock().unwrap().process(&buf[..n]);
             }
         });
@@ -68,6 +73,7 @@ impl Session {
         std::mem::forget(pair.master);
         Self {
             screen,
+            raw,
             writer,
             child,
         }
@@ -144,11 +150,14 @@ fn first_scene_appears_a_key_moves_on_and_q_restores_the_terminal() {
 }
 
 #[test]
-fn ctrl_c_quits_cleanly() {
+fn ctrl_c_quits_cleanly_and_says_so_in_the_exit_status() {
     let mut session = Session::start(RUN_THEN_REPORT);
     session.wait_for("Setting out");
+    session.send("g");
+    session.wait_for("Glossary");
+    // Even while typing into the glossary's search.
     session.send("\x03");
-    session.wait_for("EXIT=0");
+    session.wait_for("EXIT=130");
     session.wait_for("speed");
     session.assert_restored();
 }
@@ -168,6 +177,52 @@ fn sigterm_restores_the_terminal_and_reports_the_signal() {
     session.wait_for("EXIT=143");
     session.wait_for("speed");
     session.assert_restored();
+}
+
+#[test]
+fn a_hang_up_restores_the_terminal_and_exits_at_once() {
+    let session =
+        Session::start(r#"sh -c 'exec "$0" --story "$1"' "$0" "$1"; echo "EXIT=$?"; stty -a"#);
+    session.wait_for("Setting out");
+    let izumi = find_child_izumi(session.pid());
+    let status = std::process::Command::new("kill")
+        .args(["-HUP", &izumi.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    session.wait_for("EXIT=129");
+    session.wait_for("speed");
+    session.assert_restored();
+}
+
+#[test]
+fn text_from_a_hostile_story_never_reaches_the_terminal_as_control_codes() {
+    let mut session = Session::start(&format!(
+        r#""$0" --story {}; echo "EXIT=$?""#,
+        common::fixtures().join("hostile").display()
+    ));
+    session.wait_for("Setting out");
+    session.wait_for("Ada leaves the city[2J in the spring");
+    session.send("\t");
+    session.wait_for("Ada travels");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    let raw = session.raw.lock().unwrap().clone();
+    let raw = String::from_utf8_lossy(&raw);
+    for injected in [
+        "\x1b]0;pwned",
+        "\x07",
+        "\x1b[2J in",
+        "\u{9b}",
+        "\x1bP",
+        "\x1b\\",
+        "\u{202e}",
+        "\t",
+    ] {
+        assert!(!raw.contains(injected), "{injected:?} reached the terminal");
+    }
+    // What is left of them is harmless text.
+    assert!(raw.contains("]0;pwned"));
 }
 
 #[test]

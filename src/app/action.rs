@@ -65,6 +65,8 @@ pub enum Action {
     /// The wall clock now reads this (sent to the presenter's console each minute).
     Clock(TimeOfDay),
     Quit,
+    /// Ctrl-C: quit at once, whatever is open, and say so in the exit status.
+    Interrupt,
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
 }

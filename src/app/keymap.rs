@@ -274,10 +274,17 @@ pub const BINDINGS: &[Binding] = &[
         Section::General,
     ),
     bind(
-        &[Key(KeyCode::Char('q')), Ctrl('c')],
+        &[Key(KeyCode::Char('q'))],
         Action::Quit,
         "quit",
         Some("quit"),
+        Section::General,
+    ),
+    bind(
+        &[Ctrl('c')],
+        Action::Interrupt,
+        "quit at once, from anywhere (exit status 130)",
+        None,
         Section::General,
     ),
 ];
@@ -415,7 +422,7 @@ mod tests {
         );
         assert_eq!(
             action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
+            Some(Action::Interrupt)
         );
         assert_eq!(action_for(press(KeyCode::Char('c'))), None);
         assert_eq!(

@@ -168,6 +168,7 @@ pub struct App {
     clock: Option<TimeOfDay>,
     viewport: Size,
     quit: bool,
+    interrupted: bool,
 }
 
 impl App {
@@ -198,6 +199,7 @@ impl App {
             clock: None,
             viewport,
             quit: false,
+            interrupted: false,
         };
         app.go_to(SceneId(0));
         app
@@ -342,6 +344,11 @@ impl App {
         self.quit
     }
 
+    /// Whether the reader left with Ctrl-C rather than by quitting.
+    pub fn was_interrupted(&self) -> bool {
+        self.interrupted
+    }
+
     /// The selected entry's position in the pane's list.
     pub fn selected(&self, pane: Pane) -> usize {
         match pane {
@@ -381,6 +388,11 @@ impl App {
     }
 
     fn apply(&mut self, action: Action) {
+        if action == Action::Interrupt {
+            self.quit = true;
+            self.interrupted = true;
+            return;
+        }
         if self.mode == Mode::Presentation && self.apply_presenting(action) {
             return;
         }
@@ -504,6 +516,7 @@ impl App {
                 self.overlay_scroll = 0;
             }
             Action::Back | Action::Quit => self.quit = true,
+            Action::Interrupt => {}
             Action::Resize(width, height) => {
                 self.viewport = Size::new(width, height);
                 self.scene_scroll = self.scene_scroll.min(self.max_scene_scroll());

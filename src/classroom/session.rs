@@ -40,6 +40,8 @@ pub enum Part {
 #[derive(Debug)]
 pub enum Input {
     Terminal(Event),
+    /// The terminal can no longer be read (it hung up, or its input closed).
+    TerminalClosed,
     /// The console asked the presenter to show this scene.
     MoveTo(usize),
     /// A message from the presenter.

@@ -56,6 +56,27 @@ impl Folder<'_> {
     }
 }
 
+/// What the loader will clean out of a story folder's strings, one warning per character, for
+/// `izumi check`. Files that cannot be read or parsed are left to `load` to report.
+pub fn warnings(dir: &Path) -> Vec<Diagnostic> {
+    let folder = Folder(dir);
+    let mut files: Vec<String> = [
+        "story.toml",
+        "characters.toml",
+        "footnotes.toml",
+        "locations.toml",
+        "glossary.toml",
+    ]
+    .map(str::to_owned)
+    .into();
+    files.extend(folder.episode_files());
+    files
+        .iter()
+        .filter_map(|relative| folder.read(relative).ok())
+        .flat_map(|file| super::hostile::removed_characters(&file))
+        .collect()
+}
+
 /// Loads and validates a story, reporting every problem at once.
 pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
     if !dir.is_dir() {

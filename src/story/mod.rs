@@ -2,6 +2,7 @@
 
 pub mod date;
 pub mod diagnostic;
+mod hostile;
 pub mod load;
 pub mod model;
 mod prepared;
@@ -11,7 +12,7 @@ pub mod validate;
 
 pub use date::{DateRange, Day, StoryDate};
 pub use diagnostic::{Diagnostic, StoryErrors};
-pub use load::load;
+pub use load::{load, warnings};
 pub use model::*;
 pub use prepared::{Loading, StorySource, load_embedded};
 pub use text::Inline;
