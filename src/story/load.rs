@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::diagnostic::{Diagnostic, SourceFile, StoryErrors, did_you_mean};
+use super::diagnostic::{Diagnostic, Position, SourceFile, StoryErrors, did_you_mean};
 use super::model::Story;
 use super::raw::{RawCharacters, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory};
 use super::validate::{self, Parsed};
@@ -24,17 +24,26 @@ impl Folder<'_> {
     /// A file's text, or a located message saying why it could not be read.
     fn read(&self, relative: &str) -> Result<SourceFile, Diagnostic> {
         let path = self.display_path(relative);
-        match std::fs::read_to_string(self.0.join(relative)) {
+        let failure = |message: String| Diagnostic {
+            path: path.clone(),
+            position: None,
+            message,
+        };
+        let bytes = std::fs::read(self.0.join(relative)).map_err(|error| {
+            failure(match error.kind() {
+                std::io::ErrorKind::NotFound => MISSING.to_owned(),
+                _ => format!("cannot read file: {error}"),
+            })
+        })?;
+        match String::from_utf8(bytes) {
             Ok(text) => Ok(SourceFile { path, text }),
-            Err(error) => Err(Diagnostic {
-                path,
-                position: None,
-                message: match error.kind() {
-                    std::io::ErrorKind::NotFound => MISSING.to_owned(),
-                    std::io::ErrorKind::InvalidData => "file is not valid UTF-8".to_owned(),
-                    _ => format!("cannot read file: {error}"),
-                },
-            }),
+            Err(error) => {
+                // Point at the first bad byte: the text before it is good UTF-8.
+                let good = error.utf8_error().valid_up_to();
+                let before = String::from_utf8_lossy(&error.as_bytes()[..good]).into_owned();
+                let file = SourceFile { path, text: before };
+                Err(file.error_at(good..good, "file is not valid UTF-8 from here on"))
+            }
         }
     }
 
@@ -187,7 +196,8 @@ fn load_episodes(
     {
         problems.push(Diagnostic {
             path: source.display_path(unlisted),
-            position: None,
+            // The whole file is meant: point at its start.
+            position: Some(Position { line: 1, column: 1 }),
             message: "this episode file is not listed in story.toml's `episodes`".into(),
         });
     }

@@ -14,6 +14,7 @@ pub mod theme;
 pub mod timeline;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Widget, Wrap};
@@ -24,25 +25,41 @@ use theme::THEME;
 
 /// Draws the whole reader for the current state.
 pub fn draw(frame: &mut Frame, app: &App) {
-    let area = frame.area();
-    if app.mode() == Mode::Console {
-        console::Console { app }.render(area, frame.buffer_mut());
-        return;
+    frame.render_widget(Screen { app }, frame.area());
+}
+
+/// Everything on screen for the current state, as one widget: the reader, a presentation or the
+/// console, with any overlay on top.
+pub struct Screen<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for Screen<'_> {
+    fn render(self, area: Rect, buffer: &mut Buffer) {
+        let app = self.app;
+        match app.mode() {
+            Mode::Console => console::Console { app }.render(area, buffer),
+            Mode::Presentation => {
+                presentation::Presentation { app }.render(area, buffer);
+                draw_overlay(app, area, buffer);
+            }
+            Mode::Reader => {
+                draw_reader(app, area, buffer);
+                draw_overlay(app, area, buffer);
+            }
+        }
     }
-    if app.mode() == Mode::Presentation {
-        presentation::Presentation { app }.render(area, frame.buffer_mut());
-        draw_overlay(frame, app);
-        return;
-    }
+}
+
+fn draw_reader(app: &App, area: Rect, buffer: &mut Buffer) {
     let layout = layout::reader(area);
     if layout.too_small {
-        let notice = Paragraph::new("Terminal too small for izumi — make it larger")
+        Paragraph::new("Terminal too small for izumi — make it larger")
             .style(THEME.dim)
-            .wrap(Wrap { trim: true });
-        frame.render_widget(notice, area);
+            .wrap(Wrap { trim: true })
+            .render(area, buffer);
         return;
     }
-    let buffer = frame.buffer_mut();
     header::Header { app }.render(layout.header, buffer);
     scene::ScenePane { app }.render(layout.scene, buffer);
     match layout.side {
@@ -78,13 +95,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         timeline::Timeline { app }.render(inner, buffer);
     }
     footer::Footer.render(layout.footer, buffer);
-    draw_overlay(frame, app);
 }
 
 /// Draws the open overlay, if any, over whatever is on screen.
-fn draw_overlay(frame: &mut Frame, app: &App) {
-    let area = frame.area();
-    let buffer = frame.buffer_mut();
+fn draw_overlay(app: &App, area: Rect, buffer: &mut Buffer) {
     if let Some(overlay) = app.overlay() {
         let content = overlay_content(app, overlay, area);
         let block = layout::pane_block()

@@ -19,6 +19,13 @@ pub fn journey() -> izumi::story::Story {
     izumi::story::load(&journey_dir()).expect("journey loads")
 }
 
+/// A copy of the journey story in a folder of its own, to change at will.
+pub fn journey_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&journey_dir(), dir.path());
+    dir
+}
+
 /// A copy of the journey story with a broken case laid over it: the case folder's files replace
 /// or add to the story's, and the files named in its `delete.txt` are removed.
 pub fn broken_story(case: &Path) -> tempfile::TempDir {
