@@ -1,7 +1,7 @@
-//! Frame cost of the full reader layout (map and timeline included), and of loading the embedded
-//! story. Run with `cargo bench`; it prints the mean time per operation.
+//! Frame cost of the full reader layout (map and timeline included) at three sizes, and of
+//! stepping through the story. Run with `cargo bench --bench render`; it prints the mean time per
+//! operation.
 
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use izumi::app::{Action, App};
@@ -27,11 +27,6 @@ fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {
 fn main() {
     let budget = Duration::from_secs(2);
 
-    let load = measure(budget, || {
-        black_box(story::load_embedded());
-    });
-    println!("load and validate the embedded story: {load:?}");
-
     let story = story::load_embedded();
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {
         let mut app = App::new(story.clone(), Size::new(width, height));
@@ -45,4 +40,18 @@ fn main() {
         });
         println!("draw the full layout at {width}x{height}: {frame:?}");
     }
+
+    // Reading straight through: each step is a key (an action) and the frame it causes.
+    let mut app = App::new(story.clone(), Size::new(120, 40));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let scenes = story.scenes.len();
+    let step = measure(budget, || {
+        if !app.update(Action::NextScene) {
+            app.update(Action::FirstScene);
+        }
+        terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
+    });
+    println!(
+        "step to the next scene and draw it at 120x40 ({scenes} scenes, round and round): {step:?}"
+    );
 }

@@ -132,3 +132,17 @@ fn a_footnote_may_be_a_note_without_a_citation() {
     let note = comment_only.note.as_deref().unwrap();
     assert_eq!(comment_only.full_text(), note);
 }
+
+#[test]
+fn a_synthetic_story_of_any_size_loads() {
+    for scenes in [1, 99, 250] {
+        let dir = tempfile::tempdir().unwrap();
+        story::synthetic::write_story(dir.path(), scenes).unwrap();
+        let loaded = story::load(dir.path()).unwrap_or_else(|errors| panic!("{errors}"));
+        assert_eq!(loaded.scenes.len(), scenes);
+        assert!(
+            !loaded.scenes[0].terms.is_empty(),
+            "glossary words are found"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// A line and column, both counted from 1; columns count characters, not bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,17 +55,33 @@ impl fmt::Display for StoryErrors {
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    /// Where each line starts, found on first use, so that locating many ids in a long file
+    /// does not rescan it from the top each time.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
+    pub fn new(path: String, text: String) -> Self {
+        Self {
+            path,
+            text,
+            line_starts: OnceLock::new(),
+        }
+    }
+
     /// The line and column of a byte offset.
     pub fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..self.text.floor_char_boundary(offset)];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(at, _)| at + 1))
+                .collect()
+        });
+        let line = line_starts.partition_point(|start| *start <= offset);
+        let line_start = line_starts[line - 1];
         Position {
-            line: before.matches('\n').count() + 1,
-            column: before[line_start..].chars().count() + 1,
+            line,
+            column: self.text[line_start..offset].chars().count() + 1,
         }
     }
 
@@ -101,10 +118,7 @@ mod tests {
 
     #[test]
     fn positions_count_lines_and_characters_from_one() {
-        let file = SourceFile {
-            path: "a.toml".into(),
-            text: "id = \"x\"\nname = \"Kōzō\" bad".into(),
-        };
+        let file = SourceFile::new("a.toml".into(), "id = \"x\"\nname = \"Kōzō\" bad".into());
         assert_eq!(file.position(0), Position { line: 1, column: 1 });
         let bad = file.text.find("bad").unwrap();
         assert_eq!(

@@ -108,10 +108,7 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile {
-            path: "story/episodes/x.toml".into(),
-            text: text.into(),
-        }
+        SourceFile::new("story/episodes/x.toml".into(), text.into())
     }
 
     #[test]

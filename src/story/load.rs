@@ -36,12 +36,12 @@ impl Folder<'_> {
             })
         })?;
         match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceFile { path, text }),
+            Ok(text) => Ok(SourceFile::new(path, text)),
             Err(error) => {
                 // Point at the first bad byte: the text before it is good UTF-8.
                 let good = error.utf8_error().valid_up_to();
                 let before = String::from_utf8_lossy(&error.as_bytes()[..good]).into_owned();
-                let file = SourceFile { path, text: before };
+                let file = SourceFile::new(path, before);
                 Err(file.error_at(good..good, "file is not valid UTF-8 from here on"))
             }
         }
@@ -177,18 +177,49 @@ fn load_episodes(
             "`episodes` lists no episode files; a story needs at least one",
         ));
     }
-    let mut episodes = Vec::new();
+    let mut found = Vec::new();
     for path in story.episodes.get_ref() {
         let relative = path.get_ref();
-        if !present.contains(relative) {
+        if present.contains(relative) {
+            found.push(relative.as_str());
+        } else {
             let hint = did_you_mean(relative, present.iter().map(String::as_str));
             problems.push(story_file.error_at(
                 path.span(),
                 format!("episode file \"{relative}\" not found{hint}"),
             ));
-            continue;
         }
-        episodes.extend(parse::<RawEpisode>(source, relative, problems));
+    }
+    // Episode files are independent: parse them on every core, keeping their order.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = found.len().div_ceil(threads).max(1);
+    let parsed: Vec<(Vec<ParsedFile<RawEpisode>>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = found
+            .chunks(chunk)
+            .map(|files| {
+                scope.spawn(move || {
+                    let mut problems = Vec::new();
+                    let episodes = files
+                        .iter()
+                        .filter_map(|relative| parse::<RawEpisode>(source, relative, &mut problems))
+                        .collect();
+                    (episodes, problems)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut episodes = Vec::new();
+    for (some, their_problems) in parsed {
+        episodes.extend(some);
+        problems.extend(their_problems);
     }
     for unlisted in present
         .iter()
@@ -203,6 +234,9 @@ fn load_episodes(
     }
     episodes
 }
+
+/// A file that parsed, with what it parsed to.
+type ParsedFile<T> = (SourceFile, T);
 
 fn parse<T: DeserializeOwned>(
     source: &Folder<'_>,

@@ -7,6 +7,7 @@ pub mod load;
 pub mod model;
 mod prepared;
 pub mod raw;
+pub mod synthetic;
 pub mod text;
 pub mod validate;
 

@@ -1,0 +1,49 @@
+//! Loading stories: the built-in one (decoded from the form the build prepared, and loaded and
+//! validated from `story/` as `--story` would), and synthetic stories of growing size, to show
+//! that the cost grows in proportion. Run with `cargo bench --bench story`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use izumi::story;
+
+/// Runs `work` repeatedly for about `budget` (at least 3 times) and returns the mean per run.
+fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {
+    work();
+    let start = Instant::now();
+    let mut runs = 0u32;
+    while runs < 3 || start.elapsed() < budget {
+        work();
+        runs += 1;
+    }
+    start.elapsed() / runs
+}
+
+fn main() {
+    let budget = Duration::from_secs(2);
+
+    let decode = measure(budget, || {
+        black_box(story::load_embedded());
+    });
+    println!("decode the built-in story (prepared at build time): {decode:?}");
+
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("story");
+    let load = measure(budget, || {
+        black_box(story::load(&folder).unwrap());
+    });
+    println!("load and validate story/ from its TOML files: {load:?}");
+
+    for scenes in [100, 1_000, 10_000] {
+        let dir = tempfile::tempdir().unwrap();
+        story::synthetic::write_story(dir.path(), scenes).unwrap();
+        let time = measure(budget, || {
+            black_box(story::load(dir.path()).unwrap());
+        });
+        #[allow(clippy::cast_possible_truncation)]
+        let per_scene = time / scenes as u32;
+        println!(
+            "load and validate a synthetic story of {scenes} scenes: {time:?} ({per_scene:?} a scene)"
+        );
+    }
+}
