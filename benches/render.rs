@@ -38,7 +38,19 @@ fn main() {
         let frame = measure(budget, || {
             terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
         });
-        println!("draw the full layout at {width}x{height}: {frame:?}");
+        let mut buffer =
+            ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, width, height));
+        let widgets = measure(budget, || {
+            buffer.reset();
+            ratatui::widgets::Widget::render(
+                izumi::ui::Screen { app: &app },
+                buffer.area,
+                &mut buffer,
+            );
+        });
+        println!(
+            "draw the full layout at {width}x{height}: {frame:?} (widgets into a buffer {widgets:?}, the rest is ratatui comparing the frame with the last)"
+        );
     }
 
     // Reading straight through: each step is a key (an action) and the frame it causes.

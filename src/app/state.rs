@@ -167,6 +167,9 @@ pub struct App {
     /// The wall clock, for the presenter's console.
     clock: Option<TimeOfDay>,
     viewport: Size,
+    /// How many lines the scene's text wraps to, and at what width: wrapping is the costliest
+    /// part of a frame, so it is done when the scene or the width changes, not on every draw.
+    scene_lines: Option<(SceneId, u16, u16)>,
     quit: bool,
     interrupted: bool,
 }
@@ -198,10 +201,12 @@ impl App {
             linked: None,
             clock: None,
             viewport,
+            scene_lines: None,
             quit: false,
             interrupted: false,
         };
         app.go_to(SceneId(0));
+        app.measure_scene();
         app
     }
 
@@ -384,7 +389,24 @@ impl App {
     pub fn update(&mut self, action: Action) -> bool {
         let before = self.snapshot();
         self.apply(action);
+        self.measure_scene();
         self.snapshot() != before
+    }
+
+    /// How many lines the scene's text takes at `width` columns, if that is the width it was
+    /// last measured at.
+    pub fn scene_lines_at(&self, width: u16) -> Option<u16> {
+        self.scene_lines
+            .filter(|(scene, at, _)| *scene == self.scene && *at == width)
+            .map(|(_, _, lines)| lines)
+    }
+
+    fn measure_scene(&mut self) {
+        let width = self.scene_text_area().width;
+        if self.scene_lines_at(width).is_none() {
+            let lines = ui::scene::text_height(&self.story, self.scene, width);
+            self.scene_lines = Some((self.scene, width, lines));
+        }
     }
 
     fn apply(&mut self, action: Action) {
@@ -686,7 +708,9 @@ impl App {
 
     fn max_scene_scroll(&self) -> u16 {
         let text = self.scene_text_area();
-        let lines = ui::scene::text_height(&self.story, self.scene, text.width);
+        let lines = self
+            .scene_lines_at(text.width)
+            .unwrap_or_else(|| ui::scene::text_height(&self.story, self.scene, text.width));
         lines.saturating_sub(text.height)
     }
 

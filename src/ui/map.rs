@@ -1,6 +1,8 @@
 //! The map: a braille world map framed on the story's places, the route travelled so far, every
 //! place marked and the current one labelled.
 
+use std::cell::RefCell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
@@ -27,6 +29,46 @@ pub struct MapView<'a> {
 
 /// The places the story has passed through up to and including a scene, in order, without
 /// repeating a place twice in a row.
+/// The land, drawn once per size and framing and then copied: thousands of coastline points
+/// need not be projected again on every frame when only the route and the markers change.
+fn draw_world(bounds: &Bounds, area: Rect, buf: &mut Buffer) {
+    type Key = (u16, u16, [u64; 4]);
+    thread_local! {
+        static WORLD: RefCell<Option<(Key, Buffer)>> = const { RefCell::new(None) };
+    }
+    let key = (
+        area.width,
+        area.height,
+        [bounds.west, bounds.east, bounds.south, bounds.north].map(f64::to_bits),
+    );
+    WORLD.with_borrow_mut(|cached| {
+        if cached.as_ref().is_none_or(|(at, _)| *at != key) {
+            let mut world = Buffer::empty(Rect::new(0, 0, area.width, area.height));
+            Canvas::default()
+                .marker(Marker::Braille)
+                .x_bounds([bounds.west, bounds.east])
+                .y_bounds([bounds.south, bounds.north])
+                .paint(|ctx| {
+                    ctx.draw(&Map {
+                        resolution: MapResolution::High,
+                        color: color(THEME.map_land, Color::DarkGray),
+                    });
+                })
+                .render(world.area, &mut world);
+            *cached = Some((key, world));
+        }
+        if let Some((_, world)) = cached.as_ref() {
+            for y in 0..area.height {
+                for x in 0..area.width {
+                    if let Some(cell) = buf.cell_mut((area.x + x, area.y + y)) {
+                        *cell = world[(x, y)].clone();
+                    }
+                }
+            }
+        }
+    });
+}
+
 pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
     let mut stations: Vec<LocationId> = Vec::new();
     for id in story.scene_ids().take(scene.index() + 1) {
@@ -72,16 +114,14 @@ impl Widget for MapView<'_> {
             .map(|id| (story.location(*id).lon, story.location(*id).lat))
             .collect();
 
+        draw_world(&bounds, area, buf);
+        // Route and places over the world, on a canvas of their own: a canvas only sets the
+        // cells it draws in, so the land around them stays.
         Canvas::default()
             .marker(Marker::Braille)
             .x_bounds([bounds.west, bounds.east])
             .y_bounds([bounds.south, bounds.north])
             .paint(|ctx| {
-                ctx.draw(&Map {
-                    resolution: MapResolution::High,
-                    color: color(THEME.map_land, Color::DarkGray),
-                });
-                ctx.layer();
                 for leg in route.windows(2) {
                     ctx.draw(&Line::new(
                         leg[0].0,

@@ -12,7 +12,7 @@ use super::map;
 use super::theme::THEME;
 use crate::app::{App, Pane};
 use crate::story::{LocationId, Story};
-use crate::wrap::wrap_words;
+use crate::wrap::{wrap_lines, wrap_words};
 
 /// Draws one side pane.
 pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
@@ -97,8 +97,8 @@ impl Widget for ListPane {
         if let Some(detail) = self.content.detail {
             Line::styled("─".repeat(usize::from(rule_area.width)), THEME.border)
                 .render(rule_area, buf);
-            Paragraph::new(detail)
-                .wrap(Wrap { trim: true })
+            Paragraph::new(wrap_lines(&detail.lines, detail_area.width))
+                .style(detail.style)
                 .render(detail_area, buf);
         }
     }

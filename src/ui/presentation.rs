@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
 
 use super::{map, panes, scene};
@@ -103,9 +103,8 @@ impl Widget for Presentation<'_> {
                         .style(TITLE)
                         .render(title_area, buf),
                 }
-                Paragraph::new(scene::scene_text(story, id))
+                Paragraph::new(scene::wrapped_text(story, id, text_area.width))
                     .style(BACKGROUND)
-                    .wrap(Wrap { trim: true })
                     .scroll((self.app.scene_scroll(), 0))
                     .render(text_area, buf);
             }

@@ -4,13 +4,14 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{
-    Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget, Wrap,
+    Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
 };
 
 use super::layout::titled_pane_block;
 use super::theme::THEME;
 use crate::app::{App, Pane};
 use crate::story::{Inline, SceneId, Story};
+use crate::wrap::wrap_lines;
 
 /// The current scene's title and text.
 pub struct ScenePane<'a> {
@@ -42,8 +43,9 @@ pub fn scene_text(story: &Story, id: SceneId) -> Text<'static> {
     Text::from(lines)
 }
 
-fn paragraph(story: &Story, id: SceneId) -> Paragraph<'static> {
-    Paragraph::new(scene_text(story, id)).wrap(Wrap { trim: true })
+/// The scene's text wrapped to `width` columns.
+pub fn wrapped_text(story: &Story, id: SceneId, width: u16) -> Vec<Line<'static>> {
+    wrap_lines(&scene_text(story, id).lines, width)
 }
 
 /// How many lines the scene's text takes when wrapped to `width` columns.
@@ -51,7 +53,7 @@ pub fn text_height(story: &Story, id: SceneId, width: u16) -> u16 {
     if width == 0 {
         return 0;
     }
-    u16::try_from(paragraph(story, id).line_count(width)).unwrap_or(u16::MAX)
+    u16::try_from(wrapped_text(story, id, width).len()).unwrap_or(u16::MAX)
 }
 
 impl Widget for ScenePane<'_> {
@@ -62,9 +64,12 @@ impl Widget for ScenePane<'_> {
         let block = titled_pane_block(format!(" {} ", story.scene(id).title), focused);
         let inner = block.inner(area);
         let scroll = self.app.scene_scroll();
-        let text = paragraph(story, id);
-        let content = u16::try_from(text.line_count(inner.width)).unwrap_or(u16::MAX);
-        text.block(block).scroll((scroll, 0)).render(area, buf);
+        let lines = wrapped_text(story, id, inner.width);
+        let content = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll, 0))
+            .render(area, buf);
 
         if content > inner.height {
             let mut state = ScrollbarState::new(usize::from(content - inner.height))
