@@ -338,3 +338,56 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
         session.assert_restored();
     }
 }
+
+/// Context switches of every thread of a process, from /proc (Linux).
+fn wakeups(pid: u32) -> u64 {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
+    tasks
+        .flatten()
+        .map(|task| std::fs::read_to_string(task.path().join("status")).unwrap_or_default())
+        .flat_map(|status| {
+            status
+                .lines()
+                .filter(|line| line.contains("ctxt_switches"))
+                .filter_map(|line| line.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .sum()
+}
+
+/// User and system CPU time of a process, in clock ticks (Linux).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The command name may hold spaces; the fields counted from after it are fixed.
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+/// Peak resident memory of a process, in kilobytes (Linux).
+fn peak_memory_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn an_idle_reader_sleeps_for_ten_seconds_without_waking() {
+    let mut session = Session::start(r#"sh -c 'exec "$0"' "$0"; echo "EXIT=$?""#);
+    session.wait_for("How the story is known");
+    let izumi = find_child_izumi(session.pid());
+    std::thread::sleep(Duration::from_millis(500));
+    let (woken, cpu) = (wakeups(izumi), cpu_ticks(izumi));
+    std::thread::sleep(Duration::from_secs(10));
+    let (woken, cpu) = (wakeups(izumi) - woken, cpu_ticks(izumi) - cpu);
+    let memory = peak_memory_kb(izumi);
+    eprintln!("idle for 10 s: {woken} wakeups, {cpu} ticks of CPU; peak memory {memory} kB");
+    assert_eq!(woken, 0, "izumi woke up while nobody typed");
+    assert_eq!(cpu, 0, "izumi used CPU while nobody typed");
+    assert!(memory < 8 * 1024, "peak memory {memory} kB");
+    session.send("q");
+    session.wait_for("EXIT=0");
+}
