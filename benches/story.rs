@@ -6,6 +6,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use izumi::search::SearchIndex;
 use izumi::story;
 
 /// Runs `work` repeatedly for about `budget` (at least 3 times) and returns the mean per run.
@@ -18,6 +19,28 @@ fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {
         runs += 1;
     }
     start.elapsed() / runs
+}
+
+/// Search on a large story: building the index once, then each keystroke of a query typed
+/// letter by letter (the search reruns on every key).
+fn search_as_typed(story: &story::Story, budget: Duration) {
+    let start = Instant::now();
+    let index = SearchIndex::new(story);
+    println!(
+        "search index for {} scenes: built in {:?}",
+        story.scenes.len(),
+        start.elapsed()
+    );
+    let query = "termword42";
+    let mut slowest = Duration::ZERO;
+    for typed in 1..=query.len() {
+        let time = measure(budget / 4, || {
+            black_box(index.search(&query[..typed]));
+        });
+        slowest = slowest.max(time);
+    }
+    let hits = index.search(query).len();
+    println!("search per keystroke typing {query:?} ({hits} hits at the end): at most {slowest:?}");
 }
 
 fn main() {
@@ -40,6 +63,9 @@ fn main() {
         let time = measure(budget, || {
             black_box(story::load(dir.path()).unwrap());
         });
+        if scenes == 10_000 {
+            search_as_typed(&story::load(dir.path()).unwrap(), budget);
+        }
         #[allow(clippy::cast_possible_truncation)]
         let per_scene = time / scenes as u32;
         println!(

@@ -241,3 +241,30 @@ fn presenter_console_at_100x30() {
     terminal.draw(|frame| izumi::ui::draw(frame, &app)).unwrap();
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn search_lists_hits_with_their_context() {
+    let typed: Vec<Action> = std::iter::once(Action::Search)
+        .chain("pudin".chars().map(Action::Type))
+        .collect();
+    insta::assert_snapshot!(render(izumi::story::load_embedded(), 120, 30, &typed));
+}
+
+#[test]
+fn the_searched_words_are_highlighted_in_the_scene() {
+    // "Ada leaves the city in the spring." — search "CITY", go to the hit.
+    let mut actions = vec![Action::Search];
+    actions.extend("CITY".chars().map(Action::Type));
+    actions.push(Action::Open);
+    let backend = render(common::journey(), 120, 40, &actions);
+    let buffer = backend.buffer();
+    let row = 3;
+    let cells: Vec<&str> = (0..120).map(|x| buffer[(x, row)].symbol()).collect();
+    let start = (0..cells.len() - 4)
+        .find(|&x| cells[x..x + 4].concat() == "city")
+        .expect("the scene text is drawn") as u16;
+    let highlight = izumi::ui::theme::THEME.search_hit.bg;
+    assert_eq!(buffer[(start, row)].bg, highlight.unwrap());
+    assert_eq!(buffer[(start + 3, row)].bg, highlight.unwrap());
+    assert_ne!(buffer[(start - 2, row)].bg, highlight.unwrap());
+}

@@ -40,7 +40,13 @@ pub enum Action {
     GoBack,
     /// Open the glossary, listing the current scene's terms first.
     ShowGlossary,
-    /// A letter typed into the glossary's search.
+    /// Open the search of the whole story.
+    Search,
+    /// Go to the next scene that holds what was searched for.
+    NextHit,
+    /// Go to the previous scene that holds what was searched for.
+    PreviousHit,
+    /// A letter typed into the glossary's search or the story search.
     Type(char),
     /// Remove the last letter of the glossary's search.
     Erase,

@@ -98,7 +98,6 @@ pub const BINDINGS: &[Binding] = &[
             Key(KeyCode::Right),
             Key(KeyCode::Char('l')),
             Key(KeyCode::Char(' ')),
-            Key(KeyCode::Char('n')),
         ],
         Action::NextScene,
         "next scene",
@@ -201,6 +200,27 @@ pub const BINDINGS: &[Binding] = &[
         Action::ShowTimeline,
         "every scene in date order; Enter goes there",
         Some("timeline"),
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Char('/'))],
+        Action::Search,
+        "search everything (no case or accents needed); Enter goes to the hit",
+        Some("search"),
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Char('n'))],
+        Action::NextHit,
+        "next scene holding what you searched for",
+        None,
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Char('N'))],
+        Action::PreviousHit,
+        "previous scene holding what you searched for",
+        None,
         Section::Story,
     ),
     bind(
@@ -460,7 +480,7 @@ mod tests {
             .iter()
             .find(|b| b.command == Command::Do(Action::NextScene))
             .unwrap();
-        assert_eq!(labels(next), "→ l Space n");
+        assert_eq!(labels(next), "→ l Space");
         assert_eq!(label(Ctrl('c')), "Ctrl-C");
     }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use ratatui::layout::{Rect, Size};
 
 use super::{Action, TimeOfDay, links};
+use crate::search::{Hit, SearchIndex, Target};
 use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
 use crate::ui::{self, layout};
 
@@ -132,6 +133,8 @@ pub enum Overlay {
     Timeline,
     /// The glossary, searchable, to pick a term from.
     Glossary,
+    /// Search everywhere: type, pick a hit, Enter to go there.
+    Search,
 }
 
 /// The reader's whole state.
@@ -153,6 +156,13 @@ pub struct App {
     history: Vec<SceneId>,
     /// What the reader has typed into the glossary's search.
     search: String,
+    /// What the reader searches the whole story for; kept after the search closes, for `n`/`N`
+    /// and for highlighting it in the scene.
+    query: String,
+    /// The hits of `query`, best first.
+    hits: Vec<Hit>,
+    /// Every searchable string, folded; built the first time the reader searches.
+    index: Option<SearchIndex>,
     show_map: bool,
     mode: Mode,
     blank: bool,
@@ -191,6 +201,9 @@ impl App {
             pick: 0,
             history: Vec::new(),
             search: String::new(),
+            query: String::new(),
+            hits: Vec::new(),
+            index: None,
             show_map: true,
             mode: Mode::Reader,
             blank: false,
@@ -253,7 +266,7 @@ impl App {
         match self.overlay {
             Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
             Some(Overlay::Timeline) => links::chronological(&self.story),
-            Some(Overlay::Help | Overlay::Glossary) | None => Vec::new(),
+            Some(Overlay::Help | Overlay::Glossary | Overlay::Search) | None => Vec::new(),
         }
     }
 
@@ -269,7 +282,7 @@ impl App {
 
     /// Whether keys are being typed into a search rather than used as commands.
     pub fn is_typing(&self) -> bool {
-        self.overlay == Some(Overlay::Glossary)
+        matches!(self.overlay, Some(Overlay::Glossary | Overlay::Search))
     }
 
     /// How many jumps `GoBack` can undo.
@@ -443,6 +456,20 @@ impl App {
                     self.pick = 0;
                     return;
                 }
+                (Overlay::Search, Action::Type(c)) => {
+                    self.query.push(c);
+                    return self.run_search();
+                }
+                (Overlay::Search, Action::Erase) => {
+                    self.query.pop();
+                    return self.run_search();
+                }
+                (Overlay::Search, Action::Open) => {
+                    if let Some(hit) = self.hits.get(self.pick) {
+                        self.follow(hit.target);
+                    }
+                    return;
+                }
                 (Overlay::Glossary, Action::Open) => {
                     if let Some(term) = self.pickable_terms().get(self.pick).copied() {
                         self.open_entry(Entry::Term(term));
@@ -457,7 +484,10 @@ impl App {
                 }
                 (_, Action::Quit | Action::Resize(..)) => {}
                 (Overlay::Help, _) => return,
-                (Overlay::Entry(_) | Overlay::Timeline | Overlay::Glossary, _) => {
+                (
+                    Overlay::Entry(_) | Overlay::Timeline | Overlay::Glossary | Overlay::Search,
+                    _,
+                ) => {
                     self.close_overlay();
                 }
             }
@@ -526,6 +556,12 @@ impl App {
                 self.open_overlay(Overlay::Glossary);
                 self.search.clear();
             }
+            Action::Search => {
+                self.open_overlay(Overlay::Search);
+                self.run_search();
+            }
+            Action::NextHit => self.step_hits(true),
+            Action::PreviousHit => self.step_hits(false),
             Action::Type(_) | Action::Erase => {}
             Action::GoBack => {
                 if let Some(previous) = self.history.pop() {
@@ -615,6 +651,69 @@ impl App {
             .unwrap_or(0);
     }
 
+    /// Runs the search for the current query, building the index on first use.
+    fn run_search(&mut self) {
+        let story = &self.story;
+        let index = self.index.get_or_insert_with(|| SearchIndex::new(story));
+        self.hits = index.search(&self.query);
+        self.pick = 0;
+        self.overlay_scroll = 0;
+    }
+
+    /// Goes where a hit is: a scene is shown, anything else opened with its scenes.
+    fn follow(&mut self, target: Target) {
+        match target {
+            Target::Scene(scene) => self.jump_to(scene),
+            Target::Character(id) => self.open_entry(Entry::Character(id)),
+            Target::Footnote(id) => self.open_entry(Entry::Footnote(id)),
+            Target::Term(id) => self.open_entry(Entry::Term(id)),
+        }
+    }
+
+    /// `n`/`N`: the next or previous scene, in story order and round the end, whose title or
+    /// text holds the query.
+    fn step_hits(&mut self, forward: bool) {
+        let mut scenes: Vec<SceneId> = self
+            .hits
+            .iter()
+            .filter_map(|hit| match hit.target {
+                Target::Scene(scene) => Some(scene),
+                _ => None,
+            })
+            .collect();
+        scenes.sort_unstable();
+        scenes.dedup();
+        let next = if forward {
+            scenes.iter().find(|s| **s > self.scene).or(scenes.first())
+        } else {
+            scenes
+                .iter()
+                .rev()
+                .find(|s| **s < self.scene)
+                .or(scenes.last())
+        };
+        if let Some(&scene) = next
+            && scene != self.scene
+        {
+            self.jump_to(scene);
+        }
+    }
+
+    /// What the reader last searched for (empty if nothing).
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The hits of the query, best first.
+    pub fn hits(&self) -> &[Hit] {
+        &self.hits
+    }
+
+    /// The search index, once the reader has searched.
+    pub fn search_index(&self) -> Option<&SearchIndex> {
+        self.index.as_ref()
+    }
+
     /// Follows a link: remembers where the reader was, goes to the scene, closes the overlay.
     fn jump_to(&mut self, scene: SceneId) {
         if scene != self.scene {
@@ -625,10 +724,10 @@ impl App {
     }
 
     fn move_pick(&mut self, delta: i32) {
-        let count = if self.overlay == Some(Overlay::Glossary) {
-            self.pickable_terms().len()
-        } else {
-            self.pickable_scenes().len()
+        let count = match self.overlay {
+            Some(Overlay::Glossary) => self.pickable_terms().len(),
+            Some(Overlay::Search) => self.hits.len().min(crate::search::LISTED),
+            _ => self.pickable_scenes().len(),
         };
         let last = count.saturating_sub(1);
         self.pick = step(self.pick, delta, last);
@@ -727,7 +826,7 @@ impl App {
             (self.scene, self.focus, self.side, self.scene_scroll),
             (self.character, self.footnote, self.location),
             (self.overlay, self.overlay_scroll, self.pick),
-            (self.history.len(), self.search.clone()),
+            (self.history.len(), self.search.clone(), self.query.clone()),
             (self.show_map, self.viewport, self.quit),
             (self.mode, self.blank, self.panel, self.typed_number.clone()),
             (self.timer.elapsed().as_secs(), self.timer.is_running()),

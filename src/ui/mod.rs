@@ -20,6 +20,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Widget, Wrap};
 
 use crate::app::{App, Mode, Overlay, Pane};
+use crate::search::{Field, LISTED, Target};
 use layout::Side;
 use theme::THEME;
 
@@ -158,6 +159,17 @@ fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
                 Some(picked),
             )
         }
+        Overlay::Search => {
+            let inner = layout::pane_block().inner(layout::popup(area, 100)).width;
+            let (text, picked) = search_text(app, usize::from(inner));
+            (
+                100,
+                text,
+                " Search — type; ↑↓ pick, Enter go there; n/N later for the next scene; Esc to close "
+                    .to_owned(),
+                Some(picked),
+            )
+        }
         Overlay::Timeline => {
             let heading =
                 "Every scene by date — ↑↓ pick, Enter go there, Backspace come back".to_owned();
@@ -185,6 +197,73 @@ fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
         title,
         keep_visible,
     }
+}
+
+/// The search view: the query, how many hits, then each hit with what it is and the match in
+/// its context, the picked one highlighted. Returns the text and the picked line.
+fn search_text(app: &App, width: usize) -> (Text<'static>, usize) {
+    let story = app.story();
+    let hits = app.hits();
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Search: ", THEME.dim),
+            Span::styled(format!("{}▏", app.query()), THEME.key),
+            Span::styled(
+                match (app.query().trim().is_empty(), hits.len()) {
+                    (true, _) => String::new(),
+                    (false, 1) => "   1 hit".to_owned(),
+                    (false, n) => format!("   {n} hits"),
+                },
+                THEME.dim,
+            ),
+        ]),
+        Line::default(),
+    ];
+    if !app.query().trim().is_empty() && hits.is_empty() {
+        lines.push(Line::styled("Nothing found.", THEME.dim));
+    }
+    let Some(index) = app.search_index() else {
+        return (Text::from(lines), 0);
+    };
+    for (i, hit) in hits.iter().take(LISTED).enumerate() {
+        let (kind, name) = match hit.target {
+            Target::Scene(id) => (
+                format!("scene {}", id.index() + 1),
+                story.scene(id).title.clone(),
+            ),
+            Target::Character(id) => ("person".to_owned(), story.character(id).name.clone()),
+            Target::Footnote(id) => (
+                "footnote".to_owned(),
+                format!("[{}]", story.footnote(id).number),
+            ),
+            Target::Term(id) => ("glossary".to_owned(), story.term(id).term.clone()),
+        };
+        let mut spans = vec![
+            Span::styled(format!("{kind:>9}  "), THEME.dim),
+            Span::styled(name.clone(), THEME.title),
+        ];
+        // The context fills the rest of the line, so that each hit stays on one.
+        let room = width.saturating_sub(11 + name.chars().count() + 3);
+        if hit.field != Field::Name && room > 8 {
+            let (before, matched, after) = index.context(hit, room);
+            spans.push(Span::styled(" — ", THEME.dim));
+            spans.push(Span::styled(before, THEME.text));
+            spans.push(Span::styled(matched, THEME.search_hit));
+            spans.push(Span::styled(after, THEME.text));
+        }
+        let mut line = Line::from(spans);
+        if i == app.pick() {
+            line = line.patch_style(THEME.selected);
+        }
+        lines.push(line);
+    }
+    if hits.len() > LISTED {
+        lines.push(Line::styled(
+            format!("… and {} more: type on to narrow them", hits.len() - LISTED),
+            THEME.dim,
+        ));
+    }
+    (Text::from(lines), 2 + app.pick())
 }
 
 /// The glossary view: the search, then each matching term with its definition, the picked one

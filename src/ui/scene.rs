@@ -10,6 +10,7 @@ use ratatui::widgets::{
 use super::layout::titled_pane_block;
 use super::theme::THEME;
 use crate::app::{App, Pane};
+use crate::search::occurrences;
 use crate::story::{Inline, SceneId, Story};
 use crate::wrap::wrap_lines;
 
@@ -48,6 +49,47 @@ pub fn wrapped_text(story: &Story, id: SceneId, width: u16) -> Vec<Line<'static>
     wrap_lines(&scene_text(story, id).lines, width)
 }
 
+/// The same, with what the reader searched for set apart.
+fn wrapped_text_marking(story: &Story, id: SceneId, query: &str, width: u16) -> Vec<Line<'static>> {
+    let mut text = scene_text(story, id);
+    if !query.trim().is_empty() {
+        for line in &mut text.lines {
+            line.spans = std::mem::take(&mut line.spans)
+                .into_iter()
+                .flat_map(|span| mark(span, query))
+                .collect();
+        }
+    }
+    wrap_lines(&text.lines, width)
+}
+
+/// A span cut where `query` occurs, the occurrences highlighted.
+fn mark(span: Span<'static>, query: &str) -> Vec<Span<'static>> {
+    let found = occurrences(&span.content, query);
+    if found.is_empty() {
+        return vec![span];
+    }
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for range in found {
+        if range.start > from {
+            pieces.push(Span::styled(
+                span.content[from..range.start].to_owned(),
+                span.style,
+            ));
+        }
+        pieces.push(Span::styled(
+            span.content[range.clone()].to_owned(),
+            span.style.patch(THEME.search_hit),
+        ));
+        from = range.end;
+    }
+    if from < span.content.len() {
+        pieces.push(Span::styled(span.content[from..].to_owned(), span.style));
+    }
+    pieces
+}
+
 /// How many lines the scene's text takes when wrapped to `width` columns.
 pub fn text_height(story: &Story, id: SceneId, width: u16) -> u16 {
     if width == 0 {
@@ -64,7 +106,7 @@ impl Widget for ScenePane<'_> {
         let block = titled_pane_block(format!(" {} ", story.scene(id).title), focused);
         let inner = block.inner(area);
         let scroll = self.app.scene_scroll();
-        let lines = wrapped_text(story, id, inner.width);
+        let lines = wrapped_text_marking(story, id, self.app.query(), inner.width);
         let content = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         Paragraph::new(lines)
             .block(block)

@@ -22,6 +22,8 @@ pub struct Theme {
     pub key: Style,
     pub tab_active: Style,
     pub term: Style,
+    /// What the reader searched for, wherever it shows.
+    pub search_hit: Style,
     pub map_land: Style,
     pub map_route: Style,
     pub map_visited: Style,
@@ -49,6 +51,10 @@ pub const THEME: Theme = Theme {
     key: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     tab_active: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
     term: Style::new().add_modifier(Modifier::UNDERLINED),
+    search_hit: Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD),
     map_land: Style::new().fg(Color::DarkGray),
     map_route: Style::new().fg(Color::Yellow),
     map_visited: Style::new().fg(Color::White),

@@ -1,0 +1,270 @@
+//! Finding text anywhere in a story: scene titles and text, people's names, other spellings and
+//! biographies, footnotes and the glossary. Matching ignores case and diacritics, so `toyo` finds
+//! Tōyō and `pudin` finds Pudín; other spellings are searched too, so `beria` finds Beriia.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::story::{CharacterId, FootnoteId, Inline, SceneId, Story, TermId};
+
+/// How many hits a list shows; more than this and the reader should type on to narrow them.
+pub const LISTED: usize = 200;
+
+/// What a hit belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    Scene(SceneId),
+    Character(CharacterId),
+    Footnote(FootnoteId),
+    Term(TermId),
+}
+
+/// Which part of its target a hit is in; titles and names rank above running text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Field {
+    Name,
+    OtherName,
+    Text,
+}
+
+/// One searchable string.
+#[derive(Debug)]
+struct Entry {
+    target: Target,
+    field: Field,
+    /// The string as written, for showing the hit in context.
+    original: String,
+    /// The string folded for matching.
+    folded: String,
+}
+
+/// A place where the query occurs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub target: Target,
+    pub field: Field,
+    entry: usize,
+    /// Where the match is in the folded string.
+    at: Range<usize>,
+}
+
+/// Every searchable string of a story, folded once.
+#[derive(Debug)]
+pub struct SearchIndex {
+    entries: Vec<Entry>,
+}
+
+/// Lowercase, without diacritics: `Kōzō Pudín` → `kozo pudin`. Letters that do not decompose
+/// are mapped by hand where a reader would type them plainly (`ł` → `l`, `ß` → `ss`).
+pub fn fold(text: &str) -> String {
+    fold_mapped(text).0
+}
+
+/// `fold`, with each folded byte's offset in the original text.
+fn fold_mapped(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let before = folded.len();
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else {
+            match c {
+                'ł' | 'Ł' => folded.push('l'),
+                'ø' | 'Ø' => folded.push('o'),
+                'đ' | 'Đ' => folded.push('d'),
+                'ß' => folded.push_str("ss"),
+                'æ' | 'Æ' => folded.push_str("ae"),
+                '‘' | '’' => folded.push('\''),
+                '“' | '”' => folded.push('"'),
+                '–' | '—' => folded.push('-'),
+                _ => {
+                    for part in c.nfd().filter(|part| !is_combining_mark(*part)) {
+                        folded.extend(part.to_lowercase());
+                    }
+                }
+            }
+        }
+        origin.extend(std::iter::repeat_n(at, folded.len() - before));
+    }
+    (folded, origin)
+}
+
+impl SearchIndex {
+    pub fn new(story: &Story) -> Self {
+        let mut entries = Vec::new();
+        let mut add = |target, field, original: String| {
+            let folded = fold(&original);
+            entries.push(Entry {
+                target,
+                field,
+                original,
+                folded,
+            });
+        };
+        for id in story.scene_ids() {
+            let scene = story.scene(id);
+            add(Target::Scene(id), Field::Name, scene.title.clone());
+            for paragraph in &scene.paragraphs {
+                add(Target::Scene(id), Field::Text, paragraph_text(paragraph));
+            }
+        }
+        for (index, character) in story.characters.iter().enumerate() {
+            let target = Target::Character(CharacterId(index));
+            add(target, Field::Name, character.name.clone());
+            for other in character.aliases.iter().chain(&character.code_names) {
+                add(target, Field::OtherName, other.clone());
+            }
+            add(target, Field::Text, character.bio.clone());
+        }
+        for (index, footnote) in story.footnotes.iter().enumerate() {
+            add(
+                Target::Footnote(FootnoteId(index)),
+                Field::Text,
+                footnote.full_text(),
+            );
+        }
+        for (index, term) in story.terms.iter().enumerate() {
+            let target = Target::Term(TermId(index));
+            add(target, Field::Name, term.term.clone());
+            for alias in &term.aliases {
+                add(target, Field::OtherName, alias.clone());
+            }
+            add(target, Field::Text, term.definition.clone());
+        }
+        Self { entries }
+    }
+
+    /// Every hit of `query`, best first: one per target (its first occurrence), names
+    /// before running text, whole words before parts of words, then in story order.
+    pub fn search(&self, query: &str) -> Vec<Hit> {
+        let query = fold(query.trim());
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let finder = memchr::memmem::Finder::new(query.as_bytes());
+        let mut hits: Vec<(bool, Hit)> = Vec::new();
+        for (entry_index, entry) in self.entries.iter().enumerate() {
+            let Some(start) = finder.find(entry.folded.as_bytes()) else {
+                continue;
+            };
+            // One hit per target, at its best field: a target's entries are together, name first.
+            if let Some((_, last)) = hits.last()
+                && last.target == entry.target
+            {
+                continue;
+            }
+            let at = start..start + query.len();
+            let word_start = entry.folded[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            hits.push((
+                word_start,
+                Hit {
+                    target: entry.target,
+                    field: entry.field,
+                    entry: entry_index,
+                    at,
+                },
+            ));
+        }
+        // Stable: story order stays within each rank.
+        hits.sort_by_key(|(word_start, hit)| (hit.field.min(Field::Text), !word_start));
+        hits.into_iter().map(|(_, hit)| hit).collect()
+    }
+
+    /// The hit in its context, about `width` characters: the text before, the match, the text
+    /// after, all as written.
+    pub fn context(&self, hit: &Hit, width: usize) -> (String, String, String) {
+        let entry = &self.entries[hit.entry];
+        let (_, origin) = fold_mapped(&entry.original);
+        let start = origin.get(hit.at.start).copied().unwrap_or(0);
+        let end = origin
+            .get(hit.at.end)
+            .copied()
+            .unwrap_or(entry.original.len());
+        let original = &entry.original;
+        let matched = original[start..end].to_owned();
+        // At most `width` characters in all, ellipses included; the text before the match gets
+        // up to half of what is left, the text after the rest.
+        let left = width.saturating_sub(matched.chars().count());
+        let before_chars: Vec<char> = original[..start].chars().collect();
+        let before = if before_chars.len() <= left / 2 {
+            before_chars.iter().collect()
+        } else {
+            let keep = (left / 2).saturating_sub(1);
+            let text: String = before_chars[before_chars.len() - keep..].iter().collect();
+            format!("…{text}")
+        };
+        let left = left.saturating_sub(before.chars().count());
+        let after_chars: Vec<char> = original[end..].chars().collect();
+        let after = if after_chars.len() <= left {
+            after_chars.iter().collect()
+        } else {
+            let text: String = after_chars[..left.saturating_sub(1)].iter().collect();
+            format!("{text}…")
+        };
+        let one_line = |text: String| text.replace('\n', " ");
+        (one_line(before), one_line(matched), one_line(after))
+    }
+}
+
+/// Where `query` occurs in `text`, as byte ranges of `text`, ignoring case and diacritics.
+pub fn occurrences(text: &str, query: &str) -> Vec<Range<usize>> {
+    let query = fold(query.trim());
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let (folded, origin) = fold_mapped(text);
+    let mut found = Vec::new();
+    for (start, _) in folded.match_indices(&query) {
+        let end = start + query.len();
+        let from = origin[start];
+        let to = origin.get(end).copied().unwrap_or(text.len());
+        if found
+            .last()
+            .is_none_or(|last: &Range<usize>| last.end <= from)
+        {
+            found.push(from..to);
+        }
+    }
+    found
+}
+
+/// A paragraph's words without its footnote markers.
+fn paragraph_text(paragraph: &[Inline<FootnoteId>]) -> String {
+    paragraph
+        .iter()
+        .filter_map(|inline| match inline {
+            Inline::Text(text) | Inline::Term(text, _) => Some(text.as_str()),
+            Inline::Footnote(_) => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_case_and_diacritics() {
+        assert_eq!(fold("Kōzō Izumi"), "kozo izumi");
+        assert_eq!(fold("Pudín"), "pudin");
+        assert_eq!(fold("Pepłoński"), "peplonski");
+        assert_eq!(fold("Tōyō"), "toyo");
+        assert_eq!(fold("Straße"), "strasse");
+    }
+
+    #[test]
+    fn occurrences_are_found_in_the_text_as_written() {
+        let text = "Tōyō and TOYO and toyota";
+        let found: Vec<&str> = occurrences(text, "toyo")
+            .into_iter()
+            .map(|range| &text[range])
+            .collect();
+        assert_eq!(found, ["Tōyō", "TOYO", "toyo"]);
+    }
+}
