@@ -10,6 +10,7 @@ use crate::app::Mode;
 use crate::classroom::session::{self, Part};
 use crate::export;
 use crate::story::{self, StorySource};
+use crate::terminal::Start;
 
 /// izumi — a true spy story to explore in the terminal, scene by scene.
 #[derive(Debug, Parser)]
@@ -18,6 +19,14 @@ pub struct Cli {
     /// Read the story in this folder instead of the one built into izumi.
     #[arg(long, value_name = "DIR", global = true)]
     pub story: Option<PathBuf>,
+
+    /// Open at this scene (its id, as `izumi export` shows).
+    #[arg(long, value_name = "ID", global = true)]
+    pub scene: Option<String>,
+
+    /// Start from the first scene instead of where you left off.
+    #[arg(long, global = true)]
+    pub from_start: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -70,8 +79,13 @@ pub enum Format {
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let source = StorySource::from_option(cli.story);
+    let start = match (cli.scene, cli.from_start) {
+        (Some(id), _) => Start::Scene(id),
+        (None, true) => Start::Beginning,
+        (None, false) => Start::Resume,
+    };
     let reading = |part: Part, mode: Mode| match source.start_loading() {
-        Ok(story) => crate::terminal::run_reader(story, mode, part)
+        Ok(story) => crate::terminal::run_reader(story, mode, part, start.clone())
             .map(|outcome| ExitCode::from(outcome.exit_code())),
         Err(errors) => {
             eprintln!("{errors}");

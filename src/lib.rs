@@ -11,6 +11,7 @@ pub mod cli;
 pub mod export;
 pub mod geo;
 pub mod paths;
+pub mod saved;
 pub mod search;
 pub mod story;
 pub mod terminal;

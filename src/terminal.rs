@@ -23,6 +23,7 @@ use std::thread;
 use crate::app::{Action, App, Mode, TimeOfDay, keymap};
 use crate::classroom::protocol::Message;
 use crate::classroom::session::{self, Input, Link, Part};
+use crate::saved::{self, Saved};
 use crate::story::Loading;
 use crate::ui;
 
@@ -50,13 +51,45 @@ impl Outcome {
     }
 }
 
-pub fn run_reader(story: Loading, mode: Mode, part: Part) -> anyhow::Result<Outcome> {
+/// Where reading starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Where the reader left off (the reader on their own), else the first scene.
+    Resume,
+    /// The first scene.
+    Beginning,
+    /// A scene named by id.
+    Scene(String),
+}
+
+pub fn run_reader(
+    mut story: Loading,
+    mode: Mode,
+    part: Part,
+    start: Start,
+) -> anyhow::Result<Outcome> {
     if !io::stdout().is_terminal() {
         anyhow::bail!(
             "izumi needs a terminal, and standard output is not one (for the story as text, use \
              `izumi export`)"
         );
     }
+    // A scene asked for by id is checked before the terminal is taken.
+    let mut first_scene = None;
+    if let Start::Scene(id) = &start {
+        let ready = story.wait();
+        first_scene = Some(ready.find_scene(id).ok_or_else(|| {
+            let hint = crate::story::diagnostic::did_you_mean(
+                id,
+                ready.scenes.iter().map(|scene| scene.id.as_str()),
+            );
+            anyhow::anyhow!("no scene \"{id}\" in this story{hint}")
+        })?);
+        story = Loading::Ready(Box::new(ready));
+    }
+    // Only a reader on their own resumes; a classroom follows its presenter.
+    let mut memory =
+        (part == Part::Alone && mode == Mode::Reader).then(|| Memory::open(story.fingerprint()));
     restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
     // The classroom link starts before the terminal is taken, so that a bad address or a
@@ -64,8 +97,23 @@ pub fn run_reader(story: Loading, mode: Mode, part: Part) -> anyhow::Result<Outc
     let link = session::start(&part, story.fingerprint(), &inputs)?;
     let (mut terminal, size) = enter()?;
     forward_terminal_events(inputs)?;
-    let app = App::new(story.wait(), size);
-    let result = event_loop(&mut terminal, app, mode, &link, &events);
+    let mut app = App::new(story.wait(), size);
+    if let Some(scene) = first_scene {
+        app.update(Action::GoToScene(scene.index()));
+    }
+    if let Some(memory) = &mut memory {
+        let mut saved = memory.last.clone();
+        if start != Start::Resume {
+            saved.scene = None;
+        }
+        app.restore(&saved);
+        if let Some(problem) = &memory.problem {
+            app.set_status(problem.clone());
+        }
+        // Nothing is written until the reader moves.
+        memory.last = app.saved();
+    }
+    let result = event_loop(&mut terminal, app, mode, &link, &events, memory);
     restore();
     if let Link::Presenting(presenter) = &link
         && presenter.dropped() > 0
@@ -148,6 +196,7 @@ fn event_loop(
     mode: Mode,
     link: &Link,
     events: &Receiver<Input>,
+    mut memory: Option<Memory>,
 ) -> anyhow::Result<Ended> {
     match mode {
         Mode::Presentation => {
@@ -168,6 +217,9 @@ fn event_loop(
                 presenter.announce(app.scene().index(), millis, timer.is_running());
                 announced = Some(now);
             }
+        }
+        if let Some(memory) = &mut memory {
+            redraw |= memory.keep(&mut app);
         }
         let clock = (app.mode() == Mode::Console).then(wall_clock);
         if let Some((time, _)) = clock {
@@ -254,6 +306,54 @@ fn event_loop(
     } else {
         Outcome::Quit
     }))
+}
+
+/// The reader's place and bookmarks, saved whenever they change.
+struct Memory {
+    path: std::path::PathBuf,
+    /// What was last read or written.
+    last: Saved,
+    /// What went wrong reading the file, to tell the reader once.
+    problem: Option<String>,
+    /// Saving failed once and was reported; it is not reported again.
+    failed: bool,
+}
+
+impl Memory {
+    fn open(fingerprint: &str) -> Self {
+        let path = saved::path_for(fingerprint);
+        let (last, problem) = saved::load(&path);
+        Self {
+            path,
+            last,
+            problem,
+            failed: false,
+        }
+    }
+
+    /// Saves the app's place if it changed; a failure is told to the reader once. Returns
+    /// whether there is a message to show.
+    fn keep(&mut self, app: &mut App) -> bool {
+        let now = app.saved();
+        if now == self.last {
+            return false;
+        }
+        let mut told = false;
+        match saved::save(&self.path, &now) {
+            Ok(()) => self.failed = false,
+            Err(error) if !self.failed => {
+                self.failed = true;
+                told = true;
+                app.set_status(format!(
+                    "could not save your place in {}: {error}",
+                    self.path.display()
+                ));
+            }
+            Err(_) => {}
+        }
+        self.last = now;
+        told
+    }
 }
 
 /// The local time of day, and how long until the minute changes.

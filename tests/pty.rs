@@ -12,6 +12,8 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 /// A program running in a pseudo-terminal, with its screen kept up to date.
 struct Session {
+    /// The session's own state and runtime folders, removed when it ends.
+    _home: tempfile::TempDir,
     screen: Arc<Mutex<vt100::Parser>>,
     /// Every byte the program wrote.
     raw: Arc<Mutex<Vec<u8>>>,
@@ -25,7 +27,8 @@ impl Session {
         Self::start_with(script, &[])
     }
 
-    /// As `start`, with these environment variables set.
+    /// As `start`, with these environment variables set. Unless they are given, the state and
+    /// runtime folders are the session's own, so that no test resumes where another left off.
     fn start_with(script: &str, env: &[(&str, &Path)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -44,6 +47,9 @@ impl Session {
         ]);
         command.env("TERM", "xterm-256color");
         command.env("RUST_BACKTRACE", "0");
+        let home = tempfile::tempdir().unwrap();
+        command.env("XDG_STATE_HOME", home.path());
+        command.env("XDG_RUNTIME_DIR", home.path());
         for (name, value) in env {
             command.env(name, value);
         }
@@ -72,6 +78,7 @@ impl Session {
         // The master must outlive the session or the terminal closes under the program.
         std::mem::forget(pair.master);
         Self {
+            _home: home,
             screen,
             raw,
             writer,
@@ -388,6 +395,70 @@ fn an_idle_reader_sleeps_for_ten_seconds_without_waking() {
     assert_eq!(woken, 0, "izumi woke up while nobody typed");
     assert_eq!(cpu, 0, "izumi used CPU while nobody typed");
     assert!(memory < 8 * 1024, "peak memory {memory} kB");
+    session.send("q");
+    session.wait_for("EXIT=0");
+}
+
+#[test]
+fn izumi_reopens_where_the_reader_left_off_unless_asked_not_to() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [("XDG_STATE_HOME", home.path())];
+    let run = |args: &str| {
+        Session::start_with(
+            &format!(r#""$0" --story "$1" {args}; echo "EXIT=$?""#),
+            &env,
+        )
+    };
+    let mut first = run("");
+    first.wait_for("Ada leaves the city");
+    first.send("l");
+    first.wait_for("Bo takes her across on the ferry");
+    first.send("B");
+    first.send("q");
+    first.wait_for("EXIT=0");
+
+    let mut again = run("");
+    again.wait_for("Bo takes her across on the ferry");
+    again.send("'");
+    again.wait_for("Bookmarks");
+    again.wait_for("The ferry");
+    again.send("\x1b");
+    again.wait_for_absence("Bookmarks —");
+    again.send("q");
+    again.wait_for("EXIT=0");
+
+    let mut fresh = run("--from-start");
+    fresh.wait_for("Ada leaves the city");
+    fresh.send("q");
+    fresh.wait_for("EXIT=0");
+
+    let mut linked = run("--scene winter-in-bergen");
+    linked.wait_for("The town is quiet all winter.");
+    linked.send("q");
+    linked.wait_for("EXIT=0");
+
+    let wrong = run("--scene winter-in-bergn");
+    wrong
+        .wait_for(r#"no scene "winter-in-bergn" in this story — did you mean "winter-in-bergen"?"#);
+    wrong.wait_for("EXIT=1");
+}
+
+#[test]
+fn a_place_that_cannot_be_saved_is_said_once_and_reading_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    // A file where the state folder should be: saving fails whoever runs the tests.
+    let blocker = home.path().join("state");
+    std::fs::write(&blocker, "").unwrap();
+    let mut session = Session::start_with(
+        r#""$0" --story "$1"; echo "EXIT=$?""#,
+        &[("XDG_STATE_HOME", blocker.as_path())],
+    );
+    session.wait_for("Ada leaves the city");
+    session.send("l");
+    session.wait_for("could not save your place");
+    session.send("l");
+    session.wait_for("Winter in Bergen");
+    session.wait_for_absence("could not save your place");
     session.send("q");
     session.wait_for("EXIT=0");
 }

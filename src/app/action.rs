@@ -46,6 +46,12 @@ pub enum Action {
     NextHit,
     /// Go to the previous scene that holds what was searched for.
     PreviousHit,
+    /// Bookmark the current scene, or remove its bookmark.
+    ToggleBookmark,
+    /// Open the list of bookmarks.
+    ShowBookmarks,
+    /// In the bookmarks list: remove the picked one.
+    Remove,
     /// A letter typed into the glossary's search or the story search.
     Type(char),
     /// Remove the last letter of the glossary's search.

@@ -224,6 +224,27 @@ pub const BINDINGS: &[Binding] = &[
         Section::Story,
     ),
     bind(
+        &[Key(KeyCode::Char('B'))],
+        Action::ToggleBookmark,
+        "bookmark this scene, or remove its bookmark",
+        None,
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Char('\''))],
+        Action::ShowBookmarks,
+        "bookmarks: Enter goes there, Delete or x removes",
+        None,
+        Section::Story,
+    ),
+    bind(
+        &[Key(KeyCode::Delete), Key(KeyCode::Char('x'))],
+        Action::Remove,
+        "in the bookmarks: remove the picked one",
+        None,
+        Section::Story,
+    ),
+    bind(
         &[Key(KeyCode::Char('g'))],
         Action::ShowGlossary,
         "glossary: this scene's terms first; type to search",

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use ratatui::layout::{Rect, Size};
 
 use super::{Action, TimeOfDay, links};
+use crate::saved::Saved;
 use crate::search::{Hit, SearchIndex, Target};
 use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
 use crate::ui::{self, layout};
@@ -135,6 +136,8 @@ pub enum Overlay {
     Glossary,
     /// Search everywhere: type, pick a hit, Enter to go there.
     Search,
+    /// The reader's bookmarks, to pick from or remove.
+    Bookmarks,
 }
 
 /// The reader's whole state.
@@ -163,6 +166,11 @@ pub struct App {
     hits: Vec<Hit>,
     /// Every searchable string, folded; built the first time the reader searches.
     index: Option<SearchIndex>,
+    /// Bookmarked scenes, in the order they were set.
+    bookmarks: Vec<SceneId>,
+    /// A message for the reader (a state file that could not be read or written), shown until
+    /// the next key.
+    status: Option<String>,
     show_map: bool,
     mode: Mode,
     blank: bool,
@@ -204,6 +212,8 @@ impl App {
             query: String::new(),
             hits: Vec::new(),
             index: None,
+            bookmarks: Vec::new(),
+            status: None,
             show_map: true,
             mode: Mode::Reader,
             blank: false,
@@ -266,6 +276,7 @@ impl App {
         match self.overlay {
             Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
             Some(Overlay::Timeline) => links::chronological(&self.story),
+            Some(Overlay::Bookmarks) => self.bookmarks.clone(),
             Some(Overlay::Help | Overlay::Glossary | Overlay::Search) | None => Vec::new(),
         }
     }
@@ -401,6 +412,13 @@ impl App {
     /// Applies an action. Returns whether anything visible changed, so the caller can skip a redraw.
     pub fn update(&mut self, action: Action) -> bool {
         let before = self.snapshot();
+        // A message is shown until the reader does something.
+        if !matches!(
+            action,
+            Action::Tick(_) | Action::Clock(_) | Action::Resize(..)
+        ) {
+            self.status = None;
+        }
         self.apply(action);
         self.measure_scene();
         self.snapshot() != before
@@ -442,8 +460,12 @@ impl App {
                 (Overlay::Help, Action::Down) => return self.scroll_overlay(1),
                 (_, Action::Up) => return self.move_pick(-1),
                 (_, Action::Down) => return self.move_pick(1),
-                (Overlay::Timeline, Action::PageUp) => return self.move_pick(-self.page()),
-                (Overlay::Timeline, Action::PageDown) => return self.move_pick(self.page()),
+                (Overlay::Timeline | Overlay::Bookmarks, Action::PageUp) => {
+                    return self.move_pick(-self.page());
+                }
+                (Overlay::Timeline | Overlay::Bookmarks, Action::PageDown) => {
+                    return self.move_pick(self.page());
+                }
                 (_, Action::PageUp) => return self.scroll_overlay(-self.page()),
                 (_, Action::PageDown) => return self.scroll_overlay(self.page()),
                 (Overlay::Glossary, Action::Type(c)) => {
@@ -476,7 +498,15 @@ impl App {
                     }
                     return;
                 }
-                (Overlay::Entry(_) | Overlay::Timeline, Action::Open) => {
+                (Overlay::Bookmarks, Action::Remove) => {
+                    if self.pick < self.bookmarks.len() {
+                        self.bookmarks.remove(self.pick);
+                        self.pick = self.pick.min(self.bookmarks.len().saturating_sub(1));
+                    }
+                    return;
+                }
+                (Overlay::Bookmarks, Action::ShowBookmarks) => return self.close_overlay(),
+                (Overlay::Entry(_) | Overlay::Timeline | Overlay::Bookmarks, Action::Open) => {
                     if let Some(target) = self.pickable_scenes().get(self.pick).copied() {
                         self.jump_to(target);
                     }
@@ -485,7 +515,11 @@ impl App {
                 (_, Action::Quit | Action::Resize(..)) => {}
                 (Overlay::Help, _) => return,
                 (
-                    Overlay::Entry(_) | Overlay::Timeline | Overlay::Glossary | Overlay::Search,
+                    Overlay::Entry(_)
+                    | Overlay::Timeline
+                    | Overlay::Glossary
+                    | Overlay::Search
+                    | Overlay::Bookmarks,
                     _,
                 ) => {
                     self.close_overlay();
@@ -561,6 +595,21 @@ impl App {
                 self.run_search();
             }
             Action::NextHit => self.step_hits(true),
+            Action::ToggleBookmark => match self.bookmarks.iter().position(|b| *b == self.scene) {
+                Some(at) => {
+                    self.bookmarks.remove(at);
+                }
+                None => self.bookmarks.push(self.scene),
+            },
+            Action::ShowBookmarks => {
+                self.open_overlay(Overlay::Bookmarks);
+                self.pick = self
+                    .bookmarks
+                    .iter()
+                    .position(|b| *b == self.scene)
+                    .unwrap_or(0);
+            }
+            Action::Remove => {}
             Action::PreviousHit => self.step_hits(false),
             Action::Type(_) | Action::Erase => {}
             Action::GoBack => {
@@ -699,6 +748,46 @@ impl App {
         }
     }
 
+    /// Takes up a saved place and bookmarks; ids no longer in the story are left out.
+    pub fn restore(&mut self, saved: &Saved) {
+        if let Some(scene) = saved
+            .scene
+            .as_deref()
+            .and_then(|id| self.story.find_scene(id))
+        {
+            self.go_to(scene);
+            self.measure_scene();
+        }
+        self.bookmarks = saved
+            .bookmarks
+            .iter()
+            .filter_map(|id| self.story.find_scene(id))
+            .collect();
+        self.bookmarks.dedup();
+    }
+
+    /// The place and bookmarks to remember.
+    pub fn saved(&self) -> Saved {
+        let id = |scene: &SceneId| self.story.scene(*scene).id.clone();
+        Saved {
+            scene: Some(id(&self.scene)),
+            bookmarks: self.bookmarks.iter().map(id).collect(),
+        }
+    }
+
+    pub fn bookmarks(&self) -> &[SceneId] {
+        &self.bookmarks
+    }
+
+    /// Shows a message until the reader's next key.
+    pub fn set_status(&mut self, message: String) {
+        self.status = Some(message);
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
     /// What the reader last searched for (empty if nothing).
     pub fn query(&self) -> &str {
         &self.query
@@ -831,6 +920,7 @@ impl App {
             (self.mode, self.blank, self.panel, self.typed_number.clone()),
             (self.timer.elapsed().as_secs(), self.timer.is_running()),
             (self.presenter_scene, self.clock),
+            (self.bookmarks.clone(), self.status.clone()),
         )
     }
 }

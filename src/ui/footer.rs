@@ -12,10 +12,21 @@ use crate::app::keymap;
 const ESSENTIAL: [&str; 2] = ["help", "quit"];
 
 /// One line of key reminders: as many as fit, in the keymap's order, with help and quit kept.
-pub struct Footer;
+/// The key reminders, or a message for the reader when there is one.
+pub struct Footer<'a> {
+    pub status: Option<&'a str>,
+}
 
-impl Widget for Footer {
+impl Widget for Footer<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        if let Some(status) = self.status {
+            Line::from(vec![
+                Span::raw(" "),
+                Span::styled(status.to_owned(), THEME.disputed),
+            ])
+            .render(area, buf);
+            return;
+        }
         let hints = keymap::footer_hints();
         let width = |keys: &str, what: &str| keys.chars().count() + what.chars().count() + 3;
         let mut room = usize::from(area.width).saturating_sub(1);

@@ -95,7 +95,10 @@ fn draw_reader(app: &App, area: Rect, buffer: &mut Buffer) {
         block.render(strip, buffer);
         timeline::Timeline { app }.render(inner, buffer);
     }
-    footer::Footer.render(layout.footer, buffer);
+    footer::Footer {
+        status: app.status(),
+    }
+    .render(layout.footer, buffer);
 }
 
 /// Draws the open overlay, if any, over whatever is on screen.
@@ -167,6 +170,21 @@ fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
                 text,
                 " Search — type; ↑↓ pick, Enter go there; n/N later for the next scene; Esc to close "
                     .to_owned(),
+                Some(picked),
+            )
+        }
+        Overlay::Bookmarks => {
+            let heading = if scenes.is_empty() {
+                "No bookmarks yet: B bookmarks the scene you are on.".to_owned()
+            } else {
+                "↑↓ pick, Enter go there, Delete or x remove".to_owned()
+            };
+            let (lines, picked) =
+                entry::scene_list(story, heading, &scenes, app.pick(), app.scene());
+            (
+                84,
+                Text::from(lines),
+                " Bookmarks — ' or Esc to close ".to_owned(),
                 Some(picked),
             )
         }
