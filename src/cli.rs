@@ -11,6 +11,7 @@ use crate::classroom::session::{self, Part};
 use crate::export;
 use crate::story::{self, StorySource};
 use crate::terminal::Start;
+use crate::ui::theme::{self, Theme};
 
 /// izumi — a true spy story to explore in the terminal, scene by scene.
 #[derive(Debug, Parser)]
@@ -27,6 +28,12 @@ pub struct Cli {
     /// Start from the first scene instead of where you left off.
     #[arg(long, global = true)]
     pub from_start: bool,
+
+    /// Colours: dark (the default; the terminal's own colours with a few accents), light, or
+    /// high-contrast. NO_COLOR, when set, takes every colour away and keeps bold, underline and
+    /// reverse.
+    #[arg(long, value_enum, global = true)]
+    pub theme: Option<ThemeName>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -69,6 +76,29 @@ pub enum Command {
     },
 }
 
+/// The themes `--theme` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ThemeName {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl ThemeName {
+    fn theme(self) -> Theme {
+        match self {
+            ThemeName::Dark => theme::DARK,
+            ThemeName::Light => theme::LIGHT,
+            ThemeName::HighContrast => theme::HIGH_CONTRAST,
+        }
+    }
+}
+
+/// Whether the user asked for no colour (<https://no-color.org>: set and not empty).
+fn no_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
+}
+
 /// The formats `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -78,6 +108,12 @@ pub enum Format {
 
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let theme = cli.theme.unwrap_or(ThemeName::Dark).theme();
+    theme::Current::choose(if no_colour() {
+        theme.without_colour()
+    } else {
+        theme
+    });
     let source = StorySource::from_option(cli.story);
     let start = match (cli.scene, cli.from_start) {
         (Some(id), _) => Start::Scene(id),

@@ -462,3 +462,51 @@ fn a_place_that_cannot_be_saved_is_said_once_and_reading_goes_on() {
     session.send("q");
     session.wait_for("EXIT=0");
 }
+
+#[test]
+fn no_color_means_no_colour_codes_at_all() {
+    let no_colour = Path::new("1");
+    let mut session = Session::start_with(
+        r#""$0" --story "$1"; echo "EXIT=$?""#,
+        &[("NO_COLOR", no_colour)],
+    );
+    session.wait_for("Ada leaves the city");
+    // The reader, a search hit, the help, the presentation: everything that has colours.
+    session.send("/ferry");
+    session.wait_for("2 hits");
+    session.send("\r");
+    session.wait_for("Bo takes her across");
+    session.send("?");
+    session.wait_for("Moving through the story");
+    session.send("\x1b");
+    session.wait_for_absence("Moving through the story");
+    session.send("P");
+    session.wait_for("The North    scene 2/3");
+    session.send("\x1b");
+    session.wait_for_absence("The North    scene 2/3");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    let raw = String::from_utf8_lossy(&session.raw.lock().unwrap()).into_owned();
+    for colour in ["\x1b[38;", "\x1b[48;", "\x1b[39m", "\x1b[49m", "\x1b[58;"] {
+        assert!(!raw.contains(colour), "{colour:?} was written");
+    }
+    // Emphasis is kept: bold (1) and reverse video (7) still appear.
+    assert!(raw.contains("\x1b[1m") && raw.contains("\x1b[7m"));
+}
+
+#[test]
+fn the_theme_option_changes_the_colours() {
+    let mut light = Session::start(
+        r#""$0" --story "$1" --theme light present --listen 127.0.0.1:0; echo "EXIT=$?""#,
+    );
+    light.wait_for("The North    scene 1/3");
+    light.send("q");
+    light.wait_for("EXIT=0");
+    let raw = String::from_utf8_lossy(&light.raw.lock().unwrap()).into_owned();
+    // The light stage is black on white.
+    assert!(raw.contains("48;5;15m"), "no white background");
+    let mut wrong = Session::start(r#""$0" --story "$1" --theme sepia; echo "EXIT=$?""#);
+    wrong.wait_for("possible values: dark, light, high-contrast");
+    wrong.wait_for("EXIT=2");
+    wrong.send("");
+}

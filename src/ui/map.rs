@@ -51,7 +51,7 @@ fn draw_world(bounds: &Bounds, area: Rect, buf: &mut Buffer) {
                 .paint(|ctx| {
                     ctx.draw(&Map {
                         resolution: MapResolution::High,
-                        color: color(THEME.map_land, Color::DarkGray),
+                        color: colour(THEME.map_land),
                     });
                 })
                 .render(world.area, &mut world);
@@ -81,8 +81,9 @@ pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
     stations
 }
 
-fn color(style: ratatui::style::Style, fallback: Color) -> Color {
-    style.fg.unwrap_or(fallback)
+/// A canvas takes a colour, not a style: the style's, or the terminal's own.
+fn colour(style: ratatui::style::Style) -> Color {
+    style.fg.unwrap_or(Color::Reset)
 }
 
 impl Widget for MapView<'_> {
@@ -128,17 +129,17 @@ impl Widget for MapView<'_> {
                         leg[0].1,
                         leg[1].0,
                         leg[1].1,
-                        color(THEME.map_route, Color::Yellow),
+                        colour(THEME.map_route),
                     ));
                 }
                 ctx.layer();
                 ctx.draw(&Points {
                     coords: &ahead,
-                    color: color(THEME.unvisited_place, Color::DarkGray),
+                    color: colour(THEME.unvisited_place),
                 });
                 ctx.draw(&Points {
                     coords: &visited,
-                    color: color(THEME.map_visited, Color::White),
+                    color: colour(THEME.map_visited),
                 });
             })
             .render(area, buf);

@@ -4,22 +4,14 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
 
+use super::theme::THEME;
 use super::{map, panes, scene};
 use crate::app::{App, Pane, Panel};
 use crate::story::{SceneId, Story};
-
-/// Colours that survive a washed-out projector: white on black, one strong accent.
-const BACKGROUND: Style = Style::new().fg(Color::White).bg(Color::Black);
-const TITLE: Style = Style::new()
-    .fg(Color::Yellow)
-    .bg(Color::Black)
-    .add_modifier(Modifier::BOLD);
-const PROGRESS: Style = Style::new().fg(Color::Gray).bg(Color::Black);
 
 /// The widest the text runs, for comfortable reading at a distance.
 const TEXT_WIDTH: u16 = 72;
@@ -80,7 +72,7 @@ pub fn text_area(story: &Story, scene: SceneId, area: Rect) -> Rect {
 
 impl Widget for Presentation<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        Block::new().style(BACKGROUND).render(area, buf);
+        Block::new().style(THEME.stage).render(area, buf);
         if self.app.is_blank() {
             return;
         }
@@ -94,24 +86,24 @@ impl Widget for Presentation<'_> {
                 match big_size(title, title_area.width, area.height) {
                     Some((size, _)) => BigText::builder()
                         .pixel_size(size)
-                        .style(TITLE)
+                        .style(THEME.stage_title)
                         .lines(vec![Line::from(title.clone())])
                         .centered()
                         .build()
                         .render(title_area, buf),
                     None => Paragraph::new(Line::from(title.clone()).centered())
-                        .style(TITLE)
+                        .style(THEME.stage_title)
                         .render(title_area, buf),
                 }
                 Paragraph::new(scene::wrapped_text(story, id, text_area.width))
-                    .style(BACKGROUND)
+                    .style(THEME.stage)
                     .scroll((self.app.scene_scroll(), 0))
                     .render(text_area, buf);
             }
             Panel::People => panes::render(self.app, Pane::Characters, panel_area(area), buf),
             Panel::Footnotes => panes::render(self.app, Pane::Footnotes, panel_area(area), buf),
             Panel::Map => {
-                let block = Block::bordered().title(" Map ").style(BACKGROUND);
+                let block = Block::bordered().title(" Map ").style(THEME.stage);
                 let inner = block.inner(panel_area(area));
                 block.render(panel_area(area), buf);
                 map::MapView { app: self.app }.render(inner, buf);
@@ -145,7 +137,7 @@ fn progress(app: &App) -> Paragraph<'static> {
             scene.index() + 1,
             story.scenes.len()
         ),
-        PROGRESS,
+        THEME.stage_progress,
     )];
     let timer = app.timer();
     if timer.is_running() || !timer.elapsed().is_zero() {
@@ -153,14 +145,14 @@ fn progress(app: &App) -> Paragraph<'static> {
         let paused = if timer.is_running() { "" } else { " (paused)" };
         spans.push(Span::styled(
             format!("    {:02}:{:02}{paused}", seconds / 60, seconds % 60),
-            PROGRESS,
+            THEME.stage_progress,
         ));
     }
     if !app.typed_number().is_empty() {
         spans.push(Span::styled(
             format!("    go to scene {}▏ Enter", app.typed_number()),
-            TITLE,
+            THEME.stage_title,
         ));
     }
-    Paragraph::new(Line::from(spans).centered()).style(PROGRESS)
+    Paragraph::new(Line::from(spans).centered()).style(THEME.stage_progress)
 }

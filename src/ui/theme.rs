@@ -1,4 +1,9 @@
-//! The one theme: every style izumi draws with comes from here.
+//! The themes: every style izumi draws with comes from here. One is chosen at start-up (dark,
+//! light or high contrast, and without any colour when `NO_COLOR` is set); widgets read it as
+//! `THEME`.
+
+use std::ops::Deref;
+use std::sync::OnceLock;
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -27,11 +32,15 @@ pub struct Theme {
     pub map_land: Style,
     pub map_route: Style,
     pub map_visited: Style,
+    /// The presentation: a stage that survives a washed-out projector.
+    pub stage: Style,
+    pub stage_title: Style,
+    pub stage_progress: Style,
 }
 
 /// The default theme: the terminal's own background and foreground, with a few accents, so it
 /// reads on dark and light terminals alike.
-pub const THEME: Theme = Theme {
+pub const DARK: Theme = Theme {
     title: Style::new().add_modifier(Modifier::BOLD),
     text: Style::new(),
     dim: Style::new().fg(Color::DarkGray),
@@ -58,4 +67,110 @@ pub const THEME: Theme = Theme {
     map_land: Style::new().fg(Color::DarkGray),
     map_route: Style::new().fg(Color::Yellow),
     map_visited: Style::new().fg(Color::White),
+    stage: Style::new().fg(Color::White).bg(Color::Black),
+    stage_title: Style::new()
+        .fg(Color::Yellow)
+        .bg(Color::Black)
+        .add_modifier(Modifier::BOLD),
+    stage_progress: Style::new().fg(Color::Gray).bg(Color::Black),
 };
+
+/// For light terminals: the accents in darker colours that keep their contrast on white.
+pub const LIGHT: Theme = Theme {
+    heading: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+    border_focused: Style::new().fg(Color::Blue),
+    footnote_marker: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+    current_place: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+    key: Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+    tab_active: Style::new().fg(Color::Blue).add_modifier(Modifier::BOLD),
+    map_route: Style::new().fg(Color::Red),
+    map_visited: Style::new().fg(Color::Black),
+    stage: Style::new().fg(Color::Black).bg(Color::White),
+    stage_title: Style::new()
+        .fg(Color::Blue)
+        .bg(Color::White)
+        .add_modifier(Modifier::BOLD),
+    stage_progress: Style::new().fg(Color::DarkGray).bg(Color::White),
+    ..DARK
+};
+
+/// Maximum contrast: white on black, no greys, emphasis by weight and reverse video.
+pub const HIGH_CONTRAST: Theme = Theme {
+    title: Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
+    text: Style::new().fg(Color::White),
+    dim: Style::new().fg(Color::White),
+    heading: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+    border: Style::new().fg(Color::White),
+    border_focused: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+    pane_title: Style::new().fg(Color::White).add_modifier(Modifier::BOLD),
+    selected_unfocused: Style::new()
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    unvisited_place: Style::new().fg(Color::White),
+    map_land: Style::new().fg(Color::White),
+    stage_progress: Style::new().fg(Color::White).bg(Color::Black),
+    ..DARK
+};
+
+impl Theme {
+    /// The theme with every colour taken out, emphasis (bold, underline, reverse) kept: for
+    /// `NO_COLOR`.
+    pub fn without_colour(self) -> Theme {
+        let plain = |style: Style| Style {
+            fg: None,
+            bg: None,
+            underline_color: None,
+            ..style
+        };
+        Theme {
+            title: plain(self.title),
+            text: plain(self.text),
+            dim: plain(self.dim),
+            heading: plain(self.heading),
+            border: plain(self.border),
+            border_focused: plain(self.border_focused).add_modifier(Modifier::BOLD),
+            pane_title: plain(self.pane_title),
+            selected: plain(self.selected),
+            selected_unfocused: plain(self.selected_unfocused),
+            footnote_marker: plain(self.footnote_marker),
+            disputed: plain(self.disputed),
+            current_place: plain(self.current_place),
+            visited_place: plain(self.visited_place),
+            unvisited_place: plain(self.unvisited_place),
+            key: plain(self.key),
+            tab_active: plain(self.tab_active).add_modifier(Modifier::REVERSED),
+            term: plain(self.term),
+            // Without colour a hit is shown in reverse video.
+            search_hit: plain(self.search_hit).add_modifier(Modifier::REVERSED),
+            map_land: plain(self.map_land),
+            map_route: plain(self.map_route),
+            map_visited: plain(self.map_visited),
+            stage: plain(self.stage),
+            stage_title: plain(self.stage_title),
+            stage_progress: plain(self.stage_progress),
+        }
+    }
+}
+
+/// The theme in use: chosen once at start-up, the dark one until then (and in tests).
+pub struct Current;
+
+static CHOSEN: OnceLock<Theme> = OnceLock::new();
+
+impl Current {
+    /// Sets the theme for the rest of the run; only the first choice counts.
+    pub fn choose(theme: Theme) {
+        let _ = CHOSEN.set(theme);
+    }
+}
+
+impl Deref for Current {
+    type Target = Theme;
+
+    fn deref(&self) -> &Theme {
+        CHOSEN.get().unwrap_or(&DARK)
+    }
+}
+
+/// What every widget draws with.
+pub static THEME: Current = Current;
