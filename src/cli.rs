@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::app::Mode;
 use crate::classroom::session::{self, Part};
 use crate::export;
+use crate::search::{SearchIndex, Target};
 use crate::story::{self, StorySource};
 use crate::terminal::Start;
 use crate::ui::theme::{self, Theme};
@@ -68,6 +69,13 @@ pub enum Command {
     },
     /// Check a story's files and list every problem, with file, line and column.
     Check,
+    /// Search the story and print one hit a line: kind, id, name, and the match in context,
+    /// separated by tabs (a scene's id is what --scene opens at).
+    Search {
+        /// What to look for; case and diacritics do not matter.
+        #[arg(required = true)]
+        words: Vec<String>,
+    },
     /// Print the whole story to standard output.
     Export {
         /// The output format.
@@ -145,6 +153,36 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             println!("{}", summary(story));
+            Ok(())
+        }),
+        Some(Command::Search { words }) => with_story(&source, |story| {
+            let index = SearchIndex::new(story);
+            let query = words.join(" ");
+            let mut out = io::stdout().lock();
+            for hit in index.search(&query) {
+                let (kind, id, name) = match hit.target {
+                    Target::Scene(id) => {
+                        let scene = story.scene(id);
+                        ("scene", scene.id.clone(), scene.title.clone())
+                    }
+                    Target::Character(id) => {
+                        let person = story.character(id);
+                        ("person", person.id.clone(), person.name.clone())
+                    }
+                    Target::Footnote(id) => {
+                        let number = story.footnote(id).number;
+                        ("footnote", number.to_string(), format!("[{number}]"))
+                    }
+                    Target::Term(id) => {
+                        let term = story.term(id);
+                        ("term", term.id.clone(), term.term.clone())
+                    }
+                };
+                let (before, matched, after) = index.context(&hit, 70);
+                if writeln!(out, "{kind}\t{id}\t{name}\t{before}{matched}{after}").is_err() {
+                    break;
+                }
+            }
             Ok(())
         }),
         Some(Command::Export { format }) => with_story(&source, |story| {

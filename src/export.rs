@@ -54,7 +54,13 @@ fn document(story: &Story, format: &impl Format) -> String {
             format.heading(&mut out, 3, &scene.title);
             format.byline(
                 &mut out,
-                &format!("{} · {}", scene.date, places(story, scene)),
+                // The id is what `izumi --scene ID` opens at.
+                &format!(
+                    "{} · {} · id: {}",
+                    scene.date,
+                    places(story, scene),
+                    scene.id
+                ),
             );
             for paragraph in &scene.paragraphs {
                 let text: String = paragraph

@@ -85,10 +85,10 @@ fn export_markdown_is_a_handout() {
     let expected_in_order = [
         "# A Test Journey\n",
         "## 1. The North\n",
-        "### Setting out\n\n*spring 1920 · Christiania*\n",
+        "### Setting out\n\n*spring 1920 · Christiania · id: setting-out*\n",
         "Ada leaves the city in the spring.[^1] She takes one bag.\n\nShe does not say",
         "## 2. The South\n",
-        "*August 1931 (her letters) or February 1932 (the police register) · Rome*",
+        "*August 1931 (her letters) or February 1932 (the police register) · Rome · id: arrival*",
         "## People\n",
         "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Code names: Heron.",
         "## Glossary\n",
@@ -180,4 +180,26 @@ fn the_reader_without_a_terminal_says_so_and_fails() {
         stderr(&output)
     );
     assert!(output.stdout.is_empty(), "nothing was drawn");
+}
+
+#[test]
+fn search_prints_one_hit_a_line_with_its_kind_and_id() {
+    let dir = common::journey_dir();
+    let output = izumi(&["search", "--story", dir.to_str().unwrap(), "FERRY"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(
+        lines,
+        [
+            "scene\tthe-ferry\tThe ferry\tThe ferry",
+            "term\tferry\tferry\tferry",
+        ]
+    );
+}
+
+#[test]
+fn export_names_each_scene_by_the_id_that_opens_it() {
+    let dir = common::journey_dir();
+    let output = izumi(&["export", "--story", dir.to_str().unwrap()]);
+    assert!(stdout(&output).contains("*21 May 1920 · Christiania, Bergen · id: the-ferry*"));
 }
