@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::app::Mode;
+use crate::app::keymap;
 use crate::classroom::session::{self, Part};
+use crate::config::{self, Config};
 use crate::export;
 use crate::search::{SearchIndex, Target};
 use crate::story::{self, StorySource};
-use crate::terminal::Start;
+use crate::terminal::{Setup, Start};
 use crate::ui::theme::{self, Theme};
 
 /// izumi — a true spy story to explore in the terminal, scene by scene.
@@ -116,20 +118,52 @@ pub enum Format {
 
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let theme = cli.theme.unwrap_or(ThemeName::Dark).theme();
+    // A configuration with problems is reported and left out: izumi starts with its defaults.
+    let config_path = config::path();
+    let (config, notice) = match config::load(&config_path) {
+        Ok(config) => (config, None),
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("izumi: {problem}");
+            }
+            // The list itself was printed on the main screen, where it is found on leaving.
+            let notice = format!(
+                "{} in {}: using the defaults (listed when izumi ends)",
+                match problems.len() {
+                    1 => "a problem".to_owned(),
+                    n => format!("{n} problems"),
+                },
+                config_path.display()
+            );
+            (Config::default(), Some(notice))
+        }
+    };
+    let theme = match (cli.theme, config.theme.as_deref()) {
+        (Some(chosen), _) => chosen.theme(),
+        (None, Some("light")) => theme::LIGHT,
+        (None, Some("high-contrast")) => theme::HIGH_CONTRAST,
+        (None, _) => theme::DARK,
+    };
     theme::Current::choose(if no_colour() {
         theme.without_colour()
     } else {
         theme
     });
+    if !config.keys.is_empty() {
+        keymap::use_bindings(keymap::with_keys(&config.keys));
+    }
     let source = StorySource::from_option(cli.story);
-    let start = match (cli.scene, cli.from_start) {
-        (Some(id), _) => Start::Scene(id),
-        (None, true) => Start::Beginning,
-        (None, false) => Start::Resume,
+    let setup = Setup {
+        start: match (cli.scene, cli.from_start) {
+            (Some(id), _) => Start::Scene(id),
+            (None, true) => Start::Beginning,
+            (None, false) => Start::Resume,
+        },
+        layout: config.layout,
+        notice,
     };
     let reading = |part: Part, mode: Mode| match source.start_loading() {
-        Ok(story) => crate::terminal::run_reader(story, mode, part, start.clone())
+        Ok(story) => crate::terminal::run_reader(story, mode, part, &setup)
             .map(|outcome| ExitCode::from(outcome.exit_code())),
         Err(errors) => {
             eprintln!("{errors}");

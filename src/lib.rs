@@ -8,6 +8,7 @@
 pub mod app;
 pub mod classroom;
 pub mod cli;
+pub mod config;
 pub mod export;
 pub mod geo;
 pub mod paths;

@@ -62,12 +62,22 @@ pub enum Start {
     Scene(String),
 }
 
+/// What the command line and the configuration decided about a reading session.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub start: Start,
+    pub layout: crate::config::Layout,
+    /// A message to show at the start (a configuration with problems).
+    pub notice: Option<String>,
+}
+
 pub fn run_reader(
     mut story: Loading,
     mode: Mode,
     part: Part,
-    start: Start,
+    setup: &Setup,
 ) -> anyhow::Result<Outcome> {
+    let start = &setup.start;
     if !io::stdout().is_terminal() {
         anyhow::bail!(
             "izumi needs a terminal, and standard output is not one (for the story as text, use \
@@ -76,7 +86,7 @@ pub fn run_reader(
     }
     // A scene asked for by id is checked before the terminal is taken.
     let mut first_scene = None;
-    if let Start::Scene(id) = &start {
+    if let Start::Scene(id) = start {
         let ready = story.wait();
         first_scene = Some(ready.find_scene(id).ok_or_else(|| {
             let hint = crate::story::diagnostic::did_you_mean(
@@ -98,12 +108,16 @@ pub fn run_reader(
     let (mut terminal, size) = enter()?;
     forward_terminal_events(inputs)?;
     let mut app = App::new(story.wait(), size);
+    app.set_layout(setup.layout.map, setup.layout.timeline);
+    if let Some(notice) = &setup.notice {
+        app.set_status(notice.clone());
+    }
     if let Some(scene) = first_scene {
         app.update(Action::GoToScene(scene.index()));
     }
     if let Some(memory) = &mut memory {
         let mut saved = memory.last.clone();
-        if start != Start::Resume {
+        if *start != Start::Resume {
             saved.scene = None;
         }
         app.restore(&saved);

@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 fn izumi(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_izumi"))
         .args(args)
+        // No configuration of the machine's user applies.
+        .env("XDG_CONFIG_HOME", "/nonexistent")
         .output()
         .expect("izumi runs")
 }

@@ -50,6 +50,7 @@ impl Session {
         let home = tempfile::tempdir().unwrap();
         command.env("XDG_STATE_HOME", home.path());
         command.env("XDG_RUNTIME_DIR", home.path());
+        command.env("XDG_CONFIG_HOME", home.path());
         for (name, value) in env {
             command.env(name, value);
         }
@@ -509,4 +510,44 @@ fn the_theme_option_changes_the_colours() {
     wrong.wait_for("possible values: dark, light, high-contrast");
     wrong.wait_for("EXIT=2");
     wrong.send("");
+}
+
+#[test]
+fn the_configuration_rebinds_keys_in_the_help_too_and_a_broken_one_is_located() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("izumi")).unwrap();
+    let config = home.path().join("izumi/config.toml");
+    std::fs::write(
+        &config,
+        "[keys]\nnext-scene = [\"j\"]\n[layout]\ntimeline = false\n",
+    )
+    .unwrap();
+    let env = [("XDG_CONFIG_HOME", home.path())];
+    let mut session = Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    session.wait_for("Ada leaves the city");
+    session.send("j");
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("?");
+    session.wait_for("  j ");
+    session.wait_for("next scene");
+    session.send("\x1b");
+    session.wait_for_absence("Moving through the story");
+    session.send("q");
+    session.wait_for("EXIT=0");
+
+    std::fs::write(
+        &config,
+        "theme = \"sepia\"\n[keys]\nnext-scene = [\"Hyper-j\"]\n",
+    )
+    .unwrap();
+    let mut session = Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    session.wait_for("2 problems in");
+    session.wait_for("using the defaults");
+    // The defaults: l moves on, j scrolls.
+    session.send("l");
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    session.wait_for("config.toml:1:9: unknown theme \"sepia\"");
+    session.wait_for("config.toml:3:15: \"Hyper-j\" is not a key");
 }

@@ -1,6 +1,8 @@
 //! The one table of key bindings. It dispatches keys and draws the help screen and the footer,
 //! so what the help says is what the keys do.
 
+use std::sync::OnceLock;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::Action;
@@ -205,7 +207,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         &[Key(KeyCode::Char('/'))],
         Action::Search,
-        "search everything (no case or accents needed); Enter goes to the hit",
+        "search everything; no need for capitals or accents",
         Some("search"),
         Section::Story,
     ),
@@ -330,12 +332,122 @@ pub const BINDINGS: &[Binding] = &[
     ),
 ];
 
+static ACTIVE: OnceLock<&'static [Binding]> = OnceLock::new();
+
+/// The bindings in use: the table above, or the user's version of it.
+pub fn bindings() -> &'static [Binding] {
+    ACTIVE.get().copied().unwrap_or(BINDINGS)
+}
+
+/// Uses the user's bindings for the rest of the run (only the first call counts). They are
+/// kept for the life of the process, as the table they replace is.
+pub fn use_bindings(bindings: Vec<Binding>) {
+    let _ = ACTIVE.set(Vec::leak(bindings));
+}
+
+/// The name a configuration file uses for a binding: its action in kebab case (`next-scene`).
+pub fn name(binding: &Binding) -> String {
+    let action = match binding.command {
+        Command::Do(action) => format!("{action:?}"),
+        Command::Digit => "Episode".to_owned(),
+        Command::ToggleTimer => "ToggleTimer".to_owned(),
+    };
+    let mut name = String::new();
+    for (i, c) in action.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                name.push('-');
+            }
+            name.push(c.to_ascii_lowercase());
+        } else {
+            name.push(c);
+        }
+    }
+    name
+}
+
+/// A key as a configuration file writes it: a character (`j`, `?`), `Space`, `Ctrl-x`, `F5`,
+/// or a named key (`Right`, `PageDown`, `Enter`, `Esc`, `Backspace`, `Delete`, `Tab`, …).
+pub fn parse_key(text: &str) -> Result<Trigger, String> {
+    let named = match text {
+        "Right" => Some(KeyCode::Right),
+        "Left" => Some(KeyCode::Left),
+        "Up" => Some(KeyCode::Up),
+        "Down" => Some(KeyCode::Down),
+        "Home" => Some(KeyCode::Home),
+        "End" => Some(KeyCode::End),
+        "PageUp" | "PgUp" => Some(KeyCode::PageUp),
+        "PageDown" | "PgDn" => Some(KeyCode::PageDown),
+        "Tab" => Some(KeyCode::Tab),
+        "Shift-Tab" | "BackTab" => Some(KeyCode::BackTab),
+        "Enter" => Some(KeyCode::Enter),
+        "Esc" => Some(KeyCode::Esc),
+        "Backspace" => Some(KeyCode::Backspace),
+        "Delete" => Some(KeyCode::Delete),
+        "Space" => Some(KeyCode::Char(' ')),
+        _ => None,
+    };
+    if let Some(code) = named {
+        return Ok(Key(code));
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => return Ok(Key(KeyCode::Char(c))),
+        _ => {}
+    }
+    if let Some(rest) = text.strip_prefix("Ctrl-") {
+        let mut chars = rest.chars();
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && c.is_ascii_alphabetic()
+        {
+            return Ok(Ctrl(c.to_ascii_lowercase()));
+        }
+    }
+    if let Some(n) = text.strip_prefix('F').and_then(|n| n.parse::<u8>().ok())
+        && (1..=12).contains(&n)
+    {
+        return Ok(Key(KeyCode::F(n)));
+    }
+    Err(format!(
+        "\"{text}\" is not a key: write a character, Space, Ctrl-x, F1–F12, or one of Right, \
+         Left, Up, Down, Home, End, PageUp, PageDown, Tab, Shift-Tab, Enter, Esc, Backspace, Delete"
+    ))
+}
+
+/// The table with some bindings' keys replaced, by name. A key given to one binding is taken
+/// from any other that had it, so that no key means two things.
+pub fn with_keys(overrides: &[(String, Vec<Trigger>)]) -> Vec<Binding> {
+    let taken: Vec<Trigger> = overrides
+        .iter()
+        .flat_map(|(_, keys)| keys.clone())
+        .collect();
+    BINDINGS
+        .iter()
+        .map(|binding| {
+            let own = name(binding);
+            let triggers: Vec<Trigger> = match overrides.iter().find(|(name, _)| *name == own) {
+                Some((_, keys)) => keys.clone(),
+                None => binding
+                    .triggers
+                    .iter()
+                    .copied()
+                    .filter(|trigger| !taken.contains(trigger))
+                    .collect(),
+            };
+            Binding {
+                triggers: Vec::leak(triggers),
+                ..*binding
+            }
+        })
+        .collect()
+}
+
 /// The action a key press asks for, if any.
 pub fn action_for(key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    BINDINGS.iter().find_map(|binding| {
+    bindings().iter().find_map(|binding| {
         binding
             .triggers
             .iter()
@@ -410,7 +522,7 @@ pub fn label(trigger: Trigger) -> String {
 /// as in `("←/→", "scene")`.
 pub fn footer_hints() -> Vec<(String, &'static str)> {
     let mut hints: Vec<(String, &'static str)> = Vec::new();
-    for binding in BINDINGS {
+    for binding in bindings() {
         let (Some(text), Some(first)) = (binding.footer, binding.triggers.first()) else {
             continue;
         };

@@ -172,6 +172,8 @@ pub struct App {
     /// the next key.
     status: Option<String>,
     show_map: bool,
+    /// The reader's preference: a timeline strip where it fits.
+    show_timeline: bool,
     mode: Mode,
     blank: bool,
     panel: Panel,
@@ -215,6 +217,7 @@ impl App {
             bookmarks: Vec::new(),
             status: None,
             show_map: true,
+            show_timeline: true,
             mode: Mode::Reader,
             blank: false,
             panel: Panel::None,
@@ -303,6 +306,18 @@ impl App {
 
     pub fn viewport(&self) -> Size {
         self.viewport
+    }
+
+    /// Takes up the reader's layout preferences.
+    pub fn set_layout(&mut self, map: bool, timeline: bool) {
+        self.show_map = map;
+        self.show_timeline = timeline;
+        self.measure_scene();
+    }
+
+    /// Whether the timeline strip is shown where it fits.
+    pub fn show_timeline(&self) -> bool {
+        self.show_timeline
     }
 
     /// Whether the places pane shows a map (where it fits) rather than a list.
@@ -880,7 +895,9 @@ impl App {
     /// Where the scene's text is drawn in the current mode.
     fn scene_text_area(&self) -> Rect {
         match self.mode {
-            Mode::Reader | Mode::Console => layout::reader(self.area()).scene_text,
+            Mode::Reader | Mode::Console => {
+                layout::reader(self.area(), self.show_timeline).scene_text
+            }
             Mode::Presentation => ui::presentation::text_area(&self.story, self.scene, self.area()),
         }
     }

@@ -3,11 +3,11 @@
 use ratatui::text::{Line, Span, Text};
 
 use super::theme::THEME;
-use crate::app::keymap::{self, BINDINGS, Section};
+use crate::app::keymap::{self, Section};
 
 /// Every binding, grouped by section, keys in one column and what they do in the next.
 pub fn text() -> Text<'static> {
-    let key_width = BINDINGS
+    let key_width = keymap::bindings()
         .iter()
         .map(|b| keymap::labels(b).chars().count())
         .max()
@@ -19,7 +19,7 @@ pub fn text() -> Text<'static> {
             lines.push(Line::default());
         }
         lines.push(Line::from(Span::styled(section.title(), THEME.heading)));
-        for binding in BINDINGS.iter().filter(|b| b.section == section) {
+        for binding in keymap::bindings().iter().filter(|b| b.section == section) {
             lines.push(Line::from(vec![
                 Span::styled(
                     format!("  {:<key_width$}", keymap::labels(binding)),

@@ -65,8 +65,9 @@ pub fn titled_pane_block(title: String, focused: bool) -> Block<'static> {
         .title(Span::styled(title, THEME.pane_title))
 }
 
-/// Lays out the reader for a terminal area.
-pub fn reader(area: Rect) -> ReaderLayout {
+/// Lays out the reader for a terminal area; `with_timeline` is the reader's preference, honoured
+/// where the strip fits.
+pub fn reader(area: Rect, with_timeline: bool) -> ReaderLayout {
     let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(2),
@@ -79,12 +80,17 @@ pub fn reader(area: Rect) -> ReaderLayout {
     let (scene, side) = if too_small {
         (Rect::default(), Side::Hidden)
     } else if area.width >= ALL_PANES_WIDTH && area.height >= ALL_PANES_HEIGHT {
-        let [body, strip] = Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(super::timeline::HEIGHT + 1),
-        ])
-        .areas(body);
-        timeline = Some(strip);
+        let body = if with_timeline {
+            let [body, strip] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(super::timeline::HEIGHT + 1),
+            ])
+            .areas(body);
+            timeline = Some(strip);
+            body
+        } else {
+            body
+        };
         let side_width = (area.width * 2 / 5).clamp(44, 72);
         let [scene, side] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
@@ -146,20 +152,27 @@ mod tests {
 
     #[test]
     fn wide_terminals_show_every_pane() {
-        let layout = reader(Rect::new(0, 0, 120, 40));
+        let layout = reader(Rect::new(0, 0, 120, 40), true);
         assert!(matches!(layout.side, Side::Stacked { .. }));
         assert!(layout.scene.width >= 60);
+        assert!(layout.timeline.is_some());
+        let without = reader(Rect::new(0, 0, 120, 40), false);
+        assert!(without.timeline.is_none());
+        assert!(
+            without.scene.height > layout.scene.height,
+            "the scene takes the room"
+        );
     }
 
     #[test]
     fn small_terminals_tab_the_side_panes() {
-        let layout = reader(Rect::new(0, 0, 80, 24));
+        let layout = reader(Rect::new(0, 0, 80, 24), true);
         assert!(matches!(layout.side, Side::Tabbed { .. }));
         assert!(layout.scene_text.width >= 40);
     }
 
     #[test]
     fn tiny_terminals_are_flagged() {
-        assert!(reader(Rect::new(0, 0, 10, 5)).too_small);
+        assert!(reader(Rect::new(0, 0, 10, 5), true).too_small);
     }
 }

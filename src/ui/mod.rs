@@ -53,7 +53,7 @@ impl Widget for Screen<'_> {
 }
 
 fn draw_reader(app: &App, area: Rect, buffer: &mut Buffer) {
-    let layout = layout::reader(area);
+    let layout = layout::reader(area, app.show_timeline());
     if layout.too_small {
         Paragraph::new("Terminal too small for izumi — make it larger")
             .style(THEME.dim)

@@ -1,0 +1,226 @@
+//! The user's configuration: `$XDG_CONFIG_HOME/izumi/config.toml` (else
+//! `~/.config/izumi/config.toml`). Every part is optional:
+//!
+//! ```toml
+//! theme = "light"            # dark, light or high-contrast
+//!
+//! [keys]                     # a binding's name (see the help) = its keys
+//! next-scene = ["j", "Right"]
+//! quit = ["Ctrl-q"]
+//!
+//! [layout]
+//! map = false                # start with the places as a list
+//! timeline = false           # no timeline strip under the panes
+//! ```
+//!
+//! A file with problems is not used at all (izumi starts with its defaults) and every problem is
+//! reported with its line and column, so a typo never half-applies.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::app::keymap::{self, BINDINGS, Trigger};
+use crate::story::diagnostic::{Diagnostic, SourceFile, did_you_mean};
+
+/// The themes a configuration may name.
+pub const THEMES: [&str; 3] = ["dark", "light", "high-contrast"];
+
+/// What a valid configuration file asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Config {
+    pub theme: Option<String>,
+    /// Bindings whose keys are replaced, by name.
+    pub keys: Vec<(String, Vec<Trigger>)>,
+    pub layout: Layout,
+}
+
+/// Layout preferences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// Show the places as a map (else as a list) to begin with.
+    #[serde(default = "yes")]
+    pub map: bool,
+    /// Show the timeline strip where it fits.
+    #[serde(default = "yes")]
+    pub timeline: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Self {
+            map: true,
+            timeline: true,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    theme: Option<Spanned<String>>,
+    #[serde(default)]
+    keys: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    layout: Layout,
+}
+
+/// Where the configuration file is looked for.
+pub fn path() -> PathBuf {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|base| !base.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
+        .unwrap_or_default()
+        .join("izumi/config.toml")
+}
+
+/// Reads the configuration: none if there is no file, else the file's settings or every problem
+/// found in it.
+pub fn load(path: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(error) => {
+            return Err(vec![Diagnostic {
+                path: shown,
+                position: None,
+                message: format!("cannot read the configuration: {error}"),
+            }]);
+        }
+    };
+    let file = SourceFile::new(shown, text);
+    parse(&file)
+}
+
+/// The settings of a configuration file's text, or every problem in it.
+pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
+    let raw: RawConfig = toml::from_str(&file.text).map_err(|error| {
+        let message = error
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        vec![match error.span() {
+            Some(span) => file.error_at(span, message),
+            None => Diagnostic {
+                path: file.path.clone(),
+                position: None,
+                message,
+            },
+        }]
+    })?;
+    let mut problems = Vec::new();
+    if let Some(theme) = &raw.theme
+        && !THEMES.contains(&theme.get_ref().as_str())
+    {
+        problems.push(file.error_at(
+            theme.span(),
+            format!(
+                "unknown theme \"{}\"{}; the themes are dark, light and high-contrast",
+                theme.get_ref(),
+                did_you_mean(theme.get_ref(), THEMES)
+            ),
+        ));
+    }
+    let names: Vec<String> = BINDINGS.iter().map(keymap::name).collect();
+    let mut keys = Vec::new();
+    for (name, list) in &raw.keys {
+        if !names.contains(name.get_ref()) {
+            problems.push(file.error_at(
+                name.span(),
+                format!(
+                    "no binding is called \"{}\"{}",
+                    name.get_ref(),
+                    did_you_mean(name.get_ref(), names.iter().map(String::as_str))
+                ),
+            ));
+            continue;
+        }
+        if list.get_ref().is_empty() {
+            problems.push(file.error_at(list.span(), "give at least one key"));
+        }
+        let mut triggers = Vec::new();
+        for key in list.get_ref() {
+            match keymap::parse_key(key.get_ref()) {
+                Ok(trigger) => triggers.push(trigger),
+                Err(message) => problems.push(file.error_at(key.span(), message)),
+            }
+        }
+        keys.push((name.get_ref().clone(), triggers));
+    }
+    if problems.is_empty() {
+        Ok(Config {
+            theme: raw.theme.map(Spanned::into_inner),
+            keys,
+            layout: raw.layout,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Result<Config, Vec<String>> {
+        parse(&SourceFile::new("config.toml".into(), text.into()))
+            .map_err(|problems| problems.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_full_configuration_is_read() {
+        let read = config(
+            "theme = \"light\"\n[keys]\nnext-scene = [\"j\", \"Right\"]\nquit = [\"Ctrl-q\"]\n\
+             [layout]\nmap = false\n",
+        )
+        .unwrap();
+        assert_eq!(read.theme.as_deref(), Some("light"));
+        assert_eq!(read.keys.len(), 2);
+        assert_eq!(
+            read.layout,
+            Layout {
+                map: false,
+                timeline: true
+            }
+        );
+    }
+
+    #[test]
+    fn every_problem_is_located_and_explained() {
+        let problems =
+            config("theme = \"lihgt\"\n[keys]\nnext-scen = [\"j\"]\nquit = [\"Hyper-q\"]\n")
+                .unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0]
+                .starts_with("config.toml:1:9: unknown theme \"lihgt\" — did you mean \"light\"?")
+        );
+        assert!(problems[1].starts_with(
+            "config.toml:3:1: no binding is called \"next-scen\" — did you mean \"next-scene\"?"
+        ));
+        assert!(problems[2].starts_with("config.toml:4:9: \"Hyper-q\" is not a key"));
+    }
+
+    #[test]
+    fn unknown_settings_and_wrong_types_are_located() {
+        let unknown = config("colour = \"red\"\n").unwrap_err();
+        assert!(
+            unknown[0].starts_with("config.toml:1:1: unknown field `colour`"),
+            "{unknown:?}"
+        );
+        let wrong = config("[layout]\nmap = \"no\"\n").unwrap_err();
+        assert!(wrong[0].starts_with("config.toml:2:7:"), "{wrong:?}");
+    }
+}
