@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::app::Mode;
 use crate::app::keymap;
@@ -78,6 +78,14 @@ pub enum Command {
         #[arg(required = true)]
         words: Vec<String>,
     },
+    /// Print a completion script for a shell (for example: izumi completions bash > ~/.local/share/bash-completion/completions/izumi).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print izumi's manual page (roff), made from the same definition as --help.
+    Manpage,
     /// Print the whole story to standard output.
     Export {
         /// The output format.
@@ -178,6 +186,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Notes { address }) => reading(Part::Console { address }, Mode::Console),
         Some(Command::Follow { address, token }) => {
             reading(Part::Follower { address, token }, Mode::Reader)
+        }
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "izumi", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Manpage) => {
+            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check) => with_story(&source, |story| {
             // The built-in story was checked when izumi was built.

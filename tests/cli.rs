@@ -205,3 +205,25 @@ fn export_names_each_scene_by_the_id_that_opens_it() {
     let output = izumi(&["export", "--story", dir.to_str().unwrap()]);
     assert!(stdout(&output).contains("*21 May 1920 · Christiania, Bergen · id: the-ferry*"));
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_command_line_definition() {
+    use clap::CommandFactory;
+    izumi::cli::Cli::command().debug_assert();
+    for (shell, mark) in [
+        ("bash", "_izumi()"),
+        ("zsh", "#compdef izumi"),
+        ("fish", "complete -c izumi"),
+    ] {
+        let output = izumi(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0));
+        let script = stdout(&output);
+        assert!(script.contains(mark), "{shell}: {script}");
+        assert!(script.contains("from-start") && script.contains("present"));
+    }
+    let manual = stdout(&izumi(&["manpage"]));
+    assert!(manual.contains(".TH izumi 1"));
+    for part in ["\\-\\-scene", "\\-\\-theme", "present", "follow", "search"] {
+        assert!(manual.contains(part), "the manual lacks {part}");
+    }
+}
