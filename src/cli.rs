@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub from_start: bool,
 
+    /// Reload the story (given with --story) whenever one of its files changes, keeping your
+    /// place; a broken file shows its problems and leaves the last good story on screen.
+    #[arg(long, global = true, requires = "story")]
+    pub watch: bool,
+
     /// Colours: dark (the default; the terminal's own colours with a few accents), light, or
     /// high-contrast. NO_COLOR, when set, takes every colour away and keeps bold, underline and
     /// reverse.
@@ -160,7 +165,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if !config.keys.is_empty() {
         keymap::use_bindings(keymap::with_keys(&config.keys));
     }
-    let source = StorySource::from_option(cli.story);
+    let source = StorySource::from_option(cli.story.clone());
     let setup = Setup {
         start: match (cli.scene, cli.from_start) {
             (Some(id), _) => Start::Scene(id),
@@ -169,6 +174,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         layout: config.layout,
         notice,
+        watch: cli.watch.then(|| cli.story.clone()).flatten(),
     };
     let reading = |part: Part, mode: Mode| match source.start_loading() {
         Ok(story) => crate::terminal::run_reader(story, mode, part, &setup)

@@ -69,6 +69,8 @@ pub struct Setup {
     pub layout: crate::config::Layout,
     /// A message to show at the start (a configuration with problems).
     pub notice: Option<String>,
+    /// A story folder to reload whenever one of its files changes.
+    pub watch: Option<std::path::PathBuf>,
 }
 
 pub fn run_reader(
@@ -105,6 +107,12 @@ pub fn run_reader(
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
     let link = session::start(&part, story.fingerprint(), &inputs)?;
+    // The watcher sends into the same channel as the keys, so the loop still sleeps until
+    // something happens; it is kept alive for as long as the reader runs.
+    let _watcher = match &setup.watch {
+        Some(dir) => Some(watch(dir, inputs.clone())?),
+        None => None,
+    };
     let (mut terminal, size) = enter()?;
     forward_terminal_events(inputs)?;
     let mut app = App::new(story.wait(), size);
@@ -127,7 +135,15 @@ pub fn run_reader(
         // Nothing is written until the reader moves.
         memory.last = app.saved();
     }
-    let result = event_loop(&mut terminal, app, mode, &link, &events, memory);
+    let result = event_loop(
+        &mut terminal,
+        app,
+        mode,
+        &link,
+        &events,
+        memory,
+        setup.watch.as_deref(),
+    );
     restore();
     if let Link::Presenting(presenter) = &link
         && presenter.dropped() > 0
@@ -211,6 +227,7 @@ fn event_loop(
     link: &Link,
     events: &Receiver<Input>,
     mut memory: Option<Memory>,
+    watched: Option<&std::path::Path>,
 ) -> anyhow::Result<Ended> {
     match mode {
         Mode::Presentation => {
@@ -302,6 +319,17 @@ fn event_loop(
             Input::Linked(up) => app.set_linked(up),
             Input::Refused(reason) => return Ok(Ended::Refused(reason)),
             Input::TerminalClosed => return Ok(Ended::Outcome(Outcome::InputClosed)),
+            Input::StoryChanged => {
+                if let Some(dir) = watched {
+                    match crate::story::load(dir) {
+                        Ok(story) => app.replace_story(story),
+                        Err(errors) => app.show_problems(
+                            errors.diagnostics.iter().map(ToString::to_string).collect(),
+                        ),
+                    }
+                }
+                true
+            }
         };
         // The console moves the presentation: what the teacher does here, the presenter does.
         if app.mode() == Mode::Console
@@ -320,6 +348,28 @@ fn event_loop(
     } else {
         Outcome::Quit
     }))
+}
+
+/// Watches a story folder and its episodes, sending a note on every change.
+fn watch(
+    dir: &std::path::Path,
+    inputs: Sender<Input>,
+) -> anyhow::Result<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && matches!(
+                event.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            )
+        {
+            let _ = inputs.send(Input::StoryChanged);
+        }
+    })?;
+    watcher
+        .watch(dir, RecursiveMode::Recursive)
+        .map_err(|error| anyhow::anyhow!("cannot watch {}: {error}", dir.display()))?;
+    Ok(watcher)
 }
 
 /// The reader's place and bookmarks, saved whenever they change.

@@ -551,3 +551,40 @@ fn the_configuration_rebinds_keys_in_the_help_too_and_a_broken_one_is_located() 
     session.wait_for("config.toml:1:9: unknown theme \"sepia\"");
     session.wait_for("config.toml:3:15: \"Hyper-j\" is not a key");
 }
+
+#[test]
+fn watching_a_story_reloads_it_in_place_and_shows_what_breaks_it() {
+    let story = common::journey_copy();
+    let dir = story.path();
+    let mut session = Session::start(&format!(
+        r#""$0" --story {} --watch; echo "EXIT=$?""#,
+        dir.display()
+    ));
+    session.wait_for("Ada leaves the city");
+    session.send("l");
+    session.wait_for("Bo takes her across on the ferry");
+
+    let episode = dir.join("episodes/01-north.toml");
+    let original = std::fs::read_to_string(&episode).unwrap();
+    std::fs::write(
+        &episode,
+        original.replace("Bo takes her across", "Bo rows her across"),
+    )
+    .unwrap();
+    session.wait_for("Bo rows her across on the ferry");
+    session.wait_for("story reloaded");
+
+    std::fs::write(
+        &episode,
+        original.replace("date = \"21 May 1920\"", "date = \"21 Mai 1920\""),
+    )
+    .unwrap();
+    session.wait_for("The story has problems");
+    session.wait_for("01-north.toml:22:8: bad date \"21 Mai 1920\"");
+    session.wait_for("Bo rows her across on the ferry");
+    std::fs::write(&episode, &original).unwrap();
+    session.wait_for_absence("The story has problems");
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("q");
+    session.wait_for("EXIT=0");
+}

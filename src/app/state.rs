@@ -138,6 +138,8 @@ pub enum Overlay {
     Search,
     /// The reader's bookmarks, to pick from or remove.
     Bookmarks,
+    /// What is wrong with the story folder being watched; the last good story stays shown.
+    Problems,
 }
 
 /// The reader's whole state.
@@ -171,6 +173,8 @@ pub struct App {
     /// A message for the reader (a state file that could not be read or written), shown until
     /// the next key.
     status: Option<String>,
+    /// Problems in the watched story folder, one located message each.
+    problems: Vec<String>,
     show_map: bool,
     /// The reader's preference: a timeline strip where it fits.
     show_timeline: bool,
@@ -216,6 +220,7 @@ impl App {
             index: None,
             bookmarks: Vec::new(),
             status: None,
+            problems: Vec::new(),
             show_map: true,
             show_timeline: true,
             mode: Mode::Reader,
@@ -280,7 +285,8 @@ impl App {
             Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
             Some(Overlay::Timeline) => links::chronological(&self.story),
             Some(Overlay::Bookmarks) => self.bookmarks.clone(),
-            Some(Overlay::Help | Overlay::Glossary | Overlay::Search) | None => Vec::new(),
+            Some(Overlay::Help | Overlay::Glossary | Overlay::Search | Overlay::Problems)
+            | None => Vec::new(),
         }
     }
 
@@ -471,8 +477,10 @@ impl App {
                 | (Overlay::Timeline, Action::ShowTimeline) => {
                     return self.close_overlay();
                 }
-                (Overlay::Help, Action::Up) => return self.scroll_overlay(-1),
-                (Overlay::Help, Action::Down) => return self.scroll_overlay(1),
+                (Overlay::Help | Overlay::Problems, Action::Up) => return self.scroll_overlay(-1),
+                (Overlay::Help | Overlay::Problems, Action::Down) => {
+                    return self.scroll_overlay(1);
+                }
                 (_, Action::Up) => return self.move_pick(-1),
                 (_, Action::Down) => return self.move_pick(1),
                 (Overlay::Timeline | Overlay::Bookmarks, Action::PageUp) => {
@@ -528,7 +536,7 @@ impl App {
                     return;
                 }
                 (_, Action::Quit | Action::Resize(..)) => {}
-                (Overlay::Help, _) => return,
+                (Overlay::Help | Overlay::Problems, _) => return,
                 (
                     Overlay::Entry(_)
                     | Overlay::Timeline
@@ -763,6 +771,37 @@ impl App {
         }
     }
 
+    /// Shows a new version of the story (the watched folder changed), keeping the reader's
+    /// place and bookmarks by scene id.
+    pub fn replace_story(&mut self, story: Story) {
+        let saved = self.saved();
+        let index = self.scene.index();
+        self.story = story;
+        self.index = None;
+        self.hits.clear();
+        self.history.clear();
+        self.problems.clear();
+        // What an overlay listed may be gone.
+        self.close_overlay();
+        // Where the scene is gone, stay at the same position in the story.
+        self.go_to(SceneId(index.min(self.story.scenes.len() - 1)));
+        self.restore(&saved);
+        self.scene_lines = None;
+        self.measure_scene();
+        self.status = Some("story reloaded".to_owned());
+    }
+
+    /// Shows what is wrong with the watched story; the story on screen stays as it was.
+    pub fn show_problems(&mut self, problems: Vec<String>) {
+        self.problems = problems;
+        self.open_overlay(Overlay::Problems);
+    }
+
+    /// The watched story's problems, when it has any.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
     /// Takes up a saved place and bookmarks; ids no longer in the story are left out.
     pub fn restore(&mut self, saved: &Saved) {
         if let Some(scene) = saved
@@ -937,7 +976,11 @@ impl App {
             (self.mode, self.blank, self.panel, self.typed_number.clone()),
             (self.timer.elapsed().as_secs(), self.timer.is_running()),
             (self.presenter_scene, self.clock),
-            (self.bookmarks.clone(), self.status.clone()),
+            (
+                self.bookmarks.clone(),
+                self.status.clone(),
+                self.problems.len(),
+            ),
         )
     }
 }

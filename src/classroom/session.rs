@@ -42,6 +42,8 @@ pub enum Input {
     Terminal(Event),
     /// The terminal can no longer be read (it hung up, or its input closed).
     TerminalClosed,
+    /// A file in the watched story folder changed.
+    StoryChanged,
     /// The console asked the presenter to show this scene.
     MoveTo(usize),
     /// A message from the presenter.

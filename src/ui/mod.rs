@@ -173,6 +173,26 @@ fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
                 Some(picked),
             )
         }
+        Overlay::Problems => {
+            let mut lines = vec![
+                Line::styled(
+                    "The story on screen is the last one that loaded. Fix these and save:",
+                    THEME.dim,
+                ),
+                Line::default(),
+            ];
+            lines.extend(
+                app.problems()
+                    .iter()
+                    .map(|problem| Line::styled(problem.clone(), THEME.disputed)),
+            );
+            (
+                100,
+                Text::from(lines),
+                " The story has problems — Esc to close ".to_owned(),
+                None,
+            )
+        }
         Overlay::Bookmarks => {
             let heading = if scenes.is_empty() {
                 "No bookmarks yet: B bookmarks the scene you are on.".to_owned()
