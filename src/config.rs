@@ -11,6 +11,7 @@
 //! [layout]
 //! map = false                # start with the places as a list
 //! timeline = false           # no timeline strip under the panes
+//! mouse = false              # leave the mouse to the terminal (text selection)
 //! ```
 //!
 //! A file with problems is not used at all (izumi starts with its defaults) and every problem is
@@ -47,6 +48,10 @@ pub struct Layout {
     /// Show the timeline strip where it fits.
     #[serde(default = "yes")]
     pub timeline: bool,
+    /// Let izumi take the mouse (clicks and the wheel); off leaves the terminal's own text
+    /// selection alone.
+    #[serde(default = "yes")]
+    pub mouse: bool,
 }
 
 fn yes() -> bool {
@@ -58,6 +63,7 @@ impl Default for Layout {
         Self {
             map: true,
             timeline: true,
+            mouse: true,
         }
     }
 }
@@ -192,7 +198,8 @@ mod tests {
             read.layout,
             Layout {
                 map: false,
-                timeline: true
+                timeline: true,
+                mouse: true,
             }
         );
     }

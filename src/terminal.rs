@@ -2,11 +2,14 @@
 //! giving the terminal back on every way out (quit, Ctrl-C, panic, SIGTERM, SIGHUP).
 
 use std::io::{self, BufWriter, IsTerminal, Stdout, stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use std::{panic, process};
 
 use crossterm::cursor::Show;
-use crossterm::event::{self, Event};
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEventKind,
+};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -20,12 +23,14 @@ use signal_hook::iterator::Signals;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 
+use crate::app::mouse::{self, Gesture};
 use crate::app::{Action, App, Mode, TimeOfDay, keymap};
 use crate::classroom::protocol::Message;
 use crate::classroom::session::{self, Input, Link, Part};
 use crate::saved::{self, Saved};
 use crate::story::Loading;
 use crate::ui;
+use crate::ui::hit;
 
 /// Runs the interactive reader until the reader quits.
 /// How a reading session ended.
@@ -113,6 +118,7 @@ pub fn run_reader(
         Some(dir) => Some(watch(dir, inputs.clone())?),
         None => None,
     };
+    MOUSE.store(setup.layout.mouse, Ordering::Relaxed);
     let (mut terminal, size) = enter()?;
     forward_terminal_events(inputs)?;
     let mut app = App::new(story.wait(), size);
@@ -176,6 +182,10 @@ fn forward_terminal_events(inputs: Sender<Input>) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether izumi takes the mouse (the reader's preference); read by `restore`, which runs from
+/// the signal and panic handlers too.
+static MOUSE: AtomicBool = AtomicBool::new(true);
+
 /// The terminal izumi draws on.
 type Screen = ratatui::Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
@@ -196,6 +206,9 @@ fn enter() -> io::Result<(Screen, Size)> {
     // with the first frame, so the terminal never shows an empty screen in between.
     let mut out = BufWriter::with_capacity(1 << 16, stdout());
     queue!(out, EnterAlternateScreen)?;
+    if MOUSE.load(Ordering::Relaxed) {
+        queue!(out, EnableMouseCapture)?;
+    }
     let backend = CrosstermBackend::new(out);
     let screen = ratatui::Terminal::with_options(
         backend,
@@ -209,6 +222,9 @@ fn enter() -> io::Result<(Screen, Size)> {
 /// Gives the terminal back: raw mode off, main screen, cursor shown. Safe to call twice.
 pub fn restore() {
     let _ = disable_raw_mode();
+    if MOUSE.load(Ordering::Relaxed) {
+        let _ = execute!(stdout(), DisableMouseCapture);
+    }
     let _ = execute!(stdout(), LeaveAlternateScreen, Show);
 }
 
@@ -297,6 +313,25 @@ fn event_loop(
                     keymap::action_for(key)
                 };
                 action.is_some_and(|action| app.update(action))
+            }
+            Input::Terminal(Event::Mouse(mouse)) => {
+                let gesture = match mouse.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Some(Gesture::Click),
+                    MouseEventKind::ScrollUp => Some(Gesture::WheelUp),
+                    MouseEventKind::ScrollDown => Some(Gesture::WheelDown),
+                    _ => None,
+                };
+                let area = Rect::new(0, 0, app.viewport().width, app.viewport().height);
+                match (gesture, hit::spot(&app, area, mouse.column, mouse.row)) {
+                    (Some(gesture), Some(spot)) => {
+                        let mut changed = false;
+                        for action in mouse::actions(&app, spot, gesture) {
+                            changed |= app.update(action);
+                        }
+                        changed
+                    }
+                    _ => false,
+                }
             }
             Input::Terminal(Event::Resize(width, height)) => {
                 terminal.resize(Rect::new(0, 0, width, height))?;

@@ -588,3 +588,32 @@ fn watching_a_story_reloads_it_in_place_and_shows_what_breaks_it() {
     session.send("q");
     session.wait_for("EXIT=0");
 }
+
+#[test]
+fn a_click_on_a_footnote_marker_opens_the_footnote_and_the_mouse_is_given_back() {
+    let mut session = Session::start(RUN_THEN_REPORT);
+    session.wait_for("Ada leaves the city");
+    let screen = session.contents();
+    let (row, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.contains("spring.[1]"))
+        .unwrap();
+    let column = line[..line.find("[1]").unwrap()].chars().count() + 1;
+    // An SGR mouse press and release, one-based, as terminals send them.
+    session.send(&format!(
+        "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+        column + 1,
+        row + 1,
+        column + 1,
+        row + 1
+    ));
+    session.wait_for("Notes on Rivers");
+    session.send("\x1b");
+    session.wait_for_absence("Notes on Rivers");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    let raw = String::from_utf8_lossy(&session.raw.lock().unwrap()).into_owned();
+    assert!(raw.contains("\x1b[?1000h"), "the mouse was taken");
+    assert!(raw.contains("\x1b[?1000l"), "and given back");
+}

@@ -3,6 +3,8 @@
 
 use std::time::Instant;
 
+use super::{Entry, Pane};
+
 /// A wall-clock reading, hours and minutes, in the reader's own time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeOfDay {
@@ -46,6 +48,12 @@ pub enum Action {
     NextHit,
     /// Go to the previous scene that holds what was searched for.
     PreviousHit,
+    /// A click: give a pane the focus.
+    Focus(Pane),
+    /// A click: select an entry of a side pane's list.
+    Select(Pane, usize),
+    /// A click on a footnote marker: open the footnote.
+    OpenEntry(Entry),
     /// Bookmark the current scene, or remove its bookmark.
     ToggleBookmark,
     /// Open the list of bookmarks.

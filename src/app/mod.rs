@@ -3,6 +3,7 @@
 mod action;
 pub mod keymap;
 pub mod links;
+pub mod mouse;
 mod state;
 
 pub use action::{Action, TimeOfDay};

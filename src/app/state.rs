@@ -633,6 +633,21 @@ impl App {
                     .unwrap_or(0);
             }
             Action::Remove => {}
+            Action::Focus(pane) => self.set_focus(pane),
+            Action::Select(pane, index) => {
+                self.set_focus(pane);
+                let scene = self.story.scene(self.scene);
+                let (selection, len) = match pane {
+                    Pane::Scene => return,
+                    Pane::Characters => (&mut self.character, scene.characters.len()),
+                    Pane::Footnotes => (&mut self.footnote, scene.footnotes.len()),
+                    Pane::Locations => (&mut self.location, self.story.route.len()),
+                };
+                if index < len {
+                    *selection = index;
+                }
+            }
+            Action::OpenEntry(entry) => self.open_entry(entry),
             Action::PreviousHit => self.step_hits(false),
             Action::Type(_) | Action::Erase => {}
             Action::GoBack => {

@@ -5,6 +5,7 @@ mod entry;
 mod footer;
 mod header;
 mod help;
+pub mod hit;
 pub mod layout;
 mod map;
 mod panes;
@@ -120,7 +121,7 @@ fn draw_overlay(app: &App, area: Rect, buffer: &mut Buffer) {
 }
 
 /// What an overlay shows: where, its text, its title, and the line to keep in view.
-struct OverlayContent {
+pub(crate) struct OverlayContent {
     area: Rect,
     text: Text<'static>,
     title: String,
@@ -128,7 +129,7 @@ struct OverlayContent {
 }
 
 /// Lays out an overlay. The box is as tall as its text needs, up to nearly the whole screen.
-fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
+pub(crate) fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> OverlayContent {
     let story = app.story();
     let scenes = app.pickable_scenes();
     let (max_width, text, title, keep_visible) = match overlay {

@@ -70,22 +70,8 @@ impl Widget for ListPane {
             return;
         }
 
-        // With details to show, the list takes what it needs up to three fifths of the pane, then a
-        // rule, then the details; without, the list has the whole pane.
-        let rule_height = u16::from(self.content.detail.is_some());
-        let list_height = if self.content.detail.is_some() {
-            u16::try_from(count)
-                .unwrap_or(u16::MAX)
-                .min((inner.height * 3 / 5).max(3))
-        } else {
-            inner.height
-        };
-        let [list_area, rule_area, detail_area] = Layout::vertical([
-            Constraint::Length(list_height),
-            Constraint::Length(rule_height),
-            Constraint::Fill(1),
-        ])
-        .areas(inner);
+        let [list_area, rule_area, detail_area] =
+            list_layout(inner, count, self.content.detail.is_some());
 
         let highlight = if self.focused {
             THEME.selected
@@ -104,6 +90,63 @@ impl Widget for ListPane {
     }
 }
 
+/// Where a pane's list, rule and details go. With details to show, the list takes what it needs
+/// up to three fifths of the pane, then a rule, then the details; without, the list has it all.
+fn list_layout(inner: Rect, count: usize, has_detail: bool) -> [Rect; 3] {
+    let rule_height = u16::from(has_detail);
+    let list_height = if has_detail {
+        u16::try_from(count)
+            .unwrap_or(u16::MAX)
+            .min((inner.height * 3 / 5).max(3))
+    } else {
+        inner.height
+    };
+    Layout::vertical([
+        Constraint::Length(list_height),
+        Constraint::Length(rule_height),
+        Constraint::Fill(1),
+    ])
+    .areas(inner)
+}
+
+/// The first line shown when entries of these heights scroll the selected one into view.
+fn first_visible_line(heights: &[usize], selected: usize, visible: usize) -> usize {
+    let top: usize = heights.iter().take(selected).sum();
+    let bottom = top + heights.get(selected).copied().unwrap_or(0);
+    bottom.saturating_sub(visible).min(top)
+}
+
+/// Which entry of a side pane drawn in `area` is on screen row `row`, if any: the same layout
+/// and scrolling as drawing, so a click lands where the reader sees the entry.
+pub fn entry_at(app: &App, pane: Pane, area: Rect, row: u16) -> Option<usize> {
+    let width = usize::from(pane_block().inner(area).width);
+    let content = match pane {
+        Pane::Characters => characters(app),
+        Pane::Footnotes => footnotes(app, width),
+        Pane::Locations => locations(app),
+        Pane::Scene => return None,
+    };
+    let inner = pane_block().inner(area);
+    let [list_area, _, _] = list_layout(inner, content.items.len(), content.detail.is_some());
+    if row < list_area.y || row >= list_area.bottom() {
+        return None;
+    }
+    let heights: Vec<usize> = content
+        .items
+        .iter()
+        .map(|entry| entry.lines.len())
+        .collect();
+    let offset = first_visible_line(&heights, app.selected(pane), usize::from(list_area.height));
+    let mut line = offset + usize::from(row - list_area.y);
+    for (index, height) in heights.iter().enumerate() {
+        if line < *height {
+            return Some(index);
+        }
+        line -= height;
+    }
+    None
+}
+
 /// Draws entries of one or more lines, the selected one highlighted and scrolled into view. An
 /// entry taller than the area shows its top, unlike ratatui's `List`, which would show nothing.
 fn render_entries(
@@ -114,10 +157,8 @@ fn render_entries(
     buf: &mut Buffer,
 ) {
     let heights: Vec<usize> = entries.iter().map(|entry| entry.lines.len()).collect();
-    let top: usize = heights.iter().take(selected).sum();
-    let bottom = top + heights.get(selected).copied().unwrap_or(0);
     let visible = usize::from(area.height);
-    let offset = bottom.saturating_sub(visible).min(top);
+    let offset = first_visible_line(&heights, selected, visible);
     let lines: Vec<Line> = entries
         .into_iter()
         .enumerate()
