@@ -91,12 +91,45 @@ pub enum Command {
     },
     /// Print izumi's manual page (roff), made from the same definition as --help.
     Manpage,
+    /// Print the JSON Schema of the story files, for editors to complete and check them: all of
+    /// them, or one kind (story, characters, footnotes, locations, glossary, episode).
+    Schema {
+        #[arg(value_enum)]
+        kind: Option<SchemaKind>,
+    },
     /// Print the whole story to standard output.
     Export {
         /// The output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
     },
+}
+
+/// The kinds of story file `izumi schema` describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Story,
+    Characters,
+    Footnotes,
+    Locations,
+    Glossary,
+    Episode,
+}
+
+/// The story files' JSON Schema: one document, with a definition per kind of file.
+pub const SCHEMA: &str = include_str!("../assets/story.schema.json");
+
+/// The schema of one kind of file: the whole document, rooted at that kind's definition, so
+/// that it stands alone.
+pub fn schema_for(kind: SchemaKind) -> String {
+    let name = format!("{kind:?}").to_lowercase();
+    SCHEMA.replacen(
+        "\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",",
+        &format!(
+            "\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$ref\": \"#/$defs/{name}\","
+        ),
+        1,
+    )
 }
 
 /// The themes `--theme` names.
@@ -196,6 +229,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "izumi", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Schema { kind }) => {
+            let schema = kind.map_or_else(|| SCHEMA.to_owned(), schema_for);
+            print!("{schema}");
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Manpage) => {

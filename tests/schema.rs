@@ -1,0 +1,198 @@
+//! The JSON Schema that `izumi schema` prints describes the story files: every file of the
+//! built-in story and of the valid fixtures conforms, and files with an unknown field, a wrong
+//! type or a missing field do not. The checker here covers the parts of JSON Schema the file
+//! uses ($ref, type, properties, required, additionalProperties, items, minItems, oneOf,
+//! minimum, maximum, pattern for ids).
+
+mod common;
+
+use std::path::Path;
+
+use izumi::cli::{SCHEMA, SchemaKind, schema_for};
+use serde_json::Value as Json;
+use toml::Value;
+
+/// Every problem with `value` against `schema`, as "path: what".
+fn check(root: &Json, schema: &Json, value: &Value, path: &str, problems: &mut Vec<String>) {
+    if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
+        let name = reference.trim_start_matches("#/$defs/");
+        check(root, &root["$defs"][name], value, path, problems);
+    }
+    if let Some(options) = schema.get("oneOf").and_then(Json::as_array) {
+        let passing = options
+            .iter()
+            .filter(|option| {
+                let mut found = Vec::new();
+                check(root, option, value, path, &mut found);
+                found.is_empty()
+            })
+            .count();
+        if passing != 1 {
+            problems.push(format!("{path}: matches {passing} of the oneOf choices"));
+        }
+    }
+    if let Some(kind) = schema.get("type").and_then(Json::as_str) {
+        let fits = matches!(
+            (kind, value),
+            ("object", Value::Table(_))
+                | ("array", Value::Array(_))
+                | ("string", Value::String(_))
+                | ("integer", Value::Integer(_))
+                | ("number", Value::Integer(_) | Value::Float(_))
+                | ("boolean", Value::Boolean(_))
+        );
+        if !fits {
+            problems.push(format!("{path}: expected {kind}"));
+            return;
+        }
+    }
+    if let Some(pattern) = schema.get("pattern").and_then(Json::as_str)
+        && let Value::String(text) = value
+    {
+        // The only pattern in the schema: kebab-case ids.
+        assert_eq!(pattern, "^[a-z0-9]+(-[a-z0-9]+)*$");
+        let kebab = !text.is_empty()
+            && text.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            });
+        if !kebab {
+            problems.push(format!("{path}: {text:?} is not an id"));
+        }
+    }
+    let number = value.as_float().or(value.as_integer().map(|n| n as f64));
+    if let (Some(number), Some(minimum)) = (number, schema.get("minimum").and_then(Json::as_f64))
+        && number < minimum
+    {
+        problems.push(format!("{path}: below {minimum}"));
+    }
+    if let (Some(number), Some(maximum)) = (number, schema.get("maximum").and_then(Json::as_f64))
+        && number > maximum
+    {
+        problems.push(format!("{path}: above {maximum}"));
+    }
+    if let Value::Table(table) = value {
+        let properties = schema.get("properties").and_then(Json::as_object);
+        for required in schema
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let name = required.as_str().unwrap();
+            if !table.contains_key(name) {
+                problems.push(format!("{path}: missing {name}"));
+            }
+        }
+        for (key, item) in table {
+            match properties.and_then(|properties| properties.get(key)) {
+                Some(property) => check(root, property, item, &format!("{path}.{key}"), problems),
+                None if schema.get("additionalProperties") == Some(&Json::Bool(false)) => {
+                    problems.push(format!("{path}: unknown field {key}"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let Value::Array(items) = value {
+        if let Some(minimum) = schema.get("minItems").and_then(Json::as_u64)
+            && (items.len() as u64) < minimum
+        {
+            problems.push(format!("{path}: fewer than {minimum} items"));
+        }
+        if let Some(item_schema) = schema.get("items") {
+            for (i, item) in items.iter().enumerate() {
+                check(root, item_schema, item, &format!("{path}[{i}]"), problems);
+            }
+        }
+    }
+}
+
+fn problems(kind: SchemaKind, text: &str) -> Vec<String> {
+    let schema: Json = serde_json::from_str(&schema_for(kind)).expect("the schema is JSON");
+    let value: Value = toml::from_str(text).expect("the file is TOML");
+    let mut found = Vec::new();
+    check(&schema, &schema, &value, "", &mut found);
+    found
+}
+
+fn kind_of(relative: &Path) -> SchemaKind {
+    match relative.to_str().unwrap() {
+        "story.toml" => SchemaKind::Story,
+        "characters.toml" => SchemaKind::Characters,
+        "footnotes.toml" => SchemaKind::Footnotes,
+        "locations.toml" => SchemaKind::Locations,
+        "glossary.toml" => SchemaKind::Glossary,
+        _ => SchemaKind::Episode,
+    }
+}
+
+fn check_folder(dir: &Path) {
+    let mut files = Vec::new();
+    for folder in [dir.to_path_buf(), dir.join("episodes")] {
+        for entry in std::fs::read_dir(folder).unwrap().flatten() {
+            if entry.path().extension().is_some_and(|ext| ext == "toml") {
+                files.push(entry.path());
+            }
+        }
+    }
+    assert!(files.len() >= 6);
+    for file in files {
+        let relative = file.strip_prefix(dir).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let found = problems(kind_of(relative), &text);
+        assert!(found.is_empty(), "{}: {found:?}", file.display());
+    }
+}
+
+#[test]
+fn the_schema_is_json_and_names_every_kind_of_file() {
+    let schema: Json = serde_json::from_str(SCHEMA).unwrap();
+    for kind in [
+        "story",
+        "characters",
+        "footnotes",
+        "locations",
+        "glossary",
+        "episode",
+    ] {
+        assert!(schema["$defs"][kind].is_object(), "{kind}");
+    }
+}
+
+#[test]
+fn the_built_in_story_and_the_fixtures_conform() {
+    check_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("story"));
+    check_folder(&common::journey_dir());
+}
+
+#[test]
+fn unknown_fields_wrong_types_and_missing_fields_do_not() {
+    let found = problems(
+        SchemaKind::Episode,
+        "id = \"x\"\ntitle = \"X\"\nlocation = \"oslo\"\nperiod = 1920\n\
+         [[scene]]\nid = \"Bad Id\"\ntitle = \"T\"\ndate = \"1920\"\nlocations = []\ntext = \"t\"\ncolour = \"red\"\n",
+    );
+    assert_eq!(
+        found,
+        [
+            ".period: matches 0 of the oneOf choices",
+            ".scene[0]: unknown field colour",
+            ".scene[0].id: \"Bad Id\" is not an id",
+            ".scene[0].locations: fewer than 1 items",
+        ]
+    );
+    assert_eq!(
+        problems(
+            SchemaKind::Locations,
+            "[[location]]\nid = \"a\"\nname = \"A\"\nlat = 95.0\nlon = 0.0\n"
+        ),
+        [
+            ".location[0]: missing modern_name",
+            ".location[0]: missing country",
+            ".location[0].lat: above 90",
+        ]
+    );
+}
