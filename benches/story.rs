@@ -6,7 +6,11 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use izumi::app::{Action, App};
 use izumi::search::SearchIndex;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Size;
 use izumi::story;
 
 /// Runs `work` repeatedly for about `budget` (at least 3 times) and returns the mean per run.
@@ -41,6 +45,20 @@ fn search_as_typed(story: &story::Story, budget: Duration) {
     }
     let hits = index.search(query).len();
     println!("search per keystroke typing {query:?} ({hits} hits at the end): at most {slowest:?}");
+
+    // The same in the reader: the key's action and the frame showing the hits.
+    let mut app = App::new(story.clone(), Size::new(120, 40));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    app.update(Action::Search);
+    terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
+    let mut slowest = Duration::ZERO;
+    for c in query.chars() {
+        let start = Instant::now();
+        app.update(Action::Type(c));
+        terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
+        slowest = slowest.max(start.elapsed());
+    }
+    println!("a keystroke in the search box, search and redraw at 120x40: at most {slowest:?}");
 }
 
 fn main() {
