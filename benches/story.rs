@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use izumi::app::{Action, App};
 use izumi::search::SearchIndex;
+use izumi::story;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Size;
-use izumi::story;
 
 /// Runs `work` repeatedly for about `budget` (at least 3 times) and returns the mean per run.
 fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {

@@ -170,37 +170,31 @@ fn ctrl_c_quits_cleanly_and_says_so_in_the_exit_status() {
     session.assert_restored();
 }
 
-#[test]
-fn sigterm_restores_the_terminal_and_reports_the_signal() {
-    // exec, so that the pid we signal is izumi's own.
+/// Sends a signal to izumi (run with exec, so that the pid signalled is izumi's own) and checks
+/// that the terminal is given back and the exit status is 128 + the signal's number.
+fn signal_restores_the_terminal(signal: &str, status: u8) {
     let session =
         Session::start(r#"sh -c 'exec "$0" --story "$1"' "$0" "$1"; echo "EXIT=$?"; stty -a"#);
     session.wait_for("Setting out");
     let izumi = find_child_izumi(session.pid());
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &izumi.to_string()])
+    let sent = std::process::Command::new("kill")
+        .args([format!("-{signal}"), izumi.to_string()])
         .status()
         .unwrap();
-    assert!(status.success());
-    session.wait_for("EXIT=143");
+    assert!(sent.success());
+    session.wait_for(&format!("EXIT={status}"));
     session.wait_for("speed");
     session.assert_restored();
 }
 
 #[test]
+fn sigterm_restores_the_terminal_and_reports_the_signal() {
+    signal_restores_the_terminal("TERM", 143);
+}
+
+#[test]
 fn a_hang_up_restores_the_terminal_and_exits_at_once() {
-    let session =
-        Session::start(r#"sh -c 'exec "$0" --story "$1"' "$0" "$1"; echo "EXIT=$?"; stty -a"#);
-    session.wait_for("Setting out");
-    let izumi = find_child_izumi(session.pid());
-    let status = std::process::Command::new("kill")
-        .args(["-HUP", &izumi.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    session.wait_for("EXIT=129");
-    session.wait_for("speed");
-    session.assert_restored();
+    signal_restores_the_terminal("HUP", 129);
 }
 
 #[test]

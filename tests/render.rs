@@ -143,15 +143,24 @@ fn m_switches_the_map_back_to_the_places_list() {
 fn glossary_terms_in_the_scene_are_underlined() {
     let backend = render(common::journey(), 120, 40, &[Action::NextScene]);
     let buffer = backend.buffer();
-    // "Bo takes her across on the ferry.[2]" starts at column 2 of row 3.
+    // "Bo takes her across on the ferry.[2]" is on row 3.
     let row = 3;
-    let cells: Vec<&str> = (0..120).map(|x| buffer[(x, row)].symbol()).collect();
-    let start = (0..cells.len() - 5)
-        .find(|&x| cells[x..x + 5].concat() == "ferry")
-        .expect("the scene text is drawn") as u16;
+    let start = column_of(buffer, row, "ferry");
     let at = |x: u16| buffer[(x, row)].modifier;
     assert!(at(start).contains(ratatui::style::Modifier::UNDERLINED));
     assert!(!at(start - 2).contains(ratatui::style::Modifier::UNDERLINED));
+}
+
+/// The column where `word` (one cell a character) starts on a row of the screen.
+fn column_of(buffer: &ratatui::buffer::Buffer, row: u16, word: &str) -> u16 {
+    let cells: Vec<&str> = (0..buffer.area.width)
+        .map(|x| buffer[(x, row)].symbol())
+        .collect();
+    let length = word.chars().count();
+    let start = (0..cells.len() - length)
+        .find(|&x| cells[x..x + length].concat() == word)
+        .expect("the scene text is drawn");
+    u16::try_from(start).unwrap()
 }
 
 /// The embedded story's reader at a scene, full layout with map and timeline.
@@ -259,10 +268,7 @@ fn the_searched_words_are_highlighted_in_the_scene() {
     let backend = render(common::journey(), 120, 40, &actions);
     let buffer = backend.buffer();
     let row = 3;
-    let cells: Vec<&str> = (0..120).map(|x| buffer[(x, row)].symbol()).collect();
-    let start = (0..cells.len() - 4)
-        .find(|&x| cells[x..x + 4].concat() == "city")
-        .expect("the scene text is drawn") as u16;
+    let start = column_of(buffer, row, "city");
     let highlight = izumi::ui::theme::THEME.search_hit.bg;
     assert_eq!(buffer[(start, row)].bg, highlight.unwrap());
     assert_eq!(buffer[(start + 3, row)].bg, highlight.unwrap());

@@ -22,6 +22,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Widget, Wrap};
 
 use crate::app::{App, Mode, Overlay, Pane};
 use crate::search::{Field, LISTED, Target};
+use crate::story::SceneId;
 use layout::Side;
 use theme::THEME;
 
@@ -196,29 +197,26 @@ pub(crate) fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> Overla
         }
         Overlay::Bookmarks => {
             let heading = if scenes.is_empty() {
-                "No bookmarks yet: B bookmarks the scene you are on.".to_owned()
+                "No bookmarks yet: B bookmarks the scene you are on."
             } else {
-                "↑↓ pick, Enter go there, Delete or x remove".to_owned()
+                "↑↓ pick, Enter go there, Delete or x remove"
             };
-            let (lines, picked) =
-                entry::scene_list(story, heading, &scenes, app.pick(), app.scene());
+            let (text, picked) = scene_list_text(app, &scenes, heading);
             (
                 84,
-                Text::from(lines),
+                text,
                 " Bookmarks — ' or Esc to close ".to_owned(),
-                Some(picked),
+                picked,
             )
         }
         Overlay::Timeline => {
-            let heading =
-                "Every scene by date — ↑↓ pick, Enter go there, Backspace come back".to_owned();
-            let (lines, picked) =
-                entry::scene_list(story, heading, &scenes, app.pick(), app.scene());
+            let heading = "Every scene by date — ↑↓ pick, Enter go there, Backspace come back";
+            let (text, picked) = scene_list_text(app, &scenes, heading);
             (
                 100,
-                Text::from(lines),
+                text,
                 " Timeline — t or Esc to close ".to_owned(),
-                Some(picked),
+                picked,
             )
         }
     };
@@ -236,6 +234,18 @@ pub(crate) fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> Overla
         title,
         keep_visible,
     }
+}
+
+/// A list of scenes to pick from under a heading, and the picked line.
+fn scene_list_text(app: &App, scenes: &[SceneId], heading: &str) -> (Text<'static>, Option<usize>) {
+    let (lines, picked) = entry::scene_list(
+        app.story(),
+        heading.to_owned(),
+        scenes,
+        app.pick(),
+        app.scene(),
+    );
+    (Text::from(lines), Some(picked))
 }
 
 /// The search view: the query, how many hits, then each hit with what it is and the match in
