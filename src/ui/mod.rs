@@ -170,8 +170,7 @@ pub(crate) fn overlay_content(app: &App, overlay: Overlay, area: Rect) -> Overla
             (
                 100,
                 text,
-                " Search — type; ↑↓ pick, Enter go there; n/N later for the next scene; Esc to close "
-                    .to_owned(),
+                " Search — ↑↓ pick, Enter go there (then n/N), Esc to close ".to_owned(),
                 Some(picked),
             )
         }
