@@ -191,9 +191,6 @@ pub struct App {
     /// The wall clock, for the presenter's console.
     clock: Option<TimeOfDay>,
     viewport: Size,
-    /// How many lines the scene's text wraps to, and at what width: wrapping is the costliest
-    /// part of a frame, so it is done when the scene or the width changes, not on every draw.
-    scene_lines: Option<(SceneId, u16, u16)>,
     quit: bool,
     interrupted: bool,
 }
@@ -232,12 +229,10 @@ impl App {
             linked: None,
             clock: None,
             viewport,
-            scene_lines: None,
             quit: false,
             interrupted: false,
         };
         app.go_to(SceneId(0));
-        app.measure_scene();
         app
     }
 
@@ -318,7 +313,6 @@ impl App {
     pub fn set_layout(&mut self, map: bool, timeline: bool) {
         self.show_map = map;
         self.show_timeline = timeline;
-        self.measure_scene();
     }
 
     /// Whether the timeline strip is shown where it fits.
@@ -441,24 +435,7 @@ impl App {
             self.status = None;
         }
         self.apply(action);
-        self.measure_scene();
         self.snapshot() != before
-    }
-
-    /// How many lines the scene's text takes at `width` columns, if that is the width it was
-    /// last measured at.
-    pub fn scene_lines_at(&self, width: u16) -> Option<u16> {
-        self.scene_lines
-            .filter(|(scene, at, _)| *scene == self.scene && *at == width)
-            .map(|(_, _, lines)| lines)
-    }
-
-    fn measure_scene(&mut self) {
-        let width = self.scene_text_area().width;
-        if self.scene_lines_at(width).is_none() {
-            let lines = ui::scene::text_height(&self.story, self.scene, width);
-            self.scene_lines = Some((self.scene, width, lines));
-        }
     }
 
     fn apply(&mut self, action: Action) {
@@ -636,14 +613,9 @@ impl App {
             Action::Focus(pane) => self.set_focus(pane),
             Action::Select(pane, index) => {
                 self.set_focus(pane);
-                let scene = self.story.scene(self.scene);
-                let (selection, len) = match pane {
-                    Pane::Scene => return,
-                    Pane::Characters => (&mut self.character, scene.characters.len()),
-                    Pane::Footnotes => (&mut self.footnote, scene.footnotes.len()),
-                    Pane::Locations => (&mut self.location, self.story.route.len()),
-                };
-                if index < len {
+                if let Some((selection, len)) = self.selection_mut(pane)
+                    && index < len
+                {
                     *selection = index;
                 }
             }
@@ -801,8 +773,6 @@ impl App {
         // Where the scene is gone, stay at the same position in the story.
         self.go_to(SceneId(index.min(self.story.scenes.len() - 1)));
         self.restore(&saved);
-        self.scene_lines = None;
-        self.measure_scene();
         self.status = Some("story reloaded".to_owned());
     }
 
@@ -825,7 +795,6 @@ impl App {
             .and_then(|id| self.story.find_scene(id))
         {
             self.go_to(scene);
-            self.measure_scene();
         }
         self.bookmarks = saved
             .bookmarks
@@ -917,21 +886,26 @@ impl App {
     }
 
     fn move_in_focus(&mut self, delta: i32) {
+        if self.focus == Pane::Scene {
+            self.scene_scroll = step(
+                self.scene_scroll.into(),
+                delta,
+                self.max_scene_scroll().into(),
+            ) as u16;
+        } else if let Some((selection, len)) = self.selection_mut(self.focus) {
+            *selection = step(*selection, delta, len.saturating_sub(1));
+        }
+    }
+
+    /// A side pane's selected position and how many entries it has to select from.
+    fn selection_mut(&mut self, pane: Pane) -> Option<(&mut usize, usize)> {
         let scene = self.story.scene(self.scene);
-        let (selection, len) = match self.focus {
-            Pane::Scene => {
-                self.scene_scroll = step(
-                    self.scene_scroll.into(),
-                    delta,
-                    self.max_scene_scroll().into(),
-                ) as u16;
-                return;
-            }
-            Pane::Characters => (&mut self.character, scene.characters.len()),
-            Pane::Footnotes => (&mut self.footnote, scene.footnotes.len()),
-            Pane::Locations => (&mut self.location, self.story.route.len()),
-        };
-        *selection = step(*selection, delta, len.saturating_sub(1));
+        match pane {
+            Pane::Scene => None,
+            Pane::Characters => Some((&mut self.character, scene.characters.len())),
+            Pane::Footnotes => Some((&mut self.footnote, scene.footnotes.len())),
+            Pane::Locations => Some((&mut self.location, self.story.route.len())),
+        }
     }
 
     fn close_overlay(&mut self) {
@@ -967,9 +941,7 @@ impl App {
 
     fn max_scene_scroll(&self) -> u16 {
         let text = self.scene_text_area();
-        let lines = self
-            .scene_lines_at(text.width)
-            .unwrap_or_else(|| ui::scene::text_height(&self.story, self.scene, text.width));
+        let lines = ui::scene::text_height(&self.story, self.scene, text.width);
         lines.saturating_sub(text.height)
     }
 
