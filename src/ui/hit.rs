@@ -5,7 +5,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::layout::{self, Side, pane_block};
 use super::theme::THEME;
-use super::{map, overlay_content, panes, scene};
+use super::{overlay_content, panes, scene};
 use crate::app::{App, Mode, Pane};
 use crate::story::FootnoteId;
 
@@ -67,12 +67,7 @@ pub fn spot(app: &App, area: Rect, column: u16, row: u16) -> Option<Spot> {
 }
 
 fn in_side_pane(app: &App, pane: Pane, rect: Rect, row: u16) -> Spot {
-    let inner = pane_block().inner(rect);
-    let map_shown = pane == Pane::Locations
-        && app.show_map()
-        && inner.width >= map::MIN_COLUMNS
-        && inner.height >= map::MIN_ROWS;
-    if map_shown {
+    if panes::shows_map(app, pane, rect) {
         return Spot::Pane(pane);
     }
     panes::entry_at(app, pane, rect, row).map_or(Spot::Pane(pane), |index| Spot::Entry(pane, index))

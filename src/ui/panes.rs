@@ -16,21 +16,15 @@ use crate::wrap::{wrap_lines, wrap_words};
 
 /// Draws one side pane.
 pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
-    if pane == Pane::Locations && app.show_map() {
+    if shows_map(app, pane, area) {
         let block = titled_pane_block(" Map (m: list) ".into(), app.focus() == pane);
         let inner = block.inner(area);
-        if inner.width >= map::MIN_COLUMNS && inner.height >= map::MIN_ROWS {
-            block.render(area, buf);
-            map::MapView { app }.render(inner, buf);
-            return;
-        }
+        block.render(area, buf);
+        map::MapView { app }.render(inner, buf);
+        return;
     }
-    let width = usize::from(pane_block().inner(area).width);
-    let content = match pane {
-        Pane::Characters => characters(app),
-        Pane::Footnotes => footnotes(app, width),
-        Pane::Locations => locations(app),
-        Pane::Scene => return,
+    let Some(content) = content(app, pane, area) else {
+        return;
     };
     ListPane {
         pane,
@@ -39,6 +33,27 @@ pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
         focused: app.focus() == pane,
     }
     .render(area, buf);
+}
+
+/// Whether a side pane drawn in `area` is the map: the places pane, when the reader wants the
+/// map and it fits.
+pub fn shows_map(app: &App, pane: Pane, area: Rect) -> bool {
+    let inner = pane_block().inner(area);
+    pane == Pane::Locations
+        && app.show_map()
+        && inner.width >= map::MIN_COLUMNS
+        && inner.height >= map::MIN_ROWS
+}
+
+/// What a side pane drawn in `area` lists; none for the scene.
+fn content(app: &App, pane: Pane, area: Rect) -> Option<PaneContent> {
+    let width = usize::from(pane_block().inner(area).width);
+    match pane {
+        Pane::Characters => Some(characters(app)),
+        Pane::Footnotes => Some(footnotes(app, width)),
+        Pane::Locations => Some(locations(app)),
+        Pane::Scene => None,
+    }
 }
 
 /// What a side pane lists and says about its selected entry.
@@ -119,13 +134,7 @@ fn first_visible_line(heights: &[usize], selected: usize, visible: usize) -> usi
 /// Which entry of a side pane drawn in `area` is on screen row `row`, if any: the same layout
 /// and scrolling as drawing, so a click lands where the reader sees the entry.
 pub fn entry_at(app: &App, pane: Pane, area: Rect, row: u16) -> Option<usize> {
-    let width = usize::from(pane_block().inner(area).width);
-    let content = match pane {
-        Pane::Characters => characters(app),
-        Pane::Footnotes => footnotes(app, width),
-        Pane::Locations => locations(app),
-        Pane::Scene => return None,
-    };
+    let content = content(app, pane, area)?;
     let inner = pane_block().inner(area);
     let [list_area, _, _] = list_layout(inner, content.items.len(), content.detail.is_some());
     if row < list_area.y || row >= list_area.bottom() {
