@@ -14,7 +14,7 @@ use crate::export;
 use crate::search::{SearchIndex, Target};
 use crate::story::{self, StorySource};
 use crate::terminal::{Setup, Start};
-use crate::ui::theme::{self, Theme};
+use crate::ui::theme;
 
 /// izumi — a true spy story to explore in the terminal, scene by scene.
 #[derive(Debug, Parser)]
@@ -141,12 +141,11 @@ pub enum ThemeName {
 }
 
 impl ThemeName {
-    fn theme(self) -> Theme {
-        match self {
-            ThemeName::Dark => theme::DARK,
-            ThemeName::Light => theme::LIGHT,
-            ThemeName::HighContrast => theme::HIGH_CONTRAST,
-        }
+    /// The name as the configuration writes it (`high-contrast`).
+    fn name(self) -> String {
+        self.to_possible_value()
+            .map(|value| value.get_name().to_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -184,12 +183,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             (Config::default(), Some(notice))
         }
     };
-    let theme = match (cli.theme, config.theme.as_deref()) {
-        (Some(chosen), _) => chosen.theme(),
-        (None, Some("light")) => theme::LIGHT,
-        (None, Some("high-contrast")) => theme::HIGH_CONTRAST,
-        (None, _) => theme::DARK,
-    };
+    // --theme wins over the configuration; the configuration's name was checked when read.
+    let name = cli.theme.map(ThemeName::name).or(config.theme.clone());
+    let theme = name
+        .as_deref()
+        .and_then(theme::named)
+        .unwrap_or(theme::DARK);
     theme::Current::choose(if no_colour() {
         theme.without_colour()
     } else {
@@ -328,4 +327,16 @@ pub fn summary(story: &story::Story) -> String {
         count(story.locations.len(), "location", "locations"),
         count(story.terms.len(), "term", "terms"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_theme_the_command_line_offers_exists() {
+        for name in ThemeName::value_variants() {
+            assert!(theme::named(&name.name()).is_some(), "{name:?}");
+        }
+    }
 }

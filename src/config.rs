@@ -25,9 +25,7 @@ use toml::Spanned;
 
 use crate::app::keymap::{self, BINDINGS, Trigger};
 use crate::story::diagnostic::{Diagnostic, SourceFile, did_you_mean};
-
-/// The themes a configuration may name.
-pub const THEMES: [&str; 3] = ["dark", "light", "high-contrast"];
+use crate::ui::theme;
 
 /// What a valid configuration file asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -128,14 +126,14 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
     })?;
     let mut problems = Vec::new();
     if let Some(theme) = &raw.theme
-        && !THEMES.contains(&theme.get_ref().as_str())
+        && theme::named(theme.get_ref()).is_none()
     {
         problems.push(file.error_at(
             theme.span(),
             format!(
                 "unknown theme \"{}\"{}; the themes are dark, light and high-contrast",
                 theme.get_ref(),
-                did_you_mean(theme.get_ref(), THEMES)
+                did_you_mean(theme.get_ref(), theme::NAMED.map(|(name, _)| name))
             ),
         ));
     }

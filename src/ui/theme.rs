@@ -112,6 +112,21 @@ pub const HIGH_CONTRAST: Theme = Theme {
     ..DARK
 };
 
+/// The themes by the names `--theme` and the configuration use.
+pub const NAMED: [(&str, Theme); 3] = [
+    ("dark", DARK),
+    ("light", LIGHT),
+    ("high-contrast", HIGH_CONTRAST),
+];
+
+/// The theme with this name, if there is one.
+pub fn named(name: &str) -> Option<Theme> {
+    NAMED
+        .iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, theme)| *theme)
+}
+
 impl Theme {
     /// The theme with every colour taken out, emphasis (bold, underline, reverse) kept: for
     /// `NO_COLOR`.
