@@ -32,7 +32,6 @@ use crate::story::Loading;
 use crate::ui;
 use crate::ui::hit;
 
-/// Runs the interactive reader until the reader quits.
 /// How a reading session ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -78,6 +77,7 @@ pub struct Setup {
     pub watch: Option<std::path::PathBuf>,
 }
 
+/// Runs the interactive reader (alone, presenting, as a console or following) until it ends.
 pub fn run_reader(
     mut story: Loading,
     mode: Mode,

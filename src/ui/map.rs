@@ -27,8 +27,6 @@ pub struct MapView<'a> {
     pub app: &'a App,
 }
 
-/// The places the story has passed through up to and including a scene, in order, without
-/// repeating a place twice in a row.
 /// The land, drawn once per size and framing and then copied: thousands of coastline points
 /// need not be projected again on every frame when only the route and the markers change.
 fn draw_world(bounds: &Bounds, area: Rect, buf: &mut Buffer) {
@@ -69,6 +67,8 @@ fn draw_world(bounds: &Bounds, area: Rect, buf: &mut Buffer) {
     });
 }
 
+/// The places the story has passed through up to and including a scene, in order, without
+/// repeating a place twice in a row.
 pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
     let mut stations: Vec<LocationId> = Vec::new();
     for id in story.scene_ids().take(scene.index() + 1) {
