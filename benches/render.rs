@@ -5,10 +5,12 @@
 use std::time::{Duration, Instant};
 
 use izumi::app::{Action, App};
+use izumi::keymap::Keymap;
+use izumi::runtime::Reader;
 use izumi::story;
+use izumi::ui::theme::DARK;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Size;
 
 /// Runs `work` repeatedly for about `budget` and returns the mean time per run.
 fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {
@@ -28,25 +30,31 @@ fn main() {
     let budget = Duration::from_secs(2);
 
     let story = story::load_embedded();
+    let keys = Keymap::default();
+    let reader = |width, height| {
+        let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        Reader::new(App::new(story.clone()), terminal, DARK, keys.clone())
+    };
     for (width, height) in [(80, 24), (120, 40), (200, 60)] {
-        let mut app = App::new(story.clone(), Size::new(width, height));
+        let mut reader = reader(width, height);
         // A scene late in the story, so the route on the map is long.
-        app.update(Action::Digit(9));
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        // Every draw renders every widget into a reset buffer; only the diff against the last
-        // frame is small, as it is when the reader redraws after a resize or a key.
+        reader.act(Action::Digit(9)).unwrap();
+        // Every draw renders every widget into a reset buffer and hands the frame's geometry to
+        // the app; only the diff against the last frame is small, as it is when the reader
+        // redraws after a resize or a key.
         let frame = measure(budget, || {
-            terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
+            reader.draw().unwrap();
         });
         let mut buffer =
             ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, width, height));
+        let screen = izumi::ui::Screen {
+            app: reader.app(),
+            theme: &DARK,
+            keys: &keys,
+        };
         let widgets = measure(budget, || {
             buffer.reset();
-            ratatui::widgets::Widget::render(
-                izumi::ui::Screen { app: &app },
-                buffer.area,
-                &mut buffer,
-            );
+            std::hint::black_box(screen.draw(buffer.area, &mut buffer));
         });
         println!(
             "draw the full layout at {width}x{height}: {frame:?} (widgets into a buffer {widgets:?}, the rest is ratatui comparing the frame with the last)"
@@ -54,14 +62,14 @@ fn main() {
     }
 
     // Reading straight through: each step is a key (an action) and the frame it causes.
-    let mut app = App::new(story.clone(), Size::new(120, 40));
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut reader = reader(120, 40);
     let scenes = story.scenes.len();
     let step = measure(budget, || {
-        if !app.update(Action::NextScene) {
-            app.update(Action::FirstScene);
+        let last = reader.app().scene();
+        reader.act(Action::NextScene).unwrap();
+        if reader.app().scene() == last {
+            reader.act(Action::FirstScene).unwrap();
         }
-        terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
     });
     println!(
         "step to the next scene and draw it at 120x40 ({scenes} scenes, round and round): {step:?}"

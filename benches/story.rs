@@ -7,11 +7,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use izumi::app::{Action, App};
+use izumi::keymap::Keymap;
+use izumi::runtime::Reader;
 use izumi::search::SearchIndex;
 use izumi::story;
+use izumi::ui::theme::DARK;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Size;
 
 /// Runs `work` repeatedly for about `budget` (at least 3 times) and returns the mean per run.
 fn measure(budget: Duration, mut work: impl FnMut()) -> Duration {
@@ -47,15 +49,13 @@ fn search_as_typed(story: &story::Story, budget: Duration) {
     println!("search per keystroke typing {query:?} ({hits} hits at the end): at most {slowest:?}");
 
     // The same in the reader: the key's action and the frame showing the hits.
-    let mut app = App::new(story.clone(), Size::new(120, 40));
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    app.update(Action::Search);
-    terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
+    let terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut reader = Reader::new(App::new(story.clone()), terminal, DARK, Keymap::default());
+    reader.act(Action::Search).unwrap();
     let mut slowest = Duration::ZERO;
     for c in query.chars() {
         let start = Instant::now();
-        app.update(Action::Type(c));
-        terminal.draw(|f| izumi::ui::draw(f, &app)).unwrap();
+        reader.act(Action::Type(c)).unwrap();
         slowest = slowest.max(start.elapsed());
     }
     println!("a keystroke in the search box, search and redraw at 120x40: at most {slowest:?}");

@@ -6,15 +6,14 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::app::Mode;
-use crate::app::keymap;
 use crate::classroom::session::{self, Part};
 use crate::config::{self, Config};
-use crate::export;
-use crate::search::{SearchIndex, Target};
+use crate::keymap::Keymap;
+use crate::runtime::{Setup, Start};
+use crate::search::SearchIndex;
 use crate::story::{self, StorySource};
-use crate::terminal::{Setup, Start};
-use crate::ui::theme;
+use crate::ui::theme::Theme;
+use crate::{export, paths};
 
 /// izumi — a true spy story to explore in the terminal, scene by scene.
 #[derive(Debug, Parser)]
@@ -164,7 +163,7 @@ pub enum Format {
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // A configuration with problems is reported and left out: izumi starts with its defaults.
-    let config_path = config::path();
+    let config_path = paths::config_file();
     let (config, notice) = match config::load(&config_path) {
         Ok(config) => (config, None),
         Err(problems) => {
@@ -185,18 +184,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     // --theme wins over the configuration; the configuration's name was checked when read.
     let name = cli.theme.map(ThemeName::name).or(config.theme.clone());
-    let theme = name
-        .as_deref()
-        .and_then(theme::named)
-        .unwrap_or(theme::DARK);
-    theme::Current::choose(if no_colour() {
-        theme.without_colour()
-    } else {
-        theme
-    });
-    if !config.keys.is_empty() {
-        keymap::use_bindings(keymap::with_keys(&config.keys));
-    }
     let source = StorySource::from_option(cli.story.clone());
     let setup = Setup {
         start: match (cli.scene, cli.from_start) {
@@ -205,11 +192,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             (None, false) => Start::Resume,
         },
         layout: config.layout,
+        theme: Theme::chosen(name.as_deref(), no_colour()),
+        keys: Keymap::with_keys(&config.keys),
         notice,
         watch: cli.watch.then(|| cli.story.clone()).flatten(),
     };
-    let reading = |part: Part, mode: Mode| match source.start_loading() {
-        Ok(story) => crate::terminal::run_reader(story, mode, part, &setup)
+    let reading = |part: Part| match source.start_loading() {
+        Ok(story) => crate::runtime::run(story, part, &setup)
             .map(|outcome| ExitCode::from(outcome.exit_code())),
         Err(errors) => {
             eprintln!("{errors}");
@@ -217,14 +206,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     match cli.command {
-        None => reading(Part::Alone, Mode::Reader),
-        Some(Command::Present { listen, token }) => {
-            reading(Part::Presenter { listen, token }, Mode::Presentation)
-        }
-        Some(Command::Notes { address }) => reading(Part::Console { address }, Mode::Console),
-        Some(Command::Follow { address, token }) => {
-            reading(Part::Follower { address, token }, Mode::Reader)
-        }
+        None => reading(Part::Alone),
+        Some(Command::Present { listen, token }) => reading(Part::Presenter { listen, token }),
+        Some(Command::Notes { address }) => reading(Part::Console { address }),
+        Some(Command::Follow { address, token }) => reading(Part::Follower { address, token }),
         Some(Command::Completions { shell }) => {
             let mut command = Cli::command();
             clap_complete::generate(shell, &mut command, "izumi", &mut io::stdout());
@@ -254,24 +239,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let query = words.join(" ");
             let mut out = io::stdout().lock();
             for hit in index.search(&query) {
-                let (kind, id, name) = match hit.target {
-                    Target::Scene(id) => {
-                        let scene = story.scene(id);
-                        ("scene", scene.id.clone(), scene.title.clone())
-                    }
-                    Target::Character(id) => {
-                        let person = story.character(id);
-                        ("person", person.id.clone(), person.name.clone())
-                    }
-                    Target::Footnote(id) => {
-                        let number = story.footnote(id).number;
-                        ("footnote", number.to_string(), format!("[{number}]"))
-                    }
-                    Target::Term(id) => {
-                        let term = story.term(id);
-                        ("term", term.id.clone(), term.term.clone())
-                    }
-                };
+                let target = hit.target;
+                let (kind, id, name) = (target.kind(), target.id(story), target.name(story));
                 let (before, matched, after) = index.context(&hit, 70);
                 if writeln!(out, "{kind}\t{id}\t{name}\t{before}{matched}{after}").is_err() {
                     break;
@@ -336,7 +305,7 @@ mod tests {
     #[test]
     fn every_theme_the_command_line_offers_exists() {
         for name in ThemeName::value_variants() {
-            assert!(theme::named(&name.name()).is_some(), "{name:?}");
+            assert!(crate::ui::theme::named(&name.name()).is_some(), "{name:?}");
         }
     }
 }

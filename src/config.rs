@@ -18,12 +18,13 @@
 //! reported with its line and column, so a typo never half-applies.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::app::keymap::{self, BINDINGS, Trigger};
+use crate::app::Command;
+use crate::keymap::{self, Trigger};
 use crate::story::diagnostic::{Diagnostic, SourceFile, did_you_mean};
 use crate::ui::theme;
 
@@ -31,8 +32,8 @@ use crate::ui::theme;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     pub theme: Option<String>,
-    /// Bindings whose keys are replaced, by name.
-    pub keys: Vec<(String, Vec<Trigger>)>,
+    /// Commands whose keys are replaced.
+    pub keys: Vec<(Command, Vec<Trigger>)>,
     pub layout: Layout,
 }
 
@@ -74,16 +75,6 @@ struct RawConfig {
     keys: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     layout: Layout,
-}
-
-/// Where the configuration file is looked for.
-pub fn path() -> PathBuf {
-    std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|base| !base.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))
-        .unwrap_or_default()
-        .join("izumi/config.toml")
 }
 
 /// Reads the configuration: none if there is no file, else the file's settings or every problem
@@ -137,10 +128,10 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
             ),
         ));
     }
-    let names: Vec<String> = BINDINGS.iter().map(keymap::name).collect();
+    let names: Vec<String> = Command::ALL.iter().map(|command| command.name()).collect();
     let mut keys = Vec::new();
     for (name, list) in &raw.keys {
-        if !names.contains(name.get_ref()) {
+        let Some(command) = Command::named(name.get_ref()) else {
             problems.push(file.error_at(
                 name.span(),
                 format!(
@@ -150,7 +141,7 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
                 ),
             ));
             continue;
-        }
+        };
         if list.get_ref().is_empty() {
             problems.push(file.error_at(list.span(), "give at least one key"));
         }
@@ -161,7 +152,7 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
                 Err(message) => problems.push(file.error_at(key.span(), message)),
             }
         }
-        keys.push((name.get_ref().clone(), triggers));
+        keys.push((command, triggers));
     }
     if problems.is_empty() {
         Ok(Config {

@@ -1,7 +1,9 @@
 //! izumi: an interactive narrative explorer for the terminal.
 //!
 //! The story is loaded and validated into an immutable [`story::Story`]; the reader's state lives
-//! in [`app::App`] and changes only through [`app::Action`]s; [`ui`] draws it.
+//! in [`app::App`] and changes only through [`app::Action`]s, which say what should happen as
+//! [`app::Effect`]s; [`ui`] draws it and measures what it drew; [`runtime`] carries inputs to the
+//! app and frames to any backend; [`terminal`] is the real terminal at the edge.
 
 #![forbid(unsafe_code)]
 
@@ -11,7 +13,9 @@ pub mod cli;
 pub mod config;
 pub mod export;
 pub mod geo;
+pub mod keymap;
 pub mod paths;
+pub mod runtime;
 pub mod saved;
 pub mod search;
 pub mod story;

@@ -110,3 +110,48 @@ pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
         }
     }
 }
+
+/// A story's saved state on disk, for one reader: read once at the start, written whenever
+/// the reader's place or bookmarks change.
+#[derive(Debug)]
+pub struct Memory {
+    path: PathBuf,
+    /// What was read at the start.
+    pub last: Saved,
+    /// What went wrong reading the file, to tell the reader once.
+    pub problem: Option<String>,
+    /// Saving failed once and was reported; it is not reported again.
+    failed: bool,
+}
+
+impl Memory {
+    /// Reads the saved state of the story with this fingerprint.
+    pub fn open(fingerprint: &str) -> Self {
+        let path = path_for(fingerprint);
+        let (last, problem) = load(&path);
+        Self {
+            path,
+            last,
+            problem,
+            failed: false,
+        }
+    }
+
+    /// Writes the state; a failure gives a message for the reader the first time only.
+    pub fn keep(&mut self, saved: &Saved) -> Option<String> {
+        match save(&self.path, saved) {
+            Ok(()) => {
+                self.failed = false;
+                None
+            }
+            Err(_) if self.failed => None,
+            Err(error) => {
+                self.failed = true;
+                Some(format!(
+                    "could not save your place in {}: {error}",
+                    self.path.display()
+                ))
+            }
+        }
+    }
+}

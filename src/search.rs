@@ -21,6 +21,38 @@ pub enum Target {
     Term(TermId),
 }
 
+impl Target {
+    /// What kind of thing it is, in one word: the same in the search box and `izumi search`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Target::Scene(_) => "scene",
+            Target::Character(_) => "person",
+            Target::Footnote(_) => "footnote",
+            Target::Term(_) => "term",
+        }
+    }
+
+    /// Its name: a scene's title, a person's name, `[12]` for a footnote, a term.
+    pub fn name(self, story: &Story) -> String {
+        match self {
+            Target::Scene(id) => story.scene(id).title.clone(),
+            Target::Character(id) => story.character(id).name.clone(),
+            Target::Footnote(id) => format!("[{}]", story.footnote(id).number),
+            Target::Term(id) => story.term(id).term.clone(),
+        }
+    }
+
+    /// The id that names it on the command line (a footnote's number).
+    pub fn id(self, story: &Story) -> String {
+        match self {
+            Target::Scene(id) => story.scene(id).id.clone(),
+            Target::Character(id) => story.character(id).id.clone(),
+            Target::Footnote(id) => story.footnote(id).number.to_string(),
+            Target::Term(id) => story.term(id).id.clone(),
+        }
+    }
+}
+
 /// Which part of its target a hit is in; titles and names rank above running text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {

@@ -35,65 +35,103 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
 /// one space, and none at the start or end of a line); a word wider than a line is cut. An empty
 /// line stays an empty line. Styles carry over, also within a word made of several spans.
 pub fn wrap_lines(lines: &[Line<'_>], width: u16) -> Vec<Line<'static>> {
+    let tagged: Vec<Vec<(Span<'_>, u32)>> = lines
+        .iter()
+        .map(|line| {
+            line.spans
+                .iter()
+                .map(|span| {
+                    let style = span.style.patch(line.style);
+                    (Span::styled(span.content.as_ref(), style), 0)
+                })
+                .collect()
+        })
+        .collect();
+    wrap_tagged(&tagged, width)
+        .into_iter()
+        .map(|line| line.spans)
+        .collect()
+}
+
+/// A wrapped line whose spans carry the tags of the text they came from.
+#[derive(Debug, Default)]
+pub struct TaggedLine {
+    pub spans: Line<'static>,
+    /// One tag per span of `spans`.
+    pub tags: Vec<u32>,
+}
+
+/// Wraps lines of tagged spans as [`wrap_lines`] does, keeping each span's tag (0 for none), so
+/// that whoever drew a span can later find where it went: a span is never merged with a
+/// neighbour of another tag.
+pub fn wrap_tagged(lines: &[Vec<(Span<'_>, u32)>], width: u16) -> Vec<TaggedLine> {
     let width = usize::from(width);
     let mut wrapped = Vec::new();
     for line in lines {
         let mut words = Words::default();
-        for span in &line.spans {
-            words.add(&span.content, span.style.patch(line.style));
+        for (span, tag) in line {
+            words.add(&span.content, span.style, *tag);
         }
         words.finish();
         if words.list.is_empty() {
-            wrapped.push(Line::default());
+            wrapped.push(TaggedLine::default());
             continue;
         }
-        let mut current: Vec<Span<'static>> = Vec::new();
+        let mut current = TaggedLine::default();
         let mut used = 0;
         for word in words.list {
             if used > 0 && used + 1 + word.width > width {
-                wrapped.push(Line::from(std::mem::take(&mut current)));
+                wrapped.push(std::mem::take(&mut current));
                 used = 0;
             }
             if used > 0 {
-                push(&mut current, " ", word.space_style);
+                current.push(" ", word.space_style, 0);
                 used += 1;
             }
             if word.width <= width.saturating_sub(used) || width == 0 {
-                for (text, style) in &word.pieces {
-                    push(&mut current, text, *style);
+                for (text, style, tag) in &word.pieces {
+                    current.push(text, *style, *tag);
                 }
                 used += word.width;
                 continue;
             }
             // Too wide for any line: cut it where the line is full.
-            for (text, style) in &word.pieces {
+            for (text, style, tag) in &word.pieces {
                 for c in text.chars() {
                     let w = c.width().unwrap_or(0);
                     if used > 0 && used + w > width {
-                        wrapped.push(Line::from(std::mem::take(&mut current)));
+                        wrapped.push(std::mem::take(&mut current));
                         used = 0;
                     }
-                    push(&mut current, c.encode_utf8(&mut [0; 4]), *style);
+                    current.push(c.encode_utf8(&mut [0; 4]), *style, *tag);
                     used += w;
                 }
             }
         }
-        wrapped.push(Line::from(current));
+        wrapped.push(current);
     }
     wrapped
 }
 
-/// Appends text to a line, extending the last span when the style is the same.
-fn push(spans: &mut Vec<Span<'static>>, text: &str, style: Style) {
-    match spans.last_mut() {
-        Some(last) if last.style == style => last.content.to_mut().push_str(text),
-        _ => spans.push(Span::styled(text.to_owned(), style)),
+impl TaggedLine {
+    /// Appends text, extending the last span when the style and tag are the same.
+    fn push(&mut self, text: &str, style: Style, tag: u32) {
+        match (self.spans.spans.last_mut(), self.tags.last()) {
+            (Some(last), Some(last_tag)) if last.style == style && *last_tag == tag => {
+                last.content.to_mut().push_str(text);
+            }
+            _ => {
+                self.spans.spans.push(Span::styled(text.to_owned(), style));
+                self.tags.push(tag);
+            }
+        }
     }
 }
 
-/// A word: its pieces in their styles, its width, and the style of the space before it.
+/// A word: its pieces in their styles with their tags, its width, and the style of the space
+/// before it.
 struct Word {
-    pieces: Vec<(String, Style)>,
+    pieces: Vec<(String, Style, u32)>,
     width: usize,
     space_style: Style,
 }
@@ -107,7 +145,7 @@ struct Words {
 }
 
 impl Words {
-    fn add(&mut self, text: &str, style: Style) {
+    fn add(&mut self, text: &str, style: Style, tag: u32) {
         let mut rest = text;
         while !rest.is_empty() {
             let space = rest.find(char::is_whitespace).unwrap_or(rest.len());
@@ -119,7 +157,7 @@ impl Words {
                     space_style: self.space_style,
                 });
                 word.width += piece.width();
-                word.pieces.push((piece.to_owned(), style));
+                word.pieces.push((piece.to_owned(), style, tag));
             }
             rest = &rest[space..];
             let word_start = rest

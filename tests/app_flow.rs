@@ -3,10 +3,9 @@
 mod common;
 
 use izumi::app::{Action, App, Entry, Overlay, Pane};
-use ratatui::layout::Size;
 
 fn app() -> App {
-    App::new(common::journey(), Size::new(120, 40))
+    App::new(common::journey())
 }
 
 fn scene_id(app: &App) -> &str {
@@ -23,7 +22,7 @@ fn pickable_ids(app: &App) -> Vec<String> {
 
 fn apply(app: &mut App, actions: &[Action]) {
     for action in actions {
-        app.update(*action);
+        app.update(action.clone());
     }
 }
 
@@ -56,12 +55,12 @@ fn previous_scene_at_start_of_episode_returns_to_previous_episode() {
 #[test]
 fn moving_clamps_at_both_ends_and_reports_no_change() {
     let mut app = app();
-    assert!(!app.update(Action::PreviousScene));
+    assert!(!app.update(Action::PreviousScene).redraw);
     assert_eq!(scene_id(&app), "setting-out");
     app.update(Action::LastScene);
     assert_eq!(scene_id(&app), "arrival");
-    assert!(!app.update(Action::NextScene));
-    assert!(!app.update(Action::NextEpisode));
+    assert!(!app.update(Action::NextScene).redraw);
+    assert!(!app.update(Action::NextEpisode).redraw);
     assert_eq!(scene_id(&app), "arrival");
 }
 
@@ -76,7 +75,7 @@ fn episode_keys_go_to_first_scenes_and_ignore_missing_episodes() {
     assert_eq!(scene_id(&app), "setting-out");
     app.update(Action::Digit(2));
     assert_eq!(scene_id(&app), "arrival");
-    assert!(!app.update(Action::Digit(9)));
+    assert!(!app.update(Action::Digit(9)).redraw);
     app.update(Action::FirstScene);
     assert_eq!(scene_id(&app), "setting-out");
 }
@@ -159,7 +158,7 @@ fn enter_opens_the_selected_entry_and_esc_closes_it() {
 #[test]
 fn enter_on_the_scene_pane_opens_nothing() {
     let mut app = app();
-    assert!(!app.update(Action::Open));
+    assert!(!app.update(Action::Open).redraw);
     assert_eq!(app.overlay(), None);
 }
 
@@ -208,23 +207,73 @@ fn scene_scroll_stops_at_the_end_of_the_text_and_resets_on_a_new_scene() {
     let mut story = common::journey();
     let long = "Many words in a long paragraph. ".repeat(60);
     story.scenes[0].paragraphs = vec![vec![izumi::story::Inline::Text(long)]];
-    let mut app = App::new(story, Size::new(80, 24));
+    // Drawn at 80×24: the app learns from each frame how far the text goes.
+    let mut reader = common::reader(App::new(story), 80, 24);
+    let text = reader
+        .app()
+        .geometry()
+        .scene
+        .expect("the scene was measured");
+    assert!(
+        text.lines > text.area.height,
+        "the scene is longer than its pane"
+    );
     for _ in 0..200 {
+        reader.act(Action::Down).unwrap();
+    }
+    let stopped = reader.app().scene_scroll();
+    assert_eq!(
+        stopped,
+        text.lines - text.area.height,
+        "the last line at the bottom"
+    );
+    reader.act(Action::PageUp).unwrap();
+    assert_eq!(
+        reader.app().scene_scroll(),
+        stopped - (text.area.height - 1)
+    );
+    reader.act(Action::NextScene).unwrap();
+    assert_eq!(reader.app().scene_scroll(), 0);
+}
+
+#[test]
+fn scrolling_stops_where_the_last_measured_frame_ends() {
+    use izumi::app::{Geometry, TextBox};
+    use ratatui::layout::Rect;
+    let mut app = app();
+    let measured = Geometry {
+        scene: Some(TextBox {
+            area: Rect::new(2, 3, 40, 10),
+            lines: 30,
+        }),
+        ..Geometry::default()
+    };
+    app.update(Action::Measured(measured.clone()));
+    for _ in 0..25 {
         app.update(Action::Down);
     }
-    let stopped = app.scene_scroll();
-    assert!(stopped > 0, "a long scene scrolls");
-    assert!(!app.update(Action::Down), "no scrolling past the end");
+    assert_eq!(app.scene_scroll(), 20);
+    assert!(
+        !app.update(Action::Down).redraw,
+        "no scrolling past the end"
+    );
     app.update(Action::PageUp);
-    assert!(app.scene_scroll() < stopped);
-    app.update(Action::NextScene);
-    assert_eq!(app.scene_scroll(), 0);
+    assert_eq!(app.scene_scroll(), 11, "a page is the height less a line");
+    // A frame with less room for the text lets it scroll less: the app takes it up.
+    app.update(Action::Measured(Geometry {
+        scene: Some(TextBox {
+            area: Rect::new(2, 3, 40, 25),
+            lines: 30,
+        }),
+        ..measured
+    }));
+    assert_eq!(app.scene_scroll(), 5);
 }
 
 #[test]
 fn a_short_scene_does_not_scroll() {
     let mut app = app();
-    assert!(!app.update(Action::Down));
+    assert!(!app.update(Action::Down).redraw);
     assert_eq!(app.scene_scroll(), 0);
 }
 
@@ -232,7 +281,7 @@ fn a_short_scene_does_not_scroll() {
 fn m_toggles_between_map_and_list() {
     let mut app = app();
     assert!(app.show_map());
-    assert!(app.update(Action::ToggleMap));
+    assert!(app.update(Action::ToggleMap).redraw);
     assert!(!app.show_map());
     app.update(Action::ToggleMap);
     assert!(app.show_map());
@@ -268,7 +317,10 @@ fn go_back_returns_along_the_history_of_jumps() {
     assert_eq!(scene_id(&app), "the-ferry");
     app.update(Action::GoBack);
     assert_eq!(scene_id(&app), "setting-out");
-    assert!(!app.update(Action::GoBack), "nothing left to go back to");
+    assert!(
+        !app.update(Action::GoBack).redraw,
+        "nothing left to go back to"
+    );
 }
 
 #[test]
@@ -287,7 +339,7 @@ fn the_timeline_view_lists_scenes_by_date_and_jumps() {
     let mut story = common::journey();
     // Put the last scene first in time, to see the list follow dates, not reading order.
     story.scenes[3].date = izumi::story::StoryDate::parse("1919").unwrap();
-    let mut app = App::new(story, Size::new(120, 40));
+    let mut app = App::new(story);
     app.update(Action::ShowTimeline);
     let order = pickable_ids(&app);
     assert_eq!(
@@ -342,13 +394,19 @@ fn a_glossary_term_opens_the_scenes_that_use_it() {
 fn typing_q_in_the_glossary_searches_instead_of_quitting() {
     let mut app = app();
     app.update(Action::ShowGlossary);
-    let q = izumi::app::keymap::action_while_typing(crossterm::event::KeyEvent::new(
-        crossterm::event::KeyCode::Char('q'),
-        crossterm::event::KeyModifiers::NONE,
-    ));
+    assert_eq!(app.key_mode(), izumi::app::KeyMode::Typing);
+    let q = izumi::keymap::Keymap::default().action(
+        app.key_mode(),
+        crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('q'),
+            crossterm::event::KeyModifiers::NONE,
+        ),
+        std::time::Instant::now(),
+    );
     assert_eq!(q, Some(Action::Type('q')));
     app.update(q.unwrap());
     assert!(!app.should_quit());
+    assert_eq!(app.search(), "q");
 }
 
 #[test]

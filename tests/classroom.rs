@@ -182,7 +182,8 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
 
 #[test]
 fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
-    use izumi::classroom::session::{Input, keep_joined};
+    use izumi::classroom::session::keep_joined;
+    use izumi::runtime::Input;
     use std::sync::{Arc, Mutex};
 
     let (first, _) = presenter(None);

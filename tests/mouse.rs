@@ -1,24 +1,19 @@
-//! Clicks and the wheel, found where the text is drawn: a pane takes the focus, an entry is
-//! selected and then opened, a footnote marker opens its footnote, the wheel scrolls.
+//! Clicks and the wheel, found where the last frame drew things: a pane takes the focus, an entry
+//! is selected and then opened, a footnote marker opens its footnote, the wheel scrolls.
 
 mod common;
 
-use izumi::app::mouse::{Gesture, actions};
-use izumi::app::{Action, App, Entry, Overlay, Pane};
-use izumi::ui::Screen;
-use izumi::ui::hit::spot;
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Rect, Size};
-use ratatui::widgets::Widget;
+use izumi::app::{Action, App, Entry, Overlay, Pane, Spot};
+use izumi::runtime::Reader;
+use ratatui::backend::TestBackend;
 
-const AREA: Rect = Rect::new(0, 0, 120, 40);
-
-/// Where `text` is drawn on the screen, first occurrence.
-fn find(app: &App, text: &str) -> (u16, u16) {
-    let mut buffer = Buffer::empty(AREA);
-    Screen { app }.render(AREA, &mut buffer);
-    for y in 0..AREA.height {
-        let row: String = (0..AREA.width).map(|x| buffer[(x, y)].symbol()).collect();
+/// Where `text` is drawn on the reader's screen, first occurrence.
+fn find(reader: &Reader<TestBackend>, text: &str) -> (u16, u16) {
+    let buffer = reader.terminal().backend().buffer();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
         if let Some(at) = row.find(text) {
             let column = row[..at].chars().count();
             return (u16::try_from(column).unwrap(), y);
@@ -27,72 +22,90 @@ fn find(app: &App, text: &str) -> (u16, u16) {
     panic!("{text:?} is not on screen");
 }
 
-fn gesture(app: &mut App, at: (u16, u16), gesture: Gesture) {
-    let here = spot(app, AREA, at.0, at.1).expect("something is there");
-    for action in actions(app, here, gesture) {
-        app.update(action);
-    }
+fn click(reader: &mut Reader<TestBackend>, at: (u16, u16)) {
+    reader.act(Action::Click(at.0, at.1)).unwrap();
 }
 
 #[test]
 fn clicking_an_entry_selects_it_and_clicking_again_opens_it() {
-    let mut app = App::new(common::journey(), Size::new(120, 40));
-    app.update(Action::NextScene);
-    let bo = find(&app, "Bo Stern");
-    gesture(&mut app, bo, Gesture::Click);
-    assert_eq!(app.focus(), Pane::Characters);
-    assert_eq!(app.selected(Pane::Characters), 1);
-    assert_eq!(app.overlay(), None);
-    gesture(&mut app, bo, Gesture::Click);
+    let mut reader = common::reader(App::new(common::journey()), 120, 40);
+    reader.act(Action::NextScene).unwrap();
+    let bo = find(&reader, "Bo Stern");
+    click(&mut reader, bo);
+    assert_eq!(reader.app().focus(), Pane::Characters);
+    assert_eq!(reader.app().selected(Pane::Characters), 1);
+    assert_eq!(reader.app().overlay(), None);
+    click(&mut reader, bo);
     assert!(matches!(
-        app.overlay(),
+        reader.app().overlay(),
         Some(Overlay::Entry(Entry::Character(_)))
     ));
     // A click outside the open entry closes it.
-    gesture(&mut app, (0, 39), Gesture::Click);
-    assert_eq!(app.overlay(), None);
+    click(&mut reader, (0, 39));
+    assert_eq!(reader.app().overlay(), None);
 }
 
 #[test]
 fn clicking_a_pane_focuses_it_and_a_footnote_marker_opens_the_footnote() {
-    let mut app = App::new(common::journey(), Size::new(120, 40));
-    let footnotes = find(&app, "Footnotes (1)");
-    gesture(&mut app, footnotes, Gesture::Click);
-    assert_eq!(app.focus(), Pane::Footnotes);
-    let marker = find(&app, "[1]");
-    gesture(&mut app, (marker.0 + 1, marker.1), Gesture::Click);
+    let mut reader = common::reader(App::new(common::journey()), 120, 40);
+    let footnotes = find(&reader, "Footnotes (1)");
+    click(&mut reader, footnotes);
+    assert_eq!(reader.app().focus(), Pane::Footnotes);
+    let marker = find(&reader, "[1]");
+    click(&mut reader, (marker.0 + 1, marker.1));
     assert!(matches!(
-        app.overlay(),
+        reader.app().overlay(),
         Some(Overlay::Entry(Entry::Footnote(_)))
     ));
     // Plain words are not links.
-    app.update(Action::Back);
-    let words = find(&app, "leaves the city");
-    gesture(&mut app, words, Gesture::Click);
-    assert_eq!(app.overlay(), None);
-    assert_eq!(app.focus(), Pane::Scene);
+    reader.act(Action::Back).unwrap();
+    let words = find(&reader, "leaves the city");
+    click(&mut reader, words);
+    assert_eq!(reader.app().overlay(), None);
+    assert_eq!(reader.app().focus(), Pane::Scene);
+}
+
+#[test]
+fn a_marker_is_found_where_it_is_drawn_after_scrolling() {
+    // A scene long enough to scroll at 80x24, with its footnote marker at the very end.
+    let mut story = common::journey();
+    let first = story.scenes[0].paragraphs[0].clone();
+    let mut long = vec![izumi::story::Inline::Text(
+        "Words that fill the pane. ".repeat(40),
+    )];
+    long.extend(first);
+    story.scenes[0].paragraphs = vec![long];
+    let mut reader = common::reader(App::new(story), 80, 24);
+    for _ in 0..100 {
+        reader.act(Action::Down).unwrap();
+    }
+    assert!(reader.app().scene_scroll() > 0);
+    let marker = find(&reader, "[1]");
+    let spot = reader.app().geometry().spot(marker.0, marker.1);
+    assert!(
+        matches!(spot, Some(Spot::Footnote(_))),
+        "{spot:?} at {marker:?}"
+    );
+    // The row where the marker was before scrolling now holds plain text.
+    assert_eq!(
+        reader.app().geometry().spot(marker.0 + 1, 3),
+        Some(Spot::Pane(Pane::Scene))
+    );
 }
 
 #[test]
 fn the_wheel_scrolls_the_scene_under_it() {
-    let mut app = App::new(izumi::story::load_embedded(), Size::new(120, 40));
-    // A scene longer than the pane at this size: the prologue's second scene is long enough
-    // once the window is short, so make it short.
-    app.update(Action::Resize(120, 14));
-    let area_text = {
-        let mut buffer = Buffer::empty(Rect::new(0, 0, 120, 14));
-        Screen { app: &app }.render(buffer.area, &mut buffer);
-        buffer
-    };
+    // A scene longer than the pane: the prologue's second scene, in a short window.
+    let mut reader = common::reader(App::new(izumi::story::load_embedded()), 120, 14);
     let row = 4;
-    assert!(area_text[(3, row)].symbol() != " ");
-    let here = spot(&app, Rect::new(0, 0, 120, 14), 10, row).unwrap();
-    for action in actions(&app, here, Gesture::WheelDown) {
-        app.update(action);
-    }
-    assert_eq!(app.scene_scroll(), 3);
-    for action in actions(&app, here, Gesture::WheelUp) {
-        app.update(action);
-    }
-    assert_eq!(app.scene_scroll(), 0);
+    assert!(reader.terminal().backend().buffer()[(3, row)].symbol() != " ");
+    let wheel = |up| Action::Wheel {
+        up,
+        column: 10,
+        row,
+    };
+    reader.act(wheel(false)).unwrap();
+    assert_eq!(reader.app().scene_scroll(), 3);
+    reader.act(wheel(true)).unwrap();
+    assert_eq!(reader.app().scene_scroll(), 0);
 }

@@ -2,21 +2,24 @@
 
 mod common;
 
-use izumi::app::{Action, App, TimeOfDay};
+use izumi::app::{Action, Announcement, App, Role, TimeOfDay};
 use izumi::story::Story;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::layout::Size;
 use ratatui::widgets::Widget;
 
+/// The screen of a reader of `story` at this size after these actions, drawn as the runtime
+/// draws it: after every action, each frame measured and handed back to the app.
 fn render(story: Story, width: u16, height: u16, actions: &[Action]) -> TestBackend {
-    let mut app = App::new(story, Size::new(width, height));
+    render_app(App::new(story), width, height, actions)
+}
+
+fn render_app(app: App, width: u16, height: u16, actions: &[Action]) -> TestBackend {
+    let mut reader = common::reader(app, width, height);
     for action in actions {
-        app.update(*action);
+        reader.act(action.clone()).unwrap();
     }
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| izumi::ui::draw(frame, &app)).unwrap();
-    terminal.backend().clone()
+    reader.terminal().backend().clone()
 }
 
 #[test]
@@ -94,14 +97,18 @@ fn a_footnote_taller_than_its_pane_still_shows_its_beginning() {
 fn timeline_at(scene: &str) -> String {
     let story = common::journey();
     let target = story.find_scene(scene).unwrap().index();
-    let mut app = App::new(story, Size::new(60, 4));
+    let mut app = App::new(story);
     for _ in 0..target {
         app.update(Action::NextScene);
     }
     let mut terminal = Terminal::new(TestBackend::new(60, 4)).unwrap();
     terminal
         .draw(|frame| {
-            izumi::ui::timeline::Timeline { app: &app }.render(frame.area(), frame.buffer_mut())
+            izumi::ui::timeline::Timeline {
+                app: &app,
+                theme: &izumi::ui::theme::DARK,
+            }
+            .render(frame.area(), frame.buffer_mut())
         })
         .unwrap();
     terminal.backend().to_string()
@@ -163,50 +170,21 @@ fn column_of(buffer: &ratatui::buffer::Buffer, row: u16, word: &str) -> u16 {
     u16::try_from(start).unwrap()
 }
 
-/// The embedded story's reader at a scene, full layout with map and timeline.
-fn embedded_at(scene: &str, width: u16, height: u16) -> TestBackend {
-    embedded_after(&[], scene, width, height)
-}
-
-/// The embedded story at a scene, after some first actions.
-fn embedded_after(first: &[Action], scene: &str, width: u16, height: u16) -> TestBackend {
-    let story = izumi::story::load_embedded();
-    let steps = story.find_scene(scene).unwrap().index();
-    let mut actions = first.to_vec();
-    actions.extend(vec![Action::NextScene; steps]);
-    render(story, width, height, &actions)
-}
-
 #[test]
-fn full_layout_in_sofia_at_120x40() {
-    insta::assert_snapshot!(embedded_at("new-code-books", 120, 40));
-}
-
-#[test]
-fn full_layout_in_sofia_at_160x48() {
-    insta::assert_snapshot!(embedded_at("new-code-books", 160, 48));
-}
-
-#[test]
-fn full_layout_in_tokyo_at_120x40() {
-    insta::assert_snapshot!(embedded_at("last-years-japanese-police", 120, 40));
-}
-
-#[test]
-fn full_layout_in_tokyo_at_160x48() {
-    insta::assert_snapshot!(embedded_at("last-years-japanese-police", 160, 48));
+fn reader_at_160x48() {
+    insta::assert_snapshot!(render(common::journey(), 160, 48, &[Action::LastScene]));
 }
 
 #[test]
 fn presentation_at_100x30() {
-    let presenting = [Action::TogglePresentation];
-    insta::assert_snapshot!(embedded_after(&presenting, "winter-war", 100, 30));
+    let presenting = [Action::TogglePresentation, Action::NextScene];
+    insta::assert_snapshot!(render(common::journey(), 100, 30, &presenting));
 }
 
 #[test]
 fn presentation_at_80x24() {
-    let presenting = [Action::TogglePresentation];
-    insta::assert_snapshot!(embedded_after(&presenting, "seven-code-books", 80, 24));
+    let presenting = [Action::TogglePresentation, Action::LastScene];
+    insta::assert_snapshot!(render(common::journey(), 80, 24, &presenting));
 }
 
 #[test]
@@ -238,25 +216,26 @@ fn presentation_progress_line_shows_the_timer() {
 
 #[test]
 fn presenter_console_at_100x30() {
-    let story = izumi::story::load_embedded();
-    let sofia = story.find_scene("new-code-books").unwrap().index();
-    let mut app = App::new(story, Size::new(100, 30)).into_console();
-    app.update(Action::PresenterAt(sofia));
-    app.set_linked(true);
-    let start = std::time::Instant::now();
-    app.set_timer(std::time::Duration::from_secs(754), false, start);
-    app.update(Action::Clock(TimeOfDay { hour: 9, minute: 5 }));
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    terminal.draw(|frame| izumi::ui::draw(frame, &app)).unwrap();
-    insta::assert_snapshot!(terminal.backend());
+    let console = App::new(common::journey()).with_role(Role::Console);
+    let announced = Announcement {
+        scene: 1,
+        elapsed: std::time::Duration::from_secs(754),
+        running: false,
+    };
+    let actions = [
+        Action::Presenter(announced, std::time::Instant::now()),
+        Action::Linked(true),
+        Action::Clock(TimeOfDay { hour: 9, minute: 5 }),
+    ];
+    insta::assert_snapshot!(render_app(console, 100, 30, &actions));
 }
 
 #[test]
 fn search_lists_hits_with_their_context() {
     let typed: Vec<Action> = std::iter::once(Action::Search)
-        .chain("pudin".chars().map(Action::Type))
+        .chain("ferry".chars().map(Action::Type))
         .collect();
-    insta::assert_snapshot!(render(izumi::story::load_embedded(), 120, 30, &typed));
+    insta::assert_snapshot!(render(common::journey(), 120, 30, &typed));
 }
 
 #[test]
@@ -269,7 +248,7 @@ fn the_searched_words_are_highlighted_in_the_scene() {
     let buffer = backend.buffer();
     let row = 3;
     let start = column_of(buffer, row, "city");
-    let highlight = izumi::ui::theme::THEME.search_hit.bg;
+    let highlight = izumi::ui::theme::DARK.search_hit.bg;
     assert_eq!(buffer[(start, row)].bg, highlight.unwrap());
     assert_eq!(buffer[(start + 3, row)].bg, highlight.unwrap());
     assert_ne!(buffer[(start - 2, row)].bg, highlight.unwrap());

@@ -5,9 +5,8 @@ mod common;
 
 use std::fs;
 
-use izumi::app::{Action, App};
+use izumi::app::{Action, App, Effect};
 use izumi::saved::{self, Saved};
-use ratatui::layout::Size;
 
 #[test]
 fn what_is_saved_is_read_back() {
@@ -95,16 +94,29 @@ fn a_reader_never_sees_half_a_file() {
 
 #[test]
 fn the_app_takes_up_a_saved_place_and_bookmarks_and_skips_unknown_ids() {
-    let mut app = App::new(common::journey(), Size::new(120, 40));
-    app.restore(&Saved {
+    let mut app = App::new(common::journey()).remembering(&Saved {
         scene: Some("winter-in-bergen".into()),
         bookmarks: vec!["arrival".into(), "gone-scene".into(), "the-ferry".into()],
     });
     assert_eq!(app.story().scene(app.scene()).id, "winter-in-bergen");
     assert_eq!(app.bookmarks().len(), 2);
-    // B toggles the current scene's bookmark; the list picks and removes.
-    app.update(Action::ToggleBookmark);
+    // B toggles the current scene's bookmark, and the app asks for it to be saved.
+    let changes = app.update(Action::ToggleBookmark);
+    assert_eq!(
+        changes.effects,
+        [Effect::Save(Saved {
+            scene: Some("winter-in-bergen".into()),
+            bookmarks: vec![
+                "arrival".into(),
+                "the-ferry".into(),
+                "winter-in-bergen".into()
+            ],
+        })]
+    );
     assert_eq!(app.bookmarks().len(), 3);
+    // Opening a list changes nothing worth saving.
+    assert_eq!(app.update(Action::ShowTimeline).effects, []);
+    app.update(Action::Back);
     app.update(Action::ToggleBookmark);
     assert_eq!(app.bookmarks().len(), 2);
     app.update(Action::ShowBookmarks);

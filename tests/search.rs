@@ -4,7 +4,6 @@
 use izumi::app::{Action, App, Entry, Overlay};
 use izumi::search::{SearchIndex, Target};
 use izumi::story::{Story, load_embedded};
-use ratatui::layout::Size;
 
 fn search(app: &mut App, query: &str) {
     app.update(Action::Search);
@@ -69,7 +68,7 @@ fn names_and_titles_rank_above_running_text() {
 
 #[test]
 fn enter_goes_to_the_hit_and_n_and_shift_n_step_through_scenes() {
-    let mut app = App::new(load_embedded(), Size::new(120, 40));
+    let mut app = App::new(load_embedded());
     search(&mut app, "sofia");
     assert_eq!(app.overlay(), Some(Overlay::Search));
     assert!(!app.hits().is_empty());
@@ -112,7 +111,7 @@ fn enter_goes_to_the_hit_and_n_and_shift_n_step_through_scenes() {
 
 #[test]
 fn a_person_hit_opens_the_person_and_typing_narrows_or_widens() {
-    let mut app = App::new(load_embedded(), Size::new(120, 40));
+    let mut app = App::new(load_embedded());
     search(&mut app, "rastvoro");
     let wide = app.hits().len();
     app.update(Action::Type('v'));

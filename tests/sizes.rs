@@ -2,11 +2,12 @@
 //! a cell outside the frame. The frame is drawn at an offset inside a larger screen, so a widget
 //! that assumed it starts at the top-left corner would be caught too.
 
-use izumi::app::{Action, App};
+use izumi::app::{Action, App, Role};
+use izumi::keymap::Keymap;
 use izumi::ui::Screen;
+use izumi::ui::theme::DARK;
 use ratatui::buffer::{Buffer, Cell};
-use ratatui::layout::{Rect, Size};
-use ratatui::widgets::Widget;
+use ratatui::layout::Rect;
 
 const MAX_WIDTH: u16 = 250;
 const MAX_HEIGHT: u16 = 80;
@@ -15,13 +16,13 @@ const MAX_HEIGHT: u16 = 80;
 fn modes() -> Vec<(&'static str, App)> {
     let story = izumi::story::load_embedded();
     let start = |actions: &[Action]| {
-        let mut app = App::new(story.clone(), Size::new(120, 40));
+        let mut app = App::new(story.clone());
         // Late in the story, so the route on the map and the timeline are full.
         for _ in 0..8 {
             app.update(Action::NextEpisode);
         }
         for action in actions {
-            app.update(*action);
+            app.update(action.clone());
         }
         app
     };
@@ -44,19 +45,23 @@ fn modes() -> Vec<(&'static str, App)> {
                 Action::CyclePanel,
             ]),
         ),
-        (
-            "console",
-            App::new(story.clone(), Size::new(120, 40)).into_console(),
-        ),
+        ("console", App::new(story.clone()).with_role(Role::Console)),
     ]
 }
 
 /// Draws `app` as a `width`×`height` frame one cell in from the corner of a larger screen, and
 /// fails if anything outside the frame changed.
 fn draw_inside_a_border(mode: &str, app: &mut App, width: u16, height: u16) {
-    app.update(Action::Resize(width, height));
     let mut screen = Buffer::empty(Rect::new(0, 0, width + 2, height + 2));
-    Screen { app }.render(Rect::new(1, 1, width, height), &mut screen);
+    let keys = Keymap::default();
+    let frame = Screen {
+        app,
+        theme: &DARK,
+        keys: &keys,
+    }
+    .draw(Rect::new(1, 1, width, height), &mut screen);
+    // The app takes up what was measured, as the runtime would hand it over.
+    app.update(Action::Measured(frame));
     let blank = Cell::default();
     let border = (0..width + 2)
         .flat_map(|x| [(x, 0), (x, height + 1)])

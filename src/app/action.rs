@@ -1,9 +1,13 @@
-//! Everything the reader can ask for. Keys, and later mouse and network, become actions; only
-//! `App::update` turns them into changes.
+//! Everything that can change the reader: what the reader asks for (a [`Command`], from a key or
+//! the mouse) and what happens around it (the frame was measured, the story was reloaded, the
+//! presenter moved). Only `App::update` turns actions into changes.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use super::{Entry, Pane};
+use serde::{Deserialize, Serialize};
+
+use super::{Entry, Geometry, Pane};
+use crate::story::Story;
 
 /// A wall-clock reading, hours and minutes, in the reader's own time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,8 +16,283 @@ pub struct TimeOfDay {
     pub minute: u8,
 }
 
-/// A request to change the app's state.
+/// What a key can be bound to. The names (kebab case: `next-scene`) are what a configuration
+/// file writes, so they are a contract: renaming a variant must keep its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Command {
+    PreviousScene,
+    NextScene,
+    PreviousEpisode,
+    NextEpisode,
+    /// A digit key: episode N in the reader, part of a scene number in a presentation.
+    #[serde(rename = "episode")]
+    Digit,
+    FirstScene,
+    LastScene,
+    FocusNext,
+    FocusPrevious,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Open,
+    ToggleMap,
+    ShowTimeline,
+    Search,
+    NextHit,
+    PreviousHit,
+    ToggleBookmark,
+    ShowBookmarks,
+    Remove,
+    ShowGlossary,
+    GoBack,
+    TogglePresentation,
+    ToggleBlank,
+    CyclePanel,
+    ToggleTimer,
+    ResetTimer,
+    SnapToPresenter,
+    ToggleHelp,
+    Back,
+    Quit,
+    Interrupt,
+}
+
+/// The help screen's sections.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Story,
+    Panes,
+    Classroom,
+    General,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Story,
+        Section::Panes,
+        Section::Classroom,
+        Section::General,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Story => "Moving through the story",
+            Section::Panes => "Panes",
+            Section::Classroom => "Classroom",
+            Section::General => "General",
+        }
+    }
+}
+
+impl Command {
+    /// Every command, in the order the help and the footer list them (the order of the enum).
+    pub const ALL: [Command; 34] = [
+        Command::PreviousScene,
+        Command::NextScene,
+        Command::PreviousEpisode,
+        Command::NextEpisode,
+        Command::Digit,
+        Command::FirstScene,
+        Command::LastScene,
+        Command::FocusNext,
+        Command::FocusPrevious,
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::Open,
+        Command::ToggleMap,
+        Command::ShowTimeline,
+        Command::Search,
+        Command::NextHit,
+        Command::PreviousHit,
+        Command::ToggleBookmark,
+        Command::ShowBookmarks,
+        Command::Remove,
+        Command::ShowGlossary,
+        Command::GoBack,
+        Command::TogglePresentation,
+        Command::ToggleBlank,
+        Command::CyclePanel,
+        Command::ToggleTimer,
+        Command::ResetTimer,
+        Command::SnapToPresenter,
+        Command::ToggleHelp,
+        Command::Back,
+        Command::Quit,
+        Command::Interrupt,
+    ];
+
+    /// The name a configuration file uses for it.
+    pub fn name(self) -> String {
+        toml::Value::try_from(self)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The command a configuration file names, if any.
+    pub fn named(name: &str) -> Option<Command> {
+        Command::deserialize(
+            serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name),
+        )
+        .ok()
+    }
+
+    /// What it does, for the help screen.
+    pub fn description(self) -> &'static str {
+        match self {
+            Command::PreviousScene => "previous scene",
+            Command::NextScene => "next scene",
+            Command::PreviousEpisode => "previous episode",
+            Command::NextEpisode => "next episode",
+            Command::Digit => "episode N; presenting: a scene number, then Enter",
+            Command::FirstScene => "first scene of the story",
+            Command::LastScene => "last scene of the story",
+            Command::FocusNext => "focus the next pane",
+            Command::FocusPrevious => "focus the previous pane",
+            Command::Up => "scroll up / select the previous entry",
+            Command::Down => "scroll down / select the next entry",
+            Command::PageUp => "scroll up a page",
+            Command::PageDown => "scroll down a page",
+            Command::Open => "open the selected entry; in a list, go to the picked scene",
+            Command::ToggleMap => "show the places as a map or as a list",
+            Command::ShowTimeline => "every scene in date order; Enter goes there",
+            Command::Search => "search everything; no need for capitals or accents",
+            Command::NextHit => "next scene holding what you searched for",
+            Command::PreviousHit => "previous scene holding what you searched for",
+            Command::ToggleBookmark => "bookmark this scene, or remove its bookmark",
+            Command::ShowBookmarks => "bookmarks: Enter goes there, Delete or x removes",
+            Command::Remove => "in the bookmarks: remove the picked one",
+            Command::ShowGlossary => "glossary: this scene's terms first; type to search",
+            Command::GoBack => "back to where you were before the last jump",
+            Command::TogglePresentation => "presentation for a classroom, and back",
+            Command::ToggleBlank => "blank the screen, and back",
+            Command::CyclePanel => "show people, map, footnotes, or none",
+            Command::ToggleTimer => "start or pause the timer",
+            Command::ResetTimer => "reset the timer",
+            Command::SnapToPresenter => "back to the presenter's scene",
+            Command::ToggleHelp => "show or hide this help",
+            Command::Back => "close the open entry or help; quit at the top",
+            Command::Quit => "quit",
+            Command::Interrupt => "quit at once, from anywhere (exit status 130)",
+        }
+    }
+
+    /// The short label the footer shows, for the commands worth a reminder there. Commands
+    /// that share a label share a hint (`←/→ scene`).
+    pub fn footer(self) -> Option<&'static str> {
+        Some(match self {
+            Command::PreviousScene | Command::NextScene => "scene",
+            Command::PreviousEpisode | Command::NextEpisode => "episode",
+            Command::FocusNext => "pane",
+            Command::Up | Command::Down => "move",
+            Command::Open => "open",
+            Command::ToggleMap => "map",
+            Command::ShowTimeline => "timeline",
+            Command::Search => "search",
+            Command::ShowGlossary => "glossary",
+            Command::GoBack => "back",
+            Command::TogglePresentation => "present",
+            Command::SnapToPresenter => "follow",
+            Command::ToggleHelp => "help",
+            Command::Quit => "quit",
+            _ => return None,
+        })
+    }
+
+    pub fn section(self) -> Section {
+        match self {
+            Command::PreviousScene
+            | Command::NextScene
+            | Command::PreviousEpisode
+            | Command::NextEpisode
+            | Command::Digit
+            | Command::FirstScene
+            | Command::LastScene
+            | Command::ShowTimeline
+            | Command::Search
+            | Command::NextHit
+            | Command::PreviousHit
+            | Command::ToggleBookmark
+            | Command::ShowBookmarks
+            | Command::Remove
+            | Command::ShowGlossary
+            | Command::GoBack => Section::Story,
+            Command::FocusNext
+            | Command::FocusPrevious
+            | Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Open
+            | Command::ToggleMap => Section::Panes,
+            Command::TogglePresentation
+            | Command::ToggleBlank
+            | Command::CyclePanel
+            | Command::ToggleTimer
+            | Command::ResetTimer
+            | Command::SnapToPresenter => Section::Classroom,
+            Command::ToggleHelp | Command::Back | Command::Quit | Command::Interrupt => {
+                Section::General
+            }
+        }
+    }
+
+    /// The action the command asks for; `digit` is the digit typed, `now` the moment of the key.
+    pub fn action(self, digit: u8, now: Instant) -> Action {
+        match self {
+            Command::PreviousScene => Action::PreviousScene,
+            Command::NextScene => Action::NextScene,
+            Command::PreviousEpisode => Action::PreviousEpisode,
+            Command::NextEpisode => Action::NextEpisode,
+            Command::Digit => Action::Digit(digit),
+            Command::FirstScene => Action::FirstScene,
+            Command::LastScene => Action::LastScene,
+            Command::FocusNext => Action::FocusNext,
+            Command::FocusPrevious => Action::FocusPrevious,
+            Command::Up => Action::Up,
+            Command::Down => Action::Down,
+            Command::PageUp => Action::PageUp,
+            Command::PageDown => Action::PageDown,
+            Command::Open => Action::Open,
+            Command::ToggleMap => Action::ToggleMap,
+            Command::ShowTimeline => Action::ShowTimeline,
+            Command::Search => Action::Search,
+            Command::NextHit => Action::NextHit,
+            Command::PreviousHit => Action::PreviousHit,
+            Command::ToggleBookmark => Action::ToggleBookmark,
+            Command::ShowBookmarks => Action::ShowBookmarks,
+            Command::Remove => Action::Remove,
+            Command::ShowGlossary => Action::ShowGlossary,
+            Command::GoBack => Action::GoBack,
+            Command::TogglePresentation => Action::TogglePresentation,
+            Command::ToggleBlank => Action::ToggleBlank,
+            Command::CyclePanel => Action::CyclePanel,
+            Command::ToggleTimer => Action::ToggleTimer(now),
+            Command::ResetTimer => Action::ResetTimer,
+            Command::SnapToPresenter => Action::SnapToPresenter,
+            Command::ToggleHelp => Action::ToggleHelp,
+            Command::Back => Action::Back,
+            Command::Quit => Action::Quit,
+            Command::Interrupt => Action::Interrupt,
+        }
+    }
+}
+
+/// What the presenter announced: the scene it shows and its timer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Announcement {
+    /// The scene's position in the story.
+    pub scene: usize,
+    pub elapsed: Duration,
+    pub running: bool,
+}
+
+/// A request to change the app's state.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     NextScene,
     PreviousScene,
@@ -48,12 +327,20 @@ pub enum Action {
     NextHit,
     /// Go to the previous scene that holds what was searched for.
     PreviousHit,
-    /// A click: give a pane the focus.
+    /// Give a pane the focus.
     Focus(Pane),
-    /// A click: select an entry of a side pane's list.
+    /// Select an entry of a side pane's list.
     Select(Pane, usize),
-    /// A click on a footnote marker: open the footnote.
+    /// Open an entry (a footnote whose marker was clicked).
     OpenEntry(Entry),
+    /// A click of the mouse at this column and row.
+    Click(u16, u16),
+    /// A turn of the mouse wheel at this column and row, up or down.
+    Wheel {
+        up: bool,
+        column: u16,
+        row: u16,
+    },
     /// Bookmark the current scene, or remove its bookmark.
     ToggleBookmark,
     /// Open the list of bookmarks.
@@ -62,7 +349,7 @@ pub enum Action {
     Remove,
     /// A letter typed into the glossary's search or the story search.
     Type(char),
-    /// Remove the last letter of the glossary's search.
+    /// Remove the last letter of what is typed.
     Erase,
     /// Switch between the reader and the presentation for a classroom.
     TogglePresentation,
@@ -76,17 +363,120 @@ pub enum Action {
     ResetTimer,
     /// Go to a scene because the presenter's console asked (by position in the story).
     GoToScene(usize),
-    /// The presenter is now showing this scene: a follower or console moves there too.
-    PresenterAt(usize),
+    /// The presenter announced where it is; a follower or console moves there too, and the
+    /// console takes up its timer as of `now`.
+    Presenter(Announcement, Instant),
     /// Following: go back to the scene the presenter shows.
     SnapToPresenter,
+    /// The link to the presenter went up or down.
+    Linked(bool),
     /// Time has passed (sent once a second while the timer runs, so its display moves on).
     Tick(Instant),
     /// The wall clock now reads this (sent to the presenter's console each minute).
     Clock(TimeOfDay),
+    /// A message for the reader, shown until their next key.
+    Status(String),
+    /// A new version of the story (the watched folder changed): keep the place by scene id.
+    Reload(Box<Story>),
+    /// The watched story folder has problems, one located message each.
+    Problems(Vec<String>),
+    /// The frame just drawn: where everything is, for scrolling and the mouse.
+    Measured(Geometry),
     Quit,
     /// Ctrl-C: quit at once, whatever is open, and say so in the exit status.
     Interrupt,
-    /// The terminal now has this many columns and rows.
-    Resize(u16, u16),
+}
+
+impl Action {
+    /// Whether the reader did this (a key or the mouse), rather than time, the network, the
+    /// file system or the drawing.
+    pub fn is_from_reader(&self) -> bool {
+        !matches!(
+            self,
+            Action::GoToScene(_)
+                | Action::Presenter(..)
+                | Action::Linked(_)
+                | Action::Tick(_)
+                | Action::Clock(_)
+                | Action::Status(_)
+                | Action::Reload(_)
+                | Action::Problems(_)
+                | Action::Measured(_)
+        )
+    }
+}
+
+/// What the app asks the world to do after an action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Remember the reader's place and bookmarks.
+    Save(crate::saved::Saved),
+    /// Tell the console and followers what the presentation shows.
+    Announce(Announcement),
+    /// Ask the presenter to show this scene (the console's own user moved).
+    Goto(usize),
+    /// Reading is over; `interrupted` when the reader pressed Ctrl-C.
+    Quit { interrupted: bool },
+}
+
+/// What an action did: whether the screen must be drawn again, and what to do about it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub redraw: bool,
+    pub effects: Vec<Effect>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names users write in their configuration: a contract. Renaming a command must not
+    /// change its name; a new command adds one.
+    #[test]
+    fn binding_names_are_a_contract() {
+        let names: Vec<String> = Command::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "previous-scene",
+                "next-scene",
+                "previous-episode",
+                "next-episode",
+                "episode",
+                "first-scene",
+                "last-scene",
+                "focus-next",
+                "focus-previous",
+                "up",
+                "down",
+                "page-up",
+                "page-down",
+                "open",
+                "toggle-map",
+                "show-timeline",
+                "search",
+                "next-hit",
+                "previous-hit",
+                "toggle-bookmark",
+                "show-bookmarks",
+                "remove",
+                "show-glossary",
+                "go-back",
+                "toggle-presentation",
+                "toggle-blank",
+                "cycle-panel",
+                "toggle-timer",
+                "reset-timer",
+                "snap-to-presenter",
+                "toggle-help",
+                "back",
+                "quit",
+                "interrupt",
+            ]
+        );
+        for command in Command::ALL {
+            assert_eq!(Command::named(&command.name()), Some(command));
+        }
+        assert_eq!(Command::named("Next-Scene"), None);
+    }
 }

@@ -1,10 +1,13 @@
-//! The reader's state and the actions that change it.
+//! The reader's state and the actions that change it. Nothing here draws or touches a terminal:
+//! drawing hands back the frame's geometry as an action, and `update` returns effects for the
+//! runtime to carry out.
 
 mod action;
-pub mod keymap;
+mod geometry;
 pub mod links;
 pub mod mouse;
 mod state;
 
-pub use action::{Action, TimeOfDay};
-pub use state::{App, Entry, Mode, Overlay, Pane, Panel, Timer};
+pub use action::{Action, Announcement, Changes, Command, Effect, Section, TimeOfDay};
+pub use geometry::{Geometry, Spot, TextBox};
+pub use state::{App, Entry, KeyMode, Mode, Overlay, Pane, Panel, Role, Timer};

@@ -1,7 +1,6 @@
-//! What a click or a turn of the wheel does, given what is under the mouse.
+//! What a click or a turn of the wheel does, given what the last frame drew under the mouse.
 
-use super::{Action, App, Entry, Pane};
-use crate::ui::hit::Spot;
+use super::{Action, App, Entry, Pane, Spot};
 
 /// What the mouse did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +35,7 @@ pub fn actions(app: &App, spot: Spot, gesture: Gesture) -> Vec<Action> {
                 Spot::Overlay => vec![step],
                 // The scene scrolls three lines a notch, as text does elsewhere.
                 Spot::Pane(Pane::Scene) | Spot::Footnote(_) => {
-                    vec![Action::Focus(Pane::Scene), step, step, step]
+                    vec![Action::Focus(Pane::Scene), step.clone(), step.clone(), step]
                 }
                 Spot::Pane(pane) | Spot::Entry(pane, _) => vec![Action::Focus(pane), step],
                 Spot::Outside => vec![],

@@ -1,15 +1,14 @@
-//! Where the reader is: scene, focused pane, selections, scroll offsets, open overlay. Changed only
-//! by `App::update`, with no IO, so tests can drive it without a terminal.
+//! Where the reader is: scene, focused pane, selections, scroll offsets, open overlay, and their
+//! part in a classroom. Changed only by `App::update`, with no IO, so tests can drive it without
+//! a terminal; `update` says what the world should do about a change (save, announce, send).
 
 use std::time::{Duration, Instant};
 
-use ratatui::layout::{Rect, Size};
-
-use super::{Action, TimeOfDay, links};
+use super::geometry::Geometry;
+use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
-use crate::search::{Hit, SearchIndex, Target};
+use crate::search::{Hit, LISTED, SearchIndex, Target};
 use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
-use crate::ui::{self, layout};
 
 /// A pane that can hold the focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +48,11 @@ impl Pane {
             Pane::Locations => "Places",
         }
     }
+
+    /// The position of a side pane among `SIDE`.
+    fn side_index(self) -> Option<usize> {
+        Self::SIDE.iter().position(|p| *p == self)
+    }
 }
 
 /// How the story is shown.
@@ -60,6 +64,40 @@ pub enum Mode {
     Presentation,
     /// The presenter's console: notes, the next scene, time.
     Console,
+}
+
+/// The part this reader plays in a classroom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A reader on their own.
+    Alone,
+    /// The presenter: its moves are announced to the console and followers.
+    Presenter,
+    /// The presenter's console: its own moves are sent to the presenter.
+    Console,
+    /// A student following the presenter.
+    Follower,
+}
+
+/// Which keys apply: each has a keymap of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyMode {
+    Reader,
+    Following,
+    Presenting,
+    Console,
+    /// Typing into a search: letters are text.
+    Typing,
+}
+
+impl KeyMode {
+    pub const ALL: [KeyMode; 5] = [
+        KeyMode::Reader,
+        KeyMode::Following,
+        KeyMode::Presenting,
+        KeyMode::Console,
+        KeyMode::Typing,
+    ];
 }
 
 /// What a presentation shows in full instead of the scene, if anything.
@@ -113,6 +151,15 @@ impl Timer {
             None => self.since = Some(now),
         }
     }
+
+    /// The timer as another izumi announced it: `elapsed` so far, running or not, as of `now`.
+    fn announced(elapsed: Duration, running: bool, now: Instant) -> Timer {
+        Timer {
+            banked: elapsed,
+            since: running.then_some(now),
+            now: Some(now),
+        }
+    }
 }
 
 /// An entry that can be opened in full.
@@ -142,25 +189,35 @@ pub enum Overlay {
     Problems,
 }
 
-/// The reader's whole state.
-#[derive(Debug)]
-pub struct App {
-    story: Story,
+/// Where the reader is in the story and the panes.
+#[derive(Clone, Debug)]
+struct Reading {
     scene: SceneId,
     focus: Pane,
+    /// The side pane shown when only one fits.
     side: Pane,
     scene_scroll: u16,
-    character: usize,
-    footnote: usize,
-    location: usize,
-    overlay: Option<Overlay>,
-    overlay_scroll: u16,
-    /// The highlighted row of the overlay's list of scenes.
-    pick: usize,
+    /// The selected entry of each side pane, in `Pane::SIDE` order.
+    selected: [usize; 3],
     /// Scenes the reader jumped away from, most recent last.
     history: Vec<SceneId>,
-    /// What the reader has typed into the glossary's search.
-    search: String,
+    show_map: bool,
+    /// The reader's preference: a timeline strip where it fits.
+    show_timeline: bool,
+}
+
+/// The overlay on top, if any.
+#[derive(Clone, Debug, Default)]
+struct Overlays {
+    open: Option<Overlay>,
+    scroll: u16,
+    /// The highlighted row of the overlay's list.
+    pick: usize,
+}
+
+/// The search of the whole story and the glossary's own search.
+#[derive(Debug, Default)]
+struct Searching {
     /// What the reader searches the whole story for; kept after the search closes, for `n`/`N`
     /// and for highlighting it in the scene.
     query: String,
@@ -168,72 +225,140 @@ pub struct App {
     hits: Vec<Hit>,
     /// Every searchable string, folded; built the first time the reader searches.
     index: Option<SearchIndex>,
-    /// Bookmarked scenes, in the order they were set.
-    bookmarks: Vec<SceneId>,
-    /// A message for the reader (a state file that could not be read or written), shown until
-    /// the next key.
-    status: Option<String>,
-    /// Problems in the watched story folder, one located message each.
-    problems: Vec<String>,
-    show_map: bool,
-    /// The reader's preference: a timeline strip where it fits.
-    show_timeline: bool,
-    mode: Mode,
+    /// What the reader has typed into the glossary's search.
+    glossary: String,
+}
+
+/// A presentation's own state.
+#[derive(Clone, Debug)]
+struct Presenting {
     blank: bool,
     panel: Panel,
-    /// Digits typed in a presentation, naming the scene to go to on Enter.
+    /// Digits typed, naming the scene to go to on Enter.
     typed_number: String,
     timer: Timer,
+}
+
+/// The link to a classroom.
+#[derive(Clone, Debug)]
+struct Classroom {
+    role: Role,
     /// The scene the presenter shows, when following one.
     presenter_scene: Option<SceneId>,
     /// Whether the link to the presenter is up, when there is one.
     linked: Option<bool>,
     /// The wall clock, for the presenter's console.
     clock: Option<TimeOfDay>,
-    viewport: Size,
-    quit: bool,
-    interrupted: bool,
+    /// What the presenter last announced: scene, running, whole seconds elapsed.
+    announced: Option<(SceneId, bool, u64)>,
+}
+
+/// The reader's whole state.
+#[derive(Debug)]
+pub struct App {
+    story: Story,
+    mode: Mode,
+    reading: Reading,
+    overlay: Overlays,
+    searching: Searching,
+    /// Bookmarked scenes, in the order they were set.
+    bookmarks: Vec<SceneId>,
+    presenting: Presenting,
+    classroom: Classroom,
+    /// A message for the reader, shown until their next key.
+    status: Option<String>,
+    /// Problems in the watched story folder, one located message each.
+    problems: Vec<String>,
+    /// The place and bookmarks last saved, when the reader's place is remembered.
+    remembered: Option<Saved>,
+    /// The last frame's layout.
+    frame: Geometry,
+    /// Set when reading is over: whether by Ctrl-C.
+    ended: Option<bool>,
 }
 
 impl App {
-    /// A reader at the first scene, for a terminal of the given size.
-    pub fn new(story: Story, viewport: Size) -> Self {
+    /// A reader on their own at the first scene.
+    pub fn new(story: Story) -> Self {
         let mut app = Self {
             story,
-            scene: SceneId(0),
-            focus: Pane::Scene,
-            side: Pane::Characters,
-            scene_scroll: 0,
-            character: 0,
-            footnote: 0,
-            location: 0,
-            overlay: None,
-            overlay_scroll: 0,
-            pick: 0,
-            history: Vec::new(),
-            search: String::new(),
-            query: String::new(),
-            hits: Vec::new(),
-            index: None,
+            mode: Mode::Reader,
+            reading: Reading {
+                scene: SceneId(0),
+                focus: Pane::Scene,
+                side: Pane::Characters,
+                scene_scroll: 0,
+                selected: [0; 3],
+                history: Vec::new(),
+                show_map: true,
+                show_timeline: true,
+            },
+            overlay: Overlays::default(),
+            searching: Searching::default(),
             bookmarks: Vec::new(),
+            presenting: Presenting {
+                blank: false,
+                panel: Panel::None,
+                typed_number: String::new(),
+                timer: Timer::default(),
+            },
+            classroom: Classroom {
+                role: Role::Alone,
+                presenter_scene: None,
+                linked: None,
+                clock: None,
+                announced: None,
+            },
             status: None,
             problems: Vec::new(),
-            show_map: true,
-            show_timeline: true,
-            mode: Mode::Reader,
-            blank: false,
-            panel: Panel::None,
-            typed_number: String::new(),
-            timer: Timer::default(),
-            presenter_scene: None,
-            linked: None,
-            clock: None,
-            viewport,
-            quit: false,
-            interrupted: false,
+            remembered: None,
+            frame: Geometry::default(),
+            ended: None,
         };
         app.go_to(SceneId(0));
         app
+    }
+
+    /// The same reader in a classroom part: the presenter starts presenting, the console shows
+    /// the console.
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.classroom.role = role;
+        match role {
+            Role::Presenter => self.start_presenting(),
+            Role::Console => self.mode = Mode::Console,
+            Role::Alone | Role::Follower => {}
+        }
+        self
+    }
+
+    /// The reader's layout preferences: the places as a map, the timeline strip.
+    pub fn with_layout(mut self, map: bool, timeline: bool) -> Self {
+        self.reading.show_map = map;
+        self.reading.show_timeline = timeline;
+        self
+    }
+
+    /// Starts at a scene.
+    pub fn at(mut self, scene: SceneId) -> Self {
+        self.go_to(scene);
+        self
+    }
+
+    /// Takes up a saved place and bookmarks (ids no longer in the story are left out), and
+    /// remembers them from now on: every change is an [`Effect::Save`]. Nothing is saved until
+    /// the reader changes something.
+    pub fn remembering(mut self, saved: &Saved) -> Self {
+        self.restore(saved);
+        self.remembered = Some(self.saved());
+        self
+    }
+
+    /// Starts with a message for the reader.
+    pub fn with_status(mut self, message: Option<String>) -> Self {
+        if message.is_some() {
+            self.status = message;
+        }
+        self
     }
 
     pub fn story(&self) -> &Story {
@@ -241,42 +366,42 @@ impl App {
     }
 
     pub fn scene(&self) -> SceneId {
-        self.scene
+        self.reading.scene
     }
 
     pub fn episode(&self) -> EpisodeId {
-        self.story.scene(self.scene).episode
+        self.story.scene(self.reading.scene).episode
     }
 
     pub fn focus(&self) -> Pane {
-        self.focus
+        self.reading.focus
     }
 
     /// The side pane shown when only one fits: the focused one, or the last one focused.
     pub fn side_pane(&self) -> Pane {
-        self.side
+        self.reading.side
     }
 
     pub fn scene_scroll(&self) -> u16 {
-        self.scene_scroll
+        self.reading.scene_scroll
     }
 
     pub fn overlay(&self) -> Option<Overlay> {
-        self.overlay
+        self.overlay.open
     }
 
     pub fn overlay_scroll(&self) -> u16 {
-        self.overlay_scroll
+        self.overlay.scroll
     }
 
-    /// The highlighted row of the open overlay's list of scenes.
+    /// The highlighted row of the open overlay's list.
     pub fn pick(&self) -> usize {
-        self.pick
+        self.overlay.pick
     }
 
     /// The scenes the open overlay lets the reader pick from.
     pub fn pickable_scenes(&self) -> Vec<SceneId> {
-        match self.overlay {
+        match self.overlay.open {
             Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
             Some(Overlay::Timeline) => links::chronological(&self.story),
             Some(Overlay::Bookmarks) => self.bookmarks.clone(),
@@ -287,400 +412,296 @@ impl App {
 
     /// The glossary terms the open glossary lists.
     pub fn pickable_terms(&self) -> Vec<TermId> {
-        links::glossary(&self.story, self.scene, &self.search)
+        links::glossary(&self.story, self.reading.scene, &self.searching.glossary)
     }
 
     /// What the reader has typed into the glossary's search.
     pub fn search(&self) -> &str {
-        &self.search
+        &self.searching.glossary
     }
 
     /// Whether keys are being typed into a search rather than used as commands.
     pub fn is_typing(&self) -> bool {
-        matches!(self.overlay, Some(Overlay::Glossary | Overlay::Search))
+        matches!(self.overlay.open, Some(Overlay::Glossary | Overlay::Search))
+    }
+
+    /// The keys that apply now.
+    pub fn key_mode(&self) -> KeyMode {
+        if self.is_typing() {
+            KeyMode::Typing
+        } else {
+            self.screen_key_mode()
+        }
+    }
+
+    /// The keys of the screen under any overlay: what the help describes.
+    pub fn screen_key_mode(&self) -> KeyMode {
+        match (self.mode, self.classroom.role) {
+            (Mode::Presentation, _) => KeyMode::Presenting,
+            (Mode::Console, _) => KeyMode::Console,
+            (Mode::Reader, Role::Follower) => KeyMode::Following,
+            (Mode::Reader, _) => KeyMode::Reader,
+        }
     }
 
     /// How many jumps `GoBack` can undo.
     pub fn history_len(&self) -> usize {
-        self.history.len()
-    }
-
-    pub fn viewport(&self) -> Size {
-        self.viewport
-    }
-
-    /// Takes up the reader's layout preferences.
-    pub fn set_layout(&mut self, map: bool, timeline: bool) {
-        self.show_map = map;
-        self.show_timeline = timeline;
+        self.reading.history.len()
     }
 
     /// Whether the timeline strip is shown where it fits.
     pub fn show_timeline(&self) -> bool {
-        self.show_timeline
+        self.reading.show_timeline
     }
 
     /// Whether the places pane shows a map (where it fits) rather than a list.
     pub fn show_map(&self) -> bool {
-        self.show_map
+        self.reading.show_map
     }
 
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
+    pub fn role(&self) -> Role {
+        self.classroom.role
+    }
+
     /// Whether a presentation is blanked out.
     pub fn is_blank(&self) -> bool {
-        self.blank
+        self.presenting.blank
     }
 
     pub fn panel(&self) -> Panel {
-        self.panel
+        self.presenting.panel
     }
 
     pub fn timer(&self) -> Timer {
-        self.timer
-    }
-
-    /// Takes the presenter's timer as it was announced: `elapsed` so far, running or not.
-    pub fn set_timer(&mut self, elapsed: Duration, running: bool, now: Instant) {
-        self.timer = Timer {
-            banked: elapsed,
-            since: running.then_some(now),
-            now: Some(now),
-        };
+        self.presenting.timer
     }
 
     /// The scene the presenter shows, when following one.
     pub fn presenter_scene(&self) -> Option<SceneId> {
-        self.presenter_scene
+        self.classroom.presenter_scene
     }
 
     /// Whether the link to the presenter is up (`None` when there is no presenter).
     pub fn linked(&self) -> Option<bool> {
-        self.linked
-    }
-
-    /// Records whether the link to the presenter is up.
-    pub fn set_linked(&mut self, up: bool) -> bool {
-        let changed = self.linked != Some(up);
-        self.linked = Some(up);
-        changed
+        self.classroom.linked
     }
 
     /// The wall clock as last told, if it was.
     pub fn clock(&self) -> Option<TimeOfDay> {
-        self.clock
-    }
-
-    /// Starts the app as the presenter's console.
-    pub fn into_console(mut self) -> Self {
-        self.mode = Mode::Console;
-        self
+        self.classroom.clock
     }
 
     /// The scene number being typed in a presentation, if any.
     pub fn typed_number(&self) -> &str {
-        &self.typed_number
+        &self.presenting.typed_number
     }
 
     pub fn should_quit(&self) -> bool {
-        self.quit
+        self.ended.is_some()
     }
 
     /// Whether the reader left with Ctrl-C rather than by quitting.
     pub fn was_interrupted(&self) -> bool {
-        self.interrupted
+        self.ended == Some(true)
+    }
+
+    /// The last frame's layout, as measured by drawing it.
+    pub fn geometry(&self) -> &Geometry {
+        &self.frame
     }
 
     /// The selected entry's position in the pane's list.
     pub fn selected(&self, pane: Pane) -> usize {
-        match pane {
-            Pane::Scene => 0,
-            Pane::Characters => self.character,
-            Pane::Footnotes => self.footnote,
-            Pane::Locations => self.location,
-        }
+        pane.side_index()
+            .map_or(0, |side| self.reading.selected[side])
     }
 
     /// The entry selected in a pane, if the pane has one.
     pub fn selected_entry(&self, pane: Pane) -> Option<Entry> {
-        let scene = self.story.scene(self.scene);
+        let scene = self.story.scene(self.reading.scene);
+        let selected = self.selected(pane);
         match pane {
             Pane::Scene => None,
-            Pane::Characters => scene
-                .characters
-                .get(self.character)
-                .map(|c| Entry::Character(*c)),
-            Pane::Footnotes => scene
-                .footnotes
-                .get(self.footnote)
-                .map(|f| Entry::Footnote(*f)),
-            Pane::Locations => self
-                .story
-                .route
-                .get(self.location)
-                .map(|l| Entry::Location(*l)),
+            Pane::Characters => scene.characters.get(selected).map(|c| Entry::Character(*c)),
+            Pane::Footnotes => scene.footnotes.get(selected).map(|f| Entry::Footnote(*f)),
+            Pane::Locations => self.story.route.get(selected).map(|l| Entry::Location(*l)),
         }
     }
 
-    /// Applies an action. Returns whether anything visible changed, so the caller can skip a redraw.
-    pub fn update(&mut self, action: Action) -> bool {
+    /// The watched story's problems, when it has any.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    pub fn bookmarks(&self) -> &[SceneId] {
+        &self.bookmarks
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    /// What the reader last searched for (empty if nothing).
+    pub fn query(&self) -> &str {
+        &self.searching.query
+    }
+
+    /// The hits of the query, best first.
+    pub fn hits(&self) -> &[Hit] {
+        &self.searching.hits
+    }
+
+    /// The search index, once the reader has searched.
+    pub fn search_index(&self) -> Option<&SearchIndex> {
+        self.searching.index.as_ref()
+    }
+
+    /// The place and bookmarks to remember.
+    pub fn saved(&self) -> Saved {
+        let id = |scene: &SceneId| self.story.scene(*scene).id.clone();
+        Saved {
+            scene: Some(id(&self.reading.scene)),
+            bookmarks: self.bookmarks.iter().map(id).collect(),
+        }
+    }
+
+    /// Applies an action: says whether anything visible changed, so the caller can skip a
+    /// redraw, and what the world should do about it.
+    pub fn update(&mut self, action: Action) -> Changes {
         let before = self.snapshot();
+        let scene_before = self.reading.scene;
+        let from_reader = action.is_from_reader();
         // A message is shown until the reader does something.
-        if !matches!(
-            action,
-            Action::Tick(_) | Action::Clock(_) | Action::Resize(..)
-        ) {
+        if from_reader {
             self.status = None;
         }
         self.apply(action);
-        self.snapshot() != before
+        let mut effects = Vec::new();
+        if self.remembered.is_some() {
+            let now = self.saved();
+            if self.remembered.as_ref() != Some(&now) {
+                self.remembered = Some(now.clone());
+                effects.push(Effect::Save(now));
+            }
+        }
+        match self.classroom.role {
+            Role::Presenter => {
+                let timer = self.presenting.timer;
+                let now = (
+                    self.reading.scene,
+                    timer.is_running(),
+                    timer.elapsed().as_secs(),
+                );
+                if self.classroom.announced != Some(now) {
+                    self.classroom.announced = Some(now);
+                    effects.push(Effect::Announce(Announcement {
+                        scene: self.reading.scene.index(),
+                        elapsed: timer.elapsed(),
+                        running: timer.is_running(),
+                    }));
+                }
+            }
+            // The console moves the presentation, but only with its own user's moves: a move
+            // the presenter announced is not sent back.
+            Role::Console if from_reader && self.reading.scene != scene_before => {
+                effects.push(Effect::Goto(self.reading.scene.index()));
+            }
+            Role::Alone | Role::Console | Role::Follower => {}
+        }
+        if let Some(interrupted) = self.ended {
+            effects.push(Effect::Quit { interrupted });
+        }
+        Changes {
+            redraw: self.snapshot() != before,
+            effects,
+        }
     }
 
     fn apply(&mut self, action: Action) {
-        if action == Action::Interrupt {
-            self.quit = true;
-            self.interrupted = true;
-            return;
-        }
-        if self.mode == Mode::Presentation && self.apply_presenting(action) {
-            return;
-        }
-        if let Some(overlay) = self.overlay {
-            match (overlay, action) {
-                (_, Action::Back)
-                | (Overlay::Help, Action::ToggleHelp)
-                | (Overlay::Timeline, Action::ShowTimeline) => {
-                    return self.close_overlay();
-                }
-                (Overlay::Help | Overlay::Problems, Action::Up) => return self.scroll_overlay(-1),
-                (Overlay::Help | Overlay::Problems, Action::Down) => {
-                    return self.scroll_overlay(1);
-                }
-                (_, Action::Up) => return self.move_pick(-1),
-                (_, Action::Down) => return self.move_pick(1),
-                (Overlay::Timeline | Overlay::Bookmarks, Action::PageUp) => {
-                    return self.move_pick(-self.page());
-                }
-                (Overlay::Timeline | Overlay::Bookmarks, Action::PageDown) => {
-                    return self.move_pick(self.page());
-                }
-                (_, Action::PageUp) => return self.scroll_overlay(-self.page()),
-                (_, Action::PageDown) => return self.scroll_overlay(self.page()),
-                (Overlay::Glossary, Action::Type(c)) => {
-                    self.search.push(c);
-                    self.pick = 0;
-                    return;
-                }
-                (Overlay::Glossary, Action::Erase) => {
-                    self.search.pop();
-                    self.pick = 0;
-                    return;
-                }
-                (Overlay::Search, Action::Type(c)) => {
-                    self.query.push(c);
-                    return self.run_search();
-                }
-                (Overlay::Search, Action::Erase) => {
-                    self.query.pop();
-                    return self.run_search();
-                }
-                (Overlay::Search, Action::Open) => {
-                    if let Some(hit) = self.hits.get(self.pick) {
-                        self.follow(hit.target);
-                    }
-                    return;
-                }
-                (Overlay::Glossary, Action::Open) => {
-                    if let Some(term) = self.pickable_terms().get(self.pick).copied() {
-                        self.open_entry(Entry::Term(term));
-                    }
-                    return;
-                }
-                (Overlay::Bookmarks, Action::Remove) => {
-                    if self.pick < self.bookmarks.len() {
-                        self.bookmarks.remove(self.pick);
-                        self.pick = self.pick.min(self.bookmarks.len().saturating_sub(1));
-                    }
-                    return;
-                }
-                (Overlay::Bookmarks, Action::ShowBookmarks) => return self.close_overlay(),
-                (Overlay::Entry(_) | Overlay::Timeline | Overlay::Bookmarks, Action::Open) => {
-                    if let Some(target) = self.pickable_scenes().get(self.pick).copied() {
-                        self.jump_to(target);
-                    }
-                    return;
-                }
-                (_, Action::Quit | Action::Resize(..)) => {}
-                (Overlay::Help | Overlay::Problems, _) => return,
-                (
-                    Overlay::Entry(_)
-                    | Overlay::Timeline
-                    | Overlay::Glossary
-                    | Overlay::Search
-                    | Overlay::Bookmarks,
-                    _,
-                ) => {
-                    self.close_overlay();
-                }
-            }
-        }
-        let last = SceneId(self.story.scenes.len() - 1);
         match action {
-            Action::NextScene if self.scene < last => self.go_to(SceneId(self.scene.0 + 1)),
-            Action::PreviousScene if self.scene.0 > 0 => self.go_to(SceneId(self.scene.0 - 1)),
-            Action::NextScene | Action::PreviousScene => {}
-            Action::NextEpisode => self.go_to_episode(self.episode().0 + 1),
-            Action::PreviousEpisode => self.go_to_episode(self.episode().0.saturating_sub(1)),
+            Action::Interrupt => self.ended = Some(true),
+            Action::Measured(frame) => {
+                self.frame = frame;
+                self.reading.scene_scroll = self.reading.scene_scroll.min(self.max_scene_scroll());
+                self.overlay.scroll = self.overlay.scroll.min(self.max_overlay_scroll());
+            }
+            Action::Status(message) => self.status = Some(message),
+            Action::Reload(story) => self.reload(*story),
+            Action::Problems(problems) => {
+                self.problems = problems;
+                self.open_overlay(Overlay::Problems);
+            }
+            Action::Linked(up) => self.classroom.linked = Some(up),
+            Action::Clock(time) => self.classroom.clock = Some(time),
+            Action::Tick(now) => self.presenting.timer.now = Some(now),
+            Action::Presenter(announced, now) => self.presenter_at(announced, now),
             Action::GoToScene(index) if index < self.story.scenes.len() => {
                 self.close_overlay();
                 self.go_to(SceneId(index));
             }
-            Action::PresenterAt(index) if index < self.story.scenes.len() => {
-                self.presenter_scene = Some(SceneId(index));
-                if self.scene != SceneId(index) {
-                    self.close_overlay();
-                    self.go_to(SceneId(index));
-                }
+            Action::GoToScene(_) => {}
+            Action::Click(column, row) => self.mouse(mouse::Gesture::Click, column, row),
+            Action::Wheel { up, column, row } => {
+                let gesture = if up {
+                    mouse::Gesture::WheelUp
+                } else {
+                    mouse::Gesture::WheelDown
+                };
+                self.mouse(gesture, column, row);
             }
-            Action::GoToScene(_) | Action::PresenterAt(_) => {}
-            Action::SnapToPresenter => {
-                if let Some(scene) = self.presenter_scene {
-                    self.close_overlay();
-                    self.go_to(scene);
-                }
-            }
-            Action::Digit(digit @ 1..=9) => self.go_to_episode(usize::from(digit) - 1),
-            Action::Digit(_) => {}
-            Action::TogglePresentation => {
-                self.close_overlay();
-                self.mode = Mode::Presentation;
-                self.set_focus(Pane::Scene);
-                self.scene_scroll = 0;
-            }
-            Action::ToggleBlank
-            | Action::CyclePanel
-            | Action::ToggleTimer(_)
-            | Action::ResetTimer => {}
-            Action::Tick(now) => self.timer.now = Some(now),
-            Action::Clock(time) => self.clock = Some(time),
-            Action::FirstScene => self.go_to(SceneId(0)),
-            Action::LastScene => self.go_to(last),
-            Action::FocusNext => self.set_focus(self.focus.step(true)),
-            Action::FocusPrevious => self.set_focus(self.focus.step(false)),
-            Action::Up => self.move_in_focus(-1),
-            Action::Down => self.move_in_focus(1),
-            Action::PageUp => self.move_in_focus(-self.page()),
-            Action::PageDown => self.move_in_focus(self.page()),
-            Action::Open => {
-                if let Some(entry) = self.selected_entry(self.focus) {
-                    self.open_entry(entry);
-                }
-            }
-            Action::ShowTimeline => {
-                self.open_overlay(Overlay::Timeline);
-                self.pick = self
-                    .pickable_scenes()
-                    .iter()
-                    .position(|s| *s == self.scene)
-                    .unwrap_or(0);
-            }
-            Action::ShowGlossary => {
-                self.open_overlay(Overlay::Glossary);
-                self.search.clear();
-            }
-            Action::Search => {
-                self.open_overlay(Overlay::Search);
-                self.run_search();
-            }
-            Action::NextHit => self.step_hits(true),
-            Action::ToggleBookmark => match self.bookmarks.iter().position(|b| *b == self.scene) {
-                Some(at) => {
-                    self.bookmarks.remove(at);
-                }
-                None => self.bookmarks.push(self.scene),
-            },
-            Action::ShowBookmarks => {
-                self.open_overlay(Overlay::Bookmarks);
-                self.pick = self
-                    .bookmarks
-                    .iter()
-                    .position(|b| *b == self.scene)
-                    .unwrap_or(0);
-            }
-            Action::Remove => {}
-            Action::Focus(pane) => self.set_focus(pane),
-            Action::Select(pane, index) => {
-                self.set_focus(pane);
-                if let Some((selection, len)) = self.selection_mut(pane)
-                    && index < len
-                {
-                    *selection = index;
-                }
-            }
-            Action::OpenEntry(entry) => self.open_entry(entry),
-            Action::PreviousHit => self.step_hits(false),
-            Action::Type(_) | Action::Erase => {}
-            Action::GoBack => {
-                if let Some(previous) = self.history.pop() {
-                    self.go_to(previous);
-                }
-            }
-            Action::ToggleMap => self.show_map = !self.show_map,
-            Action::ToggleHelp => {
-                self.overlay = Some(Overlay::Help);
-                self.overlay_scroll = 0;
-            }
-            Action::Back | Action::Quit => self.quit = true,
-            Action::Interrupt => {}
-            Action::Resize(width, height) => {
-                self.viewport = Size::new(width, height);
-                self.scene_scroll = self.scene_scroll.min(self.max_scene_scroll());
-                self.overlay_scroll = self.overlay_scroll.min(self.max_overlay_scroll());
-            }
+            action => self.command(action),
         }
     }
 
-    fn open_overlay(&mut self, overlay: Overlay) {
-        self.overlay = Some(overlay);
-        self.overlay_scroll = 0;
-        self.pick = 0;
+    /// What the reader asked for, by key or mouse, handled by what is on screen: a
+    /// presentation first, then the open overlay, then the reader.
+    fn command(&mut self, action: Action) {
+        if self.mode == Mode::Presentation && self.command_presenting(&action) {
+            return;
+        }
+        if let Some(overlay) = self.overlay.open
+            && self.command_in_overlay(overlay, &action)
+        {
+            return;
+        }
+        self.command_reading(action);
     }
 
-    /// What a presentation does with an action; `false` leaves it to the reader's handling.
-    fn apply_presenting(&mut self, action: Action) -> bool {
-        if self.blank
-            && !matches!(
-                action,
-                Action::Quit | Action::Resize(..) | Action::Tick(_) | Action::Clock(_)
-            )
-        {
-            // Any key brings the picture back, as with a projector remote.
-            self.blank = false;
-            return true;
+    /// What a presentation does with an action; `false` leaves it to the overlay and reader.
+    fn command_presenting(&mut self, action: &Action) -> bool {
+        let presenting = &mut self.presenting;
+        if presenting.blank {
+            if !matches!(action, Action::Quit) {
+                // Any key brings the picture back, as with a projector remote.
+                presenting.blank = false;
+                return true;
+            }
+            return false;
         }
         match action {
             Action::TogglePresentation => self.leave_presentation(),
-            Action::ToggleBlank => self.blank = true,
-            Action::ToggleTimer(now) => self.timer.toggle(now),
-            Action::ResetTimer => self.timer = Timer::default(),
-            Action::Tick(now) => self.timer.now = Some(now),
-            Action::CyclePanel => self.panel = self.panel.next(),
-            Action::Digit(digit) if self.typed_number.len() < 6 => {
-                self.typed_number.push(char::from(b'0' + digit));
+            Action::ToggleBlank => presenting.blank = true,
+            Action::ToggleTimer(now) => presenting.timer.toggle(*now),
+            Action::ResetTimer => presenting.timer = Timer::default(),
+            Action::CyclePanel => presenting.panel = presenting.panel.next(),
+            Action::Digit(digit) if presenting.typed_number.len() < 6 => {
+                presenting.typed_number.push(char::from(b'0' + digit));
             }
             Action::Digit(_) => {}
-            Action::Open if !self.typed_number.is_empty() => {
-                let number: usize = self.typed_number.parse().unwrap_or(0);
-                self.typed_number.clear();
+            Action::Open if !presenting.typed_number.is_empty() => {
+                let number: usize = presenting.typed_number.parse().unwrap_or(0);
+                presenting.typed_number.clear();
                 if (1..=self.story.scenes.len()).contains(&number) {
                     self.jump_to(SceneId(number - 1));
                 }
             }
-            Action::Back if !self.typed_number.is_empty() => self.typed_number.clear(),
-            Action::Back if self.panel != Panel::None => self.panel = Panel::None,
-            Action::Back if self.overlay.is_some() => return false,
+            Action::Back if !presenting.typed_number.is_empty() => presenting.typed_number.clear(),
+            Action::Back if presenting.panel != Panel::None => presenting.panel = Panel::None,
+            Action::Back if self.overlay.open.is_some() => return false,
             Action::Back => self.leave_presentation(),
             Action::FocusNext
             | Action::FocusPrevious
@@ -693,80 +714,201 @@ impl App {
         true
     }
 
+    /// What the open overlay does with an action; `false` leaves it to the reader (after
+    /// closing a list overlay, so that moving on closes what was open).
+    fn command_in_overlay(&mut self, overlay: Overlay, action: &Action) -> bool {
+        let page = i32::from(self.overlay_page());
+        match (overlay, action) {
+            (_, Action::Back)
+            | (Overlay::Help, Action::ToggleHelp)
+            | (Overlay::Timeline, Action::ShowTimeline)
+            | (Overlay::Bookmarks, Action::ShowBookmarks) => self.close_overlay(),
+            (Overlay::Help | Overlay::Problems, Action::Up) => self.scroll_overlay(-1),
+            (Overlay::Help | Overlay::Problems, Action::Down) => self.scroll_overlay(1),
+            (_, Action::Up) => self.move_pick(-1),
+            (_, Action::Down) => self.move_pick(1),
+            (Overlay::Timeline | Overlay::Bookmarks, Action::PageUp) => self.move_pick(-page),
+            (Overlay::Timeline | Overlay::Bookmarks, Action::PageDown) => self.move_pick(page),
+            (_, Action::PageUp) => self.scroll_overlay(-page),
+            (_, Action::PageDown) => self.scroll_overlay(page),
+            (Overlay::Glossary, Action::Type(c)) => {
+                self.searching.glossary.push(*c);
+                self.overlay.pick = 0;
+            }
+            (Overlay::Glossary, Action::Erase) => {
+                self.searching.glossary.pop();
+                self.overlay.pick = 0;
+            }
+            (Overlay::Search, Action::Type(c)) => {
+                self.searching.query.push(*c);
+                self.run_search();
+            }
+            (Overlay::Search, Action::Erase) => {
+                self.searching.query.pop();
+                self.run_search();
+            }
+            (Overlay::Search, Action::Open) => {
+                if let Some(hit) = self.searching.hits.get(self.overlay.pick) {
+                    self.follow(hit.target);
+                }
+            }
+            (Overlay::Glossary, Action::Open) => {
+                if let Some(term) = self.pickable_terms().get(self.overlay.pick).copied() {
+                    self.open_entry(Entry::Term(term));
+                }
+            }
+            (Overlay::Bookmarks, Action::Remove) => {
+                if self.overlay.pick < self.bookmarks.len() {
+                    self.bookmarks.remove(self.overlay.pick);
+                    self.overlay.pick = self
+                        .overlay
+                        .pick
+                        .min(self.bookmarks.len().saturating_sub(1));
+                }
+            }
+            (Overlay::Entry(_) | Overlay::Timeline | Overlay::Bookmarks, Action::Open) => {
+                if let Some(target) = self.pickable_scenes().get(self.overlay.pick).copied() {
+                    self.jump_to(target);
+                }
+            }
+            (_, Action::Quit) => return false,
+            // Help and problems swallow everything else.
+            (Overlay::Help | Overlay::Problems, _) => {}
+            (_, _) => {
+                self.close_overlay();
+                return false;
+            }
+        }
+        true
+    }
+
+    /// What the reader does with an action, with nothing on top.
+    fn command_reading(&mut self, action: Action) {
+        let last = SceneId(self.story.scenes.len() - 1);
+        let scene = self.reading.scene;
+        let page = i32::from(self.scene_page());
+        match action {
+            Action::NextScene if scene < last => self.go_to(SceneId(scene.0 + 1)),
+            Action::PreviousScene if scene.0 > 0 => self.go_to(SceneId(scene.0 - 1)),
+            Action::NextEpisode => self.go_to_episode(self.episode().0 + 1),
+            Action::PreviousEpisode => self.go_to_episode(self.episode().0.saturating_sub(1)),
+            Action::SnapToPresenter => {
+                if let Some(scene) = self.classroom.presenter_scene {
+                    self.close_overlay();
+                    self.go_to(scene);
+                }
+            }
+            Action::Digit(digit @ 1..=9) => self.go_to_episode(usize::from(digit) - 1),
+            Action::TogglePresentation => self.start_presenting(),
+            Action::FirstScene => self.go_to(SceneId(0)),
+            Action::LastScene => self.go_to(last),
+            Action::FocusNext => self.set_focus(self.reading.focus.step(true)),
+            Action::FocusPrevious => self.set_focus(self.reading.focus.step(false)),
+            Action::Up => self.move_in_focus(-1),
+            Action::Down => self.move_in_focus(1),
+            Action::PageUp => self.move_in_focus(-page),
+            Action::PageDown => self.move_in_focus(page),
+            Action::Open => {
+                if let Some(entry) = self.selected_entry(self.reading.focus) {
+                    self.open_entry(entry);
+                }
+            }
+            Action::ShowTimeline => {
+                self.open_overlay(Overlay::Timeline);
+                self.pick_current_scene();
+            }
+            Action::ShowGlossary => {
+                self.open_overlay(Overlay::Glossary);
+                self.searching.glossary.clear();
+            }
+            Action::Search => {
+                self.open_overlay(Overlay::Search);
+                self.run_search();
+            }
+            Action::NextHit => self.step_hits(true),
+            Action::PreviousHit => self.step_hits(false),
+            Action::ToggleBookmark => match self.bookmarks.iter().position(|b| *b == scene) {
+                Some(at) => {
+                    self.bookmarks.remove(at);
+                }
+                None => self.bookmarks.push(scene),
+            },
+            Action::ShowBookmarks => {
+                self.open_overlay(Overlay::Bookmarks);
+                self.pick_current_scene();
+            }
+            Action::Focus(pane) => self.set_focus(pane),
+            Action::Select(pane, index) => {
+                self.set_focus(pane);
+                if let Some(side) = pane.side_index()
+                    && index < self.entry_count(pane)
+                {
+                    self.reading.selected[side] = index;
+                }
+            }
+            Action::OpenEntry(entry) => self.open_entry(entry),
+            Action::GoBack => {
+                if let Some(previous) = self.reading.history.pop() {
+                    self.go_to(previous);
+                }
+            }
+            Action::ToggleMap => self.reading.show_map = !self.reading.show_map,
+            Action::ToggleHelp => self.open_overlay(Overlay::Help),
+            Action::Back | Action::Quit => self.ended = Some(false),
+            _ => {}
+        }
+    }
+
+    /// A click or a turn of the wheel, on whatever the last frame showed there.
+    fn mouse(&mut self, gesture: mouse::Gesture, column: u16, row: u16) {
+        let Some(spot) = self.frame.spot(column, row) else {
+            return;
+        };
+        for action in mouse::actions(self, spot, gesture) {
+            self.command(action);
+        }
+    }
+
+    /// The presenter announced where it is: a follower or console goes there, and the console
+    /// takes up the presenter's timer.
+    fn presenter_at(&mut self, announced: Announcement, now: Instant) {
+        if self.mode == Mode::Console {
+            self.presenting.timer = Timer::announced(announced.elapsed, announced.running, now);
+        }
+        if announced.scene >= self.story.scenes.len() {
+            return;
+        }
+        let scene = SceneId(announced.scene);
+        self.classroom.presenter_scene = Some(scene);
+        if self.reading.scene != scene {
+            self.close_overlay();
+            self.go_to(scene);
+        }
+    }
+
+    fn start_presenting(&mut self) {
+        self.close_overlay();
+        self.mode = Mode::Presentation;
+        self.set_focus(Pane::Scene);
+        self.reading.scene_scroll = 0;
+    }
+
     fn leave_presentation(&mut self) {
         self.mode = Mode::Reader;
-        self.panel = Panel::None;
-        self.typed_number.clear();
-        self.scene_scroll = 0;
-    }
-
-    /// Opens an entry with the pick on the current scene, where the entry appears in it.
-    fn open_entry(&mut self, entry: Entry) {
-        self.open_overlay(Overlay::Entry(entry));
-        self.pick = self
-            .pickable_scenes()
-            .iter()
-            .position(|s| *s == self.scene)
-            .unwrap_or(0);
-    }
-
-    /// Runs the search for the current query, building the index on first use.
-    fn run_search(&mut self) {
-        let story = &self.story;
-        let index = self.index.get_or_insert_with(|| SearchIndex::new(story));
-        self.hits = index.search(&self.query);
-        self.pick = 0;
-        self.overlay_scroll = 0;
-    }
-
-    /// Goes where a hit is: a scene is shown, anything else opened with its scenes.
-    fn follow(&mut self, target: Target) {
-        match target {
-            Target::Scene(scene) => self.jump_to(scene),
-            Target::Character(id) => self.open_entry(Entry::Character(id)),
-            Target::Footnote(id) => self.open_entry(Entry::Footnote(id)),
-            Target::Term(id) => self.open_entry(Entry::Term(id)),
-        }
-    }
-
-    /// `n`/`N`: the next or previous scene, in story order and round the end, whose title or
-    /// text holds the query.
-    fn step_hits(&mut self, forward: bool) {
-        let mut scenes: Vec<SceneId> = self
-            .hits
-            .iter()
-            .filter_map(|hit| match hit.target {
-                Target::Scene(scene) => Some(scene),
-                _ => None,
-            })
-            .collect();
-        scenes.sort_unstable();
-        scenes.dedup();
-        let next = if forward {
-            scenes.iter().find(|s| **s > self.scene).or(scenes.first())
-        } else {
-            scenes
-                .iter()
-                .rev()
-                .find(|s| **s < self.scene)
-                .or(scenes.last())
-        };
-        if let Some(&scene) = next
-            && scene != self.scene
-        {
-            self.jump_to(scene);
-        }
+        self.presenting.panel = Panel::None;
+        self.presenting.typed_number.clear();
+        self.reading.scene_scroll = 0;
     }
 
     /// Shows a new version of the story (the watched folder changed), keeping the reader's
     /// place and bookmarks by scene id.
-    pub fn replace_story(&mut self, story: Story) {
+    fn reload(&mut self, story: Story) {
         let saved = self.saved();
-        let index = self.scene.index();
+        let index = self.reading.scene.index();
         self.story = story;
-        self.index = None;
-        self.hits.clear();
-        self.history.clear();
+        self.searching.index = None;
+        self.searching.hits.clear();
+        self.reading.history.clear();
         self.problems.clear();
         // What an overlay listed may be gone.
         self.close_overlay();
@@ -776,19 +918,8 @@ impl App {
         self.status = Some("story reloaded".to_owned());
     }
 
-    /// Shows what is wrong with the watched story; the story on screen stays as it was.
-    pub fn show_problems(&mut self, problems: Vec<String>) {
-        self.problems = problems;
-        self.open_overlay(Overlay::Problems);
-    }
-
-    /// The watched story's problems, when it has any.
-    pub fn problems(&self) -> &[String] {
-        &self.problems
-    }
-
     /// Takes up a saved place and bookmarks; ids no longer in the story are left out.
-    pub fn restore(&mut self, saved: &Saved) {
+    fn restore(&mut self, saved: &Saved) {
         if let Some(scene) = saved
             .scene
             .as_deref()
@@ -804,71 +935,110 @@ impl App {
         self.bookmarks.dedup();
     }
 
-    /// The place and bookmarks to remember.
-    pub fn saved(&self) -> Saved {
-        let id = |scene: &SceneId| self.story.scene(*scene).id.clone();
-        Saved {
-            scene: Some(id(&self.scene)),
-            bookmarks: self.bookmarks.iter().map(id).collect(),
+    fn open_overlay(&mut self, overlay: Overlay) {
+        self.overlay = Overlays {
+            open: Some(overlay),
+            scroll: 0,
+            pick: 0,
+        };
+    }
+
+    fn close_overlay(&mut self) {
+        self.overlay = Overlays::default();
+    }
+
+    /// Puts the pick on the current scene, where the open list has it.
+    fn pick_current_scene(&mut self) {
+        let scene = self.reading.scene;
+        self.overlay.pick = self
+            .pickable_scenes()
+            .iter()
+            .position(|s| *s == scene)
+            .unwrap_or(0);
+    }
+
+    /// Opens an entry with the pick on the current scene, where the entry appears in it.
+    fn open_entry(&mut self, entry: Entry) {
+        self.open_overlay(Overlay::Entry(entry));
+        self.pick_current_scene();
+    }
+
+    /// Runs the search for the current query, building the index on first use.
+    fn run_search(&mut self) {
+        let story = &self.story;
+        let index = self
+            .searching
+            .index
+            .get_or_insert_with(|| SearchIndex::new(story));
+        self.searching.hits = index.search(&self.searching.query);
+        self.overlay.pick = 0;
+        self.overlay.scroll = 0;
+    }
+
+    /// Goes where a hit is: a scene is shown, anything else opened with its scenes.
+    fn follow(&mut self, target: Target) {
+        match target {
+            Target::Scene(scene) => self.jump_to(scene),
+            Target::Character(id) => self.open_entry(Entry::Character(id)),
+            Target::Footnote(id) => self.open_entry(Entry::Footnote(id)),
+            Target::Term(id) => self.open_entry(Entry::Term(id)),
         }
     }
 
-    pub fn bookmarks(&self) -> &[SceneId] {
-        &self.bookmarks
-    }
-
-    /// Shows a message until the reader's next key.
-    pub fn set_status(&mut self, message: String) {
-        self.status = Some(message);
-    }
-
-    pub fn status(&self) -> Option<&str> {
-        self.status.as_deref()
-    }
-
-    /// What the reader last searched for (empty if nothing).
-    pub fn query(&self) -> &str {
-        &self.query
-    }
-
-    /// The hits of the query, best first.
-    pub fn hits(&self) -> &[Hit] {
-        &self.hits
-    }
-
-    /// The search index, once the reader has searched.
-    pub fn search_index(&self) -> Option<&SearchIndex> {
-        self.index.as_ref()
+    /// `n`/`N`: the next or previous scene, in story order and round the end, whose title or
+    /// text holds the query.
+    fn step_hits(&mut self, forward: bool) {
+        let here = self.reading.scene;
+        let mut scenes: Vec<SceneId> = self
+            .searching
+            .hits
+            .iter()
+            .filter_map(|hit| match hit.target {
+                Target::Scene(scene) => Some(scene),
+                _ => None,
+            })
+            .collect();
+        scenes.sort_unstable();
+        scenes.dedup();
+        let next = if forward {
+            scenes.iter().find(|s| **s > here).or(scenes.first())
+        } else {
+            scenes.iter().rev().find(|s| **s < here).or(scenes.last())
+        };
+        if let Some(&scene) = next
+            && scene != here
+        {
+            self.jump_to(scene);
+        }
     }
 
     /// Follows a link: remembers where the reader was, goes to the scene, closes the overlay.
     fn jump_to(&mut self, scene: SceneId) {
-        if scene != self.scene {
-            self.history.push(self.scene);
+        if scene != self.reading.scene {
+            self.reading.history.push(self.reading.scene);
         }
         self.close_overlay();
         self.go_to(scene);
     }
 
     fn move_pick(&mut self, delta: i32) {
-        let count = match self.overlay {
+        let count = match self.overlay.open {
             Some(Overlay::Glossary) => self.pickable_terms().len(),
-            Some(Overlay::Search) => self.hits.len().min(crate::search::LISTED),
+            Some(Overlay::Search) => self.searching.hits.len().min(LISTED),
             _ => self.pickable_scenes().len(),
         };
-        let last = count.saturating_sub(1);
-        self.pick = step(self.pick, delta, last);
+        self.overlay.pick = step(self.overlay.pick, delta, count.saturating_sub(1));
     }
 
     fn go_to(&mut self, scene: SceneId) {
-        self.scene = scene;
-        self.scene_scroll = 0;
-        self.character = 0;
-        self.footnote = 0;
+        let reading = &mut self.reading;
+        reading.scene = scene;
+        reading.scene_scroll = 0;
         let here = self.story.scene(scene).locations.first();
-        self.location = here
+        let location = here
             .and_then(|here| self.story.route.iter().position(|l| l == here))
             .unwrap_or(0);
+        reading.selected = [0, 0, location];
     }
 
     /// Goes to the first scene of an episode; an episode past the end does nothing.
@@ -879,94 +1049,95 @@ impl App {
     }
 
     fn set_focus(&mut self, pane: Pane) {
-        self.focus = pane;
+        self.reading.focus = pane;
         if pane != Pane::Scene {
-            self.side = pane;
+            self.reading.side = pane;
         }
     }
 
     fn move_in_focus(&mut self, delta: i32) {
-        if self.focus == Pane::Scene {
-            self.scene_scroll = step(
-                self.scene_scroll.into(),
-                delta,
-                self.max_scene_scroll().into(),
-            ) as u16;
-        } else if let Some((selection, len)) = self.selection_mut(self.focus) {
-            *selection = step(*selection, delta, len.saturating_sub(1));
+        let focus = self.reading.focus;
+        match focus.side_index() {
+            None => {
+                let max = self.max_scene_scroll();
+                let scroll = &mut self.reading.scene_scroll;
+                *scroll = step((*scroll).into(), delta, max.into()) as u16;
+            }
+            Some(side) => {
+                let last = self.entry_count(focus).saturating_sub(1);
+                let selected = &mut self.reading.selected[side];
+                *selected = step(*selected, delta, last);
+            }
         }
     }
 
-    /// A side pane's selected position and how many entries it has to select from.
-    fn selection_mut(&mut self, pane: Pane) -> Option<(&mut usize, usize)> {
-        let scene = self.story.scene(self.scene);
+    /// How many entries a side pane lists.
+    fn entry_count(&self, pane: Pane) -> usize {
+        let scene = self.story.scene(self.reading.scene);
         match pane {
-            Pane::Scene => None,
-            Pane::Characters => Some((&mut self.character, scene.characters.len())),
-            Pane::Footnotes => Some((&mut self.footnote, scene.footnotes.len())),
-            Pane::Locations => Some((&mut self.location, self.story.route.len())),
+            Pane::Scene => 0,
+            Pane::Characters => scene.characters.len(),
+            Pane::Footnotes => scene.footnotes.len(),
+            Pane::Locations => self.story.route.len(),
         }
-    }
-
-    fn close_overlay(&mut self) {
-        self.overlay = None;
-        self.overlay_scroll = 0;
-        self.pick = 0;
     }
 
     fn scroll_overlay(&mut self, delta: i32) {
         let max = self.max_overlay_scroll();
-        self.overlay_scroll = step(self.overlay_scroll.into(), delta, max.into()) as u16;
+        self.overlay.scroll = step(self.overlay.scroll.into(), delta, max.into()) as u16;
     }
 
-    /// How far a page key scrolls: the scene text's height less a line of overlap.
-    /// Where the scene's text is drawn in the current mode.
-    fn scene_text_area(&self) -> Rect {
-        match self.mode {
-            Mode::Reader | Mode::Console => {
-                layout::reader(self.area(), self.show_timeline).scene_text
-            }
-            Mode::Presentation => ui::presentation::text_area(&self.story, self.scene, self.area()),
-        }
-    }
-
-    fn page(&self) -> i32 {
-        let text = self.scene_text_area();
-        i32::from(text.height.saturating_sub(1).max(1))
-    }
-
-    fn area(&self) -> Rect {
-        Rect::new(0, 0, self.viewport.width, self.viewport.height)
-    }
-
+    /// How far the scene's text can scroll, as last drawn; nothing is known to be hidden
+    /// before it is drawn.
     fn max_scene_scroll(&self) -> u16 {
-        let text = self.scene_text_area();
-        let lines = ui::scene::text_height(&self.story, self.scene, text.width);
-        lines.saturating_sub(text.height)
+        self.frame.scene.map_or(0, |text| text.max_scroll())
     }
 
     fn max_overlay_scroll(&self) -> u16 {
-        match self.overlay {
-            None => 0,
-            Some(overlay) => ui::overlay_max_scroll(self, overlay, self.area()),
-        }
+        self.frame.overlay.map_or(0, |text| text.max_scroll())
+    }
+
+    fn scene_page(&self) -> u16 {
+        self.frame.scene.map_or(1, |text| text.page())
+    }
+
+    fn overlay_page(&self) -> u16 {
+        self.frame.overlay.map_or(1, |text| text.page())
     }
 
     /// Everything that affects what is drawn, to tell whether an action changed anything.
     fn snapshot(&self) -> impl PartialEq + use<> {
+        let reading = &self.reading;
+        let presenting = &self.presenting;
         (
-            (self.scene, self.focus, self.side, self.scene_scroll),
-            (self.character, self.footnote, self.location),
-            (self.overlay, self.overlay_scroll, self.pick),
-            (self.history.len(), self.search.clone(), self.query.clone()),
-            (self.show_map, self.viewport, self.quit),
-            (self.mode, self.blank, self.panel, self.typed_number.clone()),
-            (self.timer.elapsed().as_secs(), self.timer.is_running()),
-            (self.presenter_scene, self.clock),
+            (
+                reading.scene,
+                reading.focus,
+                reading.side,
+                reading.scene_scroll,
+            ),
+            (reading.selected, reading.history.len(), reading.show_map),
+            (self.overlay.open, self.overlay.scroll, self.overlay.pick),
+            (
+                self.searching.glossary.clone(),
+                self.searching.query.clone(),
+            ),
+            (self.mode, presenting.blank, presenting.panel),
+            presenting.typed_number.clone(),
+            (
+                presenting.timer.elapsed().as_secs(),
+                presenting.timer.is_running(),
+            ),
+            (
+                self.classroom.presenter_scene,
+                self.classroom.clock,
+                self.classroom.linked,
+            ),
             (
                 self.bookmarks.clone(),
                 self.status.clone(),
                 self.problems.len(),
+                self.ended,
             ),
         )
     }

@@ -1,5 +1,5 @@
 //! How a running izumi takes part in a classroom: as the presenter, its console, or a follower.
-//! Everything that arrives from the network comes to the event loop as an [`Input`], on the same
+//! Everything that arrives from the network comes to the event loop as an `Input`, on the same
 //! channel as the keys, so the loop still sleeps until something happens.
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -8,11 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use crossterm::event::Event;
-
 use super::net::{Connection, JoinError, Presenter, PresenterConfig};
-use super::protocol::{Message, Role};
+use super::protocol::Role;
 use super::secret;
+use crate::runtime::Input;
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
@@ -34,24 +33,6 @@ pub enum Part {
         address: String,
         token: Option<String>,
     },
-}
-
-/// Something for the event loop.
-#[derive(Debug)]
-pub enum Input {
-    Terminal(Event),
-    /// The terminal can no longer be read (it hung up, or its input closed).
-    TerminalClosed,
-    /// A file in the watched story folder changed.
-    StoryChanged,
-    /// The console asked the presenter to show this scene.
-    MoveTo(usize),
-    /// A message from the presenter.
-    FromPresenter(Message),
-    /// The link to the presenter went up or down.
-    Linked(bool),
-    /// The presenter refused this terminal; the reason is for the user.
-    Refused(String),
 }
 
 /// What the event loop holds on to for its part in the classroom.

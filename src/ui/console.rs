@@ -7,18 +7,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::layout::titled_pane_block;
-use super::theme::THEME;
-use crate::app::App;
+use super::theme::Theme;
+use super::{episode_position, footer};
+use crate::app::{App, KeyMode};
+use crate::keymap::Keymap;
 use crate::story::{Inline, SceneId};
 
 /// The console for the presenter's second screen.
 pub struct Console<'a> {
     pub app: &'a App,
+    pub theme: &'a Theme,
+    pub keys: &'a Keymap,
 }
 
 impl Widget for Console<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
+        let Console { app, theme, keys } = self;
         let story = app.story();
         let id = app.scene();
         let scene = story.scene(id);
@@ -32,35 +36,34 @@ impl Widget for Console<'_> {
 
         let seconds = app.timer().elapsed().as_secs();
         let link = match app.linked() {
-            Some(true) => Span::styled("connected", THEME.heading),
-            Some(false) => Span::styled("reconnecting…", THEME.disputed),
+            Some(true) => Span::styled("connected", theme.heading),
+            Some(false) => Span::styled("reconnecting…", theme.disputed),
             None => Span::raw(""),
         };
         Paragraph::new(vec![
             Line::from(vec![
-                Span::styled(format!(" Console · {}  ", story.title), THEME.title),
+                Span::styled(format!(" Console · {}  ", story.title), theme.title),
                 Span::styled(
                     format!("elapsed {:02}:{:02}  ", seconds / 60, seconds % 60),
-                    THEME.key,
+                    theme.key,
                 ),
                 Span::styled(
                     app.clock().map_or_else(String::new, |time| {
                         format!("clock {:02}:{:02}  ", time.hour, time.minute)
                     }),
-                    THEME.heading,
+                    theme.heading,
                 ),
                 link,
             ]),
             Line::from(Span::styled(
                 format!(
-                    " scene {} of {} · Episode {}/{} · {}",
+                    " scene {} of {} · {} · {}",
                     id.index() + 1,
                     story.scenes.len(),
-                    scene.episode.index() + 1,
-                    story.episodes.len(),
+                    episode_position(story, scene.episode),
                     story.episode(scene.episode).title
                 ),
-                THEME.dim,
+                theme.dim,
             )),
         ])
         .render(status, buf);
@@ -71,7 +74,11 @@ impl Widget for Console<'_> {
             .unwrap_or_else(|| "No notes for this scene.".into());
         Paragraph::new(notes_text)
             .wrap(Wrap { trim: true })
-            .block(titled_pane_block(format!(" Now: {} ", scene.title), true))
+            .block(titled_pane_block(
+                format!(" Now: {} ", scene.title),
+                true,
+                theme,
+            ))
             .render(notes, buf);
 
         let following = SceneId(id.index() + 1);
@@ -92,17 +99,16 @@ impl Widget for Console<'_> {
             (" Next ".to_owned(), "This is the last scene.".to_owned())
         };
         Paragraph::new(preview)
-            .style(THEME.dim)
+            .style(theme.dim)
             .wrap(Wrap { trim: true })
-            .block(titled_pane_block(title, false))
+            .block(titled_pane_block(title, false, theme))
             .render(next, buf);
 
-        Line::from(vec![
-            Span::styled(" ←/→", THEME.key),
-            Span::styled(" move the presentation  ", THEME.dim),
-            Span::styled("q", THEME.key),
-            Span::styled(" quit", THEME.dim),
-        ])
+        footer::Footer {
+            status: app.status(),
+            hints: keys.footer_hints(KeyMode::Console),
+            theme,
+        }
         .render(footer, buf);
     }
 }

@@ -2,7 +2,7 @@
 
 use ratatui::text::{Line, Span, Text};
 
-use super::theme::THEME;
+use super::theme::Theme;
 use crate::app::Entry;
 use crate::story::{SceneId, Story};
 
@@ -14,22 +14,23 @@ pub fn scene_list(
     scenes: &[SceneId],
     pick: usize,
     current: SceneId,
+    theme: &Theme,
 ) -> (Vec<Line<'static>>, usize) {
-    let mut lines = vec![Line::from(Span::styled(heading, THEME.heading))];
+    let mut lines = vec![Line::from(Span::styled(heading, theme.heading))];
     for (i, id) in scenes.iter().enumerate() {
         let scene = story.scene(*id);
         let marker = if *id == current { "▶ " } else { "  " };
         let mut line = Line::from(vec![
-            Span::styled(marker, THEME.current_place),
-            Span::styled(format!("{} · ", scene.date), THEME.dim),
+            Span::styled(marker, theme.current_place),
+            Span::styled(format!("{} · ", scene.date), theme.dim),
             Span::raw(scene.title.clone()),
             Span::styled(
                 format!(" · {}", story.episode(scene.episode).title),
-                THEME.dim,
+                theme.dim,
             ),
         ]);
         if i == pick {
-            line = line.patch_style(THEME.selected);
+            line = line.patch_style(theme.selected);
         }
         lines.push(line);
     }
@@ -47,11 +48,11 @@ pub fn title(story: &Story, entry: Entry) -> String {
 }
 
 /// Everything the story says about an entry (its scenes are listed separately).
-pub fn text(story: &Story, entry: Entry) -> Text<'static> {
+pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
     let mut lines = Vec::new();
     let fact = |label: &str, value: String| {
         Line::from(vec![
-            Span::styled(format!("{label}: "), THEME.dim),
+            Span::styled(format!("{label}: "), theme.dim),
             Span::raw(value),
         ])
     };
@@ -60,7 +61,7 @@ pub fn text(story: &Story, entry: Entry) -> Text<'static> {
             let character = story.character(id);
             lines.push(Line::from(Span::styled(
                 character.role.clone(),
-                THEME.heading,
+                theme.heading,
             )));
             if let Some(dates) = character.life_dates() {
                 lines.push(fact("Life", dates));

@@ -5,16 +5,18 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::theme::THEME;
-use crate::app::keymap;
+use super::theme::Theme;
 
 /// Reminders that always show, whatever the width: how to get help and how to leave.
 const ESSENTIAL: [&str; 2] = ["help", "quit"];
 
-/// One line of key reminders: as many as fit, in the keymap's order, with help and quit kept.
-/// The key reminders, or a message for the reader when there is one.
+/// One line of key reminders: as many as fit, in the keymap's order, with help and quit kept;
+/// or a message for the reader when there is one.
 pub struct Footer<'a> {
     pub status: Option<&'a str>,
+    /// The keys to remind of and what they do, from the live keymap.
+    pub hints: Vec<(String, &'static str)>,
+    pub theme: &'a Theme,
 }
 
 impl Widget for Footer<'_> {
@@ -22,12 +24,12 @@ impl Widget for Footer<'_> {
         if let Some(status) = self.status {
             Line::from(vec![
                 Span::raw(" "),
-                Span::styled(status.to_owned(), THEME.disputed),
+                Span::styled(status.to_owned(), self.theme.disputed),
             ])
             .render(area, buf);
             return;
         }
-        let hints = keymap::footer_hints();
+        let hints = self.hints;
         let width = |keys: &str, what: &str| keys.chars().count() + what.chars().count() + 3;
         let mut room = usize::from(area.width).saturating_sub(1);
         for (keys, what) in hints.iter().filter(|(_, what)| ESSENTIAL.contains(what)) {
@@ -42,8 +44,8 @@ impl Widget for Footer<'_> {
                 }
                 room -= needed;
             }
-            spans.push(Span::styled(keys, THEME.key));
-            spans.push(Span::styled(format!(" {what}  "), THEME.dim));
+            spans.push(Span::styled(keys, self.theme.key));
+            spans.push(Span::styled(format!(" {what}  "), self.theme.dim));
         }
         Line::from(spans).render(area, buf);
     }

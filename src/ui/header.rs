@@ -5,13 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::split_right;
-use super::theme::THEME;
+use super::theme::Theme;
+use super::{episode_position, split_right};
 use crate::app::App;
 
 /// Story title, episode n/N and title; the scene's places and date, and its position.
 pub struct Header<'a> {
     pub app: &'a App,
+    pub theme: &'a Theme,
 }
 
 impl Widget for Header<'_> {
@@ -23,9 +24,8 @@ impl Widget for Header<'_> {
         let episode = story.episode(episode_id);
 
         let episode_label = format!(
-            "Episode {}/{} · {} ",
-            episode_id.index() + 1,
-            story.episodes.len(),
+            "{} · {} ",
+            episode_position(story, episode_id),
             episode.title
         );
         let title = format!(" {}", story.title);
@@ -36,8 +36,8 @@ impl Widget for Header<'_> {
         } else {
             [Rect::default(), first_line]
         };
-        Line::from(Span::styled(title, THEME.title)).render(title_area, buf);
-        Line::from(Span::styled(episode_label, THEME.heading)).render(episode_area, buf);
+        Line::from(Span::styled(title, self.theme.title)).render(title_area, buf);
+        Line::from(Span::styled(episode_label, self.theme.heading)).render(episode_area, buf);
 
         if area.height < 2 {
             return;
@@ -48,9 +48,9 @@ impl Widget for Header<'_> {
             .map(|l| story.location(*l).name.as_str())
             .collect();
         let date_style = if scene.date.is_disputed() {
-            THEME.disputed
+            self.theme.disputed
         } else {
-            THEME.text
+            self.theme.text
         };
         let position = format!(
             "scene {}/{} · {} of {} in story ",
@@ -61,8 +61,8 @@ impl Widget for Header<'_> {
         );
         let place_line = Line::from(vec![
             Span::raw(" "),
-            Span::styled(places.join(", "), THEME.current_place),
-            Span::styled(" · ", THEME.dim),
+            Span::styled(places.join(", "), self.theme.current_place),
+            Span::styled(" · ", self.theme.dim),
             Span::styled(scene.date.to_string(), date_style),
         ]);
         let second_line = Rect {
@@ -78,7 +78,7 @@ impl Widget for Header<'_> {
         };
         let [place_area, position_area] = split_right(second_line, position_width);
         place_line.render(place_area, buf);
-        Line::from(Span::styled(position, THEME.dim)).render(position_area, buf);
+        Line::from(Span::styled(position, self.theme.dim)).render(position_area, buf);
     }
 }
 

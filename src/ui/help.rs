@@ -1,31 +1,36 @@
-//! The help overlay, written from the keymap table.
+//! The help overlay, written from the keymap of the mode the reader is in.
 
 use ratatui::text::{Line, Span, Text};
 
-use super::theme::THEME;
-use crate::app::keymap::{self, Section};
+use super::theme::Theme;
+use crate::app::Section;
+use crate::keymap::{Binding, labels};
 
 /// Every binding, grouped by section, keys in one column and what they do in the next.
-pub fn text() -> Text<'static> {
-    let key_width = keymap::bindings()
+pub fn text(bindings: &[Binding], theme: &Theme) -> Text<'static> {
+    let key_width = bindings
         .iter()
-        .map(|b| keymap::labels(b).chars().count())
+        .map(|b| labels(b).chars().count())
         .max()
         .unwrap_or(0)
         + 3;
     let mut lines = Vec::new();
     for section in Section::ALL {
+        let mut listed = bindings
+            .iter()
+            .filter(|b| b.command.section() == section && !b.keys.is_empty())
+            .peekable();
+        if listed.peek().is_none() {
+            continue;
+        }
         if !lines.is_empty() {
             lines.push(Line::default());
         }
-        lines.push(Line::from(Span::styled(section.title(), THEME.heading)));
-        for binding in keymap::bindings().iter().filter(|b| b.section == section) {
+        lines.push(Line::from(Span::styled(section.title(), theme.heading)));
+        for binding in listed {
             lines.push(Line::from(vec![
-                Span::styled(
-                    format!("  {:<key_width$}", keymap::labels(binding)),
-                    THEME.key,
-                ),
-                Span::raw(binding.description),
+                Span::styled(format!("  {:<key_width$}", labels(binding)), theme.key),
+                Span::raw(binding.command.description()),
             ]));
         }
     }

@@ -1,11 +1,10 @@
-//! Where each pane goes for a given terminal size. Pure geometry, shared by drawing and by the
-//! app state (which needs the scene's size to know how far it can scroll).
+//! Where each pane goes for a given terminal size: pure geometry, for drawing.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Padding};
 
-use super::theme::THEME;
+use super::theme::Theme;
 
 /// Below this the reader shows a "too small" notice instead of panes.
 pub const MIN_WIDTH: u16 = 24;
@@ -54,15 +53,15 @@ pub fn pane_block() -> Block<'static> {
 }
 
 /// A pane's block with its title, its border showing whether it has the focus.
-pub fn titled_pane_block(title: String, focused: bool) -> Block<'static> {
+pub fn titled_pane_block(title: String, focused: bool, theme: &Theme) -> Block<'static> {
     let border = if focused {
-        THEME.border_focused
+        theme.border_focused
     } else {
-        THEME.border
+        theme.border
     };
     pane_block()
         .border_style(border)
-        .title(Span::styled(title, THEME.pane_title))
+        .title(Span::styled(title, theme.pane_title))
 }
 
 /// Lays out the reader for a terminal area; `with_timeline` is the reader's preference, honoured

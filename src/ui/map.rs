@@ -10,7 +10,7 @@ use ratatui::symbols::Marker;
 use ratatui::widgets::Widget;
 use ratatui::widgets::canvas::{Canvas, Line, Map, MapResolution, Points};
 
-use super::theme::THEME;
+use super::theme::Theme;
 use crate::app::App;
 use crate::geo::{Bounds, LabelRequest, place_labels};
 use crate::story::{LocationId, SceneId, Story};
@@ -25,12 +25,13 @@ const RECENT_LABELS: usize = 4;
 /// The map of the story's places, drawn into the area it is given (no border of its own).
 pub struct MapView<'a> {
     pub app: &'a App,
+    pub theme: &'a Theme,
 }
 
-/// The land, drawn once per size and framing and then copied: thousands of coastline points
+/// The land, drawn once per size, framing and colour and then copied: thousands of coastline points
 /// need not be projected again on every frame when only the route and the markers change.
-fn draw_world(bounds: &Bounds, area: Rect, buf: &mut Buffer) {
-    type Key = (u16, u16, [u64; 4]);
+fn draw_world(bounds: &Bounds, area: Rect, land: Color, buf: &mut Buffer) {
+    type Key = (u16, u16, [u64; 4], Color);
     thread_local! {
         static WORLD: RefCell<Option<(Key, Buffer)>> = const { RefCell::new(None) };
     }
@@ -38,6 +39,7 @@ fn draw_world(bounds: &Bounds, area: Rect, buf: &mut Buffer) {
         area.width,
         area.height,
         [bounds.west, bounds.east, bounds.south, bounds.north].map(f64::to_bits),
+        land,
     );
     WORLD.with_borrow_mut(|cached| {
         if cached.as_ref().is_none_or(|(at, _)| *at != key) {
@@ -49,7 +51,7 @@ fn draw_world(bounds: &Bounds, area: Rect, buf: &mut Buffer) {
                 .paint(|ctx| {
                     ctx.draw(&Map {
                         resolution: MapResolution::High,
-                        color: colour(THEME.map_land),
+                        color: land,
                     });
                 })
                 .render(world.area, &mut world);
@@ -115,7 +117,7 @@ impl Widget for MapView<'_> {
             .map(|id| (story.location(*id).lon, story.location(*id).lat))
             .collect();
 
-        draw_world(&bounds, area, buf);
+        draw_world(&bounds, area, colour(self.theme.map_land), buf);
         // Route and places over the world, on a canvas of their own: a canvas only sets the
         // cells it draws in, so the land around them stays.
         Canvas::default()
@@ -129,17 +131,17 @@ impl Widget for MapView<'_> {
                         leg[0].1,
                         leg[1].0,
                         leg[1].1,
-                        colour(THEME.map_route),
+                        colour(self.theme.map_route),
                     ));
                 }
                 ctx.layer();
                 ctx.draw(&Points {
                     coords: &ahead,
-                    color: colour(THEME.unvisited_place),
+                    color: colour(self.theme.unvisited_place),
                 });
                 ctx.draw(&Points {
                     coords: &visited,
-                    color: colour(THEME.map_visited),
+                    color: colour(self.theme.map_visited),
                 });
             })
             .render(area, buf);
@@ -166,12 +168,12 @@ impl Widget for MapView<'_> {
                 if is_here {
                     buf[(area.x + column, area.y + row)]
                         .set_symbol("◉")
-                        .set_style(THEME.current_place);
+                        .set_style(self.theme.current_place);
                     current += 1;
                 } else {
                     buf[(area.x + column, area.y + row)]
                         .set_symbol("•")
-                        .set_style(THEME.map_visited);
+                        .set_style(self.theme.map_visited);
                 }
                 requests.push(LabelRequest {
                     column,
@@ -182,9 +184,9 @@ impl Widget for MapView<'_> {
         }
         for label in place_labels(&requests, area.width, area.height) {
             let style = if label.request < current {
-                THEME.current_place
+                self.theme.current_place
             } else {
-                THEME.dim
+                self.theme.dim
             };
             buf.set_string(
                 area.x + label.column,

@@ -9,30 +9,50 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::layout::{pane_block, titled_pane_block};
 use super::map;
-use super::theme::THEME;
-use crate::app::{App, Pane};
+use super::theme::Theme;
+use crate::app::{App, Geometry, Pane, Spot};
 use crate::story::{LocationId, Story};
 use crate::wrap::{wrap_lines, wrap_words};
 
-/// Draws one side pane.
-pub fn render(app: &App, pane: Pane, area: Rect, buf: &mut Buffer) {
-    if shows_map(app, pane, area) {
-        let block = titled_pane_block(" Map (m: list) ".into(), app.focus() == pane);
-        let inner = block.inner(area);
-        block.render(area, buf);
-        map::MapView { app }.render(inner, buf);
-        return;
+/// One side pane: a list with details, or the map.
+pub struct SidePane<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+    pub pane: Pane,
+}
+
+impl SidePane<'_> {
+    /// Draws the pane and notes where it and each visible entry went.
+    pub fn draw(self, area: Rect, buf: &mut Buffer, geometry: &mut Geometry) {
+        let SidePane { app, theme, pane } = self;
+        geometry.spots.push((area, Spot::Pane(pane)));
+        let focused = app.focus() == pane;
+        if shows_map(app, pane, area) {
+            let block = titled_pane_block(" Map (m: list) ".into(), focused, theme);
+            let inner = block.inner(area);
+            block.render(area, buf);
+            map::MapView { app, theme }.render(inner, buf);
+            return;
+        }
+        let width = usize::from(pane_block().inner(area).width);
+        let content = match pane {
+            Pane::Characters => characters(app, theme),
+            Pane::Footnotes => footnotes(app, theme, width),
+            Pane::Locations => locations(app, theme),
+            Pane::Scene => return,
+        };
+        let rows = ListPane {
+            pane,
+            content,
+            selected: app.selected(pane),
+            focused,
+            theme,
+        }
+        .draw(area, buf);
+        for (row, index) in rows {
+            geometry.spots.push((row, Spot::Entry(pane, index)));
+        }
     }
-    let Some(content) = content(app, pane, area) else {
-        return;
-    };
-    ListPane {
-        pane,
-        content,
-        selected: app.selected(pane),
-        focused: app.focus() == pane,
-    }
-    .render(area, buf);
 }
 
 /// Whether a side pane drawn in `area` is the map: the places pane, when the reader wants the
@@ -45,17 +65,6 @@ pub fn shows_map(app: &App, pane: Pane, area: Rect) -> bool {
         && inner.height >= map::MIN_ROWS
 }
 
-/// What a side pane drawn in `area` lists; none for the scene.
-fn content(app: &App, pane: Pane, area: Rect) -> Option<PaneContent> {
-    let width = usize::from(pane_block().inner(area).width);
-    match pane {
-        Pane::Characters => Some(characters(app)),
-        Pane::Footnotes => Some(footnotes(app, width)),
-        Pane::Locations => Some(locations(app)),
-        Pane::Scene => None,
-    }
-}
-
 /// What a side pane lists and says about its selected entry.
 struct PaneContent {
     items: Vec<Text<'static>>,
@@ -64,44 +73,52 @@ struct PaneContent {
 }
 
 /// A bordered list with the selected entry's details beneath it.
-struct ListPane {
+struct ListPane<'a> {
     pane: Pane,
     content: PaneContent,
     selected: usize,
     focused: bool,
+    theme: &'a Theme,
 }
 
-impl Widget for ListPane {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+impl ListPane<'_> {
+    /// Draws the list and returns each visible entry's rows, with the entry's position.
+    fn draw(self, area: Rect, buf: &mut Buffer) -> Vec<(Rect, usize)> {
+        let theme = self.theme;
         let count = self.content.items.len();
-        let block = titled_pane_block(format!(" {} ({count}) ", self.pane.title()), self.focused);
+        let block = titled_pane_block(
+            format!(" {} ({count}) ", self.pane.title()),
+            self.focused,
+            theme,
+        );
         let inner = block.inner(area);
         block.render(area, buf);
         if count == 0 {
             Paragraph::new(self.content.empty)
-                .style(THEME.dim)
+                .style(theme.dim)
                 .wrap(Wrap { trim: true })
                 .render(inner, buf);
-            return;
+            return Vec::new();
         }
 
         let [list_area, rule_area, detail_area] =
             list_layout(inner, count, self.content.detail.is_some());
 
         let highlight = if self.focused {
-            THEME.selected
+            theme.selected
         } else {
-            THEME.selected_unfocused
+            theme.selected_unfocused
         };
-        render_entries(self.content.items, self.selected, highlight, list_area, buf);
+        let rows = render_entries(self.content.items, self.selected, highlight, list_area, buf);
 
         if let Some(detail) = self.content.detail {
-            Line::styled("─".repeat(usize::from(rule_area.width)), THEME.border)
+            Line::styled("─".repeat(usize::from(rule_area.width)), theme.border)
                 .render(rule_area, buf);
             Paragraph::new(wrap_lines(&detail.lines, detail_area.width))
                 .style(detail.style)
                 .render(detail_area, buf);
         }
+        rows
     }
 }
 
@@ -131,43 +148,38 @@ fn first_visible_line(heights: &[usize], selected: usize, visible: usize) -> usi
     bottom.saturating_sub(visible).min(top)
 }
 
-/// Which entry of a side pane drawn in `area` is on screen row `row`, if any: the same layout
-/// and scrolling as drawing, so a click lands where the reader sees the entry.
-pub fn entry_at(app: &App, pane: Pane, area: Rect, row: u16) -> Option<usize> {
-    let content = content(app, pane, area)?;
-    let inner = pane_block().inner(area);
-    let [list_area, _, _] = list_layout(inner, content.items.len(), content.detail.is_some());
-    if row < list_area.y || row >= list_area.bottom() {
-        return None;
-    }
-    let heights: Vec<usize> = content
-        .items
-        .iter()
-        .map(|entry| entry.lines.len())
-        .collect();
-    let offset = first_visible_line(&heights, app.selected(pane), usize::from(list_area.height));
-    let mut line = offset + usize::from(row - list_area.y);
-    for (index, height) in heights.iter().enumerate() {
-        if line < *height {
-            return Some(index);
-        }
-        line -= height;
-    }
-    None
-}
-
-/// Draws entries of one or more lines, the selected one highlighted and scrolled into view. An
-/// entry taller than the area shows its top, unlike ratatui's `List`, which would show nothing.
+/// Draws entries of one or more lines, the selected one highlighted and scrolled into view, and
+/// returns the screen row of each visible line with its entry. An entry taller than the area
+/// shows its top, unlike ratatui's `List`, which would show nothing.
 fn render_entries(
     entries: Vec<Text<'static>>,
     selected: usize,
     highlight: Style,
     area: Rect,
     buf: &mut Buffer,
-) {
+) -> Vec<(Rect, usize)> {
     let heights: Vec<usize> = entries.iter().map(|entry| entry.lines.len()).collect();
     let visible = usize::from(area.height);
     let offset = first_visible_line(&heights, selected, visible);
+    let rows = heights
+        .iter()
+        .enumerate()
+        .flat_map(|(index, height)| std::iter::repeat_n(index, *height))
+        .skip(offset)
+        .take(visible);
+    let rows: Vec<(Rect, usize)> = (area.y..)
+        .zip(rows)
+        .map(|(y, index)| {
+            (
+                Rect {
+                    y,
+                    height: 1,
+                    ..area
+                },
+                index,
+            )
+        })
+        .collect();
     let lines: Vec<Line> = entries
         .into_iter()
         .enumerate()
@@ -183,9 +195,10 @@ fn render_entries(
         .take(visible)
         .collect();
     Paragraph::new(lines).render(area, buf);
+    rows
 }
 
-fn characters(app: &App) -> PaneContent {
+fn characters(app: &App, theme: &Theme) -> PaneContent {
     let story = app.story();
     let scene = story.scene(app.scene());
     let items = scene
@@ -194,8 +207,8 @@ fn characters(app: &App) -> PaneContent {
         .map(|id| {
             let character = story.character(*id);
             Text::from(Line::from(vec![
-                Span::styled(character.name.clone(), THEME.title),
-                Span::styled(format!(" · {}", character.role), THEME.dim),
+                Span::styled(character.name.clone(), theme.title),
+                Span::styled(format!(" · {}", character.role), theme.dim),
             ]))
         })
         .collect();
@@ -213,7 +226,7 @@ fn characters(app: &App) -> PaneContent {
             }
             let mut lines = Vec::new();
             if !facts.is_empty() {
-                lines.push(Line::from(Span::styled(facts.join(" · "), THEME.dim)));
+                lines.push(Line::from(Span::styled(facts.join(" · "), theme.dim)));
             }
             lines.push(Line::from(character.bio.clone()));
             Text::from(lines)
@@ -226,7 +239,7 @@ fn characters(app: &App) -> PaneContent {
 }
 
 /// Every footnote the scene cites, in full: the citation, then any note, wrapped to the pane.
-fn footnotes(app: &App, width: usize) -> PaneContent {
+fn footnotes(app: &App, theme: &Theme, width: usize) -> PaneContent {
     let story = app.story();
     let scene = story.scene(app.scene());
     let items = scene
@@ -238,8 +251,8 @@ fn footnotes(app: &App, width: usize) -> PaneContent {
             let indent = marker.chars().count();
             let body_width = width.saturating_sub(indent).max(1);
             let parts = [
-                (footnote.citation.as_deref(), THEME.text),
-                (footnote.note.as_deref(), THEME.dim),
+                (footnote.citation.as_deref(), theme.text),
+                (footnote.note.as_deref(), theme.dim),
             ];
             let lines: Vec<Line> = parts
                 .into_iter()
@@ -252,7 +265,7 @@ fn footnotes(app: &App, width: usize) -> PaneContent {
                 .enumerate()
                 .map(|(i, body)| {
                     let lead = if i == 0 {
-                        Span::styled(marker.clone(), THEME.footnote_marker)
+                        Span::styled(marker.clone(), theme.footnote_marker)
                     } else {
                         Span::raw(" ".repeat(indent))
                     };
@@ -269,7 +282,7 @@ fn footnotes(app: &App, width: usize) -> PaneContent {
     }
 }
 
-fn locations(app: &App) -> PaneContent {
+fn locations(app: &App, theme: &Theme) -> PaneContent {
     let story = app.story();
     let here = &story.scene(app.scene()).locations;
     let items = story
@@ -277,11 +290,11 @@ fn locations(app: &App) -> PaneContent {
         .iter()
         .map(|id| {
             let (marker, style) = if here.contains(id) {
-                ("▶ ", THEME.current_place)
+                ("▶ ", theme.current_place)
             } else if is_visited(story, *id, app) {
-                ("● ", THEME.visited_place)
+                ("● ", theme.visited_place)
             } else {
-                ("○ ", THEME.unvisited_place)
+                ("○ ", theme.unvisited_place)
             };
             let location = story.location(*id);
             let today = if location.modern_name == location.name {
@@ -292,7 +305,7 @@ fn locations(app: &App) -> PaneContent {
             Text::from(Line::from(vec![
                 Span::styled(marker, style),
                 Span::styled(location.name.clone(), style),
-                Span::styled(today, THEME.dim),
+                Span::styled(today, theme.dim),
             ]))
         })
         .collect();

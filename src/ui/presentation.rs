@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
 
-use super::theme::THEME;
-use super::{map, panes, scene};
-use crate::app::{App, Pane, Panel};
+use super::theme::Theme;
+use super::{episode_position, map, panes, scene};
+use crate::app::{App, Geometry, Pane, Panel, TextBox};
 use crate::story::{SceneId, Story};
 
 /// The widest the text runs, for comfortable reading at a distance.
@@ -19,6 +19,7 @@ const TEXT_WIDTH: u16 = 72;
 /// The presentation of the current scene.
 pub struct Presentation<'a> {
     pub app: &'a App,
+    pub theme: &'a Theme,
 }
 
 /// The big-letter sizes to try, largest first, with the cells one letter takes (columns, rows).
@@ -65,16 +66,14 @@ fn areas(story: &Story, scene: SceneId, area: Rect) -> [Rect; 3] {
     [column(title_area), column(text), progress]
 }
 
-/// Where the scene's text goes in a presentation, for scrolling.
-pub fn text_area(story: &Story, scene: SceneId, area: Rect) -> Rect {
-    areas(story, scene, area)[1]
-}
-
-impl Widget for Presentation<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        Block::new().style(THEME.stage).render(area, buf);
+impl Presentation<'_> {
+    /// Draws the presentation and returns the scene text's box (empty when not shown).
+    pub fn draw(self, area: Rect, buf: &mut Buffer) -> TextBox {
+        let theme = self.theme;
+        Block::new().style(theme.stage).render(area, buf);
+        let mut text = TextBox::default();
         if self.app.is_blank() {
-            return;
+            return text;
         }
         let story = self.app.story();
         let id = self.app.scene();
@@ -86,30 +85,55 @@ impl Widget for Presentation<'_> {
                 match big_size(title, title_area.width, area.height) {
                     Some((size, _)) => BigText::builder()
                         .pixel_size(size)
-                        .style(THEME.stage_title)
+                        .style(theme.stage_title)
                         .lines(vec![Line::from(title.clone())])
                         .centered()
                         .build()
                         .render(title_area, buf),
                     None => Paragraph::new(Line::from(title.clone()).centered())
-                        .style(THEME.stage_title)
+                        .style(theme.stage_title)
                         .render(title_area, buf),
                 }
-                Paragraph::new(scene::wrapped_text(story, id, text_area.width))
-                    .style(THEME.stage)
-                    .scroll((self.app.scene_scroll(), 0))
+                let lines: Vec<Line> = scene::wrapped(story, id, "", text_area.width, theme)
+                    .into_iter()
+                    .map(|line| line.spans)
+                    .collect();
+                text = TextBox {
+                    area: text_area,
+                    lines: u16::try_from(lines.len()).unwrap_or(u16::MAX),
+                };
+                Paragraph::new(lines)
+                    .style(theme.stage)
+                    .scroll((self.app.scene_scroll().min(text.max_scroll()), 0))
                     .render(text_area, buf);
             }
-            Panel::People => panes::render(self.app, Pane::Characters, panel_area(area), buf),
-            Panel::Footnotes => panes::render(self.app, Pane::Footnotes, panel_area(area), buf),
+            Panel::People | Panel::Footnotes => {
+                let pane = if self.app.panel() == Panel::People {
+                    Pane::Characters
+                } else {
+                    Pane::Footnotes
+                };
+                // A presentation takes no clicks: where the entries went is not kept.
+                panes::SidePane {
+                    app: self.app,
+                    theme,
+                    pane,
+                }
+                .draw(panel_area(area), buf, &mut Geometry::default());
+            }
             Panel::Map => {
-                let block = Block::bordered().title(" Map ").style(THEME.stage);
+                let block = Block::bordered().title(" Map ").style(theme.stage);
                 let inner = block.inner(panel_area(area));
                 block.render(panel_area(area), buf);
-                map::MapView { app: self.app }.render(inner, buf);
+                map::MapView {
+                    app: self.app,
+                    theme,
+                }
+                .render(inner, buf);
             }
         }
-        progress(self.app).render(progress_area, buf);
+        progress(self.app, theme).render(progress_area, buf);
+        text
     }
 }
 
@@ -122,22 +146,21 @@ fn panel_area(area: Rect) -> Rect {
 }
 
 /// "Episode 7/14 · Prague    scene 3/11 · 28 of 86", and the scene number being typed.
-fn progress(app: &App) -> Paragraph<'static> {
+fn progress(app: &App, theme: &Theme) -> Paragraph<'static> {
     let story = app.story();
     let scene = app.scene();
     let episode = app.episode();
     let mut spans = vec![Span::styled(
         format!(
-            "Episode {}/{} · {}    scene {}/{} · {} of {}",
-            episode.index() + 1,
-            story.episodes.len(),
+            "{} · {}    scene {}/{} · {} of {}",
+            episode_position(story, episode),
             story.episode(episode).title,
             story.scene_number_in_episode(scene),
             story.episode(episode).scenes.len(),
             scene.index() + 1,
             story.scenes.len()
         ),
-        THEME.stage_progress,
+        theme.stage_progress,
     )];
     let timer = app.timer();
     if timer.is_running() || !timer.elapsed().is_zero() {
@@ -145,14 +168,14 @@ fn progress(app: &App) -> Paragraph<'static> {
         let paused = if timer.is_running() { "" } else { " (paused)" };
         spans.push(Span::styled(
             format!("    {:02}:{:02}{paused}", seconds / 60, seconds % 60),
-            THEME.stage_progress,
+            theme.stage_progress,
         ));
     }
     if !app.typed_number().is_empty() {
         spans.push(Span::styled(
             format!("    go to scene {}▏ Enter", app.typed_number()),
-            THEME.stage_title,
+            theme.stage_title,
         ));
     }
-    Paragraph::new(Line::from(spans).centered()).style(THEME.stage_progress)
+    Paragraph::new(Line::from(spans).centered()).style(theme.stage_progress)
 }

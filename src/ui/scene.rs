@@ -2,112 +2,146 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget,
 };
 
 use super::layout::titled_pane_block;
-use super::theme::THEME;
-use crate::app::{App, Pane};
+use super::theme::Theme;
+use crate::app::{App, Geometry, Pane, Spot, TextBox};
 use crate::search::occurrences;
-use crate::story::{Inline, SceneId, Story};
-use crate::wrap::wrap_lines;
+use crate::story::{FootnoteId, Inline, SceneId, Story};
+use crate::wrap::{TaggedLine, wrap_tagged};
 
 /// The current scene's title and text.
 pub struct ScenePane<'a> {
     pub app: &'a App,
+    pub theme: &'a Theme,
 }
 
-/// The scene's paragraphs as styled text, a blank line between paragraphs.
-pub fn scene_text(story: &Story, id: SceneId) -> Text<'static> {
+/// The tag of a footnote marker's span: the footnote's index plus one (0 is plain text).
+fn marker_tag(id: FootnoteId) -> u32 {
+    u32::try_from(id.0 + 1).unwrap_or(u32::MAX)
+}
+
+/// The scene's paragraphs as styled spans, footnote markers tagged with their footnote, a blank
+/// line between paragraphs; what the reader searched for is set apart.
+fn scene_spans(
+    story: &Story,
+    id: SceneId,
+    query: &str,
+    theme: &Theme,
+) -> Vec<Vec<(Span<'static>, u32)>> {
     let scene = story.scene(id);
     let mut lines = Vec::new();
     for (i, paragraph) in scene.paragraphs.iter().enumerate() {
         if i > 0 {
-            lines.push(Line::default());
+            lines.push(Vec::new());
         }
-        let mut spans: Vec<Span> = Vec::new();
+        let mut spans = Vec::new();
         for inline in paragraph {
             match inline {
-                Inline::Text(text) => spans.push(Span::styled(text.clone(), THEME.text)),
+                Inline::Text(text) => mark(&mut spans, text, theme.text, query, theme),
                 // Set apart, so the reader knows `g` will explain it.
-                Inline::Term(text, _) => spans.push(Span::styled(text.clone(), THEME.term)),
-                Inline::Footnote(id) => spans.push(Span::styled(
-                    format!("[{}]", story.footnote(*id).number),
-                    THEME.footnote_marker,
+                Inline::Term(text, _) => mark(&mut spans, text, theme.term, query, theme),
+                Inline::Footnote(footnote) => spans.push((
+                    Span::styled(
+                        format!("[{}]", story.footnote(*footnote).number),
+                        theme.footnote_marker,
+                    ),
+                    marker_tag(*footnote),
                 )),
             }
         }
-        lines.push(Line::from(spans));
+        lines.push(spans);
     }
-    Text::from(lines)
+    lines
 }
 
-/// The scene's text wrapped to `width` columns.
-pub fn wrapped_text(story: &Story, id: SceneId, width: u16) -> Vec<Line<'static>> {
-    wrap_lines(&scene_text(story, id).lines, width)
-}
-
-/// The same, with what the reader searched for set apart.
-fn wrapped_text_marking(story: &Story, id: SceneId, query: &str, width: u16) -> Vec<Line<'static>> {
-    let mut text = scene_text(story, id);
-    if !query.trim().is_empty() {
-        for line in &mut text.lines {
-            line.spans = std::mem::take(&mut line.spans)
-                .into_iter()
-                .flat_map(|span| mark(span, query))
-                .collect();
-        }
-    }
-    wrap_lines(&text.lines, width)
-}
-
-/// A span cut where `query` occurs, the occurrences highlighted.
-fn mark(span: Span<'static>, query: &str) -> Vec<Span<'static>> {
-    let found = occurrences(&span.content, query);
-    if found.is_empty() {
-        return vec![span];
-    }
-    let mut pieces = Vec::new();
+/// Adds text as spans, cut where `query` occurs and the occurrences highlighted.
+fn mark(
+    spans: &mut Vec<(Span<'static>, u32)>,
+    text: &str,
+    style: ratatui::style::Style,
+    query: &str,
+    theme: &Theme,
+) {
+    let found = if query.trim().is_empty() {
+        Vec::new()
+    } else {
+        occurrences(text, query)
+    };
     let mut from = 0;
     for range in found {
         if range.start > from {
-            pieces.push(Span::styled(
-                span.content[from..range.start].to_owned(),
-                span.style,
-            ));
+            spans.push((Span::styled(text[from..range.start].to_owned(), style), 0));
         }
-        pieces.push(Span::styled(
-            span.content[range.clone()].to_owned(),
-            span.style.patch(THEME.search_hit),
+        spans.push((
+            Span::styled(
+                text[range.clone()].to_owned(),
+                style.patch(theme.search_hit),
+            ),
+            0,
         ));
         from = range.end;
     }
-    if from < span.content.len() {
-        pieces.push(Span::styled(span.content[from..].to_owned(), span.style));
+    if from < text.len() || text.is_empty() {
+        spans.push((Span::styled(text[from..].to_owned(), style), 0));
     }
-    pieces
 }
 
-/// How many lines the scene's text takes when wrapped to `width` columns.
-pub fn text_height(story: &Story, id: SceneId, width: u16) -> u16 {
-    if width == 0 {
-        return 0;
-    }
-    u16::try_from(wrapped_text(story, id, width).len()).unwrap_or(u16::MAX)
+/// The scene's text wrapped to `width` columns, the query highlighted.
+pub fn wrapped(
+    story: &Story,
+    id: SceneId,
+    query: &str,
+    width: u16,
+    theme: &Theme,
+) -> Vec<TaggedLine> {
+    wrap_tagged(&scene_spans(story, id, query, theme), width)
 }
 
-impl Widget for ScenePane<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let story = self.app.story();
-        let id = self.app.scene();
-        let focused = self.app.focus() == Pane::Scene;
-        let block = titled_pane_block(format!(" {} ", story.scene(id).title), focused);
+/// Where the footnote markers of wrapped lines are, drawn from `area`'s top scrolled by
+/// `scroll`.
+pub fn marker_spots(lines: &[TaggedLine], area: Rect, scroll: u16, geometry: &mut Geometry) {
+    let shown = lines
+        .iter()
+        .skip(usize::from(scroll))
+        .take(usize::from(area.height));
+    for (row, line) in (area.y..).zip(shown) {
+        let mut x = area.x;
+        for (span, tag) in line.spans.spans.iter().zip(&line.tags) {
+            let width = u16::try_from(span.width()).unwrap_or(u16::MAX);
+            if *tag > 0 {
+                let at = Rect::new(x, row, width, 1).intersection(area);
+                let footnote = FootnoteId(usize::try_from(*tag - 1).unwrap_or(usize::MAX));
+                geometry.spots.push((at, Spot::Footnote(footnote)));
+            }
+            x = x.saturating_add(width);
+        }
+    }
+}
+
+impl ScenePane<'_> {
+    /// Draws the pane, notes where its footnote markers went, and returns its text's box.
+    pub fn draw(self, area: Rect, buf: &mut Buffer, geometry: &mut Geometry) -> TextBox {
+        let app = self.app;
+        let story = app.story();
+        let id = app.scene();
+        let focused = app.focus() == Pane::Scene;
+        let block = titled_pane_block(format!(" {} ", story.scene(id).title), focused, self.theme);
         let inner = block.inner(area);
-        let scroll = self.app.scene_scroll();
-        let lines = wrapped_text_marking(story, id, self.app.query(), inner.width);
+        let lines = wrapped(story, id, app.query(), inner.width, self.theme);
         let content = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        let text = TextBox {
+            area: inner,
+            lines: content,
+        };
+        // Drawing clamps the scroll itself: the app learns the limit from this frame.
+        let scroll = app.scene_scroll().min(text.max_scroll());
+        marker_spots(&lines, inner, scroll, geometry);
+        let lines: Vec<Line> = lines.into_iter().map(|line| line.spans).collect();
         Paragraph::new(lines)
             .block(block)
             .scroll((scroll, 0))
@@ -119,8 +153,9 @@ impl Widget for ScenePane<'_> {
             Scrollbar::new(ScrollbarOrientation::VerticalRight)
                 .begin_symbol(None)
                 .end_symbol(None)
-                .style(THEME.dim)
+                .style(self.theme.dim)
                 .render(area.inner(Margin::new(0, 1)), buf, &mut state);
         }
+        text
     }
 }

@@ -1,9 +1,6 @@
-//! The themes: every style izumi draws with comes from here. One is chosen at start-up (dark,
-//! light or high contrast, and without any colour when `NO_COLOR` is set); widgets read it as
-//! `THEME`.
-
-use std::ops::Deref;
-use std::sync::OnceLock;
+//! The themes: every style izumi draws with comes from here. A theme is a value handed to the
+//! widgets (dark, light or high contrast, and without any colour when `NO_COLOR` is set), so
+//! readers with different themes can share a process.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -128,6 +125,17 @@ pub fn named(name: &str) -> Option<Theme> {
 }
 
 impl Theme {
+    /// The theme a reader asked for by name (the dark one when none is), without colour if
+    /// asked.
+    pub fn chosen(name: Option<&str>, no_colour: bool) -> Theme {
+        let theme = name.and_then(named).unwrap_or(DARK);
+        if no_colour {
+            theme.without_colour()
+        } else {
+            theme
+        }
+    }
+
     /// The theme with every colour taken out, emphasis (bold, underline, reverse) kept: for
     /// `NO_COLOR`.
     pub fn without_colour(self) -> Theme {
@@ -166,26 +174,3 @@ impl Theme {
         }
     }
 }
-
-/// The theme in use: chosen once at start-up, the dark one until then (and in tests).
-pub struct Current;
-
-static CHOSEN: OnceLock<Theme> = OnceLock::new();
-
-impl Current {
-    /// Sets the theme for the rest of the run; only the first choice counts.
-    pub fn choose(theme: Theme) {
-        let _ = CHOSEN.set(theme);
-    }
-}
-
-impl Deref for Current {
-    type Target = Theme;
-
-    fn deref(&self) -> &Theme {
-        CHOSEN.get().unwrap_or(&DARK)
-    }
-}
-
-/// What every widget draws with.
-pub static THEME: Current = Current;

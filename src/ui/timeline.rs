@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::Widget;
 
-use super::theme::THEME;
+use super::theme::Theme;
 use crate::app::App;
 use crate::story::{DateRange, Day, Story};
 
@@ -17,6 +17,7 @@ pub const HEIGHT: u16 = 4;
 /// The timeline of the whole story with the current scene marked.
 pub struct Timeline<'a> {
     pub app: &'a App,
+    pub theme: &'a Theme,
 }
 
 /// The first and last year any date in the story can mean.
@@ -82,18 +83,25 @@ impl Widget for Timeline<'_> {
         episodes.sort_by_key(|(index, _)| *index == current.index());
         for (index, episode) in episodes {
             let style = if index == current.index() {
-                THEME.current_place
+                self.theme.current_place
             } else if index % 2 == 0 {
-                THEME.dim
+                self.theme.dim
             } else {
-                THEME.text
+                self.theme.text
             };
             let (start, end) = scale.span(episode.period.range());
             fill(buf, episode_row, start, end, "▬", style);
         }
 
         // The axis and its years.
-        fill(buf, axis_row, area.x, area.right() - 1, "─", THEME.border);
+        fill(
+            buf,
+            axis_row,
+            area.x,
+            area.right() - 1,
+            "─",
+            self.theme.border,
+        );
         let step = tick_step(first, last, area.width);
         let mut free_from = area.x;
         let mut year = first + (step - first.rem_euclid(step)) % step;
@@ -101,10 +109,10 @@ impl Widget for Timeline<'_> {
             let column = scale.column(Day::new(year, 1, 1).expect("1 January exists"));
             buf[(column, axis_row)]
                 .set_symbol("┴")
-                .set_style(THEME.border);
+                .set_style(self.theme.border);
             let label = year.to_string();
             if column >= free_from && column + 4 <= area.right() {
-                buf.set_string(column, year_row, &label, THEME.dim);
+                buf.set_string(column, year_row, &label, self.theme.dim);
                 free_from = column + 5;
             }
             year += step;
@@ -115,9 +123,9 @@ impl Widget for Timeline<'_> {
         for claim in date.claims() {
             let (start, end) = scale.span(claim.range);
             let style = if date.is_disputed() {
-                THEME.disputed
+                self.theme.disputed
             } else {
-                THEME.current_place
+                self.theme.current_place
             };
             if date.is_disputed() {
                 fill(buf, marker_row, start, end, "·", style);

@@ -4,6 +4,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use izumi::keymap::Keymap;
+use izumi::runtime::Reader;
+use izumi::ui::theme::DARK;
+use ratatui::backend::TestBackend;
+
 /// The folder of test fixtures.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -53,4 +58,51 @@ fn copy_tree(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// A reader drawn on a test backend of this size, with the dark theme and the default keys,
+/// its first frame drawn.
+pub fn reader(app: izumi::app::App, width: u16, height: u16) -> Reader<TestBackend> {
+    let terminal = ratatui::Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut reader = Reader::new(app, terminal, DARK, Keymap::default());
+    reader.start().unwrap();
+    reader
+}
+
+/// What a reader's screen shows, as `TestBackend` prints it.
+pub fn screen(reader: &Reader<TestBackend>) -> String {
+    reader.terminal().backend().to_string()
+}
+
+/// Presses keys, one after another: characters as themselves, and `<Name>` for a named key
+/// (`<Right>`, `<Enter>`, `<Esc>`, `<Down>`…).
+pub fn press(reader: &mut Reader<TestBackend>, keys: &str) -> Vec<izumi::app::Effect> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut effects = Vec::new();
+    let mut rest = keys;
+    while let Some(c) = rest.chars().next() {
+        let (code, len) = match rest.strip_prefix('<').and_then(|r| r.split_once('>')) {
+            Some((name, _)) if !name.is_empty() => (
+                match name {
+                    "Right" => KeyCode::Right,
+                    "Left" => KeyCode::Left,
+                    "Up" => KeyCode::Up,
+                    "Down" => KeyCode::Down,
+                    "Enter" => KeyCode::Enter,
+                    "Esc" => KeyCode::Esc,
+                    "Backspace" => KeyCode::Backspace,
+                    "Tab" => KeyCode::Tab,
+                    "PageDown" => KeyCode::PageDown,
+                    "PageUp" => KeyCode::PageUp,
+                    "F5" => KeyCode::F(5),
+                    other => panic!("no key <{other}> in tests"),
+                },
+                name.len() + 2,
+            ),
+            _ => (KeyCode::Char(c), c.len_utf8()),
+        };
+        effects.extend(reader.key(KeyEvent::new(code, KeyModifiers::NONE)).unwrap());
+        rest = &rest[len..];
+    }
+    effects
 }

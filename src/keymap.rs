@@ -1,0 +1,438 @@
+//! Keys to commands: a keymap per mode, written as a user writes keys in the configuration. The
+//! same value dispatches keys, writes the help and the footer, and fills in every hint in a
+//! title, so what the screen says is what the keys do. A keymap is a value: each reader has its
+//! own, with the user's bindings laid over the defaults.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::app::{Action, Command, KeyMode};
+
+/// What a binding reacts to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    Key(KeyCode),
+    Ctrl(char),
+    /// Any digit 0–9, passed on with the command.
+    Digit,
+}
+
+use Trigger::{Ctrl, Digit, Key};
+
+/// Keys and the command they give.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: Vec<Trigger>,
+    pub command: Command,
+}
+
+/// Moving through the story: every mode but typing has these.
+const MOVES: &[(&str, Command)] = &[
+    ("Left h p", Command::PreviousScene),
+    ("Right l Space", Command::NextScene),
+    ("[", Command::PreviousEpisode),
+    ("]", Command::NextEpisode),
+    ("0-9", Command::Digit),
+    ("Home", Command::FirstScene),
+    ("End", Command::LastScene),
+];
+
+/// Finding things in the story.
+const FINDING: &[(&str, Command)] = &[
+    ("/", Command::Search),
+    ("n", Command::NextHit),
+    ("N", Command::PreviousHit),
+    ("B", Command::ToggleBookmark),
+    ("'", Command::ShowBookmarks),
+    ("Delete x", Command::Remove),
+    ("Backspace", Command::GoBack),
+];
+
+/// The reader's own tools: the timeline, the glossary, the panes.
+const READING: &[(&str, Command)] = &[
+    ("t", Command::ShowTimeline),
+    ("g", Command::ShowGlossary),
+    ("Tab", Command::FocusNext),
+    ("Shift-Tab", Command::FocusPrevious),
+    ("m", Command::ToggleMap),
+];
+
+/// Scrolling and picking.
+const SCROLLING: &[(&str, Command)] = &[
+    ("Up k", Command::Up),
+    ("Down j", Command::Down),
+    ("PageUp", Command::PageUp),
+    ("PageDown", Command::PageDown),
+    ("Enter", Command::Open),
+];
+
+const PRESENT: &[(&str, Command)] = &[("F5 P", Command::TogglePresentation)];
+
+const FOLLOW: &[(&str, Command)] = &[("f", Command::SnapToPresenter)];
+
+const PRESENTING: &[(&str, Command)] = &[
+    ("F5 P", Command::TogglePresentation),
+    ("b .", Command::ToggleBlank),
+    ("v", Command::CyclePanel),
+    ("s", Command::ToggleTimer),
+    ("r", Command::ResetTimer),
+];
+
+/// While typing into a search, letters are text; these keys keep their meaning.
+const TYPING: &[(&str, Command)] = &[
+    ("Up", Command::Up),
+    ("Down", Command::Down),
+    ("PageUp", Command::PageUp),
+    ("PageDown", Command::PageDown),
+    ("Enter", Command::Open),
+    ("Esc", Command::Back),
+    ("Ctrl-c", Command::Interrupt),
+];
+
+const GENERAL: &[(&str, Command)] = &[
+    ("?", Command::ToggleHelp),
+    ("Esc", Command::Back),
+    ("q", Command::Quit),
+    ("Ctrl-c", Command::Interrupt),
+];
+
+/// The default keys of a mode, as the groups above.
+fn default_groups(mode: KeyMode) -> &'static [&'static [(&'static str, Command)]] {
+    match mode {
+        KeyMode::Reader => &[MOVES, FINDING, READING, SCROLLING, PRESENT, GENERAL],
+        KeyMode::Following => &[MOVES, FINDING, READING, SCROLLING, FOLLOW, GENERAL],
+        KeyMode::Presenting => &[MOVES, FINDING, SCROLLING, PRESENTING, GENERAL],
+        KeyMode::Console => &[MOVES, GENERAL],
+        KeyMode::Typing => &[TYPING],
+    }
+}
+
+/// Every mode's bindings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keymap {
+    modes: [Vec<Binding>; KeyMode::ALL.len()],
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let modes = KeyMode::ALL.map(|mode| {
+            let mut bindings: Vec<Binding> = default_groups(mode)
+                .iter()
+                .flat_map(|group| group.iter())
+                .map(|(keys, command)| Binding {
+                    keys: keys
+                        .split(' ')
+                        .map(|key| parse_key(key).expect("the default keys are keys"))
+                        .collect(),
+                    command: *command,
+                })
+                .collect();
+            // The help lists commands in one order in every mode.
+            bindings.sort_by_key(|binding| binding.command as usize);
+            bindings
+        });
+        Keymap { modes }
+    }
+}
+
+impl Keymap {
+    /// The default keymap with some commands' keys replaced, in every mode that has them. A key
+    /// given to one command is taken from any other that had it, so no key means two things.
+    pub fn with_keys(overrides: &[(Command, Vec<Trigger>)]) -> Keymap {
+        let mut keymap = Keymap::default();
+        let taken: Vec<Trigger> = overrides
+            .iter()
+            .flat_map(|(_, keys)| keys.iter().copied())
+            .collect();
+        for bindings in &mut keymap.modes {
+            for binding in bindings {
+                match overrides.iter().find(|(name, _)| *name == binding.command) {
+                    Some((_, keys)) => binding.keys.clone_from(keys),
+                    None => binding.keys.retain(|key| !taken.contains(key)),
+                }
+            }
+        }
+        keymap
+    }
+
+    /// The bindings of a mode, in the help's order.
+    pub fn bindings(&self, mode: KeyMode) -> &[Binding] {
+        &self.modes[mode as usize]
+    }
+
+    /// The action a key press asks for in a mode, if any. While typing, plain letters, digits
+    /// and spaces are typed and Backspace erases.
+    pub fn action(&self, mode: KeyMode, key: KeyEvent, now: Instant) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        if mode == KeyMode::Typing {
+            let plain = !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            match key.code {
+                KeyCode::Char(c) if plain => return Some(Action::Type(c)),
+                KeyCode::Backspace => return Some(Action::Erase),
+                _ => {}
+            }
+        }
+        self.bindings(mode).iter().find_map(|binding| {
+            binding
+                .keys
+                .iter()
+                .find_map(|trigger| matches(*trigger, key))
+                .map(|digit| binding.command.action(digit, now))
+        })
+    }
+
+    /// How the first key of a command is written on screen, if the mode has one.
+    pub fn key(&self, mode: KeyMode, command: Command) -> Option<String> {
+        self.bindings(mode)
+            .iter()
+            .find(|binding| binding.command == command)
+            .and_then(|binding| binding.keys.first())
+            .map(|key| label(*key))
+    }
+
+    /// A hint for a title: the first keys of the commands joined by `/` and what they do
+    /// (`↑/↓ pick`), or nothing if the mode has none of them.
+    pub fn hint(&self, mode: KeyMode, commands: &[Command], what: &str) -> Option<String> {
+        let keys: Vec<String> = commands
+            .iter()
+            .filter_map(|command| self.key(mode, *command))
+            .collect();
+        (!keys.is_empty()).then(|| format!("{} {what}", keys.join("/")))
+    }
+
+    /// The footer's reminders: commands that share a footer label are merged, their first keys
+    /// joined, as in `("←/→", "scene")`.
+    pub fn footer_hints(&self, mode: KeyMode) -> Vec<(String, &'static str)> {
+        let mut hints: Vec<(String, &'static str)> = Vec::new();
+        for binding in self.bindings(mode) {
+            let (Some(text), Some(first)) = (binding.command.footer(), binding.keys.first()) else {
+                continue;
+            };
+            match hints.iter_mut().find(|(_, what)| *what == text) {
+                Some((keys, _)) => {
+                    keys.push('/');
+                    keys.push_str(&label(*first));
+                }
+                None => hints.push((label(*first), text)),
+            }
+        }
+        hints
+    }
+}
+
+/// A key as a configuration file writes it: a character (`j`, `?`), `Space`, `Ctrl-x`, `F5`,
+/// or a named key (`Right`, `PageDown`, `Enter`, `Esc`, `Backspace`, `Delete`, `Tab`, …).
+pub fn parse_key(text: &str) -> Result<Trigger, String> {
+    let named = match text {
+        "Right" => Some(KeyCode::Right),
+        "Left" => Some(KeyCode::Left),
+        "Up" => Some(KeyCode::Up),
+        "Down" => Some(KeyCode::Down),
+        "Home" => Some(KeyCode::Home),
+        "End" => Some(KeyCode::End),
+        "PageUp" | "PgUp" => Some(KeyCode::PageUp),
+        "PageDown" | "PgDn" => Some(KeyCode::PageDown),
+        "Tab" => Some(KeyCode::Tab),
+        "Shift-Tab" | "BackTab" => Some(KeyCode::BackTab),
+        "Enter" => Some(KeyCode::Enter),
+        "Esc" => Some(KeyCode::Esc),
+        "Backspace" => Some(KeyCode::Backspace),
+        "Delete" => Some(KeyCode::Delete),
+        "Space" => Some(KeyCode::Char(' ')),
+        "0-9" => return Ok(Digit),
+        _ => None,
+    };
+    if let Some(code) = named {
+        return Ok(Key(code));
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => return Ok(Key(KeyCode::Char(c))),
+        _ => {}
+    }
+    if let Some(rest) = text.strip_prefix("Ctrl-") {
+        let mut chars = rest.chars();
+        if let (Some(c), None) = (chars.next(), chars.next())
+            && c.is_ascii_alphabetic()
+        {
+            return Ok(Ctrl(c.to_ascii_lowercase()));
+        }
+    }
+    if let Some(n) = text.strip_prefix('F').and_then(|n| n.parse::<u8>().ok())
+        && (1..=12).contains(&n)
+    {
+        return Ok(Key(KeyCode::F(n)));
+    }
+    Err(format!(
+        "\"{text}\" is not a key: write a character, Space, Ctrl-x, F1–F12, 0-9, or one of \
+         Right, Left, Up, Down, Home, End, PageUp, PageDown, Tab, Shift-Tab, Enter, Esc, \
+         Backspace, Delete"
+    ))
+}
+
+/// `Some(digit or 0)` when the trigger matches the key.
+fn matches(trigger: Trigger, key: KeyEvent) -> Option<u8> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match trigger {
+        Ctrl(c) => (ctrl && !alt && key.code == KeyCode::Char(c)).then_some(0),
+        _ if ctrl || alt => None,
+        Key(code) => (key.code == code).then_some(0),
+        Digit => match key.code {
+            KeyCode::Char(c @ '0'..='9') => Some(c as u8 - b'0'),
+            _ => None,
+        },
+    }
+}
+
+/// How a trigger is written on screen.
+pub fn label(trigger: Trigger) -> String {
+    match trigger {
+        Ctrl(c) => format!("Ctrl-{}", c.to_ascii_uppercase()),
+        Digit => "0–9".into(),
+        Key(code) => match code {
+            KeyCode::Right => "→".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Delete".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Char(c) => c.to_string(),
+            other => format!("{other:?}"),
+        },
+    }
+}
+
+/// All of a binding's keys, written the way the help screen shows them.
+pub fn labels(binding: &Binding) -> String {
+    binding
+        .keys
+        .iter()
+        .map(|t| label(*t))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn action(mode: KeyMode, key: KeyEvent) -> Option<Action> {
+        Keymap::default().action(mode, key, Instant::now())
+    }
+
+    #[test]
+    fn every_listed_key_dispatches_its_action() {
+        let reader = |code| action(KeyMode::Reader, press(code));
+        assert_eq!(reader(KeyCode::Char(' ')), Some(Action::NextScene));
+        assert_eq!(reader(KeyCode::Char('h')), Some(Action::PreviousScene));
+        assert_eq!(reader(KeyCode::Char('3')), Some(Action::Digit(3)));
+        assert_eq!(reader(KeyCode::BackTab), Some(Action::FocusPrevious));
+        assert_eq!(reader(KeyCode::Char('0')), Some(Action::Digit(0)));
+        assert_eq!(reader(KeyCode::Char('c')), None);
+        assert_eq!(
+            action(
+                KeyMode::Reader,
+                KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Interrupt)
+        );
+    }
+
+    #[test]
+    fn each_mode_has_only_its_own_keys() {
+        let b = press(KeyCode::Char('b'));
+        assert_eq!(action(KeyMode::Presenting, b), Some(Action::ToggleBlank));
+        assert_eq!(action(KeyMode::Reader, b), None);
+        let f = press(KeyCode::Char('f'));
+        assert_eq!(action(KeyMode::Following, f), Some(Action::SnapToPresenter));
+        assert_eq!(action(KeyMode::Reader, f), None);
+        assert_eq!(action(KeyMode::Console, press(KeyCode::Char('/'))), None);
+    }
+
+    #[test]
+    fn typing_takes_letters_and_keeps_the_other_keys() {
+        let q = press(KeyCode::Char('q'));
+        assert_eq!(action(KeyMode::Typing, q), Some(Action::Type('q')));
+        assert_eq!(
+            action(KeyMode::Typing, press(KeyCode::Backspace)),
+            Some(Action::Erase)
+        );
+        assert_eq!(
+            action(KeyMode::Typing, press(KeyCode::Esc)),
+            Some(Action::Back)
+        );
+        assert_eq!(
+            action(KeyMode::Typing, press(KeyCode::Down)),
+            Some(Action::Down)
+        );
+    }
+
+    #[test]
+    fn shifted_symbols_still_match() {
+        let question = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(action(KeyMode::Reader, question), Some(Action::ToggleHelp));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_mode() {
+        let keymap = Keymap::default();
+        for mode in KeyMode::ALL {
+            let mut seen = Vec::new();
+            for key in keymap.bindings(mode).iter().flat_map(|b| &b.keys) {
+                assert!(!seen.contains(key), "{key:?} is bound twice in {mode:?}");
+                seen.push(*key);
+            }
+        }
+    }
+
+    #[test]
+    fn footer_pairs_opposite_moves() {
+        let hints = Keymap::default().footer_hints(KeyMode::Reader);
+        assert_eq!(hints[0], ("←/→".to_owned(), "scene"));
+        assert_eq!(hints[1], ("[/]".to_owned(), "episode"));
+        assert!(hints.iter().any(|h| *h == ("q".to_owned(), "quit")));
+    }
+
+    #[test]
+    fn labels_read_as_keys() {
+        let keymap = Keymap::default();
+        let next = keymap
+            .bindings(KeyMode::Reader)
+            .iter()
+            .find(|b| b.command == Command::NextScene)
+            .unwrap();
+        assert_eq!(labels(next), "→ l Space");
+        assert_eq!(label(Ctrl('c')), "Ctrl-C");
+    }
+
+    #[test]
+    fn a_rebound_key_is_taken_from_its_old_command_in_every_mode() {
+        let keymap = Keymap::with_keys(&[(Command::Search, vec![Key(KeyCode::Char('n'))])]);
+        for mode in [KeyMode::Reader, KeyMode::Presenting] {
+            let n = keymap.action(mode, press(KeyCode::Char('n')), Instant::now());
+            assert_eq!(n, Some(Action::Search), "{mode:?}");
+            assert_eq!(keymap.key(mode, Command::NextHit), None);
+        }
+        assert_eq!(keymap.key(KeyMode::Console, Command::Search), None);
+    }
+}

@@ -1,0 +1,450 @@
+//! The runtime: inputs in (keys, mouse, resizes, the network, file changes, time), actions to
+//! the app, frames out to any ratatui backend, and the app's effects carried out. A [`Reader`]
+//! knows nothing of where its keys come from or where its frames go, so a test drives one on a
+//! `TestBackend`, and many can live in one process, each with its own theme and keys.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, MouseButton, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::layout::Rect;
+
+use crate::app::{Action, Announcement, App, Effect, Mode, Role, TimeOfDay};
+use crate::classroom::protocol::Message;
+use crate::classroom::session::{self, Link, Part};
+use crate::keymap::Keymap;
+use crate::saved::Memory;
+use crate::story::Loading;
+use crate::ui::{self, theme::Theme};
+use crate::{config, terminal};
+
+/// How a reading session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The reader quit.
+    Quit,
+    /// The reader pressed Ctrl-C.
+    Interrupted,
+    /// The terminal's input ended under izumi.
+    InputClosed,
+}
+
+impl Outcome {
+    /// The exit status that says what happened: 0, 130 as for SIGINT, or 74 (an input error, as
+    /// in sysexits.h).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Quit => 0,
+            Outcome::Interrupted => 130,
+            Outcome::InputClosed => 74,
+        }
+    }
+}
+
+/// Something for the event loop.
+#[derive(Debug)]
+pub enum Input {
+    Terminal(Event),
+    /// The terminal can no longer be read (it hung up, or its input closed).
+    TerminalClosed,
+    /// A file in the watched story folder changed.
+    StoryChanged,
+    /// The console asked the presenter to show this scene.
+    MoveTo(usize),
+    /// A message from the presenter.
+    FromPresenter(Message),
+    /// The link to the presenter went up or down.
+    Linked(bool),
+    /// The presenter refused this terminal; the reason is for the user.
+    Refused(String),
+}
+
+/// Where reading starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// Where the reader left off (the reader on their own), else the first scene.
+    Resume,
+    /// The first scene.
+    Beginning,
+    /// A scene named by id.
+    Scene(String),
+}
+
+/// What the command line and the configuration decided about a reading session.
+#[derive(Clone, Debug)]
+pub struct Setup {
+    pub start: Start,
+    pub layout: config::Layout,
+    pub theme: Theme,
+    pub keys: Keymap,
+    /// A message to show at the start (a configuration with problems).
+    pub notice: Option<String>,
+    /// A story folder to reload whenever one of its files changes.
+    pub watch: Option<PathBuf>,
+}
+
+/// One reader on one screen: its state, its look and keys, and the backend it draws on.
+pub struct Reader<B: Backend> {
+    app: App,
+    terminal: Terminal<B>,
+    theme: Theme,
+    keys: Keymap,
+}
+
+impl<B: Backend> Reader<B> {
+    pub fn new(app: App, terminal: Terminal<B>, theme: Theme, keys: Keymap) -> Self {
+        Self {
+            app,
+            terminal,
+            theme,
+            keys,
+        }
+    }
+
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    pub fn terminal(&self) -> &Terminal<B> {
+        &self.terminal
+    }
+
+    /// The first frame, and what the app has to say from the start (a presenter announces its
+    /// scene).
+    pub fn start(&mut self) -> Result<Vec<Effect>, B::Error> {
+        self.draw()?;
+        Ok(self.app.update(Action::Tick(Instant::now())).effects)
+    }
+
+    /// A key, the mouse or a resize, from the terminal or anything that speaks its events.
+    pub fn event(&mut self, event: Event) -> Result<Vec<Effect>, B::Error> {
+        match event {
+            Event::Key(key) => self.key(key),
+            Event::Mouse(mouse) => {
+                let (column, row) = (mouse.column, mouse.row);
+                let action = match mouse.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Action::Click(column, row),
+                    MouseEventKind::ScrollUp => Action::Wheel {
+                        up: true,
+                        column,
+                        row,
+                    },
+                    MouseEventKind::ScrollDown => Action::Wheel {
+                        up: false,
+                        column,
+                        row,
+                    },
+                    _ => return Ok(Vec::new()),
+                };
+                self.act(action)
+            }
+            Event::Resize(width, height) => {
+                self.resize(width, height)?;
+                Ok(Vec::new())
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    /// A key press, read with the keys of the mode the reader is in.
+    pub fn key(&mut self, key: KeyEvent) -> Result<Vec<Effect>, B::Error> {
+        match self.keys.action(self.app.key_mode(), key, Instant::now()) {
+            Some(action) => self.act(action),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The screen is now this size: drawn again to fit.
+    pub fn resize(&mut self, width: u16, height: u16) -> Result<(), B::Error> {
+        self.terminal.resize(Rect::new(0, 0, width, height))?;
+        self.draw()
+    }
+
+    /// Hands an action to the app, draws if anything visible changed, and returns what the
+    /// app asks for.
+    pub fn act(&mut self, action: Action) -> Result<Vec<Effect>, B::Error> {
+        let changes = self.app.update(action);
+        if changes.redraw {
+            self.draw()?;
+        }
+        Ok(changes.effects)
+    }
+
+    /// Draws the app and tells it where everything went. Drawing clamps scrolling itself, so
+    /// what the measure changes in the app is already on screen.
+    pub fn draw(&mut self) -> Result<(), B::Error> {
+        let Reader {
+            app,
+            terminal,
+            theme,
+            keys,
+        } = self;
+        let mut geometry = None;
+        terminal.draw(|frame| geometry = Some(ui::draw(frame, app, theme, keys)))?;
+        if let Some(geometry) = geometry {
+            app.update(Action::Measured(geometry));
+        }
+        Ok(())
+    }
+}
+
+/// Runs the interactive reader (alone, presenting, as a console or following) on the terminal
+/// until it ends.
+pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outcome> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        anyhow::bail!(
+            "izumi needs a terminal, and standard output is not one (for the story as text, use \
+             `izumi export`)"
+        );
+    }
+    // A scene asked for by id is checked before the terminal is taken.
+    let mut first_scene = None;
+    if let Start::Scene(id) = &setup.start {
+        let ready = story.wait();
+        first_scene = Some(ready.find_scene(id).ok_or_else(|| {
+            let hint = crate::story::diagnostic::did_you_mean(
+                id,
+                ready.scenes.iter().map(|scene| scene.id.as_str()),
+            );
+            anyhow::anyhow!("no scene \"{id}\" in this story{hint}")
+        })?);
+        story = Loading::Ready(Box::new(ready));
+    }
+    let role = match part {
+        Part::Alone => Role::Alone,
+        Part::Presenter { .. } => Role::Presenter,
+        Part::Console { .. } => Role::Console,
+        Part::Follower { .. } => Role::Follower,
+    };
+    // Only a reader on their own resumes; a classroom follows its presenter.
+    let mut memory = (role == Role::Alone).then(|| Memory::open(story.fingerprint()));
+    terminal::restore_on_signals()?;
+    let (inputs, events) = mpsc::channel();
+    // The classroom link starts before the terminal is taken, so that a bad address or a
+    // missing secret is reported on a normal screen.
+    let link = session::start(&part, story.fingerprint(), &inputs)?;
+    // The watcher sends into the same channel as the keys, so the loop still sleeps until
+    // something happens; it is kept alive for as long as the reader runs.
+    let _watcher = match &setup.watch {
+        Some(dir) => Some(watch(dir, inputs.clone())?),
+        None => None,
+    };
+    let (screen, _) = terminal::enter(setup.layout.mouse)?;
+    terminal::forward_events(inputs)?;
+    let mut app = App::new(story.wait())
+        .with_role(role)
+        .with_layout(setup.layout.map, setup.layout.timeline);
+    if let Some(scene) = first_scene {
+        app = app.at(scene);
+    }
+    let mut status = setup.notice.clone();
+    if let Some(memory) = &memory {
+        let mut saved = memory.last.clone();
+        if setup.start != Start::Resume {
+            saved.scene = None;
+        }
+        app = app.remembering(&saved);
+        status = memory.problem.clone().or(status);
+    }
+    let app = app.with_status(status);
+    let mut reader = Reader::new(app, screen, setup.theme, setup.keys.clone());
+    let result = event_loop(
+        &mut reader,
+        &link,
+        &events,
+        memory.as_mut(),
+        setup.watch.as_deref(),
+    );
+    terminal::restore();
+    if let Link::Presenting(presenter) = &link
+        && presenter.dropped() > 0
+    {
+        eprintln!(
+            "izumi: {} messages from the network were dropped; see {}",
+            presenter.dropped(),
+            crate::classroom::secret::log_path(presenter.address()).display()
+        );
+    }
+    match result? {
+        Ended::Refused(refusal) => anyhow::bail!("{}", session::explain(&refusal)),
+        Ended::Outcome(outcome) => Ok(outcome),
+    }
+}
+
+/// Why the event loop stopped.
+enum Ended {
+    Outcome(Outcome),
+    /// The presenter refused this terminal, for this reason.
+    Refused(String),
+}
+
+/// Runs until the reader quits, the terminal goes, or the presenter refuses this terminal.
+fn event_loop(
+    reader: &mut Reader<terminal::Backend>,
+    link: &Link,
+    events: &Receiver<Input>,
+    mut memory: Option<&mut Memory>,
+    watched: Option<&Path>,
+) -> anyhow::Result<Ended> {
+    let panic_key = test_panic_key();
+    let mut effects = reader.start()?;
+    loop {
+        if let Some(outcome) = carry_out(effects, reader, link, memory.as_deref_mut())? {
+            return Ok(Ended::Outcome(outcome));
+        }
+        let clock = (reader.app().mode() == Mode::Console).then(wall_clock);
+        if let Some((time, _)) = clock {
+            reader.act(Action::Clock(time))?;
+        }
+        // Blocks until something happens: an idle reader costs nothing. Only a running timer
+        // (once a second) and the console's clock (once a minute) wake the loop on their own.
+        let wake_in = match (reader.app().timer().is_running(), clock) {
+            (true, Some((_, next_minute))) => Some(next_minute.min(Duration::from_secs(1))),
+            (true, None) => Some(Duration::from_secs(1)),
+            (false, Some((_, next_minute))) => Some(next_minute),
+            (false, None) => None,
+        };
+        let input = match wake_in {
+            Some(timeout) => match events.recv_timeout(timeout) {
+                Ok(input) => input,
+                Err(RecvTimeoutError::Timeout) => {
+                    effects = reader.act(Action::Tick(Instant::now()))?;
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Ok(Ended::Outcome(Outcome::InputClosed));
+                }
+            },
+            None => match events.recv() {
+                Ok(input) => input,
+                Err(_) => return Ok(Ended::Outcome(Outcome::InputClosed)),
+            },
+        };
+        effects = match input {
+            Input::Terminal(Event::Key(key))
+                if panic_key.is_some_and(|c| key.code == KeyCode::Char(c)) =>
+            {
+                panic!("panic requested by IZUMI_TEST_PANIC_KEY")
+            }
+            Input::Terminal(event) => reader.event(event)?,
+            Input::MoveTo(index) => reader.act(Action::GoToScene(index))?,
+            Input::FromPresenter(Message::Scene {
+                index,
+                timer_ms,
+                running,
+            }) => {
+                let announced = Announcement {
+                    scene: index,
+                    elapsed: Duration::from_millis(timer_ms),
+                    running,
+                };
+                reader.act(Action::Presenter(announced, Instant::now()))?
+            }
+            Input::FromPresenter(_) => Vec::new(),
+            Input::Linked(up) => reader.act(Action::Linked(up))?,
+            Input::Refused(reason) => return Ok(Ended::Refused(reason)),
+            Input::TerminalClosed => return Ok(Ended::Outcome(Outcome::InputClosed)),
+            Input::StoryChanged => match watched {
+                Some(dir) => match crate::story::load(dir) {
+                    Ok(story) => reader.act(Action::Reload(Box::new(story)))?,
+                    Err(errors) => reader.act(Action::Problems(
+                        errors.diagnostics.iter().map(ToString::to_string).collect(),
+                    ))?,
+                },
+                None => Vec::new(),
+            },
+        };
+    }
+}
+
+/// Does what the app asked for; says how reading ended, if it did.
+fn carry_out(
+    effects: Vec<Effect>,
+    reader: &mut Reader<terminal::Backend>,
+    link: &Link,
+    mut memory: Option<&mut Memory>,
+) -> io::Result<Option<Outcome>> {
+    for effect in effects {
+        match effect {
+            Effect::Save(saved) => {
+                if let Some(problem) = memory.as_deref_mut().and_then(|memory| memory.keep(&saved))
+                {
+                    reader.act(Action::Status(problem))?;
+                }
+            }
+            Effect::Announce(announced) => {
+                if let Link::Presenting(presenter) = link {
+                    let millis = u64::try_from(announced.elapsed.as_millis()).unwrap_or(u64::MAX);
+                    presenter.announce(announced.scene, millis, announced.running);
+                }
+            }
+            Effect::Goto(index) => {
+                if let Link::Joined(connection) = link
+                    && let Some(connection) = connection
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .as_mut()
+                {
+                    let _ = connection.goto(index);
+                }
+            }
+            Effect::Quit { interrupted } => {
+                return Ok(Some(if interrupted {
+                    Outcome::Interrupted
+                } else {
+                    Outcome::Quit
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Watches a story folder and its episodes, sending a note on every change.
+fn watch(dir: &Path, inputs: mpsc::Sender<Input>) -> anyhow::Result<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && matches!(
+                event.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            )
+        {
+            let _ = inputs.send(Input::StoryChanged);
+        }
+    })?;
+    watcher
+        .watch(dir, RecursiveMode::Recursive)
+        .map_err(|error| anyhow::anyhow!("cannot watch {}: {error}", dir.display()))?;
+    Ok(watcher)
+}
+
+/// The local time of day, and how long until the minute changes.
+fn wall_clock() -> (TimeOfDay, Duration) {
+    let now = jiff::ZonedDateTime::now();
+    let time = TimeOfDay {
+        hour: u8::try_from(now.hour()).unwrap_or(0),
+        minute: u8::try_from(now.minute()).unwrap_or(0),
+    };
+    let into_minute = Duration::new(
+        u64::try_from(now.second()).unwrap_or(0),
+        u32::try_from(now.subsec_nanosecond()).unwrap_or(0),
+    );
+    // A few milliseconds late rather than early, so the wake-up lands in the new minute.
+    let until_next = Duration::from_secs(60).saturating_sub(into_minute) + Duration::from_millis(5);
+    (time, until_next)
+}
+
+/// In debug builds only, the end-to-end tests name a key that panics, to check that a panic
+/// gives the terminal back.
+fn test_panic_key() -> Option<char> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var("IZUMI_TEST_PANIC_KEY").ok()?.chars().next()
+}
