@@ -1,0 +1,194 @@
+//! Readers driven as the runtime drives them, on `TestBackend`s: keys in through each reader's
+//! own keymap, frames out in its own theme, effects out for the world. Several live side by side
+//! in one process.
+
+mod common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use izumi::app::{Action, Announcement, App, Command, Effect, KeyMode, Role};
+use izumi::keymap::{Keymap, Trigger};
+use izumi::runtime::Reader;
+use izumi::saved::Saved;
+use izumi::ui::theme::{DARK, HIGH_CONTRAST, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+fn reader_with(app: App, theme: Theme, keys: Keymap) -> Reader<TestBackend> {
+    reader_sized(app, theme, keys, 100, 30)
+}
+
+fn reader_sized(
+    app: App,
+    theme: Theme,
+    keys: Keymap,
+    width: u16,
+    height: u16,
+) -> Reader<TestBackend> {
+    let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut reader = Reader::new(app, terminal, theme, keys);
+    reader.start().unwrap();
+    reader
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// The title row of the open overlay: the screen row holding `start`.
+fn row_with(reader: &Reader<TestBackend>, start: &str) -> String {
+    common::screen(reader)
+        .lines()
+        .find(|line| line.contains(start))
+        .unwrap_or_else(|| panic!("no {start:?} on screen:\n{}", common::screen(reader)))
+        .to_owned()
+}
+
+#[test]
+fn two_readers_with_their_own_theme_and_keys_share_a_process() {
+    let rebound =
+        Keymap::with_keys(&[(Command::NextScene, vec![Trigger::Key(KeyCode::Char('j'))])]);
+    let mut plain = reader_with(App::new(common::journey()), DARK, Keymap::default());
+    let mut other = reader_with(App::new(common::journey()), HIGH_CONTRAST, rebound);
+
+    // The same key means different things to each.
+    plain.key(key(KeyCode::Char('j'))).unwrap();
+    other.key(key(KeyCode::Char('j'))).unwrap();
+    assert_eq!(
+        plain.app().scene().index(),
+        0,
+        "j scrolls in the default keys"
+    );
+    assert_eq!(other.app().scene().index(), 1, "j is the next scene here");
+    plain.key(key(KeyCode::Right)).unwrap();
+    assert_eq!(plain.app().scene().index(), 1);
+
+    // Each draws in its own colours: the border of the focused scene pane.
+    let border = |reader: &Reader<TestBackend>| reader.terminal().backend().buffer()[(0, 2)].fg;
+    assert_eq!(border(&plain), DARK.border_focused.fg.unwrap());
+    assert_eq!(border(&other), HIGH_CONTRAST.border_focused.fg.unwrap());
+    assert_ne!(border(&plain), border(&other));
+    // Each footer tells its own keys.
+    assert!(row_with(&plain, "help").contains("←/→ scene"));
+    assert!(row_with(&other, "help").contains("←/j scene"));
+}
+
+#[test]
+fn a_rebound_search_key_shows_in_the_search_box_and_the_footer() {
+    let keys = Keymap::with_keys(&[
+        (Command::Search, vec![Trigger::Key(KeyCode::F(2))]),
+        (Command::Open, vec![Trigger::Key(KeyCode::Char('o'))]),
+        (Command::NextHit, vec![Trigger::Key(KeyCode::Char('+'))]),
+    ]);
+    let mut reader = reader_with(App::new(common::journey()), DARK, keys);
+    assert!(row_with(&reader, "help").contains("F2 search"));
+    reader.key(key(KeyCode::F(2))).unwrap();
+    let title = row_with(&reader, "Search —");
+    // Enter is no longer "open" while typing: the rebinding reaches every mode that has it.
+    assert!(title.contains("o go there (then +/N)"), "{title}");
+    assert!(!title.contains("Enter"), "{title}");
+}
+
+#[test]
+fn the_help_shows_the_keys_of_the_mode_it_was_opened_in() {
+    let mut reader = reader_sized(
+        App::new(common::journey()).with_role(Role::Presenter),
+        DARK,
+        Keymap::default(),
+        100,
+        60,
+    );
+    reader.key(key(KeyCode::Char('?'))).unwrap();
+    let screen = common::screen(&reader);
+    assert!(screen.contains("Keys for presenting"), "{screen}");
+    assert!(screen.contains("blank the screen"), "{screen}");
+    assert!(!screen.contains("focus the next pane"), "{screen}");
+    assert_eq!(reader.app().screen_key_mode(), KeyMode::Presenting);
+}
+
+#[test]
+fn the_presenter_announces_each_move_once() {
+    let mut reader = reader_with(
+        App::new(common::journey()).with_role(Role::Presenter),
+        DARK,
+        Keymap::default(),
+    );
+    let moved = reader.key(key(KeyCode::Right)).unwrap();
+    assert!(
+        matches!(
+            moved.as_slice(),
+            [Effect::Announce(Announcement { scene: 1, .. })]
+        ),
+        "{moved:?}"
+    );
+    // Nothing changed: nothing to announce.
+    assert_eq!(reader.key(key(KeyCode::Char('m'))).unwrap(), []);
+    // The console asked: the presenter moves and announces it.
+    let asked = reader.act(Action::GoToScene(3)).unwrap();
+    assert!(matches!(
+        asked.as_slice(),
+        [Effect::Announce(Announcement { scene: 3, .. })]
+    ));
+}
+
+#[test]
+fn a_console_sends_only_its_own_moves() {
+    let mut console = reader_with(
+        App::new(common::journey()).with_role(Role::Console),
+        DARK,
+        Keymap::default(),
+    );
+    assert_eq!(console.key(key(KeyCode::Right)).unwrap(), [Effect::Goto(1)]);
+    // The presenter's own moves come back as announcements: followed, never sent back.
+    for scene in [1, 2, 3, 0] {
+        let announced = Announcement {
+            scene,
+            elapsed: std::time::Duration::ZERO,
+            running: false,
+        };
+        let effects = console
+            .act(Action::Presenter(announced, std::time::Instant::now()))
+            .unwrap();
+        assert_eq!(effects, [], "an echo of scene {scene}");
+        assert_eq!(console.app().scene().index(), scene);
+    }
+    assert_eq!(console.key(key(KeyCode::End)).unwrap(), [Effect::Goto(3)]);
+}
+
+#[test]
+fn a_reader_on_their_own_asks_to_save_each_move_and_quits_by_effect() {
+    let app = App::new(common::journey()).remembering(&Saved::default());
+    let mut reader = reader_with(app, DARK, Keymap::default());
+    let effects = reader.key(key(KeyCode::Right)).unwrap();
+    assert_eq!(
+        effects,
+        [Effect::Save(Saved {
+            scene: Some("the-ferry".into()),
+            bookmarks: vec![],
+        })]
+    );
+    assert_eq!(
+        reader.key(key(KeyCode::Char('q'))).unwrap(),
+        [Effect::Quit { interrupted: false }]
+    );
+}
+
+#[test]
+fn no_colour_leaves_no_colour_on_screen() {
+    let mut reader = reader_with(
+        App::new(common::journey()),
+        Theme::chosen(Some("light"), true),
+        Keymap::default(),
+    );
+    reader.act(Action::Search).unwrap();
+    for c in "ferry".chars() {
+        reader.act(Action::Type(c)).unwrap();
+    }
+    let buffer = reader.terminal().backend().buffer();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| cell.fg == Color::Reset && cell.bg == Color::Reset)
+    );
+}
