@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Entry, Geometry, Pane};
+use super::{Entry, Geometry, KeyMode, Pane};
 use crate::story::Story;
 
 /// A wall-clock reading, hours and minutes, in the reader's own time zone.
@@ -139,6 +139,16 @@ impl Command {
             serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name),
         )
         .ok()
+    }
+
+    /// What it does in a mode, for the help screen.
+    pub fn description_in(self, mode: KeyMode) -> &'static str {
+        match (self, mode) {
+            (Command::Digit, KeyMode::Presenting) => "a scene number; Enter goes there",
+            (Command::Digit, _) => "episode N",
+            (Command::Open, KeyMode::Presenting) => "go to the scene number typed",
+            _ => self.description(),
+        }
     }
 
     /// What it does, for the help screen.

@@ -3,11 +3,11 @@
 use ratatui::text::{Line, Span, Text};
 
 use super::theme::Theme;
-use crate::app::Section;
+use crate::app::{KeyMode, Section};
 use crate::keymap::{Binding, labels};
 
 /// Every binding, grouped by section, keys in one column and what they do in the next.
-pub fn text(bindings: &[Binding], theme: &Theme) -> Text<'static> {
+pub fn text(bindings: &[Binding], mode: KeyMode, theme: &Theme) -> Text<'static> {
     let key_width = bindings
         .iter()
         .map(|b| labels(b).chars().count())
@@ -30,7 +30,7 @@ pub fn text(bindings: &[Binding], theme: &Theme) -> Text<'static> {
         for binding in listed {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<key_width$}", labels(binding)), theme.key),
-                Span::raw(binding.command.description()),
+                Span::raw(binding.command.description_in(mode)),
             ]));
         }
     }

@@ -202,7 +202,7 @@ impl Screen<'_> {
         let (max_width, text, title, keep_visible) = match overlay {
             Overlay::Help => (
                 72,
-                help::text(keys.bindings(screen), theme),
+                help::text(keys.bindings(screen), screen, theme),
                 format!(
                     " Keys for {}{} ",
                     describes(screen),
