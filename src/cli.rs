@@ -162,26 +162,7 @@ pub enum Format {
 
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    // A configuration with problems is reported and left out: izumi starts with its defaults.
-    let config_path = paths::config_file();
-    let (config, notice) = match config::load(&config_path) {
-        Ok(config) => (config, None),
-        Err(problems) => {
-            for problem in &problems {
-                eprintln!("izumi: {problem}");
-            }
-            // The list itself was printed on the main screen, where it is found on leaving.
-            let notice = format!(
-                "{} in {}: using the defaults (listed when izumi ends)",
-                match problems.len() {
-                    1 => "a problem".to_owned(),
-                    n => format!("{n} problems"),
-                },
-                config_path.display()
-            );
-            (Config::default(), Some(notice))
-        }
-    };
+    let (config, notice) = configuration();
     // --theme wins over the configuration; the configuration's name was checked when read.
     let name = cli.theme.map(ThemeName::name).or(config.theme.clone());
     let source = StorySource::from_option(cli.story.clone());
@@ -265,6 +246,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(())
         }),
+    }
+}
+
+/// The user's configuration, and a notice for the screen if it had problems: they are printed
+/// and the file left out, so izumi starts with its defaults.
+fn configuration() -> (Config, Option<String>) {
+    let config_path = paths::config_file();
+    match config::load(&config_path) {
+        Ok(config) => (config, None),
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("izumi: {problem}");
+            }
+            // The list itself was printed on the main screen, where it is found on leaving.
+            let notice = format!(
+                "{} in {}: using the defaults (listed when izumi ends)",
+                match problems.len() {
+                    1 => "a problem".to_owned(),
+                    n => format!("{n} problems"),
+                },
+                config_path.display()
+            );
+            (Config::default(), Some(notice))
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use crate::classroom::protocol::Message;
 use crate::classroom::session::{self, Link, Part};
 use crate::keymap::Keymap;
 use crate::saved::Memory;
-use crate::story::Loading;
+use crate::story::{Loading, SceneId, Story};
 use crate::ui::{self, theme::Theme};
 use crate::{config, terminal};
 
@@ -203,18 +203,15 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         );
     }
     // A scene asked for by id is checked before the terminal is taken.
-    let mut first_scene = None;
-    if let Start::Scene(id) = &setup.start {
-        let ready = story.wait();
-        first_scene = Some(ready.find_scene(id).ok_or_else(|| {
-            let hint = crate::story::diagnostic::did_you_mean(
-                id,
-                ready.scenes.iter().map(|scene| scene.id.as_str()),
-            );
-            anyhow::anyhow!("no scene \"{id}\" in this story{hint}")
-        })?);
-        story = Loading::Ready(Box::new(ready));
-    }
+    let first_scene = match &setup.start {
+        Start::Scene(id) => {
+            let ready = story.wait();
+            let scene = scene_named(&ready, id)?;
+            story = Loading::Ready(Box::new(ready));
+            Some(scene)
+        }
+        Start::Resume | Start::Beginning => None,
+    };
     let role = match part {
         Part::Alone => Role::Alone,
         Part::Presenter { .. } => Role::Presenter,
@@ -236,22 +233,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     };
     let (screen, _) = terminal::enter(setup.layout.mouse)?;
     terminal::forward_events(inputs)?;
-    let mut app = App::new(story.wait())
-        .with_role(role)
-        .with_layout(setup.layout.map, setup.layout.timeline);
-    if let Some(scene) = first_scene {
-        app = app.at(scene);
-    }
-    let mut status = setup.notice.clone();
-    if let Some(memory) = &memory {
-        let mut saved = memory.last.clone();
-        if setup.start != Start::Resume {
-            saved.scene = None;
-        }
-        app = app.remembering(&saved);
-        status = memory.problem.clone().or(status);
-    }
-    let app = app.with_status(status);
+    let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref());
     let mut reader = Reader::new(app, screen, setup.theme, setup.keys.clone());
     let result = event_loop(
         &mut reader,
@@ -274,6 +256,44 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         Ended::Refused(refusal) => anyhow::bail!("{}", session::explain(&refusal)),
         Ended::Outcome(outcome) => Ok(outcome),
     }
+}
+
+/// The scene with this id, or an error naming the closest one.
+fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
+    story.find_scene(id).ok_or_else(|| {
+        let hint = crate::story::diagnostic::did_you_mean(
+            id,
+            story.scenes.iter().map(|scene| scene.id.as_str()),
+        );
+        anyhow::anyhow!("no scene \"{id}\" in this story{hint}")
+    })
+}
+
+/// The app as reading starts: its part, layout, first scene, and for a reader on their own the
+/// remembered place and bookmarks; with a message if there is one to show.
+fn first_app(
+    story: Story,
+    role: Role,
+    first_scene: Option<SceneId>,
+    setup: &Setup,
+    memory: Option<&Memory>,
+) -> App {
+    let mut app = App::new(story)
+        .with_role(role)
+        .with_layout(setup.layout.map, setup.layout.timeline);
+    if let Some(scene) = first_scene {
+        app = app.at(scene);
+    }
+    let mut status = setup.notice.clone();
+    if let Some(memory) = memory {
+        let mut saved = memory.last.clone();
+        if setup.start != Start::Resume {
+            saved.scene = None;
+        }
+        app = app.remembering(&saved);
+        status = memory.problem.clone().or(status);
+    }
+    app.with_status(status)
 }
 
 /// Why the event loop stopped.
