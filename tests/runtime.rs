@@ -192,3 +192,58 @@ fn no_colour_leaves_no_colour_on_screen() {
             .all(|cell| cell.fg == Color::Reset && cell.bg == Color::Reset)
     );
 }
+
+#[test]
+fn a_reader_draws_through_any_writer_without_a_terminal() {
+    // As a front-end with its own channel (a socket, an SSH session) would: escape sequences
+    // into a buffer, keys handed in as events, no terminal and no standard input involved.
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    use std::sync::{Arc, Mutex};
+
+    /// A writer the test can read back while the reader holds it.
+    #[derive(Clone, Default)]
+    struct Channel(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Channel {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let channel = Channel::default();
+    let sent = || String::from_utf8_lossy(&channel.0.lock().unwrap()).into_owned();
+    let terminal = Terminal::with_options(
+        CrosstermBackend::new(channel.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        },
+    )
+    .unwrap();
+    let mut reader = Reader::new(
+        App::new(common::journey()),
+        terminal,
+        DARK,
+        Keymap::default(),
+    );
+    reader.start().unwrap();
+    let first = sent();
+    assert!(first.contains("Setting out"), "{first:?}");
+    reader
+        .event(crossterm::event::Event::Key(key(KeyCode::Right)))
+        .unwrap();
+    let written = sent();
+    assert!(
+        written[first.len()..].contains("ferry"),
+        "the next scene went out"
+    );
+    reader.resize(100, 30).unwrap();
+    assert_eq!(
+        reader.app().geometry().scene.unwrap().area.width,
+        100 - 40 - 4,
+        "the frame was measured again at the new size"
+    );
+}
