@@ -272,3 +272,40 @@ fn unknown_fields_wrong_types_and_missing_fields_do_not() {
         "a disputed date needs two claims"
     );
 }
+
+#[test]
+fn the_loader_and_the_schema_agree_on_which_ids_are_valid() {
+    let document: Json = serde_json::from_str(&schema(None)).unwrap();
+    let pattern = document["$defs"]["id"]["pattern"].as_str().unwrap();
+    assert_eq!(pattern, izumi::story::raw::ID_PATTERN);
+    let pattern = Regex::new(pattern).unwrap();
+    for (id, valid) in [
+        ("a", true),
+        ("a1", true),
+        ("1a", true),
+        ("1941", true),
+        ("elena-perskaia", true),
+        ("a-b-c", true),
+        ("harbin-1927-2", true),
+        ("", false),
+        ("a--b", false),
+        ("-a", false),
+        ("a-", false),
+        ("-", false),
+        ("A", false),
+        ("Elena", false),
+        ("ü", false),
+        ("a b", false),
+        ("a_b", false),
+        ("a.b", false),
+        ("a\n", false),
+        ("\na", false),
+    ] {
+        assert_eq!(
+            izumi::story::validate::is_valid_id(id),
+            valid,
+            "the loader on {id:?}"
+        );
+        assert_eq!(pattern.is_match(id), valid, "the schema on {id:?}");
+    }
+}

@@ -215,7 +215,8 @@ impl IdTable {
                 file,
                 id.span(),
                 format!(
-                    "{} id \"{name}\" must be lowercase letters, digits and hyphens",
+                    "{} id \"{name}\" must be lowercase letters and digits in words joined by \
+                     single hyphens, like \"elena-perskaia\"",
                     self.kind
                 ),
             );
@@ -249,11 +250,16 @@ impl IdTable {
     }
 }
 
-fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+/// Whether `id` is a valid id: lowercase ASCII letters and digits, in words joined by single
+/// hyphens (`elena-perskaia`, `1941`), so no empty word: no leading, trailing or doubled hyphen.
+/// The schema's pattern, `raw::ID_PATTERN`, says the same; `tests/schema.rs` checks that they agree.
+pub fn is_valid_id(id: &str) -> bool {
+    id.split('-').all(|word| {
+        !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 struct Validator<'p> {
