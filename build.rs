@@ -1,7 +1,8 @@
 //! Prepares the story built into the binary: loads and validates `story/` with izumi's own loader
 //! (the modules are shared, not copied) and writes the finished model, so that start-up decodes it
 //! instead of parsing TOML. A broken story fails the build with the same messages `izumi check`
-//! gives.
+//! gives. Also writes the story files' JSON Schema, generated from the loader's raw types, for
+//! `izumi schema` to print.
 
 #![forbid(unsafe_code)]
 
@@ -23,6 +24,8 @@ mod story {
     pub mod model;
     #[path = "../src/story/raw.rs"]
     pub mod raw;
+    #[path = "../src/story/schema.rs"]
+    pub mod schema;
     #[path = "../src/story/text.rs"]
     pub mod text;
     #[path = "../src/story/validate.rs"]
@@ -60,6 +63,8 @@ fn main() {
     }
     let bytes = postcard::to_stdvec(&story).expect("a story encodes");
     let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).to_path_buf();
+    fs::write(out.join("story.schema.json"), story::schema::generate())
+        .expect("OUT_DIR is writable");
     fs::write(out.join("story.postcard"), bytes).expect("OUT_DIR is writable");
     fs::write(out.join("story.fingerprint"), &story.fingerprint).expect("OUT_DIR is writable");
 }

@@ -11,7 +11,7 @@ use crate::config::{self, Config};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
 use crate::search::SearchIndex;
-use crate::story::{self, StorySource};
+use crate::story::{self, SchemaKind, StorySource};
 use crate::ui::theme::Theme;
 use crate::{export, paths};
 
@@ -104,31 +104,15 @@ pub enum Command {
     },
 }
 
-/// The kinds of story file `izumi schema` describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SchemaKind {
-    Story,
-    Characters,
-    Footnotes,
-    Locations,
-    Glossary,
-    Episode,
-}
+/// `izumi schema` takes the kinds of story file by their names in the schema.
+impl ValueEnum for SchemaKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SchemaKind::ALL
+    }
 
-/// The story files' JSON Schema: one document, with a definition per kind of file.
-pub const SCHEMA: &str = include_str!("../assets/story.schema.json");
-
-/// The schema of one kind of file: the whole document, rooted at that kind's definition, so
-/// that it stands alone.
-pub fn schema_for(kind: SchemaKind) -> String {
-    let name = format!("{kind:?}").to_lowercase();
-    SCHEMA.replacen(
-        "\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",",
-        &format!(
-            "\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"$ref\": \"#/$defs/{name}\","
-        ),
-        1,
-    )
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 /// The themes `--theme` names.
@@ -197,8 +181,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Schema { kind }) => {
-            let schema = kind.map_or_else(|| SCHEMA.to_owned(), schema_for);
-            print!("{schema}");
+            print!("{}", story::schema(kind));
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Manpage) => {

@@ -90,19 +90,33 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Writes the state atomically: to a temporary file in the same folder, then renamed over the
-/// old file, so that a crash mid-write never leaves half a file.
+/// old file, so that a crash mid-write never leaves half a file. An error says which step failed
+/// and on what path (the folder, the temporary file or the rename), with the system's reason.
 pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(folder)?;
+    fs::create_dir_all(folder).map_err(|error| {
+        failed(
+            error,
+            format!("cannot create the folder {}", folder.display()),
+        )
+    })?;
     let text = toml::to_string(saved).map_err(io::Error::other)?;
     let mut temporary = path.as_os_str().to_os_string();
     temporary.push(format!(".{}.tmp", std::process::id()));
     let temporary = PathBuf::from(temporary);
-    let written = fs::File::create(&temporary).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()
+    let written = fs::File::create(&temporary)
+        .and_then(|mut file| {
+            file.write_all(text.as_bytes())?;
+            file.sync_all()
+        })
+        .map_err(|error| failed(error, format!("cannot write {}", temporary.display())));
+    let renamed = written.and_then(|()| {
+        fs::rename(&temporary, path).map_err(|error| {
+            let doing = format!("cannot rename {} over it", temporary.display());
+            failed(error, doing)
+        })
     });
-    match written.and_then(|()| fs::rename(&temporary, path)) {
+    match renamed {
         Ok(()) => Ok(()),
         Err(error) => {
             let _ = fs::remove_file(&temporary);
@@ -154,4 +168,9 @@ impl Memory {
             }
         }
     }
+}
+
+/// `error` with what was being done put before the system's reason; its kind is kept.
+fn failed(error: io::Error, doing: String) -> io::Error {
+    io::Error::new(error.kind(), format!("{doing}: {error}"))
 }

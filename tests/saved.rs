@@ -4,6 +4,7 @@
 mod common;
 
 use std::fs;
+use std::io;
 
 use izumi::app::{Action, App, Effect};
 use izumi::saved::{self, Saved};
@@ -39,8 +40,6 @@ fn a_corrupt_file_is_set_aside_untouched_and_reported() {
     fs::write(&path, junk).unwrap();
     let (state, message) = saved::load(&path);
     assert_eq!(state, Saved::default());
-    let message = message.expect("the reader is told");
-    assert!(message.contains("starting afresh"), "{message}");
     assert!(!path.exists(), "the corrupt file is no longer in the way");
     let aside: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
@@ -49,6 +48,18 @@ fn a_corrupt_file_is_set_aside_untouched_and_reported() {
         .collect();
     assert_eq!(aside.len(), 1);
     assert!(aside[0].to_string_lossy().contains("abc.toml.corrupt-"));
+    // The reader is told why, where the file went, and what happens now.
+    assert_eq!(
+        message.as_deref(),
+        Some(
+            format!(
+                "saved place unreadable (missing comma between array elements, expected `,`), \
+                 kept as {}; starting afresh",
+                aside[0].display()
+            )
+            .as_str()
+        )
+    );
     assert_eq!(
         fs::read_to_string(&aside[0]).unwrap(),
         junk,
@@ -66,7 +77,17 @@ fn a_file_that_cannot_be_written_is_an_error_not_a_crash() {
     let blocker = dir.path().join("state");
     fs::write(&blocker, "").unwrap();
     let error = saved::save(&blocker.join("abc.toml"), &Saved::default()).unwrap_err();
-    assert!(!error.to_string().is_empty());
+    // What the reader is told after "could not save your place in …/state/abc.toml: ": the
+    // step, the path in the way, and the system's reason.
+    assert_eq!(error.kind(), io::ErrorKind::AlreadyExists);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "cannot create the folder {}: File exists (os error 17)",
+            blocker.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&blocker).unwrap(), "", "left alone");
 }
 
 #[test]

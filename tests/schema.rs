@@ -1,25 +1,66 @@
-//! The JSON Schema that `izumi schema` prints describes the story files: every file of the
-//! built-in story and of the valid fixtures conforms, and files with an unknown field, a wrong
-//! type or a missing field do not. The checker here covers the parts of JSON Schema the file
-//! uses ($ref, type, properties, required, additionalProperties, items, minItems, oneOf,
-//! minimum, maximum, pattern for ids).
+//! The JSON Schema that `izumi schema` prints, generated from the loader's raw types, describes
+//! the story files: every file of the built-in story and of the valid fixtures conforms, and files
+//! with an unknown field, a wrong type, a bad id or a missing field do not. The checker here
+//! covers the keywords the schema uses ($ref, anyOf, type, properties, required,
+//! additionalProperties, items, minItems, minimum, maximum, pattern) and refuses any other, so
+//! that a keyword it would silently skip cannot appear.
 
 mod common;
 
 use std::path::Path;
 
-use izumi::cli::{SCHEMA, SchemaKind, schema_for};
+use izumi::story::{SchemaKind, schema};
+use regex::Regex;
 use serde_json::Value as Json;
 use toml::Value;
 
+/// Keywords that only annotate: nothing to check.
+const ANNOTATIONS: [&str; 7] = [
+    "$schema",
+    "$id",
+    "$defs",
+    "title",
+    "description",
+    "default",
+    "format",
+];
+
+/// Keywords the checker applies.
+const CHECKED: [&str; 11] = [
+    "$ref",
+    "anyOf",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "items",
+    "minItems",
+    "minimum",
+    "maximum",
+    "pattern",
+];
+
 /// Every problem with `value` against `schema`, as "path: what".
 fn check(root: &Json, schema: &Json, value: &Value, path: &str, problems: &mut Vec<String>) {
-    if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
-        let name = reference.trim_start_matches("#/$defs/");
-        check(root, &root["$defs"][name], value, path, problems);
+    for keyword in schema.as_object().expect("a schema is an object").keys() {
+        assert!(
+            ANNOTATIONS.contains(&keyword.as_str()) || CHECKED.contains(&keyword.as_str()),
+            "the checker does not know the keyword {keyword:?}"
+        );
     }
-    if let Some(options) = schema.get("oneOf").and_then(Json::as_array) {
+    if let Some(reference) = schema.get("$ref") {
+        let name = reference
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/$defs/"))
+            .expect("references point into $defs");
+        let target = &root["$defs"][name];
+        assert!(target.is_object(), "{name} is defined");
+        check(root, target, value, path, problems);
+    }
+    if let Some(options) = schema.get("anyOf") {
         let passing = options
+            .as_array()
+            .expect("anyOf is a list")
             .iter()
             .filter(|option| {
                 let mut found = Vec::new();
@@ -27,11 +68,12 @@ fn check(root: &Json, schema: &Json, value: &Value, path: &str, problems: &mut V
                 found.is_empty()
             })
             .count();
-        if passing != 1 {
-            problems.push(format!("{path}: matches {passing} of the oneOf choices"));
+        if passing == 0 {
+            problems.push(format!("{path}: matches none of the anyOf choices"));
         }
     }
-    if let Some(kind) = schema.get("type").and_then(Json::as_str) {
+    if let Some(kind) = schema.get("type") {
+        let kind = kind.as_str().expect("one type, not a list");
         let fits = matches!(
             (kind, value),
             ("object", Value::Table(_))
@@ -46,20 +88,12 @@ fn check(root: &Json, schema: &Json, value: &Value, path: &str, problems: &mut V
             return;
         }
     }
-    if let Some(pattern) = schema.get("pattern").and_then(Json::as_str)
+    if let Some(pattern) = schema.get("pattern")
         && let Value::String(text) = value
     {
-        // The only pattern in the schema: kebab-case ids.
-        assert_eq!(pattern, "^[a-z0-9]+(-[a-z0-9]+)*$");
-        let kebab = !text.is_empty()
-            && text.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            });
-        if !kebab {
-            problems.push(format!("{path}: {text:?} is not an id"));
+        let pattern = Regex::new(pattern.as_str().unwrap()).expect("the pattern is a regex");
+        if !pattern.is_match(text) {
+            problems.push(format!("{path}: {text:?} does not match {pattern}"));
         }
     }
     let number = value.as_float().or(value.as_integer().map(|n| n as f64));
@@ -111,7 +145,8 @@ fn check(root: &Json, schema: &Json, value: &Value, path: &str, problems: &mut V
 }
 
 fn problems(kind: SchemaKind, text: &str) -> Vec<String> {
-    let schema: Json = serde_json::from_str(&schema_for(kind)).expect("the schema is JSON");
+    let schema: Json = serde_json::from_str(&schema(Some(kind))).expect("the schema is JSON");
+    assert_eq!(schema["$ref"], format!("#/$defs/{}", kind.name()));
     let value: Value = toml::from_str(text).expect("the file is TOML");
     let mut found = Vec::new();
     check(&schema, &schema, &value, "", &mut found);
@@ -149,16 +184,33 @@ fn check_folder(dir: &Path) {
 
 #[test]
 fn the_schema_is_json_and_names_every_kind_of_file() {
-    let schema: Json = serde_json::from_str(SCHEMA).unwrap();
-    for kind in [
-        "story",
-        "characters",
-        "footnotes",
-        "locations",
-        "glossary",
-        "episode",
-    ] {
-        assert!(schema["$defs"][kind].is_object(), "{kind}");
+    let document: Json = serde_json::from_str(&schema(None)).unwrap();
+    // The build script's copy keeps the fields' order and this one need not: compare values.
+    let fresh: Json = serde_json::from_str(&izumi::story::schema::generate()).unwrap();
+    assert!(
+        document == fresh,
+        "the schema built in is the one the raw types give"
+    );
+    assert!(
+        document.get("$ref").is_none(),
+        "the whole document has no root kind"
+    );
+    let names: Vec<&str> = SchemaKind::ALL.iter().map(|kind| kind.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "story",
+            "characters",
+            "footnotes",
+            "locations",
+            "glossary",
+            "episode"
+        ]
+    );
+    for kind in SchemaKind::ALL {
+        let definition = &document["$defs"][kind.name()];
+        assert_eq!(definition["type"], "object", "{kind:?}");
+        assert_eq!(definition["additionalProperties"], false, "{kind:?}");
     }
 }
 
@@ -178,9 +230,9 @@ fn unknown_fields_wrong_types_and_missing_fields_do_not() {
     assert_eq!(
         found,
         [
-            ".period: matches 0 of the oneOf choices",
+            ".period: matches none of the anyOf choices",
             ".scene[0]: unknown field colour",
-            ".scene[0].id: \"Bad Id\" is not an id",
+            ".scene[0].id: \"Bad Id\" does not match ^[a-z0-9]+(-[a-z0-9]+)*$",
             ".scene[0].locations: fewer than 1 items",
         ]
     );
@@ -195,4 +247,65 @@ fn unknown_fields_wrong_types_and_missing_fields_do_not() {
             ".location[0].lat: above 90",
         ]
     );
+    assert_eq!(
+        problems(
+            SchemaKind::Story,
+            "title = 1\nepisodes = []\n[source]\ncitation = \"c\"\nyear = 1\n"
+        ),
+        [
+            ".episodes: fewer than 1 items",
+            ".source: unknown field year",
+            ".title: expected string",
+        ]
+    );
+    assert_eq!(
+        problems(SchemaKind::Footnotes, "[[footnote]]\nnumber = 0\n"),
+        [".footnote[0].number: below 1"]
+    );
+    assert_eq!(
+        problems(
+            SchemaKind::Episode,
+            "id = \"x\"\ntitle = \"X\"\nlocation = \"oslo\"\n\
+             period = { disputed = [{ date = \"1920\", according_to = \"A\" }] }\n"
+        ),
+        [".period: matches none of the anyOf choices"],
+        "a disputed date needs two claims"
+    );
+}
+
+#[test]
+fn the_loader_and_the_schema_agree_on_which_ids_are_valid() {
+    let document: Json = serde_json::from_str(&schema(None)).unwrap();
+    let pattern = document["$defs"]["id"]["pattern"].as_str().unwrap();
+    assert_eq!(pattern, izumi::story::raw::ID_PATTERN);
+    let pattern = Regex::new(pattern).unwrap();
+    for (id, valid) in [
+        ("a", true),
+        ("a1", true),
+        ("1a", true),
+        ("1941", true),
+        ("elena-perskaia", true),
+        ("a-b-c", true),
+        ("harbin-1927-2", true),
+        ("", false),
+        ("a--b", false),
+        ("-a", false),
+        ("a-", false),
+        ("-", false),
+        ("A", false),
+        ("Elena", false),
+        ("ü", false),
+        ("a b", false),
+        ("a_b", false),
+        ("a.b", false),
+        ("a\n", false),
+        ("\na", false),
+    ] {
+        assert_eq!(
+            izumi::story::validate::is_valid_id(id),
+            valid,
+            "the loader on {id:?}"
+        );
+        assert_eq!(pattern.is_match(id), valid, "the schema on {id:?}");
+    }
 }

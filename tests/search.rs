@@ -1,8 +1,10 @@
 //! Searching the whole story: diacritics and case, other spellings, ranking, and moving with the
-//! hits, on the built-in story; and the hit highlighted in the scene.
+//! hits, on the built-in story and on the journey fixture, whose hits are pinned in full.
+
+mod common;
 
 use izumi::app::{Action, App, Entry, Overlay};
-use izumi::search::{SearchIndex, Target};
+use izumi::search::{Hit, SearchIndex, Target};
 use izumi::story::{Story, load_embedded};
 
 fn search(app: &mut App, query: &str) {
@@ -12,10 +14,9 @@ fn search(app: &mut App, query: &str) {
     }
 }
 
-fn names(story: &Story, index: &SearchIndex, query: &str) -> Vec<String> {
-    index
-        .search(query)
-        .iter()
+/// Each hit as `kind:id`.
+fn names(story: &Story, hits: &[Hit]) -> Vec<String> {
+    hits.iter()
         .map(|hit| match hit.target {
             Target::Scene(id) => format!("scene:{}", story.scene(id).id),
             Target::Character(id) => format!("person:{}", story.character(id).id),
@@ -25,111 +26,215 @@ fn names(story: &Story, index: &SearchIndex, query: &str) -> Vec<String> {
         .collect()
 }
 
+fn found(story: &Story, index: &SearchIndex, query: &str) -> Vec<String> {
+    names(story, &index.search(query))
+}
+
+/// The id of the scene the reader is on.
+fn scene(app: &App) -> &str {
+    &app.story().scene(app.scene()).id
+}
+
 #[test]
 fn case_and_diacritics_do_not_matter_and_other_spellings_count() {
     let story = load_embedded();
     let index = SearchIndex::new(&story);
-    for (query, expected) in [
+    for (query, first) in [
         ("toyo", "person:toyo"),
-        ("TŌYŌ", "person:toyo"),
         ("pudin", "person:pudin"),
         ("beria", "person:beriia"),
         ("peplonski", "person:peplonski"),
     ] {
-        let found = names(&story, &index, query);
-        assert!(found.contains(&expected.to_owned()), "{query}: {found:?}");
+        let hits = found(&story, &index, query);
+        assert_eq!(hits.first().map(String::as_str), Some(first), "{query}");
     }
+    // The same hits, in the same order, however the query is written.
+    assert_eq!(found(&story, &index, "TŌYŌ"), found(&story, &index, "toyo"));
+    assert_eq!(
+        found(&story, &index, "Pudín"),
+        found(&story, &index, "pudin")
+    );
+    assert_eq!(
+        found(&story, &index, "Pępłoński"),
+        found(&story, &index, "peplonski")
+    );
     assert!(index.search("xqzv").is_empty());
     assert!(index.search("   ").is_empty());
 }
 
 #[test]
-fn names_and_titles_rank_above_running_text() {
-    let story = load_embedded();
+fn names_rank_above_other_names_above_text_whole_words_first_then_in_story_order() {
+    let story = common::journey();
     let index = SearchIndex::new(&story);
-    let found = names(&story, &index, "pudin");
-    assert_eq!(found[0], "person:pudin", "{found:?}");
-    let first_text = found.iter().position(|f| f.starts_with("scene:")).unwrap();
-    assert!(first_text > 0);
-    // Scenes in story order among themselves.
-    let scenes: Vec<usize> = index
-        .search("pudin")
-        .iter()
-        .filter_map(|hit| match hit.target {
-            Target::Scene(id) => Some(id.index()),
-            _ => None,
-        })
-        .collect();
-    assert!(
-        scenes.windows(2).all(|pair| pair[0] < pair[1]),
-        "{scenes:?}"
+    // Titles and names ("Arrival in Rome"), other names ("Heron"), then running text, each
+    // group in story order: scenes, people, footnotes, terms.
+    assert_eq!(
+        found(&story, &index, "ro"),
+        [
+            "scene:arrival",
+            "person:ada",
+            "scene:the-ferry",
+            "person:bo",
+            "footnote:1",
+            "term:ferry",
+        ]
+    );
+    // Within names, a whole word ("in") before part of one ("Setting", "Winter", "Lind").
+    assert_eq!(
+        found(&story, &index, "in"),
+        [
+            "scene:arrival",
+            "scene:setting-out",
+            "scene:winter-in-bergen",
+            "person:ada",
+            "footnote:1",
+        ]
+    );
+    // Within text too: "Scribe" (footnote 2) before "takes", "is", "reaches", "travels", "Notes".
+    assert_eq!(
+        found(&story, &index, "s"),
+        [
+            "scene:setting-out",
+            "person:bo",
+            "term:ferry",
+            "footnote:2",
+            "scene:the-ferry",
+            "scene:winter-in-bergen",
+            "scene:arrival",
+            "person:ada",
+            "footnote:1",
+        ]
+    );
+    // One hit per target, at its best field: Ada's name, not her biography as well.
+    assert_eq!(
+        found(&story, &index, "ada"),
+        ["person:ada", "scene:setting-out", "scene:arrival"]
     );
 }
 
 #[test]
-fn enter_goes_to_the_hit_and_n_and_shift_n_step_through_scenes() {
-    let mut app = App::new(load_embedded());
-    search(&mut app, "sofia");
+fn enter_goes_to_the_hit_n_and_shift_n_step_through_scenes_and_backspace_retraces_them() {
+    let mut app = App::new(common::journey());
+    assert_eq!(scene(&app), "setting-out");
+    search(&mut app, "the");
     assert_eq!(app.overlay(), Some(Overlay::Search));
-    assert!(!app.hits().is_empty());
-    let scenes: Vec<_> = app
-        .hits()
-        .iter()
-        .filter_map(|hit| match hit.target {
-            Target::Scene(id) => Some(id),
-            _ => None,
-        })
-        .collect();
-    assert!(scenes.len() >= 2, "Sofia is in more than one scene");
+    assert_eq!(
+        names(app.story(), app.hits()),
+        [
+            "scene:the-ferry",
+            "scene:setting-out",
+            "scene:winter-in-bergen",
+            "person:ada",
+            "person:bo",
+            "footnote:1",
+        ]
+    );
     // The first hit is picked; Enter goes there and closes the search.
-    let first = app.hits()[0].target;
     app.update(Action::Open);
-    match first {
-        Target::Scene(id) => assert_eq!(app.scene(), id),
-        other => panic!("expected a scene first, got {other:?}"),
-    }
+    assert_eq!(scene(&app), "the-ferry");
     assert_eq!(app.overlay(), None);
-    // From the start, n goes to the first scene holding the query, on to the next, N comes
+    // From the start, n goes through the scenes holding the query in story order, N comes
     // back, and both wrap round the ends.
-    let mut sorted = scenes.clone();
-    sorted.sort();
-    sorted.dedup();
     app.update(Action::FirstScene);
-    app.update(Action::NextHit);
-    assert_eq!(app.scene(), sorted[0]);
-    app.update(Action::NextHit);
-    assert_eq!(app.scene(), sorted[1]);
-    app.update(Action::PreviousHit);
-    assert_eq!(app.scene(), sorted[0]);
-    app.update(Action::PreviousHit);
-    assert_eq!(app.scene(), *sorted.last().unwrap(), "wraps to the last");
-    app.update(Action::NextHit);
-    assert_eq!(app.scene(), sorted[0], "and round to the first");
-    // Backspace returns to before the jumps.
-    assert!(app.history_len() > 0);
+    let mut visited = Vec::new();
+    for action in [
+        Action::NextHit,
+        Action::NextHit,
+        Action::NextHit,
+        Action::PreviousHit,
+        Action::NextHit,
+    ] {
+        app.update(action);
+        visited.push(scene(&app).to_owned());
+    }
+    assert_eq!(
+        visited,
+        [
+            "the-ferry",
+            "winter-in-bergen",
+            "setting-out",
+            "winter-in-bergen",
+            "setting-out",
+        ]
+    );
+    // Backspace goes back through every jump, newest first, to where the reader was before
+    // Enter; then there is nothing left to undo.
+    let mut back = Vec::new();
+    while app.history_len() > 0 {
+        app.update(Action::GoBack);
+        back.push(scene(&app).to_owned());
+    }
+    assert_eq!(
+        back,
+        [
+            "winter-in-bergen",
+            "setting-out",
+            "winter-in-bergen",
+            "the-ferry",
+            "setting-out",
+            "setting-out",
+        ]
+    );
+    app.update(Action::GoBack);
+    assert_eq!(scene(&app), "setting-out");
 }
 
 #[test]
 fn a_person_hit_opens_the_person_and_typing_narrows_or_widens() {
-    let mut app = App::new(load_embedded());
-    search(&mut app, "rastvoro");
-    let wide = app.hits().len();
+    let mut app = App::new(common::journey());
+    search(&mut app, "ri");
+    assert_eq!(
+        names(app.story(), app.hits()),
+        [
+            "scene:arrival",
+            "term:ferry",
+            "scene:setting-out",
+            "person:bo",
+            "footnote:1",
+            "footnote:2",
+        ]
+    );
     app.update(Action::Type('v'));
-    assert!(app.hits().len() <= wide);
+    assert_eq!(
+        names(app.story(), app.hits()),
+        ["scene:arrival", "person:bo", "footnote:1"],
+        "\"riv\": Arrival, the river, Rivers"
+    );
     app.update(Action::Erase);
     app.update(Action::Erase);
-    assert!(app.hits().len() >= wide);
-    app.update(Action::Type('o'));
-    app.update(Action::Type('v'));
+    assert_eq!(
+        names(app.story(), app.hits()),
+        [
+            "scene:the-ferry",
+            "scene:winter-in-bergen",
+            "scene:arrival",
+            "person:bo",
+            "term:ferry",
+            "person:ada",
+            "scene:setting-out",
+            "footnote:1",
+            "footnote:2",
+        ],
+        "\"r\""
+    );
     // q is typed, not a command, while searching.
     app.update(Action::Type('q'));
     assert!(!app.should_quit());
     assert!(app.hits().is_empty());
     app.update(Action::Erase);
-    assert!(matches!(app.hits()[0].target, Target::Character(_)));
+    app.update(Action::Erase);
+    for c in "bo".chars() {
+        app.update(Action::Type(c));
+    }
+    assert_eq!(
+        names(app.story(), app.hits()),
+        ["person:bo", "scene:the-ferry", "term:ferry"]
+    );
     app.update(Action::Open);
-    assert!(matches!(
-        app.overlay(),
-        Some(Overlay::Entry(Entry::Character(_)))
-    ));
+    match app.overlay() {
+        Some(Overlay::Entry(Entry::Character(id))) => {
+            assert_eq!(app.story().character(id).id, "bo");
+        }
+        other => panic!("expected Bo's entry, got {other:?}"),
+    }
 }

@@ -5,13 +5,30 @@
 use std::path::PathBuf;
 use std::thread::{self, JoinHandle};
 
-use super::{Story, StoryErrors};
+use super::{SchemaKind, Story, StoryErrors};
 
 /// The validated story as the build script left it (postcard-encoded `Story`).
 static PREPARED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/story.postcard"));
 
 /// The built-in story's fingerprint, known before it is decoded.
 static FINGERPRINT: &str = include_str!(concat!(env!("OUT_DIR"), "/story.fingerprint"));
+
+/// The story files' JSON Schema, as the build script generated it from the raw types.
+static SCHEMA: &str = include_str!(concat!(env!("OUT_DIR"), "/story.schema.json"));
+
+/// The JSON Schema of the story files (`izumi schema`): the whole document, or, for one kind of
+/// file, the same document rooted at that kind's definition, so that it stands alone.
+pub fn schema(kind: Option<SchemaKind>) -> String {
+    match kind {
+        None => SCHEMA.to_owned(),
+        // The document opens with "{\n": the reference goes in as its first member.
+        Some(kind) => SCHEMA.replacen(
+            '\n',
+            &format!("\n  \"$ref\": \"#/$defs/{}\",\n", kind.name()),
+            1,
+        ),
+    }
+}
 
 /// The story built into the binary.
 pub fn load_embedded() -> Story {

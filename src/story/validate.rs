@@ -1,5 +1,8 @@
 //! From raw files to a `Story`: unique ids, resolved references, parsed dates, footnotes cited and
 //! defined. Every "unknown …" and "duplicate …" message is born here, located and with a hint.
+//!
+//! Each raw struct is taken apart with every field named (no `..`), so that a field added to
+//! `raw.rs` and not handled here fails to compile instead of being silently dropped.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -13,7 +16,8 @@ use super::model::{
     Story, Term, TermId,
 };
 use super::raw::{
-    RawCharacters, RawDate, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawScene, RawStory,
+    RawCharacter, RawCharacters, RawClaim, RawDate, RawDisputed, RawEpisode, RawFootnote,
+    RawFootnotes, RawGlossary, RawLocation, RawLocations, RawScene, RawSource, RawStory, RawTerm,
 };
 use super::text::{self, Inline, Paragraph, TermForms, sanitize};
 
@@ -66,26 +70,29 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     let mut episodes = Vec::new();
     let mut scenes = Vec::new();
     for (file, raw) in &parsed.episodes {
-        let id = EpisodeId(episodes.len());
-        episode_ids.insert(&mut v, file, &raw.id);
+        let RawEpisode {
+            id,
+            title,
+            location,
+            period,
+            scene: raw_scenes,
+        } = raw;
+        let episode = EpisodeId(episodes.len());
+        episode_ids.insert(&mut v, file, id);
         let first_scene = scenes.len();
-        if raw.scene.is_empty() {
-            v.error(
-                file,
-                raw.id.span(),
-                "this episode has no scenes (`[[scene]]`)",
-            );
+        if raw_scenes.is_empty() {
+            v.error(file, id.span(), "this episode has no scenes (`[[scene]]`)");
         }
-        for scene in &raw.scene {
+        for scene in raw_scenes {
             scene_ids.insert(&mut v, file, &scene.id);
-            scenes.extend(v.scene(file, scene, id, &refs));
+            scenes.extend(v.scene(file, scene, episode, &refs));
         }
-        let location = v.resolve(file, &raw.location, refs.locations);
-        let period = v.date(file, &raw.period);
+        let location = v.resolve(file, location, refs.locations);
+        let period = v.date(file, period);
         if let (Some(location), Some(period)) = (location, period) {
             episodes.push(Episode {
-                id: sanitize(raw.id.get_ref()),
-                title: sanitize(&raw.title),
+                id: sanitize(id.get_ref()),
+                title: sanitize(title),
                 location: LocationId(location),
                 period,
                 scenes: first_scene..scenes.len(),
@@ -98,6 +105,14 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     }
 
     let (_, raw_story) = parsed.story.as_ref()?;
+    let RawStory {
+        title,
+        subtitle,
+        authors,
+        // The loader has read the episode files it lists.
+        episodes: _,
+        source: RawSource { citation },
+    } = raw_story;
     let (characters, footnotes, locations, terms) = (characters?, footnotes?, locations?, terms?);
     let route = route(&scenes);
     // Glossary terms are found in the text once, here, rather than on every frame.
@@ -112,10 +127,10 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         scene.terms = terms_used(&scene.paragraphs);
     }
     let story = Story {
-        title: sanitize(&raw_story.title),
-        subtitle: raw_story.subtitle.as_deref().map(sanitize),
-        authors: raw_story.authors.iter().map(|a| sanitize(a)).collect(),
-        source: sanitize(&raw_story.source.citation),
+        title: sanitize(title),
+        subtitle: subtitle.as_deref().map(sanitize),
+        authors: authors.iter().map(|a| sanitize(a)).collect(),
+        source: sanitize(citation),
         episodes,
         scenes,
         characters,
@@ -200,7 +215,8 @@ impl IdTable {
                 file,
                 id.span(),
                 format!(
-                    "{} id \"{name}\" must be lowercase letters, digits and hyphens",
+                    "{} id \"{name}\" must be lowercase letters and digits in words joined by \
+                     single hyphens, like \"elena-perskaia\"",
                     self.kind
                 ),
             );
@@ -234,11 +250,16 @@ impl IdTable {
     }
 }
 
-fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+/// Whether `id` is a valid id: lowercase ASCII letters and digits, in words joined by single
+/// hyphens (`elena-perskaia`, `1941`), so no empty word: no leading, trailing or doubled hyphen.
+/// The schema's pattern, `raw::ID_PATTERN`, says the same; `tests/schema.rs` checks that they agree.
+pub fn is_valid_id(id: &str) -> bool {
+    id.split('-').all(|word| {
+        !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
 }
 
 struct Validator<'p> {
@@ -256,25 +277,30 @@ impl Validator<'_> {
     fn characters(&mut self, file: &SourceFile, raw: &RawCharacters) -> (Vec<Character>, IdTable) {
         let mut ids = IdTable::new("character");
         let mut characters = Vec::new();
-        for character in &raw.character {
-            ids.insert(self, file, &character.id);
-            let born = character
-                .born
-                .as_ref()
-                .and_then(|d| self.text_date(file, d));
-            let died = character
-                .died
-                .as_ref()
-                .and_then(|d| self.text_date(file, d));
+        let RawCharacters { character } = raw;
+        for RawCharacter {
+            id,
+            name,
+            aliases,
+            born,
+            died,
+            role,
+            code_names,
+            bio,
+        } in character
+        {
+            ids.insert(self, file, id);
+            let born = born.as_ref().and_then(|d| self.text_date(file, d));
+            let died = died.as_ref().and_then(|d| self.text_date(file, d));
             characters.push(Character {
-                id: sanitize(character.id.get_ref()),
-                name: sanitize(&character.name),
-                aliases: character.aliases.iter().map(|a| sanitize(a)).collect(),
+                id: sanitize(id.get_ref()),
+                name: sanitize(name),
+                aliases: aliases.iter().map(|a| sanitize(a)).collect(),
                 born,
                 died,
-                role: sanitize(&character.role),
-                code_names: character.code_names.iter().map(|c| sanitize(c)).collect(),
-                bio: sanitize(character.bio.trim()),
+                role: sanitize(role),
+                code_names: code_names.iter().map(|c| sanitize(c)).collect(),
+                bio: sanitize(bio.trim()),
             });
         }
         (characters, ids)
@@ -287,28 +313,34 @@ impl Validator<'_> {
     ) -> (Vec<Footnote>, HashMap<u32, FootnoteId>) {
         let mut by_number: HashMap<u32, FootnoteId> = HashMap::new();
         let mut footnotes = Vec::new();
-        for footnote in &raw.footnote {
-            let number = *footnote.number.get_ref();
+        let RawFootnotes { footnote } = raw;
+        for RawFootnote {
+            number: spanned,
+            citation,
+            note,
+        } in footnote
+        {
+            let number = *spanned.get_ref();
             if by_number.contains_key(&number) {
                 self.error(
                     file,
-                    footnote.number.span(),
+                    spanned.span(),
                     format!("duplicate footnote number {number}"),
                 );
                 continue;
             }
-            if footnote.citation.is_none() && footnote.note.is_none() {
+            if citation.is_none() && note.is_none() {
                 self.error(
                     file,
-                    footnote.number.span(),
+                    spanned.span(),
                     format!("footnote {number} needs a `citation`, a `note`, or both"),
                 );
             }
             by_number.insert(number, FootnoteId(footnotes.len()));
             footnotes.push(Footnote {
                 number,
-                citation: footnote.citation.as_deref().map(|c| sanitize(c.trim())),
-                note: footnote.note.as_deref().map(|n| sanitize(n.trim())),
+                citation: citation.as_deref().map(|c| sanitize(c.trim())),
+                note: note.as_deref().map(|n| sanitize(n.trim())),
             });
         }
         (footnotes, by_number)
@@ -317,28 +349,37 @@ impl Validator<'_> {
     fn locations(&mut self, file: &SourceFile, raw: &RawLocations) -> (Vec<Location>, IdTable) {
         let mut ids = IdTable::new("location");
         let mut locations = Vec::new();
-        for location in &raw.location {
-            ids.insert(self, file, &location.id);
-            let (lat, lon) = (*location.lat.get_ref(), *location.lon.get_ref());
+        let RawLocations { location } = raw;
+        for RawLocation {
+            id,
+            name,
+            modern_name,
+            country,
+            lat: spanned_lat,
+            lon: spanned_lon,
+        } in location
+        {
+            ids.insert(self, file, id);
+            let (lat, lon) = (*spanned_lat.get_ref(), *spanned_lon.get_ref());
             if !(-90.0..=90.0).contains(&lat) {
                 self.error(
                     file,
-                    location.lat.span(),
+                    spanned_lat.span(),
                     format!("latitude {lat} is outside -90..90"),
                 );
             }
             if !(-180.0..=180.0).contains(&lon) {
                 self.error(
                     file,
-                    location.lon.span(),
+                    spanned_lon.span(),
                     format!("longitude {lon} is outside -180..180"),
                 );
             }
             locations.push(Location {
-                id: sanitize(location.id.get_ref()),
-                name: sanitize(&location.name),
-                modern_name: sanitize(&location.modern_name),
-                country: sanitize(&location.country),
+                id: sanitize(id.get_ref()),
+                name: sanitize(name),
+                modern_name: sanitize(modern_name),
+                country: sanitize(country),
                 lat,
                 lon,
             });
@@ -348,18 +389,24 @@ impl Validator<'_> {
 
     fn terms(&mut self, file: &SourceFile, raw: &RawGlossary) -> Vec<Term> {
         let mut ids = IdTable::new("term");
-        raw.term
-            .iter()
-            .map(|term| {
-                ids.insert(self, file, &term.id);
-                Term {
-                    id: sanitize(term.id.get_ref()),
-                    term: sanitize(&term.term),
-                    aliases: term.aliases.iter().map(|a| sanitize(a)).collect(),
-                    definition: sanitize(term.definition.trim()),
-                }
-            })
-            .collect()
+        let mut terms = Vec::new();
+        let RawGlossary { term: raw_terms } = raw;
+        for RawTerm {
+            id,
+            term,
+            aliases,
+            definition,
+        } in raw_terms
+        {
+            ids.insert(self, file, id);
+            terms.push(Term {
+                id: sanitize(id.get_ref()),
+                term: sanitize(term),
+                aliases: aliases.iter().map(|a| sanitize(a)).collect(),
+                definition: sanitize(definition.trim()),
+            });
+        }
+        terms
     }
 
     fn scene(
@@ -369,26 +416,33 @@ impl Validator<'_> {
         episode: EpisodeId,
         refs: &References,
     ) -> Option<Scene> {
-        let date = self.date(file, &raw.date);
-        if raw.locations.get_ref().is_empty() {
+        let RawScene {
+            id,
+            title,
+            date,
+            locations,
+            characters,
+            text,
+            notes,
+        } = raw;
+        let date = self.date(file, date);
+        if locations.get_ref().is_empty() {
             self.error(
                 file,
-                raw.locations.span(),
+                locations.span(),
                 "a scene needs at least one location",
             );
         }
-        let locations: Vec<LocationId> = raw
-            .locations
+        let locations: Vec<LocationId> = locations
             .get_ref()
             .iter()
             .filter_map(|id| self.resolve(file, id, refs.locations).map(LocationId))
             .collect();
-        let characters: Vec<CharacterId> = raw
-            .characters
+        let characters: Vec<CharacterId> = characters
             .iter()
             .filter_map(|id| self.resolve(file, id, refs.characters).map(CharacterId))
             .collect();
-        let paragraphs = self.paragraphs(file, &raw.text, refs.footnotes);
+        let paragraphs = self.paragraphs(file, text, refs.footnotes);
         let mut footnotes = Vec::new();
         for inline in paragraphs.iter().flatten() {
             if let Inline::Footnote(id) = inline
@@ -398,8 +452,8 @@ impl Validator<'_> {
             }
         }
         Some(Scene {
-            id: sanitize(raw.id.get_ref()),
-            title: sanitize(&raw.title),
+            id: sanitize(id.get_ref()),
+            title: sanitize(title),
             episode,
             date: date?,
             locations,
@@ -407,7 +461,7 @@ impl Validator<'_> {
             paragraphs,
             footnotes,
             terms: Vec::new(),
-            notes: raw.notes.as_deref().map(|n| sanitize(n.trim())),
+            notes: notes.as_deref().map(|n| sanitize(n.trim())),
         })
     }
 
@@ -504,13 +558,14 @@ impl Validator<'_> {
     fn date(&mut self, file: &SourceFile, raw: &Spanned<RawDate>) -> Option<StoryDate> {
         let parsed = match raw.get_ref() {
             RawDate::Text(text) => StoryDate::parse(text).map_err(|e| e.to_string()),
-            RawDate::Disputed(disputed) if disputed.disputed.len() < 2 => {
+            RawDate::Disputed(RawDisputed { disputed }) if disputed.len() < 2 => {
                 Err("a disputed date needs at least two claims".to_owned())
             }
-            RawDate::Disputed(disputed) => disputed
-                .disputed
+            RawDate::Disputed(RawDisputed { disputed }) => disputed
                 .iter()
-                .map(|claim| date::parse_claim(&claim.date, Some(sanitize(&claim.according_to))))
+                .map(|RawClaim { date, according_to }| {
+                    date::parse_claim(date, Some(sanitize(according_to)))
+                })
                 .collect::<Result<Vec<_>, _>>()
                 .map(StoryDate::disputed)
                 .map_err(|e| e.to_string()),
