@@ -247,3 +247,14 @@ fn a_reader_draws_through_any_writer_without_a_terminal() {
         "the frame was measured again at the new size"
     );
 }
+
+#[test]
+fn a_follower_is_always_told_how_to_catch_up() {
+    for width in [60, 80, 120] {
+        let follower = App::new(common::journey()).with_role(Role::Follower);
+        let reader = reader_sized(follower, DARK, Keymap::default(), width, 24);
+        let footer = common::screen(&reader).lines().last().unwrap().to_owned();
+        assert!(footer.contains("f follow"), "at {width}: {footer}");
+        assert!(footer.contains("? help"), "at {width}: {footer}");
+    }
+}

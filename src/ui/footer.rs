@@ -7,8 +7,9 @@ use ratatui::widgets::Widget;
 
 use super::theme::Theme;
 
-/// Reminders that always show, whatever the width: how to get help and how to leave.
-const ESSENTIAL: [&str; 2] = ["help", "quit"];
+/// Reminders that always show, whatever the width: how to get help, how to leave, and for a
+/// follower how to catch up with the presenter.
+const ESSENTIAL: [&str; 3] = ["follow", "help", "quit"];
 
 /// One line of key reminders: as many as fit, in the keymap's order, with help and quit kept;
 /// or a message for the reader when there is one.
