@@ -168,7 +168,8 @@ impl<B: Backend> Reader<B> {
     /// app asks for.
     pub fn act(&mut self, action: Action) -> Result<Vec<Effect>, B::Error> {
         let changes = self.app.update(action);
-        if changes.redraw {
+        // A reader that is leaving draws no last frame: nobody would see it.
+        if changes.redraw && !self.app.should_quit() {
             self.draw()?;
         }
         Ok(changes.effects)
