@@ -2,7 +2,9 @@
 //! and whether the presentation is connected.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
+
+use super::split;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
@@ -26,13 +28,15 @@ impl Widget for Console<'_> {
         let story = app.story();
         let id = app.scene();
         let scene = story.scene(id);
-        let [status, notes, next, footer] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Fill(3),
-            Constraint::Fill(2),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [status, notes, next, footer] = split::rows(
+            area,
+            [
+                Constraint::Length(2),
+                Constraint::Fill(3),
+                Constraint::Fill(2),
+                Constraint::Length(1),
+            ],
+        );
 
         let seconds = app.timer().elapsed().as_secs();
         let link = match app.linked() {

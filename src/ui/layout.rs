@@ -1,6 +1,8 @@
 //! Where each pane goes for a given terminal size: pure geometry, for drawing.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
+
+use super::split;
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Padding};
 
@@ -68,23 +70,27 @@ pub fn titled_pane_block(title: String, focused: bool, theme: &Theme) -> Block<'
 /// where the strip fits.
 pub fn reader(area: Rect, with_timeline: bool) -> ReaderLayout {
     let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [header, body, footer] = split::rows(
+        area,
+        [
+            Constraint::Length(2),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ],
+    );
 
     let mut timeline = None;
     let (scene, side) = if too_small {
         (Rect::default(), Side::Hidden)
     } else if area.width >= ALL_PANES_WIDTH && area.height >= ALL_PANES_HEIGHT {
         let body = if with_timeline {
-            let [body, strip] = Layout::vertical([
-                Constraint::Fill(1),
-                Constraint::Length(super::timeline::HEIGHT + 1),
-            ])
-            .areas(body);
+            let [body, strip] = split::rows(
+                body,
+                [
+                    Constraint::Fill(1),
+                    Constraint::Length(super::timeline::HEIGHT + 1),
+                ],
+            );
             timeline = Some(strip);
             body
         } else {
@@ -92,13 +98,15 @@ pub fn reader(area: Rect, with_timeline: bool) -> ReaderLayout {
         };
         let side_width = (area.width * 2 / 5).clamp(44, 72);
         let [scene, side] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
-        let [characters, footnotes, locations] = Layout::vertical([
-            Constraint::Percentage(36),
-            Constraint::Percentage(24),
-            Constraint::Fill(1),
-        ])
-        .areas(side);
+            split::columns(body, [Constraint::Fill(1), Constraint::Length(side_width)]);
+        let [characters, footnotes, locations] = split::rows(
+            side,
+            [
+                Constraint::Percentage(36),
+                Constraint::Percentage(24),
+                Constraint::Fill(1),
+            ],
+        );
         (
             scene,
             Side::Stacked {
@@ -110,11 +118,10 @@ pub fn reader(area: Rect, with_timeline: bool) -> ReaderLayout {
     } else if area.width >= SIDE_BY_SIDE_WIDTH {
         let side_width = (area.width * 2 / 5).max(28);
         let [scene, side] =
-            Layout::horizontal([Constraint::Fill(1), Constraint::Length(side_width)]).areas(body);
+            split::columns(body, [Constraint::Fill(1), Constraint::Length(side_width)]);
         (scene, tabbed(side))
     } else if body.height >= 16 {
-        let [scene, side] =
-            Layout::vertical([Constraint::Fill(3), Constraint::Fill(2)]).areas(body);
+        let [scene, side] = split::rows(body, [Constraint::Fill(3), Constraint::Fill(2)]);
         (scene, tabbed(side))
     } else {
         (body, Side::Hidden)
@@ -132,7 +139,7 @@ pub fn reader(area: Rect, with_timeline: bool) -> ReaderLayout {
 }
 
 fn tabbed(area: Rect) -> Side {
-    let [tabs, pane] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let [tabs, pane] = split::rows(area, [Constraint::Length(1), Constraint::Fill(1)]);
     Side::Tabbed { tabs, pane }
 }
 
@@ -142,7 +149,7 @@ pub fn popup(area: Rect, max_width: u16) -> Rect {
         .min(max_width)
         .max(area.width.min(20));
     let height = area.height.saturating_sub(2).max(area.height.min(6));
-    area.centered(Constraint::Length(width), Constraint::Length(height))
+    split::centre(area, width, height)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod overlay;
 mod panes;
 mod presentation;
 mod scene;
+mod split;
 pub mod theme;
 pub mod timeline;
 
@@ -151,6 +152,5 @@ fn split_right(area: Rect, right_width: usize) -> [Rect; 2] {
     let right = u16::try_from(right_width)
         .unwrap_or(u16::MAX)
         .min(area.width);
-    ratatui::layout::Layout::horizontal([Constraint::Fill(1), Constraint::Length(right)])
-        .areas(area)
+    split::columns(area, [Constraint::Fill(1), Constraint::Length(right)])
 }

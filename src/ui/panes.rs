@@ -2,7 +2,9 @@
 //! a list with the selected entry's details below it.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
+
+use super::split;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
@@ -133,12 +135,14 @@ fn list_layout(inner: Rect, count: usize, has_detail: bool) -> [Rect; 3] {
     } else {
         inner.height
     };
-    Layout::vertical([
-        Constraint::Length(list_height),
-        Constraint::Length(rule_height),
-        Constraint::Fill(1),
-    ])
-    .areas(inner)
+    split::rows(
+        inner,
+        [
+            Constraint::Length(list_height),
+            Constraint::Length(rule_height),
+            Constraint::Fill(1),
+        ],
+    )
 }
 
 /// The first line shown when entries of these heights scroll the selected one into view.

@@ -3,7 +3,9 @@
 //! panel of people, map or footnotes on demand; a black screen when the teacher wants attention.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
+
+use super::split;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
@@ -47,22 +49,24 @@ fn column(area: Rect) -> Rect {
     let width = TEXT_WIDTH
         .min(area.width.saturating_sub(4))
         .max(area.width.min(10));
-    area.centered_horizontally(Constraint::Length(width))
+    split::centre_column(area, width)
 }
 
 /// The areas of a presentation: title, scene text, progress line.
 fn areas(story: &Story, scene: SceneId, area: Rect) -> [Rect; 3] {
     let title = &story.scene(scene).title;
     let title_height = big_size(title, column(area).width, area.height).map_or(1, |(_, rows)| rows);
-    let [_, title_area, _, text, _, progress] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(title_height),
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [_, title_area, _, text, _, progress] = split::rows(
+        area,
+        [
+            Constraint::Length(1),
+            Constraint::Length(title_height),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ],
+    );
     [column(title_area), column(text), progress]
 }
 
