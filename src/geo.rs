@@ -31,7 +31,10 @@ impl Bounds {
         let (mut west, mut east) = (west - margin_x, east + margin_x);
         let (mut south, mut north) = (south - margin_y, north + margin_y);
 
-        let mid_lat = ((south + north) / 2.0).to_radians().cos().max(0.2);
+        // `libm`'s cosine rather than `f64::cos`: the standard one is glibc's libm, a shared
+        // library loaded at every start-up (about half a megabyte of resident memory) for this
+        // one call.
+        let mid_lat = libm::cos(((south + north) / 2.0).to_radians()).max(0.2);
         let width = (east - west) * mid_lat;
         let height = north - south;
         let wanted = f64::from(columns.max(1)) / (2.0 * f64::from(rows.max(1)));
