@@ -23,8 +23,9 @@ pub fn draw(
     let content = Content::of(screen, overlay, area);
     let theme = screen.theme;
     let widest = layout::popup(area, content.max_width);
-    let needed = wrapped_height(&content.text, layout::pane_block().inner(widest).width) + 2;
-    let height = needed.min(widest.height);
+    // The box is only as tall as its text, at the same width: the text is wrapped once.
+    let lines = wrapped_height(&content.text, layout::pane_block().inner(widest).width);
+    let height = lines.saturating_add(2).min(widest.height);
     let popup = Rect {
         y: widest.y + (widest.height - height) / 2,
         height,
@@ -35,10 +36,7 @@ pub fn draw(
         .title(content.title.clone())
         .title_style(theme.pane_title);
     let inner = block.inner(popup);
-    let text = TextBox {
-        area: inner,
-        lines: wrapped_height(&content.text, inner.width),
-    };
+    let text = TextBox { area: inner, lines };
     // Drawing clamps the scroll itself: the app learns the limit from this frame.
     let scroll = content.scroll_keeping(inner, screen.app.overlay_scroll().min(text.max_scroll()));
     Clear.render(popup, buffer);
