@@ -145,11 +145,20 @@ impl Keymap {
             .iter()
             .flat_map(|(_, keys)| keys.iter().copied())
             .collect();
-        for bindings in &mut keymap.modes {
+        for (mode, bindings) in KeyMode::ALL.into_iter().zip(&mut keymap.modes) {
+            // While typing, a letter is typed: only a user's other keys apply there, and a
+            // command left with none keeps its own.
+            let usable = |key: &Trigger| mode != KeyMode::Typing || !types(*key);
             for binding in bindings {
-                match overrides.iter().find(|(name, _)| *name == binding.command) {
-                    Some((_, keys)) => binding.keys.clone_from(keys),
-                    None => binding.keys.retain(|key| !taken.contains(key)),
+                let keys = overrides
+                    .iter()
+                    .find(|(name, _)| *name == binding.command)
+                    .map(|(_, keys)| keys.iter().copied().filter(usable).collect::<Vec<_>>());
+                match keys {
+                    Some(keys) if !keys.is_empty() => binding.keys = keys,
+                    _ => binding
+                        .keys
+                        .retain(|key| !taken.contains(key) || !usable(key)),
                 }
             }
         }
@@ -273,6 +282,11 @@ pub fn parse_key(text: &str) -> Result<Trigger, String> {
          Right, Left, Up, Down, Home, End, PageUp, PageDown, Tab, Shift-Tab, Enter, Esc, \
          Backspace, Delete"
     ))
+}
+
+/// Whether a key is text while typing: a character or digit with no Ctrl.
+fn types(trigger: Trigger) -> bool {
+    matches!(trigger, Key(KeyCode::Char(_)) | Digit)
 }
 
 /// `Some(digit or 0)` when the trigger matches the key.
@@ -434,5 +448,31 @@ mod tests {
             assert_eq!(keymap.key(mode, Command::NextHit), None);
         }
         assert_eq!(keymap.key(KeyMode::Console, Command::Search), None);
+    }
+
+    #[test]
+    fn a_letter_bound_to_a_command_is_still_typed_in_a_search() {
+        let keymap = Keymap::with_keys(&[
+            (Command::Open, vec![Key(KeyCode::Char('o'))]),
+            (
+                Command::Back,
+                vec![Key(KeyCode::Char('x')), Key(KeyCode::F(9))],
+            ),
+        ]);
+        let now = Instant::now();
+        let typing = |code| keymap.action(KeyMode::Typing, press(code), now);
+        assert_eq!(typing(KeyCode::Char('o')), Some(Action::Type('o')));
+        // Open keeps Enter while typing; Back takes F9 and not x.
+        assert_eq!(
+            keymap.key(KeyMode::Typing, Command::Open).as_deref(),
+            Some("Enter")
+        );
+        assert_eq!(typing(KeyCode::F(9)), Some(Action::Back));
+        assert_eq!(typing(KeyCode::Esc), None);
+        assert_eq!(typing(KeyCode::Char('x')), Some(Action::Type('x')));
+        assert_eq!(
+            keymap.action(KeyMode::Reader, press(KeyCode::Char('o')), now),
+            Some(Action::Open)
+        );
     }
 }

@@ -77,16 +77,25 @@ fn two_readers_with_their_own_theme_and_keys_share_a_process() {
 fn a_rebound_search_key_shows_in_the_search_box_and_the_footer() {
     let keys = Keymap::with_keys(&[
         (Command::Search, vec![Trigger::Key(KeyCode::F(2))]),
-        (Command::Open, vec![Trigger::Key(KeyCode::Char('o'))]),
+        (
+            Command::Open,
+            vec![
+                Trigger::Key(KeyCode::Char('o')),
+                Trigger::Key(KeyCode::F(3)),
+            ],
+        ),
         (Command::NextHit, vec![Trigger::Key(KeyCode::Char('+'))]),
     ]);
     let mut reader = reader_with(App::new(common::journey()), DARK, keys);
     assert!(row_with(&reader, "help").contains("F2 search"));
+    assert!(row_with(&reader, "help").contains("o open"));
     reader.key(key(KeyCode::F(2))).unwrap();
     let title = row_with(&reader, "Search —");
-    // Enter is no longer "open" while typing: the rebinding reaches every mode that has it.
-    assert!(title.contains("o go there (then +/N)"), "{title}");
+    // While typing, o is a letter: the box names the key that goes to a hit there.
+    assert!(title.contains("F3 go there (then +/N)"), "{title}");
     assert!(!title.contains("Enter"), "{title}");
+    reader.key(key(KeyCode::Char('o'))).unwrap();
+    assert_eq!(reader.app().query(), "o");
 }
 
 #[test]
