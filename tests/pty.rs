@@ -341,6 +341,57 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
     }
 }
 
+#[test]
+fn a_burst_of_keys_on_either_side_moves_the_presentation_exactly_that_far() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("XDG_RUNTIME_DIR", home.path()),
+        ("XDG_STATE_HOME", home.path()),
+    ];
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    // The built-in story, long enough for bursts of ten.
+    let run =
+        |command: &str| Session::start_with(&format!(r#""$0" {command}; echo "EXIT=$?""#), &env);
+    let mut presenter = run(&format!("present --listen {address}"));
+    presenter.wait_for("1 of 86");
+    let mut console = run(&format!("notes {address}"));
+    console.wait_for("connected");
+
+    // Ten moves as fast as a held key or a clicker sends them, from the presenter...
+    presenter.send(&"l".repeat(10));
+    presenter.wait_for("11 of 86");
+    console.wait_for("scene 11 of 86");
+    // ... and from the console: each lands once, and none comes back as an echo.
+    console.send(&"l".repeat(10));
+    presenter.wait_for("21 of 86");
+    console.wait_for("scene 21 of 86");
+    presenter.send("l");
+    presenter.wait_for("22 of 86");
+    console.wait_for("scene 22 of 86");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        presenter.contents().contains("22 of 86"),
+        "{}",
+        presenter.contents()
+    );
+    assert!(
+        console.contents().contains("connected"),
+        "{}",
+        console.contents()
+    );
+    let log = std::fs::read_to_string(home.path().join(format!("izumi/present-{port}.log")))
+        .unwrap_or_default();
+    assert!(!log.contains("cut:"), "the console was cut: {log}");
+    for session in [&mut presenter, &mut console] {
+        session.send("q");
+        session.wait_for("EXIT=0");
+    }
+}
+
 /// Context switches of every thread of a process, from /proc (Linux).
 fn wakeups(pid: u32) -> u64 {
     let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
