@@ -15,6 +15,7 @@ fn main() {
         secret: "secret".into(),
         token: None,
         log: None,
+        ..PresenterConfig::default()
     };
     let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
     let (mut console, _console_inbox) =

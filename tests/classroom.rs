@@ -20,6 +20,7 @@ fn presenter_logging_to(token: Option<&str>, log: Option<&Path>) -> (Presenter, 
         secret: "secret-1".into(),
         token: token.map(str::to_owned),
         log: log.map(Path::to_path_buf),
+        ..PresenterConfig::default()
     };
     (
         Presenter::listen("127.0.0.1:0", config, moves).unwrap(),
@@ -217,6 +218,7 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
         secret: "secret-2".into(),
         token: None,
         log: None,
+        ..PresenterConfig::default()
     };
     let second = Presenter::listen(address, config, moves).unwrap();
     linked(true);
@@ -231,4 +233,274 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
         }
     }
     drop(moved);
+}
+
+/// A connection that says hello as a follower and then never reads, with a small receive
+/// buffer, so that the presenter's writes to it soon stop going through.
+fn follower_that_never_reads(address: std::net::SocketAddr) -> socket2::Socket {
+    use socket2::{Domain, Socket, Type};
+    use std::io::Write;
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(1024).unwrap();
+    socket.connect(&address.into()).unwrap();
+    let hello = Message::Hello {
+        role: Role::Follower,
+        fingerprint: "story-1".into(),
+        credential: None,
+    };
+    (&socket).write_all(hello.encode().as_bytes()).unwrap();
+    socket
+}
+
+#[test]
+fn a_follower_that_never_reads_does_not_hold_up_the_presenter_or_anyone_else() {
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("present.log");
+    let (moves, _moved) = mpsc::channel();
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        log: Some(log.clone()),
+        write_timeout: Duration::from_secs(1),
+        ..PresenterConfig::default()
+    };
+    let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
+    let address = presenter.address();
+    let stuck = follower_that_never_reads(address);
+    let (_reader, inbox) = Connection::join(address, Role::Follower, "story-1", None).unwrap();
+    wait_for_connections(&presenter, (0, 2));
+
+    // Far more than any socket buffer holds, from another thread: if an announcement waited
+    // on the stuck follower, this would never finish.
+    let presenter = std::sync::Arc::new(presenter);
+    let announcing = std::sync::Arc::clone(&presenter);
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        for round in 0..20_000 {
+            announcing.announce(round % 80, 123_456_789, true);
+        }
+        let _ = done.send(());
+    });
+    finished
+        .recv_timeout(Duration::from_secs(30))
+        .expect("announcing never waits for a client that does not read");
+    // The reading follower has the last scene (a newer one replaces one not yet sent).
+    let mut last = 0;
+    while let Ok(Message::Scene { index, .. }) = inbox.recv_timeout(Duration::from_millis(500)) {
+        last = index;
+    }
+    assert_eq!(last, 19_999 % 80);
+    // New followers still get a welcome.
+    let (_late, late_inbox) = Connection::join(address, Role::Follower, "story-1", None).unwrap();
+    assert_eq!(scene(&late_inbox), 19_999 % 80);
+    // The stuck follower costs one waiting line: when its buffers are full and a write has
+    // waited its time, it is cut and logged.
+    drop(stuck);
+    let _ = log;
+}
+
+#[test]
+fn a_handshake_has_one_deadline_however_slowly_the_bytes_come() {
+    use std::io::{Read, Write};
+    let (presenter, _moved) = presenter(None);
+    let address = presenter.address();
+    let start = std::time::Instant::now();
+    // Three connections that trickle a byte every 400 ms, which would reset a plain read
+    // time-out for ever.
+    let mut slow: Vec<std::net::TcpStream> = (0..3)
+        .map(|_| std::net::TcpStream::connect(address).unwrap())
+        .collect();
+    let trickle = b"izumi/1 hello follower story-1 -";
+    let mut closed_at = vec![None; slow.len()];
+    for byte in trickle.iter().cycle().take(30) {
+        for (stream, closed) in slow.iter_mut().zip(&mut closed_at) {
+            if closed.is_none() && stream.write_all(&[*byte]).is_err() {
+                *closed = Some(start.elapsed());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(400));
+        if closed_at.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    for stream in &mut slow {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.contains("refused hello-expected"), "{answer:?}");
+    }
+    let waited = start.elapsed();
+    assert!(
+        waited < Duration::from_secs(12),
+        "the deadline let them stay {waited:?}"
+    );
+    assert_eq!(
+        presenter.open_connections(),
+        0,
+        "their descriptors are let go"
+    );
+}
+
+#[test]
+fn connections_still_saying_hello_are_capped_per_address() {
+    use izumi::classroom::net::MAX_HANDSHAKES_PER_ADDRESS;
+    use std::io::Read;
+    let (presenter, _moved) = presenter(None);
+    let address = presenter.address();
+    let silent: Vec<std::net::TcpStream> = (0..MAX_HANDSHAKES_PER_ADDRESS)
+        .map(|_| std::net::TcpStream::connect(address).unwrap())
+        .collect();
+    for _ in 0..200 {
+        if presenter.open_connections() == MAX_HANDSHAKES_PER_ADDRESS {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(presenter.open_connections(), MAX_HANDSHAKES_PER_ADDRESS);
+    // One more from the same address is closed at once, before it can say anything.
+    let mut extra = std::net::TcpStream::connect(address).unwrap();
+    extra
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = extra.read_to_end(&mut answer);
+    assert!(read.is_ok() && answer.is_empty(), "{read:?} {answer:?}");
+    assert_eq!(presenter.open_connections(), MAX_HANDSHAKES_PER_ADDRESS);
+    drop(silent);
+}
+
+#[test]
+fn the_log_stays_under_its_cap_however_much_junk_arrives() {
+    use std::io::Write;
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("present.log");
+    let (moves, _moved) = mpsc::channel();
+    let cap = 4 * 1024;
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        secret: "secret-1".into(),
+        log: Some(log.clone()),
+        log_cap: cap,
+        ..PresenterConfig::default()
+    };
+    let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
+    let junk = b"izumi/1 jump\n".repeat(40);
+    for _ in 0..60 {
+        let (mut follower, _inbox) =
+            Connection::join(presenter.address(), Role::Follower, "story-1", None).unwrap();
+        follower.send_raw(&junk).unwrap();
+        let _ = follower.send_raw(b"izumi/1 goto 1\n");
+        drop(follower);
+        drop(_inbox);
+    }
+    // Give the presenter's threads the time to write it all down.
+    std::thread::sleep(Duration::from_millis(500));
+    let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
+    let kept = folder.path().join("present.log.1");
+    assert!(size(&kept) > 0, "the log was started afresh");
+    assert!(size(&log) <= cap && size(&kept) <= cap);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("more lines from this connection, not logged one by one"),
+        "{logged}"
+    );
+    let _ = std::io::stderr().flush();
+}
+
+#[test]
+fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linked() {
+    use std::io::{BufRead, BufReader, Write};
+    // A presenter that welcomes, shows a scene, and then says nothing more, as when its laptop
+    // sleeps with the connection still open.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let silent = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut hello = String::new();
+        BufReader::new(stream.try_clone().unwrap())
+            .read_line(&mut hello)
+            .unwrap();
+        let welcome = Message::Welcome {
+            fingerprint: "story-1".into(),
+        };
+        let scene = Message::Scene {
+            index: 3,
+            timer_ms: 0,
+            running: false,
+        };
+        stream.write_all(welcome.encode().as_bytes()).unwrap();
+        stream.write_all(scene.encode().as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_secs(4));
+        drop(stream);
+    });
+    let silence = Duration::from_millis(800);
+    let (_link, inbox) =
+        Connection::join_hearing_within(address, Role::Follower, "story-1", None, silence).unwrap();
+    assert_eq!(scene(&inbox), 3);
+    let start = std::time::Instant::now();
+    assert_eq!(
+        inbox.recv_timeout(Duration::from_secs(3)),
+        Err(mpsc::RecvTimeoutError::Disconnected),
+        "the link is taken for dead"
+    );
+    assert!(start.elapsed() < Duration::from_secs(3));
+    silent.join().unwrap();
+
+    // A real presenter pings more often than that: the link stays up while nothing moves.
+    let (moves, _moved) = mpsc::channel();
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        ping_every: Duration::from_millis(200),
+        ..PresenterConfig::default()
+    };
+    let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
+    let (_link, inbox) = Connection::join_hearing_within(
+        presenter.address(),
+        Role::Follower,
+        "story-1",
+        None,
+        silence,
+    )
+    .unwrap();
+    assert_eq!(scene(&inbox), 0);
+    assert_eq!(
+        inbox.recv_timeout(Duration::from_secs(2)),
+        Err(mpsc::RecvTimeoutError::Timeout),
+        "still linked after more than twice the silence limit"
+    );
+    presenter.announce(7, 0, false);
+    assert_eq!(scene(&inbox), 7);
+}
+
+#[test]
+fn a_follower_that_never_reads_is_cut_once_a_write_to_it_has_waited_its_time() {
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("present.log");
+    let (moves, _moved) = mpsc::channel();
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        log: Some(log.clone()),
+        write_timeout: Duration::from_millis(500),
+        ..PresenterConfig::default()
+    };
+    let presenter = std::sync::Arc::new(Presenter::listen("127.0.0.1:0", config, moves).unwrap());
+    let stuck = follower_that_never_reads(presenter.address());
+    wait_for_connections(&presenter, (0, 1));
+    // Announcements without pause, until its buffers are full and a write waits.
+    let announcing = std::sync::Arc::clone(&presenter);
+    let start = std::time::Instant::now();
+    let mut round = 0;
+    while announcing.connections() != (0, 0) && start.elapsed() < Duration::from_secs(20) {
+        announcing.announce(round % 80, u64::MAX, true);
+        round += 1;
+    }
+    assert_eq!(
+        presenter.connections(),
+        (0, 0),
+        "the stuck follower was cut"
+    );
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("cut: not reading"), "{logged}");
+    drop(stuck);
 }

@@ -1,24 +1,47 @@
 //! The presenter's listener and the client side of a connection, on plain threads and blocking
-//! sockets: a classroom has a handful of connections, and nothing here runs while nothing happens.
+//! sockets: a classroom has dozens or hundreds of connections, and nothing here runs while
+//! nothing happens. No peer can hold anyone else up: each client has a thread that sends it the
+//! latest scene, so the presenter's loop never waits on a socket, and a client that stops
+//! reading is dropped; a handshake has one deadline; connections are capped in all and per
+//! address; the log is capped in size.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufReader, Read, Write};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::protocol::{Message, Role, credential_matches, read_line};
 
-/// How long a new connection has to say hello.
-const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a new connection has, in all, to say hello: a byte now and then does not extend it.
+pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(5);
 /// More messages than this in one second and the connection is cut.
 const FLOOD_LIMIT: u32 = 50;
+/// Connections open at once, saying hello or joined; more are closed at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// Connections from one address still saying hello; more are closed at once.
+pub const MAX_HANDSHAKES_PER_ADDRESS: usize = 16;
+/// How long one write to a client may wait before the client counts as not reading, and is
+/// dropped.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the presenter says it is still there.
+pub const PING_EVERY: Duration = Duration::from_secs(10);
+/// How long a console or follower waits without hearing anything before it takes the link for
+/// dead and joins again.
+pub const SILENCE_LIMIT: Duration = Duration::from_secs(30);
+/// The log is started afresh past this size, the old one kept beside it as `….1`.
+const LOG_CAP: u64 = 1 << 20;
+/// Lines from one connection logged one by one; the rest are counted in one line at its end.
+const DETAILED_LINES: u64 = 10;
+/// Each connection's threads do little: a small stack keeps hundreds of them cheap.
+const THREAD_STACK: usize = 128 * 1024;
 
-/// What a presenter checks before it lets anyone in.
+/// What a presenter checks before it lets anyone in, and how it keeps its connections.
 #[derive(Clone, Debug)]
 pub struct PresenterConfig {
     /// Identifies the story; a client showing another story is refused.
@@ -29,11 +52,99 @@ pub struct PresenterConfig {
     pub token: Option<String>,
     /// Where refusals, dropped lines and cut connections are written, one line each.
     pub log: Option<PathBuf>,
+    /// The log's size past which it is started afresh.
+    pub log_cap: u64,
+    /// How often everyone is told the presenter is still there.
+    pub ping_every: Duration,
+    /// How long a write to a client may wait before the client is dropped.
+    pub write_timeout: Duration,
 }
 
+impl Default for PresenterConfig {
+    fn default() -> Self {
+        Self {
+            fingerprint: String::new(),
+            secret: String::new(),
+            token: None,
+            log: None,
+            log_cap: LOG_CAP,
+            ping_every: PING_EVERY,
+            write_timeout: WRITE_TIMEOUT,
+        }
+    }
+}
+
+/// A joined console or follower.
 struct Client {
+    id: u64,
     role: Role,
+    /// What its writer thread is to send.
+    outbox: Arc<Outbox>,
+    /// To hang up on it.
     stream: TcpStream,
+}
+
+/// What is waiting to go to one client. A newer scene replaces one not yet sent, since only
+/// where the presentation is now matters: whatever happens, a client costs one line of memory,
+/// and announcing never waits for it.
+#[derive(Default)]
+struct Outbox {
+    waiting: Mutex<Waiting>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct Waiting {
+    /// The welcome, sent before anything else.
+    welcome: Option<Arc<str>>,
+    ping: Option<Arc<str>>,
+    scene: Option<Arc<str>>,
+    closed: bool,
+}
+
+impl Outbox {
+    fn put(&self, put: impl FnOnce(&mut Waiting)) {
+        put(&mut lock(&self.waiting));
+        self.ready.notify_one();
+    }
+
+    /// The lines to send next, in order, waiting for some; none once closed.
+    fn take(&self) -> Option<Vec<Arc<str>>> {
+        let mut waiting = lock(&self.waiting);
+        loop {
+            if waiting.closed {
+                return None;
+            }
+            let lines: Vec<Arc<str>> = [
+                waiting.welcome.take(),
+                waiting.ping.take(),
+                waiting.scene.take(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if !lines.is_empty() {
+                return Some(lines);
+            }
+            waiting = self
+                .ready
+                .wait(waiting)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+}
+
+/// Connections open now, to cap them.
+#[derive(Default)]
+struct Open {
+    total: usize,
+    handshaking: HashMap<IpAddr, usize>,
+}
+
+/// The log file, its size kept under a cap.
+struct Log {
+    file: Option<File>,
+    written: u64,
 }
 
 struct Shared {
@@ -42,9 +153,12 @@ struct Shared {
     /// The last `scene` message, sent to each newcomer.
     current: Mutex<Message>,
     /// Lines dropped as malformed, unknown or not allowed, for the presenter to report.
-    dropped: Mutex<u64>,
-    /// The open log, once something was worth writing down.
-    log: Mutex<Option<File>>,
+    dropped: AtomicU64,
+    log: Mutex<Log>,
+    open: Mutex<Open>,
+    /// Connections closed at the door since the last one was logged (one line a second at most).
+    turned_away: Mutex<(u64, Option<Instant>)>,
+    next_id: AtomicU64,
     /// Set when the presenter stops, so the accepting thread lets go of the port.
     stopping: AtomicBool,
 }
@@ -54,6 +168,8 @@ pub struct Presenter {
     address: SocketAddr,
     shared: Arc<Shared>,
     accepting: Option<thread::JoinHandle<()>>,
+    /// Dropped to stop the keepalive thread.
+    _keepalive: Sender<()>,
 }
 
 impl Presenter {
@@ -81,29 +197,41 @@ impl Presenter {
                 timer_ms: 0,
                 running: false,
             }),
-            dropped: Mutex::new(0),
-            log: Mutex::new(None),
+            dropped: AtomicU64::new(0),
+            log: Mutex::new(Log {
+                file: None,
+                written: 0,
+            }),
+            open: Mutex::new(Open::default()),
+            turned_away: Mutex::new((0, None)),
+            next_id: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
         });
         let accepting = Arc::clone(&shared);
         let handle = thread::Builder::new()
             .name("classroom-accept".into())
+            .spawn(move || accept(&listener, &accepting, &moves))?;
+        let (keepalive, stop) = mpsc::channel::<()>();
+        let pinging = Arc::clone(&shared);
+        let ping_every = shared.config.ping_every;
+        thread::Builder::new()
+            .name("classroom-keepalive".into())
+            .stack_size(THREAD_STACK)
             .spawn(move || {
-                for stream in listener.incoming().flatten() {
-                    if accepting.stopping.load(Ordering::Relaxed) {
-                        break;
+                let ping: Arc<str> = Message::Ping.encode().into();
+                while let Err(RecvTimeoutError::Timeout) = stop.recv_timeout(ping_every) {
+                    for client in lock(&pinging.clients).iter() {
+                        client
+                            .outbox
+                            .put(|waiting| waiting.ping = Some(Arc::clone(&ping)));
                     }
-                    let shared = Arc::clone(&accepting);
-                    let moves = moves.clone();
-                    let _ = thread::Builder::new()
-                        .name("classroom-client".into())
-                        .spawn(move || serve(stream, &shared, &moves));
                 }
             })?;
         Ok(Presenter {
             address,
             shared,
             accepting: Some(handle),
+            _keepalive: keepalive,
         })
     }
 
@@ -112,18 +240,24 @@ impl Presenter {
         self.address
     }
 
-    /// Tells everyone where the presentation is; connections that fail are dropped.
+    /// Tells everyone where the presentation is. It never waits for a client: each has a
+    /// thread of its own that sends it the latest scene, and a client that stops reading is
+    /// dropped when a write to it has waited too long.
     pub fn announce(&self, index: usize, timer_ms: u64, running: bool) {
         let message = Message::Scene {
             index,
             timer_ms,
             running,
         };
-        let line = message.encode();
+        let line: Arc<str> = message.encode().into();
         // Always the clients' lock first, then the current scene's, as when a client joins.
-        let mut clients = lock(&self.shared.clients);
+        let clients = lock(&self.shared.clients);
         *lock(&self.shared.current) = message;
-        clients.retain_mut(|client| client.stream.write_all(line.as_bytes()).is_ok());
+        for client in clients.iter() {
+            client
+                .outbox
+                .put(|waiting| waiting.scene = Some(Arc::clone(&line)));
+        }
     }
 
     /// How many consoles and followers are connected.
@@ -133,9 +267,14 @@ impl Presenter {
         (consoles, clients.len() - consoles)
     }
 
+    /// How many connections are open, joined or still saying hello.
+    pub fn open_connections(&self) -> usize {
+        lock(&self.shared.open).total
+    }
+
     /// How many incoming lines were dropped so far.
     pub fn dropped(&self) -> u64 {
-        *lock(&self.shared.dropped)
+        self.shared.dropped.load(Ordering::Relaxed)
     }
 }
 
@@ -145,7 +284,8 @@ impl Drop for Presenter {
         let mut clients = lock(&self.shared.clients);
         self.shared.stopping.store(true, Ordering::Relaxed);
         for client in clients.drain(..) {
-            let _ = client.stream.shutdown(std::net::Shutdown::Both);
+            client.outbox.put(|waiting| waiting.closed = true);
+            let _ = client.stream.shutdown(Shutdown::Both);
         }
         drop(clients);
         // Wake the accepting thread so that it sees the flag and closes the port, and wait for
@@ -158,33 +298,150 @@ impl Drop for Presenter {
     }
 }
 
+/// Takes connections until the presenter stops; each gets a thread, within the caps.
+fn accept(listener: &TcpListener, shared: &Arc<Shared>, moves: &Sender<usize>) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::Relaxed) {
+            break;
+        }
+        let stream = match stream {
+            Ok(stream) => stream,
+            Err(_) => {
+                // Out of descriptors, say: wait for some to be released rather than spin.
+                thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+        };
+        let Ok(peer) = stream.peer_addr() else {
+            continue;
+        };
+        let Some(slot) = Slot::take(shared, peer.ip()) else {
+            shared.turn_away(peer);
+            continue;
+        };
+        let moves = moves.clone();
+        let spawned = thread::Builder::new()
+            .name("classroom-client".into())
+            .stack_size(THREAD_STACK)
+            .spawn(move || serve(stream, slot, &moves));
+        if spawned.is_err() {
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A connection's place in the counts, given back when it closes.
+struct Slot {
+    shared: Arc<Shared>,
+    ip: IpAddr,
+    handshaking: bool,
+}
+
+impl Slot {
+    /// A place for a new connection from `ip`, if the caps leave one.
+    fn take(shared: &Arc<Shared>, ip: IpAddr) -> Option<Slot> {
+        let mut open = lock(&shared.open);
+        let pending = open.handshaking.get(&ip).copied().unwrap_or(0);
+        if open.total >= MAX_CONNECTIONS || pending >= MAX_HANDSHAKES_PER_ADDRESS {
+            return None;
+        }
+        open.total += 1;
+        *open.handshaking.entry(ip).or_default() += 1;
+        Some(Slot {
+            shared: Arc::clone(shared),
+            ip,
+            handshaking: true,
+        })
+    }
+
+    /// The connection said hello and was let in: it no longer counts as a handshake.
+    fn joined(&mut self) {
+        let mut open = lock(&self.shared.open);
+        open.finish_handshake(self.ip);
+        self.handshaking = false;
+    }
+}
+
+impl Open {
+    fn finish_handshake(&mut self, ip: IpAddr) {
+        if let Some(pending) = self.handshaking.get_mut(&ip) {
+            *pending -= 1;
+            if *pending == 0 {
+                self.handshaking.remove(&ip);
+            }
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = lock(&self.shared.open);
+        open.total -= 1;
+        if self.handshaking {
+            open.finish_handshake(self.ip);
+        }
+    }
+}
+
 impl Shared {
     /// Writes one line to the log: when, from whom, what. What a peer sent never goes in raw;
-    /// only izumi's own description of it, so the log is safe to print in a terminal.
+    /// only izumi's own description of it, so the log is safe to print in a terminal. Past its
+    /// cap the log is kept as `….1` and started afresh, so it never holds more than twice that.
     fn log(&self, peer: Option<SocketAddr>, event: &str) {
         let Some(path) = &self.config.log else {
             return;
         };
-        let mut file = lock(&self.log);
-        if file.is_none() {
-            if let Some(folder) = path.parent() {
-                let _ = std::fs::create_dir_all(folder);
-            }
-            *file = OpenOptions::new().create(true).append(true).open(path).ok();
+        let seconds = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        let peer = peer.map_or_else(|| "-".to_owned(), |peer| peer.to_string());
+        let line = format!("{seconds} {peer} {event}\n");
+        let mut log = lock(&self.log);
+        if log.file.is_some() && log.written + line.len() as u64 > self.config.log_cap {
+            log.file = None;
+            let mut old = path.clone().into_os_string();
+            old.push(".1");
+            let _ = fs::rename(path, old);
         }
-        if let Some(file) = file.as_mut() {
-            let seconds = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |since| since.as_secs());
-            let peer = peer.map_or_else(|| "-".to_owned(), |peer| peer.to_string());
-            let _ = writeln!(file, "{seconds} {peer} {event}");
+        if log.file.is_none() {
+            if let Some(folder) = path.parent() {
+                let _ = fs::create_dir_all(folder);
+            }
+            log.file = OpenOptions::new().create(true).append(true).open(path).ok();
+            log.written = log
+                .file
+                .as_ref()
+                .and_then(|file| file.metadata().ok())
+                .map_or(0, |meta| meta.len());
+        }
+        if let Some(file) = log.file.as_mut()
+            && file.write_all(line.as_bytes()).is_ok()
+        {
+            log.written += line.len() as u64;
         }
     }
 
-    /// Counts and logs a line that was not acted on.
-    fn drop_line(&self, peer: Option<SocketAddr>, why: &str) {
-        *lock(&self.dropped) += 1;
-        self.log(peer, &format!("dropped: {why}"));
+    /// Logs a connection closed at the door, one line a second at most, counting the rest.
+    fn turn_away(&self, peer: SocketAddr) {
+        let mut turned_away = lock(&self.turned_away);
+        turned_away.0 += 1;
+        if turned_away
+            .1
+            .is_some_and(|last| last.elapsed() < Duration::from_secs(1))
+        {
+            return;
+        }
+        let count = std::mem::take(&mut turned_away.0);
+        turned_away.1 = Some(Instant::now());
+        drop(turned_away);
+        self.log(
+            Some(peer),
+            &format!(
+                "refused: too many connections ({count} turned away since the last such line; \
+                 at most {MAX_CONNECTIONS} in all and {MAX_HANDSHAKES_PER_ADDRESS} handshakes \
+                 from one address)"
+            ),
+        );
     }
 }
 
@@ -195,15 +452,83 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A socket read that gives up at a deadline, however the bytes trickle in.
+struct Deadline {
+    stream: TcpStream,
+    until: Option<Instant>,
+}
+
+impl Read for Deadline {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(until) = self.until {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline passed"));
+            }
+            self.stream.set_read_timeout(Some(left))?;
+        }
+        self.stream.read(buf)
+    }
+}
+
+/// What one connection has had logged, so that a noisy one does not fill the log.
+struct Noise {
+    peer: Option<SocketAddr>,
+    logged: u64,
+    unlogged: u64,
+}
+
+impl Noise {
+    /// Counts and logs a line that was not acted on, in detail only for the first few.
+    fn drop_line(&mut self, shared: &Shared, why: &str) {
+        shared.dropped.fetch_add(1, Ordering::Relaxed);
+        if self.logged < DETAILED_LINES {
+            self.logged += 1;
+            shared.log(self.peer, &format!("dropped: {why}"));
+        } else {
+            self.unlogged += 1;
+        }
+    }
+
+    /// At the end of the connection, the lines not logged one by one.
+    fn summarise(&self, shared: &Shared) {
+        if self.unlogged > 0 {
+            shared.log(
+                self.peer,
+                &format!(
+                    "dropped: {} more lines from this connection, not logged one by one",
+                    self.unlogged
+                ),
+            );
+        }
+    }
+}
+
 /// One connection, from hello to hang-up.
-fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
+fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
+    let shared = Arc::clone(&slot.shared);
+    let shared = &*shared;
+    let peer = stream.peer_addr().ok();
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
     let Ok(reader_half) = stream.try_clone() else {
         return;
     };
-    let peer = stream.peer_addr().ok();
-    let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
-    let mut reader = BufReader::new(reader_half);
+    let mut reader = BufReader::new(Deadline {
+        stream: reader_half,
+        until: Some(Instant::now() + HANDSHAKE_DEADLINE),
+    });
     let mut writer = stream;
+    let refuse = |writer: &mut TcpStream, reason: &str| {
+        let _ = writer.write_all(
+            Message::Refused {
+                reason: reason.into(),
+            }
+            .encode()
+            .as_bytes(),
+        );
+        let _ = writer.shutdown(Shutdown::Both);
+    };
     let role = match read_line(&mut reader) {
         Ok(Some(Ok(Message::Hello {
             role,
@@ -213,14 +538,7 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
             Ok(()) => role,
             Err(reason) => {
                 shared.log(peer, &format!("refused {role}: {reason}"));
-                let _ = writer.write_all(
-                    Message::Refused {
-                        reason: reason.into(),
-                    }
-                    .encode()
-                    .as_bytes(),
-                );
-                return;
+                return refuse(&mut writer, reason);
             }
         },
         other => {
@@ -228,26 +546,28 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
                 Ok(Some(Ok(message))) => format!("a {} message", message.kind()),
                 Ok(Some(Err(error))) => error.to_string(),
                 Ok(None) => "nothing".to_owned(),
+                Err(error) if error.kind() == io::ErrorKind::TimedOut => {
+                    format!("no hello within {} s", HANDSHAKE_DEADLINE.as_secs())
+                }
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                    format!("no hello within {} s", HANDSHAKE_DEADLINE.as_secs())
+                }
                 Err(error) => error.to_string(),
             };
             shared.log(peer, &format!("refused: expected hello, got {what}"));
-            let _ = writer.write_all(
-                Message::Refused {
-                    reason: "hello-expected".into(),
-                }
-                .encode()
-                .as_bytes(),
-            );
-            return;
+            return refuse(&mut writer, "hello-expected");
         }
     };
-    let _ = writer.set_read_timeout(None);
-    let welcome = Message::Welcome {
-        fingerprint: shared.config.fingerprint.clone(),
-    };
-    let Ok(registered) = writer.try_clone() else {
+    reader.get_mut().until = None;
+    let _ = reader.get_ref().stream.set_read_timeout(None);
+    slot.joined();
+
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let outbox = Arc::new(Outbox::default());
+    let (Ok(registered), Ok(mut sending)) = (writer.try_clone(), writer.try_clone()) else {
         return;
     };
+    let _ = sending.set_write_timeout(Some(shared.config.write_timeout));
     {
         // Welcome, the current scene and registration happen under the clients' lock, so no
         // announcement can come between them or miss this client.
@@ -255,18 +575,63 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
         if shared.stopping.load(Ordering::Relaxed) {
             return;
         }
+        let welcome = Message::Welcome {
+            fingerprint: shared.config.fingerprint.clone(),
+        };
         let current = lock(&shared.current).encode();
-        if writer.write_all(welcome.encode().as_bytes()).is_err()
-            || writer.write_all(current.as_bytes()).is_err()
-        {
-            return;
-        }
+        outbox.put(|waiting| {
+            waiting.welcome = Some(welcome.encode().into());
+            waiting.scene = Some(current.into());
+        });
         clients.push(Client {
+            id,
             role,
+            outbox: Arc::clone(&outbox),
             stream: registered,
         });
     }
+    // The writer: whatever is waiting goes out here, so a slow client only ever holds up its
+    // own thread. When a write fails or waits too long, it hangs up, which ends the reading
+    // below too.
+    let writing = Arc::clone(&outbox);
+    let write_timeout = shared.config.write_timeout;
+    let sender_shared = Arc::clone(&slot.shared);
+    let written = thread::Builder::new()
+        .name("classroom-send".into())
+        .stack_size(THREAD_STACK)
+        .spawn(move || {
+            while let Some(lines) = writing.take() {
+                let sent = lines
+                    .iter()
+                    .try_for_each(|line| sending.write_all(line.as_bytes()));
+                if let Err(error) = sent {
+                    if matches!(
+                        error.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) {
+                        sender_shared.log(
+                            peer,
+                            &format!(
+                                "cut: not reading (a write waited {} s)",
+                                write_timeout.as_secs_f32()
+                            ),
+                        );
+                    }
+                    break;
+                }
+            }
+            let _ = sending.shutdown(Shutdown::Both);
+        });
+    if written.is_err() {
+        lock(&shared.clients).retain(|client| client.id != id);
+        return;
+    }
 
+    let mut noise = Noise {
+        peer,
+        logged: 0,
+        unlogged: 0,
+    };
     let mut window = Instant::now();
     let mut in_window = 0;
     while let Ok(Some(message)) = read_line(&mut reader) {
@@ -287,14 +652,18 @@ fn serve(stream: TcpStream, shared: &Shared, moves: &Sender<usize>) {
                 let _ = moves.send(index);
             }
             (_, Ok(message)) => {
-                shared.drop_line(peer, &format!("a {} message from a {role}", message.kind()));
+                noise.drop_line(
+                    shared,
+                    &format!("a {} message from a {role}", message.kind()),
+                );
             }
-            (_, Err(error)) => shared.drop_line(peer, &error.to_string()),
+            (_, Err(error)) => noise.drop_line(shared, &error.to_string()),
         }
     }
-    let _ = writer.shutdown(std::net::Shutdown::Both);
-    let address = writer.peer_addr().ok();
-    lock(&shared.clients).retain(|client| client.stream.peer_addr().ok() != address);
+    noise.summarise(shared);
+    let _ = writer.shutdown(Shutdown::Both);
+    outbox.put(|waiting| waiting.closed = true);
+    lock(&shared.clients).retain(|client| client.id != id);
 }
 
 /// Whether a hello may come in, or the one-word reason it may not.
@@ -332,37 +701,66 @@ pub struct Connection {
 
 impl Connection {
     /// Connects and says hello. Messages from the presenter (starting with where it is now)
-    /// arrive on the returned channel until the connection ends.
+    /// arrive on the returned channel until the connection ends: when the presenter hangs up,
+    /// or when nothing has come from it for [`SILENCE_LIMIT`] (it pings more often than that),
+    /// as when its laptop sleeps or the network drops.
     pub fn join(
         address: impl ToSocketAddrs,
         role: Role,
         fingerprint: &str,
         credential: Option<&str>,
     ) -> Result<(Connection, Receiver<Message>), JoinError> {
-        let mut stream = TcpStream::connect(address)?;
+        Self::join_hearing_within(address, role, fingerprint, credential, SILENCE_LIMIT)
+    }
+
+    /// As `join`, taking the link for dead after `silence` without a word from the presenter.
+    pub fn join_hearing_within(
+        address: impl ToSocketAddrs,
+        role: Role,
+        fingerprint: &str,
+        credential: Option<&str>,
+        silence: Duration,
+    ) -> Result<(Connection, Receiver<Message>), JoinError> {
+        let address = address
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address"))?;
+        let mut stream = TcpStream::connect_timeout(&address, HANDSHAKE_DEADLINE)?;
+        let _ = stream.set_nodelay(true);
+        stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
         let hello = Message::Hello {
             role,
             fingerprint: fingerprint.to_owned(),
             credential: credential.map(str::to_owned),
         };
         stream.write_all(hello.encode().as_bytes())?;
-        let mut reader = BufReader::new(stream.try_clone()?);
+        let mut reader = BufReader::new(Deadline {
+            stream: stream.try_clone()?,
+            until: Some(Instant::now() + HANDSHAKE_DEADLINE),
+        });
         match read_line(&mut reader)? {
             Some(Ok(Message::Welcome { .. })) => {}
             Some(Ok(Message::Refused { reason })) => return Err(JoinError::Refused(reason)),
             _ => return Err(JoinError::Unexpected),
         }
+        reader.get_mut().until = None;
+        reader.get_ref().stream.set_read_timeout(Some(silence))?;
         let (sender, receiver) = mpsc::channel();
+        let hang_up = stream.try_clone()?;
         thread::Builder::new()
             .name("classroom-receive".into())
             .spawn(move || {
                 while let Ok(Some(message)) = read_line(&mut reader) {
-                    if let Ok(message) = message
-                        && sender.send(message).is_err()
-                    {
-                        break;
+                    match message {
+                        Ok(Message::Ping) | Err(_) => {}
+                        Ok(message) => {
+                            if sender.send(message).is_err() {
+                                break;
+                            }
+                        }
                     }
                 }
+                let _ = hang_up.shutdown(Shutdown::Both);
             })?;
         Ok((Connection { stream }, receiver))
     }

@@ -54,6 +54,8 @@ pub enum Message {
     Goto {
         index: usize,
     },
+    /// The presenter is still there (sent now and then, so a follower notices a dead link).
+    Ping,
 }
 
 /// Why a line is not a message.
@@ -98,6 +100,7 @@ impl Message {
             Message::Refused { .. } => "refused",
             Message::Scene { .. } => "scene",
             Message::Goto { .. } => "goto",
+            Message::Ping => "ping",
         }
     }
 
@@ -129,6 +132,7 @@ impl Message {
                 running,
             } => format!("scene {index} {timer_ms} {}", u8::from(*running)),
             Message::Goto { index } => format!("goto {index}"),
+            Message::Ping => "ping".to_owned(),
         };
         format!("{VERSION} {body}\n")
     }
@@ -181,7 +185,9 @@ impl Message {
             ("welcome", _) => Err(DecodeError::Malformed("welcome")),
             ("refused", _) => Err(DecodeError::Malformed("refused")),
             ("scene", _) => Err(DecodeError::Malformed("scene")),
+            ("ping", []) => Ok(Message::Ping),
             ("goto", _) => Err(DecodeError::Malformed("goto")),
+            ("ping", _) => Err(DecodeError::Malformed("ping")),
             (other, _) => Err(DecodeError::UnknownKind(other.chars().take(32).collect())),
         }
     }
@@ -274,6 +280,7 @@ mod tests {
                 running: true,
             },
             Message::Goto { index: 0 },
+            Message::Ping,
         ]
     }
 
@@ -295,6 +302,7 @@ mod tests {
             ("izumi/1 goto", DecodeError::Malformed("goto")),
             ("izumi/1 goto three", DecodeError::Malformed("goto")),
             ("izumi/1 goto -1", DecodeError::Malformed("goto")),
+            ("izumi/1 ping 1", DecodeError::Malformed("ping")),
             ("izumi/1 scene 3 10 yes", DecodeError::Malformed("scene")),
             ("izumi/1 hello teacher f -", DecodeError::Malformed("hello")),
             ("izumi/1 goto  3", DecodeError::BadField),

@@ -68,6 +68,7 @@ pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::
                 secret: secret::create(listener.local_addr()?)?,
                 token: token.clone(),
                 log: Some(secret::log_path(listener.local_addr()?)),
+                ..PresenterConfig::default()
             };
             let presenter = Presenter::serve_on(listener, config, moves)?;
             let inputs = inputs.clone();
