@@ -81,7 +81,7 @@ struct Client {
     /// What its writer thread is to send.
     outbox: Arc<Outbox>,
     /// To hang up on it.
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
 }
 
 /// What is waiting to go to one client. A newer scene replaces one not yet sent, since only
@@ -454,7 +454,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// A socket read that gives up at a deadline, however the bytes trickle in.
 struct Deadline {
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
     until: Option<Instant>,
 }
 
@@ -467,7 +467,7 @@ impl Read for Deadline {
             }
             self.stream.set_read_timeout(Some(left))?;
         }
-        self.stream.read(buf)
+        (&*self.stream).read(buf)
     }
 }
 
@@ -511,15 +511,14 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
     let peer = stream.peer_addr().ok();
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let Ok(reader_half) = stream.try_clone() else {
-        return;
-    };
+    // One descriptor per connection, shared by the reading, the writing and the hanging up.
+    let stream = Arc::new(stream);
     let mut reader = BufReader::new(Deadline {
-        stream: reader_half,
+        stream: Arc::clone(&stream),
         until: Some(Instant::now() + HANDSHAKE_DEADLINE),
     });
-    let mut writer = stream;
-    let refuse = |writer: &mut TcpStream, reason: &str| {
+    let mut writer: &TcpStream = &stream;
+    let refuse = |writer: &mut &TcpStream, reason: &str| {
         let _ = writer.write_all(
             Message::Refused {
                 reason: reason.into(),
@@ -564,9 +563,7 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
 
     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
     let outbox = Arc::new(Outbox::default());
-    let (Ok(registered), Ok(mut sending)) = (writer.try_clone(), writer.try_clone()) else {
-        return;
-    };
+    let sending = Arc::clone(&stream);
     let _ = sending.set_write_timeout(Some(shared.config.write_timeout));
     {
         // Welcome, the current scene and registration happen under the clients' lock, so no
@@ -587,7 +584,7 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
             id,
             role,
             outbox: Arc::clone(&outbox),
-            stream: registered,
+            stream: Arc::clone(&stream),
         });
     }
     // The writer: whatever is waiting goes out here, so a slow client only ever holds up its
@@ -603,7 +600,7 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
             while let Some(lines) = writing.take() {
                 let sent = lines
                     .iter()
-                    .try_for_each(|line| sending.write_all(line.as_bytes()));
+                    .try_for_each(|line| (&*sending).write_all(line.as_bytes()));
                 if let Err(error) = sent {
                     if matches!(
                         error.kind(),
@@ -694,9 +691,15 @@ pub enum JoinError {
     Unexpected,
 }
 
-/// A console's or follower's connection to a presenter.
+/// A console's or follower's connection to a presenter; dropping it hangs up.
 pub struct Connection {
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Both);
+    }
 }
 
 impl Connection {
@@ -725,7 +728,7 @@ impl Connection {
             .to_socket_addrs()?
             .next()
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address"))?;
-        let mut stream = TcpStream::connect_timeout(&address, HANDSHAKE_DEADLINE)?;
+        let stream = Arc::new(TcpStream::connect_timeout(&address, HANDSHAKE_DEADLINE)?);
         let _ = stream.set_nodelay(true);
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
         let hello = Message::Hello {
@@ -733,9 +736,9 @@ impl Connection {
             fingerprint: fingerprint.to_owned(),
             credential: credential.map(str::to_owned),
         };
-        stream.write_all(hello.encode().as_bytes())?;
+        (&*stream).write_all(hello.encode().as_bytes())?;
         let mut reader = BufReader::new(Deadline {
-            stream: stream.try_clone()?,
+            stream: Arc::clone(&stream),
             until: Some(Instant::now() + HANDSHAKE_DEADLINE),
         });
         match read_line(&mut reader)? {
@@ -746,7 +749,7 @@ impl Connection {
         reader.get_mut().until = None;
         reader.get_ref().stream.set_read_timeout(Some(silence))?;
         let (sender, receiver) = mpsc::channel();
-        let hang_up = stream.try_clone()?;
+        let hang_up = Arc::clone(&stream);
         thread::Builder::new()
             .name("classroom-receive".into())
             .spawn(move || {
@@ -767,13 +770,12 @@ impl Connection {
 
     /// Asks the presenter to show a scene (heeded from the presenter's console only).
     pub fn goto(&mut self, index: usize) -> io::Result<()> {
-        self.stream
-            .write_all(Message::Goto { index }.encode().as_bytes())
+        (&*self.stream).write_all(Message::Goto { index }.encode().as_bytes())
     }
 
     /// Sends raw bytes, for tests of what a misbehaving client can do.
     #[doc(hidden)]
     pub fn send_raw(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.stream.write_all(bytes)
+        (&*self.stream).write_all(bytes)
     }
 }
