@@ -507,3 +507,19 @@ fn presenting_the_timer_starts_pauses_and_resets() {
     assert_eq!(app.timer().elapsed(), Duration::ZERO);
     assert!(!app.timer().is_running());
 }
+
+#[test]
+fn a_pasted_page_in_the_search_stops_at_a_useful_length() {
+    let mut app = app();
+    app.update(Action::Search);
+    for c in "abc ".repeat(10_000).chars() {
+        app.update(Action::Type(c));
+    }
+    assert_eq!(app.query().chars().count(), izumi::app::MAX_TYPED);
+    app.update(Action::Back);
+    app.update(Action::ShowGlossary);
+    for c in "x".repeat(500).chars() {
+        app.update(Action::Type(c));
+    }
+    assert_eq!(app.search().chars().count(), izumi::app::MAX_TYPED);
+}

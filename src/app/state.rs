@@ -10,6 +10,9 @@ use crate::saved::Saved;
 use crate::search::{Hit, LISTED, SearchIndex, Target};
 use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
 
+/// The longest search or glossary query: longer than any name or phrase worth looking for.
+pub const MAX_TYPED: usize = 80;
+
 /// A pane that can hold the focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -732,16 +735,21 @@ impl App {
             (_, Action::PageUp) => self.scroll_overlay(-page),
             (_, Action::PageDown) => self.scroll_overlay(page),
             (Overlay::Glossary, Action::Type(c)) => {
-                self.searching.glossary.push(*c);
-                self.overlay.pick = 0;
+                if self.searching.glossary.chars().count() < MAX_TYPED {
+                    self.searching.glossary.push(*c);
+                    self.overlay.pick = 0;
+                }
             }
             (Overlay::Glossary, Action::Erase) => {
                 self.searching.glossary.pop();
                 self.overlay.pick = 0;
             }
+            // A paste of a whole page must not cost a search per letter past any useful length.
             (Overlay::Search, Action::Type(c)) => {
-                self.searching.query.push(*c);
-                self.run_search();
+                if self.searching.query.chars().count() < MAX_TYPED {
+                    self.searching.query.push(*c);
+                    self.run_search();
+                }
             }
             (Overlay::Search, Action::Erase) => {
                 self.searching.query.pop();
