@@ -87,6 +87,15 @@ pub struct Setup {
     pub watch: Option<PathBuf>,
 }
 
+/// The largest screen drawn, columns and rows: far beyond any real terminal, and a bound on the
+/// memory a size reported by a terminal (or a client over the network) can make izumi take.
+pub const MAX_SIZE: (u16, u16) = (1000, 500);
+
+/// The area drawn for a screen of this size.
+pub fn fitting(width: u16, height: u16) -> Rect {
+    Rect::new(0, 0, width.min(MAX_SIZE.0), height.min(MAX_SIZE.1))
+}
+
 /// One reader on one screen: its state, its look and keys, and the backend it draws on.
 pub struct Reader<B: Backend> {
     app: App,
@@ -158,9 +167,9 @@ impl<B: Backend> Reader<B> {
         }
     }
 
-    /// The screen is now this size: drawn again to fit.
+    /// The screen is now this size: drawn again to fit (within [`MAX_SIZE`]).
     pub fn resize(&mut self, width: u16, height: u16) -> Result<(), B::Error> {
-        self.terminal.resize(Rect::new(0, 0, width, height))?;
+        self.terminal.resize(fitting(width, height))?;
         self.draw()
     }
 

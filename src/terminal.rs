@@ -13,7 +13,7 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{execute, queue};
-use ratatui::layout::{Rect, Size};
+use ratatui::layout::Size;
 use ratatui::prelude::CrosstermBackend;
 use ratatui::{TerminalOptions, Viewport};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
@@ -57,7 +57,7 @@ pub fn enter(mouse: bool) -> io::Result<(Screen, Size)> {
     let screen = ratatui::Terminal::with_options(
         backend,
         TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+            viewport: Viewport::Fixed(crate::runtime::fitting(width, height)),
         },
     )?;
     Ok((screen, Size::new(width, height)))

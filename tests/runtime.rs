@@ -267,3 +267,37 @@ fn a_follower_is_always_told_how_to_catch_up() {
         assert!(footer.contains("? help"), "at {width}: {footer}");
     }
 }
+
+#[test]
+fn a_huge_reported_size_is_drawn_within_bounds() {
+    // A terminal, or later a client over the network, may claim any size: memory must not
+    // follow it.
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    // As the real terminal is set up: a fixed viewport that follows resize events.
+    let terminal = Terminal::with_options(
+        TestBackend::new(2000, 1000),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        },
+    )
+    .unwrap();
+    let mut reader = Reader::new(
+        App::new(common::journey()),
+        terminal,
+        DARK,
+        Keymap::default(),
+    );
+    reader.start().unwrap();
+    reader.resize(u16::MAX, u16::MAX).unwrap();
+    let (width, height) = izumi::runtime::MAX_SIZE;
+    // The frame was laid out at the largest size, not at what was claimed.
+    let drawn = reader
+        .app()
+        .geometry()
+        .spots
+        .iter()
+        .fold(Rect::default(), |all, (area, _)| all.union(*area));
+    assert!(drawn.width > 100 && drawn.right() <= width, "{drawn:?}");
+    assert!(drawn.height > 30 && drawn.bottom() <= height, "{drawn:?}");
+}
