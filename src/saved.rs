@@ -1,17 +1,24 @@
 //! What izumi remembers between sittings, per story: the scene the reader was on and their
-//! bookmarks. Kept in the user's state folder under the story's fingerprint, written atomically
-//! (a temporary file renamed over the old one), and never a reason not to start: a missing file
-//! means a fresh start, a corrupt one is set aside (not overwritten) and reported once, and a
-//! file that cannot be written is reported once while reading goes on.
+//! bookmarks. Kept in the user's state folder under the story's fingerprint, and never a reason
+//! not to start: a missing file means a fresh start; anything else that is not a state file (a
+//! corrupt one, one that is not text or larger than 1 MB, a folder, a FIFO, a link) is set aside,
+//! not overwritten, and reported once; a file that cannot be written is reported once while
+//! reading goes on; with no state folder, or one that is not the user's alone, the reader is told
+//! once and nothing is saved. The file is replaced atomically: a temporary file, flushed to
+//! disk, renamed over the old one.
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::paths;
 use crate::story::text::sanitize;
+
+/// The largest state file izumi reads; anything larger is set aside.
+pub const LIMIT: u64 = 1 << 20;
 
 /// The remembered state of one story, by scene id so that it survives edits to the story.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,59 +32,78 @@ pub struct Saved {
     pub bookmarks: Vec<String>,
 }
 
-/// Where a story's state is kept.
-pub fn path_for(fingerprint: &str) -> PathBuf {
-    crate::paths::state_folder()
-        .join("stories")
-        .join(format!("{fingerprint}.toml"))
+/// What is found where a story's state is kept.
+enum Found {
+    Missing,
+    Usable(Saved),
+    /// Something that is not a state file, and what is wrong with it: it is set aside.
+    InTheWay(String),
+    /// A file that could not be read (its permissions, a failing disk): it is left alone.
+    Unreadable(io::Error),
 }
 
-/// Reads the saved state; anything wrong gives a fresh state and, once, a message saying what
-/// happened. A corrupt file is renamed aside so that nothing the reader had is lost.
-pub fn load(path: &Path) -> (Saved, Option<String>) {
-    let text = match fs::read(path) {
+/// Looks at what is kept at `path`, reading at most [`LIMIT`] bytes and never waiting.
+fn find(path: &Path) -> Found {
+    let bytes = match paths::read_private(path, LIMIT) {
         Ok(bytes) => bytes,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return (Saved::default(), None),
-        Err(error) => {
-            return (
-                Saved::default(),
-                Some(format!(
-                    "could not read {}: {error}; starting afresh",
-                    path.display()
-                )),
-            );
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Found::Missing,
+        Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+            return Found::InTheWay(error.to_string());
         }
+        Err(error) => return Found::Unreadable(error),
     };
-    let parsed = String::from_utf8(text)
-        .map_err(|error| error.to_string())
-        .and_then(|text| toml::from_str::<Saved>(&text).map_err(|error| error.message().into()));
-    match parsed {
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Found::InTheWay("not UTF-8 text".into());
+    };
+    match toml::from_str::<Saved>(&text) {
         Ok(mut saved) => {
             // The file is outside the story: clean its strings like any other input.
             saved.scene = saved.scene.map(|scene| sanitize(&scene));
             for bookmark in &mut saved.bookmarks {
                 *bookmark = sanitize(bookmark);
             }
-            (saved, None)
+            Found::Usable(saved)
         }
-        Err(reason) => {
-            let aside = set_aside(path);
-            let kept = match &aside {
+        Err(error) => Found::InTheWay(error.message().lines().next().unwrap_or("").trim().into()),
+    }
+}
+
+/// What was found, as a state to start from and a message for the reader; what is in the way
+/// is set aside first.
+fn take_up(path: &Path, found: Found) -> (Saved, Option<String>) {
+    match found {
+        Found::Missing => (Saved::default(), None),
+        Found::Usable(saved) => (saved, None),
+        Found::Unreadable(error) => (
+            Saved::default(),
+            Some(format!(
+                "could not read {}: {error}; starting afresh",
+                path.display()
+            )),
+        ),
+        Found::InTheWay(reason) => {
+            let kept = match set_aside(path) {
                 Ok(aside) => format!("kept as {}", aside.display()),
                 Err(error) => format!("and could not be set aside: {error}"),
             };
             (
                 Saved::default(),
                 Some(format!(
-                    "saved place unreadable ({}), {kept}; starting afresh",
-                    reason.lines().next().unwrap_or("").trim()
+                    "saved place unreadable ({reason}), {kept}; starting afresh"
                 )),
             )
         }
     }
 }
 
-/// Renames a corrupt file next to itself with the time in its name.
+/// Reads the saved state; anything wrong gives a fresh state and, once, a message saying what
+/// happened. Whatever is in the way is renamed aside so that nothing the reader had is lost.
+pub fn load(path: &Path) -> (Saved, Option<String>) {
+    take_up(path, find(path))
+}
+
+/// Renames what is in the way next to itself with the time in its name (a folder or a link is
+/// moved as it is, not entered or followed).
 fn set_aside(path: &Path) -> io::Result<PathBuf> {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -89,22 +115,42 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
     Ok(aside)
 }
 
-/// Writes the state atomically: to a temporary file in the same folder, then renamed over the
-/// old file, so that a crash mid-write never leaves half a file. An error says which step failed
-/// and on what path (the folder, the temporary file or the rename), with the system's reason.
+/// `path` with `suffix` added to its name.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Writes the state atomically, in a private folder. An error says which step failed and on
+/// what path (the folder, the temporary file or the rename), with the system's reason.
 pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(folder).map_err(|error| {
-        failed(
-            error,
-            format!("cannot create the folder {}", folder.display()),
-        )
-    })?;
+    paths::private_folder(folder_of(path))?;
+    write(path, saved)
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Writes the state atomically: to a temporary file in the same folder, flushed to disk, then
+/// renamed over the old file, so that a crash mid-write never leaves half a file.
+fn write(path: &Path, saved: &Saved) -> io::Result<()> {
     let text = toml::to_string(saved).map_err(io::Error::other)?;
-    let mut temporary = path.as_os_str().to_os_string();
-    temporary.push(format!(".{}.tmp", std::process::id()));
-    let temporary = PathBuf::from(temporary);
-    let written = fs::File::create(&temporary)
+    let temporary = beside(path, &format!(".{}.tmp", std::process::id()));
+    // The temporary name is this process's own: anything there is left from a crash, or was
+    // planted. It is removed (a link itself, not what it points to) and the file
+    // made afresh; nothing is ever written through it.
+    let file = match paths::open_private(&temporary, false) {
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(&temporary).and_then(|()| paths::open_private(&temporary, false))
+        }
+        opened => opened,
+    };
+    let written = file
         .and_then(|mut file| {
             file.write_all(text.as_bytes())?;
             file.sync_all()
@@ -117,7 +163,11 @@ pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
         })
     });
     match renamed {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            // The rename itself reaches the disk with the folder.
+            let _ = File::open(folder_of(path)).and_then(|folder| folder.sync_all());
+            Ok(())
+        }
         Err(error) => {
             let _ = fs::remove_file(&temporary);
             Err(error)
@@ -129,7 +179,8 @@ pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
 /// the reader's place or bookmarks change.
 #[derive(Debug)]
 pub struct Memory {
-    path: PathBuf,
+    /// Where the state is kept; none when there is no folder for it (said once, at the start).
+    path: Option<PathBuf>,
     /// What was read at the start.
     pub last: Saved,
     /// What went wrong reading the file, to tell the reader once.
@@ -139,21 +190,52 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// Reads the saved state of the story with this fingerprint.
+    /// Reads the saved state of the story with this fingerprint from the user's state folder.
+    /// Without a state folder, or with one that is not the user's alone, nothing is read or
+    /// saved, and `problem` says why.
     pub fn open(fingerprint: &str) -> Self {
-        let path = path_for(fingerprint);
+        let folder = match paths::state_folder() {
+            Ok(folder) => folder,
+            Err(error) => return Self::nowhere(&error),
+        };
+        let stories = folder.join("stories");
+        // Folders that are there already must be the user's; missing ones are made when saving.
+        for folder in [&folder, &stories] {
+            match paths::check_private(folder) {
+                Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
+                    return Self::nowhere(&error);
+                }
+                _ => {}
+            }
+        }
+        Self::at(stories.join(format!("{fingerprint}.toml")))
+    }
+
+    /// Reads the saved state kept at `path`.
+    pub fn at(path: PathBuf) -> Self {
         let (last, problem) = load(&path);
         Self {
-            path,
+            path: Some(path),
             last,
             problem,
             failed: false,
         }
     }
 
+    /// A memory that keeps nothing, for this reason.
+    fn nowhere(reason: &io::Error) -> Self {
+        Self {
+            path: None,
+            last: Saved::default(),
+            problem: Some(format!("your place will not be saved: {reason}")),
+            failed: false,
+        }
+    }
+
     /// Writes the state; a failure gives a message for the reader the first time only.
     pub fn keep(&mut self, saved: &Saved) -> Option<String> {
-        match save(&self.path, saved) {
+        let path = self.path.as_ref()?;
+        match save(path, saved) {
             Ok(()) => {
                 self.failed = false;
                 None
@@ -163,7 +245,7 @@ impl Memory {
                 self.failed = true;
                 Some(format!(
                     "could not save your place in {}: {error}",
-                    self.path.display()
+                    path.display()
                 ))
             }
         }
