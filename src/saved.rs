@@ -4,13 +4,19 @@
 //! corrupt one, one that is not text or larger than 1 MB, a folder, a FIFO, a link) is set aside,
 //! not overwritten, and reported once; a file that cannot be written is reported once while
 //! reading goes on; with no state folder, or one that is not the user's alone, the reader is told
-//! once and nothing is saved. The file is replaced atomically: a temporary file, flushed to
-//! disk, renamed over the old one.
+//! once and nothing is saved.
+//!
+//! Several readers of one story may share the file. Each write locks the folder, reads the file
+//! again, applies only what this reader changed since it last read or wrote (bookmarks added,
+//! bookmarks removed, its place if it moved) and replaces it atomically: a temporary file,
+//! flushed to disk, renamed over the old one. So no reader loses another's bookmark, a bookmark
+//! one reader removes stays removed, and the place is the one moved to last.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +25,9 @@ use crate::story::text::sanitize;
 
 /// The largest state file izumi reads; anything larger is set aside.
 pub const LIMIT: u64 = 1 << 20;
+
+/// How long a write waits for another reader's write to finish before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// The remembered state of one story, by scene id so that it survives edits to the story.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,7 +108,14 @@ fn take_up(path: &Path, found: Found) -> (Saved, Option<String>) {
 /// Reads the saved state; anything wrong gives a fresh state and, once, a message saying what
 /// happened. Whatever is in the way is renamed aside so that nothing the reader had is lost.
 pub fn load(path: &Path) -> (Saved, Option<String>) {
-    take_up(path, find(path))
+    match find(path) {
+        Found::InTheWay(_) => {
+            // Look again under the lock: another reader may just have put a good file there.
+            let _lock = lock(path).ok();
+            take_up(path, find(path))
+        }
+        found => take_up(path, found),
+    }
 }
 
 /// Renames what is in the way next to itself with the time in its name (a folder or a link is
@@ -122,11 +138,99 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes the state atomically, in a private folder. An error says which step failed and on
-/// what path (the folder, the temporary file or the rename), with the system's reason.
+/// Takes the lock that writers of saved state share: the folder the state is in, so that no
+/// lock file is left about. It waits at most [`LOCK_WAIT`] for another writer, and is released
+/// when the returned handle is dropped.
+fn lock(path: &Path) -> io::Result<File> {
+    let folder = folder_of(path);
+    let handle = File::open(folder).map_err(|error| {
+        failed(
+            error,
+            format!("cannot open {} to lock it", folder.display()),
+        )
+    })?;
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match handle.try_lock() {
+            Ok(()) => return Ok(handle),
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "another izumi has held {} locked for more than {} s",
+                        folder.display(),
+                        LOCK_WAIT.as_secs()
+                    ),
+                ));
+            }
+            Err(fs::TryLockError::Error(error)) => {
+                return Err(failed(error, format!("cannot lock {}", folder.display())));
+            }
+        }
+    }
+}
+
+/// Replaces the whole state with `saved`, under the lock. A reader that shares the file with
+/// others writes with [`update`] instead, which keeps what they wrote. An error says which step
+/// failed and on what path (the folder, the lock, the temporary file or the rename), with the
+/// system's reason.
 pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
     paths::private_folder(folder_of(path))?;
+    let _lock = lock(path)?;
     write(path, saved)
+}
+
+/// Applies one reader's own changes, from `base` (its state when it last read or wrote the
+/// file) to `mine` (its state now), to what the file holds now, under the lock, and writes the
+/// result ([`merge`]). Returns what the file now holds and, when something in the way had to be
+/// set aside first, a message saying so. A file that is there but cannot be read is left alone.
+pub fn update(path: &Path, base: &Saved, mine: &Saved) -> io::Result<(Saved, Option<String>)> {
+    paths::private_folder(folder_of(path))?;
+    let _lock = lock(path)?;
+    let found = find(path);
+    let unchanged_if_equal = matches!(found, Found::Usable(_));
+    let (now, note) = match found {
+        Found::Unreadable(error) => {
+            return Err(failed(error, "cannot read what is there".into()));
+        }
+        found => take_up(path, found),
+    };
+    let merged = merge(&now, base, mine);
+    if !(unchanged_if_equal && merged == now) {
+        write(path, &merged)?;
+    }
+    Ok((merged, note))
+}
+
+/// What one reader's changes since `base` make of `now`, the state another reader may have
+/// written meanwhile: the bookmarks it removed are removed, the bookmarks it added are added
+/// after the others (in its order, once each), and its place replaces the one in `now` if it
+/// moved; everything else in `now` stays. A reader that did not move keeps the place in `now`,
+/// or gives its own when `now` has none.
+pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
+    let before: HashSet<&str> = base.bookmarks.iter().map(String::as_str).collect();
+    let after: HashSet<&str> = mine.bookmarks.iter().map(String::as_str).collect();
+    let mut bookmarks: Vec<String> = now
+        .bookmarks
+        .iter()
+        .filter(|bookmark| after.contains(bookmark.as_str()) || !before.contains(bookmark.as_str()))
+        .cloned()
+        .collect();
+    let mut present: HashSet<String> = bookmarks.iter().cloned().collect();
+    for bookmark in &mine.bookmarks {
+        if !before.contains(bookmark.as_str()) && present.insert(bookmark.clone()) {
+            bookmarks.push(bookmark.clone());
+        }
+    }
+    let scene = if mine.scene == base.scene {
+        now.scene.clone().or_else(|| mine.scene.clone())
+    } else {
+        mine.scene.clone()
+    };
+    Saved { scene, bookmarks }
 }
 
 /// The folder a file is in (`.` for a bare name).
@@ -137,12 +241,13 @@ fn folder_of(path: &Path) -> &Path {
 }
 
 /// Writes the state atomically: to a temporary file in the same folder, flushed to disk, then
-/// renamed over the old file, so that a crash mid-write never leaves half a file.
+/// renamed over the old file, so that a crash mid-write never leaves half a file. The caller
+/// holds the lock.
 fn write(path: &Path, saved: &Saved) -> io::Result<()> {
     let text = toml::to_string(saved).map_err(io::Error::other)?;
     let temporary = beside(path, &format!(".{}.tmp", std::process::id()));
-    // The temporary name is this process's own: anything there is left from a crash, or was
-    // planted. It is removed (a link itself, not what it points to) and the file
+    // Under the lock the temporary name is this process's alone: anything there is left from a
+    // crash, or was planted. It is removed (a link itself, not what it points to) and the file
     // made afresh; nothing is ever written through it.
     let file = match paths::open_private(&temporary, false) {
         Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
@@ -175,14 +280,18 @@ fn write(path: &Path, saved: &Saved) -> io::Result<()> {
     }
 }
 
-/// A story's saved state on disk, for one reader: read once at the start, written whenever
-/// the reader's place or bookmarks change.
+/// A story's saved state on disk, for one reader: read once at the start, and written whenever
+/// the reader's place or bookmarks change, with only this reader's changes applied to what is
+/// there then.
 #[derive(Debug)]
 pub struct Memory {
     /// Where the state is kept; none when there is no folder for it (said once, at the start).
     path: Option<PathBuf>,
     /// What was read at the start.
     pub last: Saved,
+    /// This reader's own state when it last read or wrote the file: what it changed since is
+    /// what the next write applies.
+    base: Saved,
     /// What went wrong reading the file, to tell the reader once.
     pub problem: Option<String>,
     /// Saving failed once and was reported; it is not reported again.
@@ -216,6 +325,7 @@ impl Memory {
         let (last, problem) = load(&path);
         Self {
             path: Some(path),
+            base: last.clone(),
             last,
             problem,
             failed: false,
@@ -227,18 +337,29 @@ impl Memory {
         Self {
             path: None,
             last: Saved::default(),
+            base: Saved::default(),
             problem: Some(format!("your place will not be saved: {reason}")),
             failed: false,
         }
     }
 
-    /// Writes the state; a failure gives a message for the reader the first time only.
+    /// Says what this reader starts from: the app's state once it has taken up what was read
+    /// (without bookmarks of scenes its story lacks, at the scene it was asked to open). Only
+    /// what changes after this is written, so that nothing the app left out is removed.
+    pub fn begin(&mut self, start: Saved) {
+        self.base = start;
+    }
+
+    /// Writes this reader's changes since it last wrote, keeping everything else in the file;
+    /// a failure gives a message for the reader the first time only, and something set aside
+    /// on the way is always said.
     pub fn keep(&mut self, saved: &Saved) -> Option<String> {
         let path = self.path.as_ref()?;
-        match save(path, saved) {
-            Ok(()) => {
+        match update(path, &self.base, saved) {
+            Ok((_, note)) => {
+                self.base = saved.clone();
                 self.failed = false;
-                None
+                note
             }
             Err(_) if self.failed => None,
             Err(error) => {

@@ -612,6 +612,83 @@ fn a_click_on_a_footnote_marker_opens_the_footnote_and_the_mouse_is_given_back()
     assert!(raw.contains("\x1b[?1000l"), "and given back");
 }
 
+/// The one story state file in a state folder, read as izumi reads it, once it exists.
+fn state_in(home: &Path) -> Option<izumi::saved::Saved> {
+    let stories = home.join("izumi/stories");
+    let file = std::fs::read_dir(stories)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "toml"))?;
+    toml::from_str(&std::fs::read_to_string(file).ok()?).ok()
+}
+
+/// Waits until the state file in `home` is `expected`, or fails with what it holds instead.
+fn wait_for_state(home: &Path, expected: &izumi::saved::Saved) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if state_in(home).as_ref() == Some(expected) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!(
+        "timed out waiting for the state file to hold {expected:?}; it holds {:?}",
+        state_in(home)
+    );
+}
+
+#[test]
+fn two_readers_of_one_story_keep_each_others_bookmarks() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [("XDG_STATE_HOME", home.path())];
+    let run = || Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    let mut a = run();
+    let mut b = run();
+    a.wait_for("Ada leaves the city");
+    b.wait_for("Ada leaves the city");
+
+    // A bookmarks two scenes; B, which read the file before, knows nothing of them.
+    a.send("B");
+    a.send("l");
+    a.wait_for("Bo takes her across on the ferry");
+    a.send("B");
+    let saved = |scene: &str, bookmarks: &[&str]| izumi::saved::Saved {
+        scene: Some(scene.into()),
+        bookmarks: bookmarks.iter().map(|&id| id.into()).collect(),
+    };
+    wait_for_state(
+        home.path(),
+        &saved("the-ferry", &["setting-out", "the-ferry"]),
+    );
+
+    // B moves on twice: its place is the newest, and A's bookmarks stay.
+    b.send("l");
+    b.wait_for("Bo takes her across on the ferry");
+    b.send("l");
+    b.wait_for("The town is quiet all winter.");
+    wait_for_state(
+        home.path(),
+        &saved("winter-in-bergen", &["setting-out", "the-ferry"]),
+    );
+
+    // A removes one bookmark; B, which still has none, does not bring it back by moving.
+    a.send("B");
+    wait_for_state(home.path(), &saved("winter-in-bergen", &["setting-out"]));
+    b.send("h");
+    b.wait_for("Bo takes her across on the ferry");
+    wait_for_state(home.path(), &saved("the-ferry", &["setting-out"]));
+
+    for session in [&mut a, &mut b] {
+        session.send("q");
+        session.wait_for("EXIT=0");
+    }
+    let mut again = run();
+    again.wait_for("Bo takes her across on the ferry");
+    again.send("q");
+    again.wait_for("EXIT=0");
+}
+
 #[test]
 fn without_home_the_reader_reads_on_and_says_once_that_nothing_is_saved() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,7 +1,8 @@
 //! The reader's saved place and bookmarks: round trips, a corrupt file set aside, a file that
 //! cannot be written, atomic replacement, the app taking up what was saved, odd things in place
 //! of the file (a folder, a FIFO, a link, a huge file, bytes that are not text) each met with one
-//! message in bounded time, links never followed and folders that are not the user's refused.
+//! message in bounded time, links never followed and folders that are not the user's refused;
+//! and two readers of one story writing the same file without losing each other's bookmarks.
 
 mod common;
 
@@ -350,6 +351,111 @@ fn state(scene: &str, bookmarks: &[&str]) -> Saved {
 }
 
 #[test]
+fn two_readers_keep_each_others_bookmarks_and_the_newest_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stories/abc.toml");
+    let mut a = Memory::at(path.clone());
+    let mut b = Memory::at(path.clone());
+    assert_eq!(a.keep(&state("setting-out", &["setting-out"])), None);
+    assert_eq!(
+        a.keep(&state("the-ferry", &["setting-out", "the-ferry"])),
+        None
+    );
+    // B read the file before A wrote, and moves on: A's bookmarks stay, B's place wins.
+    assert_eq!(b.keep(&state("winter-in-bergen", &[])), None);
+    assert_eq!(
+        saved::load(&path),
+        (
+            state("winter-in-bergen", &["setting-out", "the-ferry"]),
+            None
+        )
+    );
+    // A adds one more without moving: B's place stays, the newest move.
+    assert_eq!(
+        a.keep(&state(
+            "the-ferry",
+            &["setting-out", "the-ferry", "arrival"]
+        )),
+        None
+    );
+    assert_eq!(
+        saved::load(&path).0,
+        state("winter-in-bergen", &["setting-out", "the-ferry", "arrival"])
+    );
+}
+
+#[test]
+fn a_bookmark_one_reader_removes_stays_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    saved::save(&path, &state("setting-out", &["setting-out", "the-ferry"])).unwrap();
+    let mut a = Memory::at(path.clone());
+    let mut b = Memory::at(path.clone());
+    assert_eq!(b.last, state("setting-out", &["setting-out", "the-ferry"]));
+    a.keep(&state("setting-out", &["the-ferry"]));
+    // B still has the bookmark in memory; moving, or adding another, does not bring it back.
+    b.keep(&state("the-ferry", &["setting-out", "the-ferry"]));
+    assert_eq!(saved::load(&path).0, state("the-ferry", &["the-ferry"]));
+    b.keep(&state(
+        "the-ferry",
+        &["setting-out", "the-ferry", "arrival"],
+    ));
+    assert_eq!(
+        saved::load(&path).0,
+        state("the-ferry", &["the-ferry", "arrival"])
+    );
+    // A bookmark both readers add is there once.
+    a.keep(&state("setting-out", &["the-ferry", "arrival"]));
+    assert_eq!(
+        saved::load(&path).0,
+        state("the-ferry", &["the-ferry", "arrival"])
+    );
+}
+
+#[test]
+fn the_merge_applies_only_what_this_reader_changed() {
+    let now = state("winter-in-bergen", &["a", "b", "c"]);
+    // Added after the others, removed wherever it is, place kept when the reader did not move.
+    assert_eq!(
+        saved::merge(&now, &state("x", &["b"]), &state("x", &["d", "e"])),
+        state("winter-in-bergen", &["a", "c", "d", "e"])
+    );
+    // A move replaces the place; bookmarks unchanged are left as the file has them.
+    assert_eq!(
+        saved::merge(&now, &state("x", &["b"]), &state("y", &["b"])),
+        state("y", &["a", "b", "c"])
+    );
+    // A file with no place takes this reader's, moved or not.
+    assert_eq!(
+        saved::merge(&Saved::default(), &state("x", &[]), &state("x", &[])),
+        state("x", &[])
+    );
+}
+
+#[test]
+fn bookmarks_the_app_left_out_are_not_removed_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    saved::save(
+        &path,
+        &state("the-ferry", &["scene-of-a-newer-story", "the-ferry"]),
+    )
+    .unwrap();
+    let mut memory = Memory::at(path.clone());
+    let mut app = App::new(common::journey()).remembering(&memory.last);
+    memory.begin(app.saved());
+    let Some(Effect::Save(now)) = app.update(Action::ToggleBookmark).effects.pop() else {
+        panic!("a bookmark is saved");
+    };
+    assert_eq!(now.bookmarks, Vec::<String>::new());
+    memory.keep(&now);
+    assert_eq!(
+        saved::load(&path).0,
+        state("the-ferry", &["scene-of-a-newer-story"])
+    );
+}
+
+#[test]
 fn reading_at_the_start_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let memory = Memory::at(dir.path().join("state/stories/abc.toml"));
@@ -369,4 +475,31 @@ fn a_file_that_cannot_be_written_is_said_once() {
         "{first}"
     );
     assert_eq!(memory.keep(&state("winter-in-bergen", &[])), None);
+}
+
+#[test]
+fn readers_writing_at_the_same_moment_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    let readers: Vec<_> = (0..6)
+        .map(|reader| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut memory = Memory::at(path);
+                // Each starts from what it read, as the app does.
+                let mut mine = memory.last.clone();
+                for n in 0..15 {
+                    mine.scene = Some(format!("scene-{reader}-{n}"));
+                    mine.bookmarks.push(format!("bookmark-{reader}-{n}"));
+                    assert_eq!(memory.keep(&mine), None);
+                }
+            })
+        })
+        .collect();
+    for reader in readers {
+        reader.join().unwrap();
+    }
+    let (kept, problem) = saved::load(&path);
+    assert_eq!(problem, None);
+    assert_eq!(kept.bookmarks.len(), 6 * 15, "{kept:?}");
 }
