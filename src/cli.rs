@@ -233,9 +233,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// The user's configuration, and a notice for the screen if it had problems: they are printed
-/// and the file left out, so izumi starts with its defaults.
+/// and the file left out, so izumi starts with its defaults. Without `$XDG_CONFIG_HOME` and
+/// `$HOME` there is no configuration file (never one in the current folder).
 fn configuration() -> (Config, Option<String>) {
-    let config_path = paths::config_file();
+    let Some(config_path) = paths::config_file() else {
+        return (Config::default(), None);
+    };
     match config::load(&config_path) {
         Ok(config) => (config, None),
         Err(problems) => {

@@ -244,6 +244,10 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     let (screen, _) = terminal::enter(setup.layout.mouse)?;
     terminal::forward_events(inputs)?;
     let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref());
+    if let Some(memory) = memory.as_mut() {
+        // What the reader changes from here on is what is written, on top of any other reader's.
+        memory.begin(app.saved());
+    }
     let mut reader = Reader::new(app, screen, setup.theme, setup.keys.clone());
     let result = event_loop(
         &mut reader,

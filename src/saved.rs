@@ -1,17 +1,33 @@
 //! What izumi remembers between sittings, per story: the scene the reader was on and their
-//! bookmarks. Kept in the user's state folder under the story's fingerprint, written atomically
-//! (a temporary file renamed over the old one), and never a reason not to start: a missing file
-//! means a fresh start, a corrupt one is set aside (not overwritten) and reported once, and a
-//! file that cannot be written is reported once while reading goes on.
+//! bookmarks. Kept in the user's state folder under the story's fingerprint, and never a reason
+//! not to start: a missing file means a fresh start; anything else that is not a state file (a
+//! corrupt one, one that is not text or larger than 1 MB, a folder, a FIFO, a link) is set aside,
+//! not overwritten, and reported once; a file that cannot be written is reported once while
+//! reading goes on; with no state folder, or one that is not the user's alone, the reader is told
+//! once and nothing is saved.
+//!
+//! Several readers of one story may share the file. Each write locks the folder, reads the file
+//! again, applies only what this reader changed since it last read or wrote (bookmarks added,
+//! bookmarks removed, its place if it moved) and replaces it atomically: a temporary file,
+//! flushed to disk, renamed over the old one. So no reader loses another's bookmark, a bookmark
+//! one reader removes stays removed, and the place is the one moved to last.
 
-use std::fs;
+use std::collections::HashSet;
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::paths;
 use crate::story::text::sanitize;
+
+/// The largest state file izumi reads; anything larger is set aside.
+pub const LIMIT: u64 = 1 << 20;
+
+/// How long a write waits for another reader's write to finish before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// The remembered state of one story, by scene id so that it survives edits to the story.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,59 +41,85 @@ pub struct Saved {
     pub bookmarks: Vec<String>,
 }
 
-/// Where a story's state is kept.
-pub fn path_for(fingerprint: &str) -> PathBuf {
-    crate::paths::state_folder()
-        .join("stories")
-        .join(format!("{fingerprint}.toml"))
+/// What is found where a story's state is kept.
+enum Found {
+    Missing,
+    Usable(Saved),
+    /// Something that is not a state file, and what is wrong with it: it is set aside.
+    InTheWay(String),
+    /// A file that could not be read (its permissions, a failing disk): it is left alone.
+    Unreadable(io::Error),
 }
 
-/// Reads the saved state; anything wrong gives a fresh state and, once, a message saying what
-/// happened. A corrupt file is renamed aside so that nothing the reader had is lost.
-pub fn load(path: &Path) -> (Saved, Option<String>) {
-    let text = match fs::read(path) {
+/// Looks at what is kept at `path`, reading at most [`LIMIT`] bytes and never waiting.
+fn find(path: &Path) -> Found {
+    let bytes = match paths::read_private(path, LIMIT) {
         Ok(bytes) => bytes,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return (Saved::default(), None),
-        Err(error) => {
-            return (
-                Saved::default(),
-                Some(format!(
-                    "could not read {}: {error}; starting afresh",
-                    path.display()
-                )),
-            );
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Found::Missing,
+        Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+            return Found::InTheWay(error.to_string());
         }
+        Err(error) => return Found::Unreadable(error),
     };
-    let parsed = String::from_utf8(text)
-        .map_err(|error| error.to_string())
-        .and_then(|text| toml::from_str::<Saved>(&text).map_err(|error| error.message().into()));
-    match parsed {
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Found::InTheWay("not UTF-8 text".into());
+    };
+    match toml::from_str::<Saved>(&text) {
         Ok(mut saved) => {
             // The file is outside the story: clean its strings like any other input.
             saved.scene = saved.scene.map(|scene| sanitize(&scene));
             for bookmark in &mut saved.bookmarks {
                 *bookmark = sanitize(bookmark);
             }
-            (saved, None)
+            Found::Usable(saved)
         }
-        Err(reason) => {
-            let aside = set_aside(path);
-            let kept = match &aside {
+        Err(error) => Found::InTheWay(error.message().lines().next().unwrap_or("").trim().into()),
+    }
+}
+
+/// What was found, as a state to start from and a message for the reader; what is in the way
+/// is set aside first.
+fn take_up(path: &Path, found: Found) -> (Saved, Option<String>) {
+    match found {
+        Found::Missing => (Saved::default(), None),
+        Found::Usable(saved) => (saved, None),
+        Found::Unreadable(error) => (
+            Saved::default(),
+            Some(format!(
+                "could not read {}: {error}; starting afresh",
+                path.display()
+            )),
+        ),
+        Found::InTheWay(reason) => {
+            let kept = match set_aside(path) {
                 Ok(aside) => format!("kept as {}", aside.display()),
                 Err(error) => format!("and could not be set aside: {error}"),
             };
             (
                 Saved::default(),
                 Some(format!(
-                    "saved place unreadable ({}), {kept}; starting afresh",
-                    reason.lines().next().unwrap_or("").trim()
+                    "saved place unreadable ({reason}), {kept}; starting afresh"
                 )),
             )
         }
     }
 }
 
-/// Renames a corrupt file next to itself with the time in its name.
+/// Reads the saved state; anything wrong gives a fresh state and, once, a message saying what
+/// happened. Whatever is in the way is renamed aside so that nothing the reader had is lost.
+pub fn load(path: &Path) -> (Saved, Option<String>) {
+    match find(path) {
+        Found::InTheWay(_) => {
+            // Look again under the lock: another reader may just have put a good file there.
+            let _lock = lock(path).ok();
+            take_up(path, find(path))
+        }
+        found => take_up(path, found),
+    }
+}
+
+/// Renames what is in the way next to itself with the time in its name (a folder or a link is
+/// moved as it is, not entered or followed).
 fn set_aside(path: &Path) -> io::Result<PathBuf> {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -89,22 +131,131 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
     Ok(aside)
 }
 
-/// Writes the state atomically: to a temporary file in the same folder, then renamed over the
-/// old file, so that a crash mid-write never leaves half a file. An error says which step failed
-/// and on what path (the folder, the temporary file or the rename), with the system's reason.
-pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(folder).map_err(|error| {
+/// `path` with `suffix` added to its name.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Takes the lock that writers of saved state share: the folder the state is in, so that no
+/// lock file is left about. It waits at most [`LOCK_WAIT`] for another writer, and is released
+/// when the returned handle is dropped.
+fn lock(path: &Path) -> io::Result<File> {
+    let folder = folder_of(path);
+    let handle = File::open(folder).map_err(|error| {
         failed(
             error,
-            format!("cannot create the folder {}", folder.display()),
+            format!("cannot open {} to lock it", folder.display()),
         )
     })?;
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match handle.try_lock() {
+            Ok(()) => return Ok(handle),
+            Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "another izumi has held {} locked for more than {} s",
+                        folder.display(),
+                        LOCK_WAIT.as_secs()
+                    ),
+                ));
+            }
+            Err(fs::TryLockError::Error(error)) => {
+                return Err(failed(error, format!("cannot lock {}", folder.display())));
+            }
+        }
+    }
+}
+
+/// Replaces the whole state with `saved`, under the lock. A reader that shares the file with
+/// others writes with [`update`] instead, which keeps what they wrote. An error says which step
+/// failed and on what path (the folder, the lock, the temporary file or the rename), with the
+/// system's reason.
+pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
+    paths::private_folder(folder_of(path))?;
+    let _lock = lock(path)?;
+    write(path, saved)
+}
+
+/// Applies one reader's own changes, from `base` (its state when it last read or wrote the
+/// file) to `mine` (its state now), to what the file holds now, under the lock, and writes the
+/// result ([`merge`]). Returns what the file now holds and, when something in the way had to be
+/// set aside first, a message saying so. A file that is there but cannot be read is left alone.
+pub fn update(path: &Path, base: &Saved, mine: &Saved) -> io::Result<(Saved, Option<String>)> {
+    paths::private_folder(folder_of(path))?;
+    let _lock = lock(path)?;
+    let found = find(path);
+    let unchanged_if_equal = matches!(found, Found::Usable(_));
+    let (now, note) = match found {
+        Found::Unreadable(error) => {
+            return Err(failed(error, "cannot read what is there".into()));
+        }
+        found => take_up(path, found),
+    };
+    let merged = merge(&now, base, mine);
+    if !(unchanged_if_equal && merged == now) {
+        write(path, &merged)?;
+    }
+    Ok((merged, note))
+}
+
+/// What one reader's changes since `base` make of `now`, the state another reader may have
+/// written meanwhile: the bookmarks it removed are removed, the bookmarks it added are added
+/// after the others (in its order, once each), and its place replaces the one in `now` if it
+/// moved; everything else in `now` stays. A reader that did not move keeps the place in `now`,
+/// or gives its own when `now` has none.
+pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
+    let before: HashSet<&str> = base.bookmarks.iter().map(String::as_str).collect();
+    let after: HashSet<&str> = mine.bookmarks.iter().map(String::as_str).collect();
+    let mut bookmarks: Vec<String> = now
+        .bookmarks
+        .iter()
+        .filter(|bookmark| after.contains(bookmark.as_str()) || !before.contains(bookmark.as_str()))
+        .cloned()
+        .collect();
+    let mut present: HashSet<String> = bookmarks.iter().cloned().collect();
+    for bookmark in &mine.bookmarks {
+        if !before.contains(bookmark.as_str()) && present.insert(bookmark.clone()) {
+            bookmarks.push(bookmark.clone());
+        }
+    }
+    let scene = if mine.scene == base.scene {
+        now.scene.clone().or_else(|| mine.scene.clone())
+    } else {
+        mine.scene.clone()
+    };
+    Saved { scene, bookmarks }
+}
+
+/// The folder a file is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Writes the state atomically: to a temporary file in the same folder, flushed to disk, then
+/// renamed over the old file, so that a crash mid-write never leaves half a file. The caller
+/// holds the lock.
+fn write(path: &Path, saved: &Saved) -> io::Result<()> {
     let text = toml::to_string(saved).map_err(io::Error::other)?;
-    let mut temporary = path.as_os_str().to_os_string();
-    temporary.push(format!(".{}.tmp", std::process::id()));
-    let temporary = PathBuf::from(temporary);
-    let written = fs::File::create(&temporary)
+    let temporary = beside(path, &format!(".{}.tmp", std::process::id()));
+    // Under the lock the temporary name is this process's alone: anything there is left from a
+    // crash, or was planted. It is removed (a link itself, not what it points to) and the file
+    // made afresh; nothing is ever written through it.
+    let file = match paths::open_private(&temporary, false) {
+        Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(&temporary).and_then(|()| paths::open_private(&temporary, false))
+        }
+        opened => opened,
+    };
+    let written = file
         .and_then(|mut file| {
             file.write_all(text.as_bytes())?;
             file.sync_all()
@@ -117,7 +268,11 @@ pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
         })
     });
     match renamed {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            // The rename itself reaches the disk with the folder.
+            let _ = File::open(folder_of(path)).and_then(|folder| folder.sync_all());
+            Ok(())
+        }
         Err(error) => {
             let _ = fs::remove_file(&temporary);
             Err(error)
@@ -125,13 +280,18 @@ pub fn save(path: &Path, saved: &Saved) -> io::Result<()> {
     }
 }
 
-/// A story's saved state on disk, for one reader: read once at the start, written whenever
-/// the reader's place or bookmarks change.
+/// A story's saved state on disk, for one reader: read once at the start, and written whenever
+/// the reader's place or bookmarks change, with only this reader's changes applied to what is
+/// there then.
 #[derive(Debug)]
 pub struct Memory {
-    path: PathBuf,
+    /// Where the state is kept; none when there is no folder for it (said once, at the start).
+    path: Option<PathBuf>,
     /// What was read at the start.
     pub last: Saved,
+    /// This reader's own state when it last read or wrote the file: what it changed since is
+    /// what the next write applies.
+    base: Saved,
     /// What went wrong reading the file, to tell the reader once.
     pub problem: Option<String>,
     /// Saving failed once and was reported; it is not reported again.
@@ -139,31 +299,74 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// Reads the saved state of the story with this fingerprint.
+    /// Reads the saved state of the story with this fingerprint from the user's state folder.
+    /// Without a state folder, or with one that is not the user's alone, nothing is read or
+    /// saved, and `problem` says why.
     pub fn open(fingerprint: &str) -> Self {
-        let path = path_for(fingerprint);
+        let folder = match paths::state_folder() {
+            Ok(folder) => folder,
+            Err(error) => return Self::nowhere(&error),
+        };
+        let stories = folder.join("stories");
+        // Folders that are there already must be the user's; missing ones are made when saving.
+        for folder in [&folder, &stories] {
+            match paths::check_private(folder) {
+                Err(error) if error.kind() == io::ErrorKind::PermissionDenied => {
+                    return Self::nowhere(&error);
+                }
+                _ => {}
+            }
+        }
+        Self::at(stories.join(format!("{fingerprint}.toml")))
+    }
+
+    /// Reads the saved state kept at `path`.
+    pub fn at(path: PathBuf) -> Self {
         let (last, problem) = load(&path);
         Self {
-            path,
+            path: Some(path),
+            base: last.clone(),
             last,
             problem,
             failed: false,
         }
     }
 
-    /// Writes the state; a failure gives a message for the reader the first time only.
+    /// A memory that keeps nothing, for this reason.
+    fn nowhere(reason: &io::Error) -> Self {
+        Self {
+            path: None,
+            last: Saved::default(),
+            base: Saved::default(),
+            problem: Some(format!("your place will not be saved: {reason}")),
+            failed: false,
+        }
+    }
+
+    /// Says what this reader starts from: the app's state once it has taken up what was read
+    /// (without bookmarks of scenes its story lacks, at the scene it was asked to open). Only
+    /// what changes after this is written, so that nothing the app left out is removed.
+    pub fn begin(&mut self, start: Saved) {
+        self.base = start;
+    }
+
+    /// Writes this reader's changes since it last wrote, keeping everything else in the file;
+    /// a failure gives a message for the reader the first time only, and something set aside
+    /// on the way is always said.
     pub fn keep(&mut self, saved: &Saved) -> Option<String> {
-        match save(&self.path, saved) {
-            Ok(()) => {
+        let path = self.path.as_ref()?;
+        match update(path, &self.base, saved) {
+            Ok((_, note)) => {
+                self.base = saved.clone();
                 self.failed = false;
-                None
+                note
             }
             Err(_) if self.failed => None,
             Err(error) => {
                 self.failed = true;
                 Some(format!(
                     "could not save your place in {}: {error}",
-                    self.path.display()
+                    path.display()
                 ))
             }
         }

@@ -662,3 +662,231 @@ fn a_click_on_a_footnote_marker_opens_the_footnote_and_the_mouse_is_given_back()
     assert!(raw.contains("\x1b[?1000h"), "the mouse was taken");
     assert!(raw.contains("\x1b[?1000l"), "and given back");
 }
+
+/// The one story state file in a state folder, read as izumi reads it, once it exists.
+fn state_in(home: &Path) -> Option<izumi::saved::Saved> {
+    let stories = home.join("izumi/stories");
+    let file = std::fs::read_dir(stories)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "toml"))?;
+    toml::from_str(&std::fs::read_to_string(file).ok()?).ok()
+}
+
+/// Waits until the state file in `home` is `expected`, or fails with what it holds instead.
+fn wait_for_state(home: &Path, expected: &izumi::saved::Saved) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if state_in(home).as_ref() == Some(expected) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!(
+        "timed out waiting for the state file to hold {expected:?}; it holds {:?}",
+        state_in(home)
+    );
+}
+
+#[test]
+fn two_readers_of_one_story_keep_each_others_bookmarks() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [("XDG_STATE_HOME", home.path())];
+    let run = || Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    let mut a = run();
+    let mut b = run();
+    a.wait_for("Ada leaves the city");
+    b.wait_for("Ada leaves the city");
+
+    // A bookmarks two scenes; B, which read the file before, knows nothing of them.
+    a.send("B");
+    a.send("l");
+    a.wait_for("Bo takes her across on the ferry");
+    a.send("B");
+    let saved = |scene: &str, bookmarks: &[&str]| izumi::saved::Saved {
+        scene: Some(scene.into()),
+        bookmarks: bookmarks.iter().map(|&id| id.into()).collect(),
+    };
+    wait_for_state(
+        home.path(),
+        &saved("the-ferry", &["setting-out", "the-ferry"]),
+    );
+
+    // B moves on twice: its place is the newest, and A's bookmarks stay.
+    b.send("l");
+    b.wait_for("Bo takes her across on the ferry");
+    b.send("l");
+    b.wait_for("The town is quiet all winter.");
+    wait_for_state(
+        home.path(),
+        &saved("winter-in-bergen", &["setting-out", "the-ferry"]),
+    );
+
+    // A removes one bookmark; B, which still has none, does not bring it back by moving.
+    a.send("B");
+    wait_for_state(home.path(), &saved("winter-in-bergen", &["setting-out"]));
+    b.send("h");
+    b.wait_for("Bo takes her across on the ferry");
+    wait_for_state(home.path(), &saved("the-ferry", &["setting-out"]));
+
+    for session in [&mut a, &mut b] {
+        session.send("q");
+        session.wait_for("EXIT=0");
+    }
+    let mut again = run();
+    again.wait_for("Bo takes her across on the ferry");
+    again.send("q");
+    again.wait_for("EXIT=0");
+}
+
+#[test]
+fn without_home_the_reader_reads_on_and_says_once_that_nothing_is_saved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut session = Session::start_with(
+        r#"env -u HOME -u XDG_STATE_HOME -u XDG_RUNTIME_DIR -u XDG_CONFIG_HOME "$0" --story "$1"; echo "EXIT=$?""#,
+        &[("TMPDIR", tmp.path())],
+    );
+    session.wait_for("your place will not be saved: neither $XDG_STATE_HOME nor $HOME is set");
+    session.send("B");
+    session.send("l");
+    session.wait_for("Bo takes her across on the ferry");
+    session.wait_for_absence("your place will not be saved");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "written to $TMPDIR: {left:?}");
+}
+
+#[test]
+fn a_state_folder_others_can_write_to_is_refused_at_the_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let folder = home.path().join("izumi");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o757)).unwrap();
+    let mut session = Session::start_with(
+        r#""$0" --story "$1"; echo "EXIT=$?""#,
+        &[("XDG_STATE_HOME", home.path())],
+    );
+    session.wait_for("your place will not be saved:");
+    session.wait_for("is writable by others (mode 757)");
+    session.send("l");
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
+
+/// Gives `path` to the user nobody, if this process may (it runs as root); says so if not.
+fn give_away(path: &Path) -> bool {
+    match std::os::unix::fs::lchown(path, Some(65534), Some(65534)) {
+        Ok(()) => true,
+        Err(error) => {
+            eprintln!("skipped: only root can give a file away ({error})");
+            false
+        }
+    }
+}
+
+/// Runs `present` on its own port, with the runtime and state folders given.
+fn present_in(runtime: &Path, state: &Path, port: u16) -> Session {
+    Session::start_with(
+        &format!(r#""$0" present --listen 127.0.0.1:{port} --story "$1"; echo "EXIT=$?""#),
+        &[("XDG_RUNTIME_DIR", runtime), ("XDG_STATE_HOME", state)],
+    )
+}
+
+/// A port nobody listens on just now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn present_without_home_says_it_has_no_folder_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let session = Session::start_with(
+        r#"env -u HOME -u XDG_STATE_HOME -u XDG_RUNTIME_DIR -u XDG_CONFIG_HOME "$0" present --listen 127.0.0.1:0 --story "$1"; echo "EXIT=$?""#,
+        &[("TMPDIR", tmp.path())],
+    );
+    session.wait_for("EXIT=1");
+    session.wait_for("no private folder for the console secret: none of $XDG_RUNTIME_DIR,");
+    session.wait_for("$XDG_STATE_HOME and $HOME is set to a folder");
+    let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "written to $TMPDIR: {left:?}");
+}
+
+#[test]
+fn present_refuses_a_runtime_folder_others_can_write_to() {
+    use std::os::unix::fs::PermissionsExt;
+    let runtime = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let folder = runtime.path().join("izumi");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let session = present_in(runtime.path(), state.path(), free_port());
+    session.wait_for("EXIT=1");
+    session.wait_for("is writable by its group and by others (mode 777)");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
+
+#[test]
+fn present_refuses_a_runtime_folder_of_another_user() {
+    let runtime = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let folder = runtime.path().join("izumi");
+    std::fs::create_dir(&folder).unwrap();
+    if !give_away(&folder) {
+        return;
+    }
+    let session = present_in(runtime.path(), state.path(), free_port());
+    session.wait_for("EXIT=1");
+    session.wait_for("belongs to user 65534, not to you");
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+}
+
+#[test]
+fn present_replaces_a_planted_secret_without_following_it() {
+    use std::os::unix::fs::MetadataExt;
+    let runtime = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let folder = runtime.path().join("izumi");
+    std::fs::create_dir(&folder).unwrap();
+    let target = runtime.path().join("precious");
+    std::fs::write(&target, "precious").unwrap();
+    let secret = folder.join(format!("console-{port}.secret"));
+    std::os::unix::fs::symlink(&target, &secret).unwrap();
+    let mut session = present_in(runtime.path(), state.path(), port);
+    session.wait_for("scene 1/3");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious");
+    let made = std::fs::symlink_metadata(&secret).unwrap();
+    assert!(made.is_file());
+    assert_eq!(made.mode() & 0o777, 0o600);
+    // The log's folder is made before the presenter starts, for this user alone.
+    let logs = std::fs::metadata(state.path().join("izumi")).unwrap();
+    assert_eq!(logs.mode() & 0o777, 0o700);
+    session.send("q");
+    session.wait_for("EXIT=0");
+}
+
+#[test]
+fn notes_will_not_read_a_secret_through_a_link() {
+    let runtime = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let folder = runtime.path().join("izumi");
+    std::fs::create_dir(&folder).unwrap();
+    let planted = runtime.path().join("guessed");
+    std::fs::write(&planted, "00112233445566778899aabbccddeeff").unwrap();
+    let secret = folder.join(format!("console-{port}.secret"));
+    std::os::unix::fs::symlink(&planted, &secret).unwrap();
+    let session = Session::start_with(
+        &format!(r#""$0" notes 127.0.0.1:{port} --story "$1"; echo "EXIT=$?""#),
+        &[("XDG_RUNTIME_DIR", runtime.path())],
+    );
+    session.wait_for("EXIT=1");
+    session.wait_for("a symbolic link, not a file");
+}

@@ -1,13 +1,20 @@
 //! The reader's saved place and bookmarks: round trips, a corrupt file set aside, a file that
-//! cannot be written, atomic replacement, and the app taking up what was saved.
+//! cannot be written, atomic replacement, the app taking up what was saved, odd things in place
+//! of the file (a folder, a FIFO, a link, a huge file, bytes that are not text) each met with one
+//! message in bounded time, links never followed and folders that are not the user's refused;
+//! and two readers of one story writing the same file without losing each other's bookmarks.
 
 mod common;
 
 use std::fs;
 use std::io;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use izumi::app::{Action, App, Effect};
-use izumi::saved::{self, Saved};
+use izumi::saved::{self, Memory, Saved};
 
 #[test]
 fn what_is_saved_is_read_back() {
@@ -152,4 +159,347 @@ fn the_app_takes_up_a_saved_place_and_bookmarks_and_skips_unknown_ids() {
             bookmarks: vec!["the-ferry".into()],
         }
     );
+}
+
+/// Loads in a thread, failing if that takes more than five seconds (a FIFO could block for ever).
+fn load_in_bounded_time(path: &Path) -> (Saved, Option<String>) {
+    let path = path.to_owned();
+    let (done, result) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(saved::load(&path));
+    });
+    result
+        .recv_timeout(Duration::from_secs(5))
+        .expect("loading took more than five seconds")
+}
+
+/// What was set aside next to `path`: the one entry whose name starts with its name and
+/// `.corrupt-`.
+fn set_aside_beside(path: &Path) -> PathBuf {
+    let mut prefix = path.file_name().unwrap().to_os_string();
+    prefix.push(".corrupt-");
+    let prefix = prefix.to_string_lossy().into_owned();
+    let aside: Vec<_> = fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|entry| entry.path())
+        .collect();
+    assert_eq!(aside.len(), 1, "one thing set aside: {aside:?}");
+    aside[0].clone()
+}
+
+/// Loads what is at `path`, expects a fresh start and this reason, and checks that saving
+/// afterwards makes a plain file there.
+fn met_once_then_replaced(path: &Path, reason: &str) -> PathBuf {
+    let (state, message) = load_in_bounded_time(path);
+    assert_eq!(state, Saved::default());
+    let aside = set_aside_beside(path);
+    assert_eq!(
+        message.as_deref(),
+        Some(
+            format!(
+                "saved place unreadable ({reason}), kept as {}; starting afresh",
+                aside.display()
+            )
+            .as_str()
+        )
+    );
+    let state = Saved {
+        scene: Some("the-ferry".into()),
+        bookmarks: vec![],
+    };
+    saved::save(path, &state).unwrap();
+    assert!(fs::symlink_metadata(path).unwrap().is_file());
+    assert_eq!(saved::load(path), (state, None));
+    aside
+}
+
+#[test]
+fn a_folder_in_place_of_the_state_file_is_set_aside_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    fs::create_dir(&path).unwrap();
+    fs::write(path.join("inside"), "kept").unwrap();
+    let aside = met_once_then_replaced(&path, "a folder, not a file");
+    assert_eq!(fs::read_to_string(aside.join("inside")).unwrap(), "kept");
+}
+
+#[test]
+fn a_fifo_in_place_of_the_state_file_does_not_block_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    met_once_then_replaced(&path, "a FIFO, not a file");
+}
+
+#[test]
+fn a_huge_state_file_is_not_read_into_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    // Sparse: 64 MB that take no room on disk, and would take 64 MB of memory to read.
+    fs::File::create(&path).unwrap().set_len(64 << 20).unwrap();
+    let started = std::time::Instant::now();
+    let aside = met_once_then_replaced(&path, "larger than 1 MB: 67108864 bytes");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        fs::metadata(aside).unwrap().len(),
+        64 << 20,
+        "kept as it was"
+    );
+}
+
+#[test]
+fn a_state_file_that_is_not_text_is_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    fs::write(&path, b"scene = \"\xff\xfe\"\n").unwrap();
+    met_once_then_replaced(&path, "not UTF-8 text");
+}
+
+#[test]
+fn a_link_in_place_of_the_state_file_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    let target = dir.path().join("elsewhere.toml");
+    fs::write(&target, "scene = \"winter-in-bergen\"\n").unwrap();
+    symlink(&target, &path).unwrap();
+    let aside = met_once_then_replaced(&path, "a symbolic link, not a file");
+    assert!(
+        fs::symlink_metadata(aside).unwrap().is_symlink(),
+        "the link itself moved"
+    );
+    assert_eq!(
+        fs::read_to_string(&target).unwrap(),
+        "scene = \"winter-in-bergen\"\n",
+        "untouched"
+    );
+}
+
+#[test]
+fn a_link_planted_at_the_temporary_name_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    let target = dir.path().join("precious");
+    fs::write(&target, "precious").unwrap();
+    let temporary = dir
+        .path()
+        .join(format!("abc.toml.{}.tmp", std::process::id()));
+    symlink(&target, &temporary).unwrap();
+    let state = Saved {
+        scene: Some("the-ferry".into()),
+        bookmarks: vec!["arrival".into()],
+    };
+    saved::save(&path, &state).unwrap();
+    assert_eq!(fs::read_to_string(&target).unwrap(), "precious");
+    assert!(fs::symlink_metadata(&path).unwrap().is_file());
+    assert_eq!(saved::load(&path), (state, None));
+}
+
+#[test]
+fn a_state_folder_writable_by_others_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("stories");
+    fs::create_dir(&folder).unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o777)).unwrap();
+    let error = saved::save(&folder.join("abc.toml"), &Saved::default()).unwrap_err();
+    assert_eq!(error.kind(), io::ErrorKind::PermissionDenied);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} is writable by its group and by others (mode 777), so izumi keeps nothing \
+             there; `chmod go-w` on it makes it yours alone",
+            folder.display()
+        )
+    );
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn a_state_folder_of_another_user_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("stories");
+    fs::create_dir(&folder).unwrap();
+    if let Err(error) = std::os::unix::fs::chown(&folder, Some(65534), Some(65534)) {
+        eprintln!("skipped: only root can give a folder away ({error})");
+        return;
+    }
+    let error = saved::save(&folder.join("abc.toml"), &Saved::default()).unwrap_err();
+    assert_eq!(error.kind(), io::ErrorKind::PermissionDenied);
+    let me = fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} belongs to user 65534, not to you (user {}), so izumi keeps nothing there",
+            folder.display(),
+            me.unwrap()
+        )
+    );
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), 0, "nothing written");
+}
+
+/// A state with this place and these bookmarks.
+fn state(scene: &str, bookmarks: &[&str]) -> Saved {
+    Saved {
+        scene: Some(scene.into()),
+        bookmarks: bookmarks.iter().map(|&id| id.into()).collect(),
+    }
+}
+
+#[test]
+fn two_readers_keep_each_others_bookmarks_and_the_newest_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stories/abc.toml");
+    let mut a = Memory::at(path.clone());
+    let mut b = Memory::at(path.clone());
+    assert_eq!(a.keep(&state("setting-out", &["setting-out"])), None);
+    assert_eq!(
+        a.keep(&state("the-ferry", &["setting-out", "the-ferry"])),
+        None
+    );
+    // B read the file before A wrote, and moves on: A's bookmarks stay, B's place wins.
+    assert_eq!(b.keep(&state("winter-in-bergen", &[])), None);
+    assert_eq!(
+        saved::load(&path),
+        (
+            state("winter-in-bergen", &["setting-out", "the-ferry"]),
+            None
+        )
+    );
+    // A adds one more without moving: B's place stays, the newest move.
+    assert_eq!(
+        a.keep(&state(
+            "the-ferry",
+            &["setting-out", "the-ferry", "arrival"]
+        )),
+        None
+    );
+    assert_eq!(
+        saved::load(&path).0,
+        state("winter-in-bergen", &["setting-out", "the-ferry", "arrival"])
+    );
+}
+
+#[test]
+fn a_bookmark_one_reader_removes_stays_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    saved::save(&path, &state("setting-out", &["setting-out", "the-ferry"])).unwrap();
+    let mut a = Memory::at(path.clone());
+    let mut b = Memory::at(path.clone());
+    assert_eq!(b.last, state("setting-out", &["setting-out", "the-ferry"]));
+    a.keep(&state("setting-out", &["the-ferry"]));
+    // B still has the bookmark in memory; moving, or adding another, does not bring it back.
+    b.keep(&state("the-ferry", &["setting-out", "the-ferry"]));
+    assert_eq!(saved::load(&path).0, state("the-ferry", &["the-ferry"]));
+    b.keep(&state(
+        "the-ferry",
+        &["setting-out", "the-ferry", "arrival"],
+    ));
+    assert_eq!(
+        saved::load(&path).0,
+        state("the-ferry", &["the-ferry", "arrival"])
+    );
+    // A bookmark both readers add is there once.
+    a.keep(&state("setting-out", &["the-ferry", "arrival"]));
+    assert_eq!(
+        saved::load(&path).0,
+        state("the-ferry", &["the-ferry", "arrival"])
+    );
+}
+
+#[test]
+fn the_merge_applies_only_what_this_reader_changed() {
+    let now = state("winter-in-bergen", &["a", "b", "c"]);
+    // Added after the others, removed wherever it is, place kept when the reader did not move.
+    assert_eq!(
+        saved::merge(&now, &state("x", &["b"]), &state("x", &["d", "e"])),
+        state("winter-in-bergen", &["a", "c", "d", "e"])
+    );
+    // A move replaces the place; bookmarks unchanged are left as the file has them.
+    assert_eq!(
+        saved::merge(&now, &state("x", &["b"]), &state("y", &["b"])),
+        state("y", &["a", "b", "c"])
+    );
+    // A file with no place takes this reader's, moved or not.
+    assert_eq!(
+        saved::merge(&Saved::default(), &state("x", &[]), &state("x", &[])),
+        state("x", &[])
+    );
+}
+
+#[test]
+fn bookmarks_the_app_left_out_are_not_removed_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    saved::save(
+        &path,
+        &state("the-ferry", &["scene-of-a-newer-story", "the-ferry"]),
+    )
+    .unwrap();
+    let mut memory = Memory::at(path.clone());
+    let mut app = App::new(common::journey()).remembering(&memory.last);
+    memory.begin(app.saved());
+    let Some(Effect::Save(now)) = app.update(Action::ToggleBookmark).effects.pop() else {
+        panic!("a bookmark is saved");
+    };
+    assert_eq!(now.bookmarks, Vec::<String>::new());
+    memory.keep(&now);
+    assert_eq!(
+        saved::load(&path).0,
+        state("the-ferry", &["scene-of-a-newer-story"])
+    );
+}
+
+#[test]
+fn reading_at_the_start_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let memory = Memory::at(dir.path().join("state/stories/abc.toml"));
+    assert_eq!((memory.last, memory.problem), (Saved::default(), None));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_file_that_cannot_be_written_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("state");
+    fs::write(&blocker, "").unwrap();
+    let mut memory = Memory::at(blocker.join("abc.toml"));
+    let first = memory.keep(&state("the-ferry", &[])).unwrap();
+    assert!(
+        first.starts_with("could not save your place in "),
+        "{first}"
+    );
+    assert_eq!(memory.keep(&state("winter-in-bergen", &[])), None);
+}
+
+#[test]
+fn readers_writing_at_the_same_moment_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    let readers: Vec<_> = (0..6)
+        .map(|reader| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut memory = Memory::at(path);
+                // Each starts from what it read, as the app does.
+                let mut mine = memory.last.clone();
+                for n in 0..15 {
+                    mine.scene = Some(format!("scene-{reader}-{n}"));
+                    mine.bookmarks.push(format!("bookmark-{reader}-{n}"));
+                    assert_eq!(memory.keep(&mine), None);
+                }
+            })
+        })
+        .collect();
+    for reader in readers {
+        reader.join().unwrap();
+    }
+    let (kept, problem) = saved::load(&path);
+    assert_eq!(problem, None);
+    assert_eq!(kept.bookmarks.len(), 6 * 15, "{kept:?}");
 }
