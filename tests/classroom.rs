@@ -504,3 +504,20 @@ fn a_follower_that_never_reads_is_cut_once_a_write_to_it_has_waited_its_time() {
     assert!(logged.contains("cut: not reading"), "{logged}");
     drop(stuck);
 }
+
+#[test]
+fn the_presenter_never_writes_its_log_through_a_planted_link() {
+    let folder = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("victim");
+    std::fs::write(&target, "untouched\n").unwrap();
+    let log = folder.path().join("present.log");
+    std::os::unix::fs::symlink(&target, &log).unwrap();
+    let (presenter, _moved) = presenter_logging_to(None, Some(&log));
+    let (mut rogue, _inbox) =
+        Connection::join(presenter.address(), Role::Follower, "story-1", None).unwrap();
+    rogue.send_raw(b"izumi/1 jump\n").unwrap();
+    drop(rogue);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched\n");
+}

@@ -6,7 +6,7 @@
 //! address; the log is capped in size.
 
 use std::collections::HashMap;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
@@ -404,10 +404,8 @@ impl Shared {
             let _ = fs::rename(path, old);
         }
         if log.file.is_none() {
-            if let Some(folder) = path.parent() {
-                let _ = fs::create_dir_all(folder);
-            }
-            log.file = OpenOptions::new().create(true).append(true).open(path).ok();
+            // Never through a link planted in its place, and only in a folder of the user's own.
+            log.file = crate::paths::open_private(path, true).ok();
             log.written = log
                 .file
                 .as_ref()
