@@ -11,6 +11,7 @@ use crate::config::{self, Config};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
 use crate::search::SearchIndex;
+use crate::story::diagnostic::shown_path;
 use crate::story::{self, SchemaKind, StorySource};
 use crate::ui::theme::Theme;
 use crate::{export, paths};
@@ -249,7 +250,7 @@ fn configuration() -> (Config, Option<String>) {
                     1 => "a problem".to_owned(),
                     n => format!("{n} problems"),
                 },
-                config_path.display()
+                shown_path(&config_path)
             );
             (Config::default(), Some(notice))
         }

@@ -25,7 +25,7 @@ use toml::Spanned;
 
 use crate::app::Command;
 use crate::keymap::{self, Trigger};
-use crate::story::diagnostic::{Diagnostic, SourceFile, did_you_mean};
+use crate::story::diagnostic::{Diagnostic, SourceFile, did_you_mean, shown_path};
 use crate::ui::theme;
 
 /// What a valid configuration file asks for.
@@ -80,16 +80,16 @@ struct RawConfig {
 /// Reads the configuration: none if there is no file, else the file's settings or every problem
 /// found in it.
 pub fn load(path: &Path) -> Result<Config, Vec<Diagnostic>> {
-    let shown = path.display().to_string();
+    let shown = shown_path(path);
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
         Err(error) => {
-            return Err(vec![Diagnostic {
-                path: shown,
-                position: None,
-                message: format!("cannot read the configuration: {error}"),
-            }]);
+            return Err(vec![Diagnostic::new(
+                &shown,
+                None,
+                &format!("cannot read the configuration: {error}"),
+            )]);
         }
     };
     let file = SourceFile::new(shown, text);
@@ -108,11 +108,7 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
             .to_owned();
         vec![match error.span() {
             Some(span) => file.error_at(span, message),
-            None => Diagnostic {
-                path: file.path.clone(),
-                position: None,
-                message,
-            },
+            None => file.error(message),
         }]
     })?;
     let mut problems = Vec::new();

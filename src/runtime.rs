@@ -266,6 +266,8 @@ fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
             id,
             story.scenes.iter().map(|scene| scene.id.as_str()),
         );
+        // The id comes from the command line: shown escaped, like every message.
+        let id = crate::story::text::escape(id);
         anyhow::anyhow!("no scene \"{id}\" in this story{hint}")
     })
 }

@@ -2,7 +2,10 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::path::Path;
 use std::sync::OnceLock;
+
+use super::text::escape;
 
 /// A line and column, both counted from 1; columns count characters, not bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -11,12 +14,43 @@ pub struct Position {
     pub column: usize,
 }
 
-/// One problem in one file.
+/// One problem in one file. Its path and message are made safe for a terminal when it is made
+/// (see [`Diagnostic::new`]), so no way of showing one can let a story or a file name act on the
+/// terminal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub path: String,
-    pub position: Option<Position>,
-    pub message: String,
+    path: String,
+    position: Option<Position>,
+    message: String,
+}
+
+impl Diagnostic {
+    /// A problem at a path, at a position if there is one. Whatever a terminal could act on
+    /// (control characters, escape sequences' introducers, bidirectional controls, newlines) is
+    /// shown as an escape like `\u001B`, so that it stays one line that does nothing to the
+    /// terminal.
+    pub fn new(path: &str, position: Option<Position>, message: &str) -> Self {
+        Self {
+            path: escape(path),
+            position,
+            message: escape(message),
+        }
+    }
+
+    /// The file, as shown (escaped).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Where in the file, if the problem has a place.
+    pub fn position(&self) -> Option<Position> {
+        self.position
+    }
+
+    /// What is wrong, as shown (escaped).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -28,6 +62,19 @@ impl fmt::Display for Diagnostic {
             None => write!(f, "{}: {}", self.path, self.message),
         }
     }
+}
+
+/// A path as messages show it: characters a terminal could act on escaped, and bytes that are
+/// not UTF-8 written as `\xFF`.
+pub fn shown_path(path: &Path) -> String {
+    let mut shown = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        shown.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            shown.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    escape(&shown)
 }
 
 /// Every problem that stopped a story from loading.
@@ -86,12 +133,17 @@ impl SourceFile {
     }
 
     /// A problem at the start of a span.
-    pub fn error_at(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            path: self.path.clone(),
-            position: Some(self.position(span.start)),
-            message: message.into(),
-        }
+    pub fn error_at(&self, span: Range<usize>, message: impl AsRef<str>) -> Diagnostic {
+        Diagnostic::new(
+            &self.path,
+            Some(self.position(span.start)),
+            message.as_ref(),
+        )
+    }
+
+    /// A problem with the whole file, or where it cannot be placed.
+    pub fn error(&self, message: impl AsRef<str>) -> Diagnostic {
+        Diagnostic::new(&self.path, None, message.as_ref())
     }
 }
 

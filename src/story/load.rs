@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::diagnostic::{Diagnostic, Position, SourceFile, StoryErrors, did_you_mean};
+use super::diagnostic::{Diagnostic, Position, SourceFile, StoryErrors, did_you_mean, shown_path};
 use super::model::Story;
 use super::raw::{RawCharacters, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory};
 use super::validate::{self, Parsed};
@@ -18,17 +18,13 @@ struct Folder<'a>(&'a Path);
 impl Folder<'_> {
     /// The path to show for a file of this story.
     fn display_path(&self, relative: &str) -> String {
-        self.0.join(relative).display().to_string()
+        shown_path(&self.0.join(relative))
     }
 
     /// A file's text, or a located message saying why it could not be read.
     fn read(&self, relative: &str) -> Result<SourceFile, Diagnostic> {
         let path = self.display_path(relative);
-        let failure = |message: String| Diagnostic {
-            path: path.clone(),
-            position: None,
-            message,
-        };
+        let failure = |message: String| Diagnostic::new(&path, None, &message);
         let bytes = std::fs::read(self.0.join(relative)).map_err(|error| {
             failure(match error.kind() {
                 std::io::ErrorKind::NotFound => MISSING.to_owned(),
@@ -90,11 +86,11 @@ pub fn warnings(dir: &Path) -> Vec<Diagnostic> {
 pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
     if !dir.is_dir() {
         return Err(StoryErrors {
-            diagnostics: vec![Diagnostic {
-                path: dir.display().to_string(),
-                position: None,
-                message: "not a story folder (no such directory)".into(),
-            }],
+            diagnostics: vec![Diagnostic::new(
+                &shown_path(dir),
+                None,
+                "not a story folder (no such directory)",
+            )],
         });
     }
     let source = &Folder(dir);
@@ -136,7 +132,7 @@ pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
             Ok(story)
         }
         _ => {
-            problems.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
+            problems.sort_by(|a, b| (a.path(), a.position()).cmp(&(b.path(), b.position())));
             problems.dedup();
             Err(StoryErrors {
                 diagnostics: problems,
@@ -225,12 +221,12 @@ fn load_episodes(
         .iter()
         .filter(|file| !listed.contains(&file.as_str()))
     {
-        problems.push(Diagnostic {
-            path: source.display_path(unlisted),
+        problems.push(Diagnostic::new(
+            &source.display_path(unlisted),
             // The whole file is meant: point at its start.
-            position: Some(Position { line: 1, column: 1 }),
-            message: "this episode file is not listed in story.toml's `episodes`".into(),
-        });
+            Some(Position { line: 1, column: 1 }),
+            "this episode file is not listed in story.toml's `episodes`",
+        ));
     }
     episodes
 }
@@ -250,11 +246,7 @@ fn parse<T: DeserializeOwned>(
             let message = toml_message(&error);
             let diagnostic = match error.span() {
                 Some(span) => file.error_at(span, message),
-                None => Diagnostic {
-                    path: file.path.clone(),
-                    position: None,
-                    message,
-                },
+                None => file.error(message),
             };
             problems.push(diagnostic);
             None

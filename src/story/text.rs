@@ -162,6 +162,27 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
+/// Text for a one-line message on a terminal (a problem, a file name, a key): what `sanitize`
+/// would remove is shown as an escape instead (`\u001B`), and so are newlines and tabs (`\n`,
+/// `\t`), so that the author sees what is there and the terminal does not act on it. Escaping
+/// what is already escaped changes nothing.
+pub fn escape(text: &str) -> String {
+    let needs = |c: char| is_unsafe(c) || c == '\n' || c == '\t';
+    if !text.chars().any(needs) {
+        return text.to_owned();
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\t' => escaped.push_str("\\t"),
+            c if needs(c) => escaped.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 pub(crate) fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
@@ -242,5 +263,13 @@ mod tests {
     fn sanitize_strips_escapes_and_bidi_overrides() {
         assert_eq!(sanitize("a\x1b[31mb\u{202E}c\td\n"), "a[31mbc d\n");
         assert_eq!(sanitize("Kōzō"), "Kōzō");
+    }
+
+    #[test]
+    fn escape_shows_what_sanitize_removes_and_is_idempotent() {
+        let escaped = escape("a\x1b]2;x\x07b\u{9b}c\u{202E}d\ne\tf Kōzō");
+        assert_eq!(escaped, "a\\u001B]2;x\\u0007b\\u009Bc\\u202Ed\\ne\\tf Kōzō");
+        assert_eq!(escape(&escaped), escaped);
+        assert!(!escaped.chars().any(|c| c.is_control()));
     }
 }

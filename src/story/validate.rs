@@ -270,7 +270,7 @@ struct Validator<'p> {
 }
 
 impl Validator<'_> {
-    fn error(&mut self, file: &SourceFile, span: Range<usize>, message: impl Into<String>) {
+    fn error(&mut self, file: &SourceFile, span: Range<usize>, message: impl AsRef<str>) {
         self.problems.push(file.error_at(span, message));
     }
 
