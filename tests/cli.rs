@@ -270,8 +270,10 @@ fn check_never_writes_what_a_terminal_acts_on_from_a_story_or_a_file_name() {
     }
     let errors = stderr(&izumi(&["check", "--story", folder]));
     for shown in [
-        "episode file \"episodes/\\u001B]2;PWNED\\u0007.toml\" not found",
+        "episode file \"episodes/\\u001B]2;PWNED\\u0007.toml\" not found — did you mean \
+         \"episodes/\\u001B[2J\\u001B[H\\u001B]0;PWNED\\u0007.toml\"?",
         "episodes/\\u009B2J\\u202E.toml:1:1: this episode file is not listed",
+        "episodes/\\x9B2J\\xFF.toml: this file's name is not valid UTF-8",
         "unknown character \"bo\" — did you mean \"bo\\u001B[2J\"?",
     ] {
         assert!(errors.contains(shown), "{shown}\n{errors}");

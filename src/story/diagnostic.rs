@@ -97,6 +97,106 @@ impl fmt::Display for StoryErrors {
     }
 }
 
+/// The most a story file may hold: far more than any real one, little enough to read at once.
+pub const STORY_FILE_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// Why a file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Nothing is there (not even a broken link).
+    Missing,
+    /// Something is there that izumi will not read, or could not: the problem, located.
+    Problem(Diagnostic),
+}
+
+/// What is at a path, without opening it (a pipe would block the opening).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// A regular file of this many bytes, or a link to one.
+    File(u64),
+    Missing,
+    /// Something else: says what, in words.
+    Other(String),
+}
+
+/// Looks at what is at a path, following links.
+pub fn look(path: &Path) -> Found {
+    use std::io::ErrorKind;
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Found::File(meta.len()),
+        Ok(meta) if meta.is_dir() => Found::Other("is a folder, not a file".into()),
+        Ok(_) => Found::Other(
+            "is not a regular file (a pipe, a socket or a device): izumi reads only files".into(),
+        ),
+        Err(error) => match std::fs::symlink_metadata(path) {
+            Ok(link) if link.is_symlink() => Found::Other(match error.kind() {
+                ErrorKind::NotFound => {
+                    "is a symbolic link to nothing: its target is missing".into()
+                }
+                // The kind's words, not the system's message: they are the same everywhere.
+                kind => format!("is a symbolic link that cannot be followed: {kind}"),
+            }),
+            _ if error.kind() == ErrorKind::NotFound => Found::Missing,
+            _ => Found::Other(format!("cannot read file: {}", error.kind())),
+        },
+    }
+}
+
+/// Reads a text file of a story or the configuration, after making sure that it is a regular
+/// file (a pipe would block) no bigger than `limit` bytes (`what` names such a file in the
+/// message), and that it is UTF-8. A byte order mark is dropped, as editors hide it.
+pub fn read_source(path: &Path, limit: u64, what: &str) -> Result<SourceFile, Unreadable> {
+    use std::io::Read;
+    let shown = shown_path(path);
+    let failure = |message: &str| Unreadable::Problem(Diagnostic::new(&shown, None, message));
+    let too_big = |size: u64| {
+        failure(&format!(
+            "file is too big: {}; {what} is at most {}",
+            megabytes(size),
+            megabytes(limit)
+        ))
+    };
+    match look(path) {
+        Found::Missing => return Err(Unreadable::Missing),
+        Found::Other(message) => return Err(failure(&message)),
+        Found::File(size) if size > limit => return Err(too_big(size)),
+        Found::File(_) => {}
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        // A file that grows while it is read is still cut at the limit.
+        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|error| failure(&format!("cannot read file: {}", error.kind())))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(bytes.len() as u64));
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(shown, text)),
+        Err(error) => {
+            // Point at the first bad byte: the text before it is good UTF-8.
+            let good = error.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&error.as_bytes()[..good]).into_owned();
+            let file = SourceFile::new(shown, before);
+            Err(Unreadable::Problem(file.error_at(
+                good..good,
+                "file is not valid UTF-8 from here on (save it as UTF-8)",
+            )))
+        }
+    }
+}
+
+/// A size in megabytes, as a message gives it.
+fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_mul(10).div_ceil(1024 * 1024);
+    match tenths % 10 {
+        0 => format!("{} MB", tenths / 10),
+        tenth => format!("{}.{tenth} MB", tenths / 10),
+    }
+}
+
 /// A story file's text and the path to show in messages.
 #[derive(Clone, Debug)]
 pub struct SourceFile {

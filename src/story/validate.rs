@@ -29,6 +29,9 @@ pub struct Parsed {
     pub locations: Option<(SourceFile, RawLocations)>,
     pub glossary: Option<(SourceFile, RawGlossary)>,
     pub episodes: Vec<(SourceFile, RawEpisode)>,
+    /// Whether every episode file the story lists was read and parsed: if one was not, a
+    /// footnote cited only there would look unused.
+    pub episodes_complete: bool,
 }
 
 /// Validates parsed files into a story. Problems go to `problems`; the story is returned only
@@ -100,7 +103,9 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         }
     }
 
-    if let Some((file, raw)) = &parsed.footnotes {
+    if let Some((file, raw)) = &parsed.footnotes
+        && parsed.episodes_complete
+    {
         v.check_every_footnote_cited(file, raw);
     }
 
