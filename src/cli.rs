@@ -11,7 +11,7 @@ use crate::config::{self, Config};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
 use crate::search::SearchIndex;
-use crate::story::diagnostic::shown_path;
+use crate::story::diagnostic::{SHOWN_PROBLEMS, shown_path};
 use crate::story::{self, SchemaKind, StorySource};
 use crate::ui::theme::Theme;
 use crate::{export, paths};
@@ -192,8 +192,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check) => with_story(&source, |story| {
             // The built-in story was checked when izumi was built.
             if let StorySource::Dir(dir) = &source {
-                for warning in story::warnings(dir) {
+                let warnings = story::warnings(dir);
+                for warning in warnings.iter().take(SHOWN_PROBLEMS) {
                     eprintln!("warning: {warning}");
+                }
+                if let Some(more) = warnings.len().checked_sub(SHOWN_PROBLEMS)
+                    && more > 0
+                {
+                    eprintln!("warning: … and {more} more characters removed");
                 }
             }
             println!("{}", summary(story));

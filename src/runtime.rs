@@ -375,9 +375,7 @@ fn event_loop(
             Input::StoryChanged => match watched {
                 Some(dir) => match crate::story::load(dir) {
                     Ok(story) => reader.act(Action::Reload(Box::new(story)))?,
-                    Err(errors) => reader.act(Action::Problems(
-                        errors.diagnostics.iter().map(ToString::to_string).collect(),
-                    ))?,
+                    Err(errors) => reader.act(Action::Problems(errors.lines()))?,
                 },
                 None => Vec::new(),
             },

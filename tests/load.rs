@@ -245,3 +245,66 @@ fn a_file_name_with_escapes_or_bytes_that_are_not_utf8_is_shown_escaped() {
         ]
     );
 }
+
+#[test]
+fn a_story_broken_in_a_hundred_thousand_places_is_checked_quickly_and_shown_a_screenful() {
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    // Every one on one line, so that each is located on a line of megabytes.
+    let unknown: Vec<String> = (0..100_000).map(|n| format!("\"nobody-{n}\"")).collect();
+    let path = dir.join("episodes/01-north.toml");
+    let text = fs::read_to_string(&path).unwrap().replacen(
+        "characters = [\"ada\"]",
+        &format!("characters = [{}]", unknown.join(", ")),
+        1,
+    );
+    fs::write(&path, text).unwrap();
+    let started = std::time::Instant::now();
+    let errors = story::load(dir).unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(errors.diagnostics.len(), 100_000);
+    let last = errors.diagnostics.last().unwrap().to_string();
+    assert!(
+        last.ends_with(":11:1588889: unknown character \"nobody-99999\""),
+        "{last}"
+    );
+    let shown = errors.to_string();
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 202, "200 problems, how many more, the count");
+    assert_eq!(
+        lines[200],
+        "… and 99800 more problems (fix the first ones first)"
+    );
+    assert_eq!(lines[201], "100000 problems found");
+}
+
+#[test]
+fn huge_scene_text_loads_in_bounded_time() {
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    // Two glossary terms of different lengths, matched hundreds of thousands of times, and
+    // footnote markers written with escapes, which the text does not hold as they read.
+    let glossary = dir.join("glossary.toml");
+    let mut terms = fs::read_to_string(&glossary).unwrap();
+    terms.push_str(
+        "\n[[term]]\nid = \"aa\"\nterm = \"aa\"\ndefinition = \"x\"\n\n\
+         [[term]]\nid = \"b\"\nterm = \"b\"\ndefinition = \"x\"\n",
+    );
+    fs::write(&glossary, terms).unwrap();
+    let path = dir.join("episodes/01-north.toml");
+    let text = fs::read_to_string(&path).unwrap().replacen(
+        "She takes one bag.",
+        &format!(
+            "{} {}",
+            "aa b ".repeat(300_000),
+            "[\\u005E1] ".repeat(100_000)
+        ),
+        1,
+    );
+    fs::write(&path, text).unwrap();
+    assert_eq!(messages_within(dir, 20), ["(loaded without errors)"]);
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use super::diagnostic::{
-    Diagnostic, Found, Position, STORY_FILE_LIMIT, SourceFile, StoryErrors, Unreadable, closest,
+    Diagnostic, Found, Hints, Position, STORY_FILE_LIMIT, SourceFile, StoryErrors, Unreadable,
     look, read_source, shown_path,
 };
 use super::model::Story;
@@ -210,6 +210,7 @@ fn load_episodes(
     let mut complete = folder_listed;
     problems.extend(folder.problem);
     problems.extend(folder.unnamed);
+    let mut hints = Hints::default();
     let mut first_listed: HashMap<&str, Position> = HashMap::new();
     let mut found = Vec::new();
     let mut suggested = HashSet::new();
@@ -237,7 +238,7 @@ fn load_episodes(
                 .iter()
                 .map(String::as_str)
                 .filter(|file| !listed_names.contains(file));
-            let near = closest(relative, unlisted);
+            let near = hints.closest(relative, unlisted);
             let hint = near
                 .map(|near| format!(" — did you mean \"{near}\"?"))
                 .unwrap_or_default();
@@ -331,12 +332,18 @@ fn parse<T: DeserializeOwned>(
 }
 
 /// toml's message on one line, without the source excerpt it draws for humans.
-fn toml_message(error: &toml::de::Error) -> String {
-    error
+pub(crate) fn toml_message(error: &toml::de::Error) -> String {
+    let message = error
         .message()
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if message.contains("recurs") {
+        // toml stops at a depth no story or configuration needs; say so plainly.
+        format!("tables or arrays are nested too deeply ({message})")
+    } else {
+        message
+    }
 }

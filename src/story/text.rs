@@ -1,5 +1,7 @@
 //! Scene text: paragraphs, footnote markers and cleaning of untrusted strings.
 
+use std::collections::BTreeMap;
+
 use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
@@ -133,17 +135,27 @@ impl<T: Copy> TermForms<T> {
             .map(|m| (m.start(), m.end(), self.owners[m.pattern().as_usize()]))
             .collect();
         // Longest first, then leftmost: each candidate is kept unless a kept one overlaps it.
+        // The kept ones are held by start in a tree, so that a text with many matches of
+        // forms of many lengths is not shuffled along a vector for each.
         candidates.sort_by_key(|&(start, end, _)| (std::cmp::Reverse(end - start), start));
-        let mut found: Vec<(usize, usize, T)> = Vec::with_capacity(candidates.len());
+        let mut found: BTreeMap<usize, (usize, T)> = BTreeMap::new();
         for (start, end, owner) in candidates {
-            let at = found.partition_point(|&(s, _, _)| s < start);
-            let clear_before = at == 0 || found[at - 1].1 <= start;
-            let clear_after = found.get(at).is_none_or(|&(s, _, _)| end <= s);
+            let clear_before = found
+                .range(..=start)
+                .next_back()
+                .is_none_or(|(_, &(kept_end, _))| kept_end <= start);
+            let clear_after = found
+                .range(start..)
+                .next()
+                .is_none_or(|(&kept_start, _)| end <= kept_start);
             if clear_before && clear_after {
-                found.insert(at, (start, end, owner));
+                found.insert(start, (end, owner));
             }
         }
         found
+            .into_iter()
+            .map(|(start, (end, owner))| (start, end, owner))
+            .collect()
     }
 }
 
