@@ -246,8 +246,13 @@ fn configuration() -> (Config, Option<String>) {
     match config::load(&config_path) {
         Ok(config) => (config, None),
         Err(problems) => {
-            for problem in &problems {
+            for problem in problems.iter().take(SHOWN_PROBLEMS) {
                 eprintln!("izumi: {problem}");
+            }
+            if let Some(more) = problems.len().checked_sub(SHOWN_PROBLEMS)
+                && more > 0
+            {
+                eprintln!("izumi: … and {more} more problems in the configuration");
             }
             // The list itself was printed on the main screen, where it is found on leaving.
             let notice = format!(

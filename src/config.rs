@@ -25,7 +25,7 @@ use toml::Spanned;
 
 use crate::app::Command;
 use crate::keymap::{self, Trigger};
-use crate::story::diagnostic::{Diagnostic, SourceFile, did_you_mean, shown_path};
+use crate::story::diagnostic::{Diagnostic, SourceFile, Unreadable, did_you_mean, read_source};
 use crate::ui::theme;
 
 /// What a valid configuration file asks for.
@@ -77,35 +77,24 @@ struct RawConfig {
     layout: Layout,
 }
 
+/// The most a configuration file may hold: a full one is a few hundred bytes.
+pub const CONFIG_LIMIT: u64 = 1024 * 1024;
+
 /// Reads the configuration: none if there is no file, else the file's settings or every problem
-/// found in it.
+/// found in it. Something that is not a file (a folder, a pipe) or is too big is a problem too,
+/// found before anything is opened, so that izumi never waits on it.
 pub fn load(path: &Path) -> Result<Config, Vec<Diagnostic>> {
-    let shown = shown_path(path);
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(error) => {
-            return Err(vec![Diagnostic::new(
-                &shown,
-                None,
-                &format!("cannot read the configuration: {error}"),
-            )]);
-        }
-    };
-    let file = SourceFile::new(shown, text);
-    parse(&file)
+    match read_source(path, CONFIG_LIMIT, "a configuration file") {
+        Ok(file) => parse(&file),
+        Err(Unreadable::Missing) => Ok(Config::default()),
+        Err(Unreadable::Problem(problem)) => Err(vec![problem]),
+    }
 }
 
 /// The settings of a configuration file's text, or every problem in it.
 pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = toml::from_str(&file.text).map_err(|error| {
-        let message = error
-            .message()
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_owned();
+        let message = crate::story::load::toml_message(&error);
         vec![match error.span() {
             Some(span) => file.error_at(span, message),
             None => file.error(message),
@@ -214,5 +203,54 @@ mod tests {
         );
         let wrong = config("[layout]\nmap = \"no\"\n").unwrap_err();
         assert!(wrong[0].starts_with("config.toml:2:7:"), "{wrong:?}");
+    }
+
+    #[test]
+    fn nesting_too_deep_is_one_message() {
+        let text = format!(
+            "[keys]\nquit = {}{}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let problems = config(&text).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("nested too deeply"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_configuration_file_that_cannot_be_used_says_why_where_it_can() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("config.toml");
+        let messages = |path: &Path| {
+            let shown = format!("{}/", home.path().display());
+            load(path)
+                .unwrap_err()
+                .iter()
+                .map(|d| d.to_string().replace(&shown, ""))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(load(&path), Ok(Config::default()), "no file, no settings");
+        std::fs::create_dir(&path).unwrap();
+        assert_eq!(messages(&path), ["config.toml: is a folder, not a file"]);
+        std::fs::remove_dir(&path).unwrap();
+        std::fs::write(&path, b"theme = \"light\"\n# caf\xe9\n").unwrap();
+        assert_eq!(
+            messages(&path),
+            ["config.toml:2:6: file is not valid UTF-8 from here on (save it as UTF-8)"]
+        );
+        std::fs::write(&path, vec![b'#'; 2 * 1024 * 1024]).unwrap();
+        assert_eq!(
+            messages(&path),
+            ["config.toml: file is too big: 2 MB; a configuration file is at most 1 MB"]
+        );
+        // A byte order mark is not part of the text: columns count from after it.
+        std::fs::write(&path, "\u{feff}theme = \"lihgt\"\n").unwrap();
+        assert!(messages(&path)[0].starts_with("config.toml:1:9: unknown theme"));
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(
+            load(&path),
+            Ok(Config::default()),
+            "an empty file is no settings"
+        );
     }
 }

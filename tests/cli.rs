@@ -318,6 +318,20 @@ fn izumi_configured(config: Option<&str>, args: &[&str]) -> Output {
 
 #[cfg(unix)]
 #[test]
+fn a_configuration_that_is_a_pipe_is_reported_and_nothing_waits_on_it() {
+    let output = izumi_configured(None, &["check"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains(
+            "izumi/config.toml: is not a regular file (a pipe, a socket or a device): izumi reads only files"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn the_configuration_s_messages_never_write_what_a_terminal_acts_on() {
     let config = "theme = \"\\u009b2J\"\n[keys]\n\"\\u001b]2;PWNED\\u0007\" = [\"x\"]\n\
                   quit = [\"\\u001b[2J\"]\nnext-scene = [\"\\u202e\"]\n";
