@@ -147,7 +147,9 @@ pub enum Format {
 
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let (config, notice) = configuration();
+    let (config, problem) = configuration();
+    let keys = Keymap::with_keys(&config.keys);
+    let notice = problem.or_else(|| moved_keys_notice(&keys));
     // --theme wins over the configuration; the configuration's name was checked when read.
     let name = cli.theme.map(ThemeName::name).or(config.theme.clone());
     let source = StorySource::from_option(cli.story.clone());
@@ -159,13 +161,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         layout: config.layout,
         theme: Theme::chosen(name.as_deref(), no_colour()),
-        keys: Keymap::with_keys(&config.keys),
+        keys,
         notice,
         watch: cli.watch.then(|| cli.story.clone()).flatten(),
     };
     let reading = |part: Part| match source.start_loading() {
-        Ok(story) => crate::runtime::run(story, part, &setup)
-            .map(|outcome| ExitCode::from(outcome.exit_code())),
+        Ok(story) => {
+            // On the main screen, where they are found on leaving, as the notice says.
+            for moved in setup.keys.moved() {
+                eprintln!("izumi: your keys: {moved}");
+            }
+            crate::runtime::run(story, part, &setup)
+                .map(|outcome| ExitCode::from(outcome.exit_code()))
+        }
         Err(errors) => {
             eprintln!("{errors}");
             Ok(ExitCode::FAILURE)
@@ -265,6 +273,19 @@ fn configuration() -> (Config, Option<String>) {
             );
             (Config::default(), Some(notice))
         }
+    }
+}
+
+/// A notice for the screen when the configuration's keys took default keys from other
+/// bindings, so that a key that stopped doing what it did is never a surprise.
+fn moved_keys_notice(keys: &Keymap) -> Option<String> {
+    match keys.moved() {
+        [] => None,
+        [moved] => Some(format!("your keys: {moved}")),
+        all => Some(format!(
+            "your keys took {} keys from other bindings (listed when izumi ends; ? shows the keys)",
+            all.len()
+        )),
     }
 }
 
