@@ -11,6 +11,7 @@ use crate::config::{self, Config};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
 use crate::search::SearchIndex;
+use crate::story::diagnostic::{SHOWN_PROBLEMS, shown_path};
 use crate::story::{self, SchemaKind, StorySource};
 use crate::ui::theme::Theme;
 use crate::{export, paths};
@@ -146,7 +147,9 @@ pub enum Format {
 
 /// Runs the command line; the exit code says whether it succeeded.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let (config, notice) = configuration();
+    let (config, problem) = configuration();
+    let keys = Keymap::with_keys(&config.keys);
+    let notice = problem.or_else(|| moved_keys_notice(&keys));
     // --theme wins over the configuration; the configuration's name was checked when read.
     let name = cli.theme.map(ThemeName::name).or(config.theme.clone());
     let source = StorySource::from_option(cli.story.clone());
@@ -158,13 +161,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         layout: config.layout,
         theme: Theme::chosen(name.as_deref(), no_colour()),
-        keys: Keymap::with_keys(&config.keys),
+        keys,
         notice,
         watch: cli.watch.then(|| cli.story.clone()).flatten(),
     };
     let reading = |part: Part| match source.start_loading() {
-        Ok(story) => crate::runtime::run(story, part, &setup)
-            .map(|outcome| ExitCode::from(outcome.exit_code())),
+        Ok(story) => {
+            // On the main screen, where they are found on leaving, as the notice says.
+            for moved in setup.keys.moved() {
+                eprintln!("izumi: your keys: {moved}");
+            }
+            crate::runtime::run(story, part, &setup)
+                .map(|outcome| ExitCode::from(outcome.exit_code()))
+        }
         Err(errors) => {
             eprintln!("{errors}");
             Ok(ExitCode::FAILURE)
@@ -191,8 +200,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Check) => with_story(&source, |story| {
             // The built-in story was checked when izumi was built.
             if let StorySource::Dir(dir) = &source {
-                for warning in story::warnings(dir) {
+                let warnings = story::warnings(dir);
+                for warning in warnings.iter().take(SHOWN_PROBLEMS) {
                     eprintln!("warning: {warning}");
+                }
+                if let Some(more) = warnings.len().checked_sub(SHOWN_PROBLEMS)
+                    && more > 0
+                {
+                    eprintln!("warning: … and {more} more characters removed");
                 }
             }
             println!("{}", summary(story));
@@ -242,8 +257,13 @@ fn configuration() -> (Config, Option<String>) {
     match config::load(&config_path) {
         Ok(config) => (config, None),
         Err(problems) => {
-            for problem in &problems {
+            for problem in problems.iter().take(SHOWN_PROBLEMS) {
                 eprintln!("izumi: {problem}");
+            }
+            if let Some(more) = problems.len().checked_sub(SHOWN_PROBLEMS)
+                && more > 0
+            {
+                eprintln!("izumi: … and {more} more problems in the configuration");
             }
             // The list itself was printed on the main screen, where it is found on leaving.
             let notice = format!(
@@ -252,10 +272,23 @@ fn configuration() -> (Config, Option<String>) {
                     1 => "a problem".to_owned(),
                     n => format!("{n} problems"),
                 },
-                config_path.display()
+                shown_path(&config_path)
             );
             (Config::default(), Some(notice))
         }
+    }
+}
+
+/// A notice for the screen when the configuration's keys took default keys from other
+/// bindings, so that a key that stopped doing what it did is never a surprise.
+fn moved_keys_notice(keys: &Keymap) -> Option<String> {
+    match keys.moved() {
+        [] => None,
+        [moved] => Some(format!("your keys: {moved}")),
+        all => Some(format!(
+            "your keys took {} keys from other bindings (listed when izumi ends; ? shows the keys)",
+            all.len()
+        )),
     }
 }
 

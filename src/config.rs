@@ -15,7 +15,8 @@
 //! ```
 //!
 //! A file with problems is not used at all (izumi starts with its defaults) and every problem is
-//! reported with its line and column, so a typo never half-applies.
+//! reported with its line and column, so a typo never half-applies. A key may do one thing:
+//! given to two bindings, or Ctrl-C given to anything (it always quits), it is a problem.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,8 +25,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::app::Command;
-use crate::keymap::{self, Trigger};
-use crate::story::diagnostic::{Diagnostic, SourceFile, did_you_mean};
+use crate::keymap::{self, INTERRUPT, MOST_KEYS, Trigger};
+use crate::story::diagnostic::{
+    Diagnostic, Position, SourceFile, Unreadable, did_you_mean, read_source,
+};
 use crate::ui::theme;
 
 /// What a valid configuration file asks for.
@@ -77,42 +80,27 @@ struct RawConfig {
     layout: Layout,
 }
 
+/// The most a configuration file may hold: a full one is a few hundred bytes.
+pub const CONFIG_LIMIT: u64 = 1024 * 1024;
+
 /// Reads the configuration: none if there is no file, else the file's settings or every problem
-/// found in it.
+/// found in it. Something that is not a file (a folder, a pipe) or is too big is a problem too,
+/// found before anything is opened, so that izumi never waits on it.
 pub fn load(path: &Path) -> Result<Config, Vec<Diagnostic>> {
-    let shown = path.display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(error) => {
-            return Err(vec![Diagnostic {
-                path: shown,
-                position: None,
-                message: format!("cannot read the configuration: {error}"),
-            }]);
-        }
-    };
-    let file = SourceFile::new(shown, text);
-    parse(&file)
+    match read_source(path, CONFIG_LIMIT, "a configuration file") {
+        Ok(file) => parse(&file),
+        Err(Unreadable::Missing) => Ok(Config::default()),
+        Err(Unreadable::Problem(problem)) => Err(vec![problem]),
+    }
 }
 
 /// The settings of a configuration file's text, or every problem in it.
 pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
     let raw: RawConfig = toml::from_str(&file.text).map_err(|error| {
-        let message = error
-            .message()
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_owned();
+        let message = crate::story::load::toml_message(&error);
         vec![match error.span() {
             Some(span) => file.error_at(span, message),
-            None => Diagnostic {
-                path: file.path.clone(),
-                position: None,
-                message,
-            },
+            None => file.error(message),
         }]
     })?;
     let mut problems = Vec::new();
@@ -129,8 +117,14 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
         ));
     }
     let names: Vec<String> = Command::ALL.iter().map(|command| command.name()).collect();
+    // In the order they are written, so that a key given twice is reported where it is given
+    // the second time.
+    let mut entries: Vec<_> = raw.keys.iter().collect();
+    entries.sort_by_key(|(name, _)| name.span().start);
     let mut keys = Vec::new();
-    for (name, list) in &raw.keys {
+    // Every key given so far: the key, its binding, and where.
+    let mut given: Vec<(Trigger, Command, Position)> = Vec::new();
+    for (name, list) in entries {
         let Some(command) = Command::named(name.get_ref()) else {
             problems.push(file.error_at(
                 name.span(),
@@ -145,12 +139,46 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
         if list.get_ref().is_empty() {
             problems.push(file.error_at(list.span(), "give at least one key"));
         }
+        if let Some(extra) = list.get_ref().get(MOST_KEYS) {
+            problems.push(file.error_at(
+                extra.span(),
+                format!("a binding takes at most {MOST_KEYS} keys"),
+            ));
+        }
         let mut triggers = Vec::new();
-        for key in list.get_ref() {
-            match keymap::parse_key(key.get_ref()) {
-                Ok(trigger) => triggers.push(trigger),
-                Err(message) => problems.push(file.error_at(key.span(), message)),
+        for key in list.get_ref().iter().take(MOST_KEYS) {
+            let trigger = match keymap::parse_key(key.get_ref()) {
+                Ok(trigger) => trigger,
+                Err(message) => {
+                    problems.push(file.error_at(key.span(), message));
+                    continue;
+                }
+            };
+            if let Some(problem) = misplaced(trigger, command) {
+                problems.push(file.error_at(key.span(), problem));
+                continue;
             }
+            if triggers.contains(&trigger) {
+                // The same key twice for one binding: harmless, and taken once.
+                continue;
+            }
+            let here = file.position(key.span().start);
+            if let Some((_, other, at)) = given.iter().find(|(earlier, other, _)| {
+                keymap::overlap(*earlier, trigger) && keymap::share_a_mode(*other, command)
+            }) {
+                problems.push(file.error_at(
+                    key.span(),
+                    format!(
+                        "{} is given to {} too (line {}); a key can do only one thing",
+                        keymap::label(trigger),
+                        other.name(),
+                        at.line
+                    ),
+                ));
+                continue;
+            }
+            given.push((trigger, command, here));
+            triggers.push(trigger);
         }
         keys.push((command, triggers));
     }
@@ -162,6 +190,24 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
         })
     } else {
         Err(problems)
+    }
+}
+
+/// Why a key cannot be given to a binding, if it cannot: Ctrl-C always quits at once, and
+/// `episode` takes the digits only.
+fn misplaced(trigger: Trigger, command: Command) -> Option<String> {
+    match (trigger, command) {
+        (INTERRUPT, Command::Interrupt) => None,
+        (INTERRUPT, _) => Some(
+            "Ctrl-C always quits at once (`interrupt`), so that there is always a way out; \
+             it cannot be given to another binding"
+                .into(),
+        ),
+        (Trigger::Digit, _) | (_, Command::Interrupt) => None,
+        (_, Command::Digit) => {
+            Some("`episode` takes the digits only: write \"0-9\", or leave it out".into())
+        }
+        _ => None,
     }
 }
 
@@ -218,5 +264,114 @@ mod tests {
         );
         let wrong = config("[layout]\nmap = \"no\"\n").unwrap_err();
         assert!(wrong[0].starts_with("config.toml:2:7:"), "{wrong:?}");
+    }
+
+    #[test]
+    fn a_key_given_to_two_bindings_is_a_located_problem() {
+        let problems =
+            config("[keys]\nnext-scene = [\"x\"]\nquit = [\"Esc\", \"x\"]\n").unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "config.toml:3:16: x is given to next-scene too (line 2); a key can do only one thing"
+            ]
+        );
+        // A digit and 0-9 are the same press.
+        let digits = config("[keys]\nquit = [\"3\"]\nnext-scene = [\"0-9\"]\n").unwrap_err();
+        assert!(
+            digits[0].starts_with("config.toml:3:15: 0–9 is given to quit too"),
+            "{digits:?}"
+        );
+        // Bindings that never share a mode may share a key.
+        let apart = config("[keys]\nsnap-to-presenter = [\"z\"]\ntoggle-blank = [\"z\"]\n");
+        assert!(apart.is_ok(), "{apart:?}");
+        // The same key twice for one binding is one key.
+        let twice = config("[keys]\nquit = [\"x\", \"x\"]\n").unwrap();
+        assert_eq!(twice.keys[0].1.len(), 1);
+    }
+
+    #[test]
+    fn ctrl_c_cannot_be_given_away() {
+        let problems = config("[keys]\nnext-scene = [\"q\", \"Esc\", \"Ctrl-c\"]\n").unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("config.toml:2:27: Ctrl-C always quits at once (`interrupt`)"),
+            "{problems:?}"
+        );
+        let more = config("[keys]\ninterrupt = [\"Ctrl-C\", \"F10\"]\n").unwrap();
+        assert_eq!(more.keys.len(), 1);
+    }
+
+    #[test]
+    fn episode_takes_the_digits_only() {
+        let problems = config("[keys]\nepisode = [\"e\"]\n").unwrap_err();
+        assert!(
+            problems[0].starts_with("config.toml:2:12: `episode` takes the digits only"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_hundred_thousand_keys_are_one_message() {
+        let keys: Vec<String> = (0..100_000)
+            .map(|n| format!("\"F{}\"", n % 12 + 1))
+            .collect();
+        let text = format!("[keys]\nquit = [{}]\n", keys.join(", "));
+        let started = std::time::Instant::now();
+        let problems = config(&text).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(
+            problems,
+            ["config.toml:2:70: a binding takes at most 10 keys"]
+        );
+    }
+
+    #[test]
+    fn nesting_too_deep_is_one_message() {
+        let text = format!(
+            "[keys]\nquit = {}{}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let problems = config(&text).unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("nested too deeply"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_configuration_file_that_cannot_be_used_says_why_where_it_can() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("config.toml");
+        let messages = |path: &Path| {
+            let shown = format!("{}/", home.path().display());
+            load(path)
+                .unwrap_err()
+                .iter()
+                .map(|d| d.to_string().replace(&shown, ""))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(load(&path), Ok(Config::default()), "no file, no settings");
+        std::fs::create_dir(&path).unwrap();
+        assert_eq!(messages(&path), ["config.toml: is a folder, not a file"]);
+        std::fs::remove_dir(&path).unwrap();
+        std::fs::write(&path, b"theme = \"light\"\n# caf\xe9\n").unwrap();
+        assert_eq!(
+            messages(&path),
+            ["config.toml:2:6: file is not valid UTF-8 from here on (save it as UTF-8)"]
+        );
+        std::fs::write(&path, vec![b'#'; 2 * 1024 * 1024]).unwrap();
+        assert_eq!(
+            messages(&path),
+            ["config.toml: file is too big: 2 MB; a configuration file is at most 1 MB"]
+        );
+        // A byte order mark is not part of the text: columns count from after it.
+        std::fs::write(&path, "\u{feff}theme = \"lihgt\"\n").unwrap();
+        assert!(messages(&path)[0].starts_with("config.toml:1:9: unknown theme"));
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(
+            load(&path),
+            Ok(Config::default()),
+            "an empty file is no settings"
+        );
     }
 }

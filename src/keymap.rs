@@ -3,6 +3,8 @@
 //! title, so what the screen says is what the keys do. A keymap is a value: each reader has its
 //! own, with the user's bindings laid over the defaults.
 
+use std::collections::HashSet;
+use std::fmt;
 use std::time::Instant;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -10,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::app::{Action, Command, KeyMode};
 
 /// What a binding reacts to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Trigger {
     Key(KeyCode),
     Ctrl(char),
@@ -19,6 +21,13 @@ pub enum Trigger {
 }
 
 use Trigger::{Ctrl, Digit, Key};
+
+/// Ctrl-C: it always quits at once ([`Command::Interrupt`]), whatever a configuration says, so
+/// that no set of keys can leave a reader without a way out.
+pub const INTERRUPT: Trigger = Ctrl('c');
+
+/// The most keys one binding may have.
+pub const MOST_KEYS: usize = 10;
 
 /// Keys and the command they give.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,6 +121,49 @@ fn default_groups(mode: KeyMode) -> &'static [&'static [(&'static str, Command)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
     modes: [Vec<Binding>; KeyMode::ALL.len()],
+    /// The default keys that the user's bindings took from others, to tell the user.
+    moved: Vec<Moved>,
+}
+
+/// A default key given by the user to another binding: the binding that had it lost it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub key: Trigger,
+    /// The binding that had the key by default.
+    pub from: Command,
+    /// The binding the user gave it to.
+    pub to: Command,
+    /// Whether `from` is left with no key at all.
+    pub left_without_keys: bool,
+}
+
+impl fmt::Display for Moved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (key, from, to) = (label(self.key), self.from.name(), self.to.name());
+        write!(f, "{key} is {to}'s now, no longer {from}'s")?;
+        if self.left_without_keys {
+            write!(f, ", which has no key left")?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether two keys can be the same key press: the same key, or a digit and `0-9`.
+pub fn overlap(a: Trigger, b: Trigger) -> bool {
+    let digit = |t: Trigger| matches!(t, Key(KeyCode::Char('0'..='9')));
+    a == b || (a == Digit && digit(b)) || (b == Digit && digit(a))
+}
+
+/// Whether some mode has both commands, so that one key given to both would be ambiguous.
+pub fn share_a_mode(a: Command, b: Command) -> bool {
+    KeyMode::ALL.into_iter().any(|mode| {
+        let has = |command: Command| {
+            default_groups(mode)
+                .iter()
+                .any(|group| group.iter().any(|(_, c)| *c == command))
+        };
+        has(a) && has(b)
+    })
 }
 
 impl Default for Keymap {
@@ -132,19 +184,48 @@ impl Default for Keymap {
             bindings.sort_by_key(|binding| binding.command as usize);
             bindings
         });
-        Keymap { modes }
+        Keymap {
+            modes,
+            moved: Vec::new(),
+        }
     }
 }
 
 impl Keymap {
     /// The default keymap with some commands' keys replaced, in every mode that has them. A key
-    /// given to one command is taken from any other that had it, so no key means two things.
+    /// given to one command is taken from any other that had it, so no key means two things,
+    /// and [`Keymap::moved`] says which were taken. Ctrl-C is never taken from `interrupt`: a
+    /// command given it keeps its other keys, or its own.
     pub fn with_keys(overrides: &[(Command, Vec<Trigger>)]) -> Keymap {
         let mut keymap = Keymap::default();
-        let taken: Vec<Trigger> = overrides
+        let overrides: Vec<(Command, Vec<Trigger>)> = overrides
+            .iter()
+            .map(|(command, keys)| {
+                let mut seen = HashSet::new();
+                let keys = keys
+                    .iter()
+                    .copied()
+                    .filter(|key| *key != INTERRUPT && seen.insert(*key))
+                    .collect::<Vec<_>>();
+                let keys = match command {
+                    Command::Interrupt => std::iter::once(INTERRUPT).chain(keys).collect(),
+                    _ => keys,
+                };
+                (*command, keys)
+            })
+            .filter(|(_, keys)| !keys.is_empty())
+            .collect();
+        let taken: HashSet<Trigger> = overrides
             .iter()
             .flat_map(|(_, keys)| keys.iter().copied())
             .collect();
+        let owner = |key: Trigger| {
+            overrides
+                .iter()
+                .find(|(_, keys)| keys.contains(&key))
+                .map(|(command, _)| *command)
+        };
+        let mut moved: Vec<Moved> = Vec::new();
         for (mode, bindings) in KeyMode::ALL.into_iter().zip(&mut keymap.modes) {
             // While typing, a letter is typed: only a user's other keys apply there, and a
             // command left with none keeps its own.
@@ -154,15 +235,48 @@ impl Keymap {
                     .iter()
                     .find(|(name, _)| *name == binding.command)
                     .map(|(_, keys)| keys.iter().copied().filter(usable).collect::<Vec<_>>());
-                match keys {
-                    Some(keys) if !keys.is_empty() => binding.keys = keys,
-                    _ => binding
-                        .keys
-                        .retain(|key| !taken.contains(key) || !usable(key)),
+                if let Some(keys) = keys.filter(|keys| !keys.is_empty()) {
+                    binding.keys = keys;
+                    continue;
+                }
+                let had = std::mem::take(&mut binding.keys);
+                let (kept, lost): (Vec<Trigger>, Vec<Trigger>) = had
+                    .into_iter()
+                    .partition(|key| !taken.contains(key) || !usable(key));
+                binding.keys = kept;
+                if mode == KeyMode::Typing {
+                    continue;
+                }
+                // A digit given elsewhere goes there (exact keys are matched first), though
+                // `0-9` stays: that too is a key that moved.
+                let digits = taken
+                    .iter()
+                    .filter(|key| binding.keys.contains(&Digit) && overlap(Digit, **key));
+                for key in lost.iter().chain(digits) {
+                    let Some(to) = owner(*key) else { continue };
+                    let change = Moved {
+                        key: *key,
+                        from: binding.command,
+                        to,
+                        left_without_keys: binding.keys.is_empty(),
+                    };
+                    if !moved
+                        .iter()
+                        .any(|m| (m.key, m.from, m.to) == (change.key, change.from, change.to))
+                    {
+                        moved.push(change);
+                    }
                 }
             }
         }
+        moved.sort_by_key(|m| (m.from as usize, label(m.key)));
+        keymap.moved = moved;
         keymap
+    }
+
+    /// The default keys the user's bindings took from other bindings, to tell the user.
+    pub fn moved(&self) -> &[Moved] {
+        &self.moved
     }
 
     /// The bindings of a mode, in the help's order.
@@ -186,13 +300,19 @@ impl Keymap {
                 _ => {}
             }
         }
-        self.bindings(mode).iter().find_map(|binding| {
-            binding
-                .keys
-                .iter()
-                .find_map(|trigger| matches(*trigger, key))
-                .map(|digit| binding.command.action(digit, now))
-        })
+        // A key given to a command itself wins over `0-9`, which another may have.
+        let exact = |trigger: &Trigger| *trigger != Digit;
+        let find = |wanted: &dyn Fn(&Trigger) -> bool| {
+            self.bindings(mode).iter().find_map(|binding| {
+                binding
+                    .keys
+                    .iter()
+                    .filter(|trigger| wanted(trigger))
+                    .find_map(|trigger| matches(*trigger, key))
+                    .map(|digit| binding.command.action(digit, now))
+            })
+        };
+        find(&exact).or_else(|| find(&|trigger| !exact(trigger)))
     }
 
     /// How the first key of a command is written on screen, if the mode has one.
@@ -229,6 +349,12 @@ impl Keymap {
                 }
                 None => hints.push((label(*first), text)),
             }
+        }
+        // A way out is always shown: when `quit` has no key left, Ctrl-C is the reminder.
+        if !hints.iter().any(|(_, what)| *what == "quit")
+            && let Some(key) = self.key(mode, Command::Interrupt)
+        {
+            hints.push((key, "quit"));
         }
         hints
     }
@@ -474,5 +600,102 @@ mod tests {
             keymap.action(KeyMode::Reader, press(KeyCode::Char('o')), now),
             Some(Action::Open)
         );
+    }
+
+    #[test]
+    fn ctrl_c_always_interrupts_whatever_the_keys_say() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let keymap = Keymap::with_keys(&[
+            (
+                Command::NextScene,
+                vec![Key(KeyCode::Char('q')), Key(KeyCode::Esc), INTERRUPT],
+            ),
+            (Command::Quit, vec![INTERRUPT]),
+            (Command::Interrupt, vec![Key(KeyCode::F(10))]),
+        ]);
+        let now = Instant::now();
+        for mode in KeyMode::ALL {
+            assert_eq!(
+                keymap.action(mode, ctrl_c, now),
+                Some(Action::Interrupt),
+                "{mode:?}"
+            );
+            assert_eq!(
+                keymap.key(mode, Command::Interrupt).as_deref(),
+                Some("Ctrl-C"),
+                "{mode:?}: the help lists it first"
+            );
+        }
+        let f10 = press(KeyCode::F(10));
+        assert_eq!(
+            keymap.action(KeyMode::Reader, f10, now),
+            Some(Action::Interrupt)
+        );
+        assert_eq!(keymap.key(KeyMode::Reader, Command::Quit), None);
+    }
+
+    #[test]
+    fn the_footer_always_shows_a_way_out() {
+        let keymap = Keymap::with_keys(&[(
+            Command::NextScene,
+            vec![Key(KeyCode::Char('q')), Key(KeyCode::Esc)],
+        )]);
+        for mode in [
+            KeyMode::Reader,
+            KeyMode::Following,
+            KeyMode::Presenting,
+            KeyMode::Console,
+        ] {
+            let hints = keymap.footer_hints(mode);
+            assert!(
+                hints.contains(&("Ctrl-C".to_owned(), "quit")),
+                "{mode:?}: {hints:?}"
+            );
+        }
+        let hints = Keymap::default().footer_hints(KeyMode::Reader);
+        assert!(!hints.iter().any(|(key, _)| key == "Ctrl-C"), "{hints:?}");
+    }
+
+    #[test]
+    fn a_key_taken_from_another_binding_is_told_once_naming_the_loser() {
+        let keymap = Keymap::with_keys(&[
+            (Command::Search, vec![Key(KeyCode::Char('n'))]),
+            (Command::NextScene, vec![Key(KeyCode::Char('h'))]),
+        ]);
+        let told: Vec<String> = keymap.moved().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            told,
+            [
+                "h is next-scene's now, no longer previous-scene's",
+                "n is search's now, no longer next-hit's, which has no key left",
+            ]
+        );
+        assert!(Keymap::default().moved().is_empty());
+        // A letter typed into a search box is not taken from anything: nothing to tell.
+        let typed = Keymap::with_keys(&[(Command::Open, vec![Key(KeyCode::Char('o'))])]);
+        assert!(typed.moved().is_empty(), "{:?}", typed.moved());
+    }
+
+    #[test]
+    fn a_digit_given_to_a_command_goes_to_it_and_not_to_the_episodes() {
+        let keymap = Keymap::with_keys(&[(Command::Quit, vec![Key(KeyCode::Char('3'))])]);
+        let now = Instant::now();
+        let reader = |c| keymap.action(KeyMode::Reader, press(KeyCode::Char(c)), now);
+        assert_eq!(reader('3'), Some(Action::Quit));
+        assert_eq!(reader('4'), Some(Action::Digit(4)));
+        let told: Vec<String> = keymap.moved().iter().map(ToString::to_string).collect();
+        assert_eq!(told, ["3 is quit's now, no longer episode's"]);
+    }
+
+    #[test]
+    fn keys_overlap_when_one_press_can_be_both() {
+        assert!(overlap(Digit, Key(KeyCode::Char('7'))));
+        assert!(overlap(Key(KeyCode::Char('7')), Digit));
+        assert!(!overlap(Digit, Key(KeyCode::Char('x'))));
+        assert!(share_a_mode(Command::NextScene, Command::Quit));
+        assert!(!share_a_mode(
+            Command::SnapToPresenter,
+            Command::ToggleBlank
+        ));
     }
 }

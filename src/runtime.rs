@@ -279,6 +279,8 @@ fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
             id,
             story.scenes.iter().map(|scene| scene.id.as_str()),
         );
+        // The id comes from the command line: shown escaped, like every message.
+        let id = crate::story::text::escape(id);
         anyhow::anyhow!("no scene \"{id}\" in this story{hint}")
     })
 }
@@ -386,9 +388,7 @@ fn event_loop(
             Input::StoryChanged => match watched {
                 Some(dir) => match crate::story::load(dir) {
                     Ok(story) => reader.act(Action::Reload(Box::new(story)))?,
-                    Err(errors) => reader.act(Action::Problems(
-                        errors.diagnostics.iter().map(ToString::to_string).collect(),
-                    ))?,
+                    Err(errors) => reader.act(Action::Problems(errors.lines()))?,
                 },
                 None => Vec::new(),
             },

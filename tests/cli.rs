@@ -227,3 +227,120 @@ fn completions_and_the_manual_come_from_the_command_line_definition() {
         assert!(manual.contains(part), "the manual lacks {part}");
     }
 }
+
+/// Fails the test if the output holds anything a terminal acts on: escape, BEL and every other
+/// control character but the newline, C1 controls (as characters or as bytes that are not
+/// UTF-8), and bidirectional controls.
+fn assert_inert(what: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes)
+        .unwrap_or_else(|error| panic!("{what} is not UTF-8 ({error}): {bytes:?}"));
+    let active = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    };
+    if let Some((at, c)) = text.char_indices().find(|(_, c)| active(*c)) {
+        panic!("{what} holds {c:?} at byte {at}:\n{text}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn check_never_writes_what_a_terminal_acts_on_from_a_story_or_a_file_name() {
+    use std::os::unix::ffi::OsStrExt;
+    // Escapes in a listed file name, in ids and in references…
+    let case = common::fixtures().join("invalid/escapes-in-names");
+    let dir = common::broken_story(&case);
+    // …and in the names of real files in episodes/.
+    let episodes = dir.path().join("episodes");
+    let named = |bytes: &[u8]| episodes.join(std::ffi::OsStr::from_bytes(bytes));
+    let south = episodes.join("02-south.toml");
+    std::fs::copy(&south, named(b"\x1b[2J\x1b[H\x1b]0;PWNED\x07.toml")).unwrap();
+    std::fs::copy(&south, named(b"\xc2\x9b2J\xe2\x80\xae.toml")).unwrap();
+    std::fs::copy(&south, named(b"\x9b2J\xff.toml")).unwrap();
+    let folder = dir.path().to_str().unwrap();
+    for args in [
+        vec!["check", "--story", folder],
+        vec!["export", "--story", folder],
+        vec!["--story", folder],
+    ] {
+        let output = izumi(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_inert("stdout", &output.stdout);
+        assert_inert("stderr", &output.stderr);
+    }
+    let errors = stderr(&izumi(&["check", "--story", folder]));
+    for shown in [
+        "episode file \"episodes/\\u001B]2;PWNED\\u0007.toml\" not found — did you mean \
+         \"episodes/\\u001B[2J\\u001B[H\\u001B]0;PWNED\\u0007.toml\"?",
+        "episodes/\\u009B2J\\u202E.toml:1:1: this episode file is not listed",
+        "episodes/\\x9B2J\\xFF.toml: this file's name is not valid UTF-8",
+        "unknown character \"bo\" — did you mean \"bo\\u001B[2J\"?",
+    ] {
+        assert!(errors.contains(shown), "{shown}\n{errors}");
+    }
+}
+
+/// Runs izumi with this configuration file's text (or a pipe, if `None`), giving up after
+/// twenty seconds.
+#[cfg(unix)]
+fn izumi_configured(config: Option<&str>, args: &[&str]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("izumi")).unwrap();
+    let path = home.path().join("izumi/config.toml");
+    match config {
+        Some(text) => std::fs::write(&path, text).unwrap(),
+        None => assert!(
+            Command::new("mkfifo")
+                .arg(&path)
+                .status()
+                .unwrap()
+                .success()
+        ),
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_izumi"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(child.wait_with_output()));
+    match receiver.recv_timeout(std::time::Duration::from_secs(20)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill").arg(id.to_string()).status();
+            panic!("izumi {args:?} did not finish: it waits on its configuration");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_configuration_that_is_a_pipe_is_reported_and_nothing_waits_on_it() {
+    let output = izumi_configured(None, &["check"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains(
+            "izumi/config.toml: is not a regular file (a pipe, a socket or a device): izumi reads only files"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_configuration_s_messages_never_write_what_a_terminal_acts_on() {
+    let config = "theme = \"\\u009b2J\"\n[keys]\n\"\\u001b]2;PWNED\\u0007\" = [\"x\"]\n\
+                  quit = [\"\\u001b[2J\"]\nnext-scene = [\"\\u202e\"]\n";
+    let output = izumi_configured(Some(config), &["check"]);
+    assert_inert("stderr", &output.stderr);
+    let errors = stderr(&output);
+    assert!(
+        errors.contains("no binding is called \"\\u001B]2;PWNED\\u0007\""),
+        "{errors}"
+    );
+    assert!(errors.contains("\"\\u001B[2J\" is not a key"), "{errors}");
+}

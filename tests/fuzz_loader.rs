@@ -26,10 +26,10 @@ fn load_with(file: &str, content: &[u8]) -> Result<(), TestCaseError> {
         for diagnostic in &errors.diagnostics {
             let named = FILES
                 .iter()
-                .any(|name| diagnostic.path.ends_with(&format!("/{name}")));
+                .any(|name| diagnostic.path().ends_with(&format!("/{name}")));
             prop_assert!(named, "no file named in {diagnostic}");
             prop_assert!(
-                diagnostic.position.is_some(),
+                diagnostic.position().is_some(),
                 "no line in {diagnostic} (file {file}: {:?})",
                 String::from_utf8_lossy(content)
             );

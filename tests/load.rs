@@ -146,3 +146,165 @@ fn a_synthetic_story_of_any_size_loads() {
         );
     }
 }
+
+/// The messages of a story that does not load, with its folder's path left out.
+fn messages_of(dir: &Path) -> Vec<String> {
+    let prefix = format!("{}/", dir.display());
+    match story::load(dir) {
+        Ok(_) => vec!["(loaded without errors)".to_owned()],
+        Err(errors) => errors
+            .diagnostics
+            .iter()
+            .map(|d| d.to_string().replace(&prefix, ""))
+            .collect(),
+    }
+}
+
+/// Loads a story on another thread, failing the test if that takes more than `seconds`
+/// (a pipe opened for reading would block forever; a quadratic loop, for minutes).
+fn messages_within(dir: &Path, seconds: u64) -> Vec<String> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let dir = dir.to_owned();
+    std::thread::spawn(move || sender.send(messages_of(&dir)));
+    receiver
+        .recv_timeout(std::time::Duration::from_secs(seconds))
+        .expect("the loader finishes in bounded time")
+}
+
+/// Adds an entry to story.toml's list of episodes.
+fn list_episode(dir: &Path, relative: &str) {
+    let path = dir.join("story.toml");
+    let text = fs::read_to_string(&path).unwrap().replace(
+        "\"episodes/02-south.toml\"]",
+        &format!("\"episodes/02-south.toml\", \"{relative}\"]"),
+    );
+    fs::write(path, text).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_a_socket_or_a_link_that_leads_nowhere_is_named_for_what_it_is_and_nothing_waits() {
+    use std::os::unix::fs::symlink;
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    // A pipe blocks whoever opens it for reading until someone writes: it must not be opened.
+    fs::remove_file(dir.join("glossary.toml")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("glossary.toml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    fs::remove_file(dir.join("locations.toml")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(dir.join("locations.toml")).unwrap();
+    symlink("03-loop.toml", dir.join("episodes/03-loop.toml")).unwrap();
+    list_episode(dir, "episodes/03-loop.toml");
+    symlink("nowhere.toml", dir.join("episodes/04-gone.toml")).unwrap();
+    assert_eq!(
+        messages_within(dir, 20),
+        [
+            "episodes/03-loop.toml: is a symbolic link that cannot be followed: filesystem loop or indirection limit (e.g. symlink loop)",
+            "episodes/04-gone.toml: is a symbolic link to nothing: its target is missing; in episodes/, only episode files may end in .toml",
+            "glossary.toml: is not a regular file (a pipe, a socket or a device): izumi reads only files",
+            "locations.toml: is not a regular file (a pipe, a socket or a device): izumi reads only files",
+        ]
+    );
+}
+
+#[test]
+fn a_story_file_over_the_limit_is_not_read() {
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    let mut big = fs::read_to_string(dir.join("glossary.toml")).unwrap();
+    big.push_str(&format!("# {}\n", "x".repeat(5 * 1024 * 1024)));
+    fs::write(dir.join("glossary.toml"), big).unwrap();
+    assert_eq!(
+        messages_within(dir, 20),
+        ["glossary.toml: file is too big: 5.1 MB; a story file is at most 4 MB"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_with_escapes_or_bytes_that_are_not_utf8_is_shown_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    let south = dir.join("episodes/02-south.toml");
+    let named = |bytes: &[u8]| {
+        dir.join("episodes")
+            .join(std::ffi::OsStr::from_bytes(bytes))
+    };
+    fs::copy(&south, named(b"\x1b[2J\x1b[H.toml")).unwrap();
+    fs::copy(&south, named(b"\xff\x9b.toml")).unwrap();
+    let messages = messages_of(dir);
+    assert_eq!(
+        messages,
+        [
+            "episodes/\\u001B[2J\\u001B[H.toml:1:1: this episode file is not listed in story.toml's `episodes`",
+            "episodes/\\xFF\\x9B.toml: this file's name is not valid UTF-8, so story.toml cannot list it: rename it",
+        ]
+    );
+}
+
+#[test]
+fn a_story_broken_in_a_hundred_thousand_places_is_checked_quickly_and_shown_a_screenful() {
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    // Every one on one line, so that each is located on a line of megabytes.
+    let unknown: Vec<String> = (0..100_000).map(|n| format!("\"nobody-{n}\"")).collect();
+    let path = dir.join("episodes/01-north.toml");
+    let text = fs::read_to_string(&path).unwrap().replacen(
+        "characters = [\"ada\"]",
+        &format!("characters = [{}]", unknown.join(", ")),
+        1,
+    );
+    fs::write(&path, text).unwrap();
+    let started = std::time::Instant::now();
+    let errors = story::load(dir).unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(errors.diagnostics.len(), 100_000);
+    let last = errors.diagnostics.last().unwrap().to_string();
+    assert!(
+        last.ends_with(":11:1588889: unknown character \"nobody-99999\""),
+        "{last}"
+    );
+    let shown = errors.to_string();
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 202, "200 problems, how many more, the count");
+    assert_eq!(
+        lines[200],
+        "… and 99800 more problems (fix the first ones first)"
+    );
+    assert_eq!(lines[201], "100000 problems found");
+}
+
+#[test]
+fn huge_scene_text_loads_in_bounded_time() {
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    // Two glossary terms of different lengths, matched hundreds of thousands of times, and
+    // footnote markers written with escapes, which the text does not hold as they read.
+    let glossary = dir.join("glossary.toml");
+    let mut terms = fs::read_to_string(&glossary).unwrap();
+    terms.push_str(
+        "\n[[term]]\nid = \"aa\"\nterm = \"aa\"\ndefinition = \"x\"\n\n\
+         [[term]]\nid = \"b\"\nterm = \"b\"\ndefinition = \"x\"\n",
+    );
+    fs::write(&glossary, terms).unwrap();
+    let path = dir.join("episodes/01-north.toml");
+    let text = fs::read_to_string(&path).unwrap().replacen(
+        "She takes one bag.",
+        &format!(
+            "{} {}",
+            "aa b ".repeat(300_000),
+            "[\\u005E1] ".repeat(100_000)
+        ),
+        1,
+    );
+    fs::write(&path, text).unwrap();
+    assert_eq!(messages_within(dir, 20), ["(loaded without errors)"]);
+}

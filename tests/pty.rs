@@ -890,3 +890,34 @@ fn notes_will_not_read_a_secret_through_a_link() {
     session.wait_for("EXIT=1");
     session.wait_for("a symbolic link, not a file");
 }
+
+#[test]
+fn keys_that_take_every_way_out_but_ctrl_c_are_told_and_ctrl_c_still_quits() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("izumi")).unwrap();
+    let config = home.path().join("izumi/config.toml");
+    std::fs::write(&config, "[keys]\nnext-scene = [\"q\", \"Esc\"]\n").unwrap();
+    let env = [("XDG_CONFIG_HOME", home.path())];
+    let mut session = Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    session.wait_for("Ada leaves the city");
+    session.wait_for("your keys took 2 keys from other bindings");
+    session.send("q");
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("\x03");
+    session.wait_for("EXIT=130");
+    session.wait_for(
+        "izumi: your keys: q is next-scene's now, no longer quit's, which has no key left",
+    );
+
+    // Ctrl-C cannot be given away: the file is not used, and says where.
+    std::fs::write(
+        &config,
+        "[keys]\nnext-scene = [\"q\", \"Esc\", \"Ctrl-c\"]\n",
+    )
+    .unwrap();
+    let mut session = Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    session.wait_for("a problem in");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    session.wait_for("config.toml:2:27: Ctrl-C always quits at once");
+}

@@ -301,3 +301,36 @@ fn a_huge_reported_size_is_drawn_within_bounds() {
     assert!(drawn.width > 100 && drawn.right() <= width, "{drawn:?}");
     assert!(drawn.height > 30 && drawn.bottom() <= height, "{drawn:?}");
 }
+
+#[test]
+fn keys_that_take_every_other_way_out_still_leave_ctrl_c_and_say_what_they_took() {
+    let file = izumi::story::diagnostic::SourceFile::new(
+        "config.toml".into(),
+        "[keys]\nnext-scene = [\"q\", \"Esc\"]\n".into(),
+    );
+    let config = izumi::config::parse(&file).unwrap();
+    let keys = Keymap::with_keys(&config.keys);
+    let told: Vec<String> = keys.moved().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        told,
+        [
+            "Esc is next-scene's now, no longer back's, which has no key left",
+            "q is next-scene's now, no longer quit's, which has no key left",
+        ]
+    );
+    let mut reader = reader_sized(App::new(common::journey()), DARK, keys, 100, 60);
+    // The footer's way out is Ctrl-C now.
+    assert!(row_with(&reader, "help").contains("Ctrl-C quit"));
+    reader.key(key(KeyCode::Char('q'))).unwrap();
+    assert_eq!(reader.app().scene().index(), 1, "q is the next scene");
+    reader.key(key(KeyCode::Char('?'))).unwrap();
+    let help = row_with(&reader, "Ctrl-C");
+    assert!(help.contains("quit at once"), "{help}");
+    let effects = reader
+        .key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL))
+        .unwrap();
+    assert!(
+        effects.contains(&Effect::Quit { interrupted: true }),
+        "{effects:?}"
+    );
+}

@@ -1,10 +1,14 @@
 //! Reading a story folder and validating it.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::diagnostic::{Diagnostic, Position, SourceFile, StoryErrors, did_you_mean};
+use super::diagnostic::{
+    Diagnostic, Found, Hints, Position, STORY_FILE_LIMIT, SourceFile, StoryErrors, Unreadable,
+    look, read_source, shown_path,
+};
 use super::model::Story;
 use super::raw::{RawCharacters, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory};
 use super::validate::{self, Parsed};
@@ -12,56 +16,76 @@ use super::validate::{self, Parsed};
 const MISSING: &str = "file is missing (a story folder holds story.toml, characters.toml, \
      footnotes.toml, locations.toml, glossary.toml and episodes/)";
 
+const EPISODES_GO_THERE: &str = "episode files go in a folder named episodes";
+
 /// A story folder on disk.
 struct Folder<'a>(&'a Path);
+
+/// What `episodes/` holds.
+#[derive(Default)]
+struct EpisodeFolder {
+    /// `episodes/NAME.toml` for each entry named like an episode file, sorted.
+    files: Vec<String>,
+    /// Why the folder could not be listed, if it could not.
+    problem: Option<Diagnostic>,
+    /// The entries whose names are not UTF-8, which story.toml cannot name.
+    unnamed: Vec<Diagnostic>,
+}
 
 impl Folder<'_> {
     /// The path to show for a file of this story.
     fn display_path(&self, relative: &str) -> String {
-        self.0.join(relative).display().to_string()
+        shown_path(&self.0.join(relative))
     }
 
     /// A file's text, or a located message saying why it could not be read.
     fn read(&self, relative: &str) -> Result<SourceFile, Diagnostic> {
-        let path = self.display_path(relative);
-        let failure = |message: String| Diagnostic {
-            path: path.clone(),
-            position: None,
-            message,
-        };
-        let bytes = std::fs::read(self.0.join(relative)).map_err(|error| {
-            failure(match error.kind() {
-                std::io::ErrorKind::NotFound => MISSING.to_owned(),
-                _ => format!("cannot read file: {error}"),
-            })
-        })?;
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceFile::new(path, text)),
-            Err(error) => {
-                // Point at the first bad byte: the text before it is good UTF-8.
-                let good = error.utf8_error().valid_up_to();
-                let before = String::from_utf8_lossy(&error.as_bytes()[..good]).into_owned();
-                let file = SourceFile::new(path, before);
-                Err(file.error_at(good..good, "file is not valid UTF-8 from here on"))
-            }
-        }
+        read_source(&self.0.join(relative), STORY_FILE_LIMIT, "a story file").map_err(
+            |unreadable| match unreadable {
+                Unreadable::Missing => Diagnostic::new(&self.display_path(relative), None, MISSING),
+                Unreadable::Problem(problem) => problem,
+            },
+        )
     }
 
-    /// The `.toml` files under `episodes/`, as paths relative to the story folder, sorted.
-    fn episode_files(&self) -> Vec<String> {
-        let mut files: Vec<String> = std::fs::read_dir(self.0.join("episodes"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-            .filter_map(|path| {
-                let name = path.file_name()?.to_str()?;
-                Some(format!("episodes/{name}"))
-            })
-            .collect();
-        files.sort();
-        files
+    /// The entries of `episodes/` named `*.toml`, or why there are none.
+    fn episode_folder(&self) -> EpisodeFolder {
+        let path = self.0.join("episodes");
+        let folder_problem = |message: &str| EpisodeFolder {
+            problem: Some(Diagnostic::new(&shown_path(&path), None, message)),
+            ..EpisodeFolder::default()
+        };
+        if !path.is_dir() {
+            return folder_problem(&match look(&path) {
+                Found::Missing => format!("folder is missing: {EPISODES_GO_THERE}"),
+                Found::File(_) => format!("is a file, not a folder: {EPISODES_GO_THERE}"),
+                Found::Other(what) => format!("{what}: {EPISODES_GO_THERE}"),
+            });
+        }
+        let entries = match std::fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(error) => {
+                return folder_problem(&format!("cannot list the folder: {}", error.kind()));
+            }
+        };
+        let mut folder = EpisodeFolder::default();
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|ext| ext != "toml") {
+                continue;
+            }
+            match entry.file_name().to_str() {
+                Some(name) => folder.files.push(format!("episodes/{name}")),
+                None => folder.unnamed.push(Diagnostic::new(
+                    &shown_path(&path),
+                    None,
+                    "this file's name is not valid UTF-8, so story.toml cannot list it: rename it",
+                )),
+            }
+        }
+        folder.files.sort();
+        folder.unnamed.sort_by(|a, b| a.path().cmp(b.path()));
+        folder
     }
 }
 
@@ -78,7 +102,7 @@ pub fn warnings(dir: &Path) -> Vec<Diagnostic> {
     ]
     .map(str::to_owned)
     .into();
-    files.extend(folder.episode_files());
+    files.extend(folder.episode_folder().files);
     files
         .iter()
         .filter_map(|relative| folder.read(relative).ok())
@@ -89,12 +113,17 @@ pub fn warnings(dir: &Path) -> Vec<Diagnostic> {
 /// Loads and validates a story, reporting every problem at once.
 pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
     if !dir.is_dir() {
+        let why = match look(dir) {
+            Found::Missing => "no such directory".to_owned(),
+            Found::File(_) => "it is a file".to_owned(),
+            Found::Other(what) => what,
+        };
         return Err(StoryErrors {
-            diagnostics: vec![Diagnostic {
-                path: dir.display().to_string(),
-                position: None,
-                message: "not a story folder (no such directory)".into(),
-            }],
+            diagnostics: vec![Diagnostic::new(
+                &shown_path(dir),
+                None,
+                &format!("not a story folder ({why})"),
+            )],
         });
     }
     let source = &Folder(dir);
@@ -104,7 +133,7 @@ pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
     let footnotes = parse::<RawFootnotes>(source, "footnotes.toml", &mut problems);
     let locations = parse::<RawLocations>(source, "locations.toml", &mut problems);
     let glossary = parse::<RawGlossary>(source, "glossary.toml", &mut problems);
-    let episodes = story
+    let (episodes, episodes_complete) = story
         .as_ref()
         .map(|(file, raw)| load_episodes(source, file, raw, &mut problems))
         .unwrap_or_default();
@@ -128,6 +157,7 @@ pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
         locations,
         glossary,
         episodes,
+        episodes_complete,
     };
     let story = validate::build(parsed, &mut problems);
     match story {
@@ -136,7 +166,7 @@ pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
             Ok(story)
         }
         _ => {
-            problems.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
+            problems.sort_by(|a, b| (a.path(), a.position()).cmp(&(b.path(), b.position())));
             problems.dedup();
             Err(StoryErrors {
                 diagnostics: problems,
@@ -158,36 +188,68 @@ fn fingerprint<'a>(files: impl Iterator<Item = &'a SourceFile>) -> String {
     format!("{hash:016x}")
 }
 
+/// Reads the episode files story.toml lists, and whether every one of them was read and parsed
+/// (if not, problems that depend on every episode, like a footnote nobody cites, are left
+/// unsaid: they would only echo the missing file).
 fn load_episodes(
     source: &Folder<'_>,
     story_file: &SourceFile,
     story: &RawStory,
     problems: &mut Vec<Diagnostic>,
-) -> Vec<(SourceFile, RawEpisode)> {
-    let present = source.episode_files();
-    let listed: Vec<&str> = story
-        .episodes
-        .get_ref()
-        .iter()
-        .map(|path| path.get_ref().as_str())
-        .collect();
+) -> (Vec<(SourceFile, RawEpisode)>, bool) {
+    let folder = source.episode_folder();
+    let present: HashSet<&str> = folder.files.iter().map(String::as_str).collect();
+    let listed: &[toml::Spanned<String>] = story.episodes.get_ref();
     if listed.is_empty() {
         problems.push(story_file.error_at(
             story.episodes.span(),
             "`episodes` lists no episode files; a story needs at least one",
         ));
     }
+    let folder_listed = folder.problem.is_none();
+    let mut complete = folder_listed;
+    problems.extend(folder.problem);
+    problems.extend(folder.unnamed);
+    let mut hints = Hints::default();
+    let mut first_listed: HashMap<&str, Position> = HashMap::new();
     let mut found = Vec::new();
-    for path in story.episodes.get_ref() {
-        let relative = path.get_ref();
+    let mut suggested = HashSet::new();
+    let listed_names: HashSet<&str> = listed.iter().map(|path| path.get_ref().as_str()).collect();
+    for path in listed {
+        let relative = path.get_ref().as_str();
+        let here = story_file.position(path.span().start);
+        if let Some(first) = first_listed.get(relative) {
+            problems.push(story_file.error_at(
+                path.span(),
+                format!(
+                    "episode file \"{relative}\" is listed twice (first at line {}, column {})",
+                    first.line, first.column
+                ),
+            ));
+            continue;
+        }
+        first_listed.insert(relative, here);
         if present.contains(relative) {
-            found.push(relative.as_str());
-        } else {
-            let hint = did_you_mean(relative, present.iter().map(String::as_str));
+            found.push(relative);
+        } else if folder_listed {
+            // Without the folder, every file would be "not found": its one message says why.
+            let unlisted = folder
+                .files
+                .iter()
+                .map(String::as_str)
+                .filter(|file| !listed_names.contains(file));
+            let near = hints.closest(relative, unlisted);
+            let hint = near
+                .map(|near| format!(" — did you mean \"{near}\"?"))
+                .unwrap_or_default();
             problems.push(story_file.error_at(
                 path.span(),
                 format!("episode file \"{relative}\" not found{hint}"),
             ));
+            // The file it was likely meant to be is not also reported as unlisted: it is the
+            // same mistake.
+            suggested.extend(near);
+            complete = false;
         }
     }
     // Episode files are independent: parse them on every core, keeping their order.
@@ -221,18 +283,27 @@ fn load_episodes(
         episodes.extend(some);
         problems.extend(their_problems);
     }
-    for unlisted in present
-        .iter()
-        .filter(|file| !listed.contains(&file.as_str()))
-    {
-        problems.push(Diagnostic {
-            path: source.display_path(unlisted),
+    complete &= episodes.len() == found.len();
+    for unlisted in folder.files.iter().filter(|file| {
+        !first_listed.contains_key(file.as_str()) && !suggested.contains(file.as_str())
+    }) {
+        let path = source.display_path(unlisted);
+        problems.push(match look(&source.0.join(unlisted)) {
             // The whole file is meant: point at its start.
-            position: Some(Position { line: 1, column: 1 }),
-            message: "this episode file is not listed in story.toml's `episodes`".into(),
+            Found::File(_) => Diagnostic::new(
+                &path,
+                Some(Position { line: 1, column: 1 }),
+                "this episode file is not listed in story.toml's `episodes`",
+            ),
+            Found::Missing => continue,
+            Found::Other(what) => Diagnostic::new(
+                &path,
+                None,
+                &format!("{what}; in episodes/, only episode files may end in .toml"),
+            ),
         });
     }
-    episodes
+    (episodes, complete)
 }
 
 /// A file that parsed, with what it parsed to.
@@ -247,28 +318,32 @@ fn parse<T: DeserializeOwned>(
     match toml::from_str::<T>(&file.text) {
         Ok(raw) => Some((file, raw)),
         Err(error) => {
-            let message = toml_message(&error);
-            let diagnostic = match error.span() {
+            let mut message = toml_message(&error);
+            if file.text.trim().is_empty() {
+                message = format!("file is empty; {message}");
+            }
+            problems.push(match error.span() {
                 Some(span) => file.error_at(span, message),
-                None => Diagnostic {
-                    path: file.path.clone(),
-                    position: None,
-                    message,
-                },
-            };
-            problems.push(diagnostic);
+                None => file.error(message),
+            });
             None
         }
     }
 }
 
 /// toml's message on one line, without the source excerpt it draws for humans.
-fn toml_message(error: &toml::de::Error) -> String {
-    error
+pub(crate) fn toml_message(error: &toml::de::Error) -> String {
+    let message = error
         .message()
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    if message.contains("recurs") {
+        // toml stops at a depth no story or configuration needs; say so plainly.
+        format!("tables or arrays are nested too deeply ({message})")
+    } else {
+        message
+    }
 }

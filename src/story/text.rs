@@ -1,5 +1,7 @@
 //! Scene text: paragraphs, footnote markers and cleaning of untrusted strings.
 
+use std::collections::BTreeMap;
+
 use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
@@ -133,17 +135,27 @@ impl<T: Copy> TermForms<T> {
             .map(|m| (m.start(), m.end(), self.owners[m.pattern().as_usize()]))
             .collect();
         // Longest first, then leftmost: each candidate is kept unless a kept one overlaps it.
+        // The kept ones are held by start in a tree, so that a text with many matches of
+        // forms of many lengths is not shuffled along a vector for each.
         candidates.sort_by_key(|&(start, end, _)| (std::cmp::Reverse(end - start), start));
-        let mut found: Vec<(usize, usize, T)> = Vec::with_capacity(candidates.len());
+        let mut found: BTreeMap<usize, (usize, T)> = BTreeMap::new();
         for (start, end, owner) in candidates {
-            let at = found.partition_point(|&(s, _, _)| s < start);
-            let clear_before = at == 0 || found[at - 1].1 <= start;
-            let clear_after = found.get(at).is_none_or(|&(s, _, _)| end <= s);
+            let clear_before = found
+                .range(..=start)
+                .next_back()
+                .is_none_or(|(_, &(kept_end, _))| kept_end <= start);
+            let clear_after = found
+                .range(start..)
+                .next()
+                .is_none_or(|(&kept_start, _)| end <= kept_start);
             if clear_before && clear_after {
-                found.insert(at, (start, end, owner));
+                found.insert(start, (end, owner));
             }
         }
         found
+            .into_iter()
+            .map(|(start, (end, owner))| (start, end, owner))
+            .collect()
     }
 }
 
@@ -160,6 +172,27 @@ pub fn sanitize(text: &str) -> String {
             c => Some(c),
         })
         .collect()
+}
+
+/// Text for a one-line message on a terminal (a problem, a file name, a key): what `sanitize`
+/// would remove is shown as an escape instead (`\u001B`), and so are newlines and tabs (`\n`,
+/// `\t`), so that the author sees what is there and the terminal does not act on it. Escaping
+/// what is already escaped changes nothing.
+pub fn escape(text: &str) -> String {
+    let needs = |c: char| is_unsafe(c) || c == '\n' || c == '\t';
+    if !text.chars().any(needs) {
+        return text.to_owned();
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\t' => escaped.push_str("\\t"),
+            c if needs(c) => escaped.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 pub(crate) fn is_unsafe(c: char) -> bool {
@@ -242,5 +275,13 @@ mod tests {
     fn sanitize_strips_escapes_and_bidi_overrides() {
         assert_eq!(sanitize("a\x1b[31mb\u{202E}c\td\n"), "a[31mbc d\n");
         assert_eq!(sanitize("Kōzō"), "Kōzō");
+    }
+
+    #[test]
+    fn escape_shows_what_sanitize_removes_and_is_idempotent() {
+        let escaped = escape("a\x1b]2;x\x07b\u{9b}c\u{202E}d\ne\tf Kōzō");
+        assert_eq!(escaped, "a\\u001B]2;x\\u0007b\\u009Bc\\u202Ed\\ne\\tf Kōzō");
+        assert_eq!(escape(&escaped), escaped);
+        assert!(!escaped.chars().any(|c| c.is_control()));
     }
 }

@@ -10,7 +10,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::date::{self, StoryDate};
-use super::diagnostic::{Diagnostic, Position, SourceFile, did_you_mean};
+use super::diagnostic::{Diagnostic, Hints, Position, SourceFile};
 use super::model::{
     Character, CharacterId, Episode, EpisodeId, Footnote, FootnoteId, Location, LocationId, Scene,
     Story, Term, TermId,
@@ -29,6 +29,9 @@ pub struct Parsed {
     pub locations: Option<(SourceFile, RawLocations)>,
     pub glossary: Option<(SourceFile, RawGlossary)>,
     pub episodes: Vec<(SourceFile, RawEpisode)>,
+    /// Whether every episode file the story lists was read and parsed: if one was not, a
+    /// footnote cited only there would look unused.
+    pub episodes_complete: bool,
 }
 
 /// Validates parsed files into a story. Problems go to `problems`; the story is returned only
@@ -37,6 +40,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     let mut v = Validator {
         problems,
         cited: HashSet::new(),
+        hints: Hints::default(),
     };
 
     let characters = parsed
@@ -100,7 +104,9 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         }
     }
 
-    if let Some((file, raw)) = &parsed.footnotes {
+    if let Some((file, raw)) = &parsed.footnotes
+        && parsed.episodes_complete
+    {
         v.check_every_footnote_cited(file, raw);
     }
 
@@ -145,10 +151,11 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
 
 /// The glossary terms a scene's text uses, each once, in order of first use.
 fn terms_used(paragraphs: &[Paragraph<FootnoteId>]) -> Vec<TermId> {
+    let mut seen = HashSet::new();
     let mut terms = Vec::new();
     for inline in paragraphs.iter().flatten() {
         if let Inline::Term(_, term) = inline
-            && !terms.contains(term)
+            && seen.insert(*term)
         {
             terms.push(*term);
         }
@@ -267,10 +274,12 @@ struct Validator<'p> {
     /// Footnote numbers marked in any scene's text, counted even in scenes that fail validation,
     /// so that one bad scene does not make its footnotes look unused.
     cited: HashSet<u32>,
+    /// "Did you mean" for the first few hundred unknown names.
+    hints: Hints,
 }
 
 impl Validator<'_> {
-    fn error(&mut self, file: &SourceFile, span: Range<usize>, message: impl Into<String>) {
+    fn error(&mut self, file: &SourceFile, span: Range<usize>, message: impl AsRef<str>) {
         self.problems.push(file.error_at(span, message));
     }
 
@@ -443,10 +452,11 @@ impl Validator<'_> {
             .filter_map(|id| self.resolve(file, id, refs.characters).map(CharacterId))
             .collect();
         let paragraphs = self.paragraphs(file, text, refs.footnotes);
+        let mut seen = HashSet::new();
         let mut footnotes = Vec::new();
         for inline in paragraphs.iter().flatten() {
             if let Inline::Footnote(id) = inline
-                && !footnotes.contains(id)
+                && seen.insert(*id)
             {
                 footnotes.push(*id);
             }
@@ -477,13 +487,19 @@ impl Validator<'_> {
         let footnotes = footnotes.unwrap_or(&empty);
         let cleaned = sanitize(raw.get_ref());
         let literal = raw.span();
-        let mut search_from = literal.start;
+        // Markers are found in the file in order; one written with escapes is not found as it
+        // reads, and from then on every marker is placed at the text's start, rather than
+        // searching the rest of the text again for each.
+        let mut search_from = Some(literal.start);
         for marker in text::markers(&cleaned) {
             let written = format!("[^{}]", marker.label);
-            let at = file.text[search_from..literal.end]
-                .find(&written)
-                .map_or(literal.start, |i| search_from + i);
-            search_from = at + written.len().min(literal.end - at);
+            let found = search_from.and_then(|from| {
+                file.text[from..literal.end]
+                    .find(&written)
+                    .map(|i| from + i)
+            });
+            search_from = found.map(|at| at + written.len());
+            let at = found.unwrap_or(literal.start);
             let span = at..at + written.len();
             let number = marker.label.parse::<u32>();
             if let Ok(number) = number {
@@ -545,7 +561,9 @@ impl Validator<'_> {
         let name = id.get_ref();
         let found = table.get(name);
         if found.is_none() {
-            let hint = did_you_mean(name, table.order.iter().map(String::as_str));
+            let hint = self
+                .hints
+                .did_you_mean(name, table.order.iter().map(String::as_str));
             self.error(
                 file,
                 id.span(),
@@ -584,9 +602,10 @@ impl Validator<'_> {
 
 /// Locations in order of first visit.
 fn route(scenes: &[Scene]) -> Vec<LocationId> {
+    let mut seen = HashSet::new();
     let mut route = Vec::new();
     for location in scenes.iter().flat_map(|scene| &scene.locations) {
-        if !route.contains(location) {
+        if seen.insert(*location) {
             route.push(*location);
         }
     }

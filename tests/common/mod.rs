@@ -31,19 +31,25 @@ pub fn journey_copy() -> tempfile::TempDir {
     dir
 }
 
-/// A copy of the journey story with a broken case laid over it: the case folder's files replace
-/// or add to the story's, and the files named in its `delete.txt` are removed.
+/// A copy of the journey story with a broken case laid over it: the files and folders named in
+/// the case's `delete.txt` are removed, then the case folder's files replace or add to the
+/// story's (so a case can put a file where the story has a folder).
 pub fn broken_story(case: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&journey_dir(), dir.path());
+    if let Ok(list) = fs::read_to_string(case.join("delete.txt")) {
+        for name in list.lines().filter(|l| !l.trim().is_empty()) {
+            let path = dir.path().join(name.trim());
+            if path.is_dir() {
+                fs::remove_dir_all(path).unwrap();
+            } else {
+                fs::remove_file(path).unwrap();
+            }
+        }
+    }
     copy_tree(case, dir.path());
     for special in ["expected.txt", "delete.txt"] {
         let _ = fs::remove_file(dir.path().join(special));
-    }
-    if let Ok(list) = fs::read_to_string(case.join("delete.txt")) {
-        for name in list.lines().filter(|l| !l.trim().is_empty()) {
-            fs::remove_file(dir.path().join(name.trim())).unwrap();
-        }
     }
     dir
 }
