@@ -505,37 +505,49 @@ impl Noise {
 /// One connection, from hello to hang-up.
 fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
     let shared = Arc::clone(&slot.shared);
-    let shared = &*shared;
     let peer = stream.peer_addr().ok();
     let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(shared.config.write_timeout));
     // One descriptor per connection, shared by the reading, the writing and the hanging up.
     let stream = Arc::new(stream);
     let mut reader = BufReader::new(Deadline {
         stream: Arc::clone(&stream),
         until: Some(Instant::now() + HANDSHAKE_DEADLINE),
     });
-    let mut writer: &TcpStream = &stream;
-    let refuse = |writer: &mut &TcpStream, reason: &str| {
-        let _ = writer.write_all(
-            Message::Refused {
-                reason: reason.into(),
-            }
-            .encode()
-            .as_bytes(),
-        );
-        let _ = writer.shutdown(Shutdown::Both);
+    let Some(role) = handshake(&mut reader, &stream, &shared, peer) else {
+        let _ = stream.shutdown(Shutdown::Both);
+        return;
     };
-    let role = match read_line(&mut reader) {
+    reader.get_mut().until = None;
+    let _ = stream.set_read_timeout(None);
+    slot.joined();
+    let Some((id, outbox)) = register(&shared, role, &stream, peer) else {
+        return;
+    };
+    listen_to(&mut reader, &shared, role, peer, moves);
+    let _ = stream.shutdown(Shutdown::Both);
+    outbox.put(|waiting| waiting.closed = true);
+    lock(&shared.clients).retain(|client| client.id != id);
+}
+
+/// Reads the hello within the deadline: the client's role if it is let in; else it is told
+/// why not, and the refusal logged.
+fn handshake(
+    reader: &mut BufReader<Deadline>,
+    mut writer: &TcpStream,
+    shared: &Shared,
+    peer: Option<SocketAddr>,
+) -> Option<Role> {
+    let reason = match read_line(reader) {
         Ok(Some(Ok(Message::Hello {
             role,
             fingerprint,
             credential,
         }))) => match admit(&shared.config, role, &fingerprint, credential.as_deref()) {
-            Ok(()) => role,
+            Ok(()) => return Some(role),
             Err(reason) => {
                 shared.log(peer, &format!("refused {role}: {reason}"));
-                return refuse(&mut writer, reason);
+                reason
             }
         },
         other => {
@@ -543,32 +555,44 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
                 Ok(Some(Ok(message))) => format!("a {} message", message.kind()),
                 Ok(Some(Err(error))) => error.to_string(),
                 Ok(None) => "nothing".to_owned(),
-                Err(error) if error.kind() == io::ErrorKind::TimedOut => {
-                    format!("no hello within {} s", HANDSHAKE_DEADLINE.as_secs())
-                }
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                Err(error)
+                    if matches!(
+                        error.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                    ) =>
+                {
                     format!("no hello within {} s", HANDSHAKE_DEADLINE.as_secs())
                 }
                 Err(error) => error.to_string(),
             };
             shared.log(peer, &format!("refused: expected hello, got {what}"));
-            return refuse(&mut writer, "hello-expected");
+            "hello-expected"
         }
     };
-    reader.get_mut().until = None;
-    let _ = reader.get_ref().stream.set_read_timeout(None);
-    slot.joined();
+    let refused = Message::Refused {
+        reason: reason.into(),
+    };
+    let _ = writer.write_all(refused.encode().as_bytes());
+    None
+}
 
+/// Lets a client in: its welcome and the current scene go out first, then every announcement,
+/// from a sender thread of its own. Returns its id and outbox, or `None` if the presenter is
+/// stopping.
+fn register(
+    shared: &Arc<Shared>,
+    role: Role,
+    stream: &Arc<TcpStream>,
+    peer: Option<SocketAddr>,
+) -> Option<(u64, Arc<Outbox>)> {
     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
     let outbox = Arc::new(Outbox::default());
-    let sending = Arc::clone(&stream);
-    let _ = sending.set_write_timeout(Some(shared.config.write_timeout));
     {
         // Welcome, the current scene and registration happen under the clients' lock, so no
         // announcement can come between them or miss this client.
         let mut clients = lock(&shared.clients);
         if shared.stopping.load(Ordering::Relaxed) {
-            return;
+            return None;
         }
         let welcome = Message::Welcome {
             fingerprint: shared.config.fingerprint.clone(),
@@ -582,16 +606,13 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
             id,
             role,
             outbox: Arc::clone(&outbox),
-            stream: Arc::clone(&stream),
+            stream: Arc::clone(stream),
         });
     }
-    // The writer: whatever is waiting goes out here, so a slow client only ever holds up its
-    // own thread. When a write fails or waits too long, it hangs up, which ends the reading
-    // below too.
-    let writing = Arc::clone(&outbox);
-    let write_timeout = shared.config.write_timeout;
-    let sender_shared = Arc::clone(&slot.shared);
-    let written = thread::Builder::new()
+    // Whatever is waiting goes out here, so a slow client only ever holds up its own thread.
+    // When a write fails or waits too long, it hangs up, which ends the reading too.
+    let (writing, sending, logging) = (Arc::clone(&outbox), Arc::clone(stream), Arc::clone(shared));
+    let sender = thread::Builder::new()
         .name("classroom-send".into())
         .stack_size(THREAD_STACK)
         .spawn(move || {
@@ -604,12 +625,10 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
                         error.kind(),
                         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                     ) {
-                        sender_shared.log(
+                        let waited = logging.config.write_timeout.as_secs_f32();
+                        logging.log(
                             peer,
-                            &format!(
-                                "cut: not reading (a write waited {} s)",
-                                write_timeout.as_secs_f32()
-                            ),
+                            &format!("cut: not reading (a write waited {waited} s)"),
                         );
                     }
                     break;
@@ -617,11 +636,22 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
             }
             let _ = sending.shutdown(Shutdown::Both);
         });
-    if written.is_err() {
+    if sender.is_err() {
         lock(&shared.clients).retain(|client| client.id != id);
-        return;
+        return None;
     }
+    Some((id, outbox))
+}
 
+/// What a joined client says, until it hangs up or floods: a console's moves go to the
+/// presenter; anything else is dropped and counted.
+fn listen_to(
+    reader: &mut BufReader<Deadline>,
+    shared: &Shared,
+    role: Role,
+    peer: Option<SocketAddr>,
+    moves: &Sender<usize>,
+) {
     let mut noise = Noise {
         peer,
         logged: 0,
@@ -629,7 +659,7 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
     };
     let mut window = Instant::now();
     let mut in_window = 0;
-    while let Ok(Some(message)) = read_line(&mut reader) {
+    while let Ok(Some(message)) = read_line(reader) {
         if window.elapsed() > Duration::from_secs(1) {
             window = Instant::now();
             in_window = 0;
@@ -656,9 +686,6 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
         }
     }
     noise.summarise(shared);
-    let _ = writer.shutdown(Shutdown::Both);
-    outbox.put(|waiting| waiting.closed = true);
-    lock(&shared.clients).retain(|client| client.id != id);
 }
 
 /// Whether a hello may come in, or the one-word reason it may not.
