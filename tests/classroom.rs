@@ -235,6 +235,28 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
     drop(moved);
 }
 
+/// A folder of the test's own and the presenter's log in it.
+fn log_folder() -> (tempfile::TempDir, std::path::PathBuf) {
+    let folder = tempfile::tempdir().unwrap();
+    let log = folder.path().join("present.log");
+    (folder, log)
+}
+
+/// A presenter logging to `log` that drops a client once a write to it has waited `timeout`.
+fn presenter_writing_within(timeout: Duration, log: &Path) -> (Presenter, Receiver<usize>) {
+    let (moves, moved) = mpsc::channel();
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        log: Some(log.to_path_buf()),
+        write_timeout: timeout,
+        ..PresenterConfig::default()
+    };
+    (
+        Presenter::listen("127.0.0.1:0", config, moves).unwrap(),
+        moved,
+    )
+}
+
 /// A connection that says hello as a follower and then never reads, with a small receive
 /// buffer, so that the presenter's writes to it soon stop going through.
 fn follower_that_never_reads(address: std::net::SocketAddr) -> socket2::Socket {
@@ -254,16 +276,8 @@ fn follower_that_never_reads(address: std::net::SocketAddr) -> socket2::Socket {
 
 #[test]
 fn a_follower_that_never_reads_does_not_hold_up_the_presenter_or_anyone_else() {
-    let folder = tempfile::tempdir().unwrap();
-    let log = folder.path().join("present.log");
-    let (moves, _moved) = mpsc::channel();
-    let config = PresenterConfig {
-        fingerprint: "story-1".into(),
-        log: Some(log.clone()),
-        write_timeout: Duration::from_secs(1),
-        ..PresenterConfig::default()
-    };
-    let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
+    let (_folder, log) = log_folder();
+    let (presenter, _moved) = presenter_writing_within(Duration::from_secs(1), &log);
     let address = presenter.address();
     let stuck = follower_that_never_reads(address);
     let (_reader, inbox) = Connection::join(address, Role::Follower, "story-1", None).unwrap();
@@ -295,7 +309,6 @@ fn a_follower_that_never_reads_does_not_hold_up_the_presenter_or_anyone_else() {
     // The stuck follower costs one waiting line: when its buffers are full and a write has
     // waited its time, it is cut and logged.
     drop(stuck);
-    let _ = log;
 }
 
 #[test]
@@ -475,16 +488,9 @@ fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linke
 
 #[test]
 fn a_follower_that_never_reads_is_cut_once_a_write_to_it_has_waited_its_time() {
-    let folder = tempfile::tempdir().unwrap();
-    let log = folder.path().join("present.log");
-    let (moves, _moved) = mpsc::channel();
-    let config = PresenterConfig {
-        fingerprint: "story-1".into(),
-        log: Some(log.clone()),
-        write_timeout: Duration::from_millis(500),
-        ..PresenterConfig::default()
-    };
-    let presenter = std::sync::Arc::new(Presenter::listen("127.0.0.1:0", config, moves).unwrap());
+    let (_folder, log) = log_folder();
+    let (presenter, _moved) = presenter_writing_within(Duration::from_millis(500), &log);
+    let presenter = std::sync::Arc::new(presenter);
     let stuck = follower_that_never_reads(presenter.address());
     wait_for_connections(&presenter, (0, 1));
     // Announcements without pause, until its buffers are full and a write waits.

@@ -275,18 +275,28 @@ fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
     session.assert_restored();
 }
 
-#[test]
-fn a_presenter_its_console_and_a_follower_stay_in_step() {
-    // The secret and the log go to a folder of the test's own.
+/// A folder of the test's own for the secret and the log, and a free loopback port.
+fn classroom() -> (tempfile::TempDir, u16) {
     let home = tempfile::tempdir().unwrap();
-    let env = [
-        ("XDG_RUNTIME_DIR", home.path()),
-        ("XDG_STATE_HOME", home.path()),
-    ];
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .unwrap()
         .port();
+    (home, port)
+}
+
+/// The environment that puts a classroom's files in `home`.
+fn classroom_env(home: &tempfile::TempDir) -> [(&'static str, &Path); 2] {
+    [
+        ("XDG_RUNTIME_DIR", home.path()),
+        ("XDG_STATE_HOME", home.path()),
+    ]
+}
+
+#[test]
+fn a_presenter_its_console_and_a_follower_stay_in_step() {
+    let (home, port) = classroom();
+    let env = classroom_env(&home);
     let address = format!("127.0.0.1:{port}");
     let run = |command: &str| {
         Session::start_with(
@@ -343,15 +353,8 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
 
 #[test]
 fn a_burst_of_keys_on_either_side_moves_the_presentation_exactly_that_far() {
-    let home = tempfile::tempdir().unwrap();
-    let env = [
-        ("XDG_RUNTIME_DIR", home.path()),
-        ("XDG_STATE_HOME", home.path()),
-    ];
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port();
+    let (home, port) = classroom();
+    let env = classroom_env(&home);
     let address = format!("127.0.0.1:{port}");
     // The built-in story, long enough for bursts of ten.
     let run =

@@ -31,6 +31,26 @@ fn reader_sized(
     reader
 }
 
+/// A reader of the journey at 80×24 on `backend`, set up as the real terminal is: a fixed
+/// viewport that follows resize events; its first frame drawn.
+fn fixed_reader<B: ratatui::backend::Backend>(backend: B) -> Reader<B> {
+    use ratatui::layout::Rect;
+    use ratatui::{TerminalOptions, Viewport};
+    let viewport = Viewport::Fixed(Rect::new(0, 0, 80, 24));
+    let terminal = Terminal::with_options(backend, TerminalOptions { viewport })
+        .unwrap_or_else(|_| panic!("a terminal on the backend"));
+    let mut reader = Reader::new(
+        App::new(common::journey()),
+        terminal,
+        DARK,
+        Keymap::default(),
+    );
+    if reader.start().is_err() {
+        panic!("the first frame");
+    }
+    reader
+}
+
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
@@ -207,8 +227,6 @@ fn a_reader_draws_through_any_writer_without_a_terminal() {
     // As a front-end with its own channel (a socket, an SSH session) would: escape sequences
     // into a buffer, keys handed in as events, no terminal and no standard input involved.
     use ratatui::backend::CrosstermBackend;
-    use ratatui::layout::Rect;
-    use ratatui::{TerminalOptions, Viewport};
     use std::sync::{Arc, Mutex};
 
     /// A writer the test can read back while the reader holds it.
@@ -225,20 +243,7 @@ fn a_reader_draws_through_any_writer_without_a_terminal() {
     }
     let channel = Channel::default();
     let sent = || String::from_utf8_lossy(&channel.0.lock().unwrap()).into_owned();
-    let terminal = Terminal::with_options(
-        CrosstermBackend::new(channel.clone()),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
-        },
-    )
-    .unwrap();
-    let mut reader = Reader::new(
-        App::new(common::journey()),
-        terminal,
-        DARK,
-        Keymap::default(),
-    );
-    reader.start().unwrap();
+    let mut reader = fixed_reader(CrosstermBackend::new(channel.clone()));
     let first = sent();
     assert!(first.contains("Setting out"), "{first:?}");
     reader
@@ -273,22 +278,7 @@ fn a_huge_reported_size_is_drawn_within_bounds() {
     // A terminal, or later a client over the network, may claim any size: memory must not
     // follow it.
     use ratatui::layout::Rect;
-    use ratatui::{TerminalOptions, Viewport};
-    // As the real terminal is set up: a fixed viewport that follows resize events.
-    let terminal = Terminal::with_options(
-        TestBackend::new(2000, 1000),
-        TerminalOptions {
-            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
-        },
-    )
-    .unwrap();
-    let mut reader = Reader::new(
-        App::new(common::journey()),
-        terminal,
-        DARK,
-        Keymap::default(),
-    );
-    reader.start().unwrap();
+    let mut reader = fixed_reader(TestBackend::new(2000, 1000));
     reader.resize(u16::MAX, u16::MAX).unwrap();
     let (width, height) = izumi::runtime::MAX_SIZE;
     // The frame was laid out at the largest size, not at what was claimed.
