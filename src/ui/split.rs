@@ -85,7 +85,7 @@ fn sizes<const N: usize>(extent: u16, constraints: &[Constraint; N]) -> Option<[
     let mut bounds = [(0, 0); N];
     let mut position = 0.0_f64;
     for (bound, constraint) in bounds.iter_mut().zip(constraints) {
-        let start = position.round();
+        let start = nearest(position);
         position += match *constraint {
             Constraint::Length(length) => f64::from(length),
             Constraint::Percentage(percent) => total * f64::from(percent) / 100.0,
@@ -93,9 +93,15 @@ fn sizes<const N: usize>(extent: u16, constraints: &[Constraint; N]) -> Option<[
             _ => return None,
         };
         // Both are whole numbers within 0..=extent.
-        *bound = (start as u16, position.round().min(total) as u16);
+        *bound = (start as u16, nearest(position).min(total) as u16);
     }
     Some(bounds)
+}
+
+/// The nearest cell boundary, halves rounded up as ratatui rounds them, even when adding up
+/// fractions left a half a hair below its true value.
+fn nearest(position: f64) -> f64 {
+    (position + 1e-9).round()
 }
 
 #[cfg(test)]
@@ -158,6 +164,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_boundary_on_a_half_rounds_up_as_ratatui_rounds_it() {
+        // 35% of 337 and the fill add up to 168.5, computed a hair below it.
+        same_as_ratatui(
+            [Percentage(35), Fill(2), Percentage(19), Percentage(31)],
+            337,
+        );
+        same_as_ratatui(
+            [Percentage(35), Fill(2), Percentage(19), Percentage(31)],
+            253,
+        );
     }
 
     proptest! {
