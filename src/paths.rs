@@ -163,10 +163,17 @@ pub fn private_folder(folder: &Path) -> io::Result<PathBuf> {
 }
 
 /// The folder a file is in (`.` for a bare name).
-fn folder_of(path: &Path) -> &Path {
+pub fn folder_of(path: &Path) -> &Path {
     path.parent()
         .filter(|folder| !folder.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
+}
+
+/// `path` with `suffix` added to its name: a temporary file, or an old copy, beside it.
+pub fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// The flags that keep an open from following a link at the end of the path or waiting on a

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::paths;
+use crate::paths::{self, beside, folder_of};
 use crate::story::text::sanitize;
 
 /// The largest state file izumi reads; anything larger is set aside.
@@ -124,18 +124,9 @@ fn set_aside(path: &Path) -> io::Result<PathBuf> {
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_secs());
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".corrupt-{seconds}"));
-    let aside = path.with_file_name(name);
+    let aside = beside(path, &format!(".corrupt-{seconds}"));
     fs::rename(path, &aside)?;
     Ok(aside)
-}
-
-/// `path` with `suffix` added to its name.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_os_string();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// Takes the lock that writers of saved state share: the folder the state is in, so that no
@@ -231,13 +222,6 @@ pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
         mine.scene.clone()
     };
     Saved { scene, bookmarks }
-}
-
-/// The folder a file is in (`.` for a bare name).
-fn folder_of(path: &Path) -> &Path {
-    path.parent()
-        .filter(|folder| !folder.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
 }
 
 /// Writes the state atomically: to a temporary file in the same folder, flushed to disk, then

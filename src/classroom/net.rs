@@ -399,9 +399,7 @@ impl Shared {
         let mut log = lock(&self.log);
         if log.file.is_some() && log.written + line.len() as u64 > self.config.log_cap {
             log.file = None;
-            let mut old = path.clone().into_os_string();
-            old.push(".1");
-            let _ = fs::rename(path, old);
+            let _ = fs::rename(path, crate::paths::beside(path, ".1"));
         }
         if log.file.is_none() {
             // Never through a link planted in its place, and only in a folder of the user's own.
