@@ -466,10 +466,6 @@ impl App {
         self.mode
     }
 
-    pub fn role(&self) -> Role {
-        self.classroom.role
-    }
-
     /// Whether a presentation is blanked out.
     pub fn is_blank(&self) -> bool {
         self.presenting.blank

@@ -40,8 +40,6 @@ pub enum Side {
 pub struct ReaderLayout {
     pub header: Rect,
     pub scene: Rect,
-    /// The scene's text, inside its border and padding.
-    pub scene_text: Rect,
     pub side: Side,
     /// The timeline strip with its border, where there is room for it.
     pub timeline: Option<Rect>,
@@ -130,7 +128,6 @@ pub fn reader(area: Rect, with_timeline: bool) -> ReaderLayout {
     ReaderLayout {
         header,
         scene,
-        scene_text: pane_block().inner(scene),
         side,
         timeline,
         footer,
@@ -174,7 +171,7 @@ mod tests {
     fn small_terminals_tab_the_side_panes() {
         let layout = reader(Rect::new(0, 0, 80, 24), true);
         assert!(matches!(layout.side, Side::Tabbed { .. }));
-        assert!(layout.scene_text.width >= 40);
+        assert!(pane_block().inner(layout.scene).width >= 40);
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl SidePane<'_> {
 
 /// Whether a side pane drawn in `area` is the map: the places pane, when the reader wants the
 /// map and it fits.
-pub fn shows_map(app: &App, pane: Pane, area: Rect) -> bool {
+fn shows_map(app: &App, pane: Pane, area: Rect) -> bool {
     let inner = pane_block().inner(area);
     pane == Pane::Locations
         && app.show_map()
