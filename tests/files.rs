@@ -3,6 +3,8 @@
 //! opened through a link someone planted or waiting on a FIFO. (The state file's cases are in
 //! `saved.rs`; `present` and `notes` on such folders, end to end, in `pty.rs`.)
 
+mod common;
+
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
@@ -67,17 +69,6 @@ fn without_home_or_xdg_variables_there_is_no_folder_not_a_shared_one() {
         paths::runtime_folder_in(&xdg).unwrap(),
         Path::new("/r/izumi")
     );
-}
-
-/// Gives `path` to the user nobody, if this process may (it runs as root); says so if not.
-fn give_away(path: &Path) -> bool {
-    match std::os::unix::fs::lchown(path, Some(65534), Some(65534)) {
-        Ok(()) => true,
-        Err(error) => {
-            eprintln!("skipped: only root can give a file away ({error})");
-            false
-        }
-    }
 }
 
 #[test]
@@ -150,7 +141,7 @@ fn a_link_to_a_folder_is_followed_only_if_it_is_the_users_own() {
     let link = dir.path().join("izumi");
     symlink(&real, &link).unwrap();
     paths::private_folder(&link).unwrap();
-    if !give_away(&link) {
+    if !common::give_away(&link) {
         return;
     }
     let error = paths::private_folder(&link).unwrap_err();

@@ -781,17 +781,6 @@ fn a_state_folder_others_can_write_to_is_refused_at_the_start() {
     assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
 }
 
-/// Gives `path` to the user nobody, if this process may (it runs as root); says so if not.
-fn give_away(path: &Path) -> bool {
-    match std::os::unix::fs::lchown(path, Some(65534), Some(65534)) {
-        Ok(()) => true,
-        Err(error) => {
-            eprintln!("skipped: only root can give a file away ({error})");
-            false
-        }
-    }
-}
-
 /// Runs `present` on its own port, with the runtime and state folders given.
 fn present_in(runtime: &Path, state: &Path, port: u16) -> Session {
     Session::start_with(
@@ -842,7 +831,7 @@ fn present_refuses_a_runtime_folder_of_another_user() {
     let state = tempfile::tempdir().unwrap();
     let folder = runtime.path().join("izumi");
     std::fs::create_dir(&folder).unwrap();
-    if !give_away(&folder) {
+    if !common::give_away(&folder) {
         return;
     }
     let session = present_in(runtime.path(), state.path(), free_port());
