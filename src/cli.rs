@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::classroom::session::{self, Part};
+use crate::classroom::session::{self, Part, Presenting};
 use crate::config::{self, Config};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
@@ -181,7 +181,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         None => reading(Part::Alone),
-        Some(Command::Present { listen, token }) => reading(Part::Presenter { listen, token }),
+        Some(Command::Present { listen, token }) => {
+            reading(Part::Presenter(Presenting { listen, token }))
+        }
         Some(Command::Notes { address }) => reading(Part::Console { address }),
         Some(Command::Follow { address, token }) => reading(Part::Follower { address, token }),
         Some(Command::Completions { shell }) => {

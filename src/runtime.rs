@@ -224,7 +224,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     };
     let role = match part {
         Part::Alone => Role::Alone,
-        Part::Presenter { .. } => Role::Presenter,
+        Part::Presenter(_) => Role::Presenter,
         Part::Console { .. } => Role::Console,
         Part::Follower { .. } => Role::Follower,
     };

@@ -1,6 +1,8 @@
 //! The classroom: a presenter, its console and students' terminals kept in step over TCP.
 
+pub mod audience;
 pub mod net;
 pub mod protocol;
 pub mod secret;
 pub mod session;
+pub mod stage;

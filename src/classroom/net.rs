@@ -17,6 +17,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::protocol::{Message, Role, credential_matches, read_line};
+use super::stage::Stage;
 
 /// How long a new connection has, in all, to say hello: a byte now and then does not extend it.
 pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(5);
@@ -170,6 +171,8 @@ pub struct Presenter {
     accepting: Option<thread::JoinHandle<()>>,
     /// Dropped to stop the keepalive thread.
     _keepalive: Sender<()>,
+    /// Where the presentation is, for the audiences served from this process.
+    stage: Stage,
 }
 
 impl Presenter {
@@ -232,6 +235,7 @@ impl Presenter {
             shared,
             accepting: Some(handle),
             _keepalive: keepalive,
+            stage: Stage::default(),
         })
     }
 
@@ -250,6 +254,7 @@ impl Presenter {
             running,
         };
         let line: Arc<str> = message.encode().into();
+        self.stage.show(index, timer_ms, running);
         // Always the clients' lock first, then the current scene's, as when a client joins.
         let clients = lock(&self.shared.clients);
         *lock(&self.shared.current) = message;
@@ -258,6 +263,11 @@ impl Presenter {
                 .outbox
                 .put(|waiting| waiting.scene = Some(Arc::clone(&line)));
         }
+    }
+
+    /// Where the presentation is, for the web page and SSH to watch.
+    pub fn stage(&self) -> &Stage {
+        &self.stage
     }
 
     /// How many consoles and followers are connected.

@@ -22,10 +22,7 @@ pub enum Part {
     /// No classroom: a reader on their own.
     Alone,
     /// The presenter, listening for a console and followers.
-    Presenter {
-        listen: String,
-        token: Option<String>,
-    },
+    Presenter(Presenting),
     /// The presenter's console.
     Console { address: String },
     /// A student following the presenter.
@@ -33,6 +30,15 @@ pub enum Part {
         address: String,
         token: Option<String>,
     },
+}
+
+/// How the presenter serves its console and followers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Presenting {
+    /// Where consoles and `izumi follow` connect.
+    pub listen: String,
+    /// A token followers must give; required beyond loopback.
+    pub token: Option<String>,
 }
 
 /// What the event loop holds on to for its part in the classroom.
@@ -58,7 +64,7 @@ fn check_listen(listen: &str, token: Option<&str>) -> anyhow::Result<SocketAddr>
 pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::Result<Link> {
     match part {
         Part::Alone => Ok(Link::None),
-        Part::Presenter { listen, token } => {
+        Part::Presenter(Presenting { listen, token }) => {
             let address = check_listen(listen, token.as_deref())?;
             let (moves, moved) = std::sync::mpsc::channel();
             let listener = TcpListener::bind(address)
