@@ -1,6 +1,7 @@
 //! The classroom: a presenter, its console and students' terminals kept in step over TCP.
 
 pub mod audience;
+pub mod log;
 pub mod net;
 pub mod protocol;
 pub mod secret;

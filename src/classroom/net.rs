@@ -6,7 +6,6 @@
 //! address; the log is capped in size.
 
 use std::collections::HashMap;
-use std::fs::{self, File};
 use std::io::{self, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
@@ -14,8 +13,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
+use super::log::EventLog;
 use super::protocol::{Message, Role, credential_matches, read_line};
 use super::stage::Stage;
 
@@ -142,12 +142,6 @@ struct Open {
     handshaking: HashMap<IpAddr, usize>,
 }
 
-/// The log file, its size kept under a cap.
-struct Log {
-    file: Option<File>,
-    written: u64,
-}
-
 struct Shared {
     config: PresenterConfig,
     clients: Mutex<Vec<Client>>,
@@ -155,7 +149,7 @@ struct Shared {
     current: Mutex<Message>,
     /// Lines dropped as malformed, unknown or not allowed, for the presenter to report.
     dropped: AtomicU64,
-    log: Mutex<Log>,
+    log: Arc<EventLog>,
     open: Mutex<Open>,
     /// Connections closed at the door since the last one was logged (one line a second at most).
     turned_away: Mutex<(u64, Option<Instant>)>,
@@ -192,6 +186,7 @@ impl Presenter {
         moves: Sender<usize>,
     ) -> io::Result<Presenter> {
         let address = listener.local_addr()?;
+        let log = Arc::new(EventLog::new(config.log.clone(), config.log_cap));
         let shared = Arc::new(Shared {
             config,
             clients: Mutex::new(Vec::new()),
@@ -201,10 +196,7 @@ impl Presenter {
                 running: false,
             }),
             dropped: AtomicU64::new(0),
-            log: Mutex::new(Log {
-                file: None,
-                written: 0,
-            }),
+            log,
             open: Mutex::new(Open::default()),
             turned_away: Mutex::new((0, None)),
             next_id: AtomicU64::new(0),
@@ -263,6 +255,11 @@ impl Presenter {
                 .outbox
                 .put(|waiting| waiting.scene = Some(Arc::clone(&line)));
         }
+    }
+
+    /// The log the presenter's other audiences write their refusals to.
+    pub fn log(&self) -> Arc<EventLog> {
+        Arc::clone(&self.shared.log)
     }
 
     /// Where the presentation is, for the web page and SSH to watch.
@@ -394,37 +391,8 @@ impl Drop for Slot {
 }
 
 impl Shared {
-    /// Writes one line to the log: when, from whom, what. What a peer sent never goes in raw;
-    /// only izumi's own description of it, so the log is safe to print in a terminal. Past its
-    /// cap the log is kept as `….1` and started afresh, so it never holds more than twice that.
     fn log(&self, peer: Option<SocketAddr>, event: &str) {
-        let Some(path) = &self.config.log else {
-            return;
-        };
-        let seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs());
-        let peer = peer.map_or_else(|| "-".to_owned(), |peer| peer.to_string());
-        let line = format!("{seconds} {peer} {event}\n");
-        let mut log = lock(&self.log);
-        if log.file.is_some() && log.written + line.len() as u64 > self.config.log_cap {
-            log.file = None;
-            let _ = fs::rename(path, crate::paths::beside(path, ".1"));
-        }
-        if log.file.is_none() {
-            // Never through a link planted in its place, and only in a folder of the user's own.
-            log.file = crate::paths::open_private(path, true).ok();
-            log.written = log
-                .file
-                .as_ref()
-                .and_then(|file| file.metadata().ok())
-                .map_or(0, |meta| meta.len());
-        }
-        if let Some(file) = log.file.as_mut()
-            && file.write_all(line.as_bytes()).is_ok()
-        {
-            log.written += line.len() as u64;
-        }
+        self.log.write(peer, event);
     }
 
     /// Logs a connection closed at the door, one line a second at most, counting the rest.
