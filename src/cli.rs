@@ -58,6 +58,16 @@ pub enum Command {
         /// A token followers must give; required when listening beyond this machine.
         #[arg(long)]
         token: Option<String>,
+        /// Also serve the classroom to browsers here: the follower's page at `/`, the
+        /// presenter's remote at `/remote` (with the console secret). Loopback unless --token.
+        #[arg(long, value_name = "ADDR")]
+        web: Option<String>,
+        /// How many browsers may follow at once.
+        #[arg(long, value_name = "N", default_value_t = crate::web::DEFAULT_FOLLOWERS)]
+        web_followers: usize,
+        /// Let followers read scenes the presenter has not shown yet.
+        #[arg(long)]
+        read_ahead: bool,
     },
     /// The presenter's console for a second screen: notes, the next scene, the time.
     Notes {
@@ -143,6 +153,8 @@ fn no_colour() -> bool {
 pub enum Format {
     Markdown,
     Text,
+    /// One self-contained page (style inline, nothing fetched) that prints as a handout.
+    Html,
 }
 
 /// Runs the command line; the exit code says whether it succeeded.
@@ -181,9 +193,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         None => reading(Part::Alone),
-        Some(Command::Present { listen, token }) => {
-            reading(Part::Presenter(Presenting { listen, token }))
-        }
+        Some(Command::Present {
+            listen,
+            token,
+            web,
+            web_followers,
+            read_ahead,
+        }) => reading(Part::Presenter(Presenting {
+            listen,
+            token,
+            web,
+            web_followers,
+            read_ahead,
+        })),
         Some(Command::Notes { address }) => reading(Part::Console { address }),
         Some(Command::Follow { address, token }) => reading(Part::Follower { address, token }),
         Some(Command::Completions { shell }) => {
@@ -233,6 +255,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let document = match format {
                 Format::Markdown => export::markdown(story),
                 Format::Text => export::text(story),
+                Format::Html => crate::web::handout::document(story),
             };
             let mut out = io::stdout().lock();
             if let Err(error) = out

@@ -21,4 +21,5 @@ pub mod search;
 pub mod story;
 pub mod terminal;
 pub mod ui;
+pub mod web;
 pub mod wrap;

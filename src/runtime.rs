@@ -5,6 +5,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -53,8 +54,10 @@ pub enum Input {
     TerminalClosed,
     /// A file in the watched story folder changed.
     StoryChanged,
-    /// The console asked the presenter to show this scene.
+    /// The console or the remote asked the presenter to show this scene.
     MoveTo(usize),
+    /// The remote asked the presenter to blank the screen, or bring it back.
+    ToggleBlank,
     /// A message from the presenter.
     FromPresenter(Message),
     /// The link to the presenter went up or down.
@@ -234,7 +237,19 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     let (inputs, events) = mpsc::channel();
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
-    let link = session::start(&part, story.fingerprint(), &inputs)?;
+    let audience_story = match &part {
+        Part::Presenter(presenting) if presenting.serves_audiences() => {
+            let ready = story.wait();
+            let shared = Arc::new(ready.clone());
+            story = Loading::Ready(Box::new(ready));
+            Some(shared)
+        }
+        _ => None,
+    };
+    let link = session::start(&part, story.fingerprint(), audience_story, &inputs)?;
+    if let Link::Presenting(_, audiences) = &link {
+        print_invitation(&audiences.invitation);
+    }
     // The watcher sends into the same channel as the keys, so the loop still sleeps until
     // something happens; it is kept alive for as long as the reader runs.
     let _watcher = match &setup.watch {
@@ -257,7 +272,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         setup.watch.as_deref(),
     );
     terminal::restore();
-    if let Link::Presenting(presenter) = &link
+    if let Link::Presenting(presenter, _) = &link
         && presenter.dropped() > 0
     {
         eprintln!(
@@ -269,6 +284,23 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     match result? {
         Ended::Refused(refusal) => anyhow::bail!("{}", session::explain(&refusal)),
         Ended::Outcome(outcome) => Ok(outcome),
+    }
+}
+
+/// Tells the presenter where students can follow, with a QR code of the first address, on the
+/// normal screen (it is there again after the presentation).
+fn print_invitation(addresses: &[String]) {
+    let Some(first) = addresses.first() else {
+        return;
+    };
+    println!("izumi: students follow in a browser at:");
+    for address in addresses {
+        println!("  {address}");
+    }
+    if let Some(modules) = crate::web::invite::modules(first) {
+        for line in crate::web::invite::half_blocks(&modules) {
+            println!("  {line}");
+        }
     }
 }
 
@@ -369,6 +401,7 @@ fn event_loop(
             }
             Input::Terminal(event) => reader.event(event)?,
             Input::MoveTo(index) => reader.act(Action::GoToScene(index))?,
+            Input::ToggleBlank => reader.act(Action::ToggleBlank)?,
             Input::FromPresenter(Message::Scene {
                 index,
                 timer_ms,
@@ -412,7 +445,7 @@ fn carry_out(
                 }
             }
             Effect::Announce(announced) => {
-                if let Link::Presenting(presenter) = link {
+                if let Link::Presenting(presenter, _) = link {
                     let millis = u64::try_from(announced.elapsed.as_millis()).unwrap_or(u64::MAX);
                     presenter.announce(announced.scene, millis, announced.running);
                 }

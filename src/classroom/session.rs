@@ -8,10 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use super::audience;
 use super::net::{Connection, JoinError, Presenter, PresenterConfig};
 use super::protocol::Role;
 use super::secret;
 use crate::runtime::Input;
+use crate::story::Story;
+use crate::web::{RemoteCommand, Web, WebConfig, invite};
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
@@ -39,12 +42,35 @@ pub struct Presenting {
     pub listen: String,
     /// A token followers must give; required beyond loopback.
     pub token: Option<String>,
+    /// Where to serve the follower's page and the remote, if anywhere.
+    pub web: Option<String>,
+    /// Followers the web page serves at once.
+    pub web_followers: usize,
+    /// Whether followers may read scenes the presenter has not shown yet.
+    pub read_ahead: bool,
+}
+
+impl Presenting {
+    /// Whether this presenter serves an audience from inside its own process, and so needs the
+    /// story at hand before it starts.
+    pub fn serves_audiences(&self) -> bool {
+        self.web.is_some()
+    }
+}
+
+/// The presenter's in-process audiences and the runtime they run on; they stop when it is
+/// dropped.
+pub struct Audiences {
+    pub web: Option<Web>,
+    /// The addresses to give followers, for the presenter to print and show.
+    pub invitation: Vec<String>,
+    _runtime: Option<tokio::runtime::Runtime>,
 }
 
 /// What the event loop holds on to for its part in the classroom.
 pub enum Link {
     None,
-    Presenting(Presenter),
+    Presenting(Presenter, Box<Audiences>),
     Joined(Arc<Mutex<Option<Connection>>>),
 }
 
@@ -60,11 +86,18 @@ fn check_listen(listen: &str, token: Option<&str>) -> anyhow::Result<SocketAddr>
     Ok(address)
 }
 
-/// Starts the classroom side of this izumi, sending what it hears to `inputs`.
-pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+/// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter that
+/// serves in-process audiences is given the story to serve.
+pub fn start(
+    part: &Part,
+    fingerprint: &str,
+    story: Option<Arc<Story>>,
+    inputs: &Sender<Input>,
+) -> anyhow::Result<Link> {
     match part {
         Part::Alone => Ok(Link::None),
-        Part::Presenter(Presenting { listen, token }) => {
+        Part::Presenter(presenting) => {
+            let Presenting { listen, token, .. } = presenting;
             let address = check_listen(listen, token.as_deref())?;
             let (moves, moved) = std::sync::mpsc::channel();
             let listener = TcpListener::bind(address)
@@ -76,7 +109,16 @@ pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::
                 log: Some(secret::log_path(listener.local_addr()?)),
                 ..PresenterConfig::default()
             };
+            let secret = config.secret.clone();
             let presenter = Presenter::serve_on(listener, config, moves)?;
+            let audiences = match story {
+                Some(story) => serve_audiences(presenting, &presenter, story, secret, inputs)?,
+                None => Audiences {
+                    web: None,
+                    invitation: Vec::new(),
+                    _runtime: None,
+                },
+            };
             let inputs = inputs.clone();
             thread::Builder::new()
                 .name("classroom-moves".into())
@@ -87,7 +129,7 @@ pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::
                         }
                     }
                 })?;
-            Ok(Link::Presenting(presenter))
+            Ok(Link::Presenting(presenter, Box::new(audiences)))
         }
         Part::Console { address } => {
             let address = resolve(address)?;
@@ -119,6 +161,55 @@ pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::
             )))
         }
     }
+}
+
+/// Starts the web page (and, later, other audiences) on a runtime of their own.
+fn serve_audiences(
+    presenting: &Presenting,
+    presenter: &Presenter,
+    story: Arc<Story>,
+    secret: String,
+    inputs: &Sender<Input>,
+) -> anyhow::Result<Audiences> {
+    let runtime = audience::runtime()?;
+    let mut invitation = Vec::new();
+    let mut web = None;
+    if let Some(address) = &presenting.web {
+        let address = check_listen(address, presenting.token.as_deref())?;
+        let listener = TcpListener::bind(address)
+            .map_err(|error| anyhow::anyhow!("cannot serve the web page on {address}: {error}"))?;
+        let inputs = inputs.clone();
+        let config = WebConfig {
+            token: presenting.token.clone(),
+            secret,
+            read_ahead: presenting.read_ahead,
+            max_followers: presenting.web_followers,
+        };
+        let remote = move |command| {
+            let _ = inputs.send(match command {
+                RemoteCommand::Goto(index) => Input::MoveTo(index),
+                RemoteCommand::ToggleBlank => Input::ToggleBlank,
+            });
+        };
+        let started = Web::start(
+            &runtime,
+            listener,
+            story,
+            presenter.stage().watch(),
+            config,
+            presenter.log(),
+            remote,
+        )?;
+        for at in invite::reachable(started.address()) {
+            invitation.push(invite::follower_url(at, presenting.token.as_deref()));
+        }
+        web = Some(started);
+    }
+    Ok(Audiences {
+        web,
+        invitation,
+        _runtime: Some(runtime),
+    })
 }
 
 fn resolve(address: &str) -> anyhow::Result<SocketAddr> {

@@ -83,6 +83,23 @@ pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
     stations
 }
 
+/// The places that get a label, most important first: the scene's own places, then the last
+/// few visited, most recent first. Places ahead stay unlabelled so the map does not give the
+/// story away.
+pub fn labelled_places(story: &Story, scene: SceneId) -> Vec<LocationId> {
+    let here = &story.scene(scene).locations;
+    let mut order: Vec<LocationId> = here.clone();
+    for id in stations_until(story, scene).iter().rev() {
+        if order.len() >= here.len() + RECENT_LABELS {
+            break;
+        }
+        if !order.contains(id) {
+            order.push(*id);
+        }
+    }
+    order
+}
+
 /// A canvas takes a colour, not a style: the style's, or the terminal's own.
 fn colour(style: ratatui::style::Style) -> Color {
     style.fg.unwrap_or(Color::Reset)
@@ -146,17 +163,7 @@ impl Widget for MapView<'_> {
             })
             .render(area, buf);
 
-        // Labels: the current places first, then the last few visited, most recent first. Places
-        // ahead stay unlabelled so the map does not give the story away.
-        let mut order: Vec<LocationId> = here.clone();
-        for id in stations.iter().rev() {
-            if order.len() >= here.len() + RECENT_LABELS {
-                break;
-            }
-            if !order.contains(id) {
-                order.push(*id);
-            }
-        }
+        let order = labelled_places(story, self.app.scene());
         let mut requests = Vec::new();
         let mut current = 0;
         for id in &order {

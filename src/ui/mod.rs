@@ -8,7 +8,7 @@ mod footer;
 mod header;
 mod help;
 pub mod layout;
-mod map;
+pub mod map;
 mod overlay;
 mod panes;
 mod presentation;

@@ -1,0 +1,174 @@
+//! `izumi export --format html`: the whole story as one self-contained page — style inline, no
+//! script, nothing fetched — with a table of contents, every scene, the people, the glossary and
+//! the footnotes with links back to where they are cited; it prints as a clean handout.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::page::{self, Links, Style, escape};
+use crate::story::{Inline, Scene, SceneId, Story};
+
+/// Links within the one page.
+struct HandoutLinks {
+    /// Where each footnote is first cited, for the link back from its entry.
+    first_citation: HashMap<u32, String>,
+}
+
+impl Links for HandoutLinks {
+    fn scene(&self, story: &Story, scene: SceneId) -> Option<String> {
+        Some(format!("#scene-{}", story.scene(scene).id))
+    }
+
+    fn footnote_id(&self, _: &Scene, number: u32) -> String {
+        format!("fn-{number}")
+    }
+
+    fn reference_id(&self, scene: &Scene, number: u32, nth: usize) -> String {
+        format!("ref-{}-{number}-{nth}", scene.id)
+    }
+
+    fn term_id(&self, _: &Scene, term: &str) -> String {
+        format!("term-{term}")
+    }
+}
+
+/// The handout, as one HTML document.
+pub fn document(story: &Story) -> String {
+    let mut first_citation = HashMap::new();
+    for scene in &story.scenes {
+        for paragraph in &scene.paragraphs {
+            for inline in paragraph {
+                if let Inline::Footnote(id) = inline {
+                    let number = story.footnote(*id).number;
+                    first_citation
+                        .entry(number)
+                        .or_insert_with(|| format!("ref-{}-{number}-0", scene.id));
+                }
+            }
+        }
+    }
+    let links = HandoutLinks { first_citation };
+    let mut out = String::new();
+    page::open_page(&mut out, &story.title, Style::Inline, false);
+    out.push_str("<body>\n<a class=\"skip\" href=\"#story\">Skip to the story</a>\n<header>\n");
+    let _ = writeln!(out, "<h1>{}</h1>", escape(&story.title));
+    if let Some(subtitle) = &story.subtitle {
+        let _ = writeln!(out, "<p>{}</p>", escape(subtitle));
+    }
+    let _ = writeln!(
+        out,
+        "<p>Retold by {} from {}</p>\n</header>",
+        escape(&story.authors.join(", ")),
+        escape(&story.source)
+    );
+    contents(&mut out, story);
+    out.push_str("<main id=\"story\">\n");
+    for (number, episode) in story.episodes.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<section class=\"episode\" id=\"episode-{}\" aria-labelledby=\"episode-{}-title\">\n<h2 id=\"episode-{}-title\">{}. {}</h2>\n<p class=\"byline\">{} · {}</p>",
+            episode.id,
+            episode.id,
+            episode.id,
+            number + 1,
+            escape(&episode.title),
+            escape(&episode.period.to_string()),
+            escape(&story.location(episode.location).name)
+        );
+        for index in episode.scenes.clone() {
+            let scene = &story.scenes[index];
+            let _ = writeln!(
+                out,
+                "<article class=\"scene\" id=\"scene-{}\">\n<h3>{}</h3>\n<p class=\"byline\">{} · {}</p>",
+                scene.id,
+                escape(&scene.title),
+                escape(&scene.date.to_string()),
+                escape(&page::places(story, scene))
+            );
+            page::scene_text(&mut out, story, scene, &links);
+            out.push_str("</article>\n");
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("</main>\n");
+    people(&mut out, story);
+    glossary(&mut out, story);
+    footnotes(&mut out, story, &links);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn contents(out: &mut String, story: &Story) {
+    out.push_str("<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">Contents</h2>\n<ol>\n");
+    for episode in &story.episodes {
+        let _ = write!(
+            out,
+            "<li><a href=\"#episode-{}\">{}</a><ol>",
+            episode.id,
+            escape(&episode.title)
+        );
+        for scene in &story.scenes[episode.scenes.clone()] {
+            let _ = write!(
+                out,
+                "<li><a href=\"#scene-{}\">{}</a></li>",
+                scene.id,
+                escape(&scene.title)
+            );
+        }
+        out.push_str("</ol></li>\n");
+    }
+    out.push_str(
+        "<li><a href=\"#people\">People</a></li>\n<li><a href=\"#glossary\">Glossary</a></li>\n<li><a href=\"#footnotes\">Footnotes</a></li>\n</ol>\n</nav>\n",
+    );
+}
+
+fn people(out: &mut String, story: &Story) {
+    out.push_str("<section class=\"episode\" id=\"people\" aria-labelledby=\"people-title\">\n<h2 id=\"people-title\">People</h2>\n");
+    for character in &story.characters {
+        let _ = writeln!(
+            out,
+            "<article id=\"person-{}\"><h3>{}</h3><p>{}</p>{}</article>",
+            character.id,
+            escape(&character.name),
+            escape(&character.role),
+            page::person_facts(character)
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn glossary(out: &mut String, story: &Story) {
+    out.push_str("<section class=\"episode\" id=\"glossary\" aria-labelledby=\"glossary-title\">\n<h2 id=\"glossary-title\">Glossary</h2>\n<dl>\n");
+    for term in &story.terms {
+        let _ = writeln!(
+            out,
+            "<dt id=\"term-{}\">{}</dt><dd>{}</dd>",
+            term.id,
+            escape(&term.term),
+            escape(&page::one_line(&term.definition))
+        );
+    }
+    out.push_str("</dl>\n</section>\n");
+}
+
+fn footnotes(out: &mut String, story: &Story, links: &HandoutLinks) {
+    out.push_str("<section class=\"episode notes\" id=\"footnotes\" aria-labelledby=\"footnotes-title\">\n<h2 id=\"footnotes-title\">Footnotes</h2>\n<ul>\n");
+    for footnote in &story.footnotes {
+        let number = footnote.number;
+        let back = links
+            .first_citation
+            .get(&number)
+            .map(|reference| {
+                format!(
+                    " <a href=\"#{reference}\" aria-label=\"back to where footnote {number} is cited\">↩</a>"
+                )
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<li id=\"fn-{number}\"><span class=\"number\">[{number}]</span> {}{back}</li>",
+            escape(&page::one_line(&footnote.full_text()))
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+}

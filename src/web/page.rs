@@ -1,0 +1,422 @@
+//! The story as HTML: the follower's page, the presenter's remote and the printed handout share
+//! these pieces. Every string from the story goes through [`escape`]; every address is built
+//! here from validated ids and numbers, never from story text.
+
+use std::fmt::Write as _;
+
+use crate::geo::{Bounds, LabelRequest, place_labels};
+use crate::story::{Inline, Scene, SceneId, Story};
+use crate::ui::map::{labelled_places, stations_until};
+use crate::ui::timeline::{tick_step, year_span};
+
+/// The style sheet of every page, served as `/style.css` and inlined in the handout.
+pub const STYLE: &str = include_str!("style.css");
+/// The follower's and the remote's script, served as `/follow.js`: it only enhances pages that
+/// work without it.
+pub const SCRIPT: &str = include_str!("follow.js");
+
+/// Text made safe for HTML, in element content and in quoted attributes alike.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A value for a URL's query string: everything but unreserved characters percent-encoded.
+pub fn query_value(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// How one page links to scenes, footnotes and terms: the web pages link to other pages (with
+/// the token, if there is one), the handout to places in itself.
+pub trait Links {
+    /// Where a scene is read, or `None` when it may not be (not shown yet).
+    fn scene(&self, story: &Story, scene: SceneId) -> Option<String>;
+    /// The id of a footnote's entry, and of the `n`th reference to it, on this page.
+    fn footnote_id(&self, scene: &Scene, number: u32) -> String;
+    fn reference_id(&self, scene: &Scene, number: u32, nth: usize) -> String;
+    /// The id of a glossary term's entry on this page.
+    fn term_id(&self, scene: &Scene, term: &str) -> String;
+}
+
+/// Opens a whole page: language, viewport, title, styles, and the script if it has one.
+pub fn open_page(out: &mut String, title: &str, style: Style, script: bool) {
+    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    let _ = writeln!(out, "<title>{}</title>", escape(title));
+    match style {
+        Style::Linked => out.push_str("<link rel=\"stylesheet\" href=\"/style.css\">\n"),
+        Style::Inline => {
+            let _ = writeln!(out, "<style>\n{STYLE}</style>");
+        }
+    }
+    if script {
+        out.push_str("<script src=\"/follow.js\" defer></script>\n");
+    }
+    out.push_str("</head>\n");
+}
+
+/// Whether a page links its style sheet (served pages) or carries it (the handout file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Linked,
+    Inline,
+}
+
+/// "Episode 2/14 · Moscow · 1925": where and when a scene is.
+pub fn scene_byline(story: &Story, scene: &Scene) -> String {
+    format!(
+        "{} · {} · {}",
+        crate::ui::episode_position(story, scene.episode),
+        places(story, scene),
+        scene.date
+    )
+}
+
+pub fn places(story: &Story, scene: &Scene) -> String {
+    scene
+        .locations
+        .iter()
+        .map(|id| story.location(*id).name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A scene's paragraphs: footnote markers as links to their entries, glossary terms with their
+/// definitions at hand (shown on hover and focus, read out as a description).
+pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
+    let mut references: Vec<u32> = Vec::new();
+    for paragraph in &scene.paragraphs {
+        out.push_str("<p>");
+        for inline in paragraph {
+            match inline {
+                Inline::Text(text) => out.push_str(&escape(text)),
+                Inline::Term(text, id) => {
+                    let term = story.term(*id);
+                    let entry = links.term_id(scene, &term.id);
+                    let _ = write!(
+                        out,
+                        "<span class=\"term\"><a href=\"#{entry}\" aria-describedby=\"{entry}-tip\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{entry}-tip\">{}</span></span>",
+                        escape(text),
+                        escape(&one_line(&term.definition))
+                    );
+                }
+                Inline::Footnote(id) => {
+                    let number = story.footnote(*id).number;
+                    let nth = references.iter().filter(|seen| **seen == number).count();
+                    references.push(number);
+                    let _ = write!(
+                        out,
+                        "<sup class=\"ref\"><a href=\"#{}\" id=\"{}\" aria-label=\"footnote {number}\">[{number}]</a></sup>",
+                        links.footnote_id(scene, number),
+                        links.reference_id(scene, number, nth),
+                    );
+                }
+            }
+        }
+        out.push_str("</p>\n");
+    }
+}
+
+/// The people in a scene, each with their life and bio behind a disclosure.
+pub fn people(out: &mut String, story: &Story, scene: &Scene, heading: &str) {
+    if scene.characters.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "<section class=\"people\">\n<h2>{heading}</h2>");
+    for id in &scene.characters {
+        let character = story.character(*id);
+        let _ = write!(
+            out,
+            "<details><summary><strong>{}</strong> · {}</summary>",
+            escape(&character.name),
+            escape(&character.role)
+        );
+        out.push_str(&person_facts(character));
+        out.push_str("</details>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// Life dates, other names and the bio of a person, as paragraphs.
+pub fn person_facts(character: &crate::story::Character) -> String {
+    let mut facts = Vec::new();
+    if let Some(dates) = character.life_dates() {
+        facts.push(dates);
+    }
+    if !character.aliases.is_empty() {
+        facts.push(format!("also written {}", character.aliases.join(", ")));
+    }
+    if !character.code_names.is_empty() {
+        facts.push(format!("code names: {}", character.code_names.join(", ")));
+    }
+    let mut out = String::new();
+    if !facts.is_empty() {
+        let _ = write!(out, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));
+    }
+    let _ = write!(out, "<p>{}</p>", escape(&one_line(&character.bio)));
+    out
+}
+
+/// A scene's footnotes, in order of first citation, each with a link back to where it is cited.
+pub fn footnotes(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
+    if scene.footnotes.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"notes\">\n<h2>Footnotes</h2>\n<ul>\n");
+    for id in &scene.footnotes {
+        let footnote = story.footnote(*id);
+        let number = footnote.number;
+        let _ = writeln!(
+            out,
+            "<li id=\"{}\"><span class=\"number\">[{number}]</span> {} <a href=\"#{}\" aria-label=\"back to the text of footnote {number}\">↩</a></li>",
+            links.footnote_id(scene, number),
+            escape(&one_line(&footnote.full_text())),
+            links.reference_id(scene, number, 0),
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
+/// The glossary terms a scene uses, so that a tap on a term lands on its definition.
+pub fn terms(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
+    if scene.terms.is_empty() {
+        return;
+    }
+    out.push_str("<section class=\"terms\">\n<h2>Terms</h2>\n<dl>\n");
+    for id in &scene.terms {
+        let term = story.term(*id);
+        let _ = writeln!(
+            out,
+            "<dt id=\"{}\">{}</dt><dd>{}</dd>",
+            links.term_id(scene, &term.id),
+            escape(&term.term),
+            escape(&one_line(&term.definition))
+        );
+    }
+    out.push_str("</dl>\n</section>\n");
+}
+
+/// The map's drawing grid: cells as the terminal has them (twice as tall as wide), so that the
+/// framing and the labels are the terminal map's.
+const MAP_COLUMNS: u16 = 72;
+const MAP_ROWS: u16 = 20;
+const CELL_WIDTH: u16 = 8;
+const CELL_HEIGHT: u16 = 16;
+
+/// The map as SVG, from the terminal map's geometry: framed on all the story's places, the
+/// route so far, the scene's places marked, places ahead as unnamed dots; the list of places
+/// visited is its text alternative.
+pub fn map(out: &mut String, story: &Story, scene: SceneId) {
+    let all: Vec<(f64, f64)> = story
+        .route
+        .iter()
+        .map(|id| (story.location(*id).lat, story.location(*id).lon))
+        .collect();
+    let bounds = Bounds::framing(&all, MAP_COLUMNS, MAP_ROWS);
+    let width = MAP_COLUMNS * CELL_WIDTH;
+    let height = MAP_ROWS * CELL_HEIGHT;
+    let point = |id: &crate::story::LocationId| {
+        let location = story.location(*id);
+        let x = (location.lon - bounds.west) / (bounds.east - bounds.west) * f64::from(width);
+        let y = (bounds.north - location.lat) / (bounds.north - bounds.south) * f64::from(height);
+        (x, y)
+    };
+    let here = &story.scene(scene).locations;
+    let stations = stations_until(story, scene);
+    let visited: Vec<&str> = story
+        .route
+        .iter()
+        .filter(|id| stations.contains(id))
+        .map(|id| story.location(*id).name.as_str())
+        .collect();
+
+    out.push_str("<section class=\"map\">\n<h2>Map</h2>\n<figure>\n");
+    let _ = write!(
+        out,
+        "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"map-caption\">"
+    );
+    let route: Vec<String> = stations
+        .iter()
+        .map(|id| {
+            let (x, y) = point(id);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    if route.len() > 1 {
+        let _ = write!(
+            out,
+            "<polyline class=\"route\" points=\"{}\"/>",
+            route.join(" ")
+        );
+    }
+    for id in &story.route {
+        let (x, y) = point(id);
+        let class = if here.contains(id) {
+            "here"
+        } else if stations.contains(id) {
+            "visited"
+        } else {
+            "ahead"
+        };
+        let radius = if class == "here" { 7 } else { 4 };
+        let _ = write!(
+            out,
+            "<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius}\"/>"
+        );
+    }
+    let order = labelled_places(story, scene);
+    let requests: Vec<LabelRequest> = order
+        .iter()
+        .filter_map(|id| {
+            let location = story.location(*id);
+            let (column, row) = bounds.cell(location.lat, location.lon, MAP_COLUMNS, MAP_ROWS)?;
+            Some(LabelRequest {
+                column,
+                row,
+                text: location.name.clone(),
+            })
+        })
+        .collect();
+    for label in place_labels(&requests, MAP_COLUMNS, MAP_ROWS) {
+        let class = if label.request < here.len() {
+            "label here"
+        } else {
+            "label"
+        };
+        let _ = write!(
+            out,
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\">{}</text>",
+            label.column * CELL_WIDTH,
+            (label.row + 1) * CELL_HEIGHT - 3,
+            escape(&label.text)
+        );
+    }
+    out.push_str("</svg>\n");
+    let _ = writeln!(
+        out,
+        "<figcaption id=\"map-caption\">Now: {}. The route so far: {}.</figcaption>",
+        escape(&places(story, story.scene(scene))),
+        escape(&visited.join(" → "))
+    );
+    out.push_str("</figure>\n</section>\n");
+}
+
+const TIMELINE_WIDTH: f64 = 640.0;
+
+/// The timeline as SVG: the story's years, its episodes as spans, and the scene's date as a
+/// point when exact, a bracket when a span, dotted with a `?` at each account when disputed —
+/// as the terminal draws it. Its caption says the same in words.
+pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
+    let (first, last) = year_span(story);
+    let years = f64::from(last + 1 - first);
+    let x = |day: crate::story::Day| {
+        ((day.as_year_fraction() - f64::from(first)) / years).clamp(0.0, 1.0) * TIMELINE_WIDTH
+    };
+    let current = story.scene(scene);
+    out.push_str("<section class=\"timeline\">\n<h2>Timeline</h2>\n<figure>\n");
+    out.push_str("<svg viewBox=\"-8 0 656 64\" role=\"img\" aria-labelledby=\"timeline-caption\">");
+    for (index, episode) in story.episodes.iter().enumerate() {
+        let range = episode.period.range();
+        let (start, end) = (x(range.start), x(range.end));
+        let class = if index == current.episode.index() {
+            "episode now"
+        } else {
+            "episode"
+        };
+        let _ = write!(
+            out,
+            "<rect class=\"{class}\" x=\"{start:.1}\" y=\"24\" width=\"{:.1}\" height=\"8\"/>",
+            (end - start).max(2.0)
+        );
+    }
+    let _ = write!(
+        out,
+        "<line class=\"axis\" x1=\"0\" y1=\"40\" x2=\"{TIMELINE_WIDTH}\" y2=\"40\"/>"
+    );
+    let step = tick_step(first, last, 100);
+    let mut year = first + (step - first.rem_euclid(step)) % step;
+    while year <= last {
+        if let Some(day) = crate::story::Day::new(year, 1, 1) {
+            let at = x(day);
+            let _ = write!(
+                out,
+                "<line class=\"axis\" x1=\"{at:.1}\" y1=\"40\" x2=\"{at:.1}\" y2=\"44\"/><text class=\"year\" x=\"{at:.1}\" y=\"58\">{year}</text>"
+            );
+        }
+        year += step;
+    }
+    let disputed = current.date.is_disputed();
+    for claim in current.date.claims() {
+        let (start, end) = (x(claim.range.start), x(claim.range.end));
+        if disputed {
+            let _ = write!(
+                out,
+                "<line class=\"date disputed\" x1=\"{start:.1}\" y1=\"12\" x2=\"{end:.1}\" y2=\"12\"/><text class=\"date disputed\" x=\"{:.1}\" y=\"9\">?</text>",
+                (start + end) / 2.0
+            );
+        } else if end - start > 1.0 {
+            let _ = write!(
+                out,
+                "<path class=\"date\" d=\"M{start:.1} 6 v12 M{start:.1} 12 H{end:.1} M{end:.1} 6 v12\"/>"
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<path class=\"date point\" d=\"M{:.1} 6 h10 l-5 10 z\"/>",
+                start - 5.0
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    let _ = writeln!(
+        out,
+        "<figcaption id=\"timeline-caption\">{}, in {} ({}), on a timeline from {first} to {last}.</figcaption>",
+        escape(&current.date.to_string()),
+        escape(&story.episode(current.episode).title),
+        escape(&story.episode(current.episode).period.to_string()),
+    );
+    out.push_str("</figure>\n</section>\n");
+}
+
+/// Text on one line: the story's wrapped TOML strings keep their line breaks.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_leaves_nothing_that_opens_markup_or_closes_an_attribute() {
+        assert_eq!(
+            escape("<script>\"a\" & 'b'</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(query_value("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(query_value("Tok-en_1.~"), "Tok-en_1.~");
+    }
+}

@@ -1,0 +1,442 @@
+//! What each address serves, who may have it, and the event stream that moves the pages.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+
+use super::http::{self, Method, Request, Response};
+use super::page::{self, Links, Style, escape, query_value};
+use super::{RemoteCommand, Site};
+use crate::classroom::protocol::credential_matches;
+use crate::classroom::stage::Shown;
+use crate::story::{Scene, SceneId, Story};
+
+/// How often an idle event stream says it is still there, so a dead one is noticed.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+/// Lines of the next scene the remote shows.
+const PREVIEW_WORDS: usize = 40;
+
+pub(crate) enum Answer {
+    Page(Response),
+    /// The connection becomes an event stream.
+    Events,
+}
+
+/// Which page a request asks for, if the asker may have it.
+pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
+    let path = request.path.as_str();
+    let page = |response| Answer::Page(response);
+    match (request.method, path) {
+        (Method::Get | Method::Head, "/style.css") => {
+            return page(Response::asset("text/css; charset=utf-8", page::STYLE));
+        }
+        (Method::Get | Method::Head, "/follow.js") => {
+            return page(Response::asset(
+                "text/javascript; charset=utf-8",
+                page::SCRIPT,
+            ));
+        }
+        _ => {}
+    }
+    if path == "/remote" {
+        if !remote_allowed(request, site) {
+            site.log.write(Some(peer), "web refused remote: bad-secret");
+            return page(Response::plain(
+                403,
+                "The remote needs the console secret: use the address `izumi notes` shows.",
+            ));
+        }
+        return page(match request.method {
+            Method::Post => command(request, site),
+            Method::Get | Method::Head => remote(request, site),
+        });
+    }
+    if !follower_allowed(request, site) {
+        site.log
+            .write(Some(peer), "web refused follower: bad-token");
+        return page(Response::plain(
+            403,
+            "This classroom needs its token: use the address the teacher gave.",
+        ));
+    }
+    if request.method == Method::Post {
+        return page(Response::plain(405, "Only the remote takes commands."));
+    }
+    let shown = site.shown();
+    if path == "/events" {
+        return Answer::Events;
+    }
+    if path == "/" {
+        let scene = SceneId(shown.scene.min(site.story.scenes.len() - 1));
+        return page(follower(request, site, scene, true));
+    }
+    if let Some(id) = path.strip_prefix("/scenes/") {
+        let Some(scene) = site.story.find_scene(id) else {
+            return page(Response::plain(404, "No such scene in this story."));
+        };
+        if !site.config.read_ahead && scene.index() > shown.furthest {
+            return page(Response::plain(
+                403,
+                "The presenter has not shown this scene yet.",
+            ));
+        }
+        return page(follower(request, site, scene, scene.index() == shown.scene));
+    }
+    page(Response::plain(404, "Nothing here."))
+}
+
+/// A follower needs the token when there is one; the remote's secret also lets its page listen.
+fn follower_allowed(request: &Request, site: &Site) -> bool {
+    match &site.config.token {
+        None => true,
+        Some(token) => {
+            credential_matches(request.param("token"), token) || remote_allowed(request, site)
+        }
+    }
+}
+
+fn remote_allowed(request: &Request, site: &Site) -> bool {
+    credential_matches(request.param("secret"), &site.config.secret)
+}
+
+/// The query every link on a page carries: the token (followers) or the secret (the remote).
+fn credentials(request: &Request, site: &Site) -> String {
+    if remote_allowed(request, site) {
+        format!("?secret={}", query_value(&site.config.secret))
+    } else {
+        site.config
+            .token
+            .as_deref()
+            .map(|token| format!("?token={}", query_value(token)))
+            .unwrap_or_default()
+    }
+}
+
+/// Links on the follower's page: scenes as pages of their own, the rest within the page.
+struct PageLinks<'a> {
+    credentials: &'a str,
+    furthest: Option<usize>,
+}
+
+impl Links for PageLinks<'_> {
+    fn scene(&self, story: &Story, scene: SceneId) -> Option<String> {
+        if self
+            .furthest
+            .is_some_and(|furthest| scene.index() > furthest)
+        {
+            return None;
+        }
+        Some(format!(
+            "/scenes/{}{}",
+            story.scene(scene).id,
+            self.credentials
+        ))
+    }
+
+    fn footnote_id(&self, _: &Scene, number: u32) -> String {
+        format!("fn-{number}")
+    }
+
+    fn reference_id(&self, _: &Scene, number: u32, nth: usize) -> String {
+        format!("ref-{number}-{nth}")
+    }
+
+    fn term_id(&self, _: &Scene, term: &str) -> String {
+        format!("term-{term}")
+    }
+}
+
+/// The follower's page at a scene: whole, or only its `<main>` for the script to swap in.
+fn follower(request: &Request, site: &Site, scene: SceneId, following: bool) -> Response {
+    let story = &site.story;
+    let credentials = credentials(request, site);
+    let shown = site.shown();
+    let links = PageLinks {
+        credentials: &credentials,
+        furthest: (!site.config.read_ahead).then_some(shown.furthest),
+    };
+    let mut main = String::new();
+    scene_nav(&mut main, story, scene, &links, following, &credentials);
+    scene_body(&mut main, story, scene, &links);
+    if request.param("part") == Some("main") {
+        return Response::html(200, main);
+    }
+    let current = story.scene(scene);
+    let mut out = String::new();
+    page::open_page(
+        &mut out,
+        &format!("{} — {}", current.title, story.title),
+        Style::Linked,
+        true,
+    );
+    let fragment = format!(
+        "/scenes/SCENE?part=main{}",
+        credentials.replacen('?', "&", 1)
+    );
+    let _ = writeln!(
+        out,
+        "<body data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\">",
+        escape(&credentials),
+        escape(&fragment)
+    );
+    out.push_str("<a class=\"skip\" href=\"#text\">Skip to the text</a>\n");
+    let _ = writeln!(
+        out,
+        "<header class=\"bar\"><p class=\"story\">{}</p><p id=\"status\" role=\"status\">{}</p></header>",
+        escape(&story.title),
+        if following {
+            "Following the presenter."
+        } else {
+            "Reading on your own; Follow goes back to the presenter."
+        }
+    );
+    let _ = writeln!(out, "<main id=\"text\">\n{main}</main>\n</body>\n</html>");
+    Response::html(200, out)
+}
+
+/// Previous, follow, next: back through what was shown, never past it unless allowed.
+fn scene_nav(
+    out: &mut String,
+    story: &Story,
+    scene: SceneId,
+    links: &PageLinks,
+    following: bool,
+    credentials: &str,
+) {
+    out.push_str("<nav aria-label=\"Scenes\"><ul>");
+    let previous = scene
+        .index()
+        .checked_sub(1)
+        .and_then(|index| links.scene(story, SceneId(index)));
+    if let Some(href) = previous {
+        let _ = write!(
+            out,
+            "<li><a href=\"{}\" rel=\"prev\">← Previous</a></li>",
+            escape(&href)
+        );
+    }
+    let _ = write!(
+        out,
+        "<li><a href=\"/{}\"{}>Follow</a></li>",
+        escape(credentials),
+        if following {
+            " aria-current=\"true\""
+        } else {
+            ""
+        }
+    );
+    let next = (scene.index() + 1 < story.scenes.len())
+        .then(|| links.scene(story, SceneId(scene.index() + 1)))
+        .flatten();
+    if let Some(href) = next {
+        let _ = write!(
+            out,
+            "<li><a href=\"{}\" rel=\"next\">Next →</a></li>",
+            escape(&href)
+        );
+    }
+    out.push_str("</ul></nav>\n");
+}
+
+/// A scene: where and when, its title and text, then the people, footnotes, terms, map and
+/// timeline.
+fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks) {
+    let current = story.scene(scene);
+    let _ = writeln!(
+        out,
+        "<article class=\"scene\"><p class=\"byline\">{}</p><h1>{}</h1>",
+        escape(&page::scene_byline(story, current)),
+        escape(&current.title)
+    );
+    page::scene_text(out, story, current, links);
+    out.push_str("</article>\n");
+    page::people(out, story, current, "People");
+    page::footnotes(out, story, current, links);
+    page::terms(out, story, current, links);
+    page::map(out, story, scene);
+    page::timeline(out, story, scene);
+}
+
+/// The remote: what is on the projector, the notes, what comes next, and the controls.
+fn remote(request: &Request, site: &Site) -> Response {
+    let story = &site.story;
+    let shown = site.shown();
+    let scene = SceneId(shown.scene.min(story.scenes.len() - 1));
+    let current = story.scene(scene);
+    let mut main = String::new();
+    let _ = writeln!(
+        main,
+        "<p class=\"byline\">Scene {} of {} · {}</p><h1>{}</h1>",
+        scene.index() + 1,
+        story.scenes.len(),
+        escape(&page::scene_byline(story, current)),
+        escape(&current.title)
+    );
+    main.push_str("<section><h2>Notes</h2>");
+    match &current.notes {
+        Some(notes) => {
+            let _ = write!(main, "<p class=\"pre\">{}</p>", escape(notes.trim()));
+        }
+        None => main.push_str("<p>No notes for this scene.</p>"),
+    }
+    main.push_str("</section>\n");
+    match story.scenes.get(scene.index() + 1) {
+        Some(next) => {
+            let text = page::one_line(&plain_text(next));
+            let words: Vec<&str> = text.split(' ').collect();
+            let mut preview = words[..words.len().min(PREVIEW_WORDS)].join(" ");
+            if words.len() > PREVIEW_WORDS {
+                preview.push_str(" …");
+            }
+            let _ = writeln!(
+                main,
+                "<section><h2>Next: {}</h2><p>{}</p></section>",
+                escape(&next.title),
+                escape(&preview)
+            );
+        }
+        None => main.push_str("<section><h2>Next</h2><p>This is the last scene.</p></section>\n"),
+    }
+    if request.param("part") == Some("main") {
+        return Response::html(200, main);
+    }
+    let secret = query_value(&site.config.secret);
+    let mut out = String::new();
+    page::open_page(
+        &mut out,
+        &format!("Remote — {}", story.title),
+        Style::Linked,
+        true,
+    );
+    let _ = writeln!(
+        out,
+        "<body class=\"remote\" data-events=\"/events?secret={secret}\" data-following=\"true\" data-fragment=\"/remote?secret={secret}&amp;part=main\">"
+    );
+    let _ = writeln!(
+        out,
+        "<header class=\"bar\"><p class=\"story\">Remote · {}</p><p id=\"status\" role=\"status\">Connected.</p></header>",
+        escape(&story.title)
+    );
+    let timer = shown.timer_ms / 1000;
+    let _ = writeln!(
+        out,
+        "<p class=\"timer\" aria-label=\"time presenting\"><span id=\"timer\">{}:{:02}</span></p>",
+        timer / 60,
+        timer % 60
+    );
+    let hidden = format!(
+        "<input type=\"hidden\" name=\"secret\" value=\"{}\">",
+        escape(&site.config.secret)
+    );
+    let _ = writeln!(
+        out,
+        "<div class=\"controls\"><form method=\"post\" action=\"/remote\" data-remote>{hidden}<button class=\"big\" name=\"do\" value=\"previous\">← Previous</button> <button class=\"big\" name=\"do\" value=\"next\">Next →</button> <button name=\"do\" value=\"blank\">Blank screen</button></form>"
+    );
+    let _ = writeln!(
+        out,
+        "<form method=\"post\" action=\"/remote\" data-remote>{hidden}<label for=\"goto\">Scene number</label> <input id=\"goto\" name=\"scene\" type=\"number\" min=\"1\" max=\"{}\" inputmode=\"numeric\" required> <button name=\"do\" value=\"goto\">Go</button></form></div>",
+        story.scenes.len()
+    );
+    let _ = writeln!(out, "<main id=\"text\">\n{main}</main>\n</body>\n</html>");
+    Response::html(200, out)
+}
+
+/// A scene's text without markup, for the remote's preview.
+fn plain_text(scene: &Scene) -> String {
+    let mut text = String::new();
+    for paragraph in &scene.paragraphs {
+        for inline in paragraph {
+            if let crate::story::Inline::Text(words) | crate::story::Inline::Term(words, _) = inline
+            {
+                text.push_str(words);
+            }
+        }
+        text.push(' ');
+    }
+    text
+}
+
+/// A command from the remote, within its rate; the page comes back with the result.
+fn command(request: &Request, site: &Site) -> Response {
+    if !site.remote_allowed() {
+        return Response::plain(429, "Too many commands; wait a moment.");
+    }
+    let shown = site.shown();
+    let last = site.story.scenes.len() - 1;
+    let command = match request.param("do") {
+        Some("next") => RemoteCommand::Goto((shown.scene + 1).min(last)),
+        Some("previous") => RemoteCommand::Goto(shown.scene.saturating_sub(1)),
+        Some("blank") => RemoteCommand::ToggleBlank,
+        Some("goto") => match request
+            .param("scene")
+            .and_then(|number| number.trim().parse::<usize>().ok())
+        {
+            Some(number) if (1..=last + 1).contains(&number) => RemoteCommand::Goto(number - 1),
+            _ => {
+                return Response::plain(400, &format!("A scene number is from 1 to {}.", last + 1));
+            }
+        },
+        _ => return Response::plain(400, "Unknown command."),
+    };
+    (site.remote)(command);
+    Response::see_other(format!(
+        "/remote?secret={}",
+        query_value(&site.config.secret)
+    ))
+}
+
+/// The event stream: where the presentation is, now and at every move, until the client goes.
+/// A client that stops reading is cut when a write has waited too long; it never holds up
+/// anyone else, since each stream only ever has the latest position to send.
+pub(crate) async fn events(mut stream: TcpStream, peer: SocketAddr, site: Arc<Site>) {
+    let Ok(_permit) = Arc::clone(&site.followers).try_acquire_owned() else {
+        site.log.write(
+            Some(peer),
+            &format!(
+                "web refused follower: the classroom is full ({} followers)",
+                site.config.max_followers
+            ),
+        );
+        let full = Response::plain(503, "The classroom is full; try again later.");
+        let _ = http::write(&mut stream, &full.encode(false, false)).await;
+        return;
+    };
+    if !http::write(&mut stream, &http::event_stream_head()).await {
+        return;
+    }
+    let mut stage = site.stage.clone();
+    stage.mark_changed();
+    loop {
+        let changed = tokio::time::timeout(KEEPALIVE, stage.changed()).await;
+        let bytes = match changed {
+            Ok(Ok(())) => {
+                let shown = stage.borrow_and_update().unwrap_or_default();
+                scene_event(&site.story, shown)
+            }
+            // The presenter has gone.
+            Ok(Err(_)) => return,
+            Err(_) => ": still here\n\n".to_owned(),
+        };
+        if !http::write(&mut stream, bytes.as_bytes()).await {
+            site.log
+                .write(Some(peer), "web cut follower: not reading or gone");
+            return;
+        }
+    }
+}
+
+/// One `scene` event: the scene's id, its number and index, the furthest shown, the timer.
+fn scene_event(story: &Story, shown: Shown) -> String {
+    let index = shown.scene.min(story.scenes.len() - 1);
+    format!(
+        "event: scene\ndata: {{\"id\":\"{}\",\"number\":{},\"scene\":{index},\"furthest\":{},\"timer_ms\":{},\"running\":{}}}\n\n",
+        story.scenes[index].id,
+        index + 1,
+        shown.furthest,
+        shown.timer_ms,
+        shown.running
+    )
+}
