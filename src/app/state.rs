@@ -236,6 +236,8 @@ struct Searching {
 #[derive(Clone, Debug)]
 struct Presenting {
     blank: bool,
+    /// Whether the QR code of the classroom's address fills the screen.
+    inviting: bool,
     panel: Panel,
     /// Digits typed, naming the scene to go to on Enter.
     typed_number: String,
@@ -254,6 +256,8 @@ struct Classroom {
     clock: Option<TimeOfDay>,
     /// What the presenter last announced: scene, running, whole seconds elapsed.
     announced: Option<(SceneId, bool, u64)>,
+    /// Addresses to give the class (the presenter's) or the presenter (the console's remote).
+    invitation: Vec<String>,
 }
 
 /// The reader's whole state.
@@ -301,6 +305,7 @@ impl App {
             bookmarks: Vec::new(),
             presenting: Presenting {
                 blank: false,
+                inviting: false,
                 panel: Panel::None,
                 typed_number: String::new(),
                 timer: Timer::default(),
@@ -311,6 +316,7 @@ impl App {
                 linked: None,
                 clock: None,
                 announced: None,
+                invitation: Vec::new(),
             },
             status: None,
             problems: Vec::new(),
@@ -464,6 +470,20 @@ impl App {
 
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// The addresses to show with their QR code, while they are shown.
+    pub fn invitation(&self) -> Option<&[String]> {
+        self.presenting
+            .inviting
+            .then_some(self.classroom.invitation.as_slice())
+    }
+
+    /// Gives the addresses the invitation shows: where the class follows, or the remote.
+    #[must_use]
+    pub fn with_invitation(mut self, addresses: Vec<String>) -> Self {
+        self.classroom.invitation = addresses;
+        self
     }
 
     /// Whether a presentation is blanked out.
@@ -659,6 +679,23 @@ impl App {
     /// What the reader asked for, by key or mouse, handled by what is on screen: a
     /// presentation first, then the open overlay, then the reader.
     fn command(&mut self, action: Action) {
+        if self.presenting.inviting {
+            // Any key puts the QR code away, as a key brings back a blanked screen.
+            self.presenting.inviting = false;
+            if !matches!(action, Action::Quit | Action::Interrupt) {
+                return;
+            }
+        } else if action == Action::ShowInvitation {
+            if self.classroom.invitation.is_empty() {
+                self.status = Some(
+                    "No address to show: present with --web to serve the class in a browser"
+                        .to_owned(),
+                );
+            } else {
+                self.presenting.inviting = true;
+            }
+            return;
+        }
         if self.mode == Mode::Presentation && self.command_presenting(&action) {
             return;
         }
@@ -1126,7 +1163,12 @@ impl App {
                 self.searching.glossary.clone(),
                 self.searching.query.clone(),
             ),
-            (self.mode, presenting.blank, presenting.panel),
+            (
+                self.mode,
+                presenting.blank,
+                presenting.inviting,
+                presenting.panel,
+            ),
             presenting.typed_number.clone(),
             (
                 presenting.timer.elapsed().as_secs(),
