@@ -78,6 +78,22 @@ fn scene_text_keeps_paragraphs_and_footnotes() {
 }
 
 #[test]
+fn hedged_identifications_load_apart_from_the_plain_aliases() {
+    let story = common::journey();
+    let ada = &story.characters[0];
+    assert_eq!(ada.aliases, ["Ada Lindt"]);
+    let hedged: Vec<String> = ada.identified_as.iter().map(|i| i.described()).collect();
+    assert_eq!(
+        hedged,
+        [
+            "probably ‘Mrs L.’ (the initials in the police register)",
+            "possibly ‘the traveller from Christiania’",
+        ]
+    );
+    assert!(story.characters[1].identified_as.is_empty());
+}
+
+#[test]
 fn a_missing_story_folder_is_reported() {
     let errors = story::load(Path::new("/no/such/story")).unwrap_err();
     assert_eq!(

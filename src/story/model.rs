@@ -90,7 +90,10 @@ pub struct Scene {
 pub struct Character {
     pub id: String,
     pub name: String,
+    /// Other spellings of the name: each certainly this person.
     pub aliases: Vec<String>,
+    /// Names that only probably or possibly refer to this person.
+    pub identified_as: Vec<Identification>,
     pub born: Option<StoryDate>,
     pub died: Option<StoryDate>,
     pub role: String,
@@ -109,6 +112,64 @@ impl Character {
                 died.as_ref().map(ToString::to_string).unwrap_or_default()
             )),
         }
+    }
+}
+
+/// A name that probably or possibly refers to a person (a code name, a name in a document),
+/// kept apart from the plain other spellings, which are certain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Identification {
+    pub name: String,
+    pub certainty: Certainty,
+    /// Whose identification it is, or why, if the story says.
+    pub basis: Option<String>,
+}
+
+impl Identification {
+    /// The name as what it is: "probably ‘Sugimara’".
+    pub fn hedged(&self) -> String {
+        format!("{} ‘{}’", self.certainty.adverb(), self.name)
+    }
+
+    /// The name as what it is, with its basis: "probably ‘Sugimara’ (Motov's account)".
+    pub fn described(&self) -> String {
+        match &self.basis {
+            Some(basis) => format!("{} ({basis})", self.hedged()),
+            None => self.hedged(),
+        }
+    }
+}
+
+/// How sure an identification is. A certain one is a plain alias and needs no word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Certainty {
+    Probable,
+    Possible,
+}
+
+impl Certainty {
+    /// Every certainty, surest first.
+    pub const ALL: [Certainty; 2] = [Certainty::Probable, Certainty::Possible];
+
+    /// The word a story file gives it: "probable", "possible".
+    pub fn word(self) -> &'static str {
+        match self {
+            Certainty::Probable => "probable",
+            Certainty::Possible => "possible",
+        }
+    }
+
+    /// The word a reader sees before the name: "probably", "possibly".
+    pub fn adverb(self) -> &'static str {
+        match self {
+            Certainty::Probable => "probably",
+            Certainty::Possible => "possibly",
+        }
+    }
+
+    /// The certainty a story file's word names, if it names one.
+    pub fn from_word(word: &str) -> Option<Certainty> {
+        Self::ALL.into_iter().find(|c| c.word() == word)
     }
 }
 
@@ -210,5 +271,40 @@ impl Story {
             .iter()
             .position(|scene| scene.locations.contains(&location))
             .map(SceneId)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identification(certainty: Certainty, basis: Option<&str>) -> Identification {
+        Identification {
+            name: "Sugimara".into(),
+            certainty,
+            basis: basis.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn an_identification_says_how_sure_it_is_and_on_what_basis() {
+        let probable = identification(Certainty::Probable, Some("Motov's account"));
+        assert_eq!(probable.hedged(), "probably ‘Sugimara’");
+        assert_eq!(
+            probable.described(),
+            "probably ‘Sugimara’ (Motov's account)"
+        );
+        let possible = identification(Certainty::Possible, None);
+        assert_eq!(possible.described(), "possibly ‘Sugimara’");
+    }
+
+    #[test]
+    fn certainty_words_read_back_and_nothing_else_does() {
+        for certainty in Certainty::ALL {
+            assert_eq!(Certainty::from_word(certainty.word()), Some(certainty));
+        }
+        for word in ["certain", "probably", "Probable", ""] {
+            assert_eq!(Certainty::from_word(word), None, "{word:?}");
+        }
     }
 }

@@ -62,9 +62,13 @@ pub struct RawCharacter {
     #[schemars(with = "Id")]
     pub id: Spanned<String>,
     pub name: String,
-    /// Other spellings; search finds them too.
+    /// Other spellings, each certainly this person; search finds them too.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Names that only probably or possibly refer to this person (a code name, a name in a
+    /// document); shown as what they are, never among the other spellings.
+    #[serde(default)]
+    pub identified_as: Vec<RawIdentification>,
     #[schemars(with = "Option<String>")]
     pub born: Option<Spanned<String>>,
     #[schemars(with = "Option<String>")]
@@ -73,6 +77,30 @@ pub struct RawCharacter {
     #[serde(default)]
     pub code_names: Vec<String>,
     pub bio: String,
+}
+
+/// A name that probably or possibly refers to the person.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawIdentification {
+    /// The name as the source gives it.
+    #[schemars(with = "String", length(min = 1))]
+    pub name: Spanned<String>,
+    #[schemars(with = "CertaintyWord")]
+    pub certainty: Spanned<String>,
+    /// Whose identification it is, or why, in our own words.
+    pub basis: Option<String>,
+}
+
+// Only a schema: the files hold the word as a `Spanned<String>`, read by
+// `model::Certainty::from_word`; `tests/schema.rs` checks that the two know the same words.
+/// How sure the identification is; a certain one is a plain alias.
+#[derive(JsonSchema)]
+#[schemars(rename = "certainty", rename_all = "lowercase")]
+pub enum CertaintyWord {
+    Probable,
+    Possible,
 }
 
 /// The footnotes, numbered; scene text cites them as [^N].

@@ -12,12 +12,13 @@ use toml::Spanned;
 use super::date::{self, StoryDate};
 use super::diagnostic::{Diagnostic, Hints, Position, SourceFile};
 use super::model::{
-    Character, CharacterId, Episode, EpisodeId, Footnote, FootnoteId, Location, LocationId, Scene,
-    Story, Term, TermId,
+    Certainty, Character, CharacterId, Episode, EpisodeId, Footnote, FootnoteId, Identification,
+    Location, LocationId, Scene, Story, Term, TermId,
 };
 use super::raw::{
     RawCharacter, RawCharacters, RawClaim, RawDate, RawDisputed, RawEpisode, RawFootnote,
-    RawFootnotes, RawGlossary, RawLocation, RawLocations, RawScene, RawSource, RawStory, RawTerm,
+    RawFootnotes, RawGlossary, RawIdentification, RawLocation, RawLocations, RawScene, RawSource,
+    RawStory, RawTerm,
 };
 use super::text::{self, Inline, Paragraph, TermForms, sanitize};
 
@@ -291,6 +292,7 @@ impl Validator<'_> {
             id,
             name,
             aliases,
+            identified_as,
             born,
             died,
             role,
@@ -301,10 +303,12 @@ impl Validator<'_> {
             ids.insert(self, file, id);
             let born = born.as_ref().and_then(|d| self.text_date(file, d));
             let died = died.as_ref().and_then(|d| self.text_date(file, d));
+            let identified_as = self.identifications(file, name, aliases, identified_as);
             characters.push(Character {
                 id: sanitize(id.get_ref()),
                 name: sanitize(name),
                 aliases: aliases.iter().map(|a| sanitize(a)).collect(),
+                identified_as,
                 born,
                 died,
                 role: sanitize(role),
@@ -313,6 +317,79 @@ impl Validator<'_> {
             });
         }
         (characters, ids)
+    }
+
+    /// A person's hedged names, each with a name that is neither the person's own name, a
+    /// plain alias (a name cannot be both certain and not) nor given twice, and a known
+    /// certainty.
+    fn identifications(
+        &mut self,
+        file: &SourceFile,
+        own_name: &str,
+        aliases: &[String],
+        raw: &[RawIdentification],
+    ) -> Vec<Identification> {
+        let key = |text: &str| text.trim().to_lowercase();
+        let aliases: HashSet<String> = aliases.iter().map(|alias| key(alias)).collect();
+        let mut seen = HashSet::new();
+        let mut found = Vec::new();
+        for RawIdentification {
+            name,
+            certainty: word,
+            basis,
+        } in raw
+        {
+            let hedged = key(name.get_ref());
+            let problem = if hedged.is_empty() {
+                Some("an identification needs a name: the name as the source gives it".to_owned())
+            } else if hedged == key(own_name) {
+                Some(format!(
+                    "\"{}\" is this person's own name, not an identification",
+                    name.get_ref()
+                ))
+            } else if aliases.contains(&hedged) {
+                Some(format!(
+                    "\"{}\" is also a plain alias, which says it certainly is this person: keep \
+                     it in `aliases` or in `identified_as`, not both",
+                    name.get_ref()
+                ))
+            } else if !seen.insert(hedged) {
+                Some(format!(
+                    "\"{}\" is identified with this person twice",
+                    name.get_ref()
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                self.error(file, name.span(), problem);
+            }
+            let certainty = Certainty::from_word(word.get_ref());
+            if certainty.is_none() {
+                let word_text = word.get_ref();
+                let words = Certainty::ALL.map(Certainty::word);
+                let message = if word_text == "certain" {
+                    "a certain identification is a plain alias: put the name in `aliases`"
+                        .to_owned()
+                } else {
+                    let hint = self.hints.did_you_mean(word_text, words);
+                    if hint.is_empty() {
+                        format!(
+                            "unknown certainty \"{word_text}\": write \"probable\" or \"possible\""
+                        )
+                    } else {
+                        format!("unknown certainty \"{word_text}\"{hint}")
+                    }
+                };
+                self.error(file, word.span(), message);
+            }
+            found.extend(certainty.map(|certainty| Identification {
+                name: sanitize(name.get_ref().trim()),
+                certainty,
+                basis: basis.as_deref().map(|basis| sanitize(basis.trim())),
+            }));
+        }
+        found
     }
 
     fn footnotes(
