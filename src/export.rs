@@ -89,6 +89,9 @@ fn document(story: &Story, format: &impl Format) -> String {
                 character.aliases.join(", ")
             );
         }
+        for hedged in &character.identified_as {
+            let _ = write!(description, " {}.", capitalised(&hedged.described()));
+        }
         if !character.code_names.is_empty() {
             let _ = write!(
                 description,
@@ -194,6 +197,15 @@ fn places(story: &Story, scene: &Scene) -> String {
         .map(|l| story.location(*l).name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// "probably ‘X’" as a sentence starts: "Probably ‘X’".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn one_line(text: &str) -> String {

@@ -1,13 +1,15 @@
-//! Finding text anywhere in a story: scene titles and text, people's names, other spellings and
-//! biographies, footnotes and the glossary. Matching ignores case and diacritics, so `toyo` finds
-//! Tōyō and `pudin` finds Pudín; other spellings are searched too, so `beria` finds Beriia.
+//! Finding text anywhere in a story: scene titles and text, people's names, other spellings,
+//! hedged identifications and biographies, footnotes and the glossary. Matching ignores case and
+//! diacritics, so `toyo` finds Tōyō and `pudin` finds Pudín; other spellings are searched too, so
+//! `beria` finds Beriia, and a name that only probably refers to someone finds them, labelled
+//! "probably".
 
 use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::story::{CharacterId, FootnoteId, Inline, SceneId, Story, TermId};
+use crate::story::{Certainty, CharacterId, FootnoteId, Inline, SceneId, Story, TermId};
 
 /// How many hits a list shows; more than this and the reader should type on to narrow them.
 pub const LISTED: usize = 200;
@@ -53,11 +55,14 @@ impl Target {
     }
 }
 
-/// Which part of its target a hit is in; titles and names rank above running text.
+/// Which part of its target a hit is in; titles and names rank above running text, and a name
+/// that only probably or possibly refers to a person ranks below the certain ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
     Name,
     OtherName,
+    /// A hedged identification of a person, with how sure it is.
+    Identified(Certainty),
     Text,
 }
 
@@ -149,6 +154,10 @@ impl SearchIndex {
             for other in character.aliases.iter().chain(&character.code_names) {
                 add(target, Field::OtherName, other.clone());
             }
+            for identification in &character.identified_as {
+                let field = Field::Identified(identification.certainty);
+                add(target, field, identification.name.clone());
+            }
             add(target, Field::Text, character.bio.clone());
         }
         for (index, footnote) in story.footnotes.iter().enumerate() {
@@ -209,7 +218,7 @@ impl SearchIndex {
     }
 
     /// The hit in its context, about `width` characters: the text before, the match, the text
-    /// after, all as written.
+    /// after, all as written. A hedged name says what it is: "probably ‘Sugimara’".
     pub fn context(&self, hit: &Hit, width: usize) -> (String, String, String) {
         let entry = &self.entries[hit.entry];
         let (_, origin) = fold_mapped(&entry.original);
@@ -240,6 +249,13 @@ impl SearchIndex {
             format!("{text}…")
         };
         let one_line = |text: String| text.replace('\n', " ");
+        let (before, after) = match hit.field {
+            Field::Identified(certainty) => (
+                format!("{} ‘{before}", certainty.adverb()),
+                format!("{after}’"),
+            ),
+            _ => (before, after),
+        };
         (one_line(before), one_line(matched), one_line(after))
     }
 }

@@ -92,7 +92,8 @@ fn export_markdown_is_a_handout() {
         "## 2. The South\n",
         "*August 1931 (her letters) or February 1932 (the police register) · Rome · id: arrival*",
         "## People\n",
-        "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Code names: Heron.",
+        "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Probably ‘Mme L.’ (the \
+         initials in the police register). Possibly ‘Lady Hawk’. Code names: Heron.",
         "## Glossary\n",
         "**ferry** — A boat that carries people across water.",
         "[^1]: B. Writer, Notes on Rivers (Town: Press 1990) p.3. — The writer doubts the date of the crossing.\n",
@@ -196,6 +197,17 @@ fn search_prints_one_hit_a_line_with_its_kind_and_id() {
             "scene\tthe-ferry\tThe ferry\tThe ferry",
             "term\tferry\tferry\tferry",
         ]
+    );
+}
+
+#[test]
+fn search_finds_a_person_by_a_hedged_name_and_says_how_sure_it_is() {
+    let dir = common::journey_dir();
+    let output = izumi(&["search", "--story", dir.to_str().unwrap(), "hawk"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "person\tada\tAda Lind\tpossibly ‘Lady Hawk’\n"
     );
 }
 

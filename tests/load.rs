@@ -86,8 +86,8 @@ fn hedged_identifications_load_apart_from_the_plain_aliases() {
     assert_eq!(
         hedged,
         [
-            "probably ‘Mrs L.’ (the initials in the police register)",
-            "possibly ‘the traveller from Christiania’",
+            "probably ‘Mme L.’ (the initials in the police register)",
+            "possibly ‘Lady Hawk’",
         ]
     );
     assert!(story.characters[1].identified_as.is_empty());

@@ -239,6 +239,22 @@ fn search_lists_hits_with_their_context() {
 }
 
 #[test]
+fn the_search_box_labels_a_person_found_by_a_hedged_name() {
+    let typed: Vec<Action> = std::iter::once(Action::Search)
+        .chain("hawk".chars().map(Action::Type))
+        .collect();
+    let screen = render(common::journey(), 120, 30, &typed).to_string();
+    let hit = screen
+        .lines()
+        .find(|line| line.contains("person"))
+        .unwrap_or_else(|| panic!("no hit for Ada:\n{screen}"));
+    assert!(
+        hit.contains("   person  Ada Lind — possibly ‘Lady Hawk’ "),
+        "{hit}"
+    );
+}
+
+#[test]
 fn the_searched_words_are_highlighted_in_the_scene() {
     // "Ada leaves the city in the spring." — search "CITY", go to the hit.
     let mut actions = vec![Action::Search];

@@ -4,8 +4,8 @@
 mod common;
 
 use izumi::app::{Action, App, Entry, Overlay};
-use izumi::search::{Hit, SearchIndex, Target};
-use izumi::story::{Story, load_embedded};
+use izumi::search::{Field, Hit, SearchIndex, Target};
+use izumi::story::{Certainty, Story, load_embedded};
 
 fn search(app: &mut App, query: &str) {
     app.update(Action::Search);
@@ -110,6 +110,39 @@ fn names_rank_above_other_names_above_text_whole_words_first_then_in_story_order
         found(&story, &index, "ada"),
         ["person:ada", "scene:setting-out", "scene:arrival"]
     );
+}
+
+#[test]
+fn a_hedged_name_finds_its_person_labelled_with_how_sure_it_is() {
+    let story = common::journey();
+    let index = SearchIndex::new(&story);
+    for (query, certainty, context) in [
+        ("mme l", Certainty::Probable, ("probably ‘", "Mme L", ".’")),
+        (
+            "HAWK",
+            Certainty::Possible,
+            ("possibly ‘Lady ", "Hawk", "’"),
+        ),
+    ] {
+        let hits = index.search(query);
+        assert_eq!(names(&story, &hits), ["person:ada"], "{query}");
+        assert_eq!(hits[0].field, Field::Identified(certainty), "{query}");
+        let (before, matched, after) = index.context(&hits[0], 60);
+        assert_eq!(
+            (before.as_str(), matched.as_str(), after.as_str()),
+            context,
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn a_hedged_name_ranks_below_a_certain_other_spelling() {
+    let mut story = common::journey();
+    // Bo comes after Ada in the story, but a certain other spelling outranks a possible one.
+    story.characters[1].aliases.push("Hawkins".into());
+    let index = SearchIndex::new(&story);
+    assert_eq!(found(&story, &index, "hawk"), ["person:bo", "person:ada"]);
 }
 
 #[test]

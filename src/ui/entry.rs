@@ -69,6 +69,12 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
             if !character.aliases.is_empty() {
                 lines.push(fact("Also written", character.aliases.join(", ")));
             }
+            for hedged in &character.identified_as {
+                lines.push(Line::from(vec![
+                    Span::styled("Identified as: ", theme.dim),
+                    Span::styled(hedged.described(), theme.disputed),
+                ]));
+            }
             if !character.code_names.is_empty() {
                 lines.push(fact("Code names", character.code_names.join(", ")));
             }

@@ -232,6 +232,13 @@ fn characters(app: &App, theme: &Theme) -> PaneContent {
             if !facts.is_empty() {
                 lines.push(Line::from(Span::styled(facts.join(" · "), theme.dim)));
             }
+            // Hedged names on lines of their own, as uncertain as a disputed date.
+            lines.extend(
+                character
+                    .identified_as
+                    .iter()
+                    .map(|hedged| Line::from(Span::styled(hedged.described(), theme.disputed))),
+            );
             lines.push(Line::from(character.bio.clone()));
             Text::from(lines)
         });
