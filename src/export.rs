@@ -68,6 +68,7 @@ fn document(story: &Story, format: &impl Format) -> String {
                     .map(|inline| match inline {
                         Inline::Text(text) | Inline::Term(text, _) => text.clone(),
                         Inline::Footnote(id) => format.footnote_marker(story.footnote(*id).number),
+                        Inline::EditorNote(id) => story.editor_note(*id).marker(),
                     })
                     .collect();
                 format.paragraph(&mut out, &text);

@@ -288,7 +288,7 @@ fn paragraph_text(paragraph: &[Inline<FootnoteId>]) -> String {
         .iter()
         .filter_map(|inline| match inline {
             Inline::Text(text) | Inline::Term(text, _) => Some(text.as_str()),
-            Inline::Footnote(_) => None,
+            Inline::Footnote(_) | Inline::EditorNote(_) => None,
         })
         .collect()
 }

@@ -46,7 +46,7 @@ fn check_summarises_a_valid_folder() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         stdout(&output).trim(),
-        "ok: \"A Test Journey\" — 2 episodes, 4 scenes, 2 characters, 2 footnotes, 3 locations, 1 term"
+        "ok: \"A Test Journey\" — 2 episodes, 4 scenes, 2 characters, 2 footnotes, 2 editor's notes, 3 locations, 1 term"
     );
 }
 

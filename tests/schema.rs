@@ -176,6 +176,7 @@ fn kind_of(relative: &Path) -> SchemaKind {
         "story.toml" => SchemaKind::Story,
         "characters.toml" => SchemaKind::Characters,
         "footnotes.toml" => SchemaKind::Footnotes,
+        "editor_notes.toml" => SchemaKind::EditorNotes,
         "locations.toml" => SchemaKind::Locations,
         "glossary.toml" => SchemaKind::Glossary,
         _ => SchemaKind::Episode,
@@ -220,6 +221,7 @@ fn the_schema_is_json_and_names_every_kind_of_file() {
             "story",
             "characters",
             "footnotes",
+            "editor-notes",
             "locations",
             "glossary",
             "episode"
@@ -303,6 +305,22 @@ fn hedged_identifications_need_a_name_and_a_known_certainty() {
         [
             ".character[0].identified_as[0].certainty: \"likely\" is not one of \"probable\", \"possible\"",
             ".character[0].identified_as[0].name: shorter than 1",
+        ]
+    );
+}
+
+#[test]
+fn editor_notes_need_an_id_and_some_text() {
+    assert_eq!(
+        problems(
+            SchemaKind::EditorNotes,
+            "[[note]]\nid = \"Slip\"\ntext = \"\"\n[[note]]\ntext = \"t\"\nnumber = 1\n"
+        ),
+        [
+            ".note[0].id: \"Slip\" does not match ^[a-z0-9]+(-[a-z0-9]+)*$",
+            ".note[0].text: shorter than 1",
+            ".note[1]: missing id",
+            ".note[1]: unknown field number",
         ]
     );
 }

@@ -36,6 +36,8 @@ index_type! {
     LocationId,
     /// A glossary term in `glossary.toml`.
     TermId,
+    /// An editor's note, numbered from 1 in order of first use.
+    EditorNoteId,
 }
 
 /// A whole story, validated.
@@ -49,6 +51,8 @@ pub struct Story {
     pub scenes: Vec<Scene>,
     pub characters: Vec<Character>,
     pub footnotes: Vec<Footnote>,
+    /// Our notes on the article, in the order of their numbers.
+    pub editor_notes: Vec<EditorNote>,
     pub locations: Vec<Location>,
     pub terms: Vec<Term>,
     /// Locations in the order the story first visits them.
@@ -80,9 +84,12 @@ pub struct Scene {
     pub paragraphs: Vec<Paragraph<FootnoteId>>,
     /// Footnotes cited, each once, in order of first citation.
     pub footnotes: Vec<FootnoteId>,
+    /// Editor's notes marked in the text, each once, in order of first use.
+    pub editor_notes: Vec<EditorNoteId>,
     /// Glossary terms the text uses, each once, in order of first use.
     pub terms: Vec<TermId>,
-    pub notes: Option<String>,
+    /// For the presenter: paragraphs whose only markers are editor's notes.
+    pub notes: Option<Vec<Paragraph<FootnoteId>>>,
 }
 
 /// A person in the story.
@@ -193,6 +200,24 @@ impl Footnote {
     }
 }
 
+/// An editor's note: our own remark where the article is inconsistent or mistaken, the article's
+/// statement kept as it is. Apart from the article's footnotes, and numbered on its own, in the
+/// order the story first marks it (text before presenter notes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditorNote {
+    pub id: String,
+    pub number: u32,
+    pub text: String,
+}
+
+impl EditorNote {
+    /// How the text and the lists refer to it: `[ed.1]`, never to be taken for a footnote's
+    /// `[1]`.
+    pub fn marker(&self) -> String {
+        format!("[ed.{}]", self.number)
+    }
+}
+
 /// A place, with the name the story uses and today's name and country.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Location {
@@ -235,6 +260,10 @@ impl Story {
 
     pub fn footnote(&self, id: FootnoteId) -> &Footnote {
         &self.footnotes[id.0]
+    }
+
+    pub fn editor_note(&self, id: EditorNoteId) -> &EditorNote {
+        &self.editor_notes[id.0]
     }
 
     pub fn location(&self, id: LocationId) -> &Location {

@@ -122,6 +122,27 @@ pub struct RawFootnote {
     pub note: Option<String>,
 }
 
+/// Our own notes where the article is inconsistent or mistaken: the story keeps the article's
+/// statement and marks the note [^ed:ID]. Optional: a story without notes has no such file.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "editor_notes.toml")]
+pub struct RawEditorNotes {
+    #[serde(default)]
+    pub note: Vec<RawEditorNote>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawEditorNote {
+    #[schemars(with = "Id")]
+    pub id: Spanned<String>,
+    /// What we note, in our own words.
+    #[schemars(length(min = 1))]
+    pub text: String,
+}
+
 /// The places, with coordinates.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -201,11 +222,13 @@ pub struct RawScene {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub characters: Vec<Spanned<String>>,
-    /// Paragraphs separated by a blank line; [^N] cites footnote N.
+    /// Paragraphs separated by a blank line; [^N] cites footnote N, [^ed:ID] marks editor's
+    /// note ID.
     #[schemars(with = "String")]
     pub text: Spanned<String>,
-    /// For the presenter's console.
-    pub notes: Option<String>,
+    /// For the presenter's console; [^ed:ID] marks editor's note ID.
+    #[schemars(with = "Option<String>")]
+    pub notes: Option<Spanned<String>>,
 }
 
 /// A date as the story states it ("21 May 1941", "spring 1938", "late 1936", "1938 – 1943/44",

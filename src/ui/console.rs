@@ -72,10 +72,25 @@ impl Widget for Console<'_> {
         ])
         .render(status, buf);
 
-        let notes_text = scene
-            .notes
-            .clone()
-            .unwrap_or_else(|| "No notes for this scene.".into());
+        let notes_text = scene.notes.as_ref().map_or_else(
+            || "No notes for this scene.".to_owned(),
+            |paragraphs| {
+                paragraphs
+                    .iter()
+                    .map(|paragraph| {
+                        paragraph
+                            .iter()
+                            .map(|inline| match inline {
+                                Inline::Text(text) | Inline::Term(text, _) => text.clone(),
+                                Inline::EditorNote(id) => story.editor_note(*id).marker(),
+                                Inline::Footnote(_) => String::new(),
+                            })
+                            .collect::<String>()
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n\n")
+            },
+        );
         Paragraph::new(notes_text)
             .wrap(Wrap { trim: true })
             .block(titled_pane_block(
@@ -95,7 +110,7 @@ impl Widget for Console<'_> {
                 .flatten()
                 .filter_map(|inline| match inline {
                     Inline::Text(text) | Inline::Term(text, _) => Some(text.as_str()),
-                    Inline::Footnote(_) => None,
+                    Inline::Footnote(_) | Inline::EditorNote(_) => None,
                 })
                 .collect();
             (format!(" Next: {} ", next_scene.title), text)

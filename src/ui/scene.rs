@@ -45,6 +45,10 @@ fn scene_spans(
                 Inline::Text(text) => mark(&mut spans, text, theme.text, query, theme),
                 // Set apart, so the reader knows `g` will explain it.
                 Inline::Term(text, _) => mark(&mut spans, text, theme.term, query, theme),
+                Inline::EditorNote(note) => spans.push((
+                    Span::styled(story.editor_note(*note).marker(), theme.footnote_marker),
+                    0,
+                )),
                 Inline::Footnote(footnote) => spans.push((
                     Span::styled(
                         format!("[{}]", story.footnote(*footnote).number),
