@@ -6,6 +6,10 @@ use super::theme::Theme;
 use crate::app::Entry;
 use crate::story::{SceneId, Story};
 
+/// What an editor's note is, wherever one is shown in full.
+pub const EDITOR_NOTES_ARE_OURS: &str = "A note of ours, not the article's: where the article is inconsistent or mistaken, the \
+     story keeps what it says and notes it.";
+
 /// A list of scenes to pick from: a heading line, then one line per scene, the picked one
 /// highlighted. Returns the lines and the index of the picked line.
 pub fn scene_list(
@@ -42,6 +46,7 @@ pub fn title(story: &Story, entry: Entry) -> String {
     match entry {
         Entry::Character(id) => story.character(id).name.clone(),
         Entry::Footnote(id) => format!("Footnote {}", story.footnote(id).number),
+        Entry::EditorNote(id) => format!("Editor's note {}", story.editor_note(id).number),
         Entry::Location(id) => story.location(id).name.clone(),
         Entry::Term(id) => story.term(id).term.clone(),
     }
@@ -92,6 +97,15 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
                 }
                 lines.push(Line::from(note.clone()));
             }
+        }
+        Entry::EditorNote(id) => {
+            let note = story.editor_note(id);
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", note.marker()), theme.editor_marker),
+                Span::raw(note.text.clone()),
+            ]));
+            lines.push(Line::default());
+            lines.push(Line::styled(EDITOR_NOTES_ARE_OURS, theme.dim));
         }
         Entry::Term(id) => {
             let term = story.term(id);
