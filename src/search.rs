@@ -1,5 +1,5 @@
 //! Finding text anywhere in a story: scene titles and text, people's names, other spellings,
-//! hedged identifications and biographies, footnotes and the glossary. Matching ignores case and
+//! hedged identifications and biographies, footnotes, editor's notes and the glossary. Matching ignores case and
 //! diacritics, so `toyo` finds Tōyō and `pudin` finds Pudín; other spellings are searched too, so
 //! `beria` finds Beriia, and a name that only probably refers to someone finds them, labelled
 //! "probably".
@@ -9,7 +9,9 @@ use std::ops::Range;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::story::{Certainty, CharacterId, FootnoteId, Inline, SceneId, Story, TermId};
+use crate::story::{
+    Certainty, CharacterId, EditorNoteId, FootnoteId, Inline, SceneId, Story, TermId,
+};
 
 /// How many hits a list shows; more than this and the reader should type on to narrow them.
 pub const LISTED: usize = 200;
@@ -20,6 +22,7 @@ pub enum Target {
     Scene(SceneId),
     Character(CharacterId),
     Footnote(FootnoteId),
+    EditorNote(EditorNoteId),
     Term(TermId),
 }
 
@@ -30,16 +33,19 @@ impl Target {
             Target::Scene(_) => "scene",
             Target::Character(_) => "person",
             Target::Footnote(_) => "footnote",
+            Target::EditorNote(_) => "ed. note",
             Target::Term(_) => "term",
         }
     }
 
-    /// Its name: a scene's title, a person's name, `[12]` for a footnote, a term.
+    /// Its name: a scene's title, a person's name, `[12]` for a footnote, `[ed.1]` for an
+    /// editor's note, a term.
     pub fn name(self, story: &Story) -> String {
         match self {
             Target::Scene(id) => story.scene(id).title.clone(),
             Target::Character(id) => story.character(id).name.clone(),
             Target::Footnote(id) => format!("[{}]", story.footnote(id).number),
+            Target::EditorNote(id) => story.editor_note(id).marker(),
             Target::Term(id) => story.term(id).term.clone(),
         }
     }
@@ -50,6 +56,7 @@ impl Target {
             Target::Scene(id) => story.scene(id).id.clone(),
             Target::Character(id) => story.character(id).id.clone(),
             Target::Footnote(id) => story.footnote(id).number.to_string(),
+            Target::EditorNote(id) => story.editor_note(id).id.clone(),
             Target::Term(id) => story.term(id).id.clone(),
         }
     }
@@ -166,6 +173,10 @@ impl SearchIndex {
                 Field::Text,
                 footnote.full_text(),
             );
+        }
+        for (index, note) in story.editor_notes.iter().enumerate() {
+            let target = Target::EditorNote(EditorNoteId(index));
+            add(target, Field::Text, note.text.clone());
         }
         for (index, term) in story.terms.iter().enumerate() {
             let target = Target::Term(TermId(index));

@@ -130,6 +130,77 @@ fn export_text_wraps_and_numbers_notes() {
 }
 
 #[test]
+fn export_markdown_gives_editor_notes_a_section_of_their_own_with_links_both_ways() {
+    let dir = common::journey_dir();
+    let markdown = stdout(&izumi(&["export", "--story", dir.to_str().unwrap()]));
+    let expected_in_order = [
+        "Ada reaches Rome.[^1]<sup id=\"ed-1-1\">[\\[ed.1\\]](#ed-1)</sup>\n",
+        "## Glossary\n",
+        "## Editor's notes\n\nA note of ours, not the article's: where the article is \
+         inconsistent or mistaken, the story keeps what it says and notes it.\n\n",
+        "<a id=\"ed-1\"></a>**\\[ed.1\\]** The two accounts are six months apart and cannot \
+         both be right; the story keeps both, as its source does. [↩ Arrival in Rome](#ed-1-1)\n",
+        "<a id=\"ed-2\"></a>**\\[ed.2\\]** The register gives the month the police wrote her \
+         name down, which need not be the month she came. (Marked only in presenter notes, \
+         which are not exported.)\n",
+        "[^1]: B. Writer",
+    ];
+    let mut from = 0;
+    for part in expected_in_order {
+        let found = markdown[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{markdown}"));
+        from += found + part.len();
+    }
+    // Every link to an editor's note, or back to its marker, has its anchor.
+    let links: Vec<&str> = markdown
+        .split("](#ed-")
+        .skip(1)
+        .map(|rest| &rest[..rest.find(')').unwrap()])
+        .collect();
+    assert_eq!(links, ["1", "1-1"]);
+    for link in links {
+        assert!(markdown.contains(&format!("id=\"ed-{link}\"")), "{link}");
+    }
+}
+
+#[test]
+fn export_text_lists_editor_notes_apart_from_the_footnotes() {
+    let dir = common::journey_dir();
+    let text = stdout(&izumi(&[
+        "export",
+        "--format",
+        "text",
+        "--story",
+        dir.to_str().unwrap(),
+    ]));
+    let expected_in_order = [
+        "Ada reaches Rome.[1][ed.1]\n",
+        "Editor's notes\n==============\n",
+        "\n[ed.1] The two accounts are six months apart and cannot both be right;\n",
+        "\n[ed.2] The register gives",
+        "Notes\n=====\n\n[1] B. Writer",
+    ];
+    let mut from = 0;
+    for part in expected_in_order {
+        let found = text[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{text}"));
+        from += found + part.len();
+    }
+}
+
+#[test]
+fn search_finds_an_editor_note_by_its_words() {
+    let dir = common::journey_dir();
+    let output = izumi(&["search", "--story", dir.to_str().unwrap(), "six months"]);
+    assert_eq!(
+        stdout(&output),
+        "ed. note\ttwo-dates\t[ed.1]\tThe two accounts are six months apart and cannot both be right; the s…\n"
+    );
+}
+
+#[test]
 fn export_fails_on_a_broken_story() {
     let case = common::fixtures().join("invalid/bad-date");
     let dir = common::broken_story(&case);

@@ -992,6 +992,7 @@ impl App {
             Target::Scene(scene) => self.jump_to(scene),
             Target::Character(id) => self.open_entry(Entry::Character(id)),
             Target::Footnote(id) => self.open_entry(Entry::Footnote(id)),
+            Target::EditorNote(id) => self.open_entry(Entry::EditorNote(id)),
             Target::Term(id) => self.open_entry(Entry::Term(id)),
         }
     }

@@ -211,6 +211,10 @@ pub struct EditorNote {
 }
 
 impl EditorNote {
+    /// What an editor's note is, in a sentence, for wherever the notes are shown.
+    pub const ABOUT: &str = "A note of ours, not the article's: where the article is \
+        inconsistent or mistaken, the story keeps what it says and notes it.";
+
     /// How the text and the lists refer to it: `[ed.1]`, never to be taken for a footnote's
     /// `[1]`.
     pub fn marker(&self) -> String {

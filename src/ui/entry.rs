@@ -4,11 +4,7 @@ use ratatui::text::{Line, Span, Text};
 
 use super::theme::Theme;
 use crate::app::Entry;
-use crate::story::{SceneId, Story};
-
-/// What an editor's note is, wherever one is shown in full.
-pub const EDITOR_NOTES_ARE_OURS: &str = "A note of ours, not the article's: where the article is inconsistent or mistaken, the \
-     story keeps what it says and notes it.";
+use crate::story::{EditorNote, SceneId, Story};
 
 /// A list of scenes to pick from: a heading line, then one line per scene, the picked one
 /// highlighted. Returns the lines and the index of the picked line.
@@ -105,7 +101,7 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
                 Span::raw(note.text.clone()),
             ]));
             lines.push(Line::default());
-            lines.push(Line::styled(EDITOR_NOTES_ARE_OURS, theme.dim));
+            lines.push(Line::styled(EditorNote::ABOUT, theme.dim));
         }
         Entry::Term(id) => {
             let term = story.term(id);
