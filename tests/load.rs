@@ -212,6 +212,8 @@ fn a_synthetic_story_of_any_size_loads() {
         story::synthetic::write_story(dir.path(), scenes).unwrap();
         let loaded = story::load(dir.path()).unwrap_or_else(|errors| panic!("{errors}"));
         assert_eq!(loaded.scenes.len(), scenes);
+        assert_eq!(loaded.editor_notes.len(), loaded.episodes.len());
+        assert_eq!(loaded.characters[0].identified_as.len(), 1);
         assert!(
             !loaded.scenes[0].terms.is_empty(),
             "glossary words are found"
