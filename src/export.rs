@@ -127,7 +127,7 @@ fn document(story: &Story, format: &impl Format) -> String {
     }
 
     if !story.editor_notes.is_empty() {
-        format.heading(&mut out, 2, "Editor's notes");
+        format.heading(&mut out, 2, EditorNote::HEADING);
         format.paragraph(&mut out, EditorNote::ABOUT);
         for (note, places) in story.editor_notes.iter().zip(&marked_in) {
             let mut text = one_line(&note.text);

@@ -211,6 +211,9 @@ pub struct EditorNote {
 }
 
 impl EditorNote {
+    /// The heading over the editor's notes, wherever they are listed together.
+    pub const HEADING: &str = "Editor's notes";
+
     /// What an editor's note is, in a sentence, for wherever the notes are shown.
     pub const ABOUT: &str = "A note of ours, not the article's: where the article is \
         inconsistent or mistaken, the story keeps what it says and notes it.";

@@ -43,6 +43,7 @@ pub enum Label<'a> {
 }
 
 impl Label<'_> {
+    /// What the label of a marker `[^label]` names.
     pub fn of(label: &str) -> Label<'_> {
         if let Some(id) = label.strip_prefix(EDITOR_NOTE_PREFIX) {
             Label::EditorNote(id)

@@ -1,5 +1,6 @@
 //! From raw files to a `Story`: unique ids, resolved references, parsed dates, footnotes cited and
-//! defined, editor's notes used, defined and numbered. Every "unknown …" and "duplicate …" message is born here, located and with a hint.
+//! defined, editor's notes marked, defined and numbered. Every "unknown …" and "duplicate …"
+//! message is born here, located and with a hint.
 //!
 //! Each raw struct is taken apart with every field named (no `..`), so that a field added to
 //! `raw.rs` and not handled here fails to compile instead of being silently dropped.
@@ -175,13 +176,14 @@ fn number_editor_notes(notes: Vec<EditorNote>, scenes: &mut [Scene]) -> Vec<Edit
     let in_notes = scenes
         .iter()
         .flat_map(|scene| text::editor_notes_in(scene.notes.iter().flatten()));
+    let mut placed = vec![false; notes.len()];
     let mut order: Vec<usize> = Vec::with_capacity(notes.len());
     for position in in_text
         .chain(in_notes)
         .map(EditorNoteId::index)
         .chain(0..notes.len())
     {
-        if !order.contains(&position) {
+        if !std::mem::replace(&mut placed[position], true) {
             order.push(position);
         }
     }

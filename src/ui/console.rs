@@ -13,7 +13,7 @@ use super::theme::Theme;
 use super::{episode_position, footer};
 use crate::app::{App, KeyMode};
 use crate::keymap::Keymap;
-use crate::story::{Inline, SceneId, Story, text};
+use crate::story::{EditorNote, Inline, SceneId, Story, text};
 
 /// The console for the presenter's second screen.
 pub struct Console<'a> {
@@ -148,7 +148,7 @@ fn notes_lines(story: &Story, id: SceneId, theme: &Theme) -> Vec<Line<'static>> 
     }
     if !marked.is_empty() {
         lines.push(Line::default());
-        lines.push(Line::styled("Editor's notes", theme.heading));
+        lines.push(Line::styled(EditorNote::HEADING, theme.heading));
     }
     for note in marked {
         let note = story.editor_note(note);

@@ -13,7 +13,7 @@ use super::layout::{pane_block, titled_pane_block};
 use super::map;
 use super::theme::Theme;
 use crate::app::{App, Geometry, Pane, Spot};
-use crate::story::{LocationId, Story};
+use crate::story::{EditorNote, LocationId, Story};
 use crate::wrap::{wrap_lines, wrap_words};
 
 /// One side pane: a list with details, or the map.
@@ -290,8 +290,12 @@ fn footnotes(app: &App, theme: &Theme, width: usize) -> PaneContent {
             marked_entry(marker, &parts, width)
         })
         .collect();
-    let heading = (!scene.editor_notes.is_empty())
-        .then(|| (items.len(), Line::styled("Editor's notes", theme.heading)));
+    let heading = (!scene.editor_notes.is_empty()).then(|| {
+        (
+            items.len(),
+            Line::styled(EditorNote::HEADING, theme.heading),
+        )
+    });
     items.extend(scene.editor_notes.iter().map(|id| {
         let note = story.editor_note(*id);
         let marker = Span::styled(format!("{} ", note.marker()), theme.editor_marker);
