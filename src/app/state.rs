@@ -8,7 +8,9 @@ use super::geometry::Geometry;
 use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
 use crate::search::{Hit, LISTED, SearchIndex, Target};
-use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
+use crate::story::{
+    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId,
+};
 
 /// The longest search or glossary query: longer than any name or phrase worth looking for.
 pub const MAX_TYPED: usize = 80;
@@ -170,6 +172,7 @@ impl Timer {
 pub enum Entry {
     Character(CharacterId),
     Footnote(FootnoteId),
+    EditorNote(EditorNoteId),
     Location(LocationId),
     Term(TermId),
 }
@@ -546,7 +549,11 @@ impl App {
         match pane {
             Pane::Scene => None,
             Pane::Characters => scene.characters.get(selected).map(|c| Entry::Character(*c)),
-            Pane::Footnotes => scene.footnotes.get(selected).map(|f| Entry::Footnote(*f)),
+            // The footnotes pane lists the footnotes, then the editor's notes.
+            Pane::Footnotes => match selected.checked_sub(scene.footnotes.len()) {
+                None => scene.footnotes.get(selected).map(|f| Entry::Footnote(*f)),
+                Some(note) => scene.editor_notes.get(note).map(|e| Entry::EditorNote(*e)),
+            },
             Pane::Locations => self.story.route.get(selected).map(|l| Entry::Location(*l)),
         }
     }
@@ -1022,6 +1029,7 @@ impl App {
             Target::Scene(scene) => self.jump_to(scene),
             Target::Character(id) => self.open_entry(Entry::Character(id)),
             Target::Footnote(id) => self.open_entry(Entry::Footnote(id)),
+            Target::EditorNote(id) => self.open_entry(Entry::EditorNote(id)),
             Target::Term(id) => self.open_entry(Entry::Term(id)),
         }
     }
@@ -1118,7 +1126,7 @@ impl App {
         match pane {
             Pane::Scene => 0,
             Pane::Characters => scene.characters.len(),
-            Pane::Footnotes => scene.footnotes.len(),
+            Pane::Footnotes => scene.footnotes.len() + scene.editor_notes.len(),
             Pane::Locations => self.story.route.len(),
         }
     }
