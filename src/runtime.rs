@@ -5,6 +5,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -131,39 +132,58 @@ impl<B: Backend> Reader<B> {
 
     /// A key, the mouse or a resize, from the terminal or anything that speaks its events.
     pub fn event(&mut self, event: Event) -> Result<Vec<Effect>, B::Error> {
-        match event {
-            Event::Key(key) => self.key(key),
-            Event::Mouse(mouse) => {
-                let (column, row) = (mouse.column, mouse.row);
-                let action = match mouse.kind {
-                    MouseEventKind::Down(MouseButton::Left) => Action::Click(column, row),
-                    MouseEventKind::ScrollUp => Action::Wheel {
-                        up: true,
-                        column,
-                        row,
-                    },
-                    MouseEventKind::ScrollDown => Action::Wheel {
-                        up: false,
-                        column,
-                        row,
-                    },
-                    _ => return Ok(Vec::new()),
-                };
-                self.act(action)
-            }
-            Event::Resize(width, height) => {
-                self.resize(width, height)?;
-                Ok(Vec::new())
-            }
-            _ => Ok(Vec::new()),
+        if let Event::Resize(width, height) = event {
+            self.resize(width, height)?;
+            return Ok(Vec::new());
+        }
+        match self.action_of(&event) {
+            Some(action) => self.act(action),
+            None => Ok(Vec::new()),
         }
     }
 
     /// A key press, read with the keys of the mode the reader is in.
     pub fn key(&mut self, key: KeyEvent) -> Result<Vec<Effect>, B::Error> {
-        match self.keys.action(self.app.key_mode(), key, Instant::now()) {
-            Some(action) => self.act(action),
-            None => Ok(Vec::new()),
+        self.event(Event::Key(key))
+    }
+
+    /// A key or the mouse handed to the app without drawing, for a front-end that takes a
+    /// packet of keys at once and draws once ([`Reader::draw`]); resizes are not taken here.
+    pub fn apply_event(&mut self, event: &Event) -> crate::app::Changes {
+        match self.action_of(event) {
+            Some(action) => self.apply(action),
+            None => crate::app::Changes::default(),
+        }
+    }
+
+    /// An action handed to the app without drawing: what changed, and what the app asks for.
+    pub fn apply(&mut self, action: Action) -> crate::app::Changes {
+        self.app.update(action)
+    }
+
+    /// What a key or the mouse asks of the app now: a key read with the keys of the mode the
+    /// reader is in; a click or a turn of the wheel.
+    fn action_of(&self, event: &Event) -> Option<Action> {
+        match event {
+            Event::Key(key) => self.keys.action(self.app.key_mode(), *key, Instant::now()),
+            Event::Mouse(mouse) => {
+                let (column, row) = (mouse.column, mouse.row);
+                match mouse.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(column, row)),
+                    MouseEventKind::ScrollUp => Some(Action::Wheel {
+                        up: true,
+                        column,
+                        row,
+                    }),
+                    MouseEventKind::ScrollDown => Some(Action::Wheel {
+                        up: false,
+                        column,
+                        row,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 
@@ -217,7 +237,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         Start::Scene(id) => {
             let ready = story.wait();
             let scene = scene_named(&ready, id)?;
-            story = Loading::Ready(Box::new(ready));
+            story = Loading::Ready(ready);
             Some(scene)
         }
         Start::Resume | Start::Beginning => None,
@@ -288,7 +308,7 @@ fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
 /// The app as reading starts: its part, layout, first scene, and for a reader on their own the
 /// remembered place and bookmarks; with a message if there is one to show.
 fn first_app(
-    story: Story,
+    story: Arc<Story>,
     role: Role,
     first_scene: Option<SceneId>,
     setup: &Setup,
