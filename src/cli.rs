@@ -55,9 +55,21 @@ pub enum Command {
         /// Where to listen for the console and followers (loopback unless you say otherwise).
         #[arg(long, value_name = "ADDR", default_value = session::DEFAULT_ADDRESS)]
         listen: String,
-        /// A token followers must give; required when listening beyond this machine.
+        /// A token followers must give; required when listening beyond this machine. Over
+        /// SSH it is the password.
         #[arg(long)]
         token: Option<String>,
+        /// Also let students follow in their own terminal with `ssh -p PORT class@HOST`,
+        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222.
+        #[arg(long, value_name = "ADDR")]
+        ssh: Option<String>,
+        /// Let the students served over SSH read past the furthest scene shown so far.
+        #[arg(long)]
+        read_ahead: bool,
+        /// How many students may follow over SSH at once.
+        #[arg(long, value_name = "N", default_value_t = crate::classroom::ssh::DEFAULT_SESSIONS,
+              value_parser = clap::value_parser!(u16).range(1..))]
+        ssh_sessions: u16,
     },
     /// The presenter's console for a second screen: notes, the next scene, the time.
     Notes {
@@ -181,9 +193,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     match cli.command {
         None => reading(Part::Alone),
-        Some(Command::Present { listen, token }) => {
-            reading(Part::Presenter(Presenting { listen, token }))
-        }
+        Some(Command::Present {
+            listen,
+            token,
+            ssh,
+            read_ahead,
+            ssh_sessions,
+        }) => reading(Part::Presenter(Presenting {
+            listen,
+            token,
+            ssh,
+            read_ahead,
+            ssh_sessions: ssh_sessions.into(),
+        })),
         Some(Command::Notes { address }) => reading(Part::Console { address }),
         Some(Command::Follow { address, token }) => reading(Part::Follower { address, token }),
         Some(Command::Completions { shell }) => {

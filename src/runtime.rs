@@ -252,9 +252,24 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     let mut memory = (role == Role::Alone).then(|| Memory::open(story.fingerprint()));
     terminal::restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
+    // The audiences a presenter serves from its own process (SSH) share its story, so it is
+    // needed before they start; a reader on their own decodes it while the terminal is set up.
+    if let Part::Presenter(presenting) = &part
+        && presenting.serves_audiences()
+    {
+        story = Loading::Ready(story.wait());
+    }
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
-    let link = session::start(&part, story.fingerprint(), &inputs)?;
+    let link = session::start(&part, &story, &inputs)?;
+    let invitations = match &link {
+        Link::Presenting(_, Some(audiences)) => audiences.invitations(),
+        _ => Vec::new(),
+    };
+    // On the main screen, where they are found on leaving; the presentation shows them too.
+    for line in &invitations {
+        eprintln!("izumi: {line}");
+    }
     // The watcher sends into the same channel as the keys, so the loop still sleeps until
     // something happens; it is kept alive for as long as the reader runs.
     let _watcher = match &setup.watch {
@@ -263,7 +278,8 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     };
     let (screen, _) = terminal::enter(setup.layout.mouse)?;
     terminal::forward_events(inputs)?;
-    let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref());
+    let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref())
+        .with_invitations(invitations);
     if let Some(memory) = memory.as_mut() {
         // What the reader changes from here on is what is written, on top of any other reader's.
         memory.begin(app.saved());
@@ -277,7 +293,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         setup.watch.as_deref(),
     );
     terminal::restore();
-    if let Link::Presenting(presenter) = &link
+    if let Link::Presenting(presenter, _) = &link
         && presenter.dropped() > 0
     {
         eprintln!(
@@ -432,7 +448,7 @@ fn carry_out(
                 }
             }
             Effect::Announce(announced) => {
-                if let Link::Presenting(presenter) = link {
+                if let Link::Presenting(presenter, _) = link {
                     let millis = u64::try_from(announced.elapsed.as_millis()).unwrap_or(u64::MAX);
                     presenter.announce(announced.scene, millis, announced.running);
                 }

@@ -324,3 +324,29 @@ fn keys_that_take_every_other_way_out_still_leave_ctrl_c_and_say_what_they_took(
         "{effects:?}"
     );
 }
+
+#[test]
+fn the_presentation_says_how_students_join_as_far_as_it_fits() {
+    let invitations = vec![
+        "follow in a terminal: ssh -p 2222 class@localhost".to_owned(),
+        "host key SHA256:45wutoSXwB7+XOFqeDfqcD0LBCHhCaP7bCd5UCPWH5Y".to_owned(),
+    ];
+    let presenter = || {
+        App::new(common::journey())
+            .with_role(Role::Presenter)
+            .with_invitations(invitations.clone())
+    };
+    let wide = common::reader(presenter(), 140, 30);
+    let top = common::screen(&wide).lines().next().unwrap().to_owned();
+    assert!(
+        top.contains("ssh -p 2222 class@localhost") && top.contains("host key SHA256:45wu"),
+        "{top}"
+    );
+    // At 80 columns the command alone: the key does not fit beside it.
+    let narrow = common::reader(presenter(), 80, 24);
+    let top = common::screen(&narrow).lines().next().unwrap().to_owned();
+    assert!(top.contains("ssh -p 2222 class@localhost"), "{top}");
+    assert!(!top.contains("SHA256"), "{top}");
+    // The title and text are where they were.
+    assert!(common::screen(&narrow).contains("Ada leaves the city"));
+}

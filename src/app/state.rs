@@ -258,6 +258,8 @@ struct Classroom {
     /// Following without reading ahead: the furthest scene the presenter has shown, which this
     /// reader may not go past, nor see listed or found beyond.
     limit: Option<SceneId>,
+    /// How students join the presenter (the `ssh` command, what to check), for its screen.
+    invitations: Vec<String>,
 }
 
 /// The reader's whole state.
@@ -318,6 +320,7 @@ impl App {
                 clock: None,
                 announced: None,
                 limit: None,
+                invitations: Vec::new(),
             },
             status: None,
             problems: Vec::new(),
@@ -371,6 +374,18 @@ impl App {
         self.restore(saved);
         self.remembered = Some(self.saved());
         self
+    }
+
+    /// The presenter's screen says how students join: one line each, the first the most
+    /// needed (the command), the rest shown where there is room.
+    pub fn with_invitations(mut self, invitations: Vec<String>) -> Self {
+        self.classroom.invitations = invitations;
+        self
+    }
+
+    /// How students join, as the presenter's screen shows it.
+    pub fn invitations(&self) -> &[String] {
+        &self.classroom.invitations
     }
 
     /// Starts with a message for the reader.
@@ -1100,9 +1115,9 @@ impl App {
     fn go_to(&mut self, scene: SceneId) {
         let scene = match self.classroom.limit {
             Some(limit) if scene > limit => {
+                // What the presenter has shown, the student may read; no further.
                 self.status = Some(format!(
-                    "not shown yet: you can read up to scene {} of {}, as far as the presenter \
-                     has gone",
+                    "not shown yet: you may read up to scene {} of {}",
                     limit.index() + 1,
                     self.story.scenes.len()
                 ));

@@ -8,10 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use super::audience::{self, Audiences};
 use super::net::{Connection, JoinError, Presenter, PresenterConfig};
 use super::protocol::Role;
 use super::secret;
+use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
 use crate::runtime::Input;
+use crate::story::Loading;
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
@@ -39,12 +42,38 @@ pub struct Presenting {
     pub listen: String,
     /// A token followers must give; required beyond loopback.
     pub token: Option<String>,
+    /// Where students connect with `ssh` to follow in their own terminal, if anywhere.
+    pub ssh: Option<String>,
+    /// Whether the students the presenter serves may read past the furthest scene shown.
+    pub read_ahead: bool,
+    /// How many SSH sessions at once.
+    pub ssh_sessions: usize,
+}
+
+impl Presenting {
+    /// Presenting on `listen`, with no audience served from this process.
+    pub fn on(listen: &str) -> Presenting {
+        Presenting {
+            listen: listen.to_owned(),
+            token: None,
+            ssh: None,
+            read_ahead: false,
+            ssh_sessions: super::ssh::DEFAULT_SESSIONS.into(),
+        }
+    }
+
+    /// Whether the presenter serves an audience from its own process (SSH), which then reads
+    /// the presenter's story.
+    pub fn serves_audiences(&self) -> bool {
+        self.ssh.is_some()
+    }
 }
 
 /// What the event loop holds on to for its part in the classroom.
 pub enum Link {
     None,
-    Presenting(Presenter),
+    /// The presenter, and the audiences it serves from its own process, if any.
+    Presenting(Presenter, Option<Box<Audiences>>),
     Joined(Arc<Mutex<Option<Connection>>>),
 }
 
@@ -60,12 +89,25 @@ fn check_listen(listen: &str, token: Option<&str>) -> anyhow::Result<SocketAddr>
     Ok(address)
 }
 
-/// Starts the classroom side of this izumi, sending what it hears to `inputs`.
-pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+/// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter
+/// that serves audiences from its own process shares `story` with them: it must be loaded.
+pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+    let fingerprint = story.fingerprint();
     match part {
         Part::Alone => Ok(Link::None),
-        Part::Presenter(Presenting { listen, token }) => {
+        Part::Presenter(presenting) => {
+            let Presenting { listen, token, .. } = presenting;
             let address = check_listen(listen, token.as_deref())?;
+            // Every address is checked, and every port taken, before anything is served.
+            let ssh = match &presenting.ssh {
+                Some(ssh) => {
+                    let address = check_listen(ssh, token.as_deref())?;
+                    Some(TcpListener::bind(address).map_err(|error| {
+                        anyhow::anyhow!("cannot listen for SSH on {address}: {error}")
+                    })?)
+                }
+                None => None,
+            };
             let (moves, moved) = std::sync::mpsc::channel();
             let listener = TcpListener::bind(address)
                 .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
@@ -87,7 +129,13 @@ pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::
                         }
                     }
                 })?;
-            Ok(Link::Presenting(presenter))
+            let audiences = match ssh {
+                Some(listener) => Some(Box::new(serve_ssh(
+                    listener, presenting, story, &presenter,
+                )?)),
+                None => None,
+            };
+            Ok(Link::Presenting(presenter, audiences))
         }
         Part::Console { address } => {
             let address = resolve(address)?;
@@ -119,6 +167,40 @@ pub fn start(part: &Part, fingerprint: &str, inputs: &Sender<Input>) -> anyhow::
             )))
         }
     }
+}
+
+/// Starts the runtime and the SSH server on it, with the host key kept in the state folder.
+fn serve_ssh(
+    listener: TcpListener,
+    presenting: &Presenting,
+    story: &Loading,
+    presenter: &Presenter,
+) -> anyhow::Result<Audiences> {
+    let story = story
+        .ready()
+        .ok_or_else(|| anyhow::anyhow!("the story is not loaded yet"))?;
+    let key_path = host_key::path()
+        .map_err(|error| anyhow::anyhow!("no folder for the SSH host key: {error}"))?;
+    let host_key = host_key::load_or_create(&key_path)?;
+    let config = SshConfig {
+        host_key,
+        token: presenting.token.clone(),
+        read_ahead: presenting.read_ahead,
+        limits: SshLimits {
+            sessions: presenting.ssh_sessions,
+            ..SshLimits::default()
+        },
+    };
+    let mut audiences = Audiences::new(audience::runtime()?);
+    audiences.ssh = Some(SshServer::serve(
+        audiences.runtime(),
+        listener,
+        config,
+        story,
+        presenter.stage(),
+        presenter.log(),
+    )?);
+    Ok(audiences)
 }
 
 fn resolve(address: &str) -> anyhow::Result<SocketAddr> {
