@@ -236,7 +236,9 @@ async fn refusal(mut channel: russh::Channel<russh::client::Msg>) -> (String, Op
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while let Ok(Some(message)) = tokio::time::timeout_at(deadline, channel.wait()).await {
         match message {
-            russh::ChannelMsg::Data { data } => text.extend_from_slice(&data),
+            russh::ChannelMsg::Data { data } | russh::ChannelMsg::ExtendedData { data, .. } => {
+                text.extend_from_slice(&data)
+            }
             russh::ChannelMsg::ExitStatus { exit_status } => status = Some(exit_status),
             russh::ChannelMsg::Close => break,
             _ => {}

@@ -595,7 +595,10 @@ impl Visitor {
         }
     }
 
-    /// Tells the client in one line why it gets nothing, and closes its channel.
+    /// Tells the client in one line, on its standard error, why it gets nothing, and closes
+    /// its channel. A shell or command request is answered as a program that failed (exit
+    /// status 1); a subsystem is refused outright, so that no client takes the line for its
+    /// protocol's bytes.
     fn refuse_channel(
         &mut self,
         channel: ChannelId,
@@ -603,7 +606,7 @@ impl Visitor {
         session: &mut Session,
     ) -> Result<(), russh::Error> {
         self.set_up();
-        session.data(channel, format!("izumi: {why}\r\n").into_bytes())?;
+        session.extended_data(channel, 1, format!("izumi: {why}\r\n").into_bytes())?;
         session.exit_status_request(channel, 1)?;
         session.eof(channel)?;
         session.close(channel)
@@ -623,6 +626,7 @@ impl Visitor {
     ) -> Result<(), russh::Error> {
         let Some(size) = self.pty else {
             self.note("refused: no terminal asked for");
+            session.channel_success(channel)?;
             return self.refuse_channel(
                 channel,
                 "this port shows the class's reader, which needs a terminal: connect with \
@@ -639,6 +643,7 @@ impl Visitor {
                 "refused: the class is full ({} sessions)",
                 self.shared.limits.sessions
             ));
+            session.channel_success(channel)?;
             return self.refuse_channel(
                 channel,
                 "the class is full: every place is taken; try again when someone leaves",
@@ -866,6 +871,7 @@ impl russh::server::Handler for Visitor {
             None => {
                 // What was asked is never written anywhere: it is the client's.
                 self.note("refused: a command (exec)");
+                session.channel_success(channel)?;
                 self.refuse_channel(
                     channel,
                     "no command runs here; this port only shows the class's reader \
@@ -883,10 +889,11 @@ impl russh::server::Handler for Visitor {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         self.note("refused: a subsystem (such as sftp)");
+        session.channel_failure(channel)?;
         if self.ours(channel) && self.session.is_none() {
             return self.refuse_channel(channel, "no files here, only the class's reader", session);
         }
-        session.channel_failure(channel)
+        Ok(())
     }
 
     async fn agent_request(

@@ -174,7 +174,7 @@ impl Student {
 
     fn take(&mut self, message: ChannelMsg) {
         match message {
-            ChannelMsg::Data { data } => {
+            ChannelMsg::Data { data } | ChannelMsg::ExtendedData { data, .. } => {
                 self.raw.extend_from_slice(&data);
                 self.screen.process(&data);
             }
