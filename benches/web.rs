@@ -138,7 +138,7 @@ fn server_process() {
     let stage = Stage::default();
     stage.show(0, 0, false);
     let web = Web::start(
-        &runtime,
+        runtime.handle(),
         TcpListener::bind("127.0.0.1:0").unwrap(),
         Arc::new(izumi::story::load_embedded()),
         stage.watch(),

@@ -55,7 +55,8 @@ pub enum Command {
         /// Where to listen for the console and followers (loopback unless you say otherwise).
         #[arg(long, value_name = "ADDR", default_value = session::DEFAULT_ADDRESS)]
         listen: String,
-        /// A token followers must give; required when listening beyond this machine.
+        /// A token followers must give; required when listening beyond this machine. Over
+        /// SSH it is the password.
         #[arg(long)]
         token: Option<String>,
         /// Also serve the classroom to browsers here: the follower's page at `/`, the
@@ -65,7 +66,15 @@ pub enum Command {
         /// How many browsers may follow at once.
         #[arg(long, value_name = "N", default_value_t = crate::web::DEFAULT_FOLLOWERS)]
         web_followers: usize,
-        /// Let followers read scenes the presenter has not shown yet.
+        /// Also let students follow in their own terminal with `ssh -p PORT class@HOST`,
+        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222.
+        #[arg(long, value_name = "ADDR")]
+        ssh: Option<String>,
+        /// How many students may follow over SSH at once.
+        #[arg(long, value_name = "N", default_value_t = crate::classroom::ssh::DEFAULT_SESSIONS,
+              value_parser = clap::value_parser!(u16).range(1..))]
+        ssh_sessions: u16,
+        /// Let followers (browsers and SSH) read past the furthest scene shown so far.
         #[arg(long)]
         read_ahead: bool,
     },
@@ -199,12 +208,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             token,
             web,
             web_followers,
+            ssh,
+            ssh_sessions,
             read_ahead,
         }) => reading(Part::Presenter(Presenting {
             listen,
             token,
             web,
             web_followers,
+            ssh,
+            ssh_sessions: ssh_sessions.into(),
             read_ahead,
         })),
         Some(Command::Notes { address }) => reading(Part::Console { address }),

@@ -134,39 +134,58 @@ impl<B: Backend> Reader<B> {
 
     /// A key, the mouse or a resize, from the terminal or anything that speaks its events.
     pub fn event(&mut self, event: Event) -> Result<Vec<Effect>, B::Error> {
-        match event {
-            Event::Key(key) => self.key(key),
-            Event::Mouse(mouse) => {
-                let (column, row) = (mouse.column, mouse.row);
-                let action = match mouse.kind {
-                    MouseEventKind::Down(MouseButton::Left) => Action::Click(column, row),
-                    MouseEventKind::ScrollUp => Action::Wheel {
-                        up: true,
-                        column,
-                        row,
-                    },
-                    MouseEventKind::ScrollDown => Action::Wheel {
-                        up: false,
-                        column,
-                        row,
-                    },
-                    _ => return Ok(Vec::new()),
-                };
-                self.act(action)
-            }
-            Event::Resize(width, height) => {
-                self.resize(width, height)?;
-                Ok(Vec::new())
-            }
-            _ => Ok(Vec::new()),
+        if let Event::Resize(width, height) = event {
+            self.resize(width, height)?;
+            return Ok(Vec::new());
+        }
+        match self.action_of(&event) {
+            Some(action) => self.act(action),
+            None => Ok(Vec::new()),
         }
     }
 
     /// A key press, read with the keys of the mode the reader is in.
     pub fn key(&mut self, key: KeyEvent) -> Result<Vec<Effect>, B::Error> {
-        match self.keys.action(self.app.key_mode(), key, Instant::now()) {
-            Some(action) => self.act(action),
-            None => Ok(Vec::new()),
+        self.event(Event::Key(key))
+    }
+
+    /// A key or the mouse handed to the app without drawing, for a front-end that takes a
+    /// packet of keys at once and draws once ([`Reader::draw`]); resizes are not taken here.
+    pub fn apply_event(&mut self, event: &Event) -> crate::app::Changes {
+        match self.action_of(event) {
+            Some(action) => self.apply(action),
+            None => crate::app::Changes::default(),
+        }
+    }
+
+    /// An action handed to the app without drawing: what changed, and what the app asks for.
+    pub fn apply(&mut self, action: Action) -> crate::app::Changes {
+        self.app.update(action)
+    }
+
+    /// What a key or the mouse asks of the app now: a key read with the keys of the mode the
+    /// reader is in; a click or a turn of the wheel.
+    fn action_of(&self, event: &Event) -> Option<Action> {
+        match event {
+            Event::Key(key) => self.keys.action(self.app.key_mode(), *key, Instant::now()),
+            Event::Mouse(mouse) => {
+                let (column, row) = (mouse.column, mouse.row);
+                match mouse.kind {
+                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(column, row)),
+                    MouseEventKind::ScrollUp => Some(Action::Wheel {
+                        up: true,
+                        column,
+                        row,
+                    }),
+                    MouseEventKind::ScrollDown => Some(Action::Wheel {
+                        up: false,
+                        column,
+                        row,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 
@@ -220,7 +239,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         Start::Scene(id) => {
             let ready = story.wait();
             let scene = scene_named(&ready, id)?;
-            story = Loading::Ready(Box::new(ready));
+            story = Loading::Ready(ready);
             Some(scene)
         }
         Start::Resume | Start::Beginning => None,
@@ -235,21 +254,19 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     let mut memory = (role == Role::Alone).then(|| Memory::open(story.fingerprint()));
     terminal::restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
+    // The audiences a presenter serves from its own process (web, SSH) share its story, so it is
+    // needed before they start; a reader on their own decodes it while the terminal is set up.
+    if let Part::Presenter(presenting) = &part
+        && presenting.serves_audiences()
+    {
+        story = Loading::Ready(story.wait());
+    }
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
-    let audience_story = match &part {
-        Part::Presenter(presenting) if presenting.serves_audiences() => {
-            let ready = story.wait();
-            let shared = Arc::new(ready.clone());
-            story = Loading::Ready(Box::new(ready));
-            Some(shared)
-        }
-        _ => None,
-    };
-    let link = session::start(&part, story.fingerprint(), audience_story, &inputs)?;
-    if let Link::Presenting(_, audiences) = &link {
-        print_invitation(&audiences.invitation);
-    }
+    let link = session::start(&part, &story, &inputs)?;
+    let invitations = session::invitations(&part, &link);
+    // On the main screen, where they are found on leaving; the presentation shows them too.
+    print_invitations(&invitations);
     // The watcher sends into the same channel as the keys, so the loop still sleeps until
     // something happens; it is kept alive for as long as the reader runs.
     let _watcher = match &setup.watch {
@@ -259,7 +276,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     let (screen, _) = terminal::enter(setup.layout.mouse)?;
     terminal::forward_events(inputs)?;
     let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref())
-        .with_invitation(session::invitation(&part, &link));
+        .with_invitations(invitations);
     if let Some(memory) = memory.as_mut() {
         // What the reader changes from here on is what is written, on top of any other reader's.
         memory.begin(app.saved());
@@ -288,19 +305,20 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     }
 }
 
-/// Tells the presenter where students can follow, with a QR code of the first address, on the
-/// normal screen (it is there again after the presentation).
-fn print_invitation(addresses: &[String]) {
-    let Some(first) = addresses.first() else {
+/// Tells the presenter how students join, with a QR code of the first web address, on the
+/// normal screen (it is there again after the presentation). A console's lines are its remote's
+/// address, which stays off the screen until asked for.
+fn print_invitations(lines: &[String]) {
+    if lines.iter().any(|line| line.contains("/remote?")) {
         return;
-    };
-    println!("izumi: students follow in a browser at:");
-    for address in addresses {
-        println!("  {address}");
     }
-    if let Some(modules) = crate::web::invite::modules(first) {
+    for line in lines {
+        eprintln!("izumi: {line}");
+    }
+    let first_web = lines.iter().find(|line| line.starts_with("http://"));
+    if let Some(modules) = first_web.and_then(|url| crate::web::invite::modules(url)) {
         for line in crate::web::invite::half_blocks(&modules) {
-            println!("  {line}");
+            eprintln!("  {line}");
         }
     }
 }
@@ -321,7 +339,7 @@ fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
 /// The app as reading starts: its part, layout, first scene, and for a reader on their own the
 /// remembered place and bookmarks; with a message if there is one to show.
 fn first_app(
-    story: Story,
+    story: Arc<Story>,
     role: Role,
     first_scene: Option<SceneId>,
     setup: &Setup,

@@ -562,3 +562,95 @@ fn a_pasted_page_in_the_search_stops_at_a_useful_length() {
     }
     assert_eq!(app.search().chars().count(), izumi::app::MAX_TYPED);
 }
+
+/// A follower of a presenter who has shown the first two scenes and not let the class read
+/// ahead, standing on the first.
+fn follower_up_to_the_ferry() -> App {
+    App::new(common::journey())
+        .with_role(izumi::app::Role::Follower)
+        .reading_up_to(1)
+}
+
+#[test]
+fn a_follower_without_read_ahead_stops_at_the_furthest_scene_shown_and_says_why() {
+    let mut app = follower_up_to_the_ferry();
+    apply(&mut app, &[Action::NextScene, Action::NextScene]);
+    assert_eq!(scene_id(&app), "the-ferry");
+    assert!(app.status().unwrap().contains("up to scene 2 of 4"));
+    // Every way forward stops there too: the last scene, an episode, a digit.
+    for action in [Action::LastScene, Action::NextEpisode, Action::Digit(2)] {
+        apply(&mut app, &[Action::FirstScene, action]);
+        assert_eq!(scene_id(&app), "the-ferry");
+    }
+    // Back is free.
+    apply(&mut app, &[Action::PreviousScene]);
+    assert_eq!(scene_id(&app), "setting-out");
+    assert_eq!(app.status(), None);
+}
+
+#[test]
+fn lists_and_search_leave_out_the_scenes_not_shown_yet() {
+    let mut app = follower_up_to_the_ferry();
+    apply(&mut app, &[Action::ShowTimeline]);
+    assert_eq!(pickable_ids(&app), ["setting-out", "the-ferry"]);
+    // Ada is in the first, second and fourth scenes: only the two shown are listed.
+    apply(
+        &mut app,
+        &[Action::Back, Action::Focus(Pane::Characters), Action::Open],
+    );
+    assert!(matches!(
+        app.overlay(),
+        Some(Overlay::Entry(Entry::Character(_)))
+    ));
+    assert_eq!(pickable_ids(&app), ["setting-out", "the-ferry"]);
+    apply(&mut app, &[Action::Back, Action::Search]);
+    for c in "rome".chars() {
+        app.update(Action::Type(c));
+    }
+    assert!(
+        app.hits().iter().all(|hit| !matches!(
+            hit.target,
+            izumi::search::Target::Scene(scene) if scene.index() > 1
+        )),
+        "{:?}",
+        app.hits()
+    );
+    // `n` does not find its way past the limit either.
+    apply(&mut app, &[Action::Back, Action::NextHit]);
+    assert!(app.scene().index() <= 1);
+}
+
+#[test]
+fn the_limit_grows_as_the_presenter_goes_on_and_never_shrinks() {
+    use izumi::app::Announcement;
+    use std::time::{Duration, Instant};
+    let mut app = follower_up_to_the_ferry();
+    let at = |scene| {
+        Action::Presenter(
+            Announcement {
+                scene,
+                elapsed: Duration::ZERO,
+                running: false,
+            },
+            Instant::now(),
+        )
+    };
+    apply(&mut app, &[at(3)]);
+    assert_eq!(scene_id(&app), "arrival");
+    apply(&mut app, &[at(0)]);
+    assert_eq!(app.reading_limit().map(|s| s.index()), Some(3));
+    apply(&mut app, &[Action::LastScene]);
+    assert_eq!(scene_id(&app), "arrival");
+    // Told the furthest scene shown, with the presenter back at the start.
+    let mut app = follower_up_to_the_ferry();
+    apply(&mut app, &[Action::ShownUpTo(2), Action::LastScene]);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+}
+
+#[test]
+fn a_follower_with_read_ahead_and_a_reader_alone_have_no_limit() {
+    let mut app = App::new(common::journey()).with_role(izumi::app::Role::Follower);
+    apply(&mut app, &[Action::LastScene]);
+    assert_eq!(scene_id(&app), "arrival");
+    assert_eq!(app.reading_limit(), None);
+}

@@ -330,7 +330,7 @@ fn the_invitation_shows_a_scannable_code_and_any_key_puts_it_away() {
     let address = "http://192.0.2.7:8080/?token=class7".to_owned();
     let app = App::new(common::journey())
         .with_role(Role::Presenter)
-        .with_invitation(vec![address.clone()]);
+        .with_invitations(vec![address.clone()]);
     let mut reader = common::reader(app, 120, 50);
     common::press(&mut reader, "i");
     let screen = common::screen(&reader);
@@ -349,7 +349,7 @@ fn the_invitation_shows_a_scannable_code_and_any_key_puts_it_away() {
         effects.is_empty(),
         "the key only put the code away: {effects:?}"
     );
-    assert!(!common::screen(&reader).contains(&address));
+    assert!(!common::screen(&reader).contains("Follow along: scan the code"));
     assert_eq!(reader.app().scene().index(), 0);
 }
 
@@ -359,4 +359,30 @@ fn without_an_address_the_invitation_key_says_how_to_get_one() {
     let mut reader = common::reader(app, 100, 30);
     common::press(&mut reader, "i");
     assert!(common::screen(&reader).contains("present with --web"));
+}
+
+#[test]
+fn the_presentation_says_how_students_join_as_far_as_it_fits() {
+    let invitations = vec![
+        "follow in a terminal: ssh -p 2222 class@localhost".to_owned(),
+        "host key SHA256:45wutoSXwB7+XOFqeDfqcD0LBCHhCaP7bCd5UCPWH5Y".to_owned(),
+    ];
+    let presenter = || {
+        App::new(common::journey())
+            .with_role(Role::Presenter)
+            .with_invitations(invitations.clone())
+    };
+    let wide = common::reader(presenter(), 140, 30);
+    let top = common::screen(&wide).lines().next().unwrap().to_owned();
+    assert!(
+        top.contains("ssh -p 2222 class@localhost") && top.contains("host key SHA256:45wu"),
+        "{top}"
+    );
+    // At 80 columns the command alone: the key does not fit beside it.
+    let narrow = common::reader(presenter(), 80, 24);
+    let top = common::screen(&narrow).lines().next().unwrap().to_owned();
+    assert!(top.contains("ssh -p 2222 class@localhost"), "{top}");
+    assert!(!top.contains("SHA256"), "{top}");
+    // The title and text are where they were.
+    assert!(common::screen(&narrow).contains("Ada leaves the city"));
 }

@@ -35,7 +35,7 @@ fn serve(story: Story, token: Option<&str>, read_ahead: bool, max_followers: usi
     let (sender, commands) = mpsc::channel();
     let sender = std::sync::Mutex::new(sender);
     let web = Web::start(
-        &runtime,
+        runtime.handle(),
         TcpListener::bind("127.0.0.1:0").unwrap(),
         Arc::new(story),
         stage.watch(),

@@ -384,6 +384,9 @@ pub enum Action {
     /// The presenter announced where it is; a follower or console moves there too, and the
     /// console takes up its timer as of `now`.
     Presenter(Announcement, Instant),
+    /// The presenter has shown every scene up to this one (by position): a follower that may
+    /// not read ahead may now read that far.
+    ShownUpTo(usize),
     /// Following: go back to the scene the presenter shows.
     SnapToPresenter,
     /// The link to the presenter went up or down.
@@ -413,6 +416,7 @@ impl Action {
             self,
             Action::GoToScene(_)
                 | Action::Presenter(..)
+                | Action::ShownUpTo(_)
                 | Action::Linked(_)
                 | Action::Tick(_)
                 | Action::Clock(_)

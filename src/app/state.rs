@@ -2,6 +2,7 @@
 //! part in a classroom. Changed only by `App::update`, with no IO, so tests can drive it without
 //! a terminal; `update` says what the world should do about a change (save, announce, send).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::geometry::Geometry;
@@ -259,14 +260,19 @@ struct Classroom {
     clock: Option<TimeOfDay>,
     /// What the presenter last announced: scene, running, whole seconds elapsed.
     announced: Option<(SceneId, bool, u64)>,
-    /// Addresses to give the class (the presenter's) or the presenter (the console's remote).
-    invitation: Vec<String>,
+    /// Following without reading ahead: the furthest scene the presenter has shown, which this
+    /// reader may not go past, nor see listed or found beyond.
+    limit: Option<SceneId>,
+    /// How students join the presenter (the `ssh` command, what to check), for its screen.
+    invitations: Vec<String>,
 }
 
 /// The reader's whole state.
 #[derive(Debug)]
 pub struct App {
-    story: Story,
+    /// Shared, never changed in place: many readers in one process (SSH followers) read one
+    /// copy; a reload replaces it.
+    story: Arc<Story>,
     mode: Mode,
     reading: Reading,
     overlay: Overlays,
@@ -288,10 +294,10 @@ pub struct App {
 }
 
 impl App {
-    /// A reader on their own at the first scene.
-    pub fn new(story: Story) -> Self {
+    /// A reader on their own at the first scene; the story is the reader's own or shared.
+    pub fn new(story: impl Into<Arc<Story>>) -> Self {
         let mut app = Self {
-            story,
+            story: story.into(),
             mode: Mode::Reader,
             reading: Reading {
                 scene: SceneId(0),
@@ -319,7 +325,8 @@ impl App {
                 linked: None,
                 clock: None,
                 announced: None,
-                invitation: Vec::new(),
+                limit: None,
+                invitations: Vec::new(),
             },
             status: None,
             problems: Vec::new(),
@@ -350,6 +357,16 @@ impl App {
         self
     }
 
+    /// A follower who may read back to the start but not past `furthest`, the furthest scene
+    /// the presenter has shown (the presenter did not let the class read ahead). The limit
+    /// grows as the presenter goes on; no move, list, search hit or `n` goes beyond it.
+    pub fn reading_up_to(mut self, furthest: usize) -> Self {
+        let last = self.story.scenes.len() - 1;
+        self.classroom.limit = Some(SceneId(furthest.min(last)));
+        self.go_to(self.reading.scene);
+        self
+    }
+
     /// Starts at a scene.
     pub fn at(mut self, scene: SceneId) -> Self {
         self.go_to(scene);
@@ -363,6 +380,18 @@ impl App {
         self.restore(saved);
         self.remembered = Some(self.saved());
         self
+    }
+
+    /// The presenter's screen says how students join: one line each, the first the most
+    /// needed (the command), the rest shown where there is room.
+    pub fn with_invitations(mut self, invitations: Vec<String>) -> Self {
+        self.classroom.invitations = invitations;
+        self
+    }
+
+    /// How students join, as the presenter's screen shows it.
+    pub fn invitations(&self) -> &[String] {
+        &self.classroom.invitations
     }
 
     /// Starts with a message for the reader.
@@ -411,15 +440,27 @@ impl App {
         self.overlay.pick
     }
 
-    /// The scenes the open overlay lets the reader pick from.
+    /// The scenes the open overlay lets the reader pick from (those the reader may read).
     pub fn pickable_scenes(&self) -> Vec<SceneId> {
-        match self.overlay.open {
+        let mut scenes = match self.overlay.open {
             Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
             Some(Overlay::Timeline) => links::chronological(&self.story),
             Some(Overlay::Bookmarks) => self.bookmarks.clone(),
             Some(Overlay::Help | Overlay::Glossary | Overlay::Search | Overlay::Problems)
             | None => Vec::new(),
-        }
+        };
+        scenes.retain(|scene| self.may_read(*scene));
+        scenes
+    }
+
+    /// The furthest scene this reader may go to, when following without reading ahead.
+    pub fn reading_limit(&self) -> Option<SceneId> {
+        self.classroom.limit
+    }
+
+    /// Whether the reader may see this scene: always, unless it lies past the reading limit.
+    pub fn may_read(&self, scene: SceneId) -> bool {
+        self.classroom.limit.is_none_or(|limit| scene <= limit)
     }
 
     /// The glossary terms the open glossary lists.
@@ -475,18 +516,11 @@ impl App {
         self.mode
     }
 
-    /// The addresses to show with their QR code, while they are shown.
-    pub fn invitation(&self) -> Option<&[String]> {
+    /// The invitations to show big, with a QR code of the web address, while they are shown.
+    pub fn invitation_shown(&self) -> Option<&[String]> {
         self.presenting
             .inviting
-            .then_some(self.classroom.invitation.as_slice())
-    }
-
-    /// Gives the addresses the invitation shows: where the class follows, or the remote.
-    #[must_use]
-    pub fn with_invitation(mut self, addresses: Vec<String>) -> Self {
-        self.classroom.invitation = addresses;
-        self
+            .then_some(self.classroom.invitations.as_slice())
     }
 
     /// Whether a presentation is blanked out.
@@ -665,6 +699,7 @@ impl App {
             Action::Clock(time) => self.classroom.clock = Some(time),
             Action::Tick(now) => self.presenting.timer.now = Some(now),
             Action::Presenter(announced, now) => self.presenter_at(announced, now),
+            Action::ShownUpTo(furthest) => self.raise_limit(furthest),
             Action::GoToScene(index) if index < self.story.scenes.len() => {
                 self.close_overlay();
                 self.go_to(SceneId(index));
@@ -693,10 +728,9 @@ impl App {
                 return;
             }
         } else if action == Action::ShowInvitation {
-            if self.classroom.invitation.is_empty() {
+            if self.classroom.invitations.is_empty() {
                 self.status = Some(
-                    "No address to show: present with --web to serve the class in a browser"
-                        .to_owned(),
+                    "No address to show: present with --web or --ssh to serve the class".to_owned(),
                 );
             } else {
                 self.presenting.inviting = true;
@@ -927,10 +961,24 @@ impl App {
             return;
         }
         let scene = SceneId(announced.scene);
+        // What the presenter shows has been shown: a follower may read it.
+        self.raise_limit(announced.scene);
         self.classroom.presenter_scene = Some(scene);
         if self.reading.scene != scene {
             self.close_overlay();
             self.go_to(scene);
+        }
+    }
+
+    /// The presenter has shown scenes up to `furthest`: a reader with a limit may read that far.
+    /// The limit only grows; what was found before is found again within the new one.
+    fn raise_limit(&mut self, furthest: usize) {
+        let last = self.story.scenes.len() - 1;
+        if let Some(limit) = self.classroom.limit
+            && furthest > limit.index()
+        {
+            self.classroom.limit = Some(SceneId(furthest.min(last)));
+            self.find_hits();
         }
     }
 
@@ -953,7 +1001,7 @@ impl App {
     fn reload(&mut self, story: Story) {
         let saved = self.saved();
         let index = self.reading.scene.index();
-        self.story = story;
+        self.story = Arc::new(story);
         self.searching.index = None;
         self.searching.hits.clear();
         self.reading.history.clear();
@@ -1014,13 +1062,32 @@ impl App {
     /// Runs the search for the current query, building the index on first use.
     fn run_search(&mut self) {
         let story = &self.story;
-        let index = self
-            .searching
+        self.searching
             .index
             .get_or_insert_with(|| SearchIndex::new(story));
-        self.searching.hits = index.search(&self.searching.query);
+        self.find_hits();
         self.overlay.pick = 0;
         self.overlay.scroll = 0;
+    }
+
+    /// The hits of the current query, once the index is built, leaving out what lies past the
+    /// reading limit: scenes not shown yet, and the people and footnotes only they hold.
+    fn find_hits(&mut self) {
+        let Some(index) = &self.searching.index else {
+            return;
+        };
+        let mut hits = index.search(&self.searching.query);
+        if let Some(limit) = self.classroom.limit {
+            let shown = &self.story.scenes[..=limit.index()];
+            hits.retain(|hit| match hit.target {
+                Target::Scene(scene) => scene <= limit,
+                Target::Character(id) => shown.iter().any(|s| s.characters.contains(&id)),
+                Target::Footnote(id) => shown.iter().any(|s| s.footnotes.contains(&id)),
+                Target::EditorNote(id) => shown.iter().any(|s| s.editor_notes.contains(&id)),
+                Target::Term(_) => true,
+            });
+        }
+        self.searching.hits = hits;
     }
 
     /// Goes where a hit is: a scene is shown, anything else opened with its scenes.
@@ -1079,7 +1146,20 @@ impl App {
         self.overlay.pick = step(self.overlay.pick, delta, count.saturating_sub(1));
     }
 
+    /// Goes to a scene; past the reading limit, only as far as the limit, saying why.
     fn go_to(&mut self, scene: SceneId) {
+        let scene = match self.classroom.limit {
+            Some(limit) if scene > limit => {
+                // What the presenter has shown, the student may read; no further.
+                self.status = Some(format!(
+                    "not shown yet: you may read up to scene {} of {}",
+                    limit.index() + 1,
+                    self.story.scenes.len()
+                ));
+                limit
+            }
+            _ => scene,
+        };
         let reading = &mut self.reading;
         reading.scene = scene;
         reading.scene_scroll = 0;
@@ -1186,6 +1266,7 @@ impl App {
                 self.classroom.presenter_scene,
                 self.classroom.clock,
                 self.classroom.linked,
+                self.classroom.limit,
             ),
             (
                 self.bookmarks.clone(),

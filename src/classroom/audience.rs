@@ -6,6 +6,9 @@ use std::io;
 
 use tokio::runtime::{Builder, Runtime};
 
+use super::ssh::SshServer;
+use crate::web::{Web, invite};
+
 /// Worker threads: serving pages and drawing followers' screens is light work, and the
 /// presenter's own loop must keep a core.
 const WORKERS: usize = 2;
@@ -18,4 +21,73 @@ pub fn runtime() -> io::Result<Runtime> {
         .enable_io()
         .enable_time()
         .build()
+}
+
+/// What a presenter serves from inside its own process, and the runtime it runs on. When the
+/// presenter stops, each server says goodbye to its audience first, then the runtime stops.
+pub struct Audiences {
+    /// Students following over SSH (`present --ssh`).
+    pub ssh: Option<SshServer>,
+    /// Browsers following, and the presenter's remote (`present --web`).
+    pub web: Option<Web>,
+    /// Declared last, so dropped last: the servers need it to say goodbye.
+    runtime: Runtime,
+}
+
+impl Audiences {
+    pub fn new(runtime: Runtime) -> Self {
+        Audiences {
+            ssh: None,
+            web: None,
+            runtime,
+        }
+    }
+
+    /// The runtime the servers run on.
+    pub fn runtime(&self) -> &tokio::runtime::Handle {
+        self.runtime.handle()
+    }
+
+    /// How students join, one line each, for the presenter's screen: the command to type, then
+    /// what to check it against.
+    pub fn invitations(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Some(web) = &self.web {
+            // Full addresses, the first of which the presentation shows as a QR code.
+            lines.extend(
+                invite::reachable(web.address())
+                    .into_iter()
+                    .map(|at| invite::follower_url(at, web.token())),
+            );
+        }
+        if let Some(ssh) = &self.ssh {
+            lines.push(format!(
+                "follow in a terminal: {}",
+                ssh_command(ssh.address())
+            ));
+            lines.push(format!("host key {}", ssh.fingerprint()));
+        }
+        lines
+    }
+}
+
+/// The command a student types to follow over SSH: any user name will do; `class` keeps the
+/// student's own from being sent.
+pub fn ssh_command(address: std::net::SocketAddr) -> String {
+    let ip = address.ip();
+    let host = if ip.is_loopback() {
+        "localhost".to_owned()
+    } else if ip.is_unspecified() {
+        // Listening everywhere: the machine's name is what students can type.
+        rustix::system::uname()
+            .nodename()
+            .to_string_lossy()
+            .into_owned()
+    } else {
+        ip.to_string()
+    };
+    match address.port() {
+        22 => format!("ssh class@{host}"),
+        port => format!("ssh -p {port} class@{host}"),
+    }
 }

@@ -8,12 +8,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use super::audience;
+use super::audience::{self, Audiences};
 use super::net::{Connection, JoinError, Presenter, PresenterConfig};
 use super::protocol::Role;
 use super::secret;
+use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
 use crate::runtime::Input;
-use crate::story::Story;
+use crate::story::Loading;
 use crate::web::{RemoteCommand, Web, WebConfig, invite};
 
 /// The port a presenter listens on unless told otherwise.
@@ -46,31 +47,40 @@ pub struct Presenting {
     pub web: Option<String>,
     /// Followers the web page serves at once.
     pub web_followers: usize,
-    /// Whether followers may read scenes the presenter has not shown yet.
+    /// Where students connect with `ssh` to follow in their own terminal, if anywhere.
+    pub ssh: Option<String>,
+    /// Whether the students the presenter serves may read past the furthest scene shown.
     pub read_ahead: bool,
+    /// How many SSH sessions at once.
+    pub ssh_sessions: usize,
 }
 
 impl Presenting {
-    /// Whether this presenter serves an audience from inside its own process, and so needs the
-    /// story at hand before it starts.
-    pub fn serves_audiences(&self) -> bool {
-        self.web.is_some()
+    /// Presenting on `listen`, with no audience served from this process.
+    pub fn on(listen: &str) -> Presenting {
+        Presenting {
+            listen: listen.to_owned(),
+            token: None,
+            web: None,
+            web_followers: crate::web::DEFAULT_FOLLOWERS,
+            ssh: None,
+            read_ahead: false,
+            ssh_sessions: super::ssh::DEFAULT_SESSIONS.into(),
+        }
     }
-}
 
-/// The presenter's in-process audiences and the runtime they run on; they stop when it is
-/// dropped.
-pub struct Audiences {
-    pub web: Option<Web>,
-    /// The addresses to give followers, for the presenter to print and show.
-    pub invitation: Vec<String>,
-    _runtime: Option<tokio::runtime::Runtime>,
+    /// Whether the presenter serves an audience from its own process (web, SSH), which then
+    /// reads the presenter's story.
+    pub fn serves_audiences(&self) -> bool {
+        self.ssh.is_some() || self.web.is_some()
+    }
 }
 
 /// What the event loop holds on to for its part in the classroom.
 pub enum Link {
     None,
-    Presenting(Presenter, Box<Audiences>),
+    /// The presenter, and the audiences it serves from its own process, if any.
+    Presenting(Presenter, Option<Box<Audiences>>),
     Joined(Arc<Mutex<Option<Connection>>>),
 }
 
@@ -86,19 +96,34 @@ fn check_listen(listen: &str, token: Option<&str>) -> anyhow::Result<SocketAddr>
     Ok(address)
 }
 
-/// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter that
-/// serves in-process audiences is given the story to serve.
-pub fn start(
-    part: &Part,
-    fingerprint: &str,
-    story: Option<Arc<Story>>,
-    inputs: &Sender<Input>,
-) -> anyhow::Result<Link> {
+/// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter
+/// that serves audiences from its own process shares `story` with them: it must be loaded.
+pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+    let fingerprint = story.fingerprint();
     match part {
         Part::Alone => Ok(Link::None),
         Part::Presenter(presenting) => {
             let Presenting { listen, token, .. } = presenting;
             let address = check_listen(listen, token.as_deref())?;
+            // Every address is checked, and every port taken, before anything is served.
+            let ssh = match &presenting.ssh {
+                Some(ssh) => {
+                    let address = check_listen(ssh, token.as_deref())?;
+                    Some(TcpListener::bind(address).map_err(|error| {
+                        anyhow::anyhow!("cannot listen for SSH on {address}: {error}")
+                    })?)
+                }
+                None => None,
+            };
+            let web = match &presenting.web {
+                Some(web) => {
+                    let address = check_listen(web, token.as_deref())?;
+                    Some(TcpListener::bind(address).map_err(|error| {
+                        anyhow::anyhow!("cannot serve the web page on {address}: {error}")
+                    })?)
+                }
+                None => None,
+            };
             let (moves, moved) = std::sync::mpsc::channel();
             let listener = TcpListener::bind(address)
                 .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
@@ -111,18 +136,7 @@ pub fn start(
             };
             let secret = config.secret.clone();
             let presenter = Presenter::serve_on(listener, config, moves)?;
-            let audiences = match story {
-                Some(story) => serve_audiences(presenting, &presenter, story, secret, inputs)?,
-                None => {
-                    // A console must not show the remote of an earlier presenter on this port.
-                    secret::write_remote(presenter.address(), &[])?;
-                    Audiences {
-                        web: None,
-                        invitation: Vec::new(),
-                        _runtime: None,
-                    }
-                }
-            };
+            let remote_inputs = inputs.clone();
             let inputs = inputs.clone();
             thread::Builder::new()
                 .name("classroom-moves".into())
@@ -133,7 +147,52 @@ pub fn start(
                         }
                     }
                 })?;
-            Ok(Link::Presenting(presenter, Box::new(audiences)))
+            let audiences = if ssh.is_some() || web.is_some() {
+                let story = story
+                    .ready()
+                    .ok_or_else(|| anyhow::anyhow!("the story is not loaded yet"))?;
+                let mut audiences = Audiences::new(audience::runtime()?);
+                if let Some(listener) = ssh {
+                    audiences.ssh = Some(serve_ssh(
+                        &audiences,
+                        listener,
+                        presenting,
+                        Arc::clone(&story),
+                        &presenter,
+                    )?);
+                }
+                if let Some(listener) = web {
+                    let config = WebConfig {
+                        token: token.clone(),
+                        secret: secret.clone(),
+                        read_ahead: presenting.read_ahead,
+                        max_followers: presenting.web_followers,
+                    };
+                    let served = serve_web(
+                        &audiences,
+                        listener,
+                        config,
+                        story,
+                        &presenter,
+                        remote_inputs,
+                    )?;
+                    audiences.web = Some(served);
+                }
+                Some(Box::new(audiences))
+            } else {
+                None
+            };
+            // The console shows the remote's address: this presenter's, or none, never an
+            // earlier presenter's on this port.
+            let remotes: Vec<String> = match audiences.as_ref().and_then(|a| a.web.as_ref()) {
+                Some(web) => invite::reachable(web.address())
+                    .into_iter()
+                    .map(|at| invite::remote_url(at, &secret))
+                    .collect(),
+                None => Vec::new(),
+            };
+            secret::write_remote(presenter.address(), &remotes)?;
+            Ok(Link::Presenting(presenter, audiences))
         }
         Part::Console { address } => {
             let address = resolve(address)?;
@@ -167,67 +226,72 @@ pub fn start(
     }
 }
 
-/// Starts the web page (and, later, other audiences) on a runtime of their own.
-fn serve_audiences(
+/// Starts the runtime and the SSH server on it, with the host key kept in the state folder.
+fn serve_ssh(
+    audiences: &Audiences,
+    listener: TcpListener,
     presenting: &Presenting,
+    story: Arc<crate::story::Story>,
     presenter: &Presenter,
-    story: Arc<Story>,
-    secret: String,
-    inputs: &Sender<Input>,
-) -> anyhow::Result<Audiences> {
-    let runtime = audience::runtime()?;
-    let mut invitation = Vec::new();
-    let mut web = None;
-    if let Some(address) = &presenting.web {
-        let address = check_listen(address, presenting.token.as_deref())?;
-        let listener = TcpListener::bind(address)
-            .map_err(|error| anyhow::anyhow!("cannot serve the web page on {address}: {error}"))?;
-        let inputs = inputs.clone();
-        let config_secret = secret.clone();
-        let config = WebConfig {
-            token: presenting.token.clone(),
-            secret,
-            read_ahead: presenting.read_ahead,
-            max_followers: presenting.web_followers,
-        };
-        let remote = move |command| {
-            let _ = inputs.send(match command {
+) -> anyhow::Result<SshServer> {
+    let key_path = host_key::path()
+        .map_err(|error| anyhow::anyhow!("no folder for the SSH host key: {error}"))?;
+    let host_key = host_key::load_or_create(&key_path)?;
+    let config = SshConfig {
+        host_key,
+        token: presenting.token.clone(),
+        read_ahead: presenting.read_ahead,
+        limits: SshLimits {
+            sessions: presenting.ssh_sessions,
+            ..SshLimits::default()
+        },
+    };
+    Ok(SshServer::serve(
+        audiences.runtime(),
+        listener,
+        config,
+        story,
+        presenter.stage(),
+        presenter.log(),
+    )?)
+}
+
+/// Serves the follower's page and the remote; the remote's commands reach the presenter's loop
+/// as a console's do.
+fn serve_web(
+    audiences: &Audiences,
+    listener: TcpListener,
+    config: WebConfig,
+    story: Arc<crate::story::Story>,
+    presenter: &Presenter,
+    inputs: Sender<Input>,
+) -> anyhow::Result<Web> {
+    let inputs = Mutex::new(inputs);
+    let remote = move |command| {
+        let _ = inputs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(match command {
                 RemoteCommand::Goto(index) => Input::MoveTo(index),
                 RemoteCommand::ToggleBlank => Input::ToggleBlank,
             });
-        };
-        let started = Web::start(
-            &runtime,
-            listener,
-            story,
-            presenter.stage().watch(),
-            config,
-            presenter.log(),
-            remote,
-        )?;
-        let reachable = invite::reachable(started.address());
-        for at in &reachable {
-            invitation.push(invite::follower_url(*at, presenting.token.as_deref()));
-        }
-        let remotes: Vec<String> = reachable
-            .iter()
-            .map(|at| invite::remote_url(*at, &config_secret))
-            .collect();
-        secret::write_remote(presenter.address(), &remotes)?;
-        web = Some(started);
-    }
-    Ok(Audiences {
-        web,
-        invitation,
-        _runtime: Some(runtime),
-    })
+    };
+    Ok(Web::start(
+        audiences.runtime(),
+        listener,
+        story,
+        presenter.stage().watch(),
+        config,
+        presenter.log(),
+        remote,
+    )?)
 }
 
-/// The addresses this izumi shows as a QR code: where students follow (the presenter), or the
-/// remote (the console, as its presenter left them).
-pub fn invitation(part: &Part, link: &Link) -> Vec<String> {
+/// The lines this izumi shows for others to join: how students follow (the presenter), or the
+/// remote's address (the console, as its presenter left it).
+pub fn invitations(part: &Part, link: &Link) -> Vec<String> {
     match (part, link) {
-        (_, Link::Presenting(_, audiences)) => audiences.invitation.clone(),
+        (_, Link::Presenting(_, Some(audiences))) => audiences.invitations(),
         (Part::Console { address }, _) => resolve(address)
             .map(secret::read_remote)
             .unwrap_or_default(),

@@ -3,6 +3,7 @@
 //! frame does not wait for TOML parsing and validation.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 
 use super::{SchemaKind, Story, StoryErrors};
@@ -66,14 +67,15 @@ impl StorySource {
     pub fn start_loading(&self) -> Result<Loading, StoryErrors> {
         match self {
             Self::Embedded => Ok(Loading::Decoding(thread::spawn(load_embedded))),
-            Self::Dir(dir) => super::load(dir).map(|story| Loading::Ready(Box::new(story))),
+            Self::Dir(dir) => super::load(dir).map(|story| Loading::Ready(Arc::new(story))),
         }
     }
 }
 
-/// A story on its way.
+/// A story on its way. Once there it is shared: by the reader, and by the readers the
+/// presenter serves over SSH.
 pub enum Loading {
-    Ready(Box<Story>),
+    Ready(Arc<Story>),
     /// The built-in story, being decoded.
     Decoding(JoinHandle<Story>),
 }
@@ -88,12 +90,22 @@ impl Loading {
     }
 
     /// The story, once it is there.
-    pub fn wait(self) -> Story {
+    pub fn wait(self) -> Arc<Story> {
         match self {
-            Self::Ready(story) => *story,
-            Self::Decoding(decoding) => decoding
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Self::Ready(story) => story,
+            Self::Decoding(decoding) => Arc::new(
+                decoding
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            ),
+        }
+    }
+
+    /// The story if it is there already (a folder, or the built-in story once waited for).
+    pub fn ready(&self) -> Option<Arc<Story>> {
+        match self {
+            Self::Ready(story) => Some(Arc::clone(story)),
+            Self::Decoding(_) => None,
         }
     }
 }

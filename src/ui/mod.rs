@@ -69,7 +69,7 @@ impl Screen<'_> {
         if let Some(overlay) = self.app.overlay() {
             overlay::draw(self, overlay, area, buffer, &mut geometry);
         }
-        if let Some(addresses) = self.app.invitation() {
+        if let Some(addresses) = self.app.invitation_shown() {
             let heading = if self.app.mode() == Mode::Console {
                 "The remote, for your phone: it can move the presentation, so keep it to yourself"
             } else {

@@ -52,11 +52,11 @@ fn column(area: Rect) -> Rect {
     split::centre_column(area, width)
 }
 
-/// The areas of a presentation: title, scene text, progress line.
-fn areas(story: &Story, scene: SceneId, area: Rect) -> [Rect; 3] {
+/// The areas of a presentation: how to join, title, scene text, progress line.
+fn areas(story: &Story, scene: SceneId, area: Rect) -> [Rect; 4] {
     let title = &story.scene(scene).title;
     let title_height = big_size(title, column(area).width, area.height).map_or(1, |(_, rows)| rows);
-    let [_, title_area, _, text, _, progress] = split::rows(
+    let [invitation, title_area, _, text, _, progress] = split::rows(
         area,
         [
             Constraint::Length(1),
@@ -67,7 +67,7 @@ fn areas(story: &Story, scene: SceneId, area: Rect) -> [Rect; 3] {
             Constraint::Length(1),
         ],
     );
-    [column(title_area), column(text), progress]
+    [invitation, column(title_area), column(text), progress]
 }
 
 impl Presentation<'_> {
@@ -81,7 +81,8 @@ impl Presentation<'_> {
         }
         let story = self.app.story();
         let id = self.app.scene();
-        let [title_area, text_area, progress_area] = areas(story, id, area);
+        let [invitation_area, title_area, text_area, progress_area] = areas(story, id, area);
+        invitation(self.app, theme, invitation_area.width).render(invitation_area, buf);
 
         match self.app.panel() {
             Panel::None => {
@@ -139,6 +140,24 @@ impl Presentation<'_> {
         progress(self.app, theme).render(progress_area, buf);
         text
     }
+}
+
+/// How students join, on the top line: as many of the invitations as fit, in order.
+fn invitation(app: &App, theme: &Theme, width: u16) -> Paragraph<'static> {
+    const GAP: &str = "   ";
+    let mut line = String::new();
+    for part in app.invitations() {
+        let joined = if line.is_empty() {
+            part.clone()
+        } else {
+            format!("{line}{GAP}{part}")
+        };
+        if unicode_width::UnicodeWidthStr::width(joined.as_str()) > usize::from(width) {
+            break;
+        }
+        line = joined;
+    }
+    Paragraph::new(Line::from(line).centered()).style(theme.stage_progress)
 }
 
 /// A full panel leaves the progress line free.

@@ -111,12 +111,13 @@ impl Site {
 /// The running web server; it stops with the runtime it runs on.
 pub struct Web {
     address: SocketAddr,
+    token: Option<String>,
 }
 
 impl Web {
     /// Serves on `listener` (already bound, so that its real address is known), on `runtime`.
     pub fn start(
-        runtime: &tokio::runtime::Runtime,
+        runtime: &tokio::runtime::Handle,
         listener: std::net::TcpListener,
         story: Arc<Story>,
         stage: watch::Receiver<Option<Shown>>,
@@ -125,6 +126,7 @@ impl Web {
         remote: impl Fn(RemoteCommand) + Send + Sync + 'static,
     ) -> std::io::Result<Web> {
         let address = listener.local_addr()?;
+        let token = config.token.clone();
         listener.set_nonblocking(true)?;
         let site = Arc::new(Site {
             story,
@@ -142,11 +144,16 @@ impl Web {
             TcpListener::from_std(listener)?
         };
         runtime.spawn(accept(listener, site));
-        Ok(Web { address })
+        Ok(Web { address, token })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The token followers give, which their address carries.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 }
 

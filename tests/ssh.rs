@@ -1,0 +1,564 @@
+//! The presenter's SSH server in this process, driven by russh's client: students who follow,
+//! read back and snap back; everything that is not a terminal reader refused and logged; the
+//! caps, deadlines and limits; the host key. (`tests/openssh.rs` does the same with the real
+//! OpenSSH client against the real binary.)
+
+mod common;
+#[path = "common/ssh.rs"]
+mod ssh_client;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use izumi::classroom::log::EventLog;
+use izumi::classroom::ssh::{ClientOptions, SshConfig, SshLimits, SshServer, host_key};
+use izumi::classroom::stage::Stage;
+use ssh_client::{Student, connect, stallable};
+
+/// A presenter's SSH server on a loopback port, with the stage it follows and its log.
+struct Classroom {
+    server: Option<SshServer>,
+    stage: Stage,
+    folder: tempfile::TempDir,
+}
+
+impl Classroom {
+    fn address(&self) -> SocketAddr {
+        self.server.as_ref().unwrap().address()
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.folder.path().join("present.log")).unwrap_or_default()
+    }
+
+    /// Waits until the log holds `text`, or fails showing it.
+    async fn wait_for_log(&self, text: &str) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !self.log().contains(text) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the log has no {text:?}:\n{}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn key() -> russh::keys::PrivateKey {
+    let folder = tempfile::tempdir().unwrap();
+    host_key::load_or_create(&folder.path().join("key")).unwrap()
+}
+
+/// Serves the journey story with these settings, the presenter at its first scene.
+fn classroom(configure: impl FnOnce(&mut SshConfig)) -> Classroom {
+    classroom_of(common::journey(), configure)
+}
+
+fn classroom_of(story: izumi::story::Story, configure: impl FnOnce(&mut SshConfig)) -> Classroom {
+    let folder = tempfile::tempdir().unwrap();
+    let mut config = SshConfig {
+        host_key: key(),
+        token: None,
+        read_ahead: false,
+        limits: SshLimits::default(),
+    };
+    configure(&mut config);
+    let stage = Stage::default();
+    stage.show(0, 0, false);
+    let log = Arc::new(EventLog::new(
+        Some(folder.path().join("present.log")),
+        1 << 20,
+    ));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = SshServer::serve(
+        &tokio::runtime::Handle::current(),
+        listener,
+        config,
+        Arc::new(story),
+        &stage,
+        log,
+    )
+    .unwrap();
+    Classroom {
+        server: Some(server),
+        stage,
+        folder,
+    }
+}
+
+const SIZE: (u16, u16) = (80, 24);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_follows_the_presenter_reads_back_snaps_back_and_leaves_cleanly() {
+    let class = classroom(|_| {});
+    let mut student = Student::join(class.address(), SIZE).await;
+    student.wait_for("Ada leaves the city").await;
+    assert!(student.screen.screen().alternate_screen());
+    class.stage.show(1, 0, false);
+    student.wait_for("Bo takes her across on the ferry").await;
+    // Reading back moves no one; f comes back to the presenter's scene.
+    student.send("h").await;
+    student.wait_for("Ada leaves the city").await;
+    student.send("f").await;
+    student.wait_for("Bo takes her across on the ferry").await;
+    // A larger terminal is drawn at its size: the side panes stand beside the scene.
+    student.resize((120, 36)).await;
+    student
+        .wait_until("the wider layout", |s| {
+            s.contents().lines().any(|line| line.contains("People ("))
+                && s.contents().contains("Footnotes (")
+        })
+        .await;
+    student.send("q").await;
+    student.wait_for_close().await;
+    let screen = student.screen.screen();
+    assert!(!screen.alternate_screen(), "still on the alternate screen");
+    assert!(!screen.hide_cursor(), "cursor still hidden");
+    assert_eq!(student.exit_status, Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_read_ahead_a_student_reads_only_as_far_as_the_presenter_has_gone() {
+    let class = classroom(|_| {});
+    class.stage.show(1, 0, false);
+    class.stage.show(0, 0, false);
+    let mut student = Student::join(class.address(), SIZE).await;
+    student.wait_for("Ada leaves the city").await;
+    // End goes as far as the furthest scene shown, and says why not further.
+    student.send("\x1b[F").await;
+    student.wait_for("Bo takes her across on the ferry").await;
+    student.wait_for("not shown yet").await;
+    // The timeline lists what was shown, and nothing after.
+    student.send("t").await;
+    student.wait_for("Every scene by date").await;
+    assert!(!student.contents().contains("Winter in Bergen"));
+    // When the presenter goes on, so may the student.
+    class.stage.show(3, 0, false);
+    student.wait_for("Ada reaches Rome").await;
+
+    let open = classroom(|config| config.read_ahead = true);
+    let mut student = Student::join(open.address(), SIZE).await;
+    student.wait_for("Ada leaves the city").await;
+    student.send("\x1b[F").await;
+    student.wait_for("Ada reaches Rome").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_chooses_a_theme_and_no_colour() {
+    let class = classroom(|_| {});
+    let mut handle = connect(class.address()).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let mut plain = Student::open(handle, SIZE, &[("NO_COLOR", "1")], None).await;
+    plain.wait_for("Ada leaves the city").await;
+    plain.send("/ferry").await;
+    // The ferry scene is not shown yet: only the glossary term is found.
+    plain.wait_for("1 hit").await;
+    let raw = String::from_utf8_lossy(&plain.raw).into_owned();
+    assert_eq!(colour_in(&raw), None);
+    assert!(
+        raw.contains("\x1b[7m") || raw.contains("\x1b[1m"),
+        "emphasis kept"
+    );
+
+    // `ssh -t HOST -- --theme light`: the options arrive as a command with a terminal.
+    let mut handle = connect(class.address()).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let mut light = Student::open(handle, SIZE, &[], Some("--theme light")).await;
+    light.wait_for("Ada leaves the city").await;
+    let mut handle = connect(class.address()).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let mut dark = Student::open(handle, SIZE, &[], None).await;
+    dark.wait_for("Ada leaves the city").await;
+    assert_ne!(light.raw, dark.raw, "the light theme draws other colours");
+    let mut handle = connect(class.address()).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let mut no_colour = Student::open(handle, SIZE, &[], Some("--no-color")).await;
+    no_colour.wait_for("Ada leaves the city").await;
+    let raw = String::from_utf8_lossy(&no_colour.raw).into_owned();
+    assert_eq!(colour_in(&raw), None);
+}
+
+/// The first sequence in `raw` that sets a colour (a reset to the terminal's own colours is
+/// not one).
+fn colour_in(raw: &str) -> Option<String> {
+    let colour = regex::Regex::new(r"\x1b\[(?:[34]8;[0-9;]*|[349][0-7]|10[0-7])m").unwrap();
+    colour
+        .find(raw)
+        .map(|found| format!("{:?}", found.as_str()))
+}
+
+#[test]
+fn reader_options_are_the_only_commands_taken() {
+    assert_eq!(
+        ClientOptions::parse(b"--theme light"),
+        Some(ClientOptions {
+            theme: Some("light"),
+            no_colour: false
+        })
+    );
+    assert_eq!(
+        ClientOptions::parse(b"--theme=high-contrast --no-color"),
+        Some(ClientOptions {
+            theme: Some("high-contrast"),
+            no_colour: true
+        })
+    );
+    assert_eq!(ClientOptions::parse(b""), Some(ClientOptions::default()));
+    for command in [
+        b"cat /etc/passwd".as_slice(),
+        b"--theme",
+        b"--theme purple",
+        b"--theme light; rm -rf ~",
+        b"--story /etc",
+        &[b'-'; 100],
+        b"--theme \xff",
+    ] {
+        assert_eq!(ClientOptions::parse(command), None, "{command:?}");
+    }
+}
+
+/// A session channel on a fresh connection let in without a password.
+async fn session_channel(address: SocketAddr) -> russh::Channel<russh::client::Msg> {
+    let mut handle = connect(address).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let channel = handle.channel_open_session().await.unwrap();
+    // The connection lives as long as its channel is used.
+    std::mem::forget(handle);
+    channel
+}
+
+/// What a refused channel got: its text and exit status, once the server closed it.
+async fn refusal(mut channel: russh::Channel<russh::client::Msg>) -> (String, Option<u32>) {
+    let mut text = Vec::new();
+    let mut status = None;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while let Ok(Some(message)) = tokio::time::timeout_at(deadline, channel.wait()).await {
+        match message {
+            russh::ChannelMsg::Data { data } | russh::ChannelMsg::ExtendedData { data, .. } => {
+                text.extend_from_slice(&data)
+            }
+            russh::ChannelMsg::ExitStatus { exit_status } => status = Some(exit_status),
+            russh::ChannelMsg::Close => break,
+            _ => {}
+        }
+    }
+    (String::from_utf8_lossy(&text).into_owned(), status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_a_subsystem_and_a_session_without_a_terminal_are_refused_with_a_line() {
+    let class = classroom(|_| {});
+    let channel = session_channel(class.address()).await;
+    channel.exec(false, "cat /etc/passwd").await.unwrap();
+    let (text, status) = refusal(channel).await;
+    assert!(text.contains("no command runs here"), "{text:?}");
+    assert!(!text.contains("root:"), "{text:?}");
+    assert_eq!(status, Some(1));
+
+    let channel = session_channel(class.address()).await;
+    channel.request_subsystem(false, "sftp").await.unwrap();
+    let (text, _) = refusal(channel).await;
+    assert!(text.contains("no files here"), "{text:?}");
+
+    let channel = session_channel(class.address()).await;
+    channel.request_shell(false).await.unwrap();
+    let (text, status) = refusal(channel).await;
+    assert!(text.contains("needs a terminal"), "{text:?}");
+    assert_eq!(status, Some(1));
+
+    class.wait_for_log("ssh refused: a command (exec)").await;
+    class
+        .wait_for_log("ssh refused: a subsystem (such as sftp)")
+        .await;
+    class
+        .wait_for_log("ssh refused: no terminal asked for")
+        .await;
+    // The log says what was refused in izumi's words, never what the client sent.
+    assert!(!class.log().contains("passwd"), "{}", class.log());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_agent_and_x11_are_refused_and_logged() {
+    let class = classroom(|_| {});
+    let mut handle = connect(class.address()).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    assert!(
+        handle
+            .channel_open_direct_tcpip("127.0.0.1", 22, "127.0.0.1", 5000)
+            .await
+            .is_err(),
+        "-L opened a channel"
+    );
+    assert!(
+        handle.tcpip_forward("127.0.0.1", 0).await.is_err(),
+        "-R was granted"
+    );
+    assert!(
+        handle
+            .channel_open_direct_streamlocal("/run/anything.sock")
+            .await
+            .is_err()
+    );
+    let mut channel = handle.channel_open_session().await.unwrap();
+    channel.agent_forward(true).await.unwrap();
+    channel
+        .request_x11(true, false, "MIT-MAGIC-COOKIE-1", "00", 0)
+        .await
+        .unwrap();
+    let mut failures = 0;
+    while failures < 2 {
+        match tokio::time::timeout(Duration::from_secs(5), channel.wait()).await {
+            Ok(Some(russh::ChannelMsg::Failure)) => failures += 1,
+            Ok(Some(russh::ChannelMsg::Success)) => panic!("a forwarding request was granted"),
+            Ok(Some(_)) => {}
+            other => panic!("no answer to the forwarding requests: {other:?}"),
+        }
+    }
+    for line in [
+        "ssh refused: local port forwarding",
+        "ssh refused: remote port forwarding (ssh -R)",
+        "ssh refused: socket forwarding",
+        "ssh refused: agent forwarding (ssh -A)",
+        "ssh refused: X11 forwarding (ssh -X)",
+    ] {
+        class.wait_for_log(line).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beyond_loopback_the_token_is_the_password() {
+    let class = classroom(|config| config.token = Some("tea-time".into()));
+    let mut handle = connect(class.address()).await;
+    assert!(!handle.authenticate_none("class").await.unwrap().success());
+    assert!(
+        !handle
+            .authenticate_password("class", "coffee")
+            .await
+            .unwrap()
+            .success()
+    );
+    class.wait_for_log("ssh refused: wrong token").await;
+    assert!(!class.log().contains("coffee"));
+    assert!(
+        handle
+            .authenticate_password("class", "tea-time")
+            .await
+            .unwrap()
+            .success()
+    );
+    let mut student = Student::open(handle, SIZE, &[], None).await;
+    student.wait_for("Ada leaves the city").await;
+
+    // Keyboard-interactive, as some clients prefer: one prompt, the token.
+    let mut handle = connect(class.address()).await;
+    let asked = handle
+        .authenticate_keyboard_interactive_start("class", None::<String>)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            asked,
+            russh::client::KeyboardInteractiveAuthResponse::InfoRequest { .. }
+        ),
+        "{asked:?}"
+    );
+    let answered = handle
+        .authenticate_keyboard_interactive_respond(vec!["tea-time".into()])
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            answered,
+            russh::client::KeyboardInteractiveAuthResponse::Success
+        ),
+        "{answered:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_student_more_than_the_places_is_told_the_class_is_full() {
+    let class = classroom(|config| config.limits.sessions = 2);
+    let mut first = Student::join(class.address(), SIZE).await;
+    let mut second = Student::join(class.address(), SIZE).await;
+    first.wait_for("Ada leaves the city").await;
+    second.wait_for("Ada leaves the city").await;
+    let mut third = Student::join(class.address(), SIZE).await;
+    third.wait_for("the class is full").await;
+    third.wait_for_close().await;
+    class
+        .wait_for_log("ssh refused: the class is full (2 sessions)")
+        .await;
+    // When one leaves, a place is free.
+    first.send("q").await;
+    first.wait_for_close().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while class.server.as_ref().unwrap().sessions() > 1 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut fourth = Student::join(class.address(), SIZE).await;
+    fourth.wait_for("Ada leaves the city").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_becomes_a_session_is_cut_at_the_deadline() {
+    let class = classroom(|config| config.limits.handshake = Duration::from_millis(500));
+    // One that says nothing at all, and one that logs in and asks for nothing.
+    let mut silent = tokio::net::TcpStream::connect(class.address())
+        .await
+        .unwrap();
+    let mut handle = connect(class.address()).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let mut buffer = vec![0; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(5), async {
+        use tokio::io::AsyncReadExt;
+        loop {
+            match silent.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the silent connection is still open");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !handle.is_closed() {
+        assert!(tokio::time::Instant::now() < deadline, "still open");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    class
+        .wait_for_log("ssh cut: no terminal session within 0.5 s of connecting")
+        .await;
+    assert_eq!(class.server.as_ref().unwrap().connections(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_who_stops_reading_is_cut_and_the_others_keep_following() {
+    let class = classroom_of(izumi::story::load_embedded(), |config| {
+        config.limits.write_timeout = Duration::from_millis(500);
+    });
+    let (handle, stalled) = stallable(class.address()).await;
+    let mut handle = handle;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let mut stuck = Student::open(handle, (200, 60), &[], None).await;
+    stuck.wait_for("How the story is known").await;
+    stalled.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut reading = Student::join(class.address(), (200, 60)).await;
+    reading.wait_for("How the story is known").await;
+    // The presenter goes on; each scene is a new frame for both.
+    for scene in 1..40 {
+        class.stage.show(scene, 0, false);
+        let number = format!("{} of 86", scene + 1);
+        reading
+            .wait_until(&number, |s| s.contents().contains(&number))
+            .await;
+    }
+    class
+        .wait_for_log("ssh cut: not reading (a write waited 0.5 s)")
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while class.server.as_ref().unwrap().sessions() > 1 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stuck session is still served"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_faster_than_the_limit_are_dropped_and_logged() {
+    let class = classroom_of(izumi::story::load_embedded(), |config| {
+        config.read_ahead = true;
+        config.limits.keys_per_second = 5;
+    });
+    let mut student = Student::join(class.address(), (120, 36)).await;
+    student.wait_for("1 of 86 in story").await;
+    // Twenty moves in one packet: five are taken.
+    student.send(&"l".repeat(20)).await;
+    student.wait_for("6 of 86 in story").await;
+    class
+        .wait_for_log("ssh dropped: keys faster than 5 a second")
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    student.read_for(Duration::from_millis(100)).await;
+    assert!(
+        student.contents().contains("6 of 86 in story"),
+        "{}",
+        student.contents()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_closes_and_says_why() {
+    let class = classroom(|config| config.limits.idle = Duration::from_millis(700));
+    let mut student = Student::join(class.address(), SIZE).await;
+    student.wait_for("Ada leaves the city").await;
+    student.wait_for_close().await;
+    let said = String::from_utf8_lossy(&student.raw).into_owned();
+    assert!(
+        said.contains("nothing happened for a long while"),
+        "{said:?}"
+    );
+    assert!(!student.screen.screen().alternate_screen());
+    class.wait_for_log("ssh cut: idle for").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_presenter_stops_every_student_is_told_and_let_go() {
+    let mut class = classroom(|_| {});
+    let mut student = Student::join(class.address(), SIZE).await;
+    student.wait_for("Ada leaves the city").await;
+    let server = class.server.take().unwrap();
+    tokio::task::spawn_blocking(move || drop(server))
+        .await
+        .unwrap();
+    student.wait_for_close().await;
+    let said = String::from_utf8_lossy(&student.raw).into_owned();
+    assert!(said.contains("the presenter has stopped"), "{said:?}");
+    assert!(!student.screen.screen().alternate_screen());
+}
+
+#[test]
+fn the_host_key_is_made_once_kept_private_and_reused() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("izumi").join(host_key::FILE_NAME);
+    let made = host_key::load_or_create(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let again = host_key::load_or_create(&path).unwrap();
+    assert_eq!(host_key::fingerprint(&made), host_key::fingerprint(&again));
+    assert!(host_key::fingerprint(&made).starts_with("SHA256:"));
+}
+
+#[test]
+fn a_host_key_file_that_is_odd_is_refused_never_replaced_or_followed() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join(host_key::FILE_NAME);
+    host_key::load_or_create(&path).unwrap();
+    // Readable by others.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let error = host_key::load_or_create(&path).unwrap_err().to_string();
+    assert!(
+        error.contains("readable by others") && error.contains("chmod 600"),
+        "{error}"
+    );
+    // Not a key.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::write(&path, "hello").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let error = host_key::load_or_create(&path).unwrap_err().to_string();
+    assert!(error.contains("not an unencrypted ed25519 key"), "{error}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello");
+    // A link planted in its place, to a key elsewhere.
+    std::fs::remove_file(&path).unwrap();
+    let elsewhere = folder.path().join("elsewhere");
+    host_key::load_or_create(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+    let error = host_key::load_or_create(&path).unwrap_err().to_string();
+    assert!(error.contains("symbolic link"), "{error}");
+}
