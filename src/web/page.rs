@@ -109,6 +109,9 @@ pub fn places(story: &Story, scene: &Scene) -> String {
 /// definitions at hand (shown on hover and focus, read out as a description).
 pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
     let mut references: Vec<u32> = Vec::new();
+    // Each explanation has an id of its own, even where a term comes back or (in the handout)
+    // another scene uses it too: a description points at one element.
+    let mut tips = 0;
     for paragraph in &scene.paragraphs {
         out.push_str("<p>");
         for inline in paragraph {
@@ -117,9 +120,11 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                 Inline::Term(text, id) => {
                     let term = story.term(*id);
                     let entry = links.term_id(scene, &term.id);
+                    tips += 1;
+                    let tip = format!("tip-{}-{tips}", scene.id);
                     let _ = write!(
                         out,
-                        "<span class=\"term\"><a href=\"#{entry}\" aria-describedby=\"{entry}-tip\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{entry}-tip\">{}</span></span>",
+                        "<span class=\"term\"><a href=\"#{entry}\" aria-describedby=\"{tip}\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{tip}\">{}</span></span>",
                         escape(text),
                         escape(&one_line(&term.definition))
                     );

@@ -326,7 +326,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     let timer = shown.timer_ms / 1000;
     let _ = writeln!(
         out,
-        "<p class=\"timer\" aria-label=\"time presenting\"><span id=\"timer\">{}:{:02}</span></p>",
+        "<p class=\"timer\"><span class=\"what\">Time presenting</span> <span id=\"timer\">{}:{:02}</span></p>",
         timer / 60,
         timer % 60
     );
