@@ -102,7 +102,8 @@ pub enum Command {
     /// Print izumi's manual page (roff), made from the same definition as --help.
     Manpage,
     /// Print the JSON Schema of the story files, for editors to complete and check them: all of
-    /// them, or one kind (story, characters, footnotes, locations, glossary, episode).
+    /// them, or one kind (story, characters, footnotes, editor-notes, locations, glossary,
+    /// episode).
     Schema {
         #[arg(value_enum)]
         kind: Option<SchemaKind>,
@@ -335,8 +336,13 @@ fn with_story(
 pub fn summary(story: &story::Story) -> String {
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    // Editor's notes are counted only in a story that has them.
+    let editor_notes = match story.editor_notes.len() {
+        0 => String::new(),
+        n => format!(", {}", count(n, "editor's note", "editor's notes")),
+    };
     format!(
-        "ok: \"{}\" — {}, {}, {}, {}, {}, {}",
+        "ok: \"{}\" — {}, {}, {}, {}{editor_notes}, {}, {}",
         story.title,
         count(story.episodes.len(), "episode", "episodes"),
         count(story.scenes.len(), "scene", "scenes"),

@@ -1,20 +1,22 @@
 //! The whole story as one document, for a printed handout: Markdown, or plain text.
 //!
-//! One walk over the story writes both; a [`Format`] decides how headings, paragraphs, names and
-//! footnotes look.
+//! One walk over the story writes both; a [`Format`] decides how headings, paragraphs, names,
+//! footnotes and editor's notes look.
 
 use std::fmt::Write as _;
 
-use crate::story::{Inline, Scene, Story};
+use crate::story::{EditorNote, Inline, Scene, Story};
 use crate::wrap::wrap_words;
 
 /// The story as Markdown: `#` title, `##` episodes, `###` scenes with date and place, GitHub-style
-/// footnote references, then the people, the glossary and the footnote definitions.
+/// footnote references, editor's notes as links, then the people, the glossary, the editor's
+/// notes (each linking back to where it is marked) and the footnote definitions.
 pub fn markdown(story: &Story) -> String {
     document(story, &Markdown)
 }
 
-/// The story as plain text wrapped at 72 columns, footnotes as `[N]` and listed at the end.
+/// The story as plain text wrapped at 72 columns, footnotes as `[N]` and editor's notes as
+/// `[ed.N]`, each listed at the end.
 pub fn text(story: &Story) -> String {
     document(story, &PlainText)
 }
@@ -26,11 +28,16 @@ trait Format {
     fn byline(&self, out: &mut String, facts: &str);
     fn paragraph(&self, out: &mut String, text: &str);
     fn footnote_marker(&self, number: u32) -> String;
+    /// An editor's note's marker: the `nth` place it is marked, counted from 1.
+    fn editor_marker(&self, note: &EditorNote, nth: usize) -> String;
     /// A named entry: a person or a glossary term, then what is said of it.
     fn entry(&self, out: &mut String, name: &str, description: &str);
     /// The heading over the footnote definitions, if the format has one.
     fn notes_heading(&self, out: &mut String);
     fn footnote(&self, out: &mut String, number: u32, text: &str);
+    /// An editor's note with its text, and the titles of the scenes whose text marks it, in
+    /// order.
+    fn editor_note(&self, out: &mut String, note: &EditorNote, text: &str, marked_in: &[&str]);
 }
 
 fn document(story: &Story, format: &impl Format) -> String {
@@ -46,6 +53,8 @@ fn document(story: &Story, format: &impl Format) -> String {
     );
     format.paragraph(&mut out, &credit);
 
+    // Where each editor's note is marked, by scene title, for the links back.
+    let mut marked_in: Vec<Vec<&str>> = vec![Vec::new(); story.editor_notes.len()];
     for (number, episode) in story.episodes.iter().enumerate() {
         format.heading(&mut out, 2, &format!("{}. {}", number + 1, episode.title));
         let place = &story.location(episode.location).name;
@@ -68,6 +77,11 @@ fn document(story: &Story, format: &impl Format) -> String {
                     .map(|inline| match inline {
                         Inline::Text(text) | Inline::Term(text, _) => text.clone(),
                         Inline::Footnote(id) => format.footnote_marker(story.footnote(*id).number),
+                        Inline::EditorNote(id) => {
+                            let places = &mut marked_in[id.index()];
+                            places.push(&scene.title);
+                            format.editor_marker(story.editor_note(*id), places.len())
+                        }
                     })
                     .collect();
                 format.paragraph(&mut out, &text);
@@ -89,6 +103,9 @@ fn document(story: &Story, format: &impl Format) -> String {
                 character.aliases.join(", ")
             );
         }
+        for hedged in &character.identified_as {
+            let _ = write!(description, " {}.", capitalised(&hedged.described()));
+        }
         if !character.code_names.is_empty() {
             let _ = write!(
                 description,
@@ -107,6 +124,19 @@ fn document(story: &Story, format: &impl Format) -> String {
             &term.term,
             &format!("— {}", one_line(&term.definition)),
         );
+    }
+
+    if !story.editor_notes.is_empty() {
+        format.heading(&mut out, 2, EditorNote::HEADING);
+        format.paragraph(&mut out, EditorNote::ABOUT);
+        for (note, places) in story.editor_notes.iter().zip(&marked_in) {
+            let mut text = one_line(&note.text);
+            if places.is_empty() {
+                // Presenter notes are not exported: say where the note is marked.
+                text.push_str(" (Marked only in presenter notes, which are not exported.)");
+            }
+            format.editor_note(&mut out, note, &text, places);
+        }
     }
 
     format.notes_heading(&mut out);
@@ -135,6 +165,14 @@ impl Format for Markdown {
         format!("[^{number}]")
     }
 
+    fn editor_marker(&self, note: &EditorNote, nth: usize) -> String {
+        format!(
+            "<sup id=\"ed-{0}-{nth}\">[{1}](#ed-{0})</sup>",
+            note.number,
+            note.marker().replace('[', "\\[").replace(']', "\\]")
+        )
+    }
+
     fn entry(&self, out: &mut String, name: &str, description: &str) {
         let _ = writeln!(out, "**{name}** {description}\n");
     }
@@ -143,6 +181,24 @@ impl Format for Markdown {
 
     fn footnote(&self, out: &mut String, number: u32, text: &str) {
         let _ = writeln!(out, "[^{number}]: {text}");
+    }
+
+    fn editor_note(&self, out: &mut String, note: &EditorNote, text: &str, marked_in: &[&str]) {
+        let number = note.number;
+        let back: Vec<String> = (1..)
+            .zip(marked_in)
+            .map(|(nth, title)| format!("[↩ {title}](#ed-{number}-{nth})"))
+            .collect();
+        let back = if back.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", back.join(" "))
+        };
+        let _ = writeln!(
+            out,
+            "<a id=\"ed-{number}\"></a>**{}** {text}{back}\n",
+            note.marker().replace('[', "\\[").replace(']', "\\]"),
+        );
     }
 }
 
@@ -174,6 +230,10 @@ impl Format for PlainText {
         format!("[{number}]")
     }
 
+    fn editor_marker(&self, note: &EditorNote, _nth: usize) -> String {
+        note.marker()
+    }
+
     fn entry(&self, out: &mut String, name: &str, description: &str) {
         Self::wrapped(out, &format!("{name} {description}"));
     }
@@ -185,6 +245,10 @@ impl Format for PlainText {
     fn footnote(&self, out: &mut String, number: u32, text: &str) {
         Self::wrapped(out, &format!("[{number}] {text}"));
     }
+
+    fn editor_note(&self, out: &mut String, note: &EditorNote, text: &str, _marked_in: &[&str]) {
+        Self::wrapped(out, &format!("{} {text}", note.marker()));
+    }
 }
 
 fn places(story: &Story, scene: &Scene) -> String {
@@ -194,6 +258,15 @@ fn places(story: &Story, scene: &Scene) -> String {
         .map(|l| story.location(*l).name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// "probably ‘X’" as a sentence starts: "Probably ‘X’".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn one_line(text: &str) -> String {

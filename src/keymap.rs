@@ -78,11 +78,15 @@ const SCROLLING: &[(&str, Command)] = &[
 
 const PRESENT: &[(&str, Command)] = &[("F5 P", Command::TogglePresentation)];
 
+/// The console shows the remote's address.
+const INVITE: &[(&str, Command)] = &[("i", Command::ShowInvitation)];
+
 const FOLLOW: &[(&str, Command)] = &[("f", Command::SnapToPresenter)];
 
 const PRESENTING: &[(&str, Command)] = &[
     ("F5 P", Command::TogglePresentation),
     ("b .", Command::ToggleBlank),
+    ("i", Command::ShowInvitation),
     ("v", Command::CyclePanel),
     ("s", Command::ToggleTimer),
     ("r", Command::ResetTimer),
@@ -112,7 +116,7 @@ fn default_groups(mode: KeyMode) -> &'static [&'static [(&'static str, Command)]
         KeyMode::Reader => &[MOVES, FINDING, READING, SCROLLING, PRESENT, GENERAL],
         KeyMode::Following => &[MOVES, FINDING, READING, SCROLLING, FOLLOW, GENERAL],
         KeyMode::Presenting => &[MOVES, FINDING, SCROLLING, PRESENTING, GENERAL],
-        KeyMode::Console => &[MOVES, GENERAL],
+        KeyMode::Console => &[MOVES, INVITE, GENERAL],
         KeyMode::Typing => &[TYPING],
     }
 }

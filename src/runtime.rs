@@ -258,7 +258,8 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     };
     let (screen, _) = terminal::enter(setup.layout.mouse)?;
     terminal::forward_events(inputs)?;
-    let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref());
+    let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref())
+        .with_invitation(session::invitation(&part, &link));
     if let Some(memory) = memory.as_mut() {
         // What the reader changes from here on is what is written, on top of any other reader's.
         memory.begin(app.saved());

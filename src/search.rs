@@ -1,13 +1,17 @@
-//! Finding text anywhere in a story: scene titles and text, people's names, other spellings and
-//! biographies, footnotes and the glossary. Matching ignores case and diacritics, so `toyo` finds
-//! Tōyō and `pudin` finds Pudín; other spellings are searched too, so `beria` finds Beriia.
+//! Finding text anywhere in a story: scene titles and text, people's names, other spellings,
+//! hedged identifications and biographies, footnotes, editor's notes and the glossary. Matching ignores case and
+//! diacritics, so `toyo` finds Tōyō and `pudin` finds Pudín; other spellings are searched too, so
+//! `beria` finds Beriia, and a name that only probably refers to someone finds them, labelled
+//! "probably".
 
 use std::ops::Range;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-use crate::story::{CharacterId, FootnoteId, Inline, SceneId, Story, TermId};
+use crate::story::{
+    Certainty, CharacterId, EditorNoteId, FootnoteId, Inline, SceneId, Story, TermId,
+};
 
 /// How many hits a list shows; more than this and the reader should type on to narrow them.
 pub const LISTED: usize = 200;
@@ -18,6 +22,7 @@ pub enum Target {
     Scene(SceneId),
     Character(CharacterId),
     Footnote(FootnoteId),
+    EditorNote(EditorNoteId),
     Term(TermId),
 }
 
@@ -28,16 +33,19 @@ impl Target {
             Target::Scene(_) => "scene",
             Target::Character(_) => "person",
             Target::Footnote(_) => "footnote",
+            Target::EditorNote(_) => "ed. note",
             Target::Term(_) => "term",
         }
     }
 
-    /// Its name: a scene's title, a person's name, `[12]` for a footnote, a term.
+    /// Its name: a scene's title, a person's name, `[12]` for a footnote, `[ed.1]` for an
+    /// editor's note, a term.
     pub fn name(self, story: &Story) -> String {
         match self {
             Target::Scene(id) => story.scene(id).title.clone(),
             Target::Character(id) => story.character(id).name.clone(),
             Target::Footnote(id) => format!("[{}]", story.footnote(id).number),
+            Target::EditorNote(id) => story.editor_note(id).marker(),
             Target::Term(id) => story.term(id).term.clone(),
         }
     }
@@ -48,16 +56,20 @@ impl Target {
             Target::Scene(id) => story.scene(id).id.clone(),
             Target::Character(id) => story.character(id).id.clone(),
             Target::Footnote(id) => story.footnote(id).number.to_string(),
+            Target::EditorNote(id) => story.editor_note(id).id.clone(),
             Target::Term(id) => story.term(id).id.clone(),
         }
     }
 }
 
-/// Which part of its target a hit is in; titles and names rank above running text.
+/// Which part of its target a hit is in; titles and names rank above running text, and a name
+/// that only probably or possibly refers to a person ranks below the certain ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Field {
     Name,
     OtherName,
+    /// A hedged identification of a person, with how sure it is.
+    Identified(Certainty),
     Text,
 }
 
@@ -149,6 +161,10 @@ impl SearchIndex {
             for other in character.aliases.iter().chain(&character.code_names) {
                 add(target, Field::OtherName, other.clone());
             }
+            for identification in &character.identified_as {
+                let field = Field::Identified(identification.certainty);
+                add(target, field, identification.name.clone());
+            }
             add(target, Field::Text, character.bio.clone());
         }
         for (index, footnote) in story.footnotes.iter().enumerate() {
@@ -157,6 +173,10 @@ impl SearchIndex {
                 Field::Text,
                 footnote.full_text(),
             );
+        }
+        for (index, note) in story.editor_notes.iter().enumerate() {
+            let target = Target::EditorNote(EditorNoteId(index));
+            add(target, Field::Text, note.text.clone());
         }
         for (index, term) in story.terms.iter().enumerate() {
             let target = Target::Term(TermId(index));
@@ -209,7 +229,7 @@ impl SearchIndex {
     }
 
     /// The hit in its context, about `width` characters: the text before, the match, the text
-    /// after, all as written.
+    /// after, all as written. A hedged name says what it is: "probably ‘Sugimara’".
     pub fn context(&self, hit: &Hit, width: usize) -> (String, String, String) {
         let entry = &self.entries[hit.entry];
         let (_, origin) = fold_mapped(&entry.original);
@@ -240,6 +260,13 @@ impl SearchIndex {
             format!("{text}…")
         };
         let one_line = |text: String| text.replace('\n', " ");
+        let (before, after) = match hit.field {
+            Field::Identified(certainty) => (
+                format!("{} ‘{before}", certainty.adverb()),
+                format!("{after}’"),
+            ),
+            _ => (before, after),
+        };
         (one_line(before), one_line(matched), one_line(after))
     }
 }
@@ -272,7 +299,7 @@ fn paragraph_text(paragraph: &[Inline<FootnoteId>]) -> String {
         .iter()
         .filter_map(|inline| match inline {
             Inline::Text(text) | Inline::Term(text, _) => Some(text.as_str()),
-            Inline::Footnote(_) => None,
+            Inline::Footnote(_) | Inline::EditorNote(_) => None,
         })
         .collect()
 }

@@ -156,6 +156,45 @@ fn enter_opens_the_selected_entry_and_esc_closes_it() {
 }
 
 #[test]
+fn the_footnotes_pane_lists_the_editor_notes_after_the_footnotes_and_opens_them() {
+    let mut app = app();
+    apply(
+        &mut app,
+        &[Action::LastScene, Action::Focus(Pane::Footnotes)],
+    );
+    assert!(matches!(
+        app.selected_entry(Pane::Footnotes),
+        Some(Entry::Footnote(_))
+    ));
+    // Down twice: the editor's note is the last entry.
+    apply(&mut app, &[Action::Down, Action::Down]);
+    assert_eq!(app.selected(Pane::Footnotes), 1);
+    let Some(Entry::EditorNote(id)) = app.selected_entry(Pane::Footnotes) else {
+        panic!("expected the editor's note");
+    };
+    assert_eq!(app.story().editor_note(id).number, 1);
+    app.update(Action::Open);
+    assert_eq!(app.overlay(), Some(Overlay::Entry(Entry::EditorNote(id))));
+    assert_eq!(pickable_ids(&app), ["arrival"]);
+}
+
+#[test]
+fn an_editor_note_marked_only_in_presenter_notes_links_to_its_scene() {
+    let story = common::journey();
+    let arrival = story.scene(story.find_scene("arrival").unwrap());
+    let in_notes = izumi::story::text::editor_notes_in(arrival.notes.iter().flatten());
+    let note = in_notes[0];
+    assert!(
+        !arrival.editor_notes.contains(&note),
+        "the reader's pane lists only what the text marks"
+    );
+    let mut app = App::new(story);
+    app.update(Action::OpenEntry(Entry::EditorNote(note)));
+    assert_eq!(app.overlay(), Some(Overlay::Entry(Entry::EditorNote(note))));
+    assert_eq!(pickable_ids(&app), ["arrival"]);
+}
+
+#[test]
 fn enter_on_the_scene_pane_opens_nothing() {
     let mut app = app();
     assert!(!app.update(Action::Open).redraw);

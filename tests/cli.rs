@@ -46,7 +46,7 @@ fn check_summarises_a_valid_folder() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         stdout(&output).trim(),
-        "ok: \"A Test Journey\" — 2 episodes, 4 scenes, 2 characters, 2 footnotes, 3 locations, 1 term"
+        "ok: \"A Test Journey\" — 2 episodes, 4 scenes, 2 characters, 2 footnotes, 2 editor's notes, 3 locations, 1 term"
     );
 }
 
@@ -92,7 +92,8 @@ fn export_markdown_is_a_handout() {
         "## 2. The South\n",
         "*August 1931 (her letters) or February 1932 (the police register) · Rome · id: arrival*",
         "## People\n",
-        "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Code names: Heron.",
+        "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Probably ‘Mme L.’ (the \
+         initials in the police register). Possibly ‘Lady Hawk’. Code names: Heron.",
         "## Glossary\n",
         "**ferry** — A boat that carries people across water.",
         "[^1]: B. Writer, Notes on Rivers (Town: Press 1990) p.3. — The writer doubts the date of the crossing.\n",
@@ -129,6 +130,77 @@ fn export_text_wraps_and_numbers_notes() {
 }
 
 #[test]
+fn export_markdown_gives_editor_notes_a_section_of_their_own_with_links_both_ways() {
+    let dir = common::journey_dir();
+    let markdown = stdout(&izumi(&["export", "--story", dir.to_str().unwrap()]));
+    let expected_in_order = [
+        "Ada reaches Rome.[^1]<sup id=\"ed-1-1\">[\\[ed.1\\]](#ed-1)</sup>\n",
+        "## Glossary\n",
+        "## Editor's notes\n\nA note of ours, not the article's: where the article is \
+         inconsistent or mistaken, the story keeps what it says and notes it.\n\n",
+        "<a id=\"ed-1\"></a>**\\[ed.1\\]** The two accounts are six months apart and cannot \
+         both be right; the story keeps both, as its source does. [↩ Arrival in Rome](#ed-1-1)\n",
+        "<a id=\"ed-2\"></a>**\\[ed.2\\]** The register gives the month the police wrote her \
+         name down, which need not be the month she came. (Marked only in presenter notes, \
+         which are not exported.)\n",
+        "[^1]: B. Writer",
+    ];
+    let mut from = 0;
+    for part in expected_in_order {
+        let found = markdown[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{markdown}"));
+        from += found + part.len();
+    }
+    // Every link to an editor's note, or back to its marker, has its anchor.
+    let links: Vec<&str> = markdown
+        .split("](#ed-")
+        .skip(1)
+        .map(|rest| &rest[..rest.find(')').unwrap()])
+        .collect();
+    assert_eq!(links, ["1", "1-1"]);
+    for link in links {
+        assert!(markdown.contains(&format!("id=\"ed-{link}\"")), "{link}");
+    }
+}
+
+#[test]
+fn export_text_lists_editor_notes_apart_from_the_footnotes() {
+    let dir = common::journey_dir();
+    let text = stdout(&izumi(&[
+        "export",
+        "--format",
+        "text",
+        "--story",
+        dir.to_str().unwrap(),
+    ]));
+    let expected_in_order = [
+        "Ada reaches Rome.[1][ed.1]\n",
+        "Editor's notes\n==============\n",
+        "\n[ed.1] The two accounts are six months apart and cannot both be right;\n",
+        "\n[ed.2] The register gives",
+        "Notes\n=====\n\n[1] B. Writer",
+    ];
+    let mut from = 0;
+    for part in expected_in_order {
+        let found = text[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{text}"));
+        from += found + part.len();
+    }
+}
+
+#[test]
+fn search_finds_an_editor_note_by_its_words() {
+    let dir = common::journey_dir();
+    let output = izumi(&["search", "--story", dir.to_str().unwrap(), "six months"]);
+    assert_eq!(
+        stdout(&output),
+        "ed. note\ttwo-dates\t[ed.1]\tThe two accounts are six months apart and cannot both be right; the s…\n"
+    );
+}
+
+#[test]
 fn export_fails_on_a_broken_story() {
     let case = common::fixtures().join("invalid/bad-date");
     let dir = common::broken_story(&case);
@@ -160,6 +232,10 @@ fn check_warns_about_each_control_character_with_its_place_and_still_loads() {
             "warning: STORY/story.toml:1:38: control character (U+0007) removed: it could act on the terminal",
             "warning: STORY/characters.toml:9:19: escape character (U+001B) removed: escape sequences never reach the terminal",
             "warning: STORY/characters.toml:9:34: escape character (U+001B) removed: escape sequences never reach the terminal",
+            "warning: STORY/characters.toml:12:12: escape character (U+001B) removed: escape sequences never reach the terminal",
+            "warning: STORY/characters.toml:14:22: control character (U+0007) removed: it could act on the terminal",
+            "warning: STORY/editor_notes.toml:3:25: escape character (U+001B) removed: escape sequences never reach the terminal",
+            "warning: STORY/editor_notes.toml:3:39: control character (U+0007) removed: it could act on the terminal",
             "warning: STORY/episodes/01-north.toml:8:18: bidirectional control (U+202E) removed: it could reorder what the reader sees",
             "warning: STORY/episodes/01-north.toml:13:20: escape character (U+001B) removed: escape sequences never reach the terminal",
             "warning: STORY/episodes/01-north.toml:13:54: control character (U+009B) removed: it could act on the terminal",
@@ -196,6 +272,17 @@ fn search_prints_one_hit_a_line_with_its_kind_and_id() {
             "scene\tthe-ferry\tThe ferry\tThe ferry",
             "term\tferry\tferry\tferry",
         ]
+    );
+}
+
+#[test]
+fn search_finds_a_person_by_a_hedged_name_and_says_how_sure_it_is() {
+    let dir = common::journey_dir();
+    let output = izumi(&["search", "--story", dir.to_str().unwrap(), "hawk"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "person\tada\tAda Lind\tpossibly ‘Lady Hawk’\n"
     );
 }
 

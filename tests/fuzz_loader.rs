@@ -7,10 +7,11 @@ use std::fs;
 
 use proptest::prelude::*;
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 8] = [
     "story.toml",
     "characters.toml",
     "footnotes.toml",
+    "editor_notes.toml",
     "locations.toml",
     "glossary.toml",
     "episodes/01-north.toml",

@@ -78,6 +78,78 @@ fn scene_text_keeps_paragraphs_and_footnotes() {
 }
 
 #[test]
+fn hedged_identifications_load_apart_from_the_plain_aliases() {
+    let story = common::journey();
+    let ada = &story.characters[0];
+    assert_eq!(ada.aliases, ["Ada Lindt"]);
+    let hedged: Vec<String> = ada.identified_as.iter().map(|i| i.described()).collect();
+    assert_eq!(
+        hedged,
+        [
+            "probably ‘Mme L.’ (the initials in the police register)",
+            "possibly ‘Lady Hawk’",
+        ]
+    );
+    assert!(story.characters[1].identified_as.is_empty());
+}
+
+#[test]
+fn editor_notes_are_numbered_by_first_use_in_the_text_then_in_presenter_notes() {
+    // The file defines register-month first; the text marks two-dates, the presenter's notes
+    // register-month, and the notes of an earlier scene come after every scene's text.
+    let dir = common::journey_copy();
+    let north = dir.path().join("episodes/01-north.toml");
+    let text = fs::read_to_string(&north).unwrap().replace(
+        "where they think she is going.\"",
+        "where they think she is going.[^ed:register-month]\"",
+    );
+    fs::write(&north, text).unwrap();
+    for story in [common::journey(), story::load(dir.path()).unwrap()] {
+        let notes: Vec<(u32, &str)> = story
+            .editor_notes
+            .iter()
+            .map(|note| (note.number, note.id.as_str()))
+            .collect();
+        assert_eq!(notes, [(1, "two-dates"), (2, "register-month")]);
+        let arrival = story.scene(story.find_scene("arrival").unwrap());
+        let marked: Vec<String> = arrival
+            .editor_notes
+            .iter()
+            .map(|id| story.editor_note(*id).marker())
+            .collect();
+        assert_eq!(marked, ["[ed.1]"], "the text's notes, not the presenter's");
+        let in_notes = story::text::editor_notes_in(arrival.notes.iter().flatten());
+        assert_eq!(story.editor_note(in_notes[0]).id, "register-month");
+        assert_eq!(
+            arrival.paragraphs[0].last(),
+            Some(&story::Inline::EditorNote(arrival.editor_notes[0]))
+        );
+    }
+}
+
+#[test]
+fn a_story_without_editor_notes_toml_has_none_and_an_empty_one_is_the_same_story() {
+    let dir = common::journey_copy();
+    let with_notes = story::load(dir.path()).unwrap();
+    let south = dir.path().join("episodes/02-south.toml");
+    let text = fs::read_to_string(&south)
+        .unwrap()
+        .replace("[^ed:two-dates]", "")
+        .replace("[^ed:register-month]", "");
+    fs::write(&south, &text).unwrap();
+    fs::remove_file(dir.path().join("editor_notes.toml")).unwrap();
+    let without = story::load(dir.path()).unwrap();
+    assert!(without.editor_notes.is_empty());
+    assert_ne!(without.fingerprint, with_notes.fingerprint);
+    // An empty file is no notes, and the same story as no file.
+    fs::write(dir.path().join("editor_notes.toml"), "").unwrap();
+    assert_eq!(
+        story::load(dir.path()).unwrap().fingerprint,
+        without.fingerprint
+    );
+}
+
+#[test]
 fn a_missing_story_folder_is_reported() {
     let errors = story::load(Path::new("/no/such/story")).unwrap_err();
     assert_eq!(
@@ -140,6 +212,8 @@ fn a_synthetic_story_of_any_size_loads() {
         story::synthetic::write_story(dir.path(), scenes).unwrap();
         let loaded = story::load(dir.path()).unwrap_or_else(|errors| panic!("{errors}"));
         assert_eq!(loaded.scenes.len(), scenes);
+        assert_eq!(loaded.editor_notes.len(), loaded.episodes.len());
+        assert_eq!(loaded.characters[0].identified_as.len(), 1);
         assert!(
             !loaded.scenes[0].terms.is_empty(),
             "glossary words are found"

@@ -66,6 +66,34 @@ fn clicking_a_pane_focuses_it_and_a_footnote_marker_opens_the_footnote() {
 }
 
 #[test]
+fn clicking_an_editor_note_marker_opens_the_editor_note_not_a_footnote() {
+    let mut reader = common::reader(App::new(common::journey()), 120, 40);
+    reader.act(Action::LastScene).unwrap();
+    let marker = find(&reader, "[ed.1]");
+    assert_eq!(
+        reader.app().geometry().spot(marker.0, marker.1),
+        reader.app().geometry().spot(marker.0 + 5, marker.1),
+        "the whole marker is one spot"
+    );
+    click(&mut reader, (marker.0 + 3, marker.1));
+    let Some(Overlay::Entry(Entry::EditorNote(id))) = reader.app().overlay() else {
+        panic!(
+            "expected the editor's note, got {:?}",
+            reader.app().overlay()
+        );
+    };
+    assert_eq!(reader.app().story().editor_note(id).id, "two-dates");
+    // The footnote marker just before it still opens its footnote.
+    reader.act(Action::Back).unwrap();
+    let footnote = find(&reader, "[1][ed.1]");
+    click(&mut reader, (footnote.0 + 1, footnote.1));
+    assert!(matches!(
+        reader.app().overlay(),
+        Some(Overlay::Entry(Entry::Footnote(_)))
+    ));
+}
+
+#[test]
 fn a_marker_is_found_where_it_is_drawn_after_scrolling() {
     // A scene long enough to scroll at 80x24, with its footnote marker at the very end.
     let mut story = common::journey();

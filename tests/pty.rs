@@ -79,6 +79,7 @@ fn text_from_a_hostile_story_never_reaches_the_terminal_as_control_codes() {
     session.wait_for("Ada leaves the city[2J in the spring");
     session.send("\t");
     session.wait_for("Ada travels");
+    session.wait_for("probably ‘Mme[31m L.’");
     session.send("q");
     session.wait_for("EXIT=0");
     let raw = session.raw.lock().unwrap().clone();
@@ -87,6 +88,7 @@ fn text_from_a_hostile_story_never_reaches_the_terminal_as_control_codes() {
         "\x1b]0;pwned",
         "\x07",
         "\x1b[2J in",
+        "\x1b[31m",
         "\u{9b}",
         "\x1bP",
         "\x1b\\",

@@ -188,6 +188,62 @@ fn presentation_at_80x24() {
 }
 
 #[test]
+fn footnotes_tab_lists_editor_notes_under_their_own_heading() {
+    let actions = [Action::LastScene, Action::FocusNext, Action::FocusNext];
+    insta::assert_snapshot!(render(common::journey(), 80, 24, &actions));
+}
+
+#[test]
+fn editor_note_entry_overlay() {
+    // The footnotes pane selects its last entry, the editor's note, and opens it.
+    let actions = [
+        Action::LastScene,
+        Action::FocusNext,
+        Action::FocusNext,
+        Action::Down,
+        Action::Open,
+    ];
+    insta::assert_snapshot!(render(common::journey(), 100, 30, &actions));
+}
+
+#[test]
+fn presentation_footnotes_panel_lists_editor_notes() {
+    let actions = [
+        Action::TogglePresentation,
+        Action::LastScene,
+        Action::CyclePanel,
+        Action::CyclePanel,
+        Action::CyclePanel,
+    ];
+    insta::assert_snapshot!(render(common::journey(), 80, 24, &actions));
+}
+
+#[test]
+fn editor_note_markers_have_a_style_of_their_own() {
+    let backend = render(common::journey(), 120, 40, &[Action::LastScene]);
+    let buffer = backend.buffer();
+    let row = 3;
+    let footnote = column_of(buffer, row, "[1]");
+    let editor = column_of(buffer, row, "[ed.1]");
+    let (footnote, editor) = (&buffer[(footnote, row)], &buffer[(editor, row)]);
+    let theme = izumi::ui::theme::DARK;
+    assert_eq!(
+        (editor.fg, editor.modifier),
+        (
+            theme.editor_marker.fg.unwrap(),
+            theme.editor_marker.add_modifier
+        )
+    );
+    assert_ne!(
+        (editor.fg, editor.modifier),
+        (footnote.fg, footnote.modifier)
+    );
+    // Without colour, italic still tells them apart.
+    let plain = izumi::ui::theme::DARK.without_colour();
+    assert_ne!(plain.editor_marker, plain.footnote_marker);
+}
+
+#[test]
 fn presentation_blank_screen_is_empty() {
     let actions = [Action::TogglePresentation, Action::ToggleBlank];
     let backend = render(common::journey(), 100, 30, &actions);
@@ -231,11 +287,39 @@ fn presenter_console_at_100x30() {
 }
 
 #[test]
+fn presenter_console_lists_the_scene_s_editor_notes() {
+    let console = App::new(common::journey()).with_role(Role::Console);
+    let announced = Announcement {
+        scene: 3,
+        elapsed: std::time::Duration::ZERO,
+        running: false,
+    };
+    let actions = [Action::Presenter(announced, std::time::Instant::now())];
+    insta::assert_snapshot!(render_app(console, 100, 24, &actions));
+}
+
+#[test]
 fn search_lists_hits_with_their_context() {
     let typed: Vec<Action> = std::iter::once(Action::Search)
         .chain("ferry".chars().map(Action::Type))
         .collect();
     insta::assert_snapshot!(render(common::journey(), 120, 30, &typed));
+}
+
+#[test]
+fn the_search_box_labels_a_person_found_by_a_hedged_name() {
+    let typed: Vec<Action> = std::iter::once(Action::Search)
+        .chain("hawk".chars().map(Action::Type))
+        .collect();
+    let screen = render(common::journey(), 120, 30, &typed).to_string();
+    let hit = screen
+        .lines()
+        .find(|line| line.contains("person"))
+        .unwrap_or_else(|| panic!("no hit for Ada:\n{screen}"));
+    assert!(
+        hit.contains("   person  Ada Lind — possibly ‘Lady Hawk’ "),
+        "{hit}"
+    );
 }
 
 #[test]

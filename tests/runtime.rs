@@ -324,3 +324,39 @@ fn keys_that_take_every_other_way_out_still_leave_ctrl_c_and_say_what_they_took(
         "{effects:?}"
     );
 }
+
+#[test]
+fn the_invitation_shows_a_scannable_code_and_any_key_puts_it_away() {
+    let address = "http://192.0.2.7:8080/?token=class7".to_owned();
+    let app = App::new(common::journey())
+        .with_role(Role::Presenter)
+        .with_invitation(vec![address.clone()]);
+    let mut reader = common::reader(app, 120, 50);
+    common::press(&mut reader, "i");
+    let screen = common::screen(&reader);
+    assert!(screen.contains(&address), "{screen}");
+    assert!(screen.contains("Follow along: scan the code"));
+    // Full blocks two cells wide, white on black whatever the theme: scannable off a projector.
+    let buffer = reader.terminal().backend().buffer().clone();
+    let block = buffer
+        .content()
+        .iter()
+        .find(|cell| cell.symbol() == "█")
+        .expect("the code is drawn");
+    assert_eq!((block.fg, block.bg), (Color::White, Color::Black));
+    let effects = common::press(&mut reader, "l");
+    assert!(
+        effects.is_empty(),
+        "the key only put the code away: {effects:?}"
+    );
+    assert!(!common::screen(&reader).contains(&address));
+    assert_eq!(reader.app().scene().index(), 0);
+}
+
+#[test]
+fn without_an_address_the_invitation_key_says_how_to_get_one() {
+    let app = App::new(common::journey()).with_role(Role::Presenter);
+    let mut reader = common::reader(app, 100, 30);
+    common::press(&mut reader, "i");
+    assert!(common::screen(&reader).contains("present with --web"));
+}

@@ -1,9 +1,9 @@
 //! The JSON Schema that `izumi schema` prints, generated from the loader's raw types, describes
 //! the story files: every file of the built-in story and of the valid fixtures conforms, and files
 //! with an unknown field, a wrong type, a bad id or a missing field do not. The checker here
-//! covers the keywords the schema uses ($ref, anyOf, type, properties, required,
-//! additionalProperties, items, minItems, minimum, maximum, pattern) and refuses any other, so
-//! that a keyword it would silently skip cannot appear.
+//! covers the keywords the schema uses ($ref, anyOf, type, enum, properties, required,
+//! additionalProperties, items, minItems, minLength, minimum, maximum, pattern) and refuses any
+//! other, so that a keyword it would silently skip cannot appear.
 
 mod common;
 
@@ -26,15 +26,17 @@ const ANNOTATIONS: [&str; 7] = [
 ];
 
 /// Keywords the checker applies.
-const CHECKED: [&str; 11] = [
+const CHECKED: [&str; 13] = [
     "$ref",
     "anyOf",
     "type",
+    "enum",
     "properties",
     "required",
     "additionalProperties",
     "items",
     "minItems",
+    "minLength",
     "minimum",
     "maximum",
     "pattern",
@@ -87,6 +89,22 @@ fn check(root: &Json, schema: &Json, value: &Value, path: &str, problems: &mut V
             problems.push(format!("{path}: expected {kind}"));
             return;
         }
+    }
+    if let Some(allowed) = schema.get("enum").and_then(Json::as_array)
+        && let Value::String(text) = value
+        && !allowed.iter().any(|word| word.as_str() == Some(text))
+    {
+        let allowed: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+        problems.push(format!(
+            "{path}: {text:?} is not one of {}",
+            allowed.join(", ")
+        ));
+    }
+    if let Some(minimum) = schema.get("minLength").and_then(Json::as_u64)
+        && let Value::String(text) = value
+        && (text.chars().count() as u64) < minimum
+    {
+        problems.push(format!("{path}: shorter than {minimum}"));
     }
     if let Some(pattern) = schema.get("pattern")
         && let Value::String(text) = value
@@ -158,6 +176,7 @@ fn kind_of(relative: &Path) -> SchemaKind {
         "story.toml" => SchemaKind::Story,
         "characters.toml" => SchemaKind::Characters,
         "footnotes.toml" => SchemaKind::Footnotes,
+        "editor_notes.toml" => SchemaKind::EditorNotes,
         "locations.toml" => SchemaKind::Locations,
         "glossary.toml" => SchemaKind::Glossary,
         _ => SchemaKind::Episode,
@@ -202,6 +221,7 @@ fn the_schema_is_json_and_names_every_kind_of_file() {
             "story",
             "characters",
             "footnotes",
+            "editor-notes",
             "locations",
             "glossary",
             "episode"
@@ -271,6 +291,54 @@ fn unknown_fields_wrong_types_and_missing_fields_do_not() {
         [".period: matches none of the anyOf choices"],
         "a disputed date needs two claims"
     );
+}
+
+#[test]
+fn hedged_identifications_need_a_name_and_a_known_certainty() {
+    assert_eq!(
+        problems(
+            SchemaKind::Characters,
+            "[[character]]\nid = \"a\"\nname = \"A\"\nrole = \"r\"\nbio = \"b\"\n\
+             [[character.identified_as]]\nname = \"\"\ncertainty = \"likely\"\n\
+             [[character.identified_as]]\nname = \"X\"\ncertainty = \"possible\"\nbasis = \"why\"\n"
+        ),
+        [
+            ".character[0].identified_as[0].certainty: \"likely\" is not one of \"probable\", \"possible\"",
+            ".character[0].identified_as[0].name: shorter than 1",
+        ]
+    );
+}
+
+#[test]
+fn editor_notes_need_an_id_and_some_text() {
+    assert_eq!(
+        problems(
+            SchemaKind::EditorNotes,
+            "[[note]]\nid = \"Slip\"\ntext = \"\"\n[[note]]\ntext = \"t\"\nnumber = 1\n"
+        ),
+        [
+            ".note[0].id: \"Slip\" does not match ^[a-z0-9]+(-[a-z0-9]+)*$",
+            ".note[0].text: shorter than 1",
+            ".note[1]: missing id",
+            ".note[1]: unknown field number",
+        ]
+    );
+}
+
+#[test]
+fn the_loader_and_the_schema_know_the_same_certainty_words() {
+    let document: Json = serde_json::from_str(&schema(None)).unwrap();
+    let words: Vec<&str> = document["$defs"]["certainty"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|word| word.as_str().unwrap())
+        .collect();
+    let loader: Vec<&str> = izumi::story::Certainty::ALL
+        .iter()
+        .map(|certainty| certainty.word())
+        .collect();
+    assert_eq!(words, loader);
 }
 
 #[test]

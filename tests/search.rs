@@ -4,8 +4,8 @@
 mod common;
 
 use izumi::app::{Action, App, Entry, Overlay};
-use izumi::search::{Hit, SearchIndex, Target};
-use izumi::story::{Story, load_embedded};
+use izumi::search::{Field, Hit, SearchIndex, Target};
+use izumi::story::{Certainty, Story, load_embedded};
 
 fn search(app: &mut App, query: &str) {
     app.update(Action::Search);
@@ -21,6 +21,7 @@ fn names(story: &Story, hits: &[Hit]) -> Vec<String> {
             Target::Scene(id) => format!("scene:{}", story.scene(id).id),
             Target::Character(id) => format!("person:{}", story.character(id).id),
             Target::Footnote(id) => format!("footnote:{}", story.footnote(id).number),
+            Target::EditorNote(id) => format!("ed:{}", story.editor_note(id).id),
             Target::Term(id) => format!("term:{}", story.term(id).id),
         })
         .collect()
@@ -67,7 +68,7 @@ fn names_rank_above_other_names_above_text_whole_words_first_then_in_story_order
     let story = common::journey();
     let index = SearchIndex::new(&story);
     // Titles and names ("Arrival in Rome"), other names ("Heron"), then running text, each
-    // group in story order: scenes, people, footnotes, terms.
+    // group in story order: scenes, people, footnotes, editor's notes, terms.
     assert_eq!(
         found(&story, &index, "ro"),
         [
@@ -76,6 +77,7 @@ fn names_rank_above_other_names_above_text_whole_words_first_then_in_story_order
             "scene:the-ferry",
             "person:bo",
             "footnote:1",
+            "ed:register-month",
             "term:ferry",
         ]
     );
@@ -103,6 +105,8 @@ fn names_rank_above_other_names_above_text_whole_words_first_then_in_story_order
             "scene:arrival",
             "person:ada",
             "footnote:1",
+            "ed:two-dates",
+            "ed:register-month",
         ]
     );
     // One hit per target, at its best field: Ada's name, not her biography as well.
@@ -110,6 +114,51 @@ fn names_rank_above_other_names_above_text_whole_words_first_then_in_story_order
         found(&story, &index, "ada"),
         ["person:ada", "scene:setting-out", "scene:arrival"]
     );
+}
+
+#[test]
+fn a_hedged_name_finds_its_person_labelled_with_how_sure_it_is() {
+    let story = common::journey();
+    let index = SearchIndex::new(&story);
+    for (query, certainty, context) in [
+        ("mme l", Certainty::Probable, ("probably ‘", "Mme L", ".’")),
+        (
+            "HAWK",
+            Certainty::Possible,
+            ("possibly ‘Lady ", "Hawk", "’"),
+        ),
+    ] {
+        let hits = index.search(query);
+        assert_eq!(names(&story, &hits), ["person:ada"], "{query}");
+        assert_eq!(hits[0].field, Field::Identified(certainty), "{query}");
+        let (before, matched, after) = index.context(&hits[0], 60);
+        assert_eq!(
+            (before.as_str(), matched.as_str(), after.as_str()),
+            context,
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn an_editor_note_is_found_by_its_words_and_enter_opens_it() {
+    let mut app = App::new(common::journey());
+    search(&mut app, "register gives");
+    assert_eq!(names(app.story(), app.hits()), ["ed:register-month"]);
+    app.update(Action::Open);
+    let Some(Overlay::Entry(Entry::EditorNote(id))) = app.overlay() else {
+        panic!("expected the editor's note, got {:?}", app.overlay());
+    };
+    assert_eq!(app.story().editor_note(id).marker(), "[ed.2]");
+}
+
+#[test]
+fn a_hedged_name_ranks_below_a_certain_other_spelling() {
+    let mut story = common::journey();
+    // Bo comes after Ada in the story, but a certain other spelling outranks a possible one.
+    story.characters[1].aliases.push("Hawkins".into());
+    let index = SearchIndex::new(&story);
+    assert_eq!(found(&story, &index, "hawk"), ["person:bo", "person:ada"]);
 }
 
 #[test]
@@ -127,6 +176,8 @@ fn enter_goes_to_the_hit_n_and_shift_n_step_through_scenes_and_backspace_retrace
             "person:ada",
             "person:bo",
             "footnote:1",
+            "ed:two-dates",
+            "ed:register-month",
         ]
     );
     // The first hit is picked; Enter goes there and closes the search.
@@ -188,6 +239,7 @@ fn a_person_hit_opens_the_person_and_typing_narrows_or_widens() {
         [
             "scene:arrival",
             "term:ferry",
+            "ed:two-dates",
             "scene:setting-out",
             "person:bo",
             "footnote:1",
@@ -211,9 +263,11 @@ fn a_person_hit_opens_the_person_and_typing_narrows_or_widens() {
             "person:bo",
             "term:ferry",
             "person:ada",
+            "ed:register-month",
             "scene:setting-out",
             "footnote:1",
             "footnote:2",
+            "ed:two-dates",
         ],
         "\"r\""
     );
@@ -228,7 +282,7 @@ fn a_person_hit_opens_the_person_and_typing_narrows_or_widens() {
     }
     assert_eq!(
         names(app.story(), app.hits()),
-        ["person:bo", "scene:the-ferry", "term:ferry"]
+        ["person:bo", "scene:the-ferry", "ed:two-dates", "term:ferry"]
     );
     app.update(Action::Open);
     match app.overlay() {

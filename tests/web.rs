@@ -481,4 +481,29 @@ fn the_handout_is_one_self_contained_page() {
     assert!(html.contains("id=\"ref-setting-out-1-0\""));
     assert!(html.contains("href=\"#ref-setting-out-1-0\""));
     assert!(html.contains("@media print"));
+    // Our editor's notes apart from the article's footnotes, and hedged names as what they are.
+    assert!(
+        html.contains(
+            "<a href=\"#ed-1\" id=\"edref-arrival-1-0\" aria-label=\"editor's note 1\">[ed.1]</a>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<li id=\"ed-1\"><span class=\"number\">[ed.1]</span>"));
+    assert!(html.contains("<h2 id=\"editor-notes-title\">Editor's notes</h2>"));
+    assert!(html.contains("identified as probably ‘Mme L.’ (the initials in the police register)"));
+}
+
+#[test]
+fn the_remote_shows_notes_with_their_editor_notes_and_the_follower_page_lists_them() {
+    let served = serve(common::journey(), None, true, 10);
+    let arrival = common::journey().find_scene("arrival").unwrap().index();
+    served.stage.show(arrival, 0, false);
+    let (_, remote) = get(served.address, &format!("/remote?secret={SECRET}"));
+    assert!(
+        remote.contains("<p>Ask which account to trust.[ed.2]</p>"),
+        "{remote}"
+    );
+    let (_, page) = get(served.address, "/scenes/arrival");
+    assert!(page.contains("<h2>Editor's notes</h2>"));
+    assert!(page.contains("<li id=\"ed-1\">"));
 }

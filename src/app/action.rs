@@ -49,6 +49,7 @@ pub enum Command {
     GoBack,
     TogglePresentation,
     ToggleBlank,
+    ShowInvitation,
     CyclePanel,
     ToggleTimer,
     ResetTimer,
@@ -88,7 +89,7 @@ impl Section {
 
 impl Command {
     /// Every command, in the order the help and the footer list them (the order of the enum).
-    pub const ALL: [Command; 34] = [
+    pub const ALL: [Command; 35] = [
         Command::PreviousScene,
         Command::NextScene,
         Command::PreviousEpisode,
@@ -115,6 +116,7 @@ impl Command {
         Command::GoBack,
         Command::TogglePresentation,
         Command::ToggleBlank,
+        Command::ShowInvitation,
         Command::CyclePanel,
         Command::ToggleTimer,
         Command::ResetTimer,
@@ -180,6 +182,9 @@ impl Command {
             Command::GoBack => "back to where you were before the last jump",
             Command::TogglePresentation => "presentation for a classroom, and back",
             Command::ToggleBlank => "blank the screen, and back",
+            Command::ShowInvitation => {
+                "a QR code of the address to follow at (or the remote's), and back"
+            }
             Command::CyclePanel => "show people, map, footnotes, or none",
             Command::ToggleTimer => "start or pause the timer",
             Command::ResetTimer => "reset the timer",
@@ -241,6 +246,7 @@ impl Command {
             | Command::ToggleMap => Section::Panes,
             Command::TogglePresentation
             | Command::ToggleBlank
+            | Command::ShowInvitation
             | Command::CyclePanel
             | Command::ToggleTimer
             | Command::ResetTimer
@@ -280,6 +286,7 @@ impl Command {
             Command::GoBack => Action::GoBack,
             Command::TogglePresentation => Action::TogglePresentation,
             Command::ToggleBlank => Action::ToggleBlank,
+            Command::ShowInvitation => Action::ShowInvitation,
             Command::CyclePanel => Action::CyclePanel,
             Command::ToggleTimer => Action::ToggleTimer(now),
             Command::ResetTimer => Action::ResetTimer,
@@ -365,6 +372,7 @@ pub enum Action {
     TogglePresentation,
     /// In a presentation: black out the screen, or bring it back.
     ToggleBlank,
+    ShowInvitation,
     /// In a presentation: show the next full-screen panel (people, map, footnotes, none).
     CyclePanel,
     /// In a presentation: start the timer, or pause it, at this moment.
@@ -474,6 +482,7 @@ mod tests {
                 "go-back",
                 "toggle-presentation",
                 "toggle-blank",
+                "show-invitation",
                 "cycle-panel",
                 "toggle-timer",
                 "reset-timer",

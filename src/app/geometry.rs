@@ -5,7 +5,7 @@
 use ratatui::layout::{Position, Rect};
 
 use super::Pane;
-use crate::story::FootnoteId;
+use crate::story::{EditorNoteId, FootnoteId};
 
 /// A place on the screen that a click or the wheel can act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +16,8 @@ pub enum Spot {
     Entry(Pane, usize),
     /// A footnote marker in the scene's text.
     Footnote(FootnoteId),
+    /// An editor's-note marker in the scene's text.
+    EditorNote(EditorNoteId),
     /// Inside the open overlay.
     Overlay,
     /// Outside the open overlay.

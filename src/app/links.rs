@@ -1,7 +1,7 @@
 //! Links from what the reader selects to the scenes it belongs to.
 
 use super::Entry;
-use crate::story::{SceneId, Story, TermId};
+use crate::story::{SceneId, Story, TermId, text};
 
 /// Every scene an entry appears in, in reading order.
 pub fn scenes_of(story: &Story, entry: Entry) -> Vec<SceneId> {
@@ -12,6 +12,11 @@ pub fn scenes_of(story: &Story, entry: Entry) -> Vec<SceneId> {
             match entry {
                 Entry::Character(c) => scene.characters.contains(&c),
                 Entry::Footnote(f) => scene.footnotes.contains(&f),
+                // In the text, or in the presenter's notes only.
+                Entry::EditorNote(e) => {
+                    scene.editor_notes.contains(&e)
+                        || text::editor_notes_in(scene.notes.iter().flatten()).contains(&e)
+                }
                 Entry::Location(l) => scene.locations.contains(&l),
                 Entry::Term(t) => scene.terms.contains(&t),
             }

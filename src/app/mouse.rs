@@ -22,6 +22,9 @@ pub fn actions(app: &App, spot: Spot, gesture: Gesture) -> Vec<Action> {
         }
         (Gesture::Click, Spot::Entry(pane, index)) => vec![Action::Select(pane, index)],
         (Gesture::Click, Spot::Footnote(id)) => vec![Action::OpenEntry(Entry::Footnote(id))],
+        (Gesture::Click, Spot::EditorNote(id)) => {
+            vec![Action::OpenEntry(Entry::EditorNote(id))]
+        }
         (Gesture::Click, Spot::Outside) => vec![Action::Back],
         (Gesture::Click, Spot::Overlay) => vec![],
         (Gesture::WheelUp | Gesture::WheelDown, Spot::Outside) => vec![],
@@ -34,7 +37,7 @@ pub fn actions(app: &App, spot: Spot, gesture: Gesture) -> Vec<Action> {
             match spot {
                 Spot::Overlay => vec![step],
                 // The scene scrolls three lines a notch, as text does elsewhere.
-                Spot::Pane(Pane::Scene) | Spot::Footnote(_) => {
+                Spot::Pane(Pane::Scene) | Spot::Footnote(_) | Spot::EditorNote(_) => {
                     vec![Action::Focus(Pane::Scene), step.clone(), step.clone(), step]
                 }
                 Spot::Pane(pane) | Spot::Entry(pane, _) => vec![Action::Focus(pane), step],

@@ -8,7 +8,9 @@ use super::geometry::Geometry;
 use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
 use crate::search::{Hit, LISTED, SearchIndex, Target};
-use crate::story::{CharacterId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId};
+use crate::story::{
+    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId,
+};
 
 /// The longest search or glossary query: longer than any name or phrase worth looking for.
 pub const MAX_TYPED: usize = 80;
@@ -170,6 +172,7 @@ impl Timer {
 pub enum Entry {
     Character(CharacterId),
     Footnote(FootnoteId),
+    EditorNote(EditorNoteId),
     Location(LocationId),
     Term(TermId),
 }
@@ -236,6 +239,8 @@ struct Searching {
 #[derive(Clone, Debug)]
 struct Presenting {
     blank: bool,
+    /// Whether the QR code of the classroom's address fills the screen.
+    inviting: bool,
     panel: Panel,
     /// Digits typed, naming the scene to go to on Enter.
     typed_number: String,
@@ -254,6 +259,8 @@ struct Classroom {
     clock: Option<TimeOfDay>,
     /// What the presenter last announced: scene, running, whole seconds elapsed.
     announced: Option<(SceneId, bool, u64)>,
+    /// Addresses to give the class (the presenter's) or the presenter (the console's remote).
+    invitation: Vec<String>,
 }
 
 /// The reader's whole state.
@@ -301,6 +308,7 @@ impl App {
             bookmarks: Vec::new(),
             presenting: Presenting {
                 blank: false,
+                inviting: false,
                 panel: Panel::None,
                 typed_number: String::new(),
                 timer: Timer::default(),
@@ -311,6 +319,7 @@ impl App {
                 linked: None,
                 clock: None,
                 announced: None,
+                invitation: Vec::new(),
             },
             status: None,
             problems: Vec::new(),
@@ -466,6 +475,20 @@ impl App {
         self.mode
     }
 
+    /// The addresses to show with their QR code, while they are shown.
+    pub fn invitation(&self) -> Option<&[String]> {
+        self.presenting
+            .inviting
+            .then_some(self.classroom.invitation.as_slice())
+    }
+
+    /// Gives the addresses the invitation shows: where the class follows, or the remote.
+    #[must_use]
+    pub fn with_invitation(mut self, addresses: Vec<String>) -> Self {
+        self.classroom.invitation = addresses;
+        self
+    }
+
     /// Whether a presentation is blanked out.
     pub fn is_blank(&self) -> bool {
         self.presenting.blank
@@ -526,7 +549,11 @@ impl App {
         match pane {
             Pane::Scene => None,
             Pane::Characters => scene.characters.get(selected).map(|c| Entry::Character(*c)),
-            Pane::Footnotes => scene.footnotes.get(selected).map(|f| Entry::Footnote(*f)),
+            // The footnotes pane lists the footnotes, then the editor's notes.
+            Pane::Footnotes => match selected.checked_sub(scene.footnotes.len()) {
+                None => scene.footnotes.get(selected).map(|f| Entry::Footnote(*f)),
+                Some(note) => scene.editor_notes.get(note).map(|e| Entry::EditorNote(*e)),
+            },
             Pane::Locations => self.story.route.get(selected).map(|l| Entry::Location(*l)),
         }
     }
@@ -659,6 +686,23 @@ impl App {
     /// What the reader asked for, by key or mouse, handled by what is on screen: a
     /// presentation first, then the open overlay, then the reader.
     fn command(&mut self, action: Action) {
+        if self.presenting.inviting {
+            // Any key puts the QR code away, as a key brings back a blanked screen.
+            self.presenting.inviting = false;
+            if !matches!(action, Action::Quit | Action::Interrupt) {
+                return;
+            }
+        } else if action == Action::ShowInvitation {
+            if self.classroom.invitation.is_empty() {
+                self.status = Some(
+                    "No address to show: present with --web to serve the class in a browser"
+                        .to_owned(),
+                );
+            } else {
+                self.presenting.inviting = true;
+            }
+            return;
+        }
         if self.mode == Mode::Presentation && self.command_presenting(&action) {
             return;
         }
@@ -985,6 +1029,7 @@ impl App {
             Target::Scene(scene) => self.jump_to(scene),
             Target::Character(id) => self.open_entry(Entry::Character(id)),
             Target::Footnote(id) => self.open_entry(Entry::Footnote(id)),
+            Target::EditorNote(id) => self.open_entry(Entry::EditorNote(id)),
             Target::Term(id) => self.open_entry(Entry::Term(id)),
         }
     }
@@ -1081,7 +1126,7 @@ impl App {
         match pane {
             Pane::Scene => 0,
             Pane::Characters => scene.characters.len(),
-            Pane::Footnotes => scene.footnotes.len(),
+            Pane::Footnotes => scene.footnotes.len() + scene.editor_notes.len(),
             Pane::Locations => self.story.route.len(),
         }
     }
@@ -1126,7 +1171,12 @@ impl App {
                 self.searching.glossary.clone(),
                 self.searching.query.clone(),
             ),
-            (self.mode, presenting.blank, presenting.panel),
+            (
+                self.mode,
+                presenting.blank,
+                presenting.inviting,
+                presenting.panel,
+            ),
             presenting.typed_number.clone(),
             (
                 presenting.timer.elapsed().as_secs(),

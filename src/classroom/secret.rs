@@ -71,3 +71,33 @@ pub fn read(address: SocketAddr) -> io::Result<String> {
         .map_err(|error| io::Error::new(error.kind(), format!("{}: {error}", file.display())))?;
     Ok(String::from_utf8_lossy(&bytes).trim().to_owned())
 }
+
+/// Where a presenter serving the web keeps its remote's addresses (secret included), for its
+/// console to show as a QR code.
+fn remote_path(address: SocketAddr) -> io::Result<PathBuf> {
+    Ok(paths::runtime_folder()?.join(format!("console-{}.remote", address.port())))
+}
+
+/// Writes the remote's addresses beside the secret, readable by this user only.
+pub fn write_remote(address: SocketAddr, urls: &[String]) -> io::Result<()> {
+    let file = remote_path(address)?;
+    match fs::remove_file(&file) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    paths::open_private(&file, false)?.write_all(urls.join("\n").as_bytes())
+}
+
+/// The remote's addresses of the presenter listening on `address`, if it serves the web.
+pub fn read_remote(address: SocketAddr) -> Vec<String> {
+    remote_path(address)
+        .and_then(|file| paths::read_private(&file, LIMIT))
+        .map(|bytes| {
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .filter(|line| line.starts_with("http://"))
+                .map(crate::story::text::sanitize)
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -113,11 +113,15 @@ pub fn start(
             let presenter = Presenter::serve_on(listener, config, moves)?;
             let audiences = match story {
                 Some(story) => serve_audiences(presenting, &presenter, story, secret, inputs)?,
-                None => Audiences {
-                    web: None,
-                    invitation: Vec::new(),
-                    _runtime: None,
-                },
+                None => {
+                    // A console must not show the remote of an earlier presenter on this port.
+                    secret::write_remote(presenter.address(), &[])?;
+                    Audiences {
+                        web: None,
+                        invitation: Vec::new(),
+                        _runtime: None,
+                    }
+                }
             };
             let inputs = inputs.clone();
             thread::Builder::new()
@@ -179,6 +183,7 @@ fn serve_audiences(
         let listener = TcpListener::bind(address)
             .map_err(|error| anyhow::anyhow!("cannot serve the web page on {address}: {error}"))?;
         let inputs = inputs.clone();
+        let config_secret = secret.clone();
         let config = WebConfig {
             token: presenting.token.clone(),
             secret,
@@ -200,9 +205,15 @@ fn serve_audiences(
             presenter.log(),
             remote,
         )?;
-        for at in invite::reachable(started.address()) {
-            invitation.push(invite::follower_url(at, presenting.token.as_deref()));
+        let reachable = invite::reachable(started.address());
+        for at in &reachable {
+            invitation.push(invite::follower_url(*at, presenting.token.as_deref()));
         }
+        let remotes: Vec<String> = reachable
+            .iter()
+            .map(|at| invite::remote_url(*at, &config_secret))
+            .collect();
+        secret::write_remote(presenter.address(), &remotes)?;
         web = Some(started);
     }
     Ok(Audiences {
@@ -210,6 +221,18 @@ fn serve_audiences(
         invitation,
         _runtime: Some(runtime),
     })
+}
+
+/// The addresses this izumi shows as a QR code: where students follow (the presenter), or the
+/// remote (the console, as its presenter left them).
+pub fn invitation(part: &Part, link: &Link) -> Vec<String> {
+    match (part, link) {
+        (_, Link::Presenting(_, audiences)) => audiences.invitation.clone(),
+        (Part::Console { address }, _) => resolve(address)
+            .map(secret::read_remote)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 fn resolve(address: &str) -> anyhow::Result<SocketAddr> {

@@ -10,11 +10,16 @@ use super::diagnostic::{
     look, read_source, shown_path,
 };
 use super::model::Story;
-use super::raw::{RawCharacters, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory};
+use super::raw::{
+    RawCharacters, RawEditorNotes, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory,
+};
 use super::validate::{self, Parsed};
 
 const MISSING: &str = "file is missing (a story folder holds story.toml, characters.toml, \
      footnotes.toml, locations.toml, glossary.toml and episodes/)";
+
+/// The one story file that may be left out: a story with no editor's notes needs none.
+const EDITOR_NOTES: &str = "editor_notes.toml";
 
 const EPISODES_GO_THERE: &str = "episode files go in a folder named episodes";
 
@@ -97,6 +102,7 @@ pub fn warnings(dir: &Path) -> Vec<Diagnostic> {
         "story.toml",
         "characters.toml",
         "footnotes.toml",
+        EDITOR_NOTES,
         "locations.toml",
         "glossary.toml",
     ]
@@ -131,6 +137,14 @@ pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
     let story = parse::<RawStory>(source, "story.toml", &mut problems);
     let characters = parse::<RawCharacters>(source, "characters.toml", &mut problems);
     let footnotes = parse::<RawFootnotes>(source, "footnotes.toml", &mut problems);
+    // An absent file of editor's notes is one with no notes.
+    let editor_notes = match look(&dir.join(EDITOR_NOTES)) {
+        Found::Missing => Some((
+            SourceFile::new(source.display_path(EDITOR_NOTES), String::new()),
+            RawEditorNotes::default(),
+        )),
+        _ => parse::<RawEditorNotes>(source, EDITOR_NOTES, &mut problems),
+    };
     let locations = parse::<RawLocations>(source, "locations.toml", &mut problems);
     let glossary = parse::<RawGlossary>(source, "glossary.toml", &mut problems);
     let (episodes, episodes_complete) = story
@@ -148,12 +162,20 @@ pub fn load(dir: &Path) -> Result<Story, StoryErrors> {
         ]
         .into_iter()
         .flatten()
-        .chain(episodes.iter().map(|(file, _)| file)),
+        .chain(episodes.iter().map(|(file, _)| file))
+        // Only a file that is there: a story without one keeps the fingerprint it had.
+        .chain(
+            editor_notes
+                .as_ref()
+                .map(|(file, _)| file)
+                .filter(|file| !file.text.is_empty()),
+        ),
     );
     let parsed = Parsed {
         story,
         characters,
         footnotes,
+        editor_notes,
         locations,
         glossary,
         episodes,

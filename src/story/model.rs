@@ -36,6 +36,8 @@ index_type! {
     LocationId,
     /// A glossary term in `glossary.toml`.
     TermId,
+    /// An editor's note, numbered from 1 in order of first use.
+    EditorNoteId,
 }
 
 /// A whole story, validated.
@@ -49,6 +51,8 @@ pub struct Story {
     pub scenes: Vec<Scene>,
     pub characters: Vec<Character>,
     pub footnotes: Vec<Footnote>,
+    /// Our notes on the article, in the order of their numbers.
+    pub editor_notes: Vec<EditorNote>,
     pub locations: Vec<Location>,
     pub terms: Vec<Term>,
     /// Locations in the order the story first visits them.
@@ -80,9 +84,12 @@ pub struct Scene {
     pub paragraphs: Vec<Paragraph<FootnoteId>>,
     /// Footnotes cited, each once, in order of first citation.
     pub footnotes: Vec<FootnoteId>,
+    /// Editor's notes marked in the text, each once, in order of first use.
+    pub editor_notes: Vec<EditorNoteId>,
     /// Glossary terms the text uses, each once, in order of first use.
     pub terms: Vec<TermId>,
-    pub notes: Option<String>,
+    /// For the presenter: paragraphs whose only markers are editor's notes.
+    pub notes: Option<Vec<Paragraph<FootnoteId>>>,
 }
 
 /// A person in the story.
@@ -90,7 +97,10 @@ pub struct Scene {
 pub struct Character {
     pub id: String,
     pub name: String,
+    /// Other spellings of the name: each certainly this person.
     pub aliases: Vec<String>,
+    /// Names that only probably or possibly refer to this person.
+    pub identified_as: Vec<Identification>,
     pub born: Option<StoryDate>,
     pub died: Option<StoryDate>,
     pub role: String,
@@ -112,6 +122,64 @@ impl Character {
     }
 }
 
+/// A name that probably or possibly refers to a person (a code name, a name in a document),
+/// kept apart from the plain other spellings, which are certain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Identification {
+    pub name: String,
+    pub certainty: Certainty,
+    /// Whose identification it is, or why, if the story says.
+    pub basis: Option<String>,
+}
+
+impl Identification {
+    /// The name as what it is: "probably ‘Sugimara’".
+    pub fn hedged(&self) -> String {
+        format!("{} ‘{}’", self.certainty.adverb(), self.name)
+    }
+
+    /// The name as what it is, with its basis: "probably ‘Sugimara’ (Motov's account)".
+    pub fn described(&self) -> String {
+        match &self.basis {
+            Some(basis) => format!("{} ({basis})", self.hedged()),
+            None => self.hedged(),
+        }
+    }
+}
+
+/// How sure an identification is. A certain one is a plain alias and needs no word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Certainty {
+    Probable,
+    Possible,
+}
+
+impl Certainty {
+    /// Every certainty, surest first.
+    pub const ALL: [Certainty; 2] = [Certainty::Probable, Certainty::Possible];
+
+    /// The word a story file gives it: "probable", "possible".
+    pub fn word(self) -> &'static str {
+        match self {
+            Certainty::Probable => "probable",
+            Certainty::Possible => "possible",
+        }
+    }
+
+    /// The word a reader sees before the name: "probably", "possibly".
+    pub fn adverb(self) -> &'static str {
+        match self {
+            Certainty::Probable => "probably",
+            Certainty::Possible => "possibly",
+        }
+    }
+
+    /// The certainty a story file's word names, if it names one.
+    pub fn from_word(word: &str) -> Option<Certainty> {
+        Self::ALL.into_iter().find(|c| c.word() == word)
+    }
+}
+
 /// A numbered footnote: the reference that supports a claim, and any comment on it. At least one
 /// of the two is present.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -129,6 +197,31 @@ impl Footnote {
             .flatten()
             .collect::<Vec<_>>()
             .join(" — ")
+    }
+}
+
+/// An editor's note: our own remark where the article is inconsistent or mistaken, the article's
+/// statement kept as it is. Apart from the article's footnotes, and numbered on its own, in the
+/// order the story first marks it (text before presenter notes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EditorNote {
+    pub id: String,
+    pub number: u32,
+    pub text: String,
+}
+
+impl EditorNote {
+    /// The heading over the editor's notes, wherever they are listed together.
+    pub const HEADING: &str = "Editor's notes";
+
+    /// What an editor's note is, in a sentence, for wherever the notes are shown.
+    pub const ABOUT: &str = "A note of ours, not the article's: where the article is \
+        inconsistent or mistaken, the story keeps what it says and notes it.";
+
+    /// How the text and the lists refer to it: `[ed.1]`, never to be taken for a footnote's
+    /// `[1]`.
+    pub fn marker(&self) -> String {
+        format!("[ed.{}]", self.number)
     }
 }
 
@@ -176,6 +269,10 @@ impl Story {
         &self.footnotes[id.0]
     }
 
+    pub fn editor_note(&self, id: EditorNoteId) -> &EditorNote {
+        &self.editor_notes[id.0]
+    }
+
     pub fn location(&self, id: LocationId) -> &Location {
         &self.locations[id.0]
     }
@@ -210,5 +307,40 @@ impl Story {
             .iter()
             .position(|scene| scene.locations.contains(&location))
             .map(SceneId)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identification(certainty: Certainty, basis: Option<&str>) -> Identification {
+        Identification {
+            name: "Sugimara".into(),
+            certainty,
+            basis: basis.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn an_identification_says_how_sure_it_is_and_on_what_basis() {
+        let probable = identification(Certainty::Probable, Some("Motov's account"));
+        assert_eq!(probable.hedged(), "probably ‘Sugimara’");
+        assert_eq!(
+            probable.described(),
+            "probably ‘Sugimara’ (Motov's account)"
+        );
+        let possible = identification(Certainty::Possible, None);
+        assert_eq!(possible.described(), "possibly ‘Sugimara’");
+    }
+
+    #[test]
+    fn certainty_words_read_back_and_nothing_else_does() {
+        for certainty in Certainty::ALL {
+            assert_eq!(Certainty::from_word(certainty.word()), Some(certainty));
+        }
+        for word in ["certain", "probably", "Probable", ""] {
+            assert_eq!(Certainty::from_word(word), None, "{word:?}");
+        }
     }
 }

@@ -62,9 +62,13 @@ pub struct RawCharacter {
     #[schemars(with = "Id")]
     pub id: Spanned<String>,
     pub name: String,
-    /// Other spellings; search finds them too.
+    /// Other spellings, each certainly this person; search finds them too.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Names that only probably or possibly refer to this person (a code name, a name in a
+    /// document); shown as what they are, never among the other spellings.
+    #[serde(default)]
+    pub identified_as: Vec<RawIdentification>,
     #[schemars(with = "Option<String>")]
     pub born: Option<Spanned<String>>,
     #[schemars(with = "Option<String>")]
@@ -73,6 +77,30 @@ pub struct RawCharacter {
     #[serde(default)]
     pub code_names: Vec<String>,
     pub bio: String,
+}
+
+/// A name that probably or possibly refers to the person.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawIdentification {
+    /// The name as the source gives it.
+    #[schemars(with = "String", length(min = 1))]
+    pub name: Spanned<String>,
+    #[schemars(with = "CertaintyWord")]
+    pub certainty: Spanned<String>,
+    /// Whose identification it is, or why, in our own words.
+    pub basis: Option<String>,
+}
+
+// Only a schema: the files hold the word as a `Spanned<String>`, read by
+// `model::Certainty::from_word`; `tests/schema.rs` checks that the two know the same words.
+/// How sure the identification is; a certain one is a plain alias.
+#[derive(JsonSchema)]
+#[schemars(rename = "certainty", rename_all = "lowercase")]
+pub enum CertaintyWord {
+    Probable,
+    Possible,
 }
 
 /// The footnotes, numbered; scene text cites them as [^N].
@@ -92,6 +120,27 @@ pub struct RawFootnote {
     pub number: Spanned<u32>,
     pub citation: Option<String>,
     pub note: Option<String>,
+}
+
+/// Our own notes where the article is inconsistent or mistaken: the story keeps the article's
+/// statement and marks the note [^ed:ID]. Optional: a story without notes has no such file.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "editor_notes.toml")]
+pub struct RawEditorNotes {
+    #[serde(default)]
+    pub note: Vec<RawEditorNote>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawEditorNote {
+    #[schemars(with = "Id")]
+    pub id: Spanned<String>,
+    /// What we note, in our own words.
+    #[schemars(length(min = 1))]
+    pub text: String,
 }
 
 /// The places, with coordinates.
@@ -173,11 +222,13 @@ pub struct RawScene {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub characters: Vec<Spanned<String>>,
-    /// Paragraphs separated by a blank line; [^N] cites footnote N.
+    /// Paragraphs separated by a blank line; [^N] cites footnote N, [^ed:ID] marks editor's
+    /// note ID.
     #[schemars(with = "String")]
     pub text: Spanned<String>,
-    /// For the presenter's console.
-    pub notes: Option<String>,
+    /// For the presenter's console; [^ed:ID] marks editor's note ID.
+    #[schemars(with = "Option<String>")]
+    pub notes: Option<Spanned<String>>,
 }
 
 /// A date as the story states it ("21 May 1941", "spring 1938", "late 1936", "1938 – 1943/44",

@@ -8,7 +8,9 @@ use schemars::transform::{RecursiveTransform, Transform};
 use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value, json};
 
-use super::raw::{RawCharacters, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory};
+use super::raw::{
+    RawCharacters, RawEditorNotes, RawEpisode, RawFootnotes, RawGlossary, RawLocations, RawStory,
+};
 
 /// The kinds of story file; each has its own definition in the schema.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +18,7 @@ pub enum SchemaKind {
     Story,
     Characters,
     Footnotes,
+    EditorNotes,
     Locations,
     Glossary,
     Episode,
@@ -23,10 +26,11 @@ pub enum SchemaKind {
 
 impl SchemaKind {
     /// Every kind, in the order the schema lists them.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Story,
         Self::Characters,
         Self::Footnotes,
+        Self::EditorNotes,
         Self::Locations,
         Self::Glossary,
         Self::Episode,
@@ -38,6 +42,7 @@ impl SchemaKind {
             Self::Story => "story",
             Self::Characters => "characters",
             Self::Footnotes => "footnotes",
+            Self::EditorNotes => "editor-notes",
             Self::Locations => "locations",
             Self::Glossary => "glossary",
             Self::Episode => "episode",
@@ -49,6 +54,7 @@ impl SchemaKind {
             Self::Story => RawStory::json_schema(generator),
             Self::Characters => RawCharacters::json_schema(generator),
             Self::Footnotes => RawFootnotes::json_schema(generator),
+            Self::EditorNotes => RawEditorNotes::json_schema(generator),
             Self::Locations => RawLocations::json_schema(generator),
             Self::Glossary => RawGlossary::json_schema(generator),
             Self::Episode => RawEpisode::json_schema(generator),

@@ -1,6 +1,7 @@
 //! A story of any size, written as a story folder, for benchmarks and tests of how izumi scales.
-//! Its text is filler, but it uses every part of the format: people, places, footnotes, glossary
-//! terms, dates, and episodes of a hundred scenes each.
+//! Its text is filler, but it uses every part of the format: people (some with hedged
+//! identifications), places, footnotes, editor's notes, glossary terms, dates, and episodes of a
+//! hundred scenes each.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -35,6 +36,14 @@ pub fn write_story(dir: &Path, scenes: usize) -> io::Result<()> {
             1850 + c % 100
         )
         .unwrap();
+        if c % 10 == 0 {
+            write!(
+                characters,
+                "[[character.identified_as]]\nname = \"Code{c}\"\ncertainty = \"probable\"\n\
+                 basis = \"a document's code name\"\n\n"
+            )
+            .unwrap();
+        }
     }
     fs::write(dir.join("characters.toml"), characters)?;
 
@@ -78,6 +87,17 @@ pub fn write_story(dir: &Path, scenes: usize) -> io::Result<()> {
     }
     fs::write(dir.join("footnotes.toml"), footnotes)?;
 
+    // One editor's note for each episode, marked in its first scene.
+    let mut notes = String::new();
+    for episode in 0..episodes {
+        write!(
+            notes,
+            "[[note]]\nid = \"note-{episode}\"\ntext = \"What episode {episode}'s source gets wrong.\"\n\n"
+        )
+        .unwrap();
+    }
+    fs::write(dir.join("editor_notes.toml"), notes)?;
+
     for episode in 0..episodes {
         let first = episode * SCENES_PER_EPISODE;
         let last = (first + SCENES_PER_EPISODE).min(scenes);
@@ -88,11 +108,14 @@ pub fn write_story(dir: &Path, scenes: usize) -> io::Result<()> {
             episode % LOCATIONS
         );
         for scene in first..last {
-            let marker = if scene % 2 == 0 {
+            let mut marker = if scene % 2 == 0 {
                 format!("[^{}]", scene / 2 + 1)
             } else {
                 String::new()
             };
+            if scene == first {
+                marker.push_str(&format!("[^ed:note-{episode}]"));
+            }
             write!(
                 text,
                 "[[scene]]\nid = \"scene-{scene}\"\ntitle = \"Scene {scene}\"\ndate = \"{} {year}\"\n\

@@ -1,23 +1,74 @@
-//! Scene text: paragraphs, footnote markers and cleaning of untrusted strings.
+//! Scene text: paragraphs, footnote and editor's-note markers, and cleaning of untrusted strings.
 
 use std::collections::BTreeMap;
 
 use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
-use super::model::TermId;
+use super::model::{EditorNoteId, TermId};
 
-/// A run of scene text: words, a glossary term as written, or a footnote marker (still a number
-/// until validation, which also finds the terms).
+/// What starts the label of an editor's-note marker: `[^ed:slip]` marks the note `slip`.
+pub const EDITOR_NOTE_PREFIX: &str = "ed:";
+
+/// A run of scene text: words, a glossary term as written, a footnote marker (still a number
+/// until validation, which also finds the terms), or an editor's-note marker (still an id).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Inline<F> {
+pub enum Inline<F, E = EditorNoteId> {
     Text(String),
     Term(String, TermId),
     Footnote(F),
+    EditorNote(E),
 }
 
 /// One paragraph of scene text.
-pub type Paragraph<F> = Vec<Inline<F>>;
+pub type Paragraph<F, E = EditorNoteId> = Vec<Inline<F, E>>;
+
+/// Which markers a text holds: scene text has footnotes and editor's notes; presenter notes
+/// have only editor's notes (anything else there is text, as written).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Markers {
+    FootnotesAndEditorNotes,
+    EditorNotes,
+}
+
+/// What a marker's label names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label<'a> {
+    /// `[^12]`: footnote 12.
+    Footnote(u32),
+    /// `[^ed:slip]`: the editor's note `slip`.
+    EditorNote(&'a str),
+    /// Anything else.
+    Other,
+}
+
+impl Label<'_> {
+    /// What the label of a marker `[^label]` names.
+    pub fn of(label: &str) -> Label<'_> {
+        if let Some(id) = label.strip_prefix(EDITOR_NOTE_PREFIX) {
+            Label::EditorNote(id)
+        } else if let Ok(number) = label.parse() {
+            Label::Footnote(number)
+        } else {
+            Label::Other
+        }
+    }
+}
+
+/// The editor's notes marked in paragraphs, each once, in order of first use.
+pub fn editor_notes_in<'a, F: 'a>(
+    paragraphs: impl IntoIterator<Item = &'a Paragraph<F>>,
+) -> Vec<EditorNoteId> {
+    let mut found = Vec::new();
+    for inline in paragraphs.into_iter().flatten() {
+        if let Inline::EditorNote(id) = inline
+            && !found.contains(id)
+        {
+            found.push(*id);
+        }
+    }
+    found
+}
 
 /// A footnote marker `[^label]` as written, with its byte offset in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,9 +96,14 @@ pub fn markers(text: &str) -> Vec<Marker<'_>> {
 }
 
 /// Splits text into paragraphs at blank lines, joins each paragraph's lines with single spaces,
-/// and turns numeric markers `[^N]` into footnotes. Other markers stay as text; validation
-/// reports them.
-pub fn parse_paragraphs(text: &str) -> Vec<Paragraph<u32>> {
+/// and turns numeric markers `[^N]` into footnotes and `[^ed:ID]` into editor's notes. Other
+/// markers stay as text; validation reports them.
+pub fn parse_paragraphs(text: &str) -> Vec<Paragraph<u32, String>> {
+    parse(text, Markers::FootnotesAndEditorNotes)
+}
+
+/// Splits text into paragraphs as [`parse_paragraphs`] does, with the markers `markers` says.
+pub fn parse(text: &str, markers: Markers) -> Vec<Paragraph<u32, String>> {
     let mut paragraphs = Vec::new();
     let mut lines: Vec<&str> = Vec::new();
     for line in text.lines().chain(std::iter::once("")) {
@@ -58,24 +114,28 @@ pub fn parse_paragraphs(text: &str) -> Vec<Paragraph<u32>> {
                 .iter()
                 .flat_map(|l| l.split_whitespace())
                 .collect::<Vec<_>>();
-            paragraphs.push(split_markers(&joined.join(" ")));
+            paragraphs.push(split_markers(&joined.join(" "), markers));
             lines.clear();
         }
     }
     paragraphs
 }
 
-fn split_markers(text: &str) -> Paragraph<u32> {
+fn split_markers(text: &str, which: Markers) -> Paragraph<u32, String> {
     let mut inlines = Vec::new();
     let mut rest_start = 0;
     for marker in markers(text) {
-        let Ok(number) = marker.label.parse() else {
-            continue;
+        let inline = match Label::of(marker.label) {
+            Label::EditorNote(id) => Inline::EditorNote(id.to_owned()),
+            Label::Footnote(number) if which == Markers::FootnotesAndEditorNotes => {
+                Inline::Footnote(number)
+            }
+            Label::Footnote(_) | Label::Other => continue,
         };
         if marker.offset > rest_start {
             inlines.push(Inline::Text(text[rest_start..marker.offset].to_owned()));
         }
-        inlines.push(Inline::Footnote(number));
+        inlines.push(inline);
         rest_start = marker.offset + marker.label.len() + 3;
     }
     if rest_start < text.len() {
@@ -204,7 +264,7 @@ pub(crate) fn is_unsafe(c: char) -> bool {
 mod tests {
     use super::*;
 
-    fn text(s: &str) -> Inline<u32> {
+    fn text(s: &str) -> Inline<u32, String> {
         Inline::Text(s.into())
     }
 
@@ -234,6 +294,54 @@ mod tests {
     #[test]
     fn non_numeric_markers_stay_text() {
         assert_eq!(parse_paragraphs("A[^x]"), vec![vec![text("A[^x]")]]);
+    }
+
+    #[test]
+    fn ed_markers_become_editor_notes_beside_footnotes() {
+        assert_eq!(
+            parse_paragraphs("In 1931.[^4][^ed:slip] Then."),
+            vec![vec![
+                text("In 1931."),
+                Inline::Footnote(4),
+                Inline::EditorNote("slip".into()),
+                text(" Then."),
+            ]]
+        );
+    }
+
+    #[test]
+    fn presenter_notes_mark_only_editor_notes() {
+        assert_eq!(
+            parse("Ask why.[^3] See[^ed:slip].", Markers::EditorNotes),
+            vec![vec![
+                text("Ask why.[^3] See"),
+                Inline::EditorNote("slip".into()),
+                text("."),
+            ]]
+        );
+    }
+
+    #[test]
+    fn labels_name_footnotes_editor_notes_or_nothing() {
+        assert_eq!(Label::of("12"), Label::Footnote(12));
+        assert_eq!(Label::of("ed:slip"), Label::EditorNote("slip"));
+        assert_eq!(Label::of("ed:"), Label::EditorNote(""));
+        assert_eq!(Label::of("x"), Label::Other);
+        assert_eq!(Label::of("ED:slip"), Label::Other);
+    }
+
+    #[test]
+    fn editor_notes_are_listed_once_in_order_of_first_use() {
+        let (a, b) = (EditorNoteId(0), EditorNoteId(1));
+        let paragraphs: Vec<Paragraph<u32>> = vec![
+            vec![Inline::EditorNote(b), text_id("x"), Inline::EditorNote(a)],
+            vec![Inline::EditorNote(b)],
+        ];
+        assert_eq!(editor_notes_in(&paragraphs), [b, a]);
+    }
+
+    fn text_id(s: &str) -> Inline<u32> {
+        Inline::Text(s.into())
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! From raw files to a `Story`: unique ids, resolved references, parsed dates, footnotes cited and
-//! defined. Every "unknown …" and "duplicate …" message is born here, located and with a hint.
+//! defined, editor's notes marked, defined and numbered. Every "unknown …" and "duplicate …"
+//! message is born here, located and with a hint.
 //!
 //! Each raw struct is taken apart with every field named (no `..`), so that a field added to
 //! `raw.rs` and not handled here fails to compile instead of being silently dropped.
@@ -12,20 +13,23 @@ use toml::Spanned;
 use super::date::{self, StoryDate};
 use super::diagnostic::{Diagnostic, Hints, Position, SourceFile};
 use super::model::{
-    Character, CharacterId, Episode, EpisodeId, Footnote, FootnoteId, Location, LocationId, Scene,
-    Story, Term, TermId,
+    Certainty, Character, CharacterId, EditorNote, EditorNoteId, Episode, EpisodeId, Footnote,
+    FootnoteId, Identification, Location, LocationId, Scene, Story, Term, TermId,
 };
 use super::raw::{
-    RawCharacter, RawCharacters, RawClaim, RawDate, RawDisputed, RawEpisode, RawFootnote,
-    RawFootnotes, RawGlossary, RawLocation, RawLocations, RawScene, RawSource, RawStory, RawTerm,
+    RawCharacter, RawCharacters, RawClaim, RawDate, RawDisputed, RawEditorNote, RawEditorNotes,
+    RawEpisode, RawFootnote, RawFootnotes, RawGlossary, RawIdentification, RawLocation,
+    RawLocations, RawScene, RawSource, RawStory, RawTerm,
 };
-use super::text::{self, Inline, Paragraph, TermForms, sanitize};
+use super::text::{self, Inline, Label, Markers, Paragraph, TermForms, sanitize};
 
 /// Every story file that parsed, with its text for locating problems.
 pub struct Parsed {
     pub story: Option<(SourceFile, RawStory)>,
     pub characters: Option<(SourceFile, RawCharacters)>,
     pub footnotes: Option<(SourceFile, RawFootnotes)>,
+    /// An absent file is an empty one: a story may have no editor's notes.
+    pub editor_notes: Option<(SourceFile, RawEditorNotes)>,
     pub locations: Option<(SourceFile, RawLocations)>,
     pub glossary: Option<(SourceFile, RawGlossary)>,
     pub episodes: Vec<(SourceFile, RawEpisode)>,
@@ -40,6 +44,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     let mut v = Validator {
         problems,
         cited: HashSet::new(),
+        noted: HashSet::new(),
         hints: Hints::default(),
     };
 
@@ -51,6 +56,10 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         .footnotes
         .as_ref()
         .map(|(file, raw)| v.footnotes(file, raw));
+    let editor_notes = parsed
+        .editor_notes
+        .as_ref()
+        .map(|(file, raw)| v.editor_notes(file, raw));
     let locations = parsed
         .locations
         .as_ref()
@@ -62,10 +71,12 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
 
     let (characters, character_ids) = characters.unzip();
     let (footnotes, footnote_numbers) = footnotes.unzip();
+    let (editor_notes, editor_note_ids) = editor_notes.unzip();
     let (locations, location_ids) = locations.unzip();
     let refs = References {
         characters: character_ids.as_ref(),
         footnotes: footnote_numbers.as_ref(),
+        editor_notes: editor_note_ids.as_ref(),
         locations: location_ids.as_ref(),
     };
 
@@ -109,6 +120,11 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     {
         v.check_every_footnote_cited(file, raw);
     }
+    if let Some((file, raw)) = &parsed.editor_notes
+        && parsed.episodes_complete
+    {
+        v.check_every_editor_note_used(file, raw);
+    }
 
     let (_, raw_story) = parsed.story.as_ref()?;
     let RawStory {
@@ -120,6 +136,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         source: RawSource { citation },
     } = raw_story;
     let (characters, footnotes, locations, terms) = (characters?, footnotes?, locations?, terms?);
+    let editor_notes = number_editor_notes(editor_notes?, &mut scenes);
     let route = route(&scenes);
     // Glossary terms are found in the text once, here, rather than on every frame.
     let forms = TermForms::new(terms.iter().enumerate().flat_map(|(index, term)| {
@@ -141,12 +158,58 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         scenes,
         characters,
         footnotes,
+        editor_notes,
         locations,
         terms,
         route,
         fingerprint: String::new(),
     };
     Some(story)
+}
+
+/// Numbers the editor's notes in the order the story first marks them, scene text before
+/// presenter notes, so that a reader meets them as ed.1, ed.2 and so on: returns them in that
+/// order, and renumbers the scenes' markers (which until now held positions in the file). A note
+/// marked nowhere, already reported, goes last.
+fn number_editor_notes(notes: Vec<EditorNote>, scenes: &mut [Scene]) -> Vec<EditorNote> {
+    let in_text = scenes.iter().flat_map(|scene| scene.editor_notes.clone());
+    let in_notes = scenes
+        .iter()
+        .flat_map(|scene| text::editor_notes_in(scene.notes.iter().flatten()));
+    let mut placed = vec![false; notes.len()];
+    let mut order: Vec<usize> = Vec::with_capacity(notes.len());
+    for position in in_text
+        .chain(in_notes)
+        .map(EditorNoteId::index)
+        .chain(0..notes.len())
+    {
+        if !std::mem::replace(&mut placed[position], true) {
+            order.push(position);
+        }
+    }
+    let mut rank = vec![0; notes.len()];
+    for (new, old) in order.iter().enumerate() {
+        rank[*old] = new;
+    }
+    let renumber = |id: &mut EditorNoteId| *id = EditorNoteId(rank[id.0]);
+    for scene in scenes.iter_mut() {
+        scene.editor_notes.iter_mut().for_each(renumber);
+        let inlines = scene
+            .paragraphs
+            .iter_mut()
+            .chain(scene.notes.iter_mut().flatten());
+        for inline in inlines.flatten() {
+            if let Inline::EditorNote(id) = inline {
+                renumber(id);
+            }
+        }
+    }
+    let mut notes: Vec<Option<EditorNote>> = notes.into_iter().map(Some).collect();
+    order
+        .iter()
+        .zip(1..)
+        .filter_map(|(old, number)| notes[*old].take().map(|note| EditorNote { number, ..note }))
+        .collect()
 }
 
 /// The glossary terms a scene's text uses, each once, in order of first use.
@@ -194,6 +257,7 @@ fn mark_terms(
 struct References<'a> {
     characters: Option<&'a IdTable>,
     footnotes: Option<&'a HashMap<u32, FootnoteId>>,
+    editor_notes: Option<&'a IdTable>,
     locations: Option<&'a IdTable>,
 }
 
@@ -274,6 +338,8 @@ struct Validator<'p> {
     /// Footnote numbers marked in any scene's text, counted even in scenes that fail validation,
     /// so that one bad scene does not make its footnotes look unused.
     cited: HashSet<u32>,
+    /// Editor's notes marked in any scene's text or presenter notes, likewise.
+    noted: HashSet<String>,
     /// "Did you mean" for the first few hundred unknown names.
     hints: Hints,
 }
@@ -291,6 +357,7 @@ impl Validator<'_> {
             id,
             name,
             aliases,
+            identified_as,
             born,
             died,
             role,
@@ -301,10 +368,12 @@ impl Validator<'_> {
             ids.insert(self, file, id);
             let born = born.as_ref().and_then(|d| self.text_date(file, d));
             let died = died.as_ref().and_then(|d| self.text_date(file, d));
+            let identified_as = self.identifications(file, name, aliases, identified_as);
             characters.push(Character {
                 id: sanitize(id.get_ref()),
                 name: sanitize(name),
                 aliases: aliases.iter().map(|a| sanitize(a)).collect(),
+                identified_as,
                 born,
                 died,
                 role: sanitize(role),
@@ -313,6 +382,79 @@ impl Validator<'_> {
             });
         }
         (characters, ids)
+    }
+
+    /// A person's hedged names, each with a name that is neither the person's own name, a
+    /// plain alias (a name cannot be both certain and not) nor given twice, and a known
+    /// certainty.
+    fn identifications(
+        &mut self,
+        file: &SourceFile,
+        own_name: &str,
+        aliases: &[String],
+        raw: &[RawIdentification],
+    ) -> Vec<Identification> {
+        let key = |text: &str| text.trim().to_lowercase();
+        let aliases: HashSet<String> = aliases.iter().map(|alias| key(alias)).collect();
+        let mut seen = HashSet::new();
+        let mut found = Vec::new();
+        for RawIdentification {
+            name,
+            certainty: word,
+            basis,
+        } in raw
+        {
+            let hedged = key(name.get_ref());
+            let problem = if hedged.is_empty() {
+                Some("an identification needs a name: the name as the source gives it".to_owned())
+            } else if hedged == key(own_name) {
+                Some(format!(
+                    "\"{}\" is this person's own name, not an identification",
+                    name.get_ref()
+                ))
+            } else if aliases.contains(&hedged) {
+                Some(format!(
+                    "\"{}\" is also a plain alias, which says it certainly is this person: keep \
+                     it in `aliases` or in `identified_as`, not both",
+                    name.get_ref()
+                ))
+            } else if !seen.insert(hedged) {
+                Some(format!(
+                    "\"{}\" is identified with this person twice",
+                    name.get_ref()
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                self.error(file, name.span(), problem);
+            }
+            let certainty = Certainty::from_word(word.get_ref());
+            if certainty.is_none() {
+                let word_text = word.get_ref();
+                let words = Certainty::ALL.map(Certainty::word);
+                let message = if word_text == "certain" {
+                    "a certain identification is a plain alias: put the name in `aliases`"
+                        .to_owned()
+                } else {
+                    let hint = self.hints.did_you_mean(word_text, words);
+                    if hint.is_empty() {
+                        format!(
+                            "unknown certainty \"{word_text}\": write \"probable\" or \"possible\""
+                        )
+                    } else {
+                        format!("unknown certainty \"{word_text}\"{hint}")
+                    }
+                };
+                self.error(file, word.span(), message);
+            }
+            found.extend(certainty.map(|certainty| Identification {
+                name: sanitize(name.get_ref().trim()),
+                certainty,
+                basis: basis.as_deref().map(|basis| sanitize(basis.trim())),
+            }));
+        }
+        found
     }
 
     fn footnotes(
@@ -353,6 +495,33 @@ impl Validator<'_> {
             });
         }
         (footnotes, by_number)
+    }
+
+    fn editor_notes(
+        &mut self,
+        file: &SourceFile,
+        raw: &RawEditorNotes,
+    ) -> (Vec<EditorNote>, IdTable) {
+        let mut ids = IdTable::new("editor's note");
+        let mut notes = Vec::new();
+        let RawEditorNotes { note } = raw;
+        for RawEditorNote { id, text } in note {
+            ids.insert(self, file, id);
+            if text.trim().is_empty() {
+                self.error(
+                    file,
+                    id.span(),
+                    format!("editor's note \"{}\" needs a `text`", id.get_ref()),
+                );
+            }
+            notes.push(EditorNote {
+                id: sanitize(id.get_ref()),
+                // Numbered once the story's order of use is known.
+                number: 0,
+                text: sanitize(text.trim()),
+            });
+        }
+        (notes, ids)
     }
 
     fn locations(&mut self, file: &SourceFile, raw: &RawLocations) -> (Vec<Location>, IdTable) {
@@ -451,7 +620,10 @@ impl Validator<'_> {
             .iter()
             .filter_map(|id| self.resolve(file, id, refs.characters).map(CharacterId))
             .collect();
-        let paragraphs = self.paragraphs(file, text, refs.footnotes);
+        let paragraphs = self.paragraphs(file, text, refs, Markers::FootnotesAndEditorNotes);
+        let notes = notes
+            .as_ref()
+            .map(|notes| self.paragraphs(file, notes, refs, Markers::EditorNotes));
         let mut seen = HashSet::new();
         let mut footnotes = Vec::new();
         for inline in paragraphs.iter().flatten() {
@@ -461,6 +633,7 @@ impl Validator<'_> {
                 footnotes.push(*id);
             }
         }
+        let editor_notes = text::editor_notes_in(&paragraphs);
         Some(Scene {
             id: sanitize(id.get_ref()),
             title: sanitize(title),
@@ -470,21 +643,24 @@ impl Validator<'_> {
             characters,
             paragraphs,
             footnotes,
+            editor_notes,
             terms: Vec::new(),
-            notes: notes.as_deref().map(|n| sanitize(n.trim())),
+            notes,
         })
     }
 
-    /// Parses scene text and resolves its footnote markers, reporting each bad one where it is.
+    /// Parses scene text or presenter notes and resolves their markers (`markers` says which
+    /// there are), reporting each bad one where it is.
     fn paragraphs(
         &mut self,
         file: &SourceFile,
         raw: &Spanned<String>,
-        footnotes: Option<&HashMap<u32, FootnoteId>>,
-    ) -> Vec<text::Paragraph<FootnoteId>> {
-        let empty = HashMap::new();
-        let known = footnotes.is_some();
-        let footnotes = footnotes.unwrap_or(&empty);
+        refs: &References,
+        markers: Markers,
+    ) -> Vec<Paragraph<FootnoteId>> {
+        let (no_footnotes, no_notes) = (HashMap::new(), IdTable::default());
+        let footnotes = refs.footnotes.unwrap_or(&no_footnotes);
+        let notes = refs.editor_notes.unwrap_or(&no_notes);
         let cleaned = sanitize(raw.get_ref());
         let literal = raw.span();
         // Markers are found in the file in order; one written with escapes is not found as it
@@ -492,6 +668,11 @@ impl Validator<'_> {
         // searching the rest of the text again for each.
         let mut search_from = Some(literal.start);
         for marker in text::markers(&cleaned) {
+            let label = Label::of(marker.label);
+            if markers == Markers::EditorNotes && !matches!(label, Label::EditorNote(_)) {
+                // Presenter notes may say "[^3]": it is their text, not a citation.
+                continue;
+            }
             let written = format!("[^{}]", marker.label);
             let found = search_from.and_then(|from| {
                 file.text[from..literal.end]
@@ -501,25 +682,45 @@ impl Validator<'_> {
             search_from = found.map(|at| at + written.len());
             let at = found.unwrap_or(literal.start);
             let span = at..at + written.len();
-            let number = marker.label.parse::<u32>();
-            if let Ok(number) = number {
-                self.cited.insert(number);
-            }
-            match number {
-                Err(_) => self.error(
+            match label {
+                Label::Footnote(number) => {
+                    self.cited.insert(number);
+                    if refs.footnotes.is_some() && !footnotes.contains_key(&number) {
+                        self.error(
+                            file,
+                            span,
+                            format!("footnote [^{number}] is not defined in footnotes.toml"),
+                        );
+                    }
+                }
+                Label::EditorNote(id) => {
+                    self.noted.insert(id.to_owned());
+                    if refs.editor_notes.is_some() && notes.get(id).is_none() {
+                        let hint = self
+                            .hints
+                            .did_you_mean(id, notes.order.iter().map(String::as_str));
+                        let message = if hint.is_empty() {
+                            format!(
+                                "unknown editor's note \"{id}\": it is not defined in \
+                                 editor_notes.toml"
+                            )
+                        } else {
+                            format!("unknown editor's note \"{id}\"{hint}")
+                        };
+                        self.error(file, span, message);
+                    }
+                }
+                Label::Other => self.error(
                     file,
                     span,
-                    format!("footnote marker \"{written}\" must be a number, like [^12]"),
+                    format!(
+                        "footnote marker \"{written}\" must be a number, like [^12], or name an \
+                         editor's note, like [^ed:some-id]"
+                    ),
                 ),
-                Ok(number) if known && !footnotes.contains_key(&number) => self.error(
-                    file,
-                    span,
-                    format!("footnote [^{number}] is not defined in footnotes.toml"),
-                ),
-                Ok(_) => {}
             }
         }
-        text::parse_paragraphs(&cleaned)
+        text::parse(&cleaned, markers)
             .into_iter()
             .map(|paragraph| {
                 paragraph
@@ -530,6 +731,10 @@ impl Validator<'_> {
                         Inline::Footnote(number) => {
                             footnotes.get(&number).copied().map(Inline::Footnote)
                         }
+                        // A position in the file until `number_editor_notes` numbers them.
+                        Inline::EditorNote(id) => notes
+                            .get(&id)
+                            .map(|at| Inline::EditorNote(EditorNoteId(at))),
                     })
                     .collect()
             })
@@ -545,6 +750,21 @@ impl Validator<'_> {
                     footnote.number.span(),
                     format!(
                         "footnote {number} is never cited: no scene has the marker [^{number}]"
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_every_editor_note_used(&mut self, file: &SourceFile, raw: &RawEditorNotes) {
+        for note in &raw.note {
+            let id = note.id.get_ref();
+            if !self.noted.contains(id) {
+                self.error(
+                    file,
+                    note.id.span(),
+                    format!(
+                        "editor's note \"{id}\" is never used: no scene has the marker [^ed:{id}]"
                     ),
                 );
             }

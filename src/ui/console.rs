@@ -13,7 +13,7 @@ use super::theme::Theme;
 use super::{episode_position, footer};
 use crate::app::{App, KeyMode};
 use crate::keymap::Keymap;
-use crate::story::{Inline, SceneId};
+use crate::story::{EditorNote, Inline, SceneId, Story, text};
 
 /// The console for the presenter's second screen.
 pub struct Console<'a> {
@@ -72,10 +72,7 @@ impl Widget for Console<'_> {
         ])
         .render(status, buf);
 
-        let notes_text = scene
-            .notes
-            .clone()
-            .unwrap_or_else(|| "No notes for this scene.".into());
+        let notes_text = notes_lines(story, id, theme);
         Paragraph::new(notes_text)
             .wrap(Wrap { trim: true })
             .block(titled_pane_block(
@@ -95,7 +92,7 @@ impl Widget for Console<'_> {
                 .flatten()
                 .filter_map(|inline| match inline {
                     Inline::Text(text) | Inline::Term(text, _) => Some(text.as_str()),
-                    Inline::Footnote(_) => None,
+                    Inline::Footnote(_) | Inline::EditorNote(_) => None,
                 })
                 .collect();
             (format!(" Next: {} ", next_scene.title), text)
@@ -115,4 +112,50 @@ impl Widget for Console<'_> {
         }
         .render(footer, buf);
     }
+}
+
+/// The scene's presenter notes, their editor's-note markers set apart; then every editor's note
+/// the scene marks, in its text or its notes, for the presenter to have at hand.
+fn notes_lines(story: &Story, id: SceneId, theme: &Theme) -> Vec<Line<'static>> {
+    let scene = story.scene(id);
+    let mut lines = Vec::new();
+    let notes = scene.notes.as_deref().unwrap_or_default();
+    if notes.is_empty() {
+        lines.push(Line::from("No notes for this scene."));
+    }
+    for (i, paragraph) in notes.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        let spans: Vec<Span> = paragraph
+            .iter()
+            .filter_map(|inline| match inline {
+                Inline::Text(text) | Inline::Term(text, _) => Some(Span::raw(text.clone())),
+                Inline::EditorNote(note) => Some(Span::styled(
+                    story.editor_note(*note).marker(),
+                    theme.editor_marker,
+                )),
+                Inline::Footnote(_) => None,
+            })
+            .collect();
+        lines.push(Line::from(spans));
+    }
+    let mut marked = scene.editor_notes.clone();
+    for note in text::editor_notes_in(notes) {
+        if !marked.contains(&note) {
+            marked.push(note);
+        }
+    }
+    if !marked.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled(EditorNote::HEADING, theme.heading));
+    }
+    for note in marked {
+        let note = story.editor_note(note);
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", note.marker()), theme.editor_marker),
+            Span::raw(note.text.clone()),
+        ]));
+    }
+    lines
 }

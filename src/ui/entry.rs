@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span, Text};
 
 use super::theme::Theme;
 use crate::app::Entry;
-use crate::story::{SceneId, Story};
+use crate::story::{EditorNote, SceneId, Story};
 
 /// A list of scenes to pick from: a heading line, then one line per scene, the picked one
 /// highlighted. Returns the lines and the index of the picked line.
@@ -42,6 +42,7 @@ pub fn title(story: &Story, entry: Entry) -> String {
     match entry {
         Entry::Character(id) => story.character(id).name.clone(),
         Entry::Footnote(id) => format!("Footnote {}", story.footnote(id).number),
+        Entry::EditorNote(id) => format!("Editor's note {}", story.editor_note(id).number),
         Entry::Location(id) => story.location(id).name.clone(),
         Entry::Term(id) => story.term(id).term.clone(),
     }
@@ -69,6 +70,12 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
             if !character.aliases.is_empty() {
                 lines.push(fact("Also written", character.aliases.join(", ")));
             }
+            for hedged in &character.identified_as {
+                lines.push(Line::from(vec![
+                    Span::styled("Identified as: ", theme.dim),
+                    Span::styled(hedged.described(), theme.disputed),
+                ]));
+            }
             if !character.code_names.is_empty() {
                 lines.push(fact("Code names", character.code_names.join(", ")));
             }
@@ -86,6 +93,15 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
                 }
                 lines.push(Line::from(note.clone()));
             }
+        }
+        Entry::EditorNote(id) => {
+            let note = story.editor_note(id);
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", note.marker()), theme.editor_marker),
+                Span::raw(note.text.clone()),
+            ]));
+            lines.push(Line::default());
+            lines.push(Line::styled(EditorNote::ABOUT, theme.dim));
         }
         Entry::Term(id) => {
             let term = story.term(id);

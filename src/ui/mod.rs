@@ -7,6 +7,7 @@ mod entry;
 mod footer;
 mod header;
 mod help;
+mod invitation;
 pub mod layout;
 pub mod map;
 mod overlay;
@@ -67,6 +68,20 @@ impl Screen<'_> {
         }
         if let Some(overlay) = self.app.overlay() {
             overlay::draw(self, overlay, area, buffer, &mut geometry);
+        }
+        if let Some(addresses) = self.app.invitation() {
+            let heading = if self.app.mode() == Mode::Console {
+                "The remote, for your phone: it can move the presentation, so keep it to yourself"
+            } else {
+                "Follow along: scan the code, or open the address in a browser"
+            };
+            invitation::Invitation {
+                heading,
+                addresses,
+                theme: self.theme,
+            }
+            .render(area, buffer);
+            geometry = Geometry::default();
         }
         geometry
     }

@@ -13,7 +13,7 @@ use super::layout::{pane_block, titled_pane_block};
 use super::map;
 use super::theme::Theme;
 use crate::app::{App, Geometry, Pane, Spot};
-use crate::story::{LocationId, Story};
+use crate::story::{EditorNote, LocationId, Story};
 use crate::wrap::{wrap_lines, wrap_words};
 
 /// One side pane: a list with details, or the map.
@@ -70,6 +70,8 @@ fn shows_map(app: &App, pane: Pane, area: Rect) -> bool {
 /// What a side pane lists and says about its selected entry.
 struct PaneContent {
     items: Vec<Text<'static>>,
+    /// A heading over the entries from this position on.
+    heading: Option<(usize, Line<'static>)>,
     detail: Option<Text<'static>>,
     empty: &'static str,
 }
@@ -111,7 +113,14 @@ impl ListPane<'_> {
         } else {
             theme.selected_unfocused
         };
-        let rows = render_entries(self.content.items, self.selected, highlight, list_area, buf);
+        let rows = render_entries(
+            self.content.items,
+            self.content.heading,
+            self.selected,
+            highlight,
+            list_area,
+            buf,
+        );
 
         if let Some(detail) = self.content.detail {
             Line::styled("─".repeat(usize::from(rule_area.width)), theme.border)
@@ -154,15 +163,23 @@ fn first_visible_line(heights: &[usize], selected: usize, visible: usize) -> usi
 
 /// Draws entries of one or more lines, the selected one highlighted and scrolled into view, and
 /// returns the screen row of each visible line with its entry. An entry taller than the area
-/// shows its top, unlike ratatui's `List`, which would show nothing.
+/// shows its top, unlike ratatui's `List`, which would show nothing. A heading goes above the
+/// entry it names, as part of it but never highlighted.
 fn render_entries(
     entries: Vec<Text<'static>>,
+    heading: Option<(usize, Line<'static>)>,
     selected: usize,
     highlight: Style,
     area: Rect,
     buf: &mut Buffer,
 ) -> Vec<(Rect, usize)> {
-    let heights: Vec<usize> = entries.iter().map(|entry| entry.lines.len()).collect();
+    let headed = heading.as_ref().map(|(at, _)| *at);
+    let mut heading = heading.map(|(_, line)| line);
+    let heights: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| entry.lines.len() + usize::from(headed == Some(i)))
+        .collect();
     let visible = usize::from(area.height);
     let offset = first_visible_line(&heights, selected, visible);
     let rows = heights
@@ -193,7 +210,12 @@ fn render_entries(
             } else {
                 entry
             };
-            entry.lines
+            let heading = if headed == Some(i) {
+                heading.take()
+            } else {
+                None
+            };
+            heading.into_iter().chain(entry.lines)
         })
         .skip(offset)
         .take(visible)
@@ -232,58 +254,88 @@ fn characters(app: &App, theme: &Theme) -> PaneContent {
             if !facts.is_empty() {
                 lines.push(Line::from(Span::styled(facts.join(" · "), theme.dim)));
             }
+            // Hedged names on lines of their own, as uncertain as a disputed date.
+            lines.extend(
+                character
+                    .identified_as
+                    .iter()
+                    .map(|hedged| Line::from(Span::styled(hedged.described(), theme.disputed))),
+            );
             lines.push(Line::from(character.bio.clone()));
             Text::from(lines)
         });
     PaneContent {
         items,
+        heading: None,
         detail,
         empty: "No one is named in this scene.",
     }
 }
 
-/// Every footnote the scene cites, in full: the citation, then any note, wrapped to the pane.
+/// Every footnote the scene cites, in full: the citation, then any note, wrapped to the pane;
+/// then, under a heading of their own, the editor's notes its text marks.
 fn footnotes(app: &App, theme: &Theme, width: usize) -> PaneContent {
     let story = app.story();
     let scene = story.scene(app.scene());
-    let items = scene
+    let mut items: Vec<Text<'static>> = scene
         .footnotes
         .iter()
         .map(|id| {
             let footnote = story.footnote(*id);
-            let marker = format!("[{}] ", footnote.number);
-            let indent = marker.chars().count();
-            let body_width = width.saturating_sub(indent).max(1);
+            let marker = Span::styled(format!("[{}] ", footnote.number), theme.footnote_marker);
             let parts = [
                 (footnote.citation.as_deref(), theme.text),
                 (footnote.note.as_deref(), theme.dim),
             ];
-            let lines: Vec<Line> = parts
-                .into_iter()
-                .filter_map(|(text, style)| Some((text?, style)))
-                .flat_map(|(text, style)| {
-                    wrap_words(text, body_width)
-                        .into_iter()
-                        .map(move |line| Span::styled(line, style))
-                })
-                .enumerate()
-                .map(|(i, body)| {
-                    let lead = if i == 0 {
-                        Span::styled(marker.clone(), theme.footnote_marker)
-                    } else {
-                        Span::raw(" ".repeat(indent))
-                    };
-                    Line::from(vec![lead, body])
-                })
-                .collect();
-            Text::from(lines)
+            marked_entry(marker, &parts, width)
         })
         .collect();
+    let heading = (!scene.editor_notes.is_empty()).then(|| {
+        (
+            items.len(),
+            Line::styled(EditorNote::HEADING, theme.heading),
+        )
+    });
+    items.extend(scene.editor_notes.iter().map(|id| {
+        let note = story.editor_note(*id);
+        let marker = Span::styled(format!("{} ", note.marker()), theme.editor_marker);
+        marked_entry(marker, &[(Some(note.text.as_str()), theme.text)], width)
+    }));
     PaneContent {
         items,
+        heading,
         detail: None,
         empty: "This scene cites no sources.",
     }
+}
+
+/// A marker, then the parts there are, wrapped beside it to `width` columns.
+fn marked_entry(
+    marker: Span<'static>,
+    parts: &[(Option<&str>, Style)],
+    width: usize,
+) -> Text<'static> {
+    let indent = marker.width();
+    let body_width = width.saturating_sub(indent).max(1);
+    let lines: Vec<Line> = parts
+        .iter()
+        .filter_map(|(text, style)| Some((text.as_deref()?, *style)))
+        .flat_map(|(text, style)| {
+            wrap_words(text, body_width)
+                .into_iter()
+                .map(move |line| Span::styled(line, style))
+        })
+        .enumerate()
+        .map(|(i, body)| {
+            let lead = if i == 0 {
+                marker.clone()
+            } else {
+                Span::raw(" ".repeat(indent))
+            };
+            Line::from(vec![lead, body])
+        })
+        .collect();
+    Text::from(lines)
 }
 
 fn locations(app: &App, theme: &Theme) -> PaneContent {
@@ -315,6 +367,7 @@ fn locations(app: &App, theme: &Theme) -> PaneContent {
         .collect();
     PaneContent {
         items,
+        heading: None,
         detail: None,
         empty: "The story names no places.",
     }

@@ -181,5 +181,9 @@ fn progress(app: &App, theme: &Theme) -> Paragraph<'static> {
             theme.stage_title,
         ));
     }
+    // A message (what a key could not do) replaces the progress until the next key.
+    if let Some(status) = app.status() {
+        spans = vec![Span::styled(status.to_owned(), theme.stage_title)];
+    }
     Paragraph::new(Line::from(spans).centered()).style(theme.stage_progress)
 }

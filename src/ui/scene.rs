@@ -1,4 +1,5 @@
-//! The scene pane: the scene's text, wrapped and scrollable, with footnote markers set apart.
+//! The scene pane: the scene's text, wrapped and scrollable, with footnote and editor's-note
+//! markers set apart.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
@@ -11,7 +12,7 @@ use super::layout::titled_pane_block;
 use super::theme::Theme;
 use crate::app::{App, Geometry, Pane, Spot, TextBox};
 use crate::search::occurrences;
-use crate::story::{FootnoteId, Inline, SceneId, Story};
+use crate::story::{EditorNoteId, FootnoteId, Inline, SceneId, Story};
 use crate::wrap::{TaggedLine, wrap_tagged};
 
 /// The current scene's title and text.
@@ -20,9 +21,25 @@ pub struct ScenePane<'a> {
     pub theme: &'a Theme,
 }
 
-/// The tag of a footnote marker's span: the footnote's index plus one (0 is plain text).
-fn marker_tag(id: FootnoteId) -> u32 {
-    u32::try_from(id.0 + 1).unwrap_or(u32::MAX)
+/// The tag of a marker's span, by which `marker_spots` finds it after wrapping: odd for a
+/// footnote, even for an editor's note (0 is plain text).
+fn marker_tag(spot: Spot) -> u32 {
+    let (index, kind) = match spot {
+        Spot::Footnote(id) => (id.0, 1),
+        Spot::EditorNote(id) => (id.0, 2),
+        _ => return 0,
+    };
+    u32::try_from(index * 2 + kind).unwrap_or(0)
+}
+
+/// The marker a span's tag stands for, if any.
+fn tagged_spot(tag: u32) -> Option<Spot> {
+    let index = usize::try_from((tag.checked_sub(1)?) / 2).ok()?;
+    Some(if tag % 2 == 1 {
+        Spot::Footnote(FootnoteId(index))
+    } else {
+        Spot::EditorNote(EditorNoteId(index))
+    })
 }
 
 /// The scene's paragraphs as styled spans, footnote markers tagged with their footnote, a blank
@@ -50,7 +67,11 @@ fn scene_spans(
                         format!("[{}]", story.footnote(*footnote).number),
                         theme.footnote_marker,
                     ),
-                    marker_tag(*footnote),
+                    marker_tag(Spot::Footnote(*footnote)),
+                )),
+                Inline::EditorNote(note) => spans.push((
+                    Span::styled(story.editor_note(*note).marker(), theme.editor_marker),
+                    marker_tag(Spot::EditorNote(*note)),
                 )),
             }
         }
@@ -102,8 +123,8 @@ pub fn wrapped(
     wrap_tagged(&scene_spans(story, id, query, theme), width)
 }
 
-/// Where the footnote markers of wrapped lines are, drawn from `area`'s top scrolled by
-/// `scroll`.
+/// Where the footnote and editor's-note markers of wrapped lines are, drawn from `area`'s top
+/// scrolled by `scroll`.
 pub fn marker_spots(lines: &[TaggedLine], area: Rect, scroll: u16, geometry: &mut Geometry) {
     let shown = lines
         .iter()
@@ -113,10 +134,9 @@ pub fn marker_spots(lines: &[TaggedLine], area: Rect, scroll: u16, geometry: &mu
         let mut x = area.x;
         for (span, tag) in line.spans.spans.iter().zip(&line.tags) {
             let width = u16::try_from(span.width()).unwrap_or(u16::MAX);
-            if *tag > 0 {
+            if let Some(spot) = tagged_spot(*tag) {
                 let at = Rect::new(x, row, width, 1).intersection(area);
-                let footnote = FootnoteId(usize::try_from(*tag - 1).unwrap_or(usize::MAX));
-                geometry.spots.push((at, Spot::Footnote(footnote)));
+                geometry.spots.push((at, spot));
             }
             x = x.saturating_add(width);
         }
@@ -124,7 +144,7 @@ pub fn marker_spots(lines: &[TaggedLine], area: Rect, scroll: u16, geometry: &mu
 }
 
 impl ScenePane<'_> {
-    /// Draws the pane, notes where its footnote markers went, and returns its text's box.
+    /// Draws the pane, notes where its markers went, and returns its text's box.
     pub fn draw(self, area: Rect, buf: &mut Buffer, geometry: &mut Geometry) -> TextBox {
         let app = self.app;
         let story = app.story();
@@ -157,5 +177,24 @@ impl ScenePane<'_> {
                 .render(area.inner(Margin::new(0, 1)), buf, &mut state);
         }
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marker_tags_tell_footnotes_from_editor_notes_and_plain_text() {
+        for spot in [
+            Spot::Footnote(FootnoteId(0)),
+            Spot::Footnote(FootnoteId(57)),
+            Spot::EditorNote(EditorNoteId(0)),
+            Spot::EditorNote(EditorNoteId(3)),
+        ] {
+            assert_ne!(marker_tag(spot), 0, "{spot:?}");
+            assert_eq!(tagged_spot(marker_tag(spot)), Some(spot));
+        }
+        assert_eq!(tagged_spot(0), None);
     }
 }

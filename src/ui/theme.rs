@@ -17,6 +17,8 @@ pub struct Theme {
     pub selected: Style,
     pub selected_unfocused: Style,
     pub footnote_marker: Style,
+    /// An editor's note's marker: ours, not the article's, so never like a footnote's.
+    pub editor_marker: Style,
     pub disputed: Style,
     pub current_place: Style,
     pub visited_place: Style,
@@ -48,6 +50,10 @@ pub const DARK: Theme = Theme {
     selected: Style::new().add_modifier(Modifier::REVERSED),
     selected_unfocused: Style::new().add_modifier(Modifier::BOLD),
     footnote_marker: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+    editor_marker: Style::new()
+        .fg(Color::Green)
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::ITALIC),
     disputed: Style::new()
         .fg(Color::Magenta)
         .add_modifier(Modifier::ITALIC),
@@ -156,6 +162,8 @@ impl Theme {
             selected: plain(self.selected),
             selected_unfocused: plain(self.selected_unfocused),
             footnote_marker: plain(self.footnote_marker),
+            // Without colour, italic still tells it from a footnote's.
+            editor_marker: plain(self.editor_marker),
             disputed: plain(self.disputed),
             current_place: plain(self.current_place),
             visited_place: plain(self.visited_place),

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::page::{self, Links, Style, escape};
-use crate::story::{Inline, Scene, SceneId, Story};
+use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
 
 /// Links within the one page.
 struct HandoutLinks {
     /// Where each footnote is first cited, for the link back from its entry.
     first_citation: HashMap<u32, String>,
+    /// Where each editor's note is first marked.
+    first_mark: HashMap<u32, String>,
 }
 
 impl Links for HandoutLinks {
@@ -30,24 +32,39 @@ impl Links for HandoutLinks {
     fn term_id(&self, _: &Scene, term: &str) -> String {
         format!("term-{term}")
     }
+
+    fn editor_reference_id(&self, scene: &Scene, number: u32, nth: usize) -> String {
+        format!("edref-{}-{number}-{nth}", scene.id)
+    }
 }
 
 /// The handout, as one HTML document.
 pub fn document(story: &Story) -> String {
     let mut first_citation = HashMap::new();
+    let mut first_mark = HashMap::new();
     for scene in &story.scenes {
-        for paragraph in &scene.paragraphs {
-            for inline in paragraph {
-                if let Inline::Footnote(id) = inline {
+        for inline in scene.paragraphs.iter().flatten() {
+            match inline {
+                Inline::Footnote(id) => {
                     let number = story.footnote(*id).number;
                     first_citation
                         .entry(number)
                         .or_insert_with(|| format!("ref-{}-{number}-0", scene.id));
                 }
+                Inline::EditorNote(id) => {
+                    let number = story.editor_note(*id).number;
+                    first_mark
+                        .entry(number)
+                        .or_insert_with(|| format!("edref-{}-{number}-0", scene.id));
+                }
+                Inline::Text(_) | Inline::Term(..) => {}
             }
         }
     }
-    let links = HandoutLinks { first_citation };
+    let links = HandoutLinks {
+        first_citation,
+        first_mark,
+    };
     let mut out = String::new();
     page::open_page(&mut out, &story.title, Style::Inline, false);
     out.push_str("<body>\n<a class=\"skip\" href=\"#story\">Skip to the story</a>\n<header>\n");
@@ -94,6 +111,7 @@ pub fn document(story: &Story) -> String {
     people(&mut out, story);
     glossary(&mut out, story);
     footnotes(&mut out, story, &links);
+    editor_notes(&mut out, story, &links);
     out.push_str("</body>\n</html>\n");
     out
 }
@@ -118,8 +136,16 @@ fn contents(out: &mut String, story: &Story) {
         out.push_str("</ol></li>\n");
     }
     out.push_str(
-        "<li><a href=\"#people\">People</a></li>\n<li><a href=\"#glossary\">Glossary</a></li>\n<li><a href=\"#footnotes\">Footnotes</a></li>\n</ol>\n</nav>\n",
+        "<li><a href=\"#people\">People</a></li>\n<li><a href=\"#glossary\">Glossary</a></li>\n<li><a href=\"#footnotes\">Footnotes</a></li>\n",
     );
+    if !story.editor_notes.is_empty() {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"#editor-notes\">{}</a></li>",
+            EditorNote::HEADING
+        );
+    }
+    out.push_str("</ol>\n</nav>\n");
 }
 
 fn people(out: &mut String, story: &Story) {
@@ -168,6 +194,35 @@ fn footnotes(out: &mut String, story: &Story, links: &HandoutLinks) {
             out,
             "<li id=\"fn-{number}\"><span class=\"number\">[{number}]</span> {}{back}</li>",
             escape(&page::one_line(&footnote.full_text()))
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
+fn editor_notes(out: &mut String, story: &Story, links: &HandoutLinks) {
+    if story.editor_notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<section class=\"episode notes\" id=\"editor-notes\" aria-labelledby=\"editor-notes-title\">\n<h2 id=\"editor-notes-title\">{}</h2>\n<p>{}</p>\n<ul>",
+        EditorNote::HEADING,
+        escape(EditorNote::ABOUT)
+    );
+    for note in &story.editor_notes {
+        let number = note.number;
+        let back = links
+            .first_mark
+            .get(&number)
+            .map(|mark| {
+                format!(" <a href=\"#{mark}\" aria-label=\"back to where editor's note {number} is marked\">↩</a>")
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<li id=\"ed-{number}\"><span class=\"number\">{}</span> {}{back}</li>",
+            escape(&note.marker()),
+            escape(&page::one_line(&note.text))
         );
     }
     out.push_str("</ul>\n</section>\n");

@@ -352,7 +352,7 @@ mod tests {
         assert_eq!(request.param("token"), Some("x y"));
         assert_eq!(request.param("n"), Some("1"));
         assert!(request.keep_alive);
-        assert_eq!((head, body), (52, 0));
+        assert_eq!((head, body), (53, 0));
     }
 
     #[test]

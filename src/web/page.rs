@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::geo::{Bounds, LabelRequest, place_labels};
-use crate::story::{Inline, Scene, SceneId, Story};
+use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
 use crate::ui::map::{labelled_places, stations_until};
 use crate::ui::timeline::{tick_step, year_span};
 
@@ -56,6 +56,12 @@ pub trait Links {
     fn reference_id(&self, scene: &Scene, number: u32, nth: usize) -> String;
     /// The id of a glossary term's entry on this page.
     fn term_id(&self, scene: &Scene, term: &str) -> String;
+    /// The id of an editor's note's entry, and of the `n`th reference to it, on this page.
+    fn editor_note_id(&self, scene: &Scene, number: u32) -> String {
+        let _ = scene;
+        format!("ed-{number}")
+    }
+    fn editor_reference_id(&self, scene: &Scene, number: u32, nth: usize) -> String;
 }
 
 /// Opens a whole page: language, viewport, title, styles, and the script if it has one.
@@ -109,6 +115,7 @@ pub fn places(story: &Story, scene: &Scene) -> String {
 /// definitions at hand (shown on hover and focus, read out as a description).
 pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
     let mut references: Vec<u32> = Vec::new();
+    let mut editor_references: Vec<u32> = Vec::new();
     // Each explanation has an id of its own, even where a term comes back or (in the handout)
     // another scene uses it too: a description points at one element.
     let mut tips = 0;
@@ -138,6 +145,19 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                         "<sup class=\"ref\"><a href=\"#{}\" id=\"{}\" aria-label=\"footnote {number}\">[{number}]</a></sup>",
                         links.footnote_id(scene, number),
                         links.reference_id(scene, number, nth),
+                    );
+                }
+                Inline::EditorNote(id) => {
+                    let note = story.editor_note(*id);
+                    let number = note.number;
+                    let nth = editor_references.iter().filter(|n| **n == number).count();
+                    editor_references.push(number);
+                    let _ = write!(
+                        out,
+                        "<sup class=\"ref editor\"><a href=\"#{}\" id=\"{}\" aria-label=\"editor's note {number}\">{}</a></sup>",
+                        links.editor_note_id(scene, number),
+                        links.editor_reference_id(scene, number, nth),
+                        escape(&note.marker()),
                     );
                 }
             }
@@ -175,6 +195,14 @@ pub fn person_facts(character: &crate::story::Character) -> String {
     if !character.aliases.is_empty() {
         facts.push(format!("also written {}", character.aliases.join(", ")));
     }
+    if !character.identified_as.is_empty() {
+        let hedged: Vec<String> = character
+            .identified_as
+            .iter()
+            .map(crate::story::Identification::described)
+            .collect();
+        facts.push(format!("identified as {}", hedged.join(", ")));
+    }
     if !character.code_names.is_empty() {
         facts.push(format!("code names: {}", character.code_names.join(", ")));
     }
@@ -186,8 +214,10 @@ pub fn person_facts(character: &crate::story::Character) -> String {
     out
 }
 
-/// A scene's footnotes, in order of first citation, each with a link back to where it is cited.
+/// A scene's footnotes, in order of first citation, each with a link back to where it is cited;
+/// then our own editor's notes, apart and said to be ours.
 pub fn footnotes(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
+    editor_notes(out, story, scene, links);
     if scene.footnotes.is_empty() {
         return;
     }
@@ -201,6 +231,31 @@ pub fn footnotes(out: &mut String, story: &Story, scene: &Scene, links: &impl Li
             links.footnote_id(scene, number),
             escape(&one_line(&footnote.full_text())),
             links.reference_id(scene, number, 0),
+        );
+    }
+    out.push_str("</ul>\n</section>\n");
+}
+
+fn editor_notes(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
+    if scene.editor_notes.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<section class=\"notes editor\">\n<h2>{}</h2>\n<p class=\"facts\">{}</p>\n<ul>",
+        EditorNote::HEADING,
+        escape(EditorNote::ABOUT)
+    );
+    for id in &scene.editor_notes {
+        let note = story.editor_note(*id);
+        let number = note.number;
+        let _ = writeln!(
+            out,
+            "<li id=\"{}\"><span class=\"number\">{}</span> {} <a href=\"#{}\" aria-label=\"back to the text of editor's note {number}\">↩</a></li>",
+            links.editor_note_id(scene, number),
+            escape(&note.marker()),
+            escape(&one_line(&note.text)),
+            links.editor_reference_id(scene, number, 0),
         );
     }
     out.push_str("</ul>\n</section>\n");
@@ -414,6 +469,27 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
         escape(&story.episode(current.episode).period.to_string()),
     );
     out.push_str("</figure>\n</section>\n");
+}
+
+/// Paragraphs as plain text, markers as the reader sees them (`[3]`, `[ed.1]`): for the remote's
+/// notes and preview.
+pub fn plain_paragraphs(
+    story: &Story,
+    paragraphs: &[crate::story::text::Paragraph<crate::story::FootnoteId>],
+) -> Vec<String> {
+    paragraphs
+        .iter()
+        .map(|paragraph| {
+            paragraph
+                .iter()
+                .map(|inline| match inline {
+                    Inline::Text(text) | Inline::Term(text, _) => text.clone(),
+                    Inline::Footnote(id) => format!("[{}]", story.footnote(*id).number),
+                    Inline::EditorNote(id) => story.editor_note(*id).marker(),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Text on one line: the story's wrapped TOML strings keep their line breaks.

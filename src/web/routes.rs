@@ -150,6 +150,10 @@ impl Links for PageLinks<'_> {
     fn term_id(&self, _: &Scene, term: &str) -> String {
         format!("term-{term}")
     }
+
+    fn editor_reference_id(&self, _: &Scene, number: u32, nth: usize) -> String {
+        format!("edref-{number}-{nth}")
+    }
 }
 
 /// The follower's page at a scene: whole, or only its `<main>` for the script to swap in.
@@ -281,14 +285,16 @@ fn remote(request: &Request, site: &Site) -> Response {
     main.push_str("<section><h2>Notes</h2>");
     match &current.notes {
         Some(notes) => {
-            let _ = write!(main, "<p class=\"pre\">{}</p>", escape(notes.trim()));
+            for paragraph in page::plain_paragraphs(story, notes) {
+                let _ = write!(main, "<p>{}</p>", escape(&paragraph));
+            }
         }
         None => main.push_str("<p>No notes for this scene.</p>"),
     }
     main.push_str("</section>\n");
     match story.scenes.get(scene.index() + 1) {
         Some(next) => {
-            let text = page::one_line(&plain_text(next));
+            let text = page::one_line(&page::plain_paragraphs(story, &next.paragraphs).join(" "));
             let words: Vec<&str> = text.split(' ').collect();
             let mut preview = words[..words.len().min(PREVIEW_WORDS)].join(" ");
             if words.len() > PREVIEW_WORDS {
@@ -345,21 +351,6 @@ fn remote(request: &Request, site: &Site) -> Response {
     );
     let _ = writeln!(out, "<main id=\"text\">\n{main}</main>\n</body>\n</html>");
     Response::html(200, out)
-}
-
-/// A scene's text without markup, for the remote's preview.
-fn plain_text(scene: &Scene) -> String {
-    let mut text = String::new();
-    for paragraph in &scene.paragraphs {
-        for inline in paragraph {
-            if let crate::story::Inline::Text(words) | crate::story::Inline::Term(words, _) = inline
-            {
-                text.push_str(words);
-            }
-        }
-        text.push(' ');
-    }
-    text
 }
 
 /// A command from the remote, within its rate; the page comes back with the result.
