@@ -4,14 +4,12 @@
 //! is refused. Loopback only.
 
 mod common;
-#[path = "common/session.rs"]
-mod session;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use session::Session;
+use common::terminal::Session;
 
 /// The options every `ssh` here is run with: no configuration or known hosts of the user's,
 /// no questions, only errors said.

@@ -2,13 +2,11 @@
 //! and on every way out gives the terminal back: main screen, cursor shown, raw mode off.
 
 mod common;
-#[path = "common/session.rs"]
-mod session;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use session::Session;
+use common::terminal::Session;
 
 /// Runs izumi, then reports its exit status and the terminal's modes.
 const RUN_THEN_REPORT: &str = r#""$0" --story "$1"; echo "EXIT=$?"; stty -a"#;

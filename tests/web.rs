@@ -148,6 +148,9 @@ fn pages_and_assets_answer_with_the_right_status_and_headers() {
     assert!(body(&answer).contains("<h1>The ferry</h1>"), "{answer}");
     assert_eq!(get(served.address, "/style.css").0, 200);
     assert_eq!(get(served.address, "/follow.js").0, 200);
+    let (status, icon) = get(served.address, "/icon.svg");
+    assert_eq!(status, 200);
+    assert!(icon.contains("Content-Type: image/svg+xml"), "{icon}");
     assert_eq!(get(served.address, "/scenes/no-such-scene").0, 404);
     assert_eq!(get(served.address, "/etc/passwd").0, 404);
     assert_eq!(

@@ -44,7 +44,9 @@
     tick(shown);
     if (following) {
       show(shown);
-      say("Following the presenter: scene " + shown.number + ".");
+      say(body.classList.contains("remote")
+        ? "The presentation is at scene " + shown.number + "."
+        : "Following the presenter: scene " + shown.number + ".");
     } else {
       say("The presenter is at scene " + shown.number + ". Choose Follow to go there.");
     }

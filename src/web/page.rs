@@ -11,6 +11,8 @@ use crate::ui::timeline::{tick_step, year_span};
 
 /// The style sheet of every page, served as `/style.css` and inlined in the handout.
 pub const STYLE: &str = include_str!("style.css");
+/// The pages' icon, served as `/icon.svg`: the map's mark for where the story is.
+pub const ICON: &str = include_str!("icon.svg");
 /// The follower's and the remote's script, served as `/follow.js`: it only enhances pages that
 /// work without it.
 pub const SCRIPT: &str = include_str!("follow.js");
@@ -69,7 +71,10 @@ pub fn open_page(out: &mut String, title: &str, style: Style, script: bool) {
     out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
     let _ = writeln!(out, "<title>{}</title>", escape(title));
     match style {
-        Style::Linked => out.push_str("<link rel=\"stylesheet\" href=\"/style.css\">\n"),
+        Style::Linked => {
+            out.push_str("<link rel=\"stylesheet\" href=\"/style.css\">\n");
+            out.push_str("<link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">\n");
+        }
         Style::Inline => {
             let _ = writeln!(out, "<style>\n{STYLE}</style>");
         }
@@ -111,6 +116,9 @@ pub fn places(story: &Story, scene: &Scene) -> String {
 pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
     let mut references: Vec<u32> = Vec::new();
     let mut editor_references: Vec<u32> = Vec::new();
+    // Each explanation has an id of its own, even where a term comes back or (in the handout)
+    // another scene uses it too: a description points at one element.
+    let mut tips = 0;
     for paragraph in &scene.paragraphs {
         out.push_str("<p>");
         for inline in paragraph {
@@ -119,9 +127,11 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                 Inline::Term(text, id) => {
                     let term = story.term(*id);
                     let entry = links.term_id(scene, &term.id);
+                    tips += 1;
+                    let tip = format!("tip-{}-{tips}", scene.id);
                     let _ = write!(
                         out,
-                        "<span class=\"term\"><a href=\"#{entry}\" aria-describedby=\"{entry}-tip\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{entry}-tip\">{}</span></span>",
+                        "<span class=\"term\"><a href=\"#{entry}\" aria-describedby=\"{tip}\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{tip}\">{}</span></span>",
                         escape(text),
                         escape(&one_line(&term.definition))
                     );
@@ -271,9 +281,11 @@ pub fn terms(out: &mut String, story: &Story, scene: &Scene, links: &impl Links)
 }
 
 /// The map's drawing grid: cells as the terminal has them (twice as tall as wide), so that the
-/// framing and the labels are the terminal map's.
-const MAP_COLUMNS: u16 = 72;
-const MAP_ROWS: u16 = 20;
+/// framing and the labels are the terminal map's. Forty columns, the width of the terminal's map
+/// pane, draw the labels at their own size across a phone's 320 pixels of text column; more would
+/// shrink them below what can be read there.
+const MAP_COLUMNS: u16 = 40;
+const MAP_ROWS: u16 = 12;
 const CELL_WIDTH: u16 = 8;
 const CELL_HEIGHT: u16 = 16;
 
@@ -375,7 +387,10 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
     out.push_str("</figure>\n</section>\n");
 }
 
-const TIMELINE_WIDTH: f64 = 640.0;
+/// As wide as a phone's text column, so that the years are drawn at their own size there.
+const TIMELINE_WIDTH: f64 = 320.0;
+/// Columns of a terminal strip as wide as the timeline, for choosing the years marked.
+const TIMELINE_COLUMNS: u16 = 50;
 
 /// The timeline as SVG: the story's years, its episodes as spans, and the scene's date as a
 /// point when exact, a bracket when a span, dotted with a `?` at each account when disputed —
@@ -388,7 +403,11 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
     };
     let current = story.scene(scene);
     out.push_str("<section class=\"timeline\">\n<h2>Timeline</h2>\n<figure>\n");
-    out.push_str("<svg viewBox=\"-8 0 656 64\" role=\"img\" aria-labelledby=\"timeline-caption\">");
+    let _ = write!(
+        out,
+        "<svg viewBox=\"-16 0 {} 64\" role=\"img\" aria-labelledby=\"timeline-caption\">",
+        TIMELINE_WIDTH + 32.0
+    );
     for (index, episode) in story.episodes.iter().enumerate() {
         let range = episode.period.range();
         let (start, end) = (x(range.start), x(range.end));
@@ -407,7 +426,7 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
         out,
         "<line class=\"axis\" x1=\"0\" y1=\"40\" x2=\"{TIMELINE_WIDTH}\" y2=\"40\"/>"
     );
-    let step = tick_step(first, last, 100);
+    let step = tick_step(first, last, TIMELINE_COLUMNS);
     let mut year = first + (step - first.rem_euclid(step)) % step;
     while year <= last {
         if let Some(day) = crate::story::Day::new(year, 1, 1) {

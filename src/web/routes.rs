@@ -33,6 +33,9 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
         (Method::Get | Method::Head, "/style.css") => {
             return page(Response::asset("text/css; charset=utf-8", page::STYLE));
         }
+        (Method::Get | Method::Head, "/icon.svg") => {
+            return page(Response::asset("image/svg+xml", page::ICON));
+        }
         (Method::Get | Method::Head, "/follow.js") => {
             return page(Response::asset(
                 "text/javascript; charset=utf-8",
@@ -329,7 +332,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     let timer = shown.timer_ms / 1000;
     let _ = writeln!(
         out,
-        "<p class=\"timer\" aria-label=\"time presenting\"><span id=\"timer\">{}:{:02}</span></p>",
+        "<p class=\"timer\"><span class=\"what\">Time presenting</span> <span id=\"timer\">{}:{:02}</span></p>",
         timer / 60,
         timer % 60
     );
@@ -339,11 +342,11 @@ fn remote(request: &Request, site: &Site) -> Response {
     );
     let _ = writeln!(
         out,
-        "<div class=\"controls\"><form method=\"post\" action=\"/remote\" data-remote>{hidden}<button class=\"big\" name=\"do\" value=\"previous\">← Previous</button> <button class=\"big\" name=\"do\" value=\"next\">Next →</button> <button name=\"do\" value=\"blank\">Blank screen</button></form>"
+        "<div class=\"controls\"><form class=\"moves\" method=\"post\" action=\"/remote\" data-remote>{hidden}<button class=\"big\" name=\"do\" value=\"previous\">← Previous</button> <button class=\"big\" name=\"do\" value=\"next\">Next →</button> <button class=\"blank\" name=\"do\" value=\"blank\">Blank screen</button></form>"
     );
     let _ = writeln!(
         out,
-        "<form method=\"post\" action=\"/remote\" data-remote>{hidden}<label for=\"goto\">Scene number</label> <input id=\"goto\" name=\"scene\" type=\"number\" min=\"1\" max=\"{}\" inputmode=\"numeric\" required> <button name=\"do\" value=\"goto\">Go</button></form></div>",
+        "<form class=\"goto\" method=\"post\" action=\"/remote\" data-remote>{hidden}<label for=\"goto\">Scene number</label> <input id=\"goto\" name=\"scene\" type=\"number\" min=\"1\" max=\"{}\" inputmode=\"numeric\" required> <button name=\"do\" value=\"goto\">Go</button></form></div>",
         story.scenes.len()
     );
     let _ = writeln!(out, "<main id=\"text\">\n{main}</main>\n</body>\n</html>");

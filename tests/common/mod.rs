@@ -4,6 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+pub mod terminal;
+
 use izumi::keymap::Keymap;
 use izumi::runtime::Reader;
 use izumi::ui::theme::DARK;

@@ -1,6 +1,5 @@
 //! A program in a pseudo-terminal, its screen kept up to date by a vt100 parser: what the
-//! end-to-end tests (`pty.rs`, `openssh.rs`) drive the real binary, and the real `ssh`, with.
-#![allow(dead_code)]
+//! end-to-end tests (`pty.rs`, `openssh.rs`, `browser.rs`) drive the real binary, and `ssh`, with.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -49,7 +48,7 @@ impl Session {
             "-c",
             script,
             env!("CARGO_BIN_EXE_izumi"),
-            crate::common::journey_dir().to_str().unwrap(),
+            super::journey_dir().to_str().unwrap(),
         ]);
         command.env("TERM", "xterm-256color");
         command.env("RUST_BACKTRACE", "0");

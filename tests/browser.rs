@@ -1,0 +1,246 @@
+//! The classroom in a real browser: the presenter runs in a pseudo-terminal with `--web`, and
+//! `tests/browser/classroom.mjs` drives Debian's chromium (through playwright-core) through the
+//! follower's page, the remote and the HTML handout: following within a second without a
+//! reload, going back and snapping back with Follow, the refusal of scenes not shown yet, the
+//! remote moving the terminal presenter, screenshots at phone and projector sizes in light and
+//! dark, no sideways scrolling on a phone, and axe-core at WCAG 2.1 AA with no violation.
+//!
+//! It needs chromium, Node.js and `npm ci` in `tests/browser/` (see the README). Without them it
+//! says what is missing and passes as skipped, except under CI (`CI` set), where it fails.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::terminal::Session;
+
+/// The whole browser run, at most; it takes well under a minute.
+const DEADLINE: Duration = Duration::from_secs(240);
+
+/// Where the Node.js side lives, with its package.json and (after `npm ci`) node_modules.
+fn scripts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("IZUMI_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// What is missing to run the browser tests, if anything.
+fn missing() -> Vec<String> {
+    let mut missing = Vec::new();
+    if !chromium().is_file() {
+        missing.push(format!(
+            "no chromium at {} (apt-get install chromium)",
+            chromium().display()
+        ));
+    }
+    let node = Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !node.is_ok_and(|status| status.success()) {
+        missing.push("no node on the PATH (Node.js 20 or newer)".to_owned());
+    }
+    for package in ["playwright-core", "axe-core"] {
+        if !scripts()
+            .join("node_modules")
+            .join(package)
+            .join("package.json")
+            .is_file()
+        {
+            missing.push(format!(
+                "no {package} in tests/browser/node_modules (cd tests/browser && npm ci)"
+            ));
+        }
+    }
+    missing
+}
+
+/// Says plainly why the browser tests cannot run: a failure under CI, a skip elsewhere. Returns
+/// whether they can run.
+fn ready() -> bool {
+    let missing = missing();
+    if missing.is_empty() {
+        return true;
+    }
+    let why = missing.join("; ");
+    if std::env::var_os("CI").is_some_and(|ci| !ci.is_empty()) {
+        panic!("the browser tests cannot run under CI: {why}");
+    }
+    // Straight to standard error, not through the test harness's capture: a skip is worth seeing.
+    let _ = writeln!(std::io::stderr(), "skipped: the browser tests: {why}");
+    false
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port()
+}
+
+/// Waits until something listens at `port` on loopback.
+fn wait_for_listener(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on port {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_classroom_in_a_real_browser_follows_refuses_ahead_moves_from_the_remote_and_passes_axe() {
+    if !ready() {
+        return;
+    }
+    let story = izumi::story::load_embedded();
+    let total = story.scenes.len();
+    // The scene the pages are looked at on: the first with people, footnotes and glossary terms
+    // past the scenes the first checks move through, so that the map has a route.
+    let showcase = (6..total)
+        .find(|&index| {
+            let scene = &story.scenes[index];
+            !scene.characters.is_empty() && !scene.footnotes.is_empty() && !scene.terms.is_empty()
+        })
+        .expect("a scene with people, footnotes and terms");
+
+    let home = tempfile::tempdir().unwrap();
+    let (console_port, web_port) = (free_port(), free_port());
+    let mut presenter = Session::start_with(
+        &format!(
+            r#""$0" present --listen 127.0.0.1:{console_port} --web 127.0.0.1:{web_port}; echo "EXIT=$?""#
+        ),
+        &[
+            ("XDG_RUNTIME_DIR", home.path()),
+            ("XDG_STATE_HOME", home.path()),
+        ],
+    );
+    let shows = |number: usize| format!("{number} of {total}");
+    presenter.wait_for(&shows(1));
+    wait_for_listener(web_port);
+    let secret = std::fs::read_to_string(
+        home.path()
+            .join(format!("izumi/console-{console_port}.secret")),
+    )
+    .unwrap();
+    let base = format!("http://127.0.0.1:{web_port}");
+
+    // The handout, as a student would save it.
+    let handout = home.path().join("handout.html");
+    let exported = Command::new(env!("CARGO_BIN_EXE_izumi"))
+        .args(["export", "--format", "html"])
+        .output()
+        .unwrap();
+    assert!(exported.status.success(), "{exported:?}");
+    std::fs::write(&handout, &exported.stdout).unwrap();
+
+    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    let scenes: Vec<serde_json::Value> = story
+        .scenes
+        .iter()
+        .map(|scene| serde_json::json!({ "id": scene.id, "title": scene.title }))
+        .collect();
+    let config = serde_json::json!({
+        "base": base,
+        "follower": format!("{base}/"),
+        "remote": format!("{base}/remote?secret={}", secret.trim()),
+        "handout": handout,
+        "screenshots": screenshots,
+        "chromium": chromium(),
+        "showcase": showcase,
+        "scenes": scenes,
+    })
+    .to_string();
+
+    // Chromium's fresh profile goes in a folder of the test's own, removed with it.
+    let profile = tempfile::tempdir().unwrap();
+    let mut node = Command::new("node")
+        .arg("classroom.mjs")
+        .arg(&config)
+        .current_dir(scripts())
+        .env("TMPDIR", profile.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut answers = node.stdin.take().unwrap();
+    let (lines, heard) = mpsc::channel();
+    let stdout = node.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stderr = node.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+
+    let started = Instant::now();
+    let mut said = Vec::new();
+    loop {
+        let left = DEADLINE.saturating_sub(started.elapsed());
+        let line = match heard.recv_timeout(left) {
+            Ok(line) => line,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = node.kill();
+                panic!(
+                    "the browser run took over {DEADLINE:?}:\n{}",
+                    said.join("\n")
+                );
+            }
+        };
+        let Some(question) = line.strip_prefix("izumi-ask ") else {
+            eprintln!("browser: {line}");
+            said.push(line);
+            continue;
+        };
+        let question: serde_json::Value = serde_json::from_str(question).unwrap();
+        let answer = if let Some(keys) = question["press"].as_str() {
+            presenter.send(keys);
+            "ok".to_owned()
+        } else if let Some(number) = question["shows"].as_u64() {
+            let expected = shows(number as usize);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !presenter.contents().contains(&expected) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if presenter.contents().contains(&expected) {
+                "ok".to_owned()
+            } else {
+                format!(
+                    "the presenter's terminal does not show {expected:?}: {:?}",
+                    presenter.contents()
+                )
+            }
+        } else {
+            panic!("the browser script asked what no one answers: {line}");
+        };
+        writeln!(answers, "{answer}").unwrap();
+    }
+    let status = node.wait().unwrap();
+    let errors = errors.join().unwrap();
+    assert!(
+        status.success(),
+        "the browser checks failed ({status}):\n{}\n{errors}",
+        said.join("\n")
+    );
+
+    presenter.send("q");
+    presenter.wait_for("EXIT=0");
+}
