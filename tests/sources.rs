@@ -116,14 +116,20 @@ fn every_entry_cites_real_labels() {
     let mut problems = Vec::new();
     for (id, entry) in sources() {
         if entry.paragraphs.is_empty() && entry.footnotes.is_empty() {
-            problems.push(format!("SOURCES.md:{}: {id} cites no P or fn label", entry.line));
+            problems.push(format!(
+                "SOURCES.md:{}: {id} cites no P or fn label",
+                entry.line
+            ));
         }
         for p in entry
             .paragraphs
             .iter()
             .filter(|&&p| p == 0 || p > PARAGRAPHS)
         {
-            problems.push(format!("SOURCES.md:{}: {id}: no paragraph P{p}", entry.line));
+            problems.push(format!(
+                "SOURCES.md:{}: {id}: no paragraph P{p}",
+                entry.line
+            ));
         }
         for n in entry.footnotes.iter().filter(|&&n| n == 0 || n > FOOTNOTES) {
             problems.push(format!("SOURCES.md:{}: {id}: no footnote {n}", entry.line));
