@@ -484,7 +484,7 @@ fn the_handout_is_one_self_contained_page() {
     // Our editor's notes apart from the article's footnotes, and hedged names as what they are.
     assert!(
         html.contains(
-            "<a href=\"#ed-1\" id=\"edref-arrival-1-0\" aria-label=\"editor's note 1\">[ed.1]</a>"
+            "<a href=\"#ed-1\" id=\"edref-arrival-1-0\" aria-label=\"[ed.1] (editor's note 1)\">[ed.1]</a>"
         ),
         "{html}"
     );

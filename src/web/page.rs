@@ -154,9 +154,10 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                     editor_references.push(number);
                     let _ = write!(
                         out,
-                        "<sup class=\"ref editor\"><a href=\"#{}\" id=\"{}\" aria-label=\"editor's note {number}\">{}</a></sup>",
+                        "<sup class=\"ref editor\"><a href=\"#{}\" id=\"{}\" aria-label=\"{} (editor's note {number})\">{}</a></sup>",
                         links.editor_note_id(scene, number),
                         links.editor_reference_id(scene, number, nth),
+                        escape(&note.marker()),
                         escape(&note.marker()),
                     );
                 }
