@@ -1,0 +1,296 @@
+//! 200 students following over SSH, on loopback: the real binary presents in a pseudo-terminal
+//! (`izumi present --ssh`), this process is the class (russh's client, each student's screen
+//! kept by a vt100 parser, half at 80×24 and half at 120×40), and a key on the presenter's
+//! terminal moves everyone. Reports:
+//! - the presenter's peak resident memory and CPU time, with no SSH (a presenter as before),
+//!   with SSH and no student, and with 200 students;
+//! - the time from a key on the presenter's terminal until the last of the 200 screens shows
+//!   the new scene (median, p99, max over the rounds).
+//!
+//! The presenter, the 200 clients and their terminals share this machine's cores, so the
+//! latency includes the clients' own decryption and parsing.
+
+#[path = "../tests/common/ssh.rs"]
+mod ssh_client;
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use tokio::sync::{Semaphore, mpsc};
+
+const STUDENTS: usize = 200;
+const ROUNDS: usize = 60;
+/// Connections set up at once (the server takes 64).
+const CONNECTING: usize = 32;
+
+/// The real binary in a pseudo-terminal, its output drained.
+struct Presenter {
+    pid: u32,
+    keys: Box<dyn Write + Send>,
+    _child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    _home: tempfile::TempDir,
+}
+
+impl Presenter {
+    fn start(arguments: &[String]) -> Presenter {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_izumi"));
+        command.args(arguments);
+        command.env("TERM", "xterm-256color");
+        command.env("XDG_STATE_HOME", home.path());
+        command.env("XDG_RUNTIME_DIR", home.path());
+        command.env("XDG_CONFIG_HOME", home.path());
+        let child = pair.slave.spawn_command(command).unwrap();
+        drop(pair.slave);
+        let mut screen = pair.master.try_clone_reader().unwrap();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 65536];
+            while matches!(screen.read(&mut buffer), Ok(n) if n > 0) {}
+        });
+        let keys = pair.master.take_writer().unwrap();
+        let pid = child.process_id().unwrap();
+        std::thread::sleep(Duration::from_millis(800));
+        Presenter {
+            pid,
+            keys,
+            _child: child,
+            _master: pair.master,
+            _home: home,
+        }
+    }
+
+    fn press(&mut self, key: &str) {
+        self.keys.write_all(key.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// Peak resident memory, in kB.
+    fn peak_kb(&self) -> u64 {
+        status(self.pid, "VmHWM:")
+    }
+
+    /// Resident memory now, in kB.
+    fn resident_kb(&self) -> u64 {
+        status(self.pid, "VmRSS:")
+    }
+
+    /// User and system CPU time so far.
+    fn cpu(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).unwrap();
+        let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
+            .split_whitespace()
+            .collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        // Linux counts in hundredths of a second (USER_HZ).
+        Duration::from_millis(ticks * 10)
+    }
+
+    fn quit(mut self) {
+        self.press("q");
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+}
+
+fn status(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port()
+}
+
+/// Moves the presenter `ROUNDS` times, a key every 150 ms, and says how much CPU that took.
+fn presenter_alone_rounds(presenter: &mut Presenter) -> Duration {
+    let before = presenter.cpu();
+    for _ in 0..ROUNDS {
+        presenter.press("l");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let used = presenter.cpu() - before;
+    for _ in 0..ROUNDS {
+        presenter.press("h");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    used
+}
+
+fn main() {
+    // A presenter as before: no SSH, no runtime.
+    let listen = free_port();
+    let mut plain = Presenter::start(&[
+        "present".into(),
+        "--listen".into(),
+        format!("127.0.0.1:{listen}"),
+    ]);
+    let plain_cpu = presenter_alone_rounds(&mut plain);
+    println!(
+        "presenter without --ssh: peak resident memory {} kB; {ROUNDS} moves took {:?} of CPU",
+        plain.peak_kb(),
+        plain_cpu
+    );
+    plain.quit();
+
+    let (listen, ssh) = (free_port(), free_port());
+    let mut presenter = Presenter::start(&[
+        "present".into(),
+        "--listen".into(),
+        format!("127.0.0.1:{listen}"),
+        "--ssh".into(),
+        format!("127.0.0.1:{ssh}"),
+        "--ssh-sessions".into(),
+        STUDENTS.to_string(),
+    ]);
+    let idle_cpu = presenter_alone_rounds(&mut presenter);
+    println!(
+        "presenter with --ssh, no student: peak resident memory {} kB; {ROUNDS} moves took {:?} \
+         of CPU",
+        presenter.peak_kb(),
+        idle_cpu
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let address: SocketAddr = format!("127.0.0.1:{ssh}").parse().unwrap();
+    // The scene every screen should show next, by its number in the story (1 = first).
+    let target = Arc::new(AtomicUsize::new(1));
+    let (seen, mut sightings) = mpsc::unbounded_channel::<(usize, Instant)>();
+    let started = Instant::now();
+    runtime.block_on(async {
+        let gate = Arc::new(Semaphore::new(CONNECTING));
+        let (ready, mut readies) = mpsc::unbounded_channel::<()>();
+        for student in 0..STUDENTS {
+            let (gate, target, seen, ready) = (
+                Arc::clone(&gate),
+                Arc::clone(&target),
+                seen.clone(),
+                ready.clone(),
+            );
+            tokio::spawn(async move {
+                let size = if student % 2 == 0 {
+                    (80, 24)
+                } else {
+                    (120, 40)
+                };
+                let permit = gate.acquire_owned().await.unwrap();
+                let mut student = ssh_client::Student::join(address, size).await;
+                student.wait_until("the first scene", |s| shows(s, 1)).await;
+                drop(permit);
+                let _ = ready.send(());
+                let mut reported = 1;
+                loop {
+                    let wanted = target.load(Ordering::SeqCst);
+                    if wanted != reported && shows(&student, wanted) {
+                        reported = wanted;
+                        let _ = seen.send((wanted, Instant::now()));
+                        continue;
+                    }
+                    if !student.read_for(Duration::from_secs(30)).await {
+                        break;
+                    }
+                }
+            });
+        }
+        for _ in 0..STUDENTS {
+            readies.recv().await.unwrap();
+        }
+    });
+    println!(
+        "{STUDENTS} students connected in {:?}; presenter resident memory {} kB",
+        started.elapsed(),
+        presenter.resident_kb()
+    );
+
+    let before = presenter.cpu();
+    let mut samples = Vec::new();
+    for round in 0..ROUNDS {
+        std::thread::sleep(Duration::from_millis(150));
+        let wanted = round + 2;
+        target.store(wanted, Ordering::SeqCst);
+        let start = Instant::now();
+        presenter.press("l");
+        let mut last = start;
+        let mut count = 0;
+        runtime.block_on(async {
+            while count < STUDENTS {
+                match tokio::time::timeout(Duration::from_secs(20), sightings.recv()).await {
+                    Ok(Some((scene, at))) if scene == wanted => {
+                        count += 1;
+                        last = last.max(at);
+                    }
+                    Ok(Some(_)) => {}
+                    _ => panic!("round {round}: only {count} screens showed scene {wanted}"),
+                }
+            }
+        });
+        samples.push(last - start);
+    }
+    let used = presenter.cpu() - before;
+    println!(
+        "presenter with {STUDENTS} students: peak resident memory {} kB; {ROUNDS} moves took {:?} \
+         of CPU ({:?} a move)",
+        presenter.peak_kb(),
+        used,
+        used / ROUNDS as u32
+    );
+    report(
+        &format!("presenter key to the last of {STUDENTS} SSH screens ({ROUNDS} rounds)"),
+        samples,
+    );
+    let before = presenter.cpu();
+    std::thread::sleep(Duration::from_secs(5));
+    println!(
+        "presenter with {STUDENTS} students, nobody moving for 5 s: {:?} of CPU",
+        presenter.cpu() - before
+    );
+    presenter.quit();
+    runtime.shutdown_timeout(Duration::from_secs(2));
+}
+
+/// Whether a student's screen shows scene `number` of the story (1 = first): its title, as
+/// far as the narrowest scene pane shows it.
+fn shows(student: &ssh_client::Student, number: usize) -> bool {
+    static TITLES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let titles = TITLES.get_or_init(|| {
+        izumi::story::load_embedded()
+            .scenes
+            .iter()
+            .map(|scene| scene.title.chars().take(24).collect())
+            .collect()
+    });
+    student.contents().contains(&titles[number - 1])
+}
+
+fn report(what: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let at = |fraction: f64| samples[((samples.len() - 1) as f64 * fraction) as usize];
+    println!(
+        "{what}: median {:?}, p99 {:?}, max {:?}",
+        at(0.5),
+        at(0.99),
+        samples[samples.len() - 1]
+    );
+}

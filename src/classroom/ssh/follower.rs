@@ -1,0 +1,306 @@
+//! One student's session: a follower reader drawn into escape sequences for the client,
+//! moved by the presenter, the client's keys and resizes, until it ends.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ratatui::backend::CrosstermBackend;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use russh::ChannelId;
+use russh::server::Handle;
+use tokio::sync::{mpsc, watch};
+
+use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
+use crate::app::{Action, Announcement, App, Role};
+use crate::classroom::stage::Shown;
+use crate::keymap::Keymap;
+use crate::runtime::{Reader, fitting};
+use crate::ui::theme::Theme;
+
+/// How a session starts and leaves the client's terminal: the alternate screen, no cursor,
+/// clicks and the wheel reported (SGR encoding); then all of it undone.
+const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[2J";
+const LEAVE: &[u8] = b"\x1b[?1006l\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l";
+
+/// The writer the reader draws into: each frame's escape sequences, taken and sent after it.
+/// The session holds the other end.
+#[derive(Clone, Debug, Default)]
+struct Frames(Arc<Mutex<Vec<u8>>>);
+
+impl Frames {
+    /// The escape sequences drawn since the last time.
+    fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut lock(&self.0))
+    }
+}
+
+impl io::Write for Frames {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        lock(&self.0).extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A follower reader drawn for one SSH client.
+type SshReader = Reader<CrosstermBackend<Frames>>;
+
+/// Why a session ended.
+#[derive(Debug, PartialEq, Eq)]
+enum End {
+    /// The student quit.
+    Quit,
+    /// The client went (closed its channel or its connection).
+    Gone,
+    /// The presenter stopped.
+    Stopped,
+    /// Nothing happened for too long.
+    Idle,
+    /// The client stopped reading, or its connection failed.
+    Cut,
+}
+
+/// One running session: its follower reader, fed by the presenter, the client's keys and
+/// resizes, and its frames sent to the client.
+pub(super) struct Follower {
+    pub(super) shared: Arc<Shared>,
+    pub(super) peer: SocketAddr,
+    pub(super) handle: Handle,
+    pub(super) channel: ChannelId,
+    pub(super) cut: Arc<Cut>,
+    /// Its place among the sessions, given back when it ends.
+    pub(super) _place: SessionSlot,
+}
+
+impl Follower {
+    pub(super) async fn run(
+        self,
+        theme: Theme,
+        mut bytes: mpsc::Receiver<Vec<u8>>,
+        mut sizes: watch::Receiver<(u16, u16)>,
+    ) {
+        let mut noise = Noise::default();
+        let end = self.follow(theme, &mut bytes, &mut sizes, &mut noise).await;
+        if noise.unlogged > 0 {
+            self.shared.log(
+                self.peer,
+                &format!(
+                    "dropped: keys faster than the limit {} more times, not logged one by one",
+                    noise.unlogged
+                ),
+            );
+        }
+        let goodbye = match end {
+            End::Quit | End::Gone => None,
+            End::Stopped => Some("the presenter has stopped."),
+            End::Idle => Some(
+                "nothing happened for a long while, so this session closed; ssh again to follow the class.",
+            ),
+            End::Cut => return self.cut.cut(),
+        };
+        let mut last = LEAVE.to_vec();
+        if let Some(goodbye) = goodbye {
+            last.extend_from_slice(format!("izumi: {goodbye}\r\n").as_bytes());
+        }
+        if end != End::Gone && self.send(last).await.is_ok() {
+            let _ = self.handle.exit_status_request(self.channel, 0).await;
+            let _ = self.handle.eof(self.channel).await;
+            let _ = self.handle.close(self.channel).await;
+        }
+        // A client that keeps its connection open without the session is let go shortly.
+        let cut = Arc::clone(&self.cut);
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            cut.cut();
+        });
+    }
+
+    /// Runs the reader until it ends, and says why.
+    async fn follow(
+        &self,
+        theme: Theme,
+        bytes: &mut mpsc::Receiver<Vec<u8>>,
+        sizes: &mut watch::Receiver<(u16, u16)>,
+        noise: &mut Noise,
+    ) -> End {
+        let mut stage = self.shared.stage.clone();
+        let mut stopping = self.shared.stopping.subscribe();
+        let (width, height) = *sizes.borrow_and_update();
+        let shown = *stage.borrow_and_update();
+        let frames = Frames::default();
+        let mut reader = match self.reader(frames.clone(), theme, width, height, shown) {
+            Ok(reader) => reader,
+            Err(_) => return End::Cut,
+        };
+        let mut frame = ENTER.to_vec();
+        frame.extend(frames.take());
+        if self.send(frame).await.is_err() {
+            return End::Cut;
+        }
+        let mut parser = input::Parser::default();
+        let mut events = Vec::new();
+
+        let mut last_seen = shown;
+        let limits = &self.shared.limits;
+        let mut window = (Instant::now(), 0u32);
+        let mut idle_since = tokio::time::Instant::now();
+        loop {
+            let drawn = tokio::select! {
+                received = bytes.recv() => {
+                    let Some(received) = received else {
+                        return End::Gone;
+                    };
+                    idle_since = tokio::time::Instant::now();
+                    events.clear();
+                    parser.feed(&received, &mut events);
+                    // More packets may be waiting: take them too, and draw once.
+                    while let Ok(more) = bytes.try_recv() {
+                        parser.feed(&more, &mut events);
+                    }
+                    let taken = self.within_rate(&mut window, noise, events.len());
+                    let mut redraw = false;
+                    for event in events.drain(..taken) {
+                        let changes = reader.apply_event(&event);
+                        redraw |= changes.redraw;
+                        if reader.app().should_quit() {
+                            return End::Quit;
+                        }
+                    }
+                    redraw && reader.draw().is_ok()
+                }
+                changed = stage.changed() => {
+                    if changed.is_err() {
+                        return End::Stopped;
+                    }
+                    let shown = *stage.borrow_and_update();
+                    // The timer moves every second; a follower draws only when the scene or the
+                    // furthest scene changes.
+                    let moved = shown.map(|s| (s.scene, s.furthest)) != last_seen.map(|s| (s.scene, s.furthest));
+                    last_seen = shown;
+                    match shown {
+                        Some(shown) if moved => {
+                            idle_since = tokio::time::Instant::now();
+                            presenter_moved(&mut reader, shown)
+                        }
+                        _ => false,
+                    }
+                }
+                resized = sizes.changed() => {
+                    if resized.is_err() {
+                        return End::Gone;
+                    }
+                    let (width, height) = *sizes.borrow_and_update();
+                    reader.resize(width, height).is_ok()
+                }
+                _ = stopping.changed() => return End::Stopped,
+                () = tokio::time::sleep_until(idle_since + limits.idle) => {
+                    self.shared.log(self.peer, &format!(
+                        "cut: idle for {} minutes", limits.idle.as_secs() / 60
+                    ));
+                    return End::Idle;
+                }
+            };
+            if drawn && self.send(frames.take()).await.is_err() {
+                return End::Cut;
+            }
+        }
+    }
+
+    /// The reader for a newcomer: the presenter's scene, the furthest shown as its limit unless
+    /// the class may read ahead, its first frame drawn.
+    fn reader(
+        &self,
+        frames: Frames,
+        theme: Theme,
+        width: u16,
+        height: u16,
+        shown: Option<Shown>,
+    ) -> io::Result<SshReader> {
+        let viewport = Viewport::Fixed(fitting(width, height));
+        let terminal =
+            Terminal::with_options(CrosstermBackend::new(frames), TerminalOptions { viewport })?;
+        let mut app = App::new(Arc::clone(&self.shared.story)).with_role(Role::Follower);
+        if !self.shared.read_ahead {
+            app = app.reading_up_to(shown.map_or(0, |shown| shown.furthest));
+        }
+        let mut reader = Reader::new(app, terminal, theme, Keymap::default());
+        if let Some(shown) = shown {
+            tell(&mut reader, shown);
+        }
+        reader.start()?;
+        Ok(reader)
+    }
+
+    /// How many of `count` events the rate limit lets through now; the rest are dropped, and
+    /// logged the first time in a second, in detail the first few times.
+    fn within_rate(&self, window: &mut (Instant, u32), noise: &mut Noise, count: usize) -> usize {
+        let per_second = self.shared.limits.keys_per_second;
+        if window.0.elapsed() >= Duration::from_secs(1) {
+            *window = (Instant::now(), 0);
+        }
+        let room = per_second.saturating_sub(window.1) as usize;
+        let taken = count.min(room);
+        window.1 += u32::try_from(taken).unwrap_or(u32::MAX);
+        if taken < count && room > 0 {
+            if noise.logged < DETAILED_LINES {
+                noise.logged += 1;
+                self.shared.log(
+                    self.peer,
+                    &format!("dropped: keys faster than {per_second} a second"),
+                );
+            } else {
+                noise.unlogged += 1;
+            }
+        }
+        taken
+    }
+
+    /// Sends bytes to the client, cutting it when the write has waited too long.
+    async fn send(&self, bytes: Vec<u8>) -> Result<(), End> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let waited = self.shared.limits.write_timeout;
+        match tokio::time::timeout(waited, self.handle.data(self.channel, bytes)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Gone),
+            Err(_) => {
+                self.shared.log(
+                    self.peer,
+                    &format!(
+                        "cut: not reading (a write waited {} s)",
+                        waited.as_secs_f32()
+                    ),
+                );
+                self.cut.cut();
+                Err(End::Cut)
+            }
+        }
+    }
+}
+
+/// Tells the reader where the presenter is and how far it has been, without drawing; whether
+/// anything visible changed.
+fn tell(reader: &mut SshReader, shown: Shown) -> bool {
+    let furthest = reader.apply(Action::ShownUpTo(shown.furthest)).redraw;
+    let announced = Announcement {
+        scene: shown.scene,
+        elapsed: Duration::from_millis(shown.timer_ms),
+        running: shown.running,
+    };
+    let moved = reader
+        .apply(Action::Presenter(announced, Instant::now()))
+        .redraw;
+    furthest || moved
+}
+
+/// The presenter moved: the reader follows, and draws if that changed anything; whether it
+/// drew.
+fn presenter_moved(reader: &mut SshReader, shown: Shown) -> bool {
+    tell(reader, shown) && reader.draw().is_ok()
+}
