@@ -6,7 +6,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Where the lines go, if anywhere, and the size past which the file is started afresh.
 #[derive(Debug)]
@@ -62,5 +62,42 @@ impl EventLog {
         {
             open.written += line.len() as u64;
         }
+    }
+}
+
+/// Connections closed at the door, counted so that a flood of them costs one log line a second.
+#[derive(Debug, Default)]
+pub struct TurnedAway {
+    /// Turned away since the last line, and when that line was written.
+    since_line: Mutex<(u64, Option<Instant>)>,
+}
+
+impl TurnedAway {
+    /// Counts one more; when a line is due, how many it should report (this one included).
+    pub fn count(&self) -> Option<u64> {
+        let mut since_line = self.since_line.lock().unwrap_or_else(|p| p.into_inner());
+        since_line.0 += 1;
+        if since_line
+            .1
+            .is_some_and(|last| last.elapsed() < Duration::from_secs(1))
+        {
+            return None;
+        }
+        since_line.1 = Some(Instant::now());
+        Some(std::mem::take(&mut since_line.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_turned_away_is_one_line_then_a_count() {
+        let turned_away = TurnedAway::default();
+        assert_eq!(turned_away.count(), Some(1));
+        assert_eq!((0..99).filter_map(|_| turned_away.count()).count(), 0);
+        std::thread::sleep(Duration::from_millis(1100));
+        assert_eq!(turned_away.count(), Some(100));
     }
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::log::EventLog;
+use super::log::{EventLog, TurnedAway};
 use super::protocol::{Message, Role, credential_matches, read_line};
 use super::stage::Stage;
 
@@ -152,7 +152,7 @@ struct Shared {
     log: Arc<EventLog>,
     open: Mutex<Open>,
     /// Connections closed at the door since the last one was logged (one line a second at most).
-    turned_away: Mutex<(u64, Option<Instant>)>,
+    turned_away: TurnedAway,
     next_id: AtomicU64,
     /// Set when the presenter stops, so the accepting thread lets go of the port.
     stopping: AtomicBool,
@@ -198,7 +198,7 @@ impl Presenter {
             dropped: AtomicU64::new(0),
             log,
             open: Mutex::new(Open::default()),
-            turned_away: Mutex::new((0, None)),
+            turned_away: TurnedAway::default(),
             next_id: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
         });
@@ -397,17 +397,9 @@ impl Shared {
 
     /// Logs a connection closed at the door, one line a second at most, counting the rest.
     fn turn_away(&self, peer: SocketAddr) {
-        let mut turned_away = lock(&self.turned_away);
-        turned_away.0 += 1;
-        if turned_away
-            .1
-            .is_some_and(|last| last.elapsed() < Duration::from_secs(1))
-        {
+        let Some(count) = self.turned_away.count() else {
             return;
-        }
-        let count = std::mem::take(&mut turned_away.0);
-        turned_away.1 = Some(Instant::now());
-        drop(turned_away);
+        };
         self.log(
             Some(peer),
             &format!(

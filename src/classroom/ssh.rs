@@ -24,14 +24,14 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use russh::keys::PrivateKey;
 use russh::{MethodKind, MethodSet, SshId};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::watch;
 
-use super::log::EventLog;
+use super::log::{EventLog, TurnedAway};
 use super::stage::{Shown, Stage};
 use crate::story::Story;
 use visitor::Visitor;
@@ -112,7 +112,7 @@ struct Shared {
     log: Arc<EventLog>,
     counts: Mutex<Counts>,
     /// Connections closed at the door since that was last logged, and when it was.
-    turned_away: Mutex<(u64, Option<Instant>)>,
+    turned_away: TurnedAway,
     /// Set when the presenter stops: every session says goodbye and ends.
     stopping: watch::Sender<bool>,
 }
@@ -174,7 +174,7 @@ impl SshServer {
             stage: stage.watch(),
             log,
             counts: Mutex::default(),
-            turned_away: Mutex::default(),
+            turned_away: TurnedAway::default(),
             stopping: watch::Sender::new(false),
         });
         let accepting = runtime.spawn(accept(listener, Arc::clone(&shared)));
@@ -261,17 +261,9 @@ impl Shared {
 
     /// Logs a connection closed at the door, one line a second at most, counting the rest.
     fn turn_away(&self, peer: SocketAddr) {
-        let mut turned_away = lock(&self.turned_away);
-        turned_away.0 += 1;
-        if turned_away
-            .1
-            .is_some_and(|last| last.elapsed() < Duration::from_secs(1))
-        {
+        let Some(count) = self.turned_away.count() else {
             return;
-        }
-        let count = std::mem::take(&mut turned_away.0);
-        turned_away.1 = Some(Instant::now());
-        drop(turned_away);
+        };
         self.log(
             peer,
             &format!(

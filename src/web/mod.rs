@@ -17,7 +17,7 @@ use std::time::Instant;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 
-use crate::classroom::log::EventLog;
+use crate::classroom::log::{EventLog, TurnedAway};
 use crate::classroom::stage::Shown;
 use crate::story::Story;
 
@@ -65,7 +65,7 @@ pub(crate) struct Site {
     /// Tokens left for remote commands, and when they were last counted.
     remote_budget: Mutex<(f64, Instant)>,
     /// Connections turned away since the last such log line, and when that was.
-    turned_away: Mutex<(u64, Option<Instant>)>,
+    turned_away: TurnedAway,
 }
 
 impl Site {
@@ -88,17 +88,9 @@ impl Site {
     }
 
     fn turn_away(&self, peer: SocketAddr) {
-        let mut turned_away = self.turned_away.lock().unwrap_or_else(|p| p.into_inner());
-        turned_away.0 += 1;
-        if turned_away
-            .1
-            .is_some_and(|last| last.elapsed().as_secs() < 1)
-        {
+        let Some(count) = self.turned_away.count() else {
             return;
-        }
-        let count = std::mem::take(&mut turned_away.0);
-        turned_away.1 = Some(Instant::now());
-        drop(turned_away);
+        };
         self.log.write(
             Some(peer),
             &format!(
@@ -137,7 +129,7 @@ impl Web {
             log,
             remote: Box::new(remote),
             remote_budget: Mutex::new((REMOTE_BURST, Instant::now())),
-            turned_away: Mutex::new((0, None)),
+            turned_away: TurnedAway::default(),
         });
         let listener = {
             let _entered = runtime.enter();
