@@ -8,6 +8,8 @@
 //! - 1,000 connections that trickle a byte a second instead of saying hello: the descriptors the
 //!   presenter still holds once the handshake deadline has passed.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -62,7 +64,7 @@ fn console_to_follower() {
         }
         samples.push(start.elapsed());
     }
-    report(
+    common::report(
         "console key to follower, network only (200 rounds)",
         samples,
     );
@@ -189,7 +191,7 @@ fn fan_out_and_slow_handshakes() {
         }
         samples.push(start.elapsed());
     }
-    report(
+    common::report(
         "announcement to the last of 450 reading followers, 50 more never reading (100 rounds)",
         samples,
     );
@@ -217,16 +219,5 @@ fn fan_out_and_slow_handshakes() {
         slow.len(),
         start.elapsed(),
         presenter.ask("descriptors")
-    );
-}
-
-fn report(what: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |fraction: f64| samples[((samples.len() - 1) as f64 * fraction) as usize];
-    println!(
-        "{what}: median {:?}, p99 {:?}, max {:?}",
-        at(0.5),
-        at(0.99),
-        samples[samples.len() - 1]
     );
 }

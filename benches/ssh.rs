@@ -10,6 +10,8 @@
 //! The presenter, the 200 clients and their terminals share this machine's cores, so the
 //! latency includes the clients' own decryption and parsing.
 
+mod common;
+
 #[path = "../tests/common/ssh.rs"]
 mod ssh_client;
 
@@ -256,7 +258,7 @@ fn main() {
         used,
         used / ROUNDS as u32
     );
-    report(
+    common::report(
         &format!("presenter key to the last of {STUDENTS} SSH screens ({ROUNDS} rounds)"),
         samples,
     );
@@ -282,15 +284,4 @@ fn shows(student: &ssh_client::Student, number: usize) -> bool {
             .collect()
     });
     student.contents().contains(&titles[number - 1])
-}
-
-fn report(what: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    let at = |fraction: f64| samples[((samples.len() - 1) as f64 * fraction) as usize];
-    println!(
-        "{what}: median {:?}, p99 {:?}, max {:?}",
-        at(0.5),
-        at(0.99),
-        samples[samples.len() - 1]
-    );
 }

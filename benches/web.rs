@@ -8,6 +8,8 @@
 //! The server runs in a process of its own (this bench, re-run with `IZUMI_BENCH_WEB` set), so
 //! that its memory is its own; the presenter's move is a line on its standard input.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::process::{Command, Stdio};
@@ -113,13 +115,9 @@ fn main() {
         }
         samples.push(last - started);
     }
-    samples.sort();
-    let percentile = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize];
-    println!(
-        "move → last of {FOLLOWERS} followers: median {:.1} ms, p99 {:.1} ms, max {:.1} ms ({MOVES} moves)",
-        percentile(0.5).as_secs_f64() * 1000.0,
-        percentile(0.99).as_secs_f64() * 1000.0,
-        samples.last().unwrap().as_secs_f64() * 1000.0
+    common::report(
+        &format!("move → last of {FOLLOWERS} followers ({MOVES} moves)"),
+        samples,
     );
     println!(
         "web server peak RSS with {FOLLOWERS} followers: {}",

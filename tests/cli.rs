@@ -99,13 +99,7 @@ fn export_markdown_is_a_handout() {
         "[^1]: B. Writer, Notes on Rivers (Town: Press 1990) p.3. — The writer doubts the date of the crossing.\n",
         "[^2]: C. Scribe, Letters (City: House 1999) pp.10–12.\n",
     ];
-    let mut from = 0;
-    for part in expected_in_order {
-        let found = markdown[from..]
-            .find(part)
-            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{markdown}"));
-        from += found + part.len();
-    }
+    assert_in_order(&markdown, &expected_in_order);
 }
 
 #[test]
@@ -145,13 +139,7 @@ fn export_markdown_gives_editor_notes_a_section_of_their_own_with_links_both_way
          which are not exported.)\n",
         "[^1]: B. Writer",
     ];
-    let mut from = 0;
-    for part in expected_in_order {
-        let found = markdown[from..]
-            .find(part)
-            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{markdown}"));
-        from += found + part.len();
-    }
+    assert_in_order(&markdown, &expected_in_order);
     // Every link to an editor's note, or back to its marker, has its anchor.
     let links: Vec<&str> = markdown
         .split("](#ed-")
@@ -181,13 +169,7 @@ fn export_text_lists_editor_notes_apart_from_the_footnotes() {
         "\n[ed.2] The register gives",
         "Notes\n=====\n\n[1] B. Writer",
     ];
-    let mut from = 0;
-    for part in expected_in_order {
-        let found = text[from..]
-            .find(part)
-            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{text}"));
-        from += found + part.len();
-    }
+    assert_in_order(&text, &expected_in_order);
 }
 
 #[test]
@@ -430,4 +412,15 @@ fn the_configuration_s_messages_never_write_what_a_terminal_acts_on() {
         "{errors}"
     );
     assert!(errors.contains("\"\\u001B[2J\" is not a key"), "{errors}");
+}
+
+/// Fails unless every part appears in `text`, each after the one before.
+fn assert_in_order(text: &str, parts: &[&str]) {
+    let mut from = 0;
+    for part in parts {
+        let found = text[from..]
+            .find(part)
+            .unwrap_or_else(|| panic!("missing or out of order: {part:?}\n{text}"));
+        from += found + part.len();
+    }
 }
