@@ -562,3 +562,62 @@ fn a_host_key_file_that_is_odd_is_refused_never_replaced_or_followed() {
     let error = host_key::load_or_create(&path).unwrap_err().to_string();
     assert!(error.contains("symbolic link"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_leaves_at_once_from_anywhere_with_status_130() {
+    let class = classroom(|_| {});
+    let mut student = Student::join(class.address(), SIZE).await;
+    student.wait_for("Ada leaves the city").await;
+    // Even while typing into a search.
+    student.send("/ada").await;
+    student.wait_for("Search: ada").await;
+    student.send("\x03").await;
+    student.wait_for_close().await;
+    assert_eq!(student.exit_status, Some(130));
+    assert!(!student.screen.screen().alternate_screen());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_claiming_an_enormous_window_is_drawn_at_the_largest_size() {
+    let class = classroom(|_| {});
+    let channel = session_channel(class.address()).await;
+    channel
+        .request_pty(false, "xterm", 100_000, 100_000, 0, 0, &[])
+        .await
+        .unwrap();
+    channel.request_shell(false).await.unwrap();
+    let mut channel = channel;
+    let (columns, rows) = izumi::runtime::MAX_SIZE;
+    // A screen as large as the largest drawn, and one column and row more, to see past it.
+    let mut screen = vt100::Parser::new(
+        (rows + 1).try_into().unwrap(),
+        (columns + 1).try_into().unwrap(),
+        0,
+    );
+    let mut received = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !screen.screen().contents().contains("Ada leaves the city") {
+        match tokio::time::timeout_at(deadline, channel.wait()).await {
+            Ok(Some(russh::ChannelMsg::Data { data })) => {
+                received.extend_from_slice(&data);
+                screen.process(&data);
+            }
+            Ok(Some(_)) => {}
+            other => panic!("no first frame: {other:?}"),
+        }
+    }
+    // The frame is laid out within runtime::MAX_SIZE: nothing is placed past it.
+    let text = String::from_utf8_lossy(&received).into_owned();
+    let beyond = regex::Regex::new(r"\x1b\[(\d+);(\d+)H").unwrap();
+    for place in beyond.captures_iter(&text) {
+        let row: u32 = place[1].parse().unwrap();
+        let column: u32 = place[2].parse().unwrap();
+        assert!(
+            row <= u32::from(rows) && column <= u32::from(columns),
+            "{row};{column}"
+        );
+    }
+    // Others are served as usual.
+    let mut other = Student::join(class.address(), SIZE).await;
+    other.wait_for("Ada leaves the city").await;
+}

@@ -19,6 +19,10 @@ use crate::keymap::Keymap;
 use crate::runtime::{Reader, fitting};
 use crate::ui::theme::Theme;
 
+/// The most bytes handed to the SSH session at once: a channel packet's worth. The session
+/// queues ten hands-over at most before a write waits.
+const PIECE: usize = 32 * 1024;
+
 /// How a session starts and leaves the client's terminal: the alternate screen, no cursor,
 /// clicks and the wheel reported (SGR encoding); then all of it undone.
 const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[2J";
@@ -53,8 +57,8 @@ type SshReader = Reader<CrosstermBackend<Frames>>;
 /// Why a session ended.
 #[derive(Debug, PartialEq, Eq)]
 enum End {
-    /// The student quit.
-    Quit,
+    /// The student quit; with Ctrl-C if `interrupted`.
+    Quit { interrupted: bool },
     /// The client went (closed its channel or its connection).
     Gone,
     /// The presenter stopped.
@@ -96,7 +100,7 @@ impl Follower {
             );
         }
         let goodbye = match end {
-            End::Quit | End::Gone => None,
+            End::Quit { .. } | End::Gone => None,
             End::Stopped => Some("the presenter has stopped."),
             End::Idle => Some(
                 "nothing happened for a long while, so this session closed; ssh again to follow the class.",
@@ -107,8 +111,14 @@ impl Follower {
         if let Some(goodbye) = goodbye {
             last.extend_from_slice(format!("izumi: {goodbye}\r\n").as_bytes());
         }
+        // As the reader's own exit status says: 130 after Ctrl-C, as for SIGINT.
+        let status = if end == (End::Quit { interrupted: true }) {
+            130
+        } else {
+            0
+        };
         if end != End::Gone && self.send(last).await.is_ok() {
-            let _ = self.handle.exit_status_request(self.channel, 0).await;
+            let _ = self.handle.exit_status_request(self.channel, status).await;
             let _ = self.handle.eof(self.channel).await;
             let _ = self.handle.close(self.channel).await;
         }
@@ -168,7 +178,9 @@ impl Follower {
                         let changes = reader.apply_event(&event);
                         redraw |= changes.redraw;
                         if reader.app().should_quit() {
-                            return End::Quit;
+                            return End::Quit {
+                                interrupted: reader.app().was_interrupted(),
+                            };
                         }
                     }
                     redraw && reader.draw().is_ok()
@@ -260,27 +272,30 @@ impl Follower {
         taken
     }
 
-    /// Sends bytes to the client, cutting it when the write has waited too long.
+    /// Sends bytes to the client, cutting it when a write has waited too long. A frame goes
+    /// in pieces, so that what waits for a slow client is a few pieces, not a few frames (a
+    /// frame of a large window runs to megabytes).
     async fn send(&self, bytes: Vec<u8>) -> Result<(), End> {
-        if bytes.is_empty() {
-            return Ok(());
-        }
         let waited = self.shared.limits.write_timeout;
-        match tokio::time::timeout(waited, self.handle.data(self.channel, bytes)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) => Err(End::Gone),
-            Err(_) => {
-                self.shared.log(
-                    self.peer,
-                    &format!(
-                        "cut: not reading (a write waited {} s)",
-                        waited.as_secs_f32()
-                    ),
-                );
-                self.cut.cut();
-                Err(End::Cut)
+        for piece in bytes.chunks(PIECE) {
+            match tokio::time::timeout(waited, self.handle.data(self.channel, piece.to_vec())).await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => return Err(End::Gone),
+                Err(_) => {
+                    self.shared.log(
+                        self.peer,
+                        &format!(
+                            "cut: not reading (a write waited {} s)",
+                            waited.as_secs_f32()
+                        ),
+                    );
+                    self.cut.cut();
+                    return Err(End::Cut);
+                }
             }
         }
+        Ok(())
     }
 }
 
