@@ -507,3 +507,28 @@ fn the_remote_shows_notes_with_their_editor_notes_and_the_follower_page_lists_th
     assert!(page.contains("<h2>Editor's notes</h2>"));
     assert!(page.contains("<li id=\"ed-1\">"));
 }
+
+#[test]
+fn the_map_draws_the_land_once_for_the_story_and_the_browser_keeps_it() {
+    let story = common::journey();
+    let address = izumi::web::page::land_address(&story);
+    let served = serve(story, None, false, 10);
+    served.stage.show(0, 0, false);
+    let (_, page) = get(served.address, "/");
+    assert!(
+        page.contains(&format!(
+            "<image href=\"{}\"",
+            address.replace('&', "&amp;")
+        )),
+        "{page}"
+    );
+    let (status, land) = get(served.address, &address);
+    assert_eq!(status, 200);
+    assert!(land.contains("Content-Type: image/svg+xml"));
+    assert!(land.contains("Cache-Control: max-age=86400, immutable"));
+    assert!(body(&land).starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    // Oslo to Rome: there is land in the frame.
+    assert!(body(&land).matches('M').count() > 100, "{land}");
+    // Pages themselves are never kept.
+    assert!(page.contains("Cache-Control: no-store"));
+}

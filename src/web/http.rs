@@ -230,6 +230,8 @@ pub struct Response {
     pub content_type: &'static str,
     pub body: Vec<u8>,
     pub location: Option<String>,
+    /// Whether the browser may keep it: only what never changes under its address.
+    pub immutable: bool,
 }
 
 impl Response {
@@ -239,6 +241,7 @@ impl Response {
             content_type: "text/html; charset=utf-8",
             body: body.into_bytes(),
             location: None,
+            immutable: false,
         }
     }
 
@@ -249,6 +252,7 @@ impl Response {
             content_type: "text/plain; charset=utf-8",
             body: format!("{message}\n").into_bytes(),
             location: None,
+            immutable: false,
         }
     }
 
@@ -258,6 +262,7 @@ impl Response {
             content_type,
             body: body.as_bytes().to_vec(),
             location: None,
+            immutable: false,
         }
     }
 
@@ -268,6 +273,7 @@ impl Response {
             content_type: "text/plain; charset=utf-8",
             body: Vec::new(),
             location: Some(location),
+            immutable: false,
         }
     }
 
@@ -281,7 +287,7 @@ impl Response {
             self.content_type,
             self.body.len()
         );
-        common_headers(&mut head);
+        common_headers(&mut head, self.immutable);
         if let Some(location) = &self.location {
             let _ = write!(head, "Location: {location}\r\n");
         }
@@ -301,15 +307,20 @@ impl Response {
 /// The head of an event stream, which then stays open.
 pub fn event_stream_head() -> Vec<u8> {
     let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n");
-    common_headers(&mut head);
+    common_headers(&mut head, false);
     head.push_str("Connection: close\r\n\r\nretry: 2000\n\n");
     head.into_bytes()
 }
 
-fn common_headers(head: &mut String) {
+fn common_headers(head: &mut String, immutable: bool) {
+    let cache = if immutable {
+        "max-age=86400, immutable"
+    } else {
+        "no-store"
+    };
     let _ = write!(
         head,
-        "Content-Security-Policy: {CONTENT_SECURITY_POLICY}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nCache-Control: no-store\r\n"
+        "Content-Security-Policy: {CONTENT_SECURITY_POLICY}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nCache-Control: {cache}\r\n"
     );
 }
 

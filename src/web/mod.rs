@@ -56,6 +56,8 @@ pub enum RemoteCommand {
 /// Everything a connection needs, shared by all of them.
 pub(crate) struct Site {
     story: Arc<Story>,
+    /// The map's land, drawn once for the story.
+    land: String,
     stage: watch::Receiver<Option<Shown>>,
     config: WebConfig,
     log: Arc<EventLog>,
@@ -121,6 +123,7 @@ impl Web {
         let token = config.token.clone();
         listener.set_nonblocking(true)?;
         let site = Arc::new(Site {
+            land: page::land(&story),
             story,
             stage,
             followers: Arc::new(Semaphore::new(config.max_followers)),

@@ -294,12 +294,7 @@ const CELL_HEIGHT: u16 = 16;
 /// route so far, the scene's places marked, places ahead as unnamed dots; the list of places
 /// visited is its text alternative.
 pub fn map(out: &mut String, story: &Story, scene: SceneId) {
-    let all: Vec<(f64, f64)> = story
-        .route
-        .iter()
-        .map(|id| (story.location(*id).lat, story.location(*id).lon))
-        .collect();
-    let bounds = Bounds::framing(&all, MAP_COLUMNS, MAP_ROWS);
+    let bounds = map_bounds(story);
     let width = MAP_COLUMNS * CELL_WIDTH;
     let height = MAP_ROWS * CELL_HEIGHT;
     let point = |id: &crate::story::LocationId| {
@@ -320,7 +315,8 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
     out.push_str("<section class=\"map\">\n<h2>Map</h2>\n<figure>\n");
     let _ = write!(
         out,
-        "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"map-caption\">"
+        "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"map-caption\"><image href=\"{}\" width=\"{width}\" height=\"{height}\"/>",
+        land_address(story)
     );
     let route: Vec<String> = stations
         .iter()
@@ -389,6 +385,92 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
 }
 
 /// As wide as a phone's text column, so that the years are drawn at their own size there.
+/// The map's frame: every place of the story, as the terminal map frames them.
+fn map_bounds(story: &Story) -> Bounds {
+    let all: Vec<(f64, f64)> = story
+        .route
+        .iter()
+        .map(|id| (story.location(*id).lat, story.location(*id).lon))
+        .collect();
+    Bounds::framing(&all, MAP_COLUMNS, MAP_ROWS)
+}
+
+/// Where the land is served: the story's fingerprint in the address, so that a browser may keep
+/// it, and a presenter restarted with another story is not shown the old one.
+pub fn land_address(story: &Story) -> String {
+    format!("/map-land.svg?story={}", query_value(&story.fingerprint))
+}
+
+/// Braille cells of land per map cell, across and down: the land is drawn finer than the grid
+/// the labels are placed on.
+const LAND_DETAIL: u16 = 4;
+
+/// The land behind the map, as its own SVG (served once as `/map-land.svg`, the same for every
+/// scene): the world the terminal map draws, in the same frame, each braille dot a small square.
+pub fn land(story: &Story) -> String {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::Color;
+    use ratatui::symbols::Marker;
+    use ratatui::widgets::Widget;
+    use ratatui::widgets::canvas::{Canvas, Map, MapResolution};
+
+    let bounds = map_bounds(story);
+    let (columns, rows) = (MAP_COLUMNS * LAND_DETAIL, MAP_ROWS * LAND_DETAIL);
+    let mut cells = Buffer::empty(Rect::new(0, 0, columns, rows));
+    Canvas::default()
+        .marker(Marker::Braille)
+        .x_bounds([bounds.west, bounds.east])
+        .y_bounds([bounds.south, bounds.north])
+        .paint(|ctx| {
+            ctx.draw(&Map {
+                resolution: MapResolution::High,
+                color: Color::Reset,
+            });
+        })
+        .render(cells.area, &mut cells);
+    // A braille cell is two dots across and four down; bit n of the pattern is one dot.
+    const DOTS: [(u16, u16); 8] = [
+        (0, 0),
+        (0, 1),
+        (0, 2),
+        (1, 0),
+        (1, 1),
+        (1, 2),
+        (0, 3),
+        (1, 3),
+    ];
+    let (width, height) = (MAP_COLUMNS * CELL_WIDTH, MAP_ROWS * CELL_HEIGHT);
+    let dot_width = f64::from(width) / f64::from(columns * 2);
+    let dot_height = f64::from(height) / f64::from(rows * 4);
+    let mut path = String::new();
+    for y in 0..rows {
+        for x in 0..columns {
+            let pattern = cells[(x, y)]
+                .symbol()
+                .chars()
+                .next()
+                .map_or(0, |c| u32::from(c).wrapping_sub(0x2800));
+            if pattern > 0xff {
+                continue;
+            }
+            for (bit, (dx, dy)) in DOTS.iter().enumerate() {
+                if pattern & (1 << bit) != 0 {
+                    let left = f64::from(x * 2 + dx) * dot_width;
+                    let top = f64::from(y * 4 + dy) * dot_height;
+                    let _ = write!(
+                        path,
+                        "M{left:.1} {top:.1}h{dot_width:.1}v{dot_height:.1}h-{dot_width:.1}z"
+                    );
+                }
+            }
+        }
+    }
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\"><path fill=\"#8f8a80\" fill-opacity=\"0.6\" d=\"{path}\"/></svg>\n"
+    )
+}
+
 const TIMELINE_WIDTH: f64 = 320.0;
 /// Columns of a terminal strip as wide as the timeline, for choosing the years marked.
 const TIMELINE_COLUMNS: u16 = 50;

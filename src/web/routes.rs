@@ -33,6 +33,15 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
         (Method::Get | Method::Head, "/style.css") => {
             return page(Response::asset("text/css; charset=utf-8", page::STYLE));
         }
+        (Method::Get | Method::Head, "/map-land.svg") => {
+            return page(Response {
+                status: 200,
+                content_type: "image/svg+xml",
+                body: site.land.as_bytes().to_vec(),
+                location: None,
+                immutable: true,
+            });
+        }
         (Method::Get | Method::Head, "/icon.svg") => {
             return page(Response::asset("image/svg+xml", page::ICON));
         }
