@@ -587,7 +587,7 @@ async fn a_client_claiming_an_enormous_window_is_drawn_at_the_largest_size() {
         .unwrap();
     channel.request_shell(false).await.unwrap();
     let mut channel = channel;
-    let (columns, rows) = izumi::runtime::MAX_SIZE;
+    let (columns, rows) = izumi::classroom::ssh::MAX_WINDOW;
     // A screen as large as the largest drawn, and one column and row more, to see past it.
     let mut screen = vt100::Parser::new(
         (rows + 1).try_into().unwrap(),
@@ -606,7 +606,7 @@ async fn a_client_claiming_an_enormous_window_is_drawn_at_the_largest_size() {
             other => panic!("no first frame: {other:?}"),
         }
     }
-    // The frame is laid out within runtime::MAX_SIZE: nothing is placed past it.
+    // The frame is laid out within the students' largest window: nothing is placed past it.
     let text = String::from_utf8_lossy(&received).into_owned();
     let beyond = regex::Regex::new(r"\x1b\[(\d+);(\d+)H").unwrap();
     for place in beyond.captures_iter(&text) {

@@ -16,7 +16,7 @@ pub mod host_key;
 pub mod input;
 mod visitor;
 
-pub use visitor::ClientOptions;
+pub use visitor::{ClientOptions, MAX_WINDOW};
 
 use std::io;
 use std::net::SocketAddr;

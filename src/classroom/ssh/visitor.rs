@@ -189,7 +189,12 @@ impl Visitor {
     }
 }
 
-/// The client's size, within what izumi draws, and 80×24 for a client that says 0.
+/// The largest window drawn for a student: wider and taller than any screen a class reads on,
+/// and small enough that every session's two screen buffers stay a few megabytes at most (at
+/// the reader's own bound of 1000×500 a few hundred sessions could claim gigabytes).
+pub const MAX_WINDOW: (u16, u16) = (400, 200);
+
+/// The client's size, within what izumi draws for a student, and 80×24 for a client that says 0.
 fn size_of(columns: u32, rows: u32) -> (u16, u16) {
     let clamp = |n: u32, default: u16| match u16::try_from(n) {
         Ok(0) => default,
@@ -197,7 +202,7 @@ fn size_of(columns: u32, rows: u32) -> (u16, u16) {
         Err(_) => u16::MAX,
     };
     let area = fitting(clamp(columns, 80), clamp(rows, 24));
-    (area.width, area.height)
+    (area.width.min(MAX_WINDOW.0), area.height.min(MAX_WINDOW.1))
 }
 
 impl russh::server::Handler for Visitor {
