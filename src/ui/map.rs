@@ -43,19 +43,7 @@ fn draw_world(bounds: &Bounds, area: Rect, land: Color, buf: &mut Buffer) {
     );
     WORLD.with_borrow_mut(|cached| {
         if cached.as_ref().is_none_or(|(at, _)| *at != key) {
-            let mut world = Buffer::empty(Rect::new(0, 0, area.width, area.height));
-            Canvas::default()
-                .marker(Marker::Braille)
-                .x_bounds([bounds.west, bounds.east])
-                .y_bounds([bounds.south, bounds.north])
-                .paint(|ctx| {
-                    ctx.draw(&Map {
-                        resolution: MapResolution::High,
-                        color: land,
-                    });
-                })
-                .render(world.area, &mut world);
-            *cached = Some((key, world));
+            *cached = Some((key, world(bounds, area.width, area.height, land)));
         }
         if let Some((_, world)) = cached.as_ref() {
             for y in 0..area.height {
@@ -67,6 +55,24 @@ fn draw_world(bounds: &Bounds, area: Rect, land: Color, buf: &mut Buffer) {
             }
         }
     });
+}
+
+/// The world's land within `bounds`, in braille on a grid of `width` × `height` cells: the
+/// terminal map's ground, and the web map's (each dot a square there).
+pub fn world(bounds: &Bounds, width: u16, height: u16, land: Color) -> Buffer {
+    let mut world = Buffer::empty(Rect::new(0, 0, width, height));
+    Canvas::default()
+        .marker(Marker::Braille)
+        .x_bounds([bounds.west, bounds.east])
+        .y_bounds([bounds.south, bounds.north])
+        .paint(|ctx| {
+            ctx.draw(&Map {
+                resolution: MapResolution::High,
+                color: land,
+            });
+        })
+        .render(world.area, &mut world);
+    world
 }
 
 /// The places the story has passed through up to and including a scene, in order, without

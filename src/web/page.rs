@@ -408,27 +408,9 @@ const LAND_DETAIL: u16 = 4;
 /// The land behind the map, as its own SVG (served once as `/map-land.svg`, the same for every
 /// scene): the world the terminal map draws, in the same frame, each braille dot a small square.
 pub fn land(story: &Story) -> String {
-    use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
-    use ratatui::style::Color;
-    use ratatui::symbols::Marker;
-    use ratatui::widgets::Widget;
-    use ratatui::widgets::canvas::{Canvas, Map, MapResolution};
-
     let bounds = map_bounds(story);
     let (columns, rows) = (MAP_COLUMNS * LAND_DETAIL, MAP_ROWS * LAND_DETAIL);
-    let mut cells = Buffer::empty(Rect::new(0, 0, columns, rows));
-    Canvas::default()
-        .marker(Marker::Braille)
-        .x_bounds([bounds.west, bounds.east])
-        .y_bounds([bounds.south, bounds.north])
-        .paint(|ctx| {
-            ctx.draw(&Map {
-                resolution: MapResolution::High,
-                color: Color::Reset,
-            });
-        })
-        .render(cells.area, &mut cells);
+    let cells = crate::ui::map::world(&bounds, columns, rows, ratatui::style::Color::Reset);
     // A braille cell is two dots across and four down; bit n of the pattern is one dot.
     const DOTS: [(u16, u16); 8] = [
         (0, 0),
