@@ -112,18 +112,14 @@ impl Parser {
             }
             State::Ss3 => {
                 self.state = State::Ground;
+                // Keypad Enter, else the keys CSI also ends with.
                 let code = match byte {
-                    b'A' => KeyCode::Up,
-                    b'B' => KeyCode::Down,
-                    b'C' => KeyCode::Right,
-                    b'D' => KeyCode::Left,
-                    b'H' => KeyCode::Home,
-                    b'F' => KeyCode::End,
-                    b'M' => KeyCode::Enter,
-                    b'P'..=b'S' => KeyCode::F(byte - b'P' + 1),
-                    _ => return,
+                    b'M' => Some(KeyCode::Enter),
+                    _ => final_key(byte),
                 };
-                events.push(key(code));
+                if let Some(code) = code {
+                    events.push(key(code));
+                }
             }
             State::Utf8(left) => {
                 if byte & 0xc0 != 0x80 {
@@ -226,14 +222,7 @@ fn csi(params: &[u8], last: u8) -> Option<Event> {
     let first = numbers.next().unwrap_or(0);
     let modifiers = modifiers(numbers.next().unwrap_or(1));
     let code = match last {
-        b'A' => KeyCode::Up,
-        b'B' => KeyCode::Down,
-        b'C' => KeyCode::Right,
-        b'D' => KeyCode::Left,
-        b'H' => KeyCode::Home,
-        b'F' => KeyCode::End,
         b'Z' => return Some(with(KeyCode::BackTab, KeyModifiers::SHIFT)),
-        b'P'..=b'S' => KeyCode::F(last - b'P' + 1),
         b'~' => match first {
             1 | 7 => KeyCode::Home,
             2 => KeyCode::Insert,
@@ -246,9 +235,24 @@ fn csi(params: &[u8], last: u8) -> Option<Event> {
             23 | 24 => KeyCode::F(u8::try_from(first - 12).ok()?),
             _ => return None,
         },
-        _ => return None,
+        _ => final_key(last)?,
     };
     Some(with(code, modifiers))
+}
+
+/// The keys a sequence names by its final letter alone, the same after `ESC O` (SS3) and
+/// `ESC [` (CSI): arrows, Home, End and F1–F4.
+fn final_key(last: u8) -> Option<KeyCode> {
+    Some(match last {
+        b'A' => KeyCode::Up,
+        b'B' => KeyCode::Down,
+        b'C' => KeyCode::Right,
+        b'D' => KeyCode::Left,
+        b'H' => KeyCode::Home,
+        b'F' => KeyCode::End,
+        b'P'..=b'S' => KeyCode::F(last - b'P' + 1),
+        _ => return None,
+    })
 }
 
 /// An SGR mouse report, `ESC [ < button ; column ; row M` (pressed) or `m` (released): the
