@@ -5,7 +5,8 @@
 
 use std::fmt::Write as _;
 
-use crate::story::{EditorNote, Inline, Scene, Story};
+use crate::story::text::one_line;
+use crate::story::{EditorNote, Inline, Story};
 use crate::wrap::wrap_words;
 
 /// The story as Markdown: `#` title, `##` episodes, `###` scenes with date and place, GitHub-style
@@ -67,7 +68,7 @@ fn document(story: &Story, format: &impl Format) -> String {
                 &format!(
                     "{} · {} · id: {}",
                     scene.date,
-                    places(story, scene),
+                    story.place_names(scene),
                     scene.id
                 ),
             );
@@ -251,15 +252,6 @@ impl Format for PlainText {
     }
 }
 
-fn places(story: &Story, scene: &Scene) -> String {
-    scene
-        .locations
-        .iter()
-        .map(|l| story.location(*l).name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// "probably ‘X’" as a sentence starts: "Probably ‘X’".
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
@@ -267,8 +259,4 @@ fn capitalised(text: &str) -> String {
         .next()
         .map(|first| first.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -265,8 +265,12 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     // missing secret is reported on a normal screen.
     let link = session::start(&part, &story, &inputs)?;
     let invitations = session::invitations(&part, &link);
-    // On the main screen, where they are found on leaving; the presentation shows them too.
-    print_invitations(&invitations);
+    // A presenter's, on the main screen, where they are found on leaving; the presentation
+    // shows them too. A console's is its remote's address, which stays off the screen until
+    // asked for.
+    if let Part::Presenter(_) = part {
+        print_invitations(&invitations);
+    }
     // The watcher sends into the same channel as the keys, so the loop still sleeps until
     // something happens; it is kept alive for as long as the reader runs.
     let _watcher = match &setup.watch {
@@ -306,17 +310,12 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
 }
 
 /// Tells the presenter how students join, with a QR code of the first web address, on the
-/// normal screen (it is there again after the presentation). A console's lines are its remote's
-/// address, which stays off the screen until asked for.
+/// normal screen (it is there again after the presentation).
 fn print_invitations(lines: &[String]) {
-    if lines.iter().any(|line| line.contains("/remote?")) {
-        return;
-    }
     for line in lines {
         eprintln!("izumi: {line}");
     }
-    let first_web = lines.iter().find(|line| line.starts_with("http://"));
-    if let Some(modules) = first_web.and_then(|url| crate::web::invite::modules(url)) {
+    if let Some(modules) = crate::web::invite::code_of(lines) {
         for line in crate::web::invite::half_blocks(&modules) {
             eprintln!("  {line}");
         }

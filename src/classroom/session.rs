@@ -96,6 +96,13 @@ fn check_listen(listen: &str, token: Option<&str>) -> anyhow::Result<SocketAddr>
     Ok(address)
 }
 
+/// Takes a port for one of the presenter's audiences, after `check_listen`; `what` says what for
+/// if it cannot be had ("cannot listen for SSH on …").
+fn bind(address: &str, token: Option<&str>, what: &str) -> anyhow::Result<TcpListener> {
+    let address = check_listen(address, token)?;
+    TcpListener::bind(address).map_err(|error| anyhow::anyhow!("cannot {what} {address}: {error}"))
+}
+
 /// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter
 /// that serves audiences from its own process shares `story` with them: it must be loaded.
 pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Result<Link> {
@@ -104,33 +111,24 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
         Part::Alone => Ok(Link::None),
         Part::Presenter(presenting) => {
             let Presenting { listen, token, .. } = presenting;
-            let address = check_listen(listen, token.as_deref())?;
+            let token = token.as_deref();
             // Every address is checked, and every port taken, before anything is served.
-            let ssh = match &presenting.ssh {
-                Some(ssh) => {
-                    let address = check_listen(ssh, token.as_deref())?;
-                    Some(TcpListener::bind(address).map_err(|error| {
-                        anyhow::anyhow!("cannot listen for SSH on {address}: {error}")
-                    })?)
-                }
-                None => None,
-            };
-            let web = match &presenting.web {
-                Some(web) => {
-                    let address = check_listen(web, token.as_deref())?;
-                    Some(TcpListener::bind(address).map_err(|error| {
-                        anyhow::anyhow!("cannot serve the web page on {address}: {error}")
-                    })?)
-                }
-                None => None,
-            };
+            let listener = bind(listen, token, "listen on")?;
+            let ssh = presenting
+                .ssh
+                .as_deref()
+                .map(|ssh| bind(ssh, token, "listen for SSH on"))
+                .transpose()?;
+            let web = presenting
+                .web
+                .as_deref()
+                .map(|web| bind(web, token, "serve the web page on"))
+                .transpose()?;
             let (moves, moved) = std::sync::mpsc::channel();
-            let listener = TcpListener::bind(address)
-                .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
             let config = PresenterConfig {
                 fingerprint: fingerprint.to_owned(),
                 secret: secret::create(listener.local_addr()?)?,
-                token: token.clone(),
+                token: token.map(str::to_owned),
                 log: Some(secret::log_path(listener.local_addr()?)),
                 ..PresenterConfig::default()
             };
@@ -163,7 +161,7 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                 }
                 if let Some(listener) = web {
                     let config = WebConfig {
-                        token: token.clone(),
+                        token: token.map(str::to_owned),
                         secret: secret.clone(),
                         read_ahead: presenting.read_ahead,
                         max_followers: presenting.web_followers,

@@ -277,6 +277,16 @@ impl Story {
         &self.locations[id.0]
     }
 
+    /// Where a scene happens, as the story names its places: "Oslo, Bergen".
+    pub fn place_names(&self, scene: &Scene) -> String {
+        scene
+            .locations
+            .iter()
+            .map(|id| self.location(*id).name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn term(&self, id: TermId) -> &Term {
         &self.terms[id.0]
     }

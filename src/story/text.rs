@@ -144,6 +144,12 @@ fn split_markers(text: &str, which: Markers) -> Paragraph<u32, String> {
     inlines
 }
 
+/// Text on one line: the story's wrapped TOML strings keep their line breaks, which a page or a
+/// one-line entry does not want.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Glossary forms prepared for matching in one pass over a text, whatever their number.
 #[derive(Clone, Debug)]
 pub struct TermForms<T> {

@@ -42,11 +42,6 @@ impl Widget for Header<'_> {
         if area.height < 2 {
             return;
         }
-        let places: Vec<&str> = scene
-            .locations
-            .iter()
-            .map(|l| story.location(*l).name.as_str())
-            .collect();
         let date_style = if scene.date.is_disputed() {
             self.theme.disputed
         } else {
@@ -61,7 +56,7 @@ impl Widget for Header<'_> {
         );
         let place_line = Line::from(vec![
             Span::raw(" "),
-            Span::styled(places.join(", "), self.theme.current_place),
+            Span::styled(story.place_names(scene), self.theme.current_place),
             Span::styled(" · ", self.theme.dim),
             Span::styled(scene.date.to_string(), date_style),
         ]);

@@ -19,19 +19,9 @@ pub struct Invitation<'a> {
 impl Widget for Invitation<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         Clear.render(area, buf);
-        // The code is of the first web address; an `ssh` command is typed, not scanned.
-        let first = self
-            .addresses
-            .iter()
-            .find(|line| line.starts_with("http://"))
-            .map_or("", String::as_str);
         let text_rows = 2 + u16::try_from(self.addresses.len()).unwrap_or(u16::MAX);
         let room = area.height.saturating_sub(text_rows);
-        let modules = if first.is_empty() {
-            Vec::new()
-        } else {
-            invite::modules(first).unwrap_or_default()
-        };
+        let modules = invite::code_of(self.addresses).unwrap_or_default();
         let size = u16::try_from(modules.len()).unwrap_or(u16::MAX);
         // Scanners want dark on light whatever the terminal's colours: the code sets both, light
         // modules drawn as white blocks on black.

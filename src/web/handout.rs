@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::page::{self, Links, Style, escape};
+use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
 
 /// Links within the one page.
@@ -100,7 +101,7 @@ pub fn document(story: &Story) -> String {
                 scene.id,
                 escape(&scene.title),
                 escape(&scene.date.to_string()),
-                escape(&page::places(story, scene))
+                escape(&story.place_names(scene))
             );
             page::scene_text(&mut out, story, scene, &links);
             out.push_str("</article>\n");
@@ -171,7 +172,7 @@ fn glossary(out: &mut String, story: &Story) {
             "<dt id=\"term-{}\">{}</dt><dd>{}</dd>",
             term.id,
             escape(&term.term),
-            escape(&page::one_line(&term.definition))
+            escape(&one_line(&term.definition))
         );
     }
     out.push_str("</dl>\n</section>\n");
@@ -193,7 +194,7 @@ fn footnotes(out: &mut String, story: &Story, links: &HandoutLinks) {
         let _ = writeln!(
             out,
             "<li id=\"fn-{number}\"><span class=\"number\">[{number}]</span> {}{back}</li>",
-            escape(&page::one_line(&footnote.full_text()))
+            escape(&one_line(&footnote.full_text()))
         );
     }
     out.push_str("</ul>\n</section>\n");
@@ -222,7 +223,7 @@ fn editor_notes(out: &mut String, story: &Story, links: &HandoutLinks) {
             out,
             "<li id=\"ed-{number}\"><span class=\"number\">{}</span> {}{back}</li>",
             escape(&note.marker()),
-            escape(&page::one_line(&note.text))
+            escape(&one_line(&note.text))
         );
     }
     out.push_str("</ul>\n</section>\n");

@@ -43,6 +43,15 @@ pub fn remote_url(at: SocketAddr, secret: &str) -> String {
     format!("http://{at}/remote?secret={}", query_value(secret))
 }
 
+/// The QR code of a list of invitations: of its first web address (an `ssh` command is typed,
+/// not scanned), as rows of modules; `None` when there is none.
+pub fn code_of(invitations: &[String]) -> Option<Vec<Vec<bool>>> {
+    let address = invitations
+        .iter()
+        .find(|line| line.starts_with("http://"))?;
+    modules(address)
+}
+
 /// A QR code of `text` as rows of dark (`true`) and light modules, quiet zone included; `None`
 /// if the text is too long for any code.
 pub fn modules(text: &str) -> Option<Vec<Vec<bool>>> {

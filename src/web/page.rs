@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::geo::{Bounds, LabelRequest, place_labels};
+use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
 use crate::ui::map::{labelled_places, stations_until};
 use crate::ui::timeline::{tick_step, year_span};
@@ -97,18 +98,9 @@ pub fn scene_byline(story: &Story, scene: &Scene) -> String {
     format!(
         "{} · {} · {}",
         crate::ui::episode_position(story, scene.episode),
-        places(story, scene),
+        story.place_names(scene),
         scene.date
     )
-}
-
-pub fn places(story: &Story, scene: &Scene) -> String {
-    scene
-        .locations
-        .iter()
-        .map(|id| story.location(*id).name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A scene's paragraphs: footnote markers as links to their entries, glossary terms with their
@@ -138,8 +130,7 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                 }
                 Inline::Footnote(id) => {
                     let number = story.footnote(*id).number;
-                    let nth = references.iter().filter(|seen| **seen == number).count();
-                    references.push(number);
+                    let nth = occurrence(&mut references, number);
                     let _ = write!(
                         out,
                         "<sup class=\"ref\"><a href=\"#{}\" id=\"{}\" aria-label=\"footnote {number}\">[{number}]</a></sup>",
@@ -150,8 +141,7 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                 Inline::EditorNote(id) => {
                     let note = story.editor_note(*id);
                     let number = note.number;
-                    let nth = editor_references.iter().filter(|n| **n == number).count();
-                    editor_references.push(number);
+                    let nth = occurrence(&mut editor_references, number);
                     let _ = write!(
                         out,
                         "<sup class=\"ref editor\"><a href=\"#{}\" id=\"{}\" aria-label=\"{} (editor's note {number})\">{}</a></sup>",
@@ -165,6 +155,14 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
         }
         out.push_str("</p>\n");
     }
+}
+
+/// How many times `number` was marked before in this text (so each mark has an id of its own),
+/// counting this one for the next.
+fn occurrence(marked: &mut Vec<u32>, number: u32) -> usize {
+    let earlier = marked.iter().filter(|seen| **seen == number).count();
+    marked.push(number);
+    earlier
 }
 
 /// The people in a scene, each with their life and bio behind a disclosure.
@@ -378,7 +376,7 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
     let _ = writeln!(
         out,
         "<figcaption id=\"map-caption\">Now: {}. The route so far: {}.</figcaption>",
-        escape(&places(story, story.scene(scene))),
+        escape(&story.place_names(story.scene(scene))),
         escape(&visited.join(" → "))
     );
     out.push_str("</figure>\n</section>\n");
@@ -555,11 +553,6 @@ pub fn plain_paragraphs(
                 .collect()
         })
         .collect()
-}
-
-/// Text on one line: the story's wrapped TOML strings keep their line breaks.
-pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::page::{self, Links, Style, escape, query_value};
 use super::{RemoteCommand, Site};
 use crate::classroom::protocol::credential_matches;
 use crate::classroom::stage::Shown;
+use crate::story::text::one_line;
 use crate::story::{Scene, SceneId, Story};
 
 /// How often an idle event stream says it is still there, so a dead one is noticed.
@@ -303,7 +304,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     main.push_str("</section>\n");
     match story.scenes.get(scene.index() + 1) {
         Some(next) => {
-            let text = page::one_line(&page::plain_paragraphs(story, &next.paragraphs).join(" "));
+            let text = one_line(&page::plain_paragraphs(story, &next.paragraphs).join(" "));
             let words: Vec<&str> = text.split(' ').collect();
             let mut preview = words[..words.len().min(PREVIEW_WORDS)].join(" ");
             if words.len() > PREVIEW_WORDS {
