@@ -33,7 +33,6 @@ fn serve(story: Story, token: Option<&str>, read_ahead: bool, max_followers: usi
     let folder = tempfile::tempdir().unwrap();
     let log = folder.path().join("present.log");
     let (sender, commands) = mpsc::channel();
-    let sender = std::sync::Mutex::new(sender);
     let web = Web::start(
         runtime.handle(),
         TcpListener::bind("127.0.0.1:0").unwrap(),
@@ -47,7 +46,7 @@ fn serve(story: Story, token: Option<&str>, read_ahead: bool, max_followers: usi
         },
         Arc::new(EventLog::new(Some(log.clone()), 1 << 20)),
         move |command| {
-            let _ = sender.lock().unwrap().send(command);
+            let _ = sender.send(command);
         },
     )
     .unwrap();

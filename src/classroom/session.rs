@@ -264,15 +264,11 @@ fn serve_web(
     presenter: &Presenter,
     inputs: Sender<Input>,
 ) -> anyhow::Result<Web> {
-    let inputs = Mutex::new(inputs);
     let remote = move |command| {
-        let _ = inputs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .send(match command {
-                RemoteCommand::Goto(index) => Input::MoveTo(index),
-                RemoteCommand::ToggleBlank => Input::ToggleBlank,
-            });
+        let _ = inputs.send(match command {
+            RemoteCommand::Goto(index) => Input::MoveTo(index),
+            RemoteCommand::ToggleBlank => Input::ToggleBlank,
+        });
     };
     Ok(Web::start(
         audiences.runtime(),
