@@ -16,8 +16,6 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use izumi::classroom::log::EventLog;
-use izumi::classroom::stage::Stage;
 use izumi::web::{Web, WebConfig};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
@@ -133,21 +131,18 @@ fn main() {
 /// with the peak resident memory.
 fn server_process() {
     let runtime = izumi::classroom::audience::runtime().unwrap();
-    let stage = Stage::default();
-    stage.show(0, 0, false);
+    let (hub, _) = common::hub();
+    common::show(&hub, 0);
     let web = Web::start(
         runtime.handle(),
         TcpListener::bind("127.0.0.1:0").unwrap(),
-        Arc::new(izumi::story::load_embedded()),
-        stage.watch(),
+        Arc::clone(&hub),
         WebConfig {
             token: None,
             secret: "secret".into(),
             read_ahead: true,
             max_followers: FOLLOWERS + 10,
         },
-        Arc::new(EventLog::new(None, 0)),
-        |_| {},
     )
     .unwrap();
     println!("{}", web.address());
@@ -162,7 +157,7 @@ fn server_process() {
                 .unwrap_or_else(|| "unknown".into());
             println!("{peak}");
         } else if let Ok(scene) = line.parse() {
-            stage.show(scene, 0, false);
+            common::show(&hub, scene);
         }
     }
 }

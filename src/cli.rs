@@ -77,6 +77,11 @@ pub enum Command {
         /// Let followers (browsers and SSH) read past the furthest scene shown so far.
         #[arg(long)]
         read_ahead: bool,
+        /// Connections one address may hold through every door at once. Raise it when the
+        /// students reach this machine through one router (NAT) and so share one address.
+        #[arg(long, value_name = "N", default_value_t = crate::classroom::doors::Caps::PER_ADDRESS,
+              value_parser = clap::value_parser!(u16).range(1..))]
+        per_address: u16,
     },
     /// The presenter's console for a second screen: notes, the next scene, the time.
     Notes {
@@ -211,6 +216,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ssh,
             ssh_sessions,
             read_ahead,
+            per_address,
         }) => reading(Part::Presenter(Presenting {
             listen,
             token,
@@ -219,6 +225,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ssh,
             ssh_sessions: ssh_sessions.into(),
             read_ahead,
+            per_address: per_address.into(),
         })),
         Some(Command::Notes { address }) => reading(Part::Console { address }),
         Some(Command::Follow { address, token }) => reading(Part::Follower { address, token }),

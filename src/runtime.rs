@@ -15,6 +15,7 @@ use ratatui::backend::Backend;
 use ratatui::layout::Rect;
 
 use crate::app::{Action, Announcement, App, Effect, Mode, Role, TimeOfDay};
+use crate::classroom::hub::Moment;
 use crate::classroom::protocol::Message;
 use crate::classroom::session::{self, Link, Part};
 use crate::keymap::Keymap;
@@ -254,11 +255,9 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     let mut memory = (role == Role::Alone).then(|| Memory::open(story.fingerprint()));
     terminal::restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
-    // The audiences a presenter serves from its own process (web, SSH) share its story, so it is
-    // needed before they start; a reader on their own decodes it while the terminal is set up.
-    if let Part::Presenter(presenting) = &part
-        && presenting.serves_audiences()
-    {
+    // A presenter's lesson holds its story, which every door serves, so it is needed before
+    // they open; a reader on their own decodes it while the terminal is set up.
+    if let Part::Presenter(_) = &part {
         story = Loading::Ready(story.wait());
     }
     // The classroom link starts before the terminal is taken, so that a bad address or a
@@ -294,13 +293,13 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         setup.watch.as_deref(),
     );
     terminal::restore();
-    if let Link::Presenting(presenter, _) = &link
-        && presenter.dropped() > 0
+    if let Link::Presenting(classroom) = &link
+        && classroom.tcp.dropped() > 0
     {
         eprintln!(
             "izumi: {} messages from the network were dropped; see {}",
-            presenter.dropped(),
-            crate::classroom::secret::log_path(presenter.address()).display()
+            classroom.tcp.dropped(),
+            crate::classroom::secret::log_path(classroom.tcp.address()).display()
         );
     }
     match result? {
@@ -429,6 +428,7 @@ fn event_loop(
                     scene: index,
                     elapsed: Duration::from_millis(timer_ms),
                     running,
+                    blank: false,
                 };
                 reader.act(Action::Presenter(announced, Instant::now()))?
             }
@@ -438,7 +438,15 @@ fn event_loop(
             Input::TerminalClosed => return Ok(Ended::Outcome(Outcome::InputClosed)),
             Input::StoryChanged => match watched {
                 Some(dir) => match crate::story::load(dir) {
-                    Ok(story) => reader.act(Action::Reload(Box::new(story)))?,
+                    Ok(story) => {
+                        let effects = reader.act(Action::Reload(Arc::new(story)))?;
+                        // Every door serves the new story before it hears where the presenter
+                        // is in it.
+                        if let Link::Presenting(classroom) = link {
+                            classroom.hub.reload(reader.app().shared_story());
+                        }
+                        effects
+                    }
                     Err(errors) => reader.act(Action::Problems(errors.lines()))?,
                 },
                 None => Vec::new(),
@@ -463,9 +471,13 @@ fn carry_out(
                 }
             }
             Effect::Announce(announced) => {
-                if let Link::Presenting(presenter, _) = link {
-                    let millis = u64::try_from(announced.elapsed.as_millis()).unwrap_or(u64::MAX);
-                    presenter.announce(announced.scene, millis, announced.running);
+                if let Link::Presenting(classroom) = link {
+                    classroom.hub.show(Moment {
+                        scene: announced.scene,
+                        blank: announced.blank,
+                        elapsed: announced.elapsed,
+                        running: announced.running,
+                    });
                 }
             }
             Effect::Goto(index) => {

@@ -631,6 +631,7 @@ fn the_limit_grows_as_the_presenter_goes_on_and_never_shrinks() {
                 scene,
                 elapsed: Duration::ZERO,
                 running: false,
+                blank: false,
             },
             Instant::now(),
         )

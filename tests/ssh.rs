@@ -11,15 +11,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use izumi::classroom::log::EventLog;
+use common::lesson::Presenting;
+use izumi::classroom::hub::Hub;
 use izumi::classroom::ssh::{ClientOptions, SshConfig, SshLimits, SshServer, host_key};
-use izumi::classroom::stage::Stage;
 use ssh_client::{Student, connect, stallable};
 
-/// A presenter's SSH server on a loopback port, with the stage it follows and its log.
+/// A presenter's SSH server on a loopback port, with the lesson it follows and its log.
 struct Classroom {
     server: Option<SshServer>,
-    stage: Stage,
+    hub: Arc<Hub>,
     folder: tempfile::TempDir,
 }
 
@@ -65,25 +65,19 @@ fn classroom_of(story: izumi::story::Story, configure: impl FnOnce(&mut SshConfi
         limits: SshLimits::default(),
     };
     configure(&mut config);
-    let stage = Stage::default();
-    stage.show(0, 0, false);
-    let log = Arc::new(EventLog::new(
-        Some(folder.path().join("present.log")),
-        1 << 20,
-    ));
+    let hub = common::lesson::hub_of(story, Some(&folder.path().join("present.log")), |_| {});
+    hub.present(0, 0, false);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let server = SshServer::serve(
         &tokio::runtime::Handle::current(),
         listener,
         config,
-        Arc::new(story),
-        &stage,
-        log,
+        Arc::clone(&hub),
     )
     .unwrap();
     Classroom {
         server: Some(server),
-        stage,
+        hub,
         folder,
     }
 }
@@ -96,7 +90,7 @@ async fn a_student_follows_the_presenter_reads_back_snaps_back_and_leaves_cleanl
     let mut student = Student::join(class.address(), SIZE).await;
     student.wait_for("Ada leaves the city").await;
     assert!(student.screen.screen().alternate_screen());
-    class.stage.show(1, 0, false);
+    class.hub.present(1, 0, false);
     student.wait_for("Bo takes her across on the ferry").await;
     // Reading back moves no one; f comes back to the presenter's scene.
     student.send("h").await;
@@ -122,8 +116,8 @@ async fn a_student_follows_the_presenter_reads_back_snaps_back_and_leaves_cleanl
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_read_ahead_a_student_reads_only_as_far_as_the_presenter_has_gone() {
     let class = classroom(|_| {});
-    class.stage.show(1, 0, false);
-    class.stage.show(0, 0, false);
+    class.hub.present(1, 0, false);
+    class.hub.present(0, 0, false);
     let mut student = Student::join(class.address(), SIZE).await;
     student.wait_for("Ada leaves the city").await;
     // End goes as far as the furthest scene shown, and says why not further.
@@ -135,7 +129,7 @@ async fn without_read_ahead_a_student_reads_only_as_far_as_the_presenter_has_gon
     student.wait_for("Every scene by date").await;
     assert!(!student.contents().contains("Winter in Bergen"));
     // When the presenter goes on, so may the student.
-    class.stage.show(3, 0, false);
+    class.hub.present(3, 0, false);
     student.wait_for("Ada reaches Rome").await;
 
     let open = classroom(|config| config.read_ahead = true);
@@ -449,7 +443,7 @@ async fn a_student_who_stops_reading_is_cut_and_the_others_keep_following() {
     reading.wait_for("How the story is known").await;
     // The presenter goes on; each scene is a new frame for both.
     for scene in 1..40 {
-        class.stage.show(scene, 0, false);
+        class.hub.present(scene, 0, false);
         let number = format!("{} of 86", scene + 1);
         reading
             .wait_until(&number, |s| s.contents().contains(&number))

@@ -10,17 +10,17 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use izumi::classroom::log::EventLog;
-use izumi::classroom::stage::Stage;
+use common::lesson::Presenting;
+use izumi::classroom::hub::{Hub, Request as RemoteCommand};
 use izumi::story::Story;
-use izumi::web::{RemoteCommand, Web, WebConfig};
+use izumi::web::{Web, WebConfig};
 
 const SECRET: &str = "0123456789abcdef";
 
 /// A web server on a loopback port, with the stage it follows and what its remote asked.
 struct Served {
     address: SocketAddr,
-    stage: Stage,
+    hub: Arc<Hub>,
     commands: Receiver<RemoteCommand>,
     log: std::path::PathBuf,
     _folder: tempfile::TempDir,
@@ -29,30 +29,27 @@ struct Served {
 
 fn serve(story: Story, token: Option<&str>, read_ahead: bool, max_followers: usize) -> Served {
     let runtime = izumi::classroom::audience::runtime().unwrap();
-    let stage = Stage::default();
     let folder = tempfile::tempdir().unwrap();
     let log = folder.path().join("present.log");
     let (sender, commands) = mpsc::channel();
+    let hub = common::lesson::hub_of(story, Some(&log), move |command| {
+        let _ = sender.send(command);
+    });
     let web = Web::start(
         runtime.handle(),
         TcpListener::bind("127.0.0.1:0").unwrap(),
-        Arc::new(story),
-        stage.watch(),
+        Arc::clone(&hub),
         WebConfig {
             token: token.map(str::to_owned),
             secret: SECRET.to_owned(),
             read_ahead,
             max_followers,
         },
-        Arc::new(EventLog::new(Some(log.clone()), 1 << 20)),
-        move |command| {
-            let _ = sender.send(command);
-        },
     )
     .unwrap();
     Served {
         address: web.address(),
-        stage,
+        hub,
         commands,
         log,
         _folder: folder,
@@ -138,7 +135,7 @@ impl Events {
 #[test]
 fn pages_and_assets_answer_with_the_right_status_and_headers() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(1, 0, false);
+    served.hub.present(1, 0, false);
     let (status, answer) = get(served.address, "/");
     assert_eq!(status, 200);
     assert!(answer.contains("Content-Security-Policy: default-src 'none'"));
@@ -246,7 +243,7 @@ fn story_text_is_inert_in_every_page() {
     assert!(story.scenes[0].title.contains("<script>"));
     let handout = izumi::web::handout::document(&story);
     let served = serve(story, None, true, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     let mut pages = vec![
         body(&get(served.address, "/").1).to_owned(),
         body(&get(served.address, &format!("/remote?secret={SECRET}")).1).to_owned(),
@@ -295,8 +292,8 @@ fn the_token_is_required_and_never_echoed() {
 #[test]
 fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(2, 0, false);
-    served.stage.show(1, 0, false);
+    served.hub.present(2, 0, false);
+    served.hub.present(1, 0, false);
     let scenes: Vec<String> = common::journey()
         .scenes
         .iter()
@@ -317,7 +314,7 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
     assert!(!answer.contains("rel=\"next\""));
 
     let free = serve(common::journey(), None, true, 10);
-    free.stage.show(0, 0, false);
+    free.hub.present(0, 0, false);
     let last = scenes.last().unwrap();
     assert_eq!(get(free.address, &format!("/scenes/{last}")).0, 200);
 }
@@ -325,7 +322,7 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
 #[test]
 fn the_remote_needs_the_secret_and_moves_the_presenter() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(1, 0, false);
+    served.hub.present(1, 0, false);
     assert_eq!(get(served.address, "/remote").0, 403);
     assert_eq!(get(served.address, "/remote?secret=nope").0, 403);
     assert_eq!(
@@ -397,10 +394,10 @@ fn remote_commands_are_rate_limited() {
 #[test]
 fn a_follower_receives_every_move_and_a_newcomer_the_current_scene() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     let mut events = Events::open(served.address, "");
     assert!(events.next_scene().contains("\"scene\":0"));
-    served.stage.show(3, 1500, true);
+    served.hub.present(3, 1500, true);
     let data = events.next_scene();
     assert_eq!(
         data,
@@ -425,7 +422,7 @@ fn the_classroom_is_full_at_its_limit_of_followers() {
 #[test]
 fn a_follower_that_never_reads_holds_up_no_one() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     // A stuck follower: asks for the stream and never reads a byte.
     let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     socket.set_recv_buffer_size(1024).unwrap();
@@ -435,9 +432,9 @@ fn a_follower_that_never_reads_holds_up_no_one() {
     let mut reading = Events::open(served.address, "");
     let started = Instant::now();
     for round in 0..20_000 {
-        served.stage.show(round % 4, 0, false);
+        served.hub.present(round % 4, 0, false);
     }
-    served.stage.show(2, 0, false);
+    served.hub.present(2, 0, false);
     loop {
         let data = reading.next_scene();
         if data.contains("\"scene\":2") {
@@ -496,7 +493,7 @@ fn the_handout_is_one_self_contained_page() {
 fn the_remote_shows_notes_with_their_editor_notes_and_the_follower_page_lists_them() {
     let served = serve(common::journey(), None, true, 10);
     let arrival = common::journey().find_scene("arrival").unwrap().index();
-    served.stage.show(arrival, 0, false);
+    served.hub.present(arrival, 0, false);
     let (_, remote) = get(served.address, &format!("/remote?secret={SECRET}"));
     assert!(
         remote.contains("<p>Ask which account to trust.[ed.2]</p>"),
@@ -512,7 +509,7 @@ fn the_map_draws_the_land_once_for_the_story_and_the_browser_keeps_it() {
     let story = common::journey();
     let address = izumi::web::page::land_address(&story);
     let served = serve(story, None, false, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     let (_, page) = get(served.address, "/");
     assert!(
         page.contains(&format!(

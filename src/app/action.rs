@@ -306,6 +306,8 @@ pub struct Announcement {
     pub scene: usize,
     pub elapsed: Duration,
     pub running: bool,
+    /// Whether the projector is blanked.
+    pub blank: bool,
 }
 
 /// A request to change the app's state.
@@ -398,7 +400,7 @@ pub enum Action {
     /// A message for the reader, shown until their next key.
     Status(String),
     /// A new version of the story (the watched folder changed): keep the place by scene id.
-    Reload(Box<Story>),
+    Reload(std::sync::Arc<Story>),
     /// The watched story folder has problems, one located message each.
     Problems(Vec<String>),
     /// The frame just drawn: where everything is, for scrolling and the mouse.

@@ -150,6 +150,12 @@ impl Timer {
         self.since.is_some()
     }
 
+    /// What changes only when the timer is started, stopped or reset: with whether it runs,
+    /// enough to tell those apart, while its seconds go by unannounced.
+    fn state(&self) -> (bool, Duration) {
+        (self.is_running(), self.banked)
+    }
+
     fn toggle(&mut self, now: Instant) {
         self.now = Some(now);
         match self.since.take() {
@@ -258,8 +264,9 @@ struct Classroom {
     linked: Option<bool>,
     /// The wall clock, for the presenter's console.
     clock: Option<TimeOfDay>,
-    /// What the presenter last announced: scene, running, whole seconds elapsed.
-    announced: Option<(SceneId, bool, u64)>,
+    /// What the presenter last announced: scene, blank, and the timer's state (running, time
+    /// counted before the current run). Not the seconds: everyone counts those themselves.
+    announced: Option<(SceneId, bool, (bool, Duration))>,
     /// Following without reading ahead: the furthest scene the presenter has shown, which this
     /// reader may not go past, nor see listed or found beyond.
     limit: Option<SceneId>,
@@ -404,6 +411,11 @@ impl App {
 
     pub fn story(&self) -> &Story {
         &self.story
+    }
+
+    /// The story, to share with others who read it (the classroom's doors).
+    pub fn shared_story(&self) -> Arc<Story> {
+        Arc::clone(&self.story)
     }
 
     pub fn scene(&self) -> SceneId {
@@ -651,17 +663,14 @@ impl App {
         match self.classroom.role {
             Role::Presenter => {
                 let timer = self.presenting.timer;
-                let now = (
-                    self.reading.scene,
-                    timer.is_running(),
-                    timer.elapsed().as_secs(),
-                );
+                let now = (self.reading.scene, self.presenting.blank, timer.state());
                 if self.classroom.announced != Some(now) {
                     self.classroom.announced = Some(now);
                     effects.push(Effect::Announce(Announcement {
                         scene: self.reading.scene.index(),
                         elapsed: timer.elapsed(),
                         running: timer.is_running(),
+                        blank: self.presenting.blank,
                     }));
                 }
             }
@@ -690,7 +699,7 @@ impl App {
                 self.overlay.scroll = self.overlay.scroll.min(self.max_overlay_scroll());
             }
             Action::Status(message) => self.status = Some(message),
-            Action::Reload(story) => self.reload(*story),
+            Action::Reload(story) => self.reload(story),
             Action::Problems(problems) => {
                 self.problems = problems;
                 self.open_overlay(Overlay::Problems);
@@ -998,10 +1007,10 @@ impl App {
 
     /// Shows a new version of the story (the watched folder changed), keeping the reader's
     /// place and bookmarks by scene id.
-    fn reload(&mut self, story: Story) {
+    fn reload(&mut self, story: Arc<Story>) {
         let saved = self.saved();
         let index = self.reading.scene.index();
-        self.story = Arc::new(story);
+        self.story = story;
         self.searching.index = None;
         self.searching.hits.clear();
         self.reading.history.clear();

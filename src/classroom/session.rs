@@ -9,13 +9,16 @@ use std::thread;
 use std::time::Duration;
 
 use super::audience::{self, Audiences};
-use super::net::{Connection, JoinError, Presenter, PresenterConfig};
+use super::doors::{self, Caps, Doors};
+use super::hub::{Hub, Request};
+use super::log::EventLog;
+use super::net::{Connection, JoinError, LOG_CAP, Presenter, PresenterConfig};
 use super::protocol::Role;
 use super::secret;
 use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
 use crate::runtime::Input;
 use crate::story::Loading;
-use crate::web::{RemoteCommand, Web, WebConfig, invite};
+use crate::web::{Web, WebConfig, invite};
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
@@ -53,6 +56,8 @@ pub struct Presenting {
     pub read_ahead: bool,
     /// How many SSH sessions at once.
     pub ssh_sessions: usize,
+    /// Connections one address may hold through every door at once.
+    pub per_address: usize,
 }
 
 impl Presenting {
@@ -66,7 +71,22 @@ impl Presenting {
             ssh: None,
             read_ahead: false,
             ssh_sessions: super::ssh::DEFAULT_SESSIONS.into(),
+            per_address: Caps::PER_ADDRESS.into(),
         }
+    }
+
+    /// Connections every door of this presentation may want at once, before the descriptor
+    /// limit has its say.
+    fn connections_wanted(&self) -> usize {
+        let web = self
+            .web
+            .as_ref()
+            .map_or(0, |_| self.web_followers + crate::web::OTHER_CONNECTIONS);
+        let ssh = self
+            .ssh
+            .as_ref()
+            .map_or(0, |_| self.ssh_sessions + super::ssh::MAX_HANDSHAKES);
+        super::net::MAX_CONNECTIONS + web + ssh
     }
 
     /// Whether the presenter serves an audience from its own process (web, SSH), which then
@@ -79,9 +99,18 @@ impl Presenting {
 /// What the event loop holds on to for its part in the classroom.
 pub enum Link {
     None,
-    /// The presenter, and the audiences it serves from its own process, if any.
-    Presenting(Presenter, Option<Box<Audiences>>),
+    /// The presenter's lesson and its doors.
+    Presenting(Box<Classroom>),
     Joined(Arc<Mutex<Option<Connection>>>),
+}
+
+/// A presenter's classroom: the lesson at the centre, and the doors that serve it.
+pub struct Classroom {
+    pub hub: Arc<Hub>,
+    /// The console's and `izumi follow`'s door.
+    pub tcp: Presenter,
+    /// The web and SSH doors, served on their own runtime, if asked for.
+    pub audiences: Option<Audiences>,
 }
 
 /// Listening beyond this machine is an explicit choice, and then followers must show a token.
@@ -124,40 +153,41 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                 .as_deref()
                 .map(|web| bind(web, token, "serve the web page on"))
                 .transpose()?;
-            let (moves, moved) = std::sync::mpsc::channel();
+            let story = story
+                .ready()
+                .ok_or_else(|| anyhow::anyhow!("the story is not loaded yet"))?;
+            let log = Arc::new(EventLog::new(
+                Some(secret::log_path(listener.local_addr()?)),
+                LOG_CAP,
+            ));
+            let descriptors = doors::raise_descriptor_limit();
+            let caps = Caps::fitting(
+                presenting.connections_wanted(),
+                presenting.per_address,
+                descriptors.now,
+            );
+            let doors = Doors::new(caps, Arc::clone(&log));
+            log.write(None, &doors.describe(descriptors));
+            // What the console and the remote ask for reaches the presenter's loop as a key does.
+            let inputs = inputs.clone();
+            let hub = Arc::new(Hub::new(Arc::clone(&story), doors, log, move |request| {
+                let _ = inputs.send(match request {
+                    Request::Goto(index) => Input::MoveTo(index),
+                    Request::ToggleBlank => Input::ToggleBlank,
+                });
+            }));
             let config = PresenterConfig {
                 fingerprint: fingerprint.to_owned(),
                 secret: secret::create(listener.local_addr()?)?,
                 token: token.map(str::to_owned),
-                log: Some(secret::log_path(listener.local_addr()?)),
                 ..PresenterConfig::default()
             };
             let secret = config.secret.clone();
-            let presenter = Presenter::serve_on(listener, config, moves)?;
-            let remote_inputs = inputs.clone();
-            let inputs = inputs.clone();
-            thread::Builder::new()
-                .name("classroom-moves".into())
-                .spawn(move || {
-                    for index in moved {
-                        if inputs.send(Input::MoveTo(index)).is_err() {
-                            break;
-                        }
-                    }
-                })?;
+            let tcp = Presenter::serve_on(listener, config, Arc::clone(&hub))?;
             let audiences = if ssh.is_some() || web.is_some() {
-                let story = story
-                    .ready()
-                    .ok_or_else(|| anyhow::anyhow!("the story is not loaded yet"))?;
                 let mut audiences = Audiences::new(audience::runtime()?);
                 if let Some(listener) = ssh {
-                    audiences.ssh = Some(serve_ssh(
-                        &audiences,
-                        listener,
-                        presenting,
-                        Arc::clone(&story),
-                        &presenter,
-                    )?);
+                    audiences.ssh = Some(serve_ssh(&audiences, listener, presenting, &hub)?);
                 }
                 if let Some(listener) = web {
                     let config = WebConfig {
@@ -166,17 +196,11 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                         read_ahead: presenting.read_ahead,
                         max_followers: presenting.web_followers,
                     };
-                    let served = serve_web(
-                        &audiences,
-                        listener,
-                        config,
-                        story,
-                        &presenter,
-                        remote_inputs,
-                    )?;
+                    let served =
+                        Web::start(audiences.runtime(), listener, Arc::clone(&hub), config)?;
                     audiences.web = Some(served);
                 }
-                Some(Box::new(audiences))
+                Some(audiences)
             } else {
                 None
             };
@@ -189,8 +213,12 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                     .collect(),
                 None => Vec::new(),
             };
-            secret::write_remote(presenter.address(), &remotes)?;
-            Ok(Link::Presenting(presenter, audiences))
+            secret::write_remote(tcp.address(), &remotes)?;
+            Ok(Link::Presenting(Box::new(Classroom {
+                hub,
+                tcp,
+                audiences,
+            })))
         }
         Part::Console { address } => {
             let address = resolve(address)?;
@@ -224,13 +252,12 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
     }
 }
 
-/// Starts the runtime and the SSH server on it, with the host key kept in the state folder.
+/// Starts the SSH server on the audiences' runtime, with the host key kept in the state folder.
 fn serve_ssh(
     audiences: &Audiences,
     listener: TcpListener,
     presenting: &Presenting,
-    story: Arc<crate::story::Story>,
-    presenter: &Presenter,
+    hub: &Arc<Hub>,
 ) -> anyhow::Result<SshServer> {
     let key_path = host_key::path()
         .map_err(|error| anyhow::anyhow!("no folder for the SSH host key: {error}"))?;
@@ -248,36 +275,7 @@ fn serve_ssh(
         audiences.runtime(),
         listener,
         config,
-        story,
-        presenter.stage(),
-        presenter.log(),
-    )?)
-}
-
-/// Serves the follower's page and the remote; the remote's commands reach the presenter's loop
-/// as a console's do.
-fn serve_web(
-    audiences: &Audiences,
-    listener: TcpListener,
-    config: WebConfig,
-    story: Arc<crate::story::Story>,
-    presenter: &Presenter,
-    inputs: Sender<Input>,
-) -> anyhow::Result<Web> {
-    let remote = move |command| {
-        let _ = inputs.send(match command {
-            RemoteCommand::Goto(index) => Input::MoveTo(index),
-            RemoteCommand::ToggleBlank => Input::ToggleBlank,
-        });
-    };
-    Ok(Web::start(
-        audiences.runtime(),
-        listener,
-        story,
-        presenter.stage().watch(),
-        config,
-        presenter.log(),
-        remote,
+        Arc::clone(hub),
     )?)
 }
 
@@ -285,7 +283,11 @@ fn serve_web(
 /// remote's address (the console, as its presenter left it).
 pub fn invitations(part: &Part, link: &Link) -> Vec<String> {
     match (part, link) {
-        (_, Link::Presenting(_, Some(audiences))) => audiences.invitations(),
+        (_, Link::Presenting(classroom)) => classroom
+            .audiences
+            .as_ref()
+            .map(Audiences::invitations)
+            .unwrap_or_default(),
         (Part::Console { address }, _) => resolve(address)
             .map(secret::read_remote)
             .unwrap_or_default(),
@@ -358,6 +360,7 @@ pub fn explain(reason: &str) -> String {
         "other-story" => "this terminal shows a different story from the presenter's",
         "bad-secret" => "the console secret does not match (restart `izumi notes`)",
         "bad-token" => "the token is missing or wrong (ask the teacher for it: --token)",
+        "full" => "the classroom is full",
         _ => "it gave no reason izumi knows",
     };
     format!("the presenter refused to connect: {why}")

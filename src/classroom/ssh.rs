@@ -31,9 +31,8 @@ use russh::{MethodKind, MethodSet, SshId};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::watch;
 
+use super::hub::Hub;
 use super::log::{EventLog, TurnedAway};
-use super::stage::{Shown, Stage};
-use crate::story::Story;
 use visitor::Visitor;
 
 /// The sessions served at once unless `--ssh-sessions` says otherwise.
@@ -107,8 +106,7 @@ struct Shared {
     read_ahead: bool,
     limits: SshLimits,
     russh: Arc<russh::server::Config>,
-    story: Arc<Story>,
-    stage: watch::Receiver<Option<Shown>>,
+    hub: Arc<Hub>,
     log: Arc<EventLog>,
     counts: Mutex<Counts>,
     /// Connections closed at the door since that was last logged, and when it was.
@@ -132,9 +130,7 @@ impl SshServer {
         runtime: &tokio::runtime::Handle,
         listener: std::net::TcpListener,
         config: SshConfig,
-        story: Arc<Story>,
-        stage: &Stage,
-        log: Arc<EventLog>,
+        hub: Arc<Hub>,
     ) -> io::Result<SshServer> {
         let address = listener.local_addr()?;
         listener.set_nonblocking(true)?;
@@ -170,9 +166,8 @@ impl SshServer {
             read_ahead: config.read_ahead,
             limits: config.limits,
             russh: Arc::new(russh),
-            story,
-            stage: stage.watch(),
-            log,
+            log: Arc::clone(hub.log()),
+            hub,
             counts: Mutex::default(),
             turned_away: TurnedAway::default(),
             stopping: watch::Sender::new(false),

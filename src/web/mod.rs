@@ -15,16 +15,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 
+use crate::classroom::hub::{Hub, Lesson};
 use crate::classroom::log::{EventLog, TurnedAway};
-use crate::classroom::stage::Shown;
 use crate::story::Story;
 
 /// Followers watching at once unless the presenter says otherwise.
 pub const DEFAULT_FOLLOWERS: usize = 500;
 /// Connections beyond the followers' own: page loads, the remote, assets.
-const OTHER_CONNECTIONS: usize = 64;
+pub const OTHER_CONNECTIONS: usize = 64;
 /// Requests on one kept-alive connection before it is closed.
 const REQUESTS_PER_CONNECTION: usize = 100;
 /// Remote commands a second, and the burst allowed.
@@ -44,24 +44,13 @@ pub struct WebConfig {
     pub max_followers: usize,
 }
 
-/// What the remote asks the presenter to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RemoteCommand {
-    /// Show the scene at this index.
-    Goto(usize),
-    /// Blank the projector, or bring it back.
-    ToggleBlank,
-}
-
 /// Everything a connection needs, shared by all of them.
 pub(crate) struct Site {
-    story: Arc<Story>,
-    /// The map's land, drawn once for the story.
-    land: String,
-    stage: watch::Receiver<Option<Shown>>,
+    hub: Arc<Hub>,
+    /// The map's land, drawn once for each story presented.
+    land: Mutex<(std::sync::Weak<Story>, Arc<str>)>,
     config: WebConfig,
     log: Arc<EventLog>,
-    remote: Box<dyn Fn(RemoteCommand) + Send + Sync>,
     followers: Arc<Semaphore>,
     connections: Arc<Semaphore>,
     /// Tokens left for remote commands, and when they were last counted.
@@ -71,9 +60,19 @@ pub(crate) struct Site {
 }
 
 impl Site {
-    /// Where the presentation is: before the presenter's first announcement, at the start.
-    fn shown(&self) -> Shown {
-        self.stage.borrow().unwrap_or_default()
+    /// Where the presentation is, and in which story: before the presenter's first
+    /// announcement, at the start.
+    fn lesson(&self) -> Lesson {
+        self.hub.lesson()
+    }
+
+    /// The map's land for the story presented now, drawn again only when the story changes.
+    fn land(&self, story: &Arc<Story>) -> Arc<str> {
+        let mut land = self.land.lock().unwrap_or_else(|p| p.into_inner());
+        if !std::ptr::eq(land.0.as_ptr(), Arc::as_ptr(story)) {
+            *land = (Arc::downgrade(story), page::land(story).into());
+        }
+        Arc::clone(&land.1)
     }
 
     /// Takes one remote command from the budget, if it allows one.
@@ -109,28 +108,25 @@ pub struct Web {
 }
 
 impl Web {
-    /// Serves on `listener` (already bound, so that its real address is known), on `runtime`.
+    /// Serves the lesson at `hub` on `listener` (already bound, so that its real address is
+    /// known), on `runtime`.
     pub fn start(
         runtime: &tokio::runtime::Handle,
         listener: std::net::TcpListener,
-        story: Arc<Story>,
-        stage: watch::Receiver<Option<Shown>>,
+        hub: Arc<Hub>,
         config: WebConfig,
-        log: Arc<EventLog>,
-        remote: impl Fn(RemoteCommand) + Send + Sync + 'static,
     ) -> std::io::Result<Web> {
         let address = listener.local_addr()?;
         let token = config.token.clone();
         listener.set_nonblocking(true)?;
+        let story = hub.lesson().story;
         let site = Arc::new(Site {
-            land: page::land(&story),
-            story,
-            stage,
+            land: Mutex::new((Arc::downgrade(&story), page::land(&story).into())),
             followers: Arc::new(Semaphore::new(config.max_followers)),
             connections: Arc::new(Semaphore::new(config.max_followers + OTHER_CONNECTIONS)),
             config,
-            log,
-            remote: Box::new(remote),
+            log: Arc::clone(hub.log()),
+            hub,
             remote_budget: Mutex::new((REMOTE_BURST, Instant::now())),
             turned_away: TurnedAway::default(),
         });

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use tokio::net::TcpStream;
 
+use super::Site;
 use super::http::{self, Method, Request, Response};
 use super::page::{self, Links, Style, escape, query_value};
-use super::{RemoteCommand, Site};
+use crate::classroom::hub::{Lesson, Request as RemoteCommand};
 use crate::classroom::protocol::credential_matches;
-use crate::classroom::stage::Shown;
 use crate::story::text::one_line;
 use crate::story::{Scene, SceneId, Story};
 
@@ -38,7 +38,7 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
             return page(Response {
                 status: 200,
                 content_type: "image/svg+xml",
-                body: site.land.as_bytes().to_vec(),
+                body: site.land(&site.lesson().story).as_bytes().to_vec(),
                 location: None,
                 immutable: true,
             });
@@ -78,16 +78,16 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     if request.method == Method::Post {
         return page(Response::plain(405, "Only the remote takes commands."));
     }
-    let shown = site.shown();
+    let shown = site.lesson();
     if path == "/events" {
         return Answer::Events;
     }
     if path == "/" {
-        let scene = SceneId(shown.scene.min(site.story.scenes.len() - 1));
-        return page(follower(request, site, scene, true));
+        let scene = SceneId(shown.scene.min(shown.story.scenes.len() - 1));
+        return page(follower(request, site, &shown, scene, true));
     }
     if let Some(id) = path.strip_prefix("/scenes/") {
-        let Some(scene) = site.story.find_scene(id) else {
+        let Some(scene) = shown.story.find_scene(id) else {
             return page(Response::plain(404, "No such scene in this story."));
         };
         if !site.config.read_ahead && scene.index() > shown.furthest {
@@ -96,7 +96,13 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
                 "The presenter has not shown this scene yet.",
             ));
         }
-        return page(follower(request, site, scene, scene.index() == shown.scene));
+        return page(follower(
+            request,
+            site,
+            &shown,
+            scene,
+            scene.index() == shown.scene,
+        ));
     }
     page(Response::plain(404, "Nothing here."))
 }
@@ -167,10 +173,15 @@ impl Links for PageLinks<'_> {
 }
 
 /// The follower's page at a scene: whole, or only its `<main>` for the script to swap in.
-fn follower(request: &Request, site: &Site, scene: SceneId, following: bool) -> Response {
-    let story = &site.story;
+fn follower(
+    request: &Request,
+    site: &Site,
+    shown: &Lesson,
+    scene: SceneId,
+    following: bool,
+) -> Response {
+    let story = &shown.story;
     let credentials = credentials(request, site);
-    let shown = site.shown();
     let links = PageLinks {
         credentials: &credentials,
         furthest: (!site.config.read_ahead).then_some(shown.furthest),
@@ -279,8 +290,8 @@ fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks
 
 /// The remote: what is on the projector, the notes, what comes next, and the controls.
 fn remote(request: &Request, site: &Site) -> Response {
-    let story = &site.story;
-    let shown = site.shown();
+    let shown = site.lesson();
+    let story = &shown.story;
     let scene = SceneId(shown.scene.min(story.scenes.len() - 1));
     let current = story.scene(scene);
     let mut main = String::new();
@@ -339,7 +350,7 @@ fn remote(request: &Request, site: &Site) -> Response {
         "<header class=\"bar\"><p class=\"story\">Remote · {}</p><p id=\"status\" role=\"status\">Connected.</p></header>",
         escape(&story.title)
     );
-    let timer = shown.timer_ms / 1000;
+    let timer = shown.timer.now().as_secs();
     let _ = writeln!(
         out,
         "<p class=\"timer\"><span class=\"what\">Time presenting</span> <span id=\"timer\">{}:{:02}</span></p>",
@@ -368,8 +379,8 @@ fn command(request: &Request, site: &Site) -> Response {
     if !site.remote_allowed() {
         return Response::plain(429, "Too many commands; wait a moment.");
     }
-    let shown = site.shown();
-    let last = site.story.scenes.len() - 1;
+    let shown = site.lesson();
+    let last = shown.story.scenes.len() - 1;
     let command = match request.param("do") {
         Some("next") => RemoteCommand::Goto((shown.scene + 1).min(last)),
         Some("previous") => RemoteCommand::Goto(shown.scene.saturating_sub(1)),
@@ -385,7 +396,7 @@ fn command(request: &Request, site: &Site) -> Response {
         },
         _ => return Response::plain(400, "Unknown command."),
     };
-    (site.remote)(command);
+    site.hub.ask(command);
     Response::see_other(format!(
         "/remote?secret={}",
         query_value(&site.config.secret)
@@ -411,14 +422,20 @@ pub(crate) async fn events(mut stream: TcpStream, peer: SocketAddr, site: Arc<Si
     if !http::write(&mut stream, &http::event_stream_head()).await {
         return;
     }
-    let mut stage = site.stage.clone();
-    stage.mark_changed();
+    let mut lesson = site.hub.watch();
+    lesson.mark_changed();
+    // What this stream last said: a change it does not show (a blank projector) says nothing.
+    let mut said = None;
     loop {
-        let changed = tokio::time::timeout(KEEPALIVE, stage.changed()).await;
+        let changed = tokio::time::timeout(KEEPALIVE, lesson.changed()).await;
         let bytes = match changed {
             Ok(Ok(())) => {
-                let shown = stage.borrow_and_update().unwrap_or_default();
-                scene_event(&site.story, shown)
+                let event = scene_event(&lesson.borrow_and_update());
+                if said.as_ref() == Some(&event.0) {
+                    continue;
+                }
+                said = Some(event.0);
+                event.1
             }
             // The presenter has gone.
             Ok(Err(_)) => return,
@@ -432,15 +449,21 @@ pub(crate) async fn events(mut stream: TcpStream, peer: SocketAddr, site: Arc<Si
     }
 }
 
-/// One `scene` event: the scene's id, its number and index, the furthest shown, the timer.
-fn scene_event(story: &Story, shown: Shown) -> String {
-    let index = shown.scene.min(story.scenes.len() - 1);
-    format!(
+/// What a `scene` event tells, to send it only when that changes.
+type Told = (usize, usize, crate::classroom::hub::Clock);
+
+/// One `scene` event: the scene's id, its number and index, the furthest shown, the timer as
+/// of now (the page counts on from there).
+fn scene_event(lesson: &Lesson) -> (Told, String) {
+    let story = &lesson.story;
+    let index = lesson.scene.min(story.scenes.len() - 1);
+    let event = format!(
         "event: scene\ndata: {{\"id\":\"{}\",\"number\":{},\"scene\":{index},\"furthest\":{},\"timer_ms\":{},\"running\":{}}}\n\n",
         story.scenes[index].id,
         index + 1,
-        shown.furthest,
-        shown.timer_ms,
-        shown.running
-    )
+        lesson.furthest,
+        lesson.timer.now().as_millis(),
+        lesson.timer.running
+    );
+    ((index, lesson.furthest, lesson.timer), event)
 }

@@ -14,7 +14,7 @@ use tokio::sync::{mpsc, watch};
 
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
 use crate::app::{Action, Announcement, App, Role};
-use crate::classroom::stage::Shown;
+use crate::classroom::hub::Lesson;
 use crate::keymap::Keymap;
 use crate::runtime::{Reader, fitting};
 use crate::ui::theme::Theme;
@@ -138,12 +138,12 @@ impl Follower {
         sizes: &mut watch::Receiver<(u16, u16)>,
         noise: &mut Noise,
     ) -> End {
-        let mut stage = self.shared.stage.clone();
+        let mut stage = self.shared.hub.watch();
         let mut stopping = self.shared.stopping.subscribe();
         let (width, height) = *sizes.borrow_and_update();
-        let shown = *stage.borrow_and_update();
+        let shown = stage.borrow_and_update().clone();
         let frames = Frames::default();
-        let mut reader = match self.reader(frames.clone(), theme, width, height, shown) {
+        let mut reader = match self.reader(frames.clone(), theme, width, height, &shown) {
             Ok(reader) => reader,
             Err(_) => return End::Cut,
         };
@@ -155,7 +155,7 @@ impl Follower {
         let mut parser = input::Parser::default();
         let mut events = Vec::new();
 
-        let mut last_seen = shown;
+        let mut last_seen = Seen::of(&shown);
         let limits = &self.shared.limits;
         let mut window = (Instant::now(), 0u32);
         let mut idle_since = tokio::time::Instant::now();
@@ -189,17 +189,20 @@ impl Follower {
                     if changed.is_err() {
                         return End::Stopped;
                     }
-                    let shown = *stage.borrow_and_update();
-                    // The timer moves every second; a follower draws only when the scene or the
-                    // furthest scene changes.
-                    let moved = shown.map(|s| (s.scene, s.furthest)) != last_seen.map(|s| (s.scene, s.furthest));
-                    last_seen = shown;
-                    match shown {
-                        Some(shown) if moved => {
-                            idle_since = tokio::time::Instant::now();
-                            presenter_moved(&mut reader, shown)
-                        }
-                        _ => false,
+                    let shown = stage.borrow_and_update().clone();
+                    // A follower draws only when the story, the scene or the furthest scene
+                    // changes, not for the presenter's timer or blank screen.
+                    let now_seen = Seen::of(&shown);
+                    let moved = now_seen != last_seen;
+                    if !Arc::ptr_eq(&now_seen.story, &last_seen.story) {
+                        reader.apply(Action::Reload(Arc::clone(&shown.story)));
+                    }
+                    last_seen = now_seen;
+                    if moved && shown.started {
+                        idle_since = tokio::time::Instant::now();
+                        presenter_moved(&mut reader, &shown)
+                    } else {
+                        false
                     }
                 }
                 resized = sizes.changed() => {
@@ -231,17 +234,17 @@ impl Follower {
         theme: Theme,
         width: u16,
         height: u16,
-        shown: Option<Shown>,
+        shown: &Lesson,
     ) -> io::Result<SshReader> {
         let viewport = Viewport::Fixed(fitting(width, height));
         let terminal =
             Terminal::with_options(CrosstermBackend::new(frames), TerminalOptions { viewport })?;
-        let mut app = App::new(Arc::clone(&self.shared.story)).with_role(Role::Follower);
+        let mut app = App::new(Arc::clone(&shown.story)).with_role(Role::Follower);
         if !self.shared.read_ahead {
-            app = app.reading_up_to(shown.map_or(0, |shown| shown.furthest));
+            app = app.reading_up_to(shown.furthest);
         }
         let mut reader = Reader::new(app, terminal, theme, Keymap::default());
-        if let Some(shown) = shown {
+        if shown.started {
             tell(&mut reader, shown);
         }
         reader.start()?;
@@ -301,12 +304,13 @@ impl Follower {
 
 /// Tells the reader where the presenter is and how far it has been, without drawing; whether
 /// anything visible changed.
-fn tell(reader: &mut SshReader, shown: Shown) -> bool {
+fn tell(reader: &mut SshReader, shown: &Lesson) -> bool {
     let furthest = reader.apply(Action::ShownUpTo(shown.furthest)).redraw;
     let announced = Announcement {
         scene: shown.scene,
-        elapsed: Duration::from_millis(shown.timer_ms),
-        running: shown.running,
+        elapsed: shown.timer.now(),
+        running: shown.timer.running,
+        blank: shown.blank,
     };
     let moved = reader
         .apply(Action::Presenter(announced, Instant::now()))
@@ -316,6 +320,30 @@ fn tell(reader: &mut SshReader, shown: Shown) -> bool {
 
 /// The presenter moved: the reader follows, and draws if that changed anything; whether it
 /// drew.
-fn presenter_moved(reader: &mut SshReader, shown: Shown) -> bool {
+fn presenter_moved(reader: &mut SshReader, shown: &Lesson) -> bool {
     tell(reader, shown) && reader.draw().is_ok()
+}
+
+/// What a follower's screen shows of the lesson: which story, the scene, the furthest shown.
+struct Seen {
+    story: Arc<crate::story::Story>,
+    scene: usize,
+    furthest: usize,
+}
+
+impl Seen {
+    fn of(lesson: &Lesson) -> Seen {
+        Seen {
+            story: Arc::clone(&lesson.story),
+            scene: lesson.scene,
+            furthest: lesson.furthest,
+        }
+    }
+}
+
+impl PartialEq for Seen {
+    fn eq(&self, other: &Seen) -> bool {
+        Arc::ptr_eq(&self.story, &other.story)
+            && (self.scene, self.furthest) == (other.scene, other.furthest)
+    }
 }
