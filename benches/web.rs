@@ -58,11 +58,16 @@ fn main() {
     // Every follower reports each scene number it hears on one channel.
     let (heard, hearing) = std::sync::mpsc::channel::<(usize, Instant)>();
     let connected = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for _ in 0..FOLLOWERS {
+    for student in 0..FOLLOWERS {
         let heard = heard.clone();
         let connected = Arc::clone(&connected);
         runtime.spawn(async move {
-            let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+            // Each from an address of its own, as students' machines are.
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket
+                .bind(SocketAddr::new(common::student_address(student), 0))
+                .unwrap();
+            let mut stream = socket.connect(address).await.unwrap();
             stream
                 .write_all(b"GET /events HTTP/1.1\r\nHost: bench\r\n\r\n")
                 .await

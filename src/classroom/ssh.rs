@@ -31,6 +31,7 @@ use russh::{MethodKind, MethodSet, SshId};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::watch;
 
+use super::doors::{Door, Pass};
 use super::hub::Hub;
 use super::log::{EventLog, TurnedAway};
 use visitor::Visitor;
@@ -241,7 +242,10 @@ async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
                 continue;
             }
         };
-        let Some(slot) = Slot::take(&shared) else {
+        let Ok(pass) = shared.hub.doors().admit(Door::Ssh, peer) else {
+            continue;
+        };
+        let Some(slot) = Slot::take(&shared, pass) else {
             shared.turn_away(peer);
             continue;
         };
@@ -273,10 +277,12 @@ impl Shared {
 struct Slot {
     shared: Arc<Shared>,
     handshaking: bool,
+    /// Its place in the classroom's admission.
+    pass: Pass,
 }
 
 impl Slot {
-    fn take(shared: &Arc<Shared>) -> Option<Slot> {
+    fn take(shared: &Arc<Shared>, pass: Pass) -> Option<Slot> {
         let mut counts = lock(&shared.counts);
         if counts.handshaking >= MAX_HANDSHAKES {
             return None;
@@ -286,6 +292,7 @@ impl Slot {
         Some(Slot {
             shared: Arc::clone(shared),
             handshaking: true,
+            pass,
         })
     }
 
@@ -293,6 +300,7 @@ impl Slot {
     fn set_up(&mut self) {
         if std::mem::take(&mut self.handshaking) {
             lock(&self.shared.counts).handshaking -= 1;
+            self.pass.set_up();
         }
     }
 }

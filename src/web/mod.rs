@@ -17,6 +17,7 @@ use std::time::Instant;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
+use crate::classroom::doors::{Door, Pass};
 use crate::classroom::hub::{Hub, Lesson};
 use crate::classroom::log::{EventLog, TurnedAway};
 use crate::story::Story;
@@ -155,20 +156,23 @@ async fn accept(listener: TcpListener, site: Arc<Site>) {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             continue;
         };
+        let Ok(pass) = site.hub.doors().admit(Door::Web, peer) else {
+            continue;
+        };
         let Ok(permit) = Arc::clone(&site.connections).try_acquire_owned() else {
             site.turn_away(peer);
             continue;
         };
         let site = Arc::clone(&site);
         tokio::spawn(async move {
-            serve(stream, peer, &site).await;
+            serve(stream, peer, pass, &site).await;
             drop(permit);
         });
     }
 }
 
 /// Answers requests on one connection until it closes, misbehaves, or has asked enough.
-async fn serve(mut stream: TcpStream, peer: SocketAddr, site: &Arc<Site>) {
+async fn serve(mut stream: TcpStream, peer: SocketAddr, mut pass: Pass, site: &Arc<Site>) {
     let _ = stream.set_nodelay(true);
     let mut buffer = Vec::new();
     for _ in 0..REQUESTS_PER_CONNECTION {
@@ -183,6 +187,13 @@ async fn serve(mut stream: TcpStream, peer: SocketAddr, site: &Arc<Site>) {
                 return;
             }
         };
+        // A connection that has asked for something is no longer a silent socket.
+        pass.set_up();
+        if pass.is_reserved() && !request.path.starts_with("/remote") {
+            let full = http::Response::plain(503, "The classroom is full; try again later.");
+            let _ = http::write(&mut stream, &full.encode(false, false)).await;
+            return;
+        }
         match routes::route(&request, peer, site) {
             routes::Answer::Page(response) => {
                 let head_only = request.method == http::Method::Head;
