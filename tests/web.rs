@@ -528,3 +528,47 @@ fn the_map_draws_the_land_once_for_the_story_and_the_browser_keeps_it() {
     // Pages themselves are never kept.
     assert!(page.contains("Cache-Control: no-store"));
 }
+
+#[test]
+fn a_running_timer_sends_a_follower_nothing_while_the_scene_stays() {
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(1, 0, true);
+    let mut events = Events::open(served.address, "");
+    assert!(events.next_scene().contains("\"running\":true"));
+    // The presenter's loop says where it is ten times a second for two seconds, its timer
+    // running: nothing a follower needs to hear.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        let elapsed = u64::try_from(start.elapsed().as_millis()).unwrap();
+        served.hub.present(1, elapsed, true);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    served.hub.present(2, 2000, true);
+    // The next event on the stream is the move, not a timer tick.
+    let next = events.next_scene();
+    assert!(next.contains("\"scene\":2"), "{next}");
+}
+
+#[test]
+fn a_scene_inserted_before_the_presenter_s_reveals_nothing_not_yet_shown() {
+    let story = common::journey();
+    let served = serve(story.clone(), None, false, 10);
+    served.hub.present(1, 0, false);
+    assert_eq!(get(served.address, "/scenes/winter-in-bergen").0, 403);
+    // The author inserts a scene before the one on the projector, and the presenter reloads:
+    // its scene is now the third, which is what its loop announces.
+    let mut edited = story.clone();
+    let mut inserted = edited.scenes[1].clone();
+    inserted.id = "inserted".into();
+    inserted.title = "An inserted scene".into();
+    edited.scenes.insert(1, inserted);
+    edited.episodes[0].scenes = 0..4;
+    edited.episodes[1].scenes = 4..5;
+    served.hub.reload(Arc::new(edited));
+    served.hub.present(2, 0, false);
+    let (status, page) = get(served.address, "/");
+    assert_eq!(status, 200);
+    assert!(page.contains("The ferry"), "the presenter's scene, by its new place");
+    assert_eq!(get(served.address, "/scenes/inserted").0, 200);
+    assert_eq!(get(served.address, "/scenes/winter-in-bergen").0, 403);
+}
