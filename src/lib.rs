@@ -15,6 +15,7 @@ pub mod export;
 pub mod geo;
 pub mod keymap;
 pub mod paths;
+pub mod reader;
 pub mod runtime;
 pub mod saved;
 pub mod search;

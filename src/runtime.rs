@@ -1,7 +1,5 @@
-//! The runtime: inputs in (keys, mouse, resizes, the network, file changes, time), actions to
-//! the app, frames out to any ratatui backend, and the app's effects carried out. A [`Reader`]
-//! knows nothing of where its keys come from or where its frames go, so a test drives one on a
-//! `TestBackend`, and many can live in one process, each with its own theme and keys.
+//! The terminal's event loop: inputs in (keys, mouse, resizes, the classroom, file changes,
+//! time), actions to the [`Reader`], and the app's effects carried out.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -9,19 +7,17 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, MouseButton, MouseEventKind};
-use ratatui::Terminal;
-use ratatui::backend::Backend;
-use ratatui::layout::Rect;
+use crossterm::event::{Event, KeyCode};
 
 use crate::app::{Action, Announcement, App, Effect, Mode, Role, TimeOfDay};
-use crate::classroom::hub::Moment;
+use crate::classroom::hub::{Moment, Request};
 use crate::classroom::protocol::Message;
-use crate::classroom::session::{self, Link, Part};
+use crate::classroom::session::{self, Heard, Link, Part};
 use crate::keymap::Keymap;
+use crate::reader::Reader;
 use crate::saved::Memory;
 use crate::story::{Loading, SceneId, Story};
-use crate::ui::{self, theme::Theme};
+use crate::ui::theme::Theme;
 use crate::{config, terminal};
 
 /// How a reading session ended.
@@ -55,16 +51,9 @@ pub enum Input {
     TerminalClosed,
     /// A file in the watched story folder changed.
     StoryChanged,
-    /// The console or the remote asked the presenter to show this scene.
-    MoveTo(usize),
-    /// The remote asked the presenter to blank the screen, or bring it back.
-    ToggleBlank,
-    /// A message from the presenter.
-    FromPresenter(Message),
-    /// The link to the presenter went up or down.
-    Linked(bool),
-    /// The presenter refused this terminal; the reason is for the user.
-    Refused(String),
+    /// What the classroom said: the presenter to its console or a follower, or an audience to
+    /// the presenter.
+    Classroom(Heard),
 }
 
 /// Where reading starts.
@@ -89,140 +78,6 @@ pub struct Setup {
     pub notice: Option<String>,
     /// A story folder to reload whenever one of its files changes.
     pub watch: Option<PathBuf>,
-}
-
-/// The largest screen drawn, columns and rows: far beyond any real terminal, and a bound on the
-/// memory a size reported by a terminal (or a client over the network) can make izumi take.
-pub const MAX_SIZE: (u16, u16) = (1000, 500);
-
-/// The area drawn for a screen of this size.
-pub fn fitting(width: u16, height: u16) -> Rect {
-    Rect::new(0, 0, width.min(MAX_SIZE.0), height.min(MAX_SIZE.1))
-}
-
-/// One reader on one screen: its state, its look and keys, and the backend it draws on.
-pub struct Reader<B: Backend> {
-    app: App,
-    terminal: Terminal<B>,
-    theme: Theme,
-    keys: Keymap,
-}
-
-impl<B: Backend> Reader<B> {
-    pub fn new(app: App, terminal: Terminal<B>, theme: Theme, keys: Keymap) -> Self {
-        Self {
-            app,
-            terminal,
-            theme,
-            keys,
-        }
-    }
-
-    pub fn app(&self) -> &App {
-        &self.app
-    }
-
-    pub fn terminal(&self) -> &Terminal<B> {
-        &self.terminal
-    }
-
-    /// The first frame, and what the app has to say from the start (a presenter announces its
-    /// scene).
-    pub fn start(&mut self) -> Result<Vec<Effect>, B::Error> {
-        self.draw()?;
-        Ok(self.app.update(Action::Tick(Instant::now())).effects)
-    }
-
-    /// A key, the mouse or a resize, from the terminal or anything that speaks its events.
-    pub fn event(&mut self, event: Event) -> Result<Vec<Effect>, B::Error> {
-        if let Event::Resize(width, height) = event {
-            self.resize(width, height)?;
-            return Ok(Vec::new());
-        }
-        match self.action_of(&event) {
-            Some(action) => self.act(action),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// A key press, read with the keys of the mode the reader is in.
-    pub fn key(&mut self, key: KeyEvent) -> Result<Vec<Effect>, B::Error> {
-        self.event(Event::Key(key))
-    }
-
-    /// A key or the mouse handed to the app without drawing, for a front-end that takes a
-    /// packet of keys at once and draws once ([`Reader::draw`]); resizes are not taken here.
-    pub fn apply_event(&mut self, event: &Event) -> crate::app::Changes {
-        match self.action_of(event) {
-            Some(action) => self.apply(action),
-            None => crate::app::Changes::default(),
-        }
-    }
-
-    /// An action handed to the app without drawing: what changed, and what the app asks for.
-    pub fn apply(&mut self, action: Action) -> crate::app::Changes {
-        self.app.update(action)
-    }
-
-    /// What a key or the mouse asks of the app now: a key read with the keys of the mode the
-    /// reader is in; a click or a turn of the wheel.
-    fn action_of(&self, event: &Event) -> Option<Action> {
-        match event {
-            Event::Key(key) => self.keys.action(self.app.key_mode(), *key, Instant::now()),
-            Event::Mouse(mouse) => {
-                let (column, row) = (mouse.column, mouse.row);
-                match mouse.kind {
-                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(column, row)),
-                    MouseEventKind::ScrollUp => Some(Action::Wheel {
-                        up: true,
-                        column,
-                        row,
-                    }),
-                    MouseEventKind::ScrollDown => Some(Action::Wheel {
-                        up: false,
-                        column,
-                        row,
-                    }),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// The screen is now this size: drawn again to fit (within [`MAX_SIZE`]).
-    pub fn resize(&mut self, width: u16, height: u16) -> Result<(), B::Error> {
-        self.terminal.resize(fitting(width, height))?;
-        self.draw()
-    }
-
-    /// Hands an action to the app, draws if anything visible changed, and returns what the
-    /// app asks for.
-    pub fn act(&mut self, action: Action) -> Result<Vec<Effect>, B::Error> {
-        let changes = self.app.update(action);
-        // A reader that is leaving draws no last frame: nobody would see it.
-        if changes.redraw && !self.app.should_quit() {
-            self.draw()?;
-        }
-        Ok(changes.effects)
-    }
-
-    /// Draws the app and tells it where everything went. Drawing clamps scrolling itself, so
-    /// what the measure changes in the app is already on screen.
-    pub fn draw(&mut self) -> Result<(), B::Error> {
-        let Reader {
-            app,
-            terminal,
-            theme,
-            keys,
-        } = self;
-        let mut geometry = None;
-        terminal.draw(|frame| geometry = Some(ui::draw(frame, app, theme, keys)))?;
-        if let Some(geometry) = geometry {
-            app.update(Action::Measured(geometry));
-        }
-        Ok(())
-    }
 }
 
 /// Runs the interactive reader (alone, presenting, as a console or following) on the terminal
@@ -262,7 +117,10 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     }
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
-    let link = session::start(&part, &story, &inputs)?;
+    let hearing = inputs.clone();
+    let link = session::start(&part, &story, move |heard| {
+        hearing.send(Input::Classroom(heard)).is_ok()
+    })?;
     let invitations = session::invitations(&part, &link);
     // A presenter's, on the main screen, where they are found on leaving; the presentation
     // shows them too. A console's is its remote's address, which stays off the screen until
@@ -277,7 +135,11 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         None => None,
     };
     let (screen, _) = terminal::enter(setup.layout.mouse)?;
-    terminal::forward_events(inputs)?;
+    terminal::forward_events(move |event| {
+        inputs
+            .send(event.map_or(Input::TerminalClosed, Input::Terminal))
+            .is_ok()
+    })?;
     let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref())
         .with_invitations(invitations);
     if let Some(memory) = memory.as_mut() {
@@ -417,13 +279,17 @@ fn event_loop(
                 panic!("panic requested by IZUMI_TEST_PANIC_KEY")
             }
             Input::Terminal(event) => reader.event(event)?,
-            Input::MoveTo(index) => reader.act(Action::GoToScene(index))?,
-            Input::ToggleBlank => reader.act(Action::ToggleBlank)?,
-            Input::FromPresenter(Message::Scene {
+            Input::Classroom(Heard::Asked(Request::Goto(index))) => {
+                reader.act(Action::GoToScene(index))?
+            }
+            Input::Classroom(Heard::Asked(Request::ToggleBlank)) => {
+                reader.act(Action::ToggleBlank)?
+            }
+            Input::Classroom(Heard::FromPresenter(Message::Scene {
                 index,
                 timer_ms,
                 running,
-            }) => {
+            })) => {
                 let announced = Announcement {
                     scene: index,
                     elapsed: Duration::from_millis(timer_ms),
@@ -432,9 +298,9 @@ fn event_loop(
                 };
                 reader.act(Action::Presenter(announced, Instant::now()))?
             }
-            Input::FromPresenter(_) => Vec::new(),
-            Input::Linked(up) => reader.act(Action::Linked(up))?,
-            Input::Refused(reason) => return Ok(Ended::Refused(reason)),
+            Input::Classroom(Heard::FromPresenter(_)) => Vec::new(),
+            Input::Classroom(Heard::Linked(up)) => reader.act(Action::Linked(up))?,
+            Input::Classroom(Heard::Refused(reason)) => return Ok(Ended::Refused(reason)),
             Input::TerminalClosed => return Ok(Ended::Outcome(Outcome::InputClosed)),
             Input::StoryChanged => match watched {
                 Some(dir) => match crate::story::load(dir) {

@@ -182,8 +182,7 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
 
 #[test]
 fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
-    use izumi::classroom::session::keep_joined;
-    use izumi::runtime::Input;
+    use izumi::classroom::session::{Heard, Listener, keep_joined};
     use std::sync::{Arc, Mutex};
 
     let (first, _) = presenter(None);
@@ -192,16 +191,17 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
     let secret = Arc::new(Mutex::new("secret-1".to_owned()));
     let current = Arc::clone(&secret);
     let (inputs, events) = mpsc::channel();
+    let listener: Arc<dyn Listener> = Arc::new(move |heard| inputs.send(heard).is_ok());
     let _link = keep_joined(
         address,
         Role::Console,
         "story-1",
         move || Some(current.lock().unwrap().clone()),
-        &inputs,
+        &listener,
     );
     let linked = |up: bool| loop {
         match events.recv_timeout(WAIT).expect("the link reports") {
-            Input::Linked(state) if state == up => break,
+            Heard::Linked(state) if state == up => break,
             _ => continue,
         }
     };
@@ -231,7 +231,7 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
             .recv_timeout(WAIT)
             .expect("the new presenter's scene")
         {
-            Input::FromPresenter(Message::Scene { index: 9, .. }) => break,
+            Heard::FromPresenter(Message::Scene { index: 9, .. }) => break,
             _ => continue,
         }
     }

@@ -7,7 +7,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use izumi::app::{Action, Announcement, App, Command, Effect, KeyMode, Role};
 use izumi::keymap::{Keymap, Trigger};
-use izumi::runtime::Reader;
+use izumi::reader::Reader;
 use izumi::saved::Saved;
 use izumi::ui::theme::{DARK, HIGH_CONTRAST, Theme};
 use ratatui::Terminal;
@@ -281,7 +281,7 @@ fn a_huge_reported_size_is_drawn_within_bounds() {
     use ratatui::layout::Rect;
     let mut reader = fixed_reader(TestBackend::new(2000, 1000));
     reader.resize(u16::MAX, u16::MAX).unwrap();
-    let (width, height) = izumi::runtime::MAX_SIZE;
+    let (width, height) = izumi::reader::MAX_SIZE;
     // The frame was laid out at the largest size, not at what was claimed.
     let drawn = reader
         .app()

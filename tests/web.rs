@@ -568,7 +568,10 @@ fn a_scene_inserted_before_the_presenter_s_reveals_nothing_not_yet_shown() {
     served.hub.present(2, 0, false);
     let (status, page) = get(served.address, "/");
     assert_eq!(status, 200);
-    assert!(page.contains("The ferry"), "the presenter's scene, by its new place");
+    assert!(
+        page.contains("The ferry"),
+        "the presenter's scene, by its new place"
+    );
     assert_eq!(get(served.address, "/scenes/inserted").0, 200);
     assert_eq!(get(served.address, "/scenes/winter-in-bergen").0, 403);
 }

@@ -1,9 +1,8 @@
 //! How a running izumi takes part in a classroom: as the presenter, its console, or a follower.
-//! Everything that arrives from the network comes to the event loop as an `Input`, on the same
-//! channel as the keys, so the loop still sleeps until something happens.
+//! Everything the classroom hears is handed on as a [`Heard`], which the terminal's event loop
+//! puts on the same channel as the keys, so the loop still sleeps until something happens.
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -13,15 +12,31 @@ use super::doors::{self, Caps, Doors};
 use super::hub::{Hub, Request};
 use super::log::EventLog;
 use super::net::{Connection, JoinError, LOG_CAP, Presenter, PresenterConfig};
-use super::protocol::Role;
+use super::protocol::{Message, Role};
 use super::secret;
 use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
-use crate::runtime::Input;
 use crate::story::Loading;
 use crate::web::{Web, WebConfig, invite};
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
+
+/// What the classroom hears, for the event loop.
+#[derive(Debug)]
+pub enum Heard {
+    /// An audience (the console, the remote) asks the presenter for something.
+    Asked(Request),
+    /// A message from the presenter.
+    FromPresenter(Message),
+    /// The link to the presenter went up or down.
+    Linked(bool),
+    /// The presenter refused this terminal; the reason is for the user.
+    Refused(String),
+}
+
+/// Where what is heard goes; false once nobody listens.
+pub trait Listener: Fn(Heard) -> bool + Send + Sync + 'static {}
+impl<F: Fn(Heard) -> bool + Send + Sync + 'static> Listener for F {}
 
 /// The part this izumi plays.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,9 +147,10 @@ fn bind(address: &str, token: Option<&str>, what: &str) -> anyhow::Result<TcpLis
     TcpListener::bind(address).map_err(|error| anyhow::anyhow!("cannot {what} {address}: {error}"))
 }
 
-/// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter
-/// that serves audiences from its own process shares `story` with them: it must be loaded.
-pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+/// Starts the classroom side of this izumi, handing what it hears to `listener`. A presenter's
+/// lesson holds `story`: it must be loaded.
+pub fn start(part: &Part, story: &Loading, heard: impl Listener) -> anyhow::Result<Link> {
+    let heard: Arc<dyn Listener> = Arc::new(heard);
     let fingerprint = story.fingerprint();
     match part {
         Part::Alone => Ok(Link::None),
@@ -169,12 +185,9 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
             let doors = Doors::new(caps, Arc::clone(&log));
             log.write(None, &doors.describe(descriptors));
             // What the console and the remote ask for reaches the presenter's loop as a key does.
-            let inputs = inputs.clone();
+            let asked = Arc::clone(&heard);
             let hub = Arc::new(Hub::new(Arc::clone(&story), doors, log, move |request| {
-                let _ = inputs.send(match request {
-                    Request::Goto(index) => Input::MoveTo(index),
-                    Request::ToggleBlank => Input::ToggleBlank,
-                });
+                asked(Heard::Asked(request));
             }));
             let config = PresenterConfig {
                 fingerprint: fingerprint.to_owned(),
@@ -234,7 +247,7 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                 Role::Console,
                 fingerprint,
                 credential,
-                inputs,
+                &heard,
             )))
         }
         Part::Follower { address, token } => {
@@ -246,7 +259,7 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                 Role::Follower,
                 fingerprint,
                 credential,
-                inputs,
+                &heard,
             )))
         }
     }
@@ -310,11 +323,11 @@ pub fn keep_joined(
     role: Role,
     fingerprint: &str,
     credential: impl Fn() -> Option<String> + Send + 'static,
-    inputs: &Sender<Input>,
+    listener: &Arc<dyn Listener>,
 ) -> Arc<Mutex<Option<Connection>>> {
     let connection = Arc::new(Mutex::new(None));
     let shared = Arc::clone(&connection);
-    let inputs = inputs.clone();
+    let tell = Arc::clone(listener);
     let fingerprint = fingerprint.to_owned();
     let _ = thread::Builder::new()
         .name("classroom-link".into())
@@ -323,27 +336,27 @@ pub fn keep_joined(
                 match Connection::join(address, role, &fingerprint, credential().as_deref()) {
                     Ok((joined, messages)) => {
                         *shared.lock().unwrap_or_else(|p| p.into_inner()) = Some(joined);
-                        if inputs.send(Input::Linked(true)).is_err() {
+                        if !tell(Heard::Linked(true)) {
                             return;
                         }
                         for message in messages {
-                            if inputs.send(Input::FromPresenter(message)).is_err() {
+                            if !tell(Heard::FromPresenter(message)) {
                                 return;
                             }
                         }
                         *shared.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                        if inputs.send(Input::Linked(false)).is_err() {
+                        if !tell(Heard::Linked(false)) {
                             return;
                         }
                     }
                     Err(JoinError::Refused(reason))
                         if !(role == Role::Console && reason == "bad-secret") =>
                     {
-                        let _ = inputs.send(Input::Refused(reason));
+                        tell(Heard::Refused(reason));
                         return;
                     }
                     Err(_) => {
-                        if inputs.send(Input::Linked(false)).is_err() {
+                        if !tell(Heard::Linked(false)) {
                             return;
                         }
                     }

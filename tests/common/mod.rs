@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 pub mod terminal;
 
 use izumi::keymap::Keymap;
-use izumi::runtime::Reader;
+use izumi::reader::Reader;
 use izumi::ui::theme::DARK;
 use ratatui::backend::TestBackend;
 

@@ -16,7 +16,7 @@ use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
 use crate::app::{Action, Announcement, App, Role};
 use crate::classroom::hub::Lesson;
 use crate::keymap::Keymap;
-use crate::runtime::{Reader, fitting};
+use crate::reader::{Reader, fitting};
 use crate::ui::theme::Theme;
 
 /// The most bytes handed to the SSH session at once: a channel packet's worth. The session

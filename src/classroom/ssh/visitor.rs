@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, watch};
 use super::follower::Follower;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, Slot};
 use crate::classroom::protocol::credential_matches;
-use crate::runtime::fitting;
+use crate::reader::fitting;
 use crate::ui::theme::Theme;
 
 /// The SSH protocol's view of one connection: what it asked for, and its session once it has
