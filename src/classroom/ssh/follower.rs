@@ -13,7 +13,7 @@ use russh::server::Handle;
 use tokio::sync::{mpsc, watch};
 
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
-use crate::app::{Action, Announcement, App, Role};
+use crate::app::{Action, Announcement, App, Effect, Role};
 use crate::classroom::stage::Shown;
 use crate::keymap::Keymap;
 use crate::runtime::{Reader, fitting};
@@ -177,10 +177,8 @@ impl Follower {
                     for event in events.drain(..taken) {
                         let changes = reader.apply_event(&event);
                         redraw |= changes.redraw;
-                        if reader.app().should_quit() {
-                            return End::Quit {
-                                interrupted: reader.app().was_interrupted(),
-                            };
+                        if let Some(end) = carry_out(changes.effects) {
+                            return end;
                         }
                     }
                     redraw && reader.draw().is_ok()
@@ -297,6 +295,25 @@ impl Follower {
         }
         Ok(())
     }
+}
+
+/// What a student's session does with what its reader asks for: leaving ends the session; the
+/// rest is for other parts, which a follower never plays. Every effect is named, so that a new
+/// one does not compile until this door has decided about it.
+fn carry_out(effects: Vec<Effect>) -> Option<End> {
+    for effect in effects {
+        match effect {
+            // A student's place is not kept on the presenter's disk; the next session starts
+            // where the presenter is.
+            Effect::Save(_) => {}
+            // Only the presenter announces where the class is.
+            Effect::Announce(_) => {}
+            // Only the presenter's console moves the presentation, never a student.
+            Effect::Goto(_) => {}
+            Effect::Quit { interrupted } => return Some(End::Quit { interrupted }),
+        }
+    }
+    None
 }
 
 /// Tells the reader where the presenter is and how far it has been, without drawing; whether
