@@ -13,7 +13,7 @@ use russh::server::Handle;
 use tokio::sync::{mpsc, watch};
 
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
-use crate::app::{Action, Announcement, App, Effect, Role};
+use crate::app::{Action, Announcement, App, Changes, Effect, Role};
 use crate::classroom::stage::Shown;
 use crate::keymap::Keymap;
 use crate::runtime::{Reader, fitting};
@@ -143,10 +143,13 @@ impl Follower {
         let (width, height) = *sizes.borrow_and_update();
         let shown = *stage.borrow_and_update();
         let frames = Frames::default();
-        let mut reader = match self.reader(frames.clone(), theme, width, height, shown) {
-            Ok(reader) => reader,
+        let (mut reader, asked) = match self.reader(frames.clone(), theme, width, height, shown) {
+            Ok(started) => started,
             Err(_) => return End::Cut,
         };
+        if let Some(end) = carry_out(asked) {
+            return end;
+        }
         let mut frame = ENTER.to_vec();
         frame.extend(frames.take());
         if self.send(frame).await.is_err() {
@@ -195,7 +198,11 @@ impl Follower {
                     match shown {
                         Some(shown) if moved => {
                             idle_since = tokio::time::Instant::now();
-                            presenter_moved(&mut reader, shown)
+                            let told = tell(&mut reader, shown);
+                            if let Some(end) = carry_out(told.effects) {
+                                return end;
+                            }
+                            told.redraw && reader.draw().is_ok()
                         }
                         _ => false,
                     }
@@ -222,7 +229,7 @@ impl Follower {
     }
 
     /// The reader for a newcomer: the presenter's scene, the furthest shown as its limit unless
-    /// the class may read ahead, its first frame drawn.
+    /// the class may read ahead, its first frame drawn; and what it asked for on the way.
     fn reader(
         &self,
         frames: Frames,
@@ -230,7 +237,7 @@ impl Follower {
         width: u16,
         height: u16,
         shown: Option<Shown>,
-    ) -> io::Result<SshReader> {
+    ) -> io::Result<(SshReader, Vec<Effect>)> {
         let viewport = Viewport::Fixed(fitting(width, height));
         let terminal =
             Terminal::with_options(CrosstermBackend::new(frames), TerminalOptions { viewport })?;
@@ -239,11 +246,9 @@ impl Follower {
             app = app.reading_up_to(shown.map_or(0, |shown| shown.furthest));
         }
         let mut reader = Reader::new(app, terminal, theme, Keymap::default());
-        if let Some(shown) = shown {
-            tell(&mut reader, shown);
-        }
-        reader.start()?;
-        Ok(reader)
+        let mut asked = shown.map_or_else(Vec::new, |shown| tell(&mut reader, shown).effects);
+        asked.extend(reader.start()?);
+        Ok((reader, asked))
     }
 
     /// How many of `count` events the rate limit lets through now; the rest are dropped, and
@@ -316,23 +321,17 @@ fn carry_out(effects: Vec<Effect>) -> Option<End> {
     None
 }
 
-/// Tells the reader where the presenter is and how far it has been, without drawing; whether
-/// anything visible changed.
-fn tell(reader: &mut SshReader, shown: Shown) -> bool {
-    let furthest = reader.apply(Action::ShownUpTo(shown.furthest)).redraw;
+/// Tells the reader where the presenter is and how far it has been, without drawing: whether
+/// anything visible changed, and what the reader asks for.
+fn tell(reader: &mut SshReader, shown: Shown) -> Changes {
+    let mut changes = reader.apply(Action::ShownUpTo(shown.furthest));
     let announced = Announcement {
         scene: shown.scene,
         elapsed: Duration::from_millis(shown.timer_ms),
         running: shown.running,
     };
-    let moved = reader
-        .apply(Action::Presenter(announced, Instant::now()))
-        .redraw;
-    furthest || moved
-}
-
-/// The presenter moved: the reader follows, and draws if that changed anything; whether it
-/// drew.
-fn presenter_moved(reader: &mut SshReader, shown: Shown) -> bool {
-    tell(reader, shown) && reader.draw().is_ok()
+    let moved = reader.apply(Action::Presenter(announced, Instant::now()));
+    changes.redraw |= moved.redraw;
+    changes.effects.extend(moved.effects);
+    changes
 }
