@@ -1109,7 +1109,7 @@ impl App {
             return;
         };
         let mut hits = index.search(&self.searching.query);
-        let reach = Reach::limited_to(&self.story, self.classroom.limit);
+        let reach = self.reach();
         hits.retain(|hit| match hit.target {
             Target::Scene(scene) => reach.may_show_scene(scene),
             Target::Character(id) => reach.may_show_person(id),
