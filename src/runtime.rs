@@ -246,7 +246,10 @@ fn event_loop(
         }
         let clock = (reader.app().mode() == Mode::Console).then(wall_clock);
         if let Some((time, _)) = clock {
-            reader.act(Action::Clock(time))?;
+            let effects = reader.act(Action::Clock(time))?;
+            if let Some(outcome) = carry_out(effects, reader, link, memory.as_deref_mut())? {
+                return Ok(Ended::Outcome(outcome));
+            }
         }
         // Blocks until something happens: an idle reader costs nothing. Only a running timer
         // (once a second) and the console's clock (once a minute) wake the loop on their own.
@@ -321,19 +324,21 @@ fn event_loop(
     }
 }
 
-/// Does what the app asked for; says how reading ended, if it did.
+/// Does what the app asked for, and what it asks for in turn; says how reading ended, if it
+/// did. Every effect is named, so that a new one does not compile until this host decides.
 fn carry_out(
     effects: Vec<Effect>,
     reader: &mut Reader<terminal::Backend>,
     link: &Link,
     mut memory: Option<&mut Memory>,
 ) -> io::Result<Option<Outcome>> {
-    for effect in effects {
+    let mut effects = std::collections::VecDeque::from(effects);
+    while let Some(effect) = effects.pop_front() {
         match effect {
             Effect::Save(saved) => {
                 if let Some(problem) = memory.as_deref_mut().and_then(|memory| memory.keep(&saved))
                 {
-                    reader.act(Action::Status(problem))?;
+                    effects.extend(reader.act(Action::Status(problem))?);
                 }
             }
             Effect::Announce(announced) => {

@@ -146,8 +146,8 @@ async fn a_student_chooses_a_theme_and_no_colour() {
     assert!(handle.authenticate_none("class").await.unwrap().success());
     let mut plain = Student::open(handle, SIZE, &[("NO_COLOR", "1")], None).await;
     plain.wait_for("Ada leaves the city").await;
-    plain.send("/ferry").await;
-    // The ferry scene is not shown yet: only the glossary term is found.
+    plain.send("/bag").await;
+    // One scene shown, one hit, drawn picked: emphasis without colour.
     plain.wait_for("1 hit").await;
     let raw = String::from_utf8_lossy(&plain.raw).into_owned();
     assert_eq!(colour_in(&raw), None);
@@ -614,4 +614,41 @@ async fn a_client_claiming_an_enormous_window_is_drawn_at_the_largest_size() {
     // Others are served as usual.
     let mut other = Student::join(class.address(), SIZE).await;
     other.wait_for("Ada leaves the city").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_first_scene_a_student_sees_no_place_or_term_of_later_scenes() {
+    let class = classroom(|_| {});
+    let mut student = Student::join(class.address(), (120, 40)).await;
+    student.wait_for("Ada leaves the city").await;
+    // The places as a list: the first scene's place, today's name and country; no other.
+    student.send("m").await;
+    student.wait_for("Oslo, Norway").await;
+    for later in ["Bergen", "Rome", "Italy"] {
+        assert!(
+            !student.contents().contains(later),
+            "{later}:\n{}",
+            student.contents()
+        );
+    }
+    // The glossary has no term the first scene uses, and shows none of later scenes.
+    student.send("g").await;
+    student.wait_for("Glossary").await;
+    assert!(
+        !student.contents().contains("carries people across water"),
+        "{}",
+        student.contents()
+    );
+    // Shown the second scene, the student may see Bergen and the ferry.
+    class.hub.present(1, 0, false);
+    student.wait_for("Bo takes her across").await;
+    student.send("g").await;
+    student.wait_for("carries people across water").await;
+    student.send("\x1b").await;
+    student.wait_for("Bergen").await;
+    assert!(
+        !student.contents().contains("Rome"),
+        "{}",
+        student.contents()
+    );
 }

@@ -575,3 +575,39 @@ fn a_scene_inserted_before_the_presenter_s_reveals_nothing_not_yet_shown() {
     assert_eq!(get(served.address, "/scenes/inserted").0, 200);
     assert_eq!(get(served.address, "/scenes/winter-in-bergen").0, 403);
 }
+
+#[test]
+fn a_follower_page_names_nothing_only_later_scenes_hold() {
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(0, 0, false);
+    // Bergen and Rome, Bo, the term "ferry" and its definition, the second footnote and the
+    // editor's note of the last scene all come after the first scene.
+    let later = [
+        "Bergen",
+        "Rome",
+        "Bo Stern",
+        "ferry",
+        "carries people across water",
+        "C. Scribe",
+        "six months apart",
+    ];
+    for page in ["/", "/scenes/setting-out", "/scenes/setting-out?part=main"] {
+        let (status, answer) = get(served.address, page);
+        assert_eq!(status, 200, "{page}");
+        // The page does name what the first scene holds.
+        assert!(answer.contains("Christiania"), "{page}");
+        assert!(answer.contains("Ada Lind"), "{page}");
+        for name in later {
+            assert!(!body(&answer).contains(name), "{page} names {name:?}");
+        }
+    }
+    // Shown the second scene, the class may read of Bergen, Bo and the ferry; not yet of Rome.
+    served.hub.present(1, 0, false);
+    let (status, answer) = get(served.address, "/scenes/the-ferry");
+    assert_eq!(status, 200);
+    for name in ["Bergen", "Bo Stern", "carries people across water"] {
+        assert!(body(&answer).contains(name), "{name:?}");
+    }
+    assert!(!body(&answer).contains("Rome"));
+    assert_eq!(get(served.address, "/scenes/arrival").0, 403);
+}

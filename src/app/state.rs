@@ -10,7 +10,7 @@ use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
 use crate::search::{Hit, LISTED, SearchIndex, Target};
 use crate::story::{
-    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId,
+    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, Reach, SceneId, Story, TermId,
 };
 
 /// The longest search or glossary query: longer than any name or phrase worth looking for.
@@ -461,23 +461,47 @@ impl App {
             Some(Overlay::Help | Overlay::Glossary | Overlay::Search | Overlay::Problems)
             | None => Vec::new(),
         };
-        scenes.retain(|scene| self.may_read(*scene));
+        let reach = self.reach();
+        scenes.retain(|scene| reach.may_show_scene(*scene));
         scenes
     }
 
     /// The furthest scene this reader may go to, when following without reading ahead.
     pub fn reading_limit(&self) -> Option<SceneId> {
-        self.classroom.limit
+        self.reach().furthest()
     }
 
-    /// Whether the reader may see this scene: always, unless it lies past the reading limit.
-    pub fn may_read(&self, scene: SceneId) -> bool {
-        self.classroom.limit.is_none_or(|limit| scene <= limit)
+    /// What this reader may see of the story: all of it, or, following without reading ahead,
+    /// what the scenes up to the furthest one shown hold. Every list, search and move asks it.
+    pub fn reach(&self) -> Reach<'_> {
+        Reach::limited_to(&self.story, self.classroom.limit)
     }
 
-    /// The glossary terms the open glossary lists.
+    /// Whether this reader may see an entry: a person, place, term or note that only scenes
+    /// past the reading limit hold is not theirs to open.
+    pub fn may_show(&self, entry: Entry) -> bool {
+        let reach = self.reach();
+        match entry {
+            Entry::Character(id) => reach.may_show_person(id),
+            Entry::Footnote(id) => reach.may_show_footnote(id),
+            Entry::EditorNote(id) => reach.may_show_editor_note(id),
+            Entry::Location(id) => reach.may_show_place(id),
+            Entry::Term(id) => reach.may_show_term(id),
+        }
+    }
+
+    /// The glossary terms the open glossary lists (those the reader may see).
     pub fn pickable_terms(&self) -> Vec<TermId> {
-        links::glossary(&self.story, self.reading.scene, &self.searching.glossary)
+        let reach = self.reach();
+        let mut terms = links::glossary(&self.story, self.reading.scene, &self.searching.glossary);
+        terms.retain(|term| reach.may_show_term(*term));
+        terms
+    }
+
+    /// The places the places pane lists, in the order the story first goes there: every place,
+    /// or those the scenes the reader may read hold.
+    pub fn listed_places(&self) -> Vec<LocationId> {
+        self.reach().places()
     }
 
     /// What the reader has typed into the glossary's search.
@@ -600,7 +624,10 @@ impl App {
                 None => scene.footnotes.get(selected).map(|f| Entry::Footnote(*f)),
                 Some(note) => scene.editor_notes.get(note).map(|e| Entry::EditorNote(*e)),
             },
-            Pane::Locations => self.story.route.get(selected).map(|l| Entry::Location(*l)),
+            Pane::Locations => self
+                .listed_places()
+                .get(selected)
+                .map(|l| Entry::Location(*l)),
         }
     }
 
@@ -1062,8 +1089,13 @@ impl App {
             .unwrap_or(0);
     }
 
-    /// Opens an entry with the pick on the current scene, where the entry appears in it.
+    /// Opens an entry with the pick on the current scene, where the entry appears in it; an
+    /// entry only scenes past the reading limit hold stays closed, however it was reached.
     fn open_entry(&mut self, entry: Entry) {
+        if !self.may_show(entry) {
+            self.status = Some(self.not_shown_yet());
+            return;
+        }
         self.open_overlay(Overlay::Entry(entry));
         self.pick_current_scene();
     }
@@ -1080,22 +1112,20 @@ impl App {
     }
 
     /// The hits of the current query, once the index is built, leaving out what lies past the
-    /// reading limit: scenes not shown yet, and the people and footnotes only they hold.
+    /// reading limit: scenes not shown yet, and the people, terms and notes only they hold.
     fn find_hits(&mut self) {
         let Some(index) = &self.searching.index else {
             return;
         };
         let mut hits = index.search(&self.searching.query);
-        if let Some(limit) = self.classroom.limit {
-            let shown = &self.story.scenes[..=limit.index()];
-            hits.retain(|hit| match hit.target {
-                Target::Scene(scene) => scene <= limit,
-                Target::Character(id) => shown.iter().any(|s| s.characters.contains(&id)),
-                Target::Footnote(id) => shown.iter().any(|s| s.footnotes.contains(&id)),
-                Target::EditorNote(id) => shown.iter().any(|s| s.editor_notes.contains(&id)),
-                Target::Term(_) => true,
-            });
-        }
+        let reach = self.reach();
+        hits.retain(|hit| match hit.target {
+            Target::Scene(scene) => reach.may_show_scene(scene),
+            Target::Character(id) => reach.may_show_person(id),
+            Target::Footnote(id) => reach.may_show_footnote(id),
+            Target::EditorNote(id) => reach.may_show_editor_note(id),
+            Target::Term(id) => reach.may_show_term(id),
+        });
         self.searching.hits = hits;
     }
 
@@ -1156,27 +1186,30 @@ impl App {
     }
 
     /// Goes to a scene; past the reading limit, only as far as the limit, saying why.
-    fn go_to(&mut self, scene: SceneId) {
-        let scene = match self.classroom.limit {
-            Some(limit) if scene > limit => {
-                // What the presenter has shown, the student may read; no further.
-                self.status = Some(format!(
-                    "not shown yet: you may read up to scene {} of {}",
-                    limit.index() + 1,
-                    self.story.scenes.len()
-                ));
-                limit
-            }
-            _ => scene,
-        };
+    fn go_to(&mut self, wanted: SceneId) {
+        let scene = self.reach().clamp(wanted);
+        if scene != wanted {
+            // What the presenter has shown, the student may read; no further.
+            self.status = Some(self.not_shown_yet());
+        }
+        let here = self.story.scene(scene).locations.first();
+        let location = here
+            .and_then(|here| self.listed_places().iter().position(|l| l == here))
+            .unwrap_or(0);
         let reading = &mut self.reading;
         reading.scene = scene;
         reading.scene_scroll = 0;
-        let here = self.story.scene(scene).locations.first();
-        let location = here
-            .and_then(|here| self.story.route.iter().position(|l| l == here))
-            .unwrap_or(0);
         reading.selected = [0, 0, location];
+    }
+
+    /// Why the reader cannot go further, and how far they may.
+    fn not_shown_yet(&self) -> String {
+        let furthest = self.reach().furthest().map_or(0, SceneId::index);
+        format!(
+            "not shown yet: you may read up to scene {} of {}",
+            furthest + 1,
+            self.story.scenes.len()
+        )
     }
 
     /// Goes to the first scene of an episode; an episode past the end does nothing.
@@ -1216,7 +1249,7 @@ impl App {
             Pane::Scene => 0,
             Pane::Characters => scene.characters.len(),
             Pane::Footnotes => scene.footnotes.len() + scene.editor_notes.len(),
-            Pane::Locations => self.story.route.len(),
+            Pane::Locations => self.listed_places().len(),
         }
     }
 

@@ -13,7 +13,7 @@ use ratatui::widgets::canvas::{Canvas, Line, Map, MapResolution, Points};
 use super::theme::Theme;
 use crate::app::App;
 use crate::geo::{Bounds, LabelRequest, place_labels};
-use crate::story::{LocationId, SceneId, Story};
+use crate::story::{LocationId, Reach, SceneId, Story};
 
 /// Below this many columns or rows the map says too little; the places list is shown instead.
 pub const MIN_COLUMNS: u16 = 24;
@@ -91,8 +91,8 @@ pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
 
 /// The places that get a label, most important first: the scene's own places, then the last
 /// few visited, most recent first. Places ahead stay unlabelled so the map does not give the
-/// story away.
-pub fn labelled_places(story: &Story, scene: SceneId) -> Vec<LocationId> {
+/// story away, and none is named that the reader may not see.
+pub fn labelled_places(story: &Story, scene: SceneId, reach: &Reach) -> Vec<LocationId> {
     let here = &story.scene(scene).locations;
     let mut order: Vec<LocationId> = here.clone();
     for id in stations_until(story, scene).iter().rev() {
@@ -103,6 +103,7 @@ pub fn labelled_places(story: &Story, scene: SceneId) -> Vec<LocationId> {
             order.push(*id);
         }
     }
+    order.retain(|id| reach.may_show_place(*id));
     order
 }
 
@@ -169,7 +170,7 @@ impl Widget for MapView<'_> {
             })
             .render(area, buf);
 
-        let order = labelled_places(story, self.app.scene());
+        let order = labelled_places(story, self.app.scene(), &self.app.reach());
         let mut requests = Vec::new();
         let mut current = 0;
         for id in &order {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::geo::{Bounds, LabelRequest, place_labels};
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
+use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story};
 use crate::ui::map::{labelled_places, stations_until};
 use crate::ui::timeline::{tick_step, year_span};
 
@@ -165,13 +165,18 @@ fn occurrence(marked: &mut Vec<u32>, number: u32) -> usize {
     earlier
 }
 
-/// The people in a scene, each with their life and bio behind a disclosure.
-pub fn people(out: &mut String, story: &Story, scene: &Scene, heading: &str) {
-    if scene.characters.is_empty() {
+/// The people in a scene the reader may see, each with their life and bio behind a disclosure.
+pub fn people(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, heading: &str) {
+    let people: Vec<_> = scene
+        .characters
+        .iter()
+        .filter(|id| reach.may_show_person(**id))
+        .collect();
+    if people.is_empty() {
         return;
     }
     let _ = writeln!(out, "<section class=\"people\">\n<h2>{heading}</h2>");
-    for id in &scene.characters {
+    for id in people {
         let character = story.character(*id);
         let _ = write!(
             out,
@@ -213,15 +218,26 @@ pub fn person_facts(character: &crate::story::Character) -> String {
     out
 }
 
-/// A scene's footnotes, in order of first citation, each with a link back to where it is cited;
-/// then our own editor's notes, apart and said to be ours.
-pub fn footnotes(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
-    editor_notes(out, story, scene, links);
-    if scene.footnotes.is_empty() {
+/// A scene's footnotes the reader may see, in order of first citation, each with a link back to
+/// where it is cited; then our own editor's notes, apart and said to be ours.
+pub fn footnotes(
+    out: &mut String,
+    story: &Story,
+    scene: &Scene,
+    reach: &Reach,
+    links: &impl Links,
+) {
+    editor_notes(out, story, scene, reach, links);
+    let footnotes: Vec<_> = scene
+        .footnotes
+        .iter()
+        .filter(|id| reach.may_show_footnote(**id))
+        .collect();
+    if footnotes.is_empty() {
         return;
     }
     out.push_str("<section class=\"notes\">\n<h2>Footnotes</h2>\n<ul>\n");
-    for id in &scene.footnotes {
+    for id in footnotes {
         let footnote = story.footnote(*id);
         let number = footnote.number;
         let _ = writeln!(
@@ -235,8 +251,13 @@ pub fn footnotes(out: &mut String, story: &Story, scene: &Scene, links: &impl Li
     out.push_str("</ul>\n</section>\n");
 }
 
-fn editor_notes(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
-    if scene.editor_notes.is_empty() {
+fn editor_notes(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, links: &impl Links) {
+    let notes: Vec<_> = scene
+        .editor_notes
+        .iter()
+        .filter(|id| reach.may_show_editor_note(**id))
+        .collect();
+    if notes.is_empty() {
         return;
     }
     let _ = writeln!(
@@ -245,7 +266,7 @@ fn editor_notes(out: &mut String, story: &Story, scene: &Scene, links: &impl Lin
         EditorNote::HEADING,
         escape(EditorNote::ABOUT)
     );
-    for id in &scene.editor_notes {
+    for id in notes {
         let note = story.editor_note(*id);
         let number = note.number;
         let _ = writeln!(
@@ -260,13 +281,19 @@ fn editor_notes(out: &mut String, story: &Story, scene: &Scene, links: &impl Lin
     out.push_str("</ul>\n</section>\n");
 }
 
-/// The glossary terms a scene uses, so that a tap on a term lands on its definition.
-pub fn terms(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
-    if scene.terms.is_empty() {
+/// The glossary terms a scene uses that the reader may see, so that a tap on a term lands on its
+/// definition.
+pub fn terms(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, links: &impl Links) {
+    let terms: Vec<_> = scene
+        .terms
+        .iter()
+        .filter(|id| reach.may_show_term(**id))
+        .collect();
+    if terms.is_empty() {
         return;
     }
     out.push_str("<section class=\"terms\">\n<h2>Terms</h2>\n<dl>\n");
-    for id in &scene.terms {
+    for id in terms {
         let term = story.term(*id);
         let _ = writeln!(
             out,
@@ -289,9 +316,9 @@ const CELL_WIDTH: u16 = 8;
 const CELL_HEIGHT: u16 = 16;
 
 /// The map as SVG, from the terminal map's geometry: framed on all the story's places, the
-/// route so far, the scene's places marked, places ahead as unnamed dots; the list of places
-/// visited is its text alternative.
-pub fn map(out: &mut String, story: &Story, scene: SceneId) {
+/// route so far, the scene's places marked, places ahead as unnamed dots (only places the reader
+/// may see are named); the list of places visited is its text alternative.
+pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
     let bounds = map_bounds(story);
     let width = MAP_COLUMNS * CELL_WIDTH;
     let height = MAP_ROWS * CELL_HEIGHT;
@@ -306,7 +333,7 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
     let visited: Vec<&str> = story
         .route
         .iter()
-        .filter(|id| stations.contains(id))
+        .filter(|id| stations.contains(id) && reach.may_show_place(**id))
         .map(|id| story.location(*id).name.as_str())
         .collect();
 
@@ -345,7 +372,7 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
             "<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius}\"/>"
         );
     }
-    let order = labelled_places(story, scene);
+    let order = labelled_places(story, scene, reach);
     let requests: Vec<LabelRequest> = order
         .iter()
         .filter_map(|id| {

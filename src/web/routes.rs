@@ -13,7 +13,7 @@ use super::page::{self, Links, Style, escape, query_value};
 use crate::classroom::hub::{Lesson, Request as RemoteCommand};
 use crate::classroom::protocol::credential_matches;
 use crate::story::text::one_line;
-use crate::story::{Scene, SceneId, Story};
+use crate::story::{Reach, Scene, SceneId, Story};
 
 /// How often an idle event stream says it is still there, so a dead one is noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -90,7 +90,7 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
         let Some(scene) = shown.story.find_scene(id) else {
             return page(Response::plain(404, "No such scene in this story."));
         };
-        if !site.config.read_ahead && scene.index() > shown.furthest {
+        if !reach(site, &shown).may_show_scene(scene) {
             return page(Response::plain(
                 403,
                 "The presenter has not shown this scene yet.",
@@ -134,18 +134,23 @@ fn credentials(request: &Request, site: &Site) -> String {
     }
 }
 
-/// Links on the follower's page: scenes as pages of their own, the rest within the page.
+/// What a follower may see: all of the story when the class may read ahead, else what the
+/// scenes up to the furthest one shown hold. The reader's app asks the same [`Reach`].
+fn reach<'a>(site: &Site, shown: &'a Lesson) -> Reach<'a> {
+    let furthest = (!site.config.read_ahead).then_some(SceneId(shown.furthest));
+    Reach::limited_to(&shown.story, furthest)
+}
+
+/// Links on the follower's page: scenes as pages of their own (those the follower may read), the
+/// rest within the page.
 struct PageLinks<'a> {
     credentials: &'a str,
-    furthest: Option<usize>,
+    reach: Reach<'a>,
 }
 
 impl Links for PageLinks<'_> {
     fn scene(&self, story: &Story, scene: SceneId) -> Option<String> {
-        if self
-            .furthest
-            .is_some_and(|furthest| scene.index() > furthest)
-        {
+        if !self.reach.may_show_scene(scene) {
             return None;
         }
         Some(format!(
@@ -184,7 +189,7 @@ fn follower(
     let credentials = credentials(request, site);
     let links = PageLinks {
         credentials: &credentials,
-        furthest: (!site.config.read_ahead).then_some(shown.furthest),
+        reach: reach(site, shown),
     };
     let mut main = String::new();
     scene_nav(&mut main, story, scene, &links, following, &credentials);
@@ -281,10 +286,11 @@ fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks
     );
     page::scene_text(out, story, current, links);
     out.push_str("</article>\n");
-    page::people(out, story, current, "People");
-    page::footnotes(out, story, current, links);
-    page::terms(out, story, current, links);
-    page::map(out, story, scene);
+    let reach = &links.reach;
+    page::people(out, story, current, reach, "People");
+    page::footnotes(out, story, current, reach, links);
+    page::terms(out, story, current, reach, links);
+    page::map(out, story, scene, reach);
     page::timeline(out, story, scene);
 }
 

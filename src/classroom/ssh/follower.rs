@@ -13,7 +13,7 @@ use russh::server::Handle;
 use tokio::sync::{mpsc, watch};
 
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
-use crate::app::{Action, Announcement, App, Role};
+use crate::app::{Action, Announcement, App, Changes, Effect, Role};
 use crate::classroom::hub::Lesson;
 use crate::keymap::Keymap;
 use crate::reader::{Reader, fitting};
@@ -143,10 +143,13 @@ impl Follower {
         let (width, height) = *sizes.borrow_and_update();
         let shown = stage.borrow_and_update().clone();
         let frames = Frames::default();
-        let mut reader = match self.reader(frames.clone(), theme, width, height, &shown) {
-            Ok(reader) => reader,
+        let (mut reader, asked) = match self.reader(frames.clone(), theme, width, height, &shown) {
+            Ok(started) => started,
             Err(_) => return End::Cut,
         };
+        if let Some(end) = carry_out(asked) {
+            return end;
+        }
         let mut frame = ENTER.to_vec();
         frame.extend(frames.take());
         if self.send(frame).await.is_err() {
@@ -177,10 +180,8 @@ impl Follower {
                     for event in events.drain(..taken) {
                         let changes = reader.apply_event(&event);
                         redraw |= changes.redraw;
-                        if reader.app().should_quit() {
-                            return End::Quit {
-                                interrupted: reader.app().was_interrupted(),
-                            };
+                        if let Some(end) = carry_out(changes.effects) {
+                            return end;
                         }
                     }
                     redraw && reader.draw().is_ok()
@@ -195,12 +196,19 @@ impl Follower {
                     let now_seen = Seen::of(&shown);
                     let moved = now_seen != last_seen;
                     if !Arc::ptr_eq(&now_seen.story, &last_seen.story) {
-                        reader.apply(Action::Reload(Arc::clone(&shown.story)));
+                        let reloaded = reader.apply(Action::Reload(Arc::clone(&shown.story)));
+                        if let Some(end) = carry_out(reloaded.effects) {
+                            return end;
+                        }
                     }
                     last_seen = now_seen;
                     if moved && shown.started {
                         idle_since = tokio::time::Instant::now();
-                        presenter_moved(&mut reader, &shown)
+                        let told = tell(&mut reader, &shown);
+                        if let Some(end) = carry_out(told.effects) {
+                            return end;
+                        }
+                        told.redraw && reader.draw().is_ok()
                     } else {
                         false
                     }
@@ -227,7 +235,7 @@ impl Follower {
     }
 
     /// The reader for a newcomer: the presenter's scene, the furthest shown as its limit unless
-    /// the class may read ahead, its first frame drawn.
+    /// the class may read ahead, its first frame drawn; and what it asked for on the way.
     fn reader(
         &self,
         frames: Frames,
@@ -235,7 +243,7 @@ impl Follower {
         width: u16,
         height: u16,
         shown: &Lesson,
-    ) -> io::Result<SshReader> {
+    ) -> io::Result<(SshReader, Vec<Effect>)> {
         let viewport = Viewport::Fixed(fitting(width, height));
         let terminal =
             Terminal::with_options(CrosstermBackend::new(frames), TerminalOptions { viewport })?;
@@ -244,11 +252,13 @@ impl Follower {
             app = app.reading_up_to(shown.furthest);
         }
         let mut reader = Reader::new(app, terminal, theme, Keymap::default());
-        if shown.started {
-            tell(&mut reader, shown);
-        }
-        reader.start()?;
-        Ok(reader)
+        let mut asked = if shown.started {
+            tell(&mut reader, shown).effects
+        } else {
+            Vec::new()
+        };
+        asked.extend(reader.start()?);
+        Ok((reader, asked))
     }
 
     /// How many of `count` events the rate limit lets through now; the rest are dropped, and
@@ -302,26 +312,39 @@ impl Follower {
     }
 }
 
-/// Tells the reader where the presenter is and how far it has been, without drawing; whether
-/// anything visible changed.
-fn tell(reader: &mut SshReader, shown: &Lesson) -> bool {
-    let furthest = reader.apply(Action::ShownUpTo(shown.furthest)).redraw;
+/// What a student's session does with what its reader asks for: leaving ends the session; the
+/// rest is for other parts, which a follower never plays. Every effect is named, so that a new
+/// one does not compile until this door has decided about it.
+fn carry_out(effects: Vec<Effect>) -> Option<End> {
+    for effect in effects {
+        match effect {
+            // A student's place is not kept on the presenter's disk; the next session starts
+            // where the presenter is.
+            Effect::Save(_) => {}
+            // Only the presenter announces where the class is.
+            Effect::Announce(_) => {}
+            // Only the presenter's console moves the presentation, never a student.
+            Effect::Goto(_) => {}
+            Effect::Quit { interrupted } => return Some(End::Quit { interrupted }),
+        }
+    }
+    None
+}
+
+/// Tells the reader where the presenter is and how far it has been, without drawing: whether
+/// anything visible changed, and what the reader asks for.
+fn tell(reader: &mut SshReader, shown: &Lesson) -> Changes {
+    let mut changes = reader.apply(Action::ShownUpTo(shown.furthest));
     let announced = Announcement {
         scene: shown.scene,
         elapsed: shown.timer.now(),
         running: shown.timer.running,
         blank: shown.blank,
     };
-    let moved = reader
-        .apply(Action::Presenter(announced, Instant::now()))
-        .redraw;
-    furthest || moved
-}
-
-/// The presenter moved: the reader follows, and draws if that changed anything; whether it
-/// drew.
-fn presenter_moved(reader: &mut SshReader, shown: &Lesson) -> bool {
-    tell(reader, shown) && reader.draw().is_ok()
+    let moved = reader.apply(Action::Presenter(announced, Instant::now()));
+    changes.redraw |= moved.redraw;
+    changes.effects.extend(moved.effects);
+    changes
 }
 
 /// What a follower's screen shows of the lesson: which story, the scene, the furthest shown.
