@@ -208,6 +208,10 @@ fn first_app(
     let mut app = App::new(story)
         .with_role(role)
         .with_layout(setup.layout.map, setup.layout.timeline);
+    if role == Role::Follower {
+        // A follower reads what the presenter has shown; each announcement says how far.
+        app = app.reading_up_to(0);
+    }
     if let Some(scene) = first_scene {
         app = app.at(scene);
     }
@@ -292,14 +296,17 @@ fn event_loop(
                 index,
                 timer_ms,
                 running,
+                furthest,
             })) => {
+                let mut effects = reader.act(Action::ShownUpTo(furthest))?;
                 let announced = Announcement {
                     scene: index,
                     elapsed: Duration::from_millis(timer_ms),
                     running,
                     blank: false,
                 };
-                reader.act(Action::Presenter(announced, Instant::now()))?
+                effects.extend(reader.act(Action::Presenter(announced, Instant::now()))?);
+                effects
             }
             Input::Classroom(Heard::FromPresenter(_)) => Vec::new(),
             Input::Classroom(Heard::Linked(up)) => reader.act(Action::Linked(up))?,

@@ -457,6 +457,7 @@ fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linke
             index: 3,
             timer_ms: 0,
             running: false,
+            furthest: 3,
         };
         stream.write_all(welcome.encode().as_bytes()).unwrap();
         stream.write_all(scene.encode().as_bytes()).unwrap();

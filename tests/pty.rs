@@ -204,6 +204,9 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
     follower.wait_for("Bo takes her across on the ferry");
     follower.send("f");
     follower.wait_for("Winter in Bergen");
+    // …but not past the furthest scene the presenter has shown.
+    follower.send("l");
+    follower.wait_for("not shown yet");
     presenter.wait_for("scene 3/3");
     console.wait_for("scene 3 of");
 

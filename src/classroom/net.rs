@@ -47,6 +47,8 @@ pub struct PresenterConfig {
     pub secret: String,
     /// Required from followers when the presenter listens beyond loopback.
     pub token: Option<String>,
+    /// Whether followers may read past the furthest scene shown.
+    pub read_ahead: bool,
     /// How often everyone is told the presenter is still there.
     pub ping_every: Duration,
     /// How long a write to a client may wait before the client is dropped.
@@ -59,6 +61,7 @@ impl Default for PresenterConfig {
             fingerprint: String::new(),
             secret: String::new(),
             token: None,
+            read_ahead: false,
             ping_every: PING_EVERY,
             write_timeout: WRITE_TIMEOUT,
         }
@@ -266,7 +269,9 @@ fn tell_the_room(shared: &Shared, stop: &tokio::sync::Notify) {
         if !changed {
             return;
         }
-        let line: Arc<str> = scene_message(&lesson.borrow_and_update()).encode().into();
+        let line: Arc<str> = scene_message(&lesson.borrow_and_update(), shared.config.read_ahead)
+            .encode()
+            .into();
         for client in lock(&shared.clients).iter() {
             client
                 .outbox
@@ -275,12 +280,17 @@ fn tell_the_room(shared: &Shared, stop: &tokio::sync::Notify) {
     }
 }
 
-/// Where the lesson is, as the protocol says it.
-fn scene_message(lesson: &Lesson) -> Message {
+/// Where the lesson is, as the protocol says it, with how far a follower may read.
+fn scene_message(lesson: &Lesson, read_ahead: bool) -> Message {
     Message::Scene {
         index: lesson.scene,
         timer_ms: u64::try_from(lesson.timer.now().as_millis()).unwrap_or(u64::MAX),
         running: lesson.timer.running,
+        furthest: if read_ahead {
+            lesson.story.scenes.len().saturating_sub(1)
+        } else {
+            lesson.furthest
+        },
     }
 }
 
@@ -483,7 +493,7 @@ fn register(
         let welcome = Message::Welcome {
             fingerprint: shared.config.fingerprint.clone(),
         };
-        let current = scene_message(&shared.hub.lesson()).encode();
+        let current = scene_message(&shared.hub.lesson(), shared.config.read_ahead).encode();
         outbox.put(|waiting| {
             waiting.welcome = Some(welcome.encode().into());
             waiting.scene = Some(current.into());

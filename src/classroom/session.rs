@@ -193,6 +193,7 @@ pub fn start(part: &Part, story: &Loading, heard: impl Listener) -> anyhow::Resu
                 fingerprint: fingerprint.to_owned(),
                 secret: secret::create(listener.local_addr()?)?,
                 token: token.map(str::to_owned),
+                read_ahead: presenting.read_ahead,
                 ..PresenterConfig::default()
             };
             let secret = config.secret.clone();
