@@ -27,6 +27,12 @@ pub enum Door {
 }
 
 impl Door {
+    /// Whether the presenter's console or remote comes in by this door, so that it may be given
+    /// a place kept for them.
+    fn serves_the_presenter(self) -> bool {
+        matches!(self, Door::Tcp | Door::Web)
+    }
+
     fn index(self) -> usize {
         match self {
             Door::Tcp => 0,
@@ -197,7 +203,10 @@ impl Doors {
                 Err(Refusal::AddressSettingUp)
             } else if open.total < self.caps.total {
                 Ok(false)
-            } else if open.reserved < self.caps.reserved && held.reserved == 0 {
+            } else if door.serves_the_presenter()
+                && open.reserved < self.caps.reserved
+                && held.reserved == 0
+            {
                 Ok(true)
             } else {
                 Err(Refusal::Full)
@@ -383,6 +392,11 @@ mod tests {
             "the only reserved place is taken"
         );
         drop(reserved);
+        assert_eq!(
+            doors.admit(Door::Ssh, peer(1)).unwrap_err(),
+            Refusal::Full,
+            "no presenter comes in over SSH"
+        );
         assert!(doors.admit(Door::Tcp, peer(1)).unwrap().is_reserved());
     }
 
