@@ -790,3 +790,54 @@ fn keys_that_take_every_way_out_but_ctrl_c_are_told_and_ctrl_c_still_quits() {
     session.wait_for("EXIT=0");
     session.wait_for("config.toml:2:27: Ctrl-C always quits at once");
 }
+
+#[test]
+fn under_a_descriptor_limit_of_1024_a_thousand_followers_leave_room_for_the_console() {
+    use izumi::classroom::net::Connection;
+    use izumi::classroom::protocol::Role;
+    use std::net::SocketAddr;
+    // The test itself holds a thousand sockets.
+    izumi::classroom::doors::raise_descriptor_limit();
+    let (home, port) = classroom();
+    let env = classroom_env(&home);
+    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    // Soft and hard limit 1,024, as on many machines: the presenter cannot raise it.
+    let mut presenter = Session::start_with(
+        &format!(r#"ulimit -n 1024; "$0" present --listen {address} --story "$1"; echo "EXIT=$?""#),
+        &env,
+    );
+    presenter.wait_for("scene 1/3");
+    let fingerprint = common::journey().fingerprint;
+    let join = |from: [u8; 4]| {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.bind(&SocketAddr::from((from, 0)).into()).unwrap();
+        socket.connect(&address.into()).ok()?;
+        let silence = Duration::from_secs(60);
+        Connection::join_over(socket.into(), Role::Follower, &fingerprint, None, silence).ok()
+    };
+    // A script on one machine, then a class of forty machines, a thousand and ten each.
+    let from_one: Vec<_> = (0..1010).filter_map(|_| join([127, 0, 0, 2])).collect();
+    assert_eq!(from_one.len(), 32, "one address holds its share");
+    let from_many: Vec<_> = (0..1010u16)
+        .filter_map(|n| join([127, 0, 5, u8::try_from(n % 40).unwrap() + 1]))
+        .collect();
+    assert!(
+        from_many.len() + from_one.len() <= 1024 - 64,
+        "{} let in: the caps fit under the limit",
+        from_many.len()
+    );
+    assert!(from_many.len() > 800, "{} let in", from_many.len());
+    // The teacher's console still gets in, and moves the presentation.
+    let mut console = Session::start_with(&format!(r#""$0" notes {address} --story "$1""#), &env);
+    console.wait_for("connected");
+    console.send("l");
+    presenter.wait_for("scene 2/3");
+    let log = std::fs::read_to_string(home.path().join(format!("izumi/present-{port}.log")))
+        .unwrap_or_default();
+    assert!(log.contains("doors: descriptor limit 1024"), "{log}");
+    drop(from_one);
+    drop(from_many);
+    presenter.send("q");
+    presenter.wait_for("EXIT=0");
+}
