@@ -366,8 +366,7 @@ mod tests {
         first.set_up();
         let mut third = doors.admit(Door::Tcp, peer(2)).unwrap();
         third.set_up();
-        let mut passes = vec![];
-        passes.push(doors.admit(Door::Web, peer(3)).unwrap());
+        let _other = doors.admit(Door::Web, peer(3)).unwrap();
         // Set up or not, four is all one address may hold.
         let mut fourth = doors.admit(Door::Web, peer(2)).unwrap();
         fourth.set_up();
