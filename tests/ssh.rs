@@ -621,3 +621,108 @@ async fn a_client_claiming_an_enormous_window_is_drawn_at_the_largest_size() {
     let mut other = Student::join(class.address(), SIZE).await;
     other.wait_for("Ada leaves the city").await;
 }
+
+/// Holds `count` sockets to `address` from 127.0.0.2, each reopened as soon as the server cuts
+/// it, until `stop` is set: every other one says an SSH client's first line and then nothing,
+/// the rest say nothing at all. Counts the sockets opened.
+fn flood_of_silent_sockets(
+    address: SocketAddr,
+    count: usize,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Arc<std::sync::atomic::AtomicUsize> {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let opened = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for index in 0..count {
+        let (stop, opened) = (Arc::clone(&stop), Arc::clone(&opened));
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+                let Ok(mut stream) = socket.connect(address).await else {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                opened.fetch_add(1, Ordering::Relaxed);
+                if index % 2 == 1 {
+                    let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+                }
+                // Reads what the server says until it hangs up.
+                let mut buffer = [0; 1024];
+                while !stop.load(Ordering::Relaxed) {
+                    match tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buffer))
+                        .await
+                    {
+                        Ok(Ok(0) | Err(_)) => break,
+                        _ => {}
+                    }
+                }
+            }
+        });
+    }
+    opened
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_sockets_held_open_and_reopened_do_not_keep_a_student_out() {
+    let class = classroom(|_| {});
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let places = izumi::classroom::ssh::MAX_HANDSHAKES;
+    let opened = flood_of_silent_sockets(class.address(), places + 16, Arc::clone(&stop));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while class.server.as_ref().unwrap().setting_up() < places {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the flood never filled the places"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for _ in 0..3 {
+        let joined = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut student = Student::join(class.address(), SIZE).await;
+            student.wait_for("Ada leaves the city").await;
+            student
+        })
+        .await;
+        let student = joined.expect("a student got in within 5 s of knocking, beside the flood");
+        student.send("q").await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(opened.load(std::sync::atomic::Ordering::Relaxed) > places);
+    class.wait_for_log("to make room for a newcomer").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_sends_nothing_is_cut_after_a_few_seconds_and_one_that_never_logs_in_soon_after()
+ {
+    let class = classroom(|config| {
+        config.limits.identify = Duration::from_millis(300);
+        config.limits.log_in = Duration::from_millis(900);
+    });
+    let started = tokio::time::Instant::now();
+    let mut silent = tokio::net::TcpStream::connect(class.address())
+        .await
+        .unwrap();
+    let not_logging_in = connect(class.address()).await;
+    let mut buffer = vec![0; 4096];
+    tokio::time::timeout(Duration::from_secs(5), async {
+        use tokio::io::AsyncReadExt;
+        while let Ok(read) = silent.read(&mut buffer).await
+            && read > 0
+        {}
+    })
+    .await
+    .expect("the silent socket is still open");
+    class
+        .wait_for_log("ssh cut: sent nothing within 0.3 s of connecting")
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !not_logging_in.is_closed() {
+        assert!(tokio::time::Instant::now() < deadline, "still open");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    class
+        .wait_for_log("ssh cut: not logged in within 0.9 s of connecting")
+        .await;
+}

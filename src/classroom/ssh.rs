@@ -14,6 +14,7 @@
 mod follower;
 pub mod host_key;
 pub mod input;
+mod setting_up;
 mod visitor;
 
 pub use visitor::{ClientOptions, MAX_WINDOW};
@@ -34,12 +35,14 @@ use tokio::sync::watch;
 use super::log::{EventLog, TurnedAway};
 use super::stage::{Shown, Stage};
 use crate::story::Story;
+use setting_up::{Progress, QUIET_TO_MAKE_ROOM, to_make_room};
 use visitor::Visitor;
 
 /// The sessions served at once unless `--ssh-sessions` says otherwise.
 pub const DEFAULT_SESSIONS: u16 = 200;
-/// Connections still setting up (key exchange, authentication, asking for a terminal) at once;
-/// more are closed at the door.
+/// Connections still setting up (key exchange, authentication, asking for a terminal) at once.
+/// When all are taken, one that has said nothing, or nothing for a while, is cut to make room
+/// for a newcomer; if every one is making progress, the newcomer is closed at the door.
 pub const MAX_HANDSHAKES: usize = 64;
 /// Lines one connection has logged one by one; the rest are counted in one line at its end.
 const DETAILED_LINES: u64 = 10;
@@ -49,6 +52,13 @@ const DETAILED_LINES: u64 = 10;
 pub struct SshLimits {
     /// Sessions (terminals) at once; one more is told the class is full.
     pub sessions: usize,
+    /// From connecting to the client's first bytes: every SSH client sends its identification
+    /// line at once, so a connection silent this long is not one, and is cut.
+    pub identify: Duration,
+    /// From connecting to logged in: time to read the host key's fingerprint the first time and
+    /// type the token, and no more, since a connection not yet logged in holds a place among the
+    /// few setting up.
+    pub log_in: Duration,
     /// From connecting to a terminal session: a connection that has not got one by then
     /// (never authenticated, never asked for a terminal, or holding a tunnel open) is cut.
     pub handshake: Duration,
@@ -70,6 +80,8 @@ impl Default for SshLimits {
     fn default() -> Self {
         SshLimits {
             sessions: DEFAULT_SESSIONS.into(),
+            identify: Duration::from_secs(3),
+            log_in: Duration::from_secs(20),
             handshake: Duration::from_secs(60),
             idle: Duration::from_secs(30 * 60),
             write_timeout: Duration::from_secs(10),
@@ -113,15 +125,20 @@ struct Shared {
     counts: Mutex<Counts>,
     /// Connections closed at the door since that was last logged, and when it was.
     turned_away: TurnedAway,
+    /// Connections cut for saying nothing, and cut to make room for a newcomer, counted the
+    /// same way: a script reopening silent sockets would otherwise write a line for each.
+    silent: TurnedAway,
+    made_room: TurnedAway,
     /// Set when the presenter stops: every session says goodbye and ends.
     stopping: watch::Sender<bool>,
 }
 
 /// Connections open now, to cap them.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Counts {
     connections: usize,
-    handshaking: usize,
+    /// Connections still setting up, oldest first.
+    handshaking: Vec<Arc<Progress>>,
     sessions: usize,
 }
 
@@ -175,6 +192,8 @@ impl SshServer {
             log,
             counts: Mutex::default(),
             turned_away: TurnedAway::default(),
+            silent: TurnedAway::default(),
+            made_room: TurnedAway::default(),
             stopping: watch::Sender::new(false),
         });
         let accepting = runtime.spawn(accept(listener, Arc::clone(&shared)));
@@ -200,6 +219,11 @@ impl SshServer {
     /// How many students are following now.
     pub fn sessions(&self) -> usize {
         lock(&self.shared.counts).sessions
+    }
+
+    /// How many connections are still setting up (not yet a terminal session).
+    pub fn setting_up(&self) -> usize {
+        lock(&self.shared.counts).handshaking.len()
     }
 
     /// How many connections are open, in sessions or still setting up.
@@ -246,11 +270,12 @@ async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
                 continue;
             }
         };
-        let Some(slot) = Slot::take(&shared) else {
+        let progress = Arc::new(Progress::new(peer, Arc::default()));
+        let Some(slot) = Slot::take(&shared, Arc::clone(&progress)) else {
             shared.turn_away(peer);
             continue;
         };
-        tokio::spawn(connection(stream, peer, slot, Arc::clone(&shared)));
+        tokio::spawn(connection(stream, slot, progress, Arc::clone(&shared)));
     }
 }
 
@@ -272,43 +297,87 @@ impl Shared {
             ),
         );
     }
+
+    /// Logs a connection cut for sending nothing at all, one line a second at most.
+    fn cut_silent(&self, peer: SocketAddr) {
+        let Some(count) = self.silent.count() else {
+            return;
+        };
+        self.log(
+            peer,
+            &format!(
+                "cut: sent nothing within {} s of connecting ({count} such since the last such \
+                 line)",
+                self.limits.identify.as_secs_f32()
+            ),
+        );
+    }
+
+    /// Logs a connection cut to make room for a newcomer, one line a second at most.
+    fn cut_to_make_room(&self, cut: &Progress) {
+        let Some(count) = self.made_room.count() else {
+            return;
+        };
+        let quiet = cut.quiet_for(std::time::Instant::now());
+        self.log(
+            cut.peer,
+            &format!(
+                "cut: still setting up and quiet for {:.1} s, to make room for a newcomer \
+                 ({count} such since the last such line; {MAX_HANDSHAKES} places)",
+                quiet.as_secs_f32()
+            ),
+        );
+    }
 }
 
 /// A connection's place in the counts, given back when it closes.
 struct Slot {
     shared: Arc<Shared>,
-    handshaking: bool,
+    progress: Arc<Progress>,
 }
 
 impl Slot {
-    fn take(shared: &Arc<Shared>) -> Option<Slot> {
+    /// A place for a connection setting up; when every place is taken, one that is going
+    /// nowhere is cut and its place given to this one.
+    fn take(shared: &Arc<Shared>, progress: Arc<Progress>) -> Option<Slot> {
         let mut counts = lock(&shared.counts);
-        if counts.handshaking >= MAX_HANDSHAKES {
-            return None;
+        if counts.handshaking.len() >= MAX_HANDSHAKES {
+            let now = std::time::Instant::now();
+            let victim = to_make_room(&counts.handshaking, now, QUIET_TO_MAKE_ROOM)?;
+            let victim = counts.handshaking.remove(victim);
+            drop(counts);
+            victim.cut.cut();
+            shared.cut_to_make_room(&victim);
+            counts = lock(&shared.counts);
         }
         counts.connections += 1;
-        counts.handshaking += 1;
+        counts.handshaking.push(Arc::clone(&progress));
         Some(Slot {
             shared: Arc::clone(shared),
-            handshaking: true,
+            progress,
         })
     }
 
     /// The connection has a terminal session, or has been told why not: it is set up.
     fn set_up(&mut self) {
-        if std::mem::take(&mut self.handshaking) {
-            lock(&self.shared.counts).handshaking -= 1;
-        }
+        self.progress.set_up();
+        leave_setting_up(&mut lock(&self.shared.counts), &self.progress);
     }
+}
+
+/// Takes a connection out of those setting up, if it is still among them (one cut to make room
+/// has left already).
+fn leave_setting_up(counts: &mut Counts, progress: &Arc<Progress>) {
+    counts
+        .handshaking
+        .retain(|other| !Arc::ptr_eq(other, progress));
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         let mut counts = lock(&self.shared.counts);
         counts.connections -= 1;
-        if self.handshaking {
-            counts.handshaking -= 1;
-        }
+        leave_setting_up(&mut counts, &self.progress);
     }
 }
 
@@ -332,39 +401,21 @@ impl Drop for SessionSlot {
     }
 }
 
-/// One TCP connection: the SSH protocol on it, and a deadline for it to become a session.
+/// One TCP connection: the SSH protocol on it, and its deadlines for setting up.
 async fn connection(
     stream: tokio::net::TcpStream,
-    peer: SocketAddr,
     slot: Slot,
+    progress: Arc<Progress>,
     shared: Arc<Shared>,
 ) {
     let _ = stream.set_nodelay(true);
-    let cut = Arc::new(Cut::default());
-    let set_up = Arc::new(AtomicBool::new(false));
-    let deadline = shared.limits.handshake;
-    let watchdog = tokio::spawn({
-        let (cut, set_up, shared) = (Arc::clone(&cut), Arc::clone(&set_up), Arc::clone(&shared));
-        async move {
-            tokio::time::sleep(deadline).await;
-            if !set_up.load(Ordering::Relaxed) {
-                shared.log(
-                    peer,
-                    &format!(
-                        "cut: no terminal session within {} s of connecting",
-                        deadline.as_secs_f32()
-                    ),
-                );
-                cut.cut();
-            }
-        }
-    });
+    let (peer, cut) = (progress.peer, Arc::clone(&progress.cut));
+    let watchdog = tokio::spawn(deadlines(Arc::clone(&progress), Arc::clone(&shared)));
     let visitor = Visitor {
         shared: Arc::clone(&shared),
         peer,
         cut: Arc::clone(&cut),
         slot,
-        set_up,
         noise: Noise::default(),
         channel: None,
         pty: None,
@@ -373,13 +424,48 @@ async fn connection(
     };
     let stream = Guarded {
         inner: stream,
-        cut: Arc::clone(&cut),
+        cut,
+        progress,
     };
     if let Ok(running) = russh::server::run_stream(Arc::clone(&shared.russh), stream, visitor).await
     {
         let _ = running.await;
     }
     watchdog.abort();
+}
+
+/// Cuts a connection that has not spoken, logged in or got a terminal session in time (each
+/// deadline counted from connecting, none later than the last).
+async fn deadlines(progress: Arc<Progress>, shared: Arc<Shared>) {
+    let limits = &shared.limits;
+    let at = |after: Duration| tokio::time::Instant::from_std(progress.accepted() + after);
+    tokio::time::sleep_until(at(limits.identify.min(limits.handshake))).await;
+    if !progress.has_spoken() {
+        shared.cut_silent(progress.peer);
+        return progress.cut.cut();
+    }
+    tokio::time::sleep_until(at(limits.log_in.min(limits.handshake))).await;
+    if !progress.is_logged_in() {
+        shared.log(
+            progress.peer,
+            &format!(
+                "cut: not logged in within {} s of connecting",
+                limits.log_in.min(limits.handshake).as_secs_f32()
+            ),
+        );
+        return progress.cut.cut();
+    }
+    tokio::time::sleep_until(at(limits.handshake)).await;
+    if !progress.is_set_up() {
+        shared.log(
+            progress.peer,
+            &format!(
+                "cut: no terminal session within {} s of connecting",
+                limits.handshake.as_secs_f32()
+            ),
+        );
+        progress.cut.cut();
+    }
 }
 
 /// A way to end a connection from outside the SSH protocol's own task, whatever it waits on:
@@ -415,10 +501,11 @@ impl Cut {
     }
 }
 
-/// A TCP stream that can be cut.
+/// A TCP stream that can be cut, and that tells when the client was last heard from.
 struct Guarded {
     inner: tokio::net::TcpStream,
     cut: Arc<Cut>,
+    progress: Arc<Progress>,
 }
 
 fn cut_error() -> io::Error {
@@ -449,7 +536,11 @@ impl AsyncRead for Guarded {
         if self.cut.is_cut() {
             return Poll::Ready(Err(cut_error()));
         }
+        let before = buf.filled().len();
         let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(poll, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.progress.heard_now();
+        }
         self.check(cx, poll)
     }
 }

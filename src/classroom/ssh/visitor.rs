@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
 use russh::{Channel, ChannelId};
@@ -21,9 +20,8 @@ pub(super) struct Visitor {
     pub(super) shared: Arc<Shared>,
     pub(super) peer: SocketAddr,
     pub(super) cut: Arc<Cut>,
+    /// Its place among the connections, and how far it has come in setting up.
     pub(super) slot: Slot,
-    /// Set once the connection has its terminal session, or has been told why not.
-    pub(super) set_up: Arc<AtomicBool>,
     pub(super) noise: Noise,
     /// The one session channel served.
     pub(super) channel: Option<ChannelId>,
@@ -125,8 +123,13 @@ impl Visitor {
     }
 
     fn set_up(&mut self) {
-        self.set_up.store(true, Ordering::Relaxed);
         self.slot.set_up();
+    }
+
+    /// Lets the client in: it is logged in.
+    fn let_in(&self) -> Auth {
+        self.slot.progress.log_in();
+        Auth::Accept
     }
 
     /// The terminal session: a follower reader of its own, on its own task.
@@ -210,7 +213,7 @@ impl russh::server::Handler for Visitor {
 
     async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
         Ok(if self.shared.token.is_none() {
-            Auth::Accept
+            self.let_in()
         } else {
             Auth::reject()
         })
@@ -505,7 +508,7 @@ impl russh::server::Handler for Visitor {
 impl Visitor {
     fn check_token(&mut self, given: Option<&str>) -> Auth {
         match &self.shared.token {
-            Some(token) if credential_matches(given, token) => Auth::Accept,
+            Some(token) if credential_matches(given, token) => self.let_in(),
             _ => {
                 self.note("refused: wrong token");
                 Auth::reject()
