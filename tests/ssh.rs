@@ -726,3 +726,84 @@ async fn a_socket_that_sends_nothing_is_cut_after_a_few_seconds_and_one_that_nev
         .wait_for_log("ssh cut: not logged in within 0.9 s of connecting")
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budget_and_give_it_back()
+ {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let class = classroom(|_| {});
+    let address = class.address();
+    let limits = SshLimits::default();
+    let students = limits.sessions;
+    let gate = Arc::new(tokio::sync::Semaphore::new(32));
+    let drawn = Arc::new(AtomicUsize::new(0));
+    let (leave, _) = tokio::sync::watch::channel(false);
+    let mut sessions = Vec::new();
+    for _ in 0..students {
+        let (gate, drawn, mut leave) = (Arc::clone(&gate), Arc::clone(&drawn), leave.subscribe());
+        sessions.push(tokio::spawn(async move {
+            let mut permit = Some(gate.acquire_owned().await.unwrap());
+            let mut handle = connect(address).await;
+            assert!(handle.authenticate_none("class").await.unwrap().success());
+            let mut channel = handle.channel_open_session().await.unwrap();
+            channel
+                .request_pty(false, "xterm", 400, 200, 0, 0, &[])
+                .await
+                .unwrap();
+            channel.request_shell(false).await.unwrap();
+            loop {
+                tokio::select! {
+                    message = channel.wait() => match message {
+                        Some(russh::ChannelMsg::Data { .. }) if permit.is_some() => {
+                            permit = None;
+                            drawn.fetch_add(1, Ordering::SeqCst);
+                        }
+                        Some(_) => {}
+                        None => break,
+                    },
+                    _ = leave.changed() => channel.data(&b"q"[..]).await.unwrap(),
+                }
+            }
+            drop(handle);
+        }));
+    }
+    let server = class.server.as_ref().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while drawn.load(Ordering::SeqCst) < students {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} of {students} sessions drew a first frame",
+            drawn.load(Ordering::SeqCst)
+        );
+        assert!(server.screen_cells() <= limits.screen_cells);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Every place holds at least its floor, and all of them no more than the budget.
+    let held = server.screen_cells();
+    assert_eq!(server.sessions(), students);
+    assert!(
+        held >= students * izumi::classroom::ssh::screens::cells(izumi::classroom::ssh::screens::FLOOR),
+        "{held}"
+    );
+    assert!(held <= limits.screen_cells, "{held} cells held");
+    class
+        .wait_for_log("not the 300×100 asked: the class's screens hold all the cells")
+        .await;
+    leave.send_replace(true);
+    for session in sessions {
+        tokio::time::timeout(Duration::from_secs(60), session)
+            .await
+            .expect("a session that never closed")
+            .unwrap();
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while server.sessions() > 0 || server.screen_cells() > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} sessions still hold {} cells",
+            server.sessions(),
+            server.screen_cells()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -14,10 +14,12 @@
 mod follower;
 pub mod host_key;
 pub mod input;
+pub mod screens;
 mod setting_up;
 mod visitor;
 
-pub use visitor::{ClientOptions, MAX_WINDOW};
+pub use screens::MAX_WINDOW;
+pub use visitor::ClientOptions;
 
 use std::io;
 use std::net::SocketAddr;
@@ -35,6 +37,7 @@ use tokio::sync::watch;
 use super::log::{EventLog, TurnedAway};
 use super::stage::{Shown, Stage};
 use crate::story::Story;
+use screens::Screens;
 use setting_up::{Progress, QUIET_TO_MAKE_ROOM, to_make_room};
 use visitor::Visitor;
 
@@ -70,6 +73,9 @@ pub struct SshLimits {
     /// Keys, clicks and turns of the wheel taken from one client in a second; the rest are
     /// dropped.
     pub keys_per_second: u32,
+    /// Screen cells all sessions' readers may hold together, each place's
+    /// [`screens::FLOOR`] set aside first; a session past it is drawn smaller.
+    pub screen_cells: usize,
     /// How often a silent client is asked whether it is still there, and how many unanswered
     /// asks make it gone (a laptop that slept, a network that dropped).
     pub keepalive: Duration,
@@ -86,6 +92,7 @@ impl Default for SshLimits {
             idle: Duration::from_secs(30 * 60),
             write_timeout: Duration::from_secs(10),
             keys_per_second: 50,
+            screen_cells: screens::DEFAULT_BUDGET,
             keepalive: Duration::from_secs(15),
             keepalive_max: 4,
         }
@@ -123,6 +130,7 @@ struct Shared {
     stage: watch::Receiver<Option<Shown>>,
     log: Arc<EventLog>,
     counts: Mutex<Counts>,
+    screens: Screens,
     /// Connections closed at the door since that was last logged, and when it was.
     turned_away: TurnedAway,
     /// Connections cut for saying nothing, and cut to make room for a newcomer, counted the
@@ -182,6 +190,7 @@ impl SshServer {
             nodelay: true,
             ..russh::server::Config::default()
         };
+        let screens = Screens::new(config.limits.screen_cells, config.limits.sessions);
         let shared = Arc::new(Shared {
             token: config.token,
             read_ahead: config.read_ahead,
@@ -191,6 +200,7 @@ impl SshServer {
             stage: stage.watch(),
             log,
             counts: Mutex::default(),
+            screens,
             turned_away: TurnedAway::default(),
             silent: TurnedAway::default(),
             made_room: TurnedAway::default(),
@@ -219,6 +229,11 @@ impl SshServer {
     /// How many students are following now.
     pub fn sessions(&self) -> usize {
         lock(&self.shared.counts).sessions
+    }
+
+    /// Screen cells the sessions' readers hold now (each holds two buffers of its window).
+    pub fn screen_cells(&self) -> usize {
+        self.shared.screens.held()
     }
 
     /// How many connections are still setting up (not yet a terminal session).

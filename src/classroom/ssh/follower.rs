@@ -12,6 +12,7 @@ use russh::ChannelId;
 use russh::server::Handle;
 use tokio::sync::{mpsc, watch};
 
+use super::screens::ScreenShare;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
 use crate::app::{Action, Announcement, App, Role};
 use crate::classroom::stage::Shown;
@@ -140,7 +141,10 @@ impl Follower {
     ) -> End {
         let mut stage = self.shared.stage.clone();
         let mut stopping = self.shared.stopping.subscribe();
-        let (width, height) = *sizes.borrow_and_update();
+        let mut screen = self.shared.screens.share();
+        let mut told_smaller = false;
+        let asked = *sizes.borrow_and_update();
+        let (width, height) = self.fit(&mut screen, asked, &mut told_smaller);
         let shown = *stage.borrow_and_update();
         let frames = Frames::default();
         let mut reader = match self.reader(frames.clone(), theme, width, height, shown) {
@@ -206,7 +210,8 @@ impl Follower {
                     if resized.is_err() {
                         return End::Gone;
                     }
-                    let (width, height) = *sizes.borrow_and_update();
+                    let asked = *sizes.borrow_and_update();
+                    let (width, height) = self.fit(&mut screen, asked, &mut told_smaller);
                     reader.resize(width, height).is_ok()
                 }
                 _ = stopping.changed() => return End::Stopped,
@@ -270,6 +275,23 @@ impl Follower {
             }
         }
         taken
+    }
+
+    /// The size to draw for the client's window now, within the session's share of the cells
+    /// all sessions may hold; logged the first time it is smaller than asked.
+    fn fit(&self, screen: &mut ScreenShare, asked: (u16, u16), told: &mut bool) -> (u16, u16) {
+        let size = screen.fit(asked);
+        if size != asked && !std::mem::replace(told, true) {
+            self.shared.log(
+                self.peer,
+                &format!(
+                    "drawn at {}×{}, not the {}×{} asked: the class's screens hold all the cells \
+                     allowed ({})",
+                    size.0, size.1, asked.0, asked.1, self.shared.limits.screen_cells
+                ),
+            );
+        }
+        size
     }
 
     /// Sends bytes to the client, cutting it when a write has waited too long. A frame goes

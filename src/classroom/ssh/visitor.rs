@@ -9,6 +9,7 @@ use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, watch};
 
 use super::follower::Follower;
+use super::screens::MAX_WINDOW;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, Slot};
 use crate::classroom::protocol::credential_matches;
 use crate::runtime::fitting;
@@ -191,11 +192,6 @@ impl Visitor {
         self.channel == Some(channel)
     }
 }
-
-/// The largest window drawn for a student: wider and taller than any screen a class reads on,
-/// and small enough that every session's two screen buffers stay a few megabytes at most (at
-/// the reader's own bound of 1000×500 a few hundred sessions could claim gigabytes).
-pub const MAX_WINDOW: (u16, u16) = (400, 200);
 
 /// The client's size, within what izumi draws for a student, and 80×24 for a client that says 0.
 fn size_of(columns: u32, rows: u32) -> (u16, u16) {
