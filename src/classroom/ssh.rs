@@ -38,15 +38,18 @@ use super::log::{EventLog, TurnedAway};
 use super::stage::{Shown, Stage};
 use crate::story::Story;
 use screens::Screens;
-use setting_up::{Progress, QUIET_TO_MAKE_ROOM, to_make_room};
+use setting_up::{Progress, to_make_room};
 use visitor::Visitor;
 
 /// The sessions served at once unless `--ssh-sessions` says otherwise.
 pub const DEFAULT_SESSIONS: u16 = 200;
 /// Connections still setting up (key exchange, authentication, asking for a terminal) at once.
 /// When all are taken, one that has said nothing, or nothing for a while, is cut to make room
-/// for a newcomer; if every one is making progress, the newcomer is closed at the door.
+/// for a newcomer; while every one is making progress, the newcomer waits (and those after it,
+/// in the listener's queue), and after [`WAIT_FOR_PLACE`] it is closed at the door.
 pub const MAX_HANDSHAKES: usize = 64;
+/// How long a newcomer waits for a place among those setting up.
+const WAIT_FOR_PLACE: Duration = Duration::from_secs(2);
 /// Lines one connection has logged one by one; the rest are counted in one line at its end.
 const DETAILED_LINES: u64 = 10;
 
@@ -285,11 +288,13 @@ async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
                 continue;
             }
         };
-        let progress = Arc::new(Progress::new(peer, Arc::default()));
-        let Some(slot) = Slot::take(&shared, Arc::clone(&progress)) else {
+        // The next ones wait in the listener's queue meanwhile: a script that reopens what is
+        // cut queues behind those already waiting, instead of spinning.
+        let Some(slot) = Slot::wait_for_place(&shared, peer).await else {
             shared.turn_away(peer);
             continue;
         };
+        let progress = Arc::clone(&slot.progress);
         tokio::spawn(connection(stream, slot, progress, Arc::clone(&shared)));
     }
 }
@@ -308,7 +313,9 @@ impl Shared {
             peer,
             &format!(
                 "refused: too many connections setting up ({count} turned away since the last \
-                 such line; at most {MAX_HANDSHAKES} at once)"
+                 such line; at most {MAX_HANDSHAKES} at once, all making progress for the {} s \
+                 it waited)",
+                WAIT_FOR_PLACE.as_secs()
             ),
         );
     }
@@ -352,22 +359,39 @@ struct Slot {
 }
 
 impl Slot {
+    /// A place for a connection setting up, waited for at most [`WAIT_FOR_PLACE`].
+    async fn wait_for_place(shared: &Arc<Shared>, peer: SocketAddr) -> Option<Slot> {
+        let given_up = tokio::time::Instant::now() + WAIT_FOR_PLACE;
+        loop {
+            let next_chance = match Slot::take(shared, peer) {
+                Ok(slot) => return Some(slot),
+                Err(next_chance) => tokio::time::Instant::from_std(next_chance),
+            };
+            if tokio::time::Instant::now() >= given_up {
+                return None;
+            }
+            // A place may also be given back before then, by a connection set up or gone.
+            let soon = tokio::time::Instant::now() + Duration::from_millis(50);
+            tokio::time::sleep_until(next_chance.min(soon).min(given_up)).await;
+        }
+    }
+
     /// A place for a connection setting up; when every place is taken, one that is going
-    /// nowhere is cut and its place given to this one.
-    fn take(shared: &Arc<Shared>, progress: Arc<Progress>) -> Option<Slot> {
+    /// nowhere is cut and its place given to this one. Otherwise, when one may be.
+    fn take(shared: &Arc<Shared>, peer: SocketAddr) -> Result<Slot, std::time::Instant> {
         let mut counts = lock(&shared.counts);
         if counts.handshaking.len() >= MAX_HANDSHAKES {
-            let now = std::time::Instant::now();
-            let victim = to_make_room(&counts.handshaking, now, QUIET_TO_MAKE_ROOM)?;
+            let victim = to_make_room(&counts.handshaking, std::time::Instant::now())?;
             let victim = counts.handshaking.remove(victim);
             drop(counts);
             victim.cut.cut();
             shared.cut_to_make_room(&victim);
             counts = lock(&shared.counts);
         }
+        let progress = Arc::new(Progress::new(peer, Arc::default()));
         counts.connections += 1;
         counts.handshaking.push(Arc::clone(&progress));
-        Some(Slot {
+        Ok(Slot {
             shared: Arc::clone(shared),
             progress,
         })

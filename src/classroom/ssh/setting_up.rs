@@ -16,6 +16,11 @@ use super::Cut;
 /// student reading the host key's fingerprint or typing the token may be.
 pub(super) const QUIET_TO_MAKE_ROOM: Duration = Duration::from_secs(1);
 
+/// How long a connection that has said nothing yet is kept before it may be cut to make room:
+/// a real client's first line comes within milliseconds of connecting, even on a busy machine,
+/// but it has to be read first; a newcomer must not be cut before its first line is.
+pub(super) const SILENT_TO_MAKE_ROOM: Duration = Duration::from_millis(500);
+
 /// How far one connection has come, written by its socket and its SSH handler, read by its
 /// deadlines and by the door.
 pub(super) struct Progress {
@@ -58,11 +63,24 @@ impl Progress {
 
     /// How long since the client last sent anything (or connected, if it never has).
     pub(super) fn quiet_for(&self, now: Instant) -> Duration {
-        let last = match self.heard.load(Ordering::Relaxed) {
+        now.saturating_duration_since(self.last_heard())
+    }
+
+    /// When the client last sent anything (or connected, if it never has).
+    fn last_heard(&self) -> Instant {
+        match self.heard.load(Ordering::Relaxed) {
             0 => self.accepted,
             heard => self.accepted + Duration::from_millis(heard - 1),
-        };
-        now.saturating_duration_since(last)
+        }
+    }
+
+    /// From when the connection may be cut to make room, if it makes no progress before.
+    fn may_make_room_from(&self) -> Instant {
+        if self.has_spoken() {
+            self.last_heard() + QUIET_TO_MAKE_ROOM
+        } else {
+            self.accepted + SILENT_TO_MAKE_ROOM
+        }
     }
 
     pub(super) fn log_in(&self) {
@@ -83,23 +101,29 @@ impl Progress {
     }
 }
 
-/// Of the connections setting up (oldest first), the one to cut so that a newcomer gets its
-/// place: one that has never said anything, the oldest first; else the one quiet longest, if
-/// quiet for at least `quiet`. None when every one is making progress.
-pub(super) fn to_make_room(
-    setting_up: &[Arc<Progress>],
-    now: Instant,
-    quiet: Duration,
-) -> Option<usize> {
-    let silent = setting_up.iter().position(|progress| !progress.has_spoken());
-    silent.or_else(|| {
+/// Of the connections setting up (oldest first), the one to cut now so that a newcomer gets its
+/// place: the oldest of those that have said nothing for [`SILENT_TO_MAKE_ROOM`]; else the one
+/// quiet longest, if quiet for [`QUIET_TO_MAKE_ROOM`]. When every one is making progress, the
+/// earliest moment one may not be.
+pub(super) fn to_make_room(setting_up: &[Arc<Progress>], now: Instant) -> Result<usize, Instant> {
+    let may = |progress: &Arc<Progress>| progress.may_make_room_from() <= now;
+    let silent = setting_up
+        .iter()
+        .position(|progress| !progress.has_spoken() && may(progress));
+    let quiet = || {
         setting_up
             .iter()
             .enumerate()
-            .map(|(index, progress)| (index, progress.quiet_for(now)))
-            .filter(|(_, quiet_for)| *quiet_for >= quiet)
-            .max_by_key(|(_, quiet_for)| *quiet_for)
+            .filter(|(_, progress)| may(progress))
+            .max_by_key(|(_, progress)| progress.quiet_for(now))
             .map(|(index, _)| index)
+    };
+    silent.or_else(quiet).ok_or_else(|| {
+        setting_up
+            .iter()
+            .map(|progress| progress.may_make_room_from())
+            .min()
+            .unwrap_or(now)
     })
 }
 
@@ -120,7 +144,18 @@ mod tests {
         spoke.heard_now();
         let later = Instant::now() + Duration::from_secs(30);
         let pool = [spoke, silent_old, silent_young];
-        assert_eq!(to_make_room(&pool, later, QUIET_TO_MAKE_ROOM), Some(1));
+        assert_eq!(to_make_room(&pool, later), Ok(1));
+    }
+
+    #[test]
+    fn a_newcomer_is_not_cut_before_its_first_line_can_have_been_read() {
+        let pool = [progress()];
+        let now = Instant::now();
+        assert_eq!(
+            to_make_room(&pool, now),
+            Err(pool[0].accepted() + SILENT_TO_MAKE_ROOM)
+        );
+        assert_eq!(to_make_room(&pool, now + SILENT_TO_MAKE_ROOM), Ok(0));
     }
 
     #[test]
@@ -129,8 +164,8 @@ mod tests {
         first.heard_now();
         second.heard_now();
         let pool = [first, second];
-        assert_eq!(to_make_room(&pool, Instant::now(), QUIET_TO_MAKE_ROOM), None);
+        assert!(to_make_room(&pool, Instant::now()).is_err());
         let later = Instant::now() + Duration::from_secs(2);
-        assert!(to_make_room(&pool, later, QUIET_TO_MAKE_ROOM).is_some());
+        assert!(to_make_room(&pool, later).is_ok());
     }
 }
