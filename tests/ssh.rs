@@ -729,7 +729,7 @@ async fn a_socket_that_sends_nothing_is_cut_after_a_few_seconds_and_one_that_nev
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budget_and_give_it_back()
- {
+{
     use std::sync::atomic::{AtomicUsize, Ordering};
     let class = classroom(|_| {});
     let address = class.address();
@@ -782,7 +782,8 @@ async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budge
     let held = server.screen_cells();
     assert_eq!(server.sessions(), students);
     assert!(
-        held >= students * izumi::classroom::ssh::screens::cells(izumi::classroom::ssh::screens::FLOOR),
+        held >= students
+            * izumi::classroom::ssh::screens::cells(izumi::classroom::ssh::screens::FLOOR),
         "{held}"
     );
     assert!(held <= limits.screen_cells, "{held} cells held");
@@ -806,4 +807,61 @@ async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budge
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// Frames drawn in what a client received: the reader hides the cursor at the end of each.
+fn frames_in(raw: &[u8]) -> usize {
+    raw.windows(6).filter(|bytes| bytes == b"\x1b[?25l").count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resize_storm_is_drawn_a_few_times_a_second_and_the_class_keeps_following() {
+    let class = classroom(|_| {});
+    let mut calm = Student::join(class.address(), SIZE).await;
+    calm.wait_for("Ada leaves the city").await;
+    let mut storm = Student::join(class.address(), SIZE).await;
+    storm.wait_for("Ada leaves the city").await;
+    let frames_before = frames_in(&storm.raw);
+    let started = tokio::time::Instant::now();
+    // A thousand window changes in about a second, the storm reading as it goes.
+    for burst in 0..10 {
+        for change in 0..100 {
+            let size = if change % 2 == 0 { (80, 24) } else { (120, 36) };
+            storm.resize(size).await;
+        }
+        if burst == 5 {
+            class.stage.show(1, 0, false);
+            let moved = tokio::time::Instant::now();
+            calm.wait_for("Bo takes her across on the ferry").await;
+            assert!(
+                moved.elapsed() < Duration::from_secs(2),
+                "the presenter's move took {:?} to reach another student",
+                moved.elapsed()
+            );
+        }
+        let next = started + Duration::from_millis(100 * (burst + 1));
+        while tokio::time::Instant::now() < next {
+            storm
+                .read_for(next.saturating_duration_since(tokio::time::Instant::now()))
+                .await;
+        }
+    }
+    // The last size is drawn: the wider layout, on the presenter's scene.
+    storm
+        .wait_until("the last size drawn", |s| {
+            s.contents().contains("Footnotes (") && s.contents().contains("Bo takes her across")
+        })
+        .await;
+    // A thousand changes a second against fifty keys a second: each second's budget is spent
+    // by its second frame, and the last size is drawn when the next second begins.
+    let seconds = started.elapsed().as_secs() + 1;
+    let frames = frames_in(&storm.raw) - frames_before;
+    eprintln!("{frames} frames in {seconds} s for the storm");
+    assert!(
+        frames <= usize::try_from(seconds * 2 + 1).unwrap(),
+        "{frames} frames in {seconds} s for the storm"
+    );
+    class
+        .wait_for_log("ssh dropped: window changes faster than 50 a second")
+        .await;
 }

@@ -73,8 +73,9 @@ pub struct SshLimits {
     pub idle: Duration,
     /// How long one write to a client may wait before the client counts as not reading.
     pub write_timeout: Duration,
-    /// Keys, clicks and turns of the wheel taken from one client in a second; the rest are
-    /// dropped.
+    /// Keys, clicks, turns of the wheel and window changes taken from one client in a second;
+    /// the rest are dropped (for window changes, only the last size matters: it is drawn when
+    /// the next second begins).
     pub keys_per_second: u32,
     /// Screen cells all sessions' readers may hold together, each place's
     /// [`screens::FLOOR`] set aside first; a session past it is drawn smaller.

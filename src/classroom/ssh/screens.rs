@@ -100,7 +100,11 @@ impl ScreenShare {
     pub(super) fn fit(&mut self, asked: (u16, u16)) -> (u16, u16) {
         let mut held = lock(&self.screens.held);
         held.give_back(self.cells);
-        let room = cells(FLOOR) + self.screens.beyond_floors.saturating_sub(held.beyond_floors);
+        let room = cells(FLOOR)
+            + self
+                .screens
+                .beyond_floors
+                .saturating_sub(held.beyond_floors);
         let size = drawn_size(asked, room);
         self.cells = cells(size);
         held.take(self.cells);

@@ -8,7 +8,7 @@ use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
 use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, watch};
 
-use super::follower::Follower;
+use super::follower::{Follower, Window};
 use super::screens::MAX_WINDOW;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, Slot};
 use crate::classroom::protocol::credential_matches;
@@ -36,7 +36,7 @@ pub(super) struct Visitor {
 /// What the SSH side hands a running session.
 pub(super) struct Inputs {
     bytes: mpsc::Sender<Vec<u8>>,
-    size: watch::Sender<(u16, u16)>,
+    window: watch::Sender<Window>,
 }
 
 /// Packets of input waiting for a session to read them; more are dropped.
@@ -169,11 +169,8 @@ impl Visitor {
         self.set_up();
         session.channel_success(channel)?;
         let (bytes, received) = mpsc::channel(WAITING_PACKETS);
-        let (size_now, sizes) = watch::channel(size);
-        self.session = Some(Inputs {
-            bytes,
-            size: size_now,
-        });
+        let (window, windows) = watch::channel(Window { size, changes: 0 });
+        self.session = Some(Inputs { bytes, window });
         let theme = Theme::chosen(options.theme, self.no_colour || options.no_colour);
         let follower = Follower {
             shared: Arc::clone(&self.shared),
@@ -183,7 +180,7 @@ impl Visitor {
             cut: Arc::clone(&self.cut),
             _place: place,
         };
-        tokio::spawn(follower.run(theme, received, sizes));
+        tokio::spawn(follower.run(theme, received, windows));
         Ok(())
     }
 
@@ -452,7 +449,11 @@ impl russh::server::Handler for Visitor {
         if self.ours(channel)
             && let Some(inputs) = &self.session
         {
-            inputs.size.send_replace(size_of(columns, rows));
+            // Only the last size is drawn; the session counts how many came.
+            inputs.window.send_modify(|window| {
+                window.size = size_of(columns, rows);
+                window.changes += 1;
+            });
         }
         Ok(())
     }
