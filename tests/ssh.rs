@@ -650,11 +650,10 @@ fn flood_of_silent_sockets(
                 // Reads what the server says until it hangs up.
                 let mut buffer = [0; 1024];
                 while !stop.load(Ordering::Relaxed) {
-                    match tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buffer))
-                        .await
-                    {
-                        Ok(Ok(0) | Err(_)) => break,
-                        _ => {}
+                    let read =
+                        tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buffer));
+                    if let Ok(Ok(0) | Err(_)) = read.await {
+                        break;
                     }
                 }
             }
