@@ -736,10 +736,13 @@ async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budge
     let students = limits.sessions;
     let gate = Arc::new(tokio::sync::Semaphore::new(32));
     let drawn = Arc::new(AtomicUsize::new(0));
+    let told_why = Arc::new(AtomicUsize::new(0));
     let (leave, _) = tokio::sync::watch::channel(false);
     let mut sessions = Vec::new();
     for _ in 0..students {
-        let (gate, drawn, mut leave) = (Arc::clone(&gate), Arc::clone(&drawn), leave.subscribe());
+        let (gate, drawn, told_why) =
+            (Arc::clone(&gate), Arc::clone(&drawn), Arc::clone(&told_why));
+        let mut leave = leave.subscribe();
         sessions.push(tokio::spawn(async move {
             let mut permit = Some(gate.acquire_owned().await.unwrap());
             let mut handle = connect(address).await;
@@ -750,12 +753,15 @@ async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budge
                 .await
                 .unwrap();
             channel.request_shell(false).await.unwrap();
+            let mut received = Vec::new();
             loop {
                 tokio::select! {
                     message = channel.wait() => match message {
-                        Some(russh::ChannelMsg::Data { .. }) if permit.is_some() => {
-                            permit = None;
-                            drawn.fetch_add(1, Ordering::SeqCst);
+                        Some(russh::ChannelMsg::Data { data }) => {
+                            received.extend_from_slice(&data);
+                            if permit.take().is_some() {
+                                drawn.fetch_add(1, Ordering::SeqCst);
+                            }
                         }
                         Some(_) => {}
                         None => break,
@@ -764,6 +770,10 @@ async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budge
                 }
             }
             drop(handle);
+            let received = String::from_utf8_lossy(&received);
+            if received.contains("the class's screens hold all the memory the presenter allows") {
+                told_why.fetch_add(1, Ordering::SeqCst);
+            }
         }));
     }
     let server = class.server.as_ref().unwrap();
@@ -796,6 +806,8 @@ async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budge
             .expect("a session that never closed")
             .unwrap();
     }
+    // Those drawn smaller than their terminal were told why, under their screen.
+    assert!(told_why.load(Ordering::SeqCst) > students / 2);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while server.sessions() > 0 || server.screen_cells() > 0 {
         assert!(

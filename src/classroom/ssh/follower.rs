@@ -177,6 +177,7 @@ impl Follower {
         };
         let mut frame = ENTER.to_vec();
         frame.extend(frames.take());
+        frame.extend(why_smaller((width, height), window.size));
         if self.send(frame).await.is_err() {
             return End::Cut;
         }
@@ -246,7 +247,9 @@ impl Follower {
                     let window = *windows.borrow_and_update();
                     if self.resize_due(&mut resizes, window, &mut window_of_keys, noise) {
                         let (width, height) = self.fit(&mut screen, window.size, &mut told_smaller);
-                        reader.resize(width, height).is_ok()
+                        let drawn = reader.resize(width, height).is_ok();
+                        lock(&frames.0).extend(why_smaller((width, height), window.size));
+                        drawn
                     } else {
                         false
                     }
@@ -384,6 +387,23 @@ impl Follower {
         }
         Ok(())
     }
+}
+
+/// The line under a screen drawn with fewer rows than the student's terminal has, saying why
+/// (the rest of the terminal stays blank); nothing when it is drawn as asked. Redrawn after
+/// each resize, which may clear it.
+fn why_smaller(drawn: (u16, u16), asked: (u16, u16)) -> Vec<u8> {
+    if drawn.1 >= asked.1 {
+        return Vec::new();
+    }
+    let why: String = format!(
+        "izumi: drawn at {}×{}: the class's screens hold all the memory the presenter allows",
+        drawn.0, drawn.1
+    )
+    .chars()
+    .take(usize::from(asked.0))
+    .collect();
+    format!("\x1b[{};1H\x1b[0m\x1b[2K{why}", drawn.1 + 1).into_bytes()
 }
 
 /// Tells the reader where the presenter is and how far it has been, without drawing; whether
