@@ -12,12 +12,34 @@ use russh::ChannelId;
 use russh::server::Handle;
 use tokio::sync::{mpsc, watch};
 
+use super::screens::ScreenShare;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
 use crate::app::{Action, Announcement, App, Changes, Effect, Role};
 use crate::classroom::hub::Lesson;
 use crate::keymap::Keymap;
 use crate::reader::{Reader, fitting};
 use crate::ui::theme::Theme;
+
+/// The least time between two frames drawn for window changes: a client that resizes in a
+/// storm is drawn at most ten times a second, at its last size.
+const RESIZE_EVERY: Duration = Duration::from_millis(100);
+
+/// The client's terminal size as it last said, and how many times it has said so.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Window {
+    pub(super) size: (u16, u16),
+    pub(super) changes: u64,
+}
+
+/// Window changes waiting to be drawn.
+struct Resizes {
+    /// Whether a change has come that is not drawn yet.
+    waiting: bool,
+    /// When the next one may be drawn.
+    at: tokio::time::Instant,
+    /// Changes counted so far.
+    counted: u64,
+}
 
 /// The most bytes handed to the SSH session at once: a channel packet's worth. The session
 /// queues ten hands-over at most before a write waits.
@@ -86,15 +108,18 @@ impl Follower {
         self,
         theme: Theme,
         mut bytes: mpsc::Receiver<Vec<u8>>,
-        mut sizes: watch::Receiver<(u16, u16)>,
+        mut windows: watch::Receiver<Window>,
     ) {
         let mut noise = Noise::default();
-        let end = self.follow(theme, &mut bytes, &mut sizes, &mut noise).await;
+        let end = self
+            .follow(theme, &mut bytes, &mut windows, &mut noise)
+            .await;
         if noise.unlogged > 0 {
             self.shared.log(
                 self.peer,
                 &format!(
-                    "dropped: keys faster than the limit {} more times, not logged one by one",
+                    "dropped: keys or window changes faster than the limit {} more times, not \
+                     logged one by one",
                     noise.unlogged
                 ),
             );
@@ -135,12 +160,15 @@ impl Follower {
         &self,
         theme: Theme,
         bytes: &mut mpsc::Receiver<Vec<u8>>,
-        sizes: &mut watch::Receiver<(u16, u16)>,
+        windows: &mut watch::Receiver<Window>,
         noise: &mut Noise,
     ) -> End {
         let mut stage = self.shared.hub.watch();
         let mut stopping = self.shared.stopping.subscribe();
-        let (width, height) = *sizes.borrow_and_update();
+        let mut screen = self.shared.screens.share();
+        let mut told_smaller = false;
+        let window = *windows.borrow_and_update();
+        let (width, height) = self.fit(&mut screen, window.size, &mut told_smaller);
         let shown = stage.borrow_and_update().clone();
         let frames = Frames::default();
         let (mut reader, asked) = match self.reader(frames.clone(), theme, width, height, &shown) {
@@ -152,6 +180,7 @@ impl Follower {
         }
         let mut frame = ENTER.to_vec();
         frame.extend(frames.take());
+        frame.extend(why_smaller((width, height), window.size));
         if self.send(frame).await.is_err() {
             return End::Cut;
         }
@@ -160,7 +189,12 @@ impl Follower {
 
         let mut last_seen = Seen::of(&shown);
         let limits = &self.shared.limits;
-        let mut window = (Instant::now(), 0u32);
+        let mut window_of_keys = (Instant::now(), 0u32);
+        let mut resizes = Resizes {
+            waiting: false,
+            at: tokio::time::Instant::now(),
+            counted: window.changes,
+        };
         let mut idle_since = tokio::time::Instant::now();
         loop {
             let drawn = tokio::select! {
@@ -175,7 +209,7 @@ impl Follower {
                     while let Ok(more) = bytes.try_recv() {
                         parser.feed(&more, &mut events);
                     }
-                    let taken = self.within_rate(&mut window, noise, events.len());
+                    let taken = self.within_rate(&mut window_of_keys, noise, events.len(), "keys");
                     let mut redraw = false;
                     for event in events.drain(..taken) {
                         let changes = reader.apply_event(&event);
@@ -213,12 +247,23 @@ impl Follower {
                         false
                     }
                 }
-                resized = sizes.changed() => {
+                resized = windows.changed(), if !resizes.waiting => {
                     if resized.is_err() {
                         return End::Gone;
                     }
-                    let (width, height) = *sizes.borrow_and_update();
-                    reader.resize(width, height).is_ok()
+                    resizes.waiting = true;
+                    false
+                }
+                () = tokio::time::sleep_until(resizes.at), if resizes.waiting => {
+                    let window = *windows.borrow_and_update();
+                    if self.resize_due(&mut resizes, window, &mut window_of_keys, noise) {
+                        let (width, height) = self.fit(&mut screen, window.size, &mut told_smaller);
+                        let drawn = reader.resize(width, height).is_ok();
+                        lock(&frames.0).extend(why_smaller((width, height), window.size));
+                        drawn
+                    } else {
+                        false
+                    }
                 }
                 _ = stopping.changed() => return End::Stopped,
                 () = tokio::time::sleep_until(idle_since + limits.idle) => {
@@ -263,7 +308,13 @@ impl Follower {
 
     /// How many of `count` events the rate limit lets through now; the rest are dropped, and
     /// logged the first time in a second, in detail the first few times.
-    fn within_rate(&self, window: &mut (Instant, u32), noise: &mut Noise, count: usize) -> usize {
+    fn within_rate(
+        &self,
+        window: &mut (Instant, u32),
+        noise: &mut Noise,
+        count: usize,
+        what: &str,
+    ) -> usize {
         let per_second = self.shared.limits.keys_per_second;
         if window.0.elapsed() >= Duration::from_secs(1) {
             *window = (Instant::now(), 0);
@@ -276,13 +327,52 @@ impl Follower {
                 noise.logged += 1;
                 self.shared.log(
                     self.peer,
-                    &format!("dropped: keys faster than {per_second} a second"),
+                    &format!("dropped: {what} faster than {per_second} a second"),
                 );
             } else {
                 noise.unlogged += 1;
             }
         }
         taken
+    }
+
+    /// Whether the client's last window size is to be drawn now: every change counts as a key
+    /// (and one more for a size that had to wait); when the second's keys are spent, the size
+    /// waits for the next second, else the next frame for a change waits [`RESIZE_EVERY`].
+    fn resize_due(
+        &self,
+        resizes: &mut Resizes,
+        window: Window,
+        window_of_keys: &mut (Instant, u32),
+        noise: &mut Noise,
+    ) -> bool {
+        let changes = window.changes.wrapping_sub(resizes.counted).max(1);
+        resizes.counted = window.changes;
+        let changes = usize::try_from(changes).unwrap_or(usize::MAX);
+        if self.within_rate(window_of_keys, noise, changes, "window changes") == 0 {
+            resizes.at = tokio::time::Instant::from_std(window_of_keys.0 + Duration::from_secs(1));
+            return false;
+        }
+        resizes.waiting = false;
+        resizes.at = tokio::time::Instant::now() + RESIZE_EVERY;
+        true
+    }
+
+    /// The size to draw for the client's window now, within the session's share of the cells
+    /// all sessions may hold; logged the first time it is smaller than asked.
+    fn fit(&self, screen: &mut ScreenShare, asked: (u16, u16), told: &mut bool) -> (u16, u16) {
+        let size = screen.fit(asked);
+        if size != asked && !std::mem::replace(told, true) {
+            self.shared.log(
+                self.peer,
+                &format!(
+                    "drawn at {}×{}, not the {}×{} asked: the class's screens hold all the cells \
+                     allowed ({})",
+                    size.0, size.1, asked.0, asked.1, self.shared.limits.screen_cells
+                ),
+            );
+        }
+        size
     }
 
     /// Sends bytes to the client, cutting it when a write has waited too long. A frame goes
@@ -310,6 +400,23 @@ impl Follower {
         }
         Ok(())
     }
+}
+
+/// The line under a screen drawn with fewer rows than the student's terminal has, saying why
+/// (the rest of the terminal stays blank); nothing when it is drawn as asked. Redrawn after
+/// each resize, which may clear it.
+fn why_smaller(drawn: (u16, u16), asked: (u16, u16)) -> Vec<u8> {
+    if drawn.1 >= asked.1 {
+        return Vec::new();
+    }
+    let why: String = format!(
+        "izumi: drawn at {}×{}: the class's screens hold all the memory the presenter allows",
+        drawn.0, drawn.1
+    )
+    .chars()
+    .take(usize::from(asked.0))
+    .collect();
+    format!("\x1b[{};1H\x1b[0m\x1b[2K{why}", drawn.1 + 1).into_bytes()
 }
 
 /// What a student's session does with what its reader asks for: leaving ends the session; the
