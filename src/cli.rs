@@ -269,7 +269,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let document = match format {
                 Format::Markdown => export::markdown(story),
                 Format::Text => export::text(story),
-                Format::Html => crate::web::handout::document(story),
+                Format::Html => export::handout::document(story),
             };
             let mut out = io::stdout().lock();
             if let Err(error) = out

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::page::{self, Links, Style, escape};
+use crate::html::{self, Links, Style, escape};
 use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
 
@@ -67,7 +67,7 @@ pub fn document(story: &Story) -> String {
         first_mark,
     };
     let mut out = String::new();
-    page::open_page(&mut out, &story.title, Style::Inline, false);
+    html::open_page(&mut out, &story.title, Style::Inline, false);
     out.push_str("<body>\n<a class=\"skip\" href=\"#story\">Skip to the story</a>\n<header>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&story.title));
     if let Some(subtitle) = &story.subtitle {
@@ -103,7 +103,7 @@ pub fn document(story: &Story) -> String {
                 escape(&scene.date.to_string()),
                 escape(&story.place_names(scene))
             );
-            page::scene_text(&mut out, story, scene, &links);
+            html::scene_text(&mut out, story, scene, &links);
             out.push_str("</article>\n");
         }
         out.push_str("</section>\n");
@@ -158,7 +158,7 @@ fn people(out: &mut String, story: &Story) {
             character.id,
             escape(&character.name),
             escape(&character.role),
-            page::person_facts(character)
+            html::person_facts(character)
         );
     }
     out.push_str("</section>\n");
