@@ -14,6 +14,7 @@ pub mod config;
 pub mod export;
 pub mod geo;
 pub mod html;
+pub mod invite;
 pub mod keymap;
 pub mod paths;
 pub mod runtime;

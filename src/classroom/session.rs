@@ -15,7 +15,8 @@ use super::secret;
 use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
 use crate::runtime::Input;
 use crate::story::Loading;
-use crate::web::{RemoteCommand, Web, WebConfig, invite};
+use crate::invite;
+use crate::web::{RemoteCommand, Web, WebConfig};
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";

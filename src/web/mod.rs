@@ -5,7 +5,6 @@
 //! is watched, never waited on. Every page also works without its script.
 
 pub mod http;
-pub mod invite;
 pub mod page;
 mod routes;
 
