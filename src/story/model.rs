@@ -248,6 +248,23 @@ impl Story {
         &self.locations[id.0]
     }
 
+    /// "Episode 7/14": where an episode is in the story, the same on every screen and page.
+    pub fn episode_position(&self, episode: EpisodeId) -> String {
+        format!("Episode {}/{}", episode.index() + 1, self.episodes.len())
+    }
+
+    /// The first and last year any date in the story can mean: the timeline's span.
+    pub fn year_span(&self) -> (i32, i32) {
+        let ranges = self
+            .scenes
+            .iter()
+            .map(|s| s.date.range())
+            .chain(self.episodes.iter().map(|e| e.period.range()));
+        ranges.fold((i32::MAX, i32::MIN), |(first, last), range| {
+            (first.min(range.start.year), last.max(range.end.year))
+        })
+    }
+
     /// Where a scene happens, as the story names its places: "Oslo, Bergen".
     pub fn place_names(&self, scene: &Scene) -> String {
         scene

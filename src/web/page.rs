@@ -5,14 +5,13 @@
 
 use std::fmt::Write as _;
 
-use crate::geo::{Bounds, LabelRequest, place_labels};
+use crate::geo::{Bounds, LabelRequest, labelled_places, place_labels, stations_until, world};
 // The shared pieces, under the names the routes know them by.
 pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene_text};
 use crate::html::person_facts;
+use crate::story::date::tick_step;
 use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
-use crate::ui::map::{labelled_places, stations_until};
-use crate::ui::timeline::{tick_step, year_span};
 
 /// The pages' icon, served as `/icon.svg`: the map's mark for where the story is.
 pub const ICON: &str = include_str!("icon.svg");
@@ -24,7 +23,7 @@ pub const SCRIPT: &str = include_str!("follow.js");
 pub fn scene_byline(story: &Story, scene: &Scene) -> String {
     format!(
         "{} · {} · {}",
-        crate::ui::episode_position(story, scene.episode),
+        story.episode_position(scene.episode),
         story.place_names(scene),
         scene.date
     )
@@ -245,7 +244,7 @@ const LAND_DETAIL: u16 = 4;
 pub fn land(story: &Story) -> String {
     let bounds = map_bounds(story);
     let (columns, rows) = (MAP_COLUMNS * LAND_DETAIL, MAP_ROWS * LAND_DETAIL);
-    let cells = crate::ui::map::world(&bounds, columns, rows, ratatui::style::Color::Reset);
+    let cells = world(&bounds, columns, rows, ratatui::style::Color::Reset);
     // A braille cell is two dots across and four down; bit n of the pattern is one dot.
     const DOTS: [(u16, u16); 8] = [
         (0, 0),
@@ -296,7 +295,7 @@ const TIMELINE_COLUMNS: u16 = 50;
 /// point when exact, a bracket when a span, dotted with a `?` at each account when disputed —
 /// as the terminal draws it. Its caption says the same in words.
 pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
-    let (first, last) = year_span(story);
+    let (first, last) = story.year_span();
     let years = f64::from(last + 1 - first);
     let x = |day: crate::story::Day| {
         ((day.as_year_fraction() - f64::from(first)) / years).clamp(0.0, 1.0) * TIMELINE_WIDTH
