@@ -147,6 +147,22 @@ fn occurrence(marked: &mut Vec<u32>, number: u32) -> usize {
     earlier
 }
 
+/// One entry of a list of notes: its anchor, its number or marker, its text, and the way back to
+/// where it is cited (an anchor and what a screen reader says of the link), when there is one.
+/// The label and the text are escaped here; the anchors are built from ids and numbers.
+pub fn note_entry(out: &mut String, id: &str, label: &str, text: &str, back: Option<(&str, &str)>) {
+    let _ = write!(
+        out,
+        "<li id=\"{id}\"><span class=\"number\">{}</span> {}",
+        escape(label),
+        escape(text)
+    );
+    if let Some((anchor, said)) = back {
+        let _ = write!(out, " <a href=\"#{anchor}\" aria-label=\"{said}\">↩</a>");
+    }
+    out.push_str("</li>\n");
+}
+
 /// Life dates, other names and the bio of a person, as paragraphs.
 pub fn person_facts(character: &Character) -> String {
     let mut facts = Vec::new();

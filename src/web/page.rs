@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use crate::geo::{Bounds, LabelRequest, labelled_places, place_labels, stations_until, world};
 // The shared pieces, under the names the routes know them by.
 pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene_text};
-use crate::html::person_facts;
+use crate::html::{note_entry, person_facts};
 use crate::story::date::tick_step;
 use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
@@ -60,12 +60,15 @@ pub fn footnotes(out: &mut String, story: &Story, scene: &Scene, links: &impl Li
     for id in &scene.footnotes {
         let footnote = story.footnote(*id);
         let number = footnote.number;
-        let _ = writeln!(
+        note_entry(
             out,
-            "<li id=\"{}\"><span class=\"number\">[{number}]</span> {} <a href=\"#{}\" aria-label=\"back to the text of footnote {number}\">↩</a></li>",
-            links.footnote_id(scene, number),
-            escape(&one_line(&footnote.full_text())),
-            links.reference_id(scene, number, 0),
+            &links.footnote_id(scene, number),
+            &format!("[{number}]"),
+            &one_line(&footnote.full_text()),
+            Some((
+                &links.reference_id(scene, number, 0),
+                &format!("back to the text of footnote {number}"),
+            )),
         );
     }
     out.push_str("</ul>\n</section>\n");
@@ -84,13 +87,15 @@ fn editor_notes(out: &mut String, story: &Story, scene: &Scene, links: &impl Lin
     for id in &scene.editor_notes {
         let note = story.editor_note(*id);
         let number = note.number;
-        let _ = writeln!(
+        note_entry(
             out,
-            "<li id=\"{}\"><span class=\"number\">{}</span> {} <a href=\"#{}\" aria-label=\"back to the text of editor's note {number}\">↩</a></li>",
-            links.editor_note_id(scene, number),
-            escape(&note.marker()),
-            escape(&one_line(&note.text)),
-            links.editor_reference_id(scene, number, 0),
+            &links.editor_note_id(scene, number),
+            &note.marker(),
+            &one_line(&note.text),
+            Some((
+                &links.editor_reference_id(scene, number, 0),
+                &format!("back to the text of editor's note {number}"),
+            )),
         );
     }
     out.push_str("</ul>\n</section>\n");
