@@ -168,7 +168,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let keys = Keymap::with_keys(&config.keys);
     let notice = problem.or_else(|| moved_keys_notice(&keys));
     // --theme wins over the configuration; the configuration's name was checked when read.
-    let name = cli.theme.map(|name| name.name().to_owned()).or(config.theme.clone());
+    let name = cli
+        .theme
+        .map(|name| name.name().to_owned())
+        .or(config.theme.clone());
     let source = StorySource::from_option(cli.story.clone());
     let setup = Setup {
         start: match (cli.scene, cli.from_start) {

@@ -140,7 +140,10 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
             ),
         ));
     }
-    let names: Vec<String> = Command::VARIANTS.iter().map(|command| command.name()).collect();
+    let names: Vec<String> = Command::VARIANTS
+        .iter()
+        .map(|command| command.name())
+        .collect();
     // In the order they are written, so that a key given twice is reported where it is given
     // the second time.
     let mut entries: Vec<_> = raw.keys.iter().collect();

@@ -235,7 +235,6 @@ pub fn world(bounds: &Bounds, width: u16, height: u16, land: Color) -> Buffer {
     world
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

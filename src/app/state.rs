@@ -106,7 +106,11 @@ fn cycled<T: VariantArray + Copy + PartialEq>(value: T, forward: bool) -> T {
     let all = T::VARIANTS;
     let i = all.iter().position(|v| *v == value).unwrap_or(0);
     let n = all.len();
-    all[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+    all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
 }
 
 /// A stopwatch for the lesson. Time comes in through actions, so the state stays free of clocks.

@@ -13,9 +13,9 @@ use super::net::{Connection, JoinError, Presenter, PresenterConfig};
 use super::protocol::Role;
 use super::secret;
 use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
+use crate::invite;
 use crate::runtime::Input;
 use crate::story::Loading;
-use crate::invite;
 use crate::web::{RemoteCommand, Web, WebConfig};
 
 /// The port a presenter listens on unless told otherwise.

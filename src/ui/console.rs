@@ -8,9 +8,9 @@ use super::split;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use super::footer;
 use super::layout::titled_pane_block;
 use super::theme::Theme;
-use super::footer;
 use crate::app::{App, KeyMode};
 use crate::keymap::Keymap;
 use crate::story::{EditorNote, Inline, SceneId, Story, text};

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::theme::Theme;
 use super::split_right;
+use super::theme::Theme;
 use crate::app::App;
 
 /// Story title, episode n/N and title; the scene's places and date, and its position.
