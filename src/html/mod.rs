@@ -113,30 +113,43 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                 Inline::Footnote(id) => {
                     let number = story.footnote(*id).number;
                     let nth = occurrence(&mut references, number);
-                    let _ = write!(
+                    reference(
                         out,
-                        "<sup class=\"ref\"><a href=\"#{}\" id=\"{}\" aria-label=\"footnote {number}\">[{number}]</a></sup>",
-                        links.footnote_id(scene, number),
-                        links.reference_id(scene, number, nth),
+                        "ref",
+                        &links.footnote_id(scene, number),
+                        &links.reference_id(scene, number, nth),
+                        &format!("footnote {number}"),
+                        &format!("[{number}]"),
                     );
                 }
                 Inline::EditorNote(id) => {
                     let note = story.editor_note(*id);
                     let number = note.number;
                     let nth = occurrence(&mut editor_references, number);
-                    let _ = write!(
+                    let marker = note.marker();
+                    reference(
                         out,
-                        "<sup class=\"ref editor\"><a href=\"#{}\" id=\"{}\" aria-label=\"{} (editor's note {number})\">{}</a></sup>",
-                        links.editor_note_id(scene, number),
-                        links.editor_reference_id(scene, number, nth),
-                        escape(&note.marker()),
-                        escape(&note.marker()),
+                        "ref editor",
+                        &links.editor_note_id(scene, number),
+                        &links.editor_reference_id(scene, number, nth),
+                        &format!("{} (editor's note {number})", escape(&marker)),
+                        &marker,
                     );
                 }
             }
         }
         out.push_str("</p>\n");
     }
+}
+
+/// A marker in the text linking to its note: `class` and the anchors are ours, `said` is what a
+/// screen reader says of the link (already escaped), `text` is escaped here.
+fn reference(out: &mut String, class: &str, note: &str, id: &str, said: &str, text: &str) {
+    let _ = write!(
+        out,
+        "<sup class=\"{class}\"><a href=\"#{note}\" id=\"{id}\" aria-label=\"{said}\">{}</a></sup>",
+        escape(text)
+    );
 }
 
 /// How many times `number` was marked before in this text (so each mark has an id of its own),
