@@ -18,6 +18,8 @@ mod story {
     pub mod diagnostic;
     #[path = "../src/story/hostile.rs"]
     pub mod hostile;
+    #[path = "../src/story/id.rs"]
+    pub mod id;
     #[path = "../src/story/load.rs"]
     pub mod load;
     #[path = "../src/story/model.rs"]

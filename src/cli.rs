@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use strum::VariantArray;
 
 use crate::classroom::session::{self, Part, Presenting};
-use crate::config::{self, Config};
+use crate::config::{self, Config, ThemeName};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
 use crate::search::SearchIndex;
@@ -141,20 +142,14 @@ impl ValueEnum for SchemaKind {
     }
 }
 
-/// The themes `--theme` names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ThemeName {
-    Dark,
-    Light,
-    HighContrast,
-}
+/// `--theme` takes the names the configuration file uses.
+impl ValueEnum for ThemeName {
+    fn value_variants<'a>() -> &'a [Self] {
+        ThemeName::VARIANTS
+    }
 
-impl ThemeName {
-    /// The name as the configuration writes it (`high-contrast`).
-    fn name(self) -> String {
-        self.to_possible_value()
-            .map(|value| value.get_name().to_owned())
-            .unwrap_or_default()
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }
 
@@ -178,7 +173,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let keys = Keymap::with_keys(&config.keys);
     let notice = problem.or_else(|| moved_keys_notice(&keys));
     // --theme wins over the configuration; the configuration's name was checked when read.
-    let name = cli.theme.map(ThemeName::name).or(config.theme.clone());
+    let name = cli
+        .theme
+        .map(|name| name.name().to_owned())
+        .or(config.theme.clone());
     let source = StorySource::from_option(cli.story.clone());
     let setup = Setup {
         start: match (cli.scene, cli.from_start) {
@@ -276,7 +274,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let document = match format {
                 Format::Markdown => export::markdown(story),
                 Format::Text => export::text(story),
-                Format::Html => crate::web::handout::document(story),
+                Format::Html => export::handout::document(story),
             };
             let mut out = io::stdout().lock();
             if let Err(error) = out
@@ -371,16 +369,4 @@ pub fn summary(story: &story::Story) -> String {
         count(story.locations.len(), "location", "locations"),
         count(story.terms.len(), "term", "terms"),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_theme_the_command_line_offers_exists() {
-        for name in ThemeName::value_variants() {
-            assert!(crate::ui::theme::named(&name.name()).is_some(), "{name:?}");
-        }
-    }
 }

@@ -13,6 +13,8 @@ pub mod cli;
 pub mod config;
 pub mod export;
 pub mod geo;
+pub mod html;
+pub mod invite;
 pub mod keymap;
 pub mod paths;
 pub mod reader;

@@ -176,8 +176,8 @@ fn print_invitations(lines: &[String]) {
     for line in lines {
         eprintln!("izumi: {line}");
     }
-    if let Some(modules) = crate::web::invite::code_of(lines) {
-        for line in crate::web::invite::half_blocks(&modules) {
+    if let Some(code) = crate::invite::code_of(lines) {
+        for line in code.half_blocks() {
             eprintln!("  {line}");
         }
     }

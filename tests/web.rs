@@ -241,7 +241,7 @@ fn story_text_is_inert_in_every_page() {
     }
     let story = izumi::story::load(dir.path()).expect("the hostile story still loads");
     assert!(story.scenes[0].title.contains("<script>"));
-    let handout = izumi::web::handout::document(&story);
+    let handout = izumi::export::handout::document(&story);
     let served = serve(story, None, true, 10);
     served.hub.present(0, 0, false);
     let mut pages = vec![
@@ -452,7 +452,7 @@ fn a_follower_that_never_reads_holds_up_no_one() {
 #[test]
 fn the_handout_is_one_self_contained_page() {
     let story = common::journey();
-    let html = izumi::web::handout::document(&story);
+    let html = izumi::export::handout::document(&story);
     assert!(html.starts_with("<!doctype html>"));
     assert!(html.contains("<style>"));
     for fetching in ["<link", "<script", "src=", "http://", "https://", "@import"] {

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use strum::VariantArray;
+
 use super::geometry::Geometry;
 use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
@@ -16,8 +18,8 @@ use crate::story::{
 /// The longest search or glossary query: longer than any name or phrase worth looking for.
 pub const MAX_TYPED: usize = 80;
 
-/// A pane that can hold the focus.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A pane that can hold the focus, in the order Tab moves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
 pub enum Pane {
     Scene,
     Characters,
@@ -26,25 +28,8 @@ pub enum Pane {
 }
 
 impl Pane {
-    /// Focus order for Tab.
-    pub const ALL: [Pane; 4] = [
-        Pane::Scene,
-        Pane::Characters,
-        Pane::Footnotes,
-        Pane::Locations,
-    ];
     /// The panes beside the scene, in the order their tabs are shown.
     pub const SIDE: [Pane; 3] = [Pane::Characters, Pane::Footnotes, Pane::Locations];
-
-    fn step(self, forward: bool) -> Pane {
-        let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(0);
-        let n = Self::ALL.len();
-        Self::ALL[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }]
-    }
 
     pub fn title(self) -> &'static str {
         match self {
@@ -106,8 +91,9 @@ impl KeyMode {
     ];
 }
 
-/// What a presentation shows in full instead of the scene, if anything.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a presentation shows in full instead of the scene, if anything, in the order the key
+/// cycles through them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
 pub enum Panel {
     None,
     People,
@@ -115,15 +101,16 @@ pub enum Panel {
     Footnotes,
 }
 
-impl Panel {
-    fn next(self) -> Panel {
-        match self {
-            Panel::None => Panel::People,
-            Panel::People => Panel::Map,
-            Panel::Map => Panel::Footnotes,
-            Panel::Footnotes => Panel::None,
-        }
-    }
+/// The value after `value` (or before it) in the order of its enum, round the end.
+fn cycled<T: VariantArray + Copy + PartialEq>(value: T, forward: bool) -> T {
+    let all = T::VARIANTS;
+    let i = all.iter().position(|v| *v == value).unwrap_or(0);
+    let n = all.len();
+    all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
 }
 
 /// A stopwatch for the lesson. Time comes in through actions, so the state stays free of clocks.
@@ -800,7 +787,7 @@ impl App {
             Action::ToggleBlank => presenting.blank = true,
             Action::ToggleTimer(now) => presenting.timer.toggle(*now),
             Action::ResetTimer => presenting.timer = Timer::default(),
-            Action::CyclePanel => presenting.panel = presenting.panel.next(),
+            Action::CyclePanel => presenting.panel = cycled(presenting.panel, true),
             Action::Digit(digit) if presenting.typed_number.len() < 6 => {
                 presenting.typed_number.push(char::from(b'0' + digit));
             }
@@ -920,8 +907,8 @@ impl App {
             Action::TogglePresentation => self.start_presenting(),
             Action::FirstScene => self.go_to(SceneId(0)),
             Action::LastScene => self.go_to(last),
-            Action::FocusNext => self.set_focus(self.reading.focus.step(true)),
-            Action::FocusPrevious => self.set_focus(self.reading.focus.step(false)),
+            Action::FocusNext => self.set_focus(cycled(self.reading.focus, true)),
+            Action::FocusPrevious => self.set_focus(cycled(self.reading.focus, false)),
             Action::Up => self.move_in_focus(-1),
             Action::Down => self.move_in_focus(1),
             Action::PageUp => self.move_in_focus(-page),

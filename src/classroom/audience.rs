@@ -7,7 +7,8 @@ use std::io;
 use tokio::runtime::{Builder, Runtime};
 
 use super::ssh::SshServer;
-use crate::web::{Web, invite};
+use crate::invite;
+use crate::web::Web;
 
 /// Worker threads: serving pages and drawing followers' screens is light work, and the
 /// presenter's own loop must keep a core.

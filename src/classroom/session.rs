@@ -15,8 +15,9 @@ use super::net::{Connection, JoinError, LOG_CAP, Presenter, PresenterConfig};
 use super::protocol::{Message, Role};
 use super::secret;
 use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
+use crate::invite;
 use crate::story::Loading;
-use crate::web::{Web, WebConfig, invite};
+use crate::web::{Web, WebConfig};
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";

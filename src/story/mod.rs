@@ -3,6 +3,7 @@
 pub mod date;
 pub mod diagnostic;
 mod hostile;
+pub mod id;
 pub mod load;
 pub mod model;
 mod prepared;

@@ -1,12 +1,10 @@
-//! The classroom in a browser: the follower's page, the presenter's remote, and the handout.
+//! The classroom in a browser: the follower's page and the presenter's remote.
 //!
 //! Served from the presenting process on the audiences' runtime (see
 //! `classroom::audience`), from the same announcements as `izumi follow`: the presenter's stage
 //! is watched, never waited on. Every page also works without its script.
 
-pub mod handout;
 pub mod http;
-pub mod invite;
 pub mod page;
 mod routes;
 
