@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod export;
 pub mod geo;
+pub mod handover;
 pub mod keymap;
 pub mod paths;
 pub mod runtime;

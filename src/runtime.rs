@@ -88,6 +88,8 @@ pub struct Setup {
     pub notice: Option<String>,
     /// A story folder to reload whenever one of its files changes.
     pub watch: Option<PathBuf>,
+    /// Whether this binary serves `present --web/--ssh` itself.
+    pub audiences: session::AudienceServers,
 }
 
 /// The largest screen drawn, columns and rows: far beyond any real terminal, and a bound on the
@@ -263,7 +265,7 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     }
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
-    let link = session::start(&part, &story, &inputs)?;
+    let link = session::start(&part, &story, &inputs, setup.audiences)?;
     let invitations = session::invitations(&part, &link);
     // A presenter's, on the main screen, where they are found on leaving; the presentation
     // shows them too. A console's is its remote's address, which stays off the screen until

@@ -80,8 +80,96 @@ impl Presenting {
 pub enum Link {
     None,
     /// The presenter, and the audiences it serves from its own process, if any.
-    Presenting(Presenter, Option<Box<Audiences>>),
+    Presenting(Presenter, Option<Box<dyn Served>>),
     Joined(Arc<Mutex<Option<Connection>>>),
+}
+
+/// Where the audiences a presenter serves from its own process (web, SSH) come from. The plain
+/// `izumi` binary never names their servers, so the linker leaves russh, its crypto, tokio's
+/// runtime and the HTTP server out of it, and the reader stays small.
+#[derive(Clone, Copy, Debug)]
+pub enum AudienceServers {
+    /// Not in this binary: `present --web/--ssh` is handed to `izumi-classroom`, installed
+    /// beside it (see `crate::handover`).
+    Sibling,
+    /// In this binary, started by this function (`serve_audiences`, in `izumi-classroom`).
+    Linked(ServeAudiences),
+}
+
+/// Starts the audiences a presenter serves from its own process.
+pub type ServeAudiences = fn(Doors<'_>) -> anyhow::Result<Box<dyn Served>>;
+
+/// The ports a presenter took for its audiences, and what they share with it.
+pub struct Doors<'a> {
+    pub presenting: &'a Presenting,
+    pub story: Arc<crate::story::Story>,
+    pub presenter: &'a Presenter,
+    /// The console secret, which the web remote asks for.
+    pub secret: &'a str,
+    pub ssh: Option<TcpListener>,
+    pub web: Option<TcpListener>,
+    /// Where the web remote's commands go: the presenter's loop, as a console's do.
+    pub remote_inputs: Sender<Input>,
+}
+
+/// The audiences a presenter serves from its own process, while they run; dropping them says
+/// goodbye to each audience and stops their runtime.
+pub trait Served {
+    /// How students join, one line each, for the presenter's screen.
+    fn invitations(&self) -> Vec<String>;
+    /// Where the web page and the remote are served, if they are.
+    fn web_address(&self) -> Option<SocketAddr>;
+}
+
+impl Served for Audiences {
+    fn invitations(&self) -> Vec<String> {
+        Audiences::invitations(self)
+    }
+
+    fn web_address(&self) -> Option<SocketAddr> {
+        self.web.as_ref().map(Web::address)
+    }
+}
+
+/// Serves the web page and the remote, and SSH, as the presenter asked, on one runtime.
+pub fn serve_audiences(doors: Doors<'_>) -> anyhow::Result<Box<dyn Served>> {
+    let Doors {
+        presenting,
+        story,
+        presenter,
+        secret,
+        ssh,
+        web,
+        remote_inputs,
+    } = doors;
+    let mut audiences = Audiences::new(audience::runtime()?);
+    if let Some(listener) = ssh {
+        audiences.ssh = Some(serve_ssh(
+            &audiences,
+            listener,
+            presenting,
+            Arc::clone(&story),
+            presenter,
+        )?);
+    }
+    if let Some(listener) = web {
+        let config = WebConfig {
+            token: presenting.token.clone(),
+            secret: secret.to_owned(),
+            read_ahead: presenting.read_ahead,
+            max_followers: presenting.web_followers,
+        };
+        let served = serve_web(
+            &audiences,
+            listener,
+            config,
+            story,
+            presenter,
+            remote_inputs,
+        )?;
+        audiences.web = Some(served);
+    }
+    Ok(Box::new(audiences))
 }
 
 /// Listening beyond this machine is an explicit choice, and then followers must show a token.
@@ -104,8 +192,14 @@ fn bind(address: &str, token: Option<&str>, what: &str) -> anyhow::Result<TcpLis
 }
 
 /// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter
-/// that serves audiences from its own process shares `story` with them: it must be loaded.
-pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+/// that serves audiences from its own process shares `story` with them: it must be loaded, and
+/// `servers` must carry them.
+pub fn start(
+    part: &Part,
+    story: &Loading,
+    inputs: &Sender<Input>,
+    servers: AudienceServers,
+) -> anyhow::Result<Link> {
     let fingerprint = story.fingerprint();
     match part {
         Part::Alone => Ok(Link::None),
@@ -146,44 +240,30 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                     }
                 })?;
             let audiences = if ssh.is_some() || web.is_some() {
+                let AudienceServers::Linked(serve) = servers else {
+                    anyhow::bail!(
+                        "this izumi does not carry the web and SSH servers: run izumi-classroom"
+                    );
+                };
                 let story = story
                     .ready()
                     .ok_or_else(|| anyhow::anyhow!("the story is not loaded yet"))?;
-                let mut audiences = Audiences::new(audience::runtime()?);
-                if let Some(listener) = ssh {
-                    audiences.ssh = Some(serve_ssh(
-                        &audiences,
-                        listener,
-                        presenting,
-                        Arc::clone(&story),
-                        &presenter,
-                    )?);
-                }
-                if let Some(listener) = web {
-                    let config = WebConfig {
-                        token: token.map(str::to_owned),
-                        secret: secret.clone(),
-                        read_ahead: presenting.read_ahead,
-                        max_followers: presenting.web_followers,
-                    };
-                    let served = serve_web(
-                        &audiences,
-                        listener,
-                        config,
-                        story,
-                        &presenter,
-                        remote_inputs,
-                    )?;
-                    audiences.web = Some(served);
-                }
-                Some(Box::new(audiences))
+                Some(serve(Doors {
+                    presenting,
+                    story,
+                    presenter: &presenter,
+                    secret: &secret,
+                    ssh,
+                    web,
+                    remote_inputs,
+                })?)
             } else {
                 None
             };
             // The console shows the remote's address: this presenter's, or none, never an
             // earlier presenter's on this port.
-            let remotes: Vec<String> = match audiences.as_ref().and_then(|a| a.web.as_ref()) {
-                Some(web) => invite::reachable(web.address())
+            let remotes: Vec<String> = match audiences.as_ref().and_then(|a| a.web_address()) {
+                Some(web) => invite::reachable(web)
                     .into_iter()
                     .map(|at| invite::remote_url(at, &secret))
                     .collect(),
