@@ -61,13 +61,15 @@ pub enum Command {
         token: Option<String>,
         /// Also serve the classroom to browsers here: the follower's page at `/`, the
         /// presenter's remote at `/remote` (with the console secret). Loopback unless --token.
+        /// Served by izumi-classroom, installed beside izumi.
         #[arg(long, value_name = "ADDR")]
         web: Option<String>,
         /// How many browsers may follow at once.
         #[arg(long, value_name = "N", default_value_t = crate::web::DEFAULT_FOLLOWERS)]
         web_followers: usize,
         /// Also let students follow in their own terminal with `ssh -p PORT class@HOST`,
-        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222.
+        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222. Served by
+        /// izumi-classroom, installed beside izumi.
         #[arg(long, value_name = "ADDR")]
         ssh: Option<String>,
         /// How many students may follow over SSH at once.
