@@ -71,12 +71,12 @@ fn main() {
     order_startup_code();
 }
 
-/// Has the linker place the functions start-up runs side by side, in the order it runs them
-/// (`src/startup.order`, written by `.ci/startup-order`). Linux maps a binary's pages in whole
-/// runs of the page cache, so code spread over the binary makes most of it resident: measured,
-/// this keeps about 1.7 MB of the reader's 5.9 MB out. Only for release builds on x86-64 Linux, whose
-/// default linker (LLD, since Rust 1.90) knows the option, and not when another linker is asked
-/// for; a name the binary no longer has is skipped, so a stale list costs only the gain.
+/// Has the linker place the functions start-up runs side by side (`src/startup.order`, written
+/// by `.ci/startup-order`). Linux maps a binary's pages in whole runs of the page cache, so code
+/// spread over the binary makes most of it resident: measured, this keeps about 1.7 MB of the
+/// reader's 5.9 MB out. Only for release builds on x86-64 Linux, whose default linker (LLD, since
+/// Rust 1.90) knows the option, and not when another linker is asked for; a name the binary no
+/// longer has is skipped, so a stale list costs only the gain.
 fn order_startup_code() {
     println!("cargo::rerun-if-changed=src/startup.order");
     println!("cargo::rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
