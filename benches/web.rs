@@ -135,7 +135,7 @@ fn main() {
 /// The server: the built-in story, a stage moved by lines on standard input, `rss` answered
 /// with the peak resident memory.
 fn server_process() {
-    let runtime = izumi::classroom::audience::runtime().unwrap();
+    let runtime = izumi::audiences::runtime().unwrap();
     let (hub, _) = common::hub();
     common::show(&hub, 0);
     let web = Web::start(

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use strum::VariantArray;
 
-use crate::classroom::session::{self, Part, Presenting};
+use crate::classroom::session::{self, AudienceServers, Part, Presenting};
 use crate::config::{self, Config, ThemeName};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
@@ -62,13 +62,15 @@ pub enum Command {
         token: Option<String>,
         /// Also serve the classroom to browsers here: the follower's page at `/`, the
         /// presenter's remote at `/remote` (with the console secret). Loopback unless --token.
+        /// Served by izumi-classroom, installed beside izumi.
         #[arg(long, value_name = "ADDR")]
         web: Option<String>,
         /// How many browsers may follow at once.
-        #[arg(long, value_name = "N", default_value_t = crate::web::DEFAULT_FOLLOWERS)]
+        #[arg(long, value_name = "N", default_value_t = crate::classroom::doors::WEB_FOLLOWERS)]
         web_followers: usize,
         /// Also let students follow in their own terminal with `ssh -p PORT class@HOST`,
-        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222.
+        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222. Served by
+        /// izumi-classroom, installed beside izumi.
         #[arg(long, value_name = "ADDR")]
         ssh: Option<String>,
         /// How many students may follow over SSH at once.
@@ -131,6 +133,13 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether this command serves an audience from its own process: the web page or SSH.
+    fn serves_audiences(&self) -> bool {
+        matches!(self, Command::Present { web, ssh, .. } if web.is_some() || ssh.is_some())
+    }
+}
+
 /// `izumi schema` takes the kinds of story file by their names in the schema.
 impl ValueEnum for SchemaKind {
     fn value_variants<'a>() -> &'a [Self] {
@@ -167,8 +176,15 @@ pub enum Format {
     Html,
 }
 
-/// Runs the command line; the exit code says whether it succeeded.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Runs the command line; the exit code says whether it succeeded. `audiences` says whether this
+/// binary serves `present --web/--ssh` itself, or hands them to `izumi-classroom`.
+pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
+    if let AudienceServers::Sibling = audiences
+        && cli.command.as_ref().is_some_and(Command::serves_audiences)
+    {
+        // Before anything is read or printed: the classroom binary does it all again.
+        return crate::handover::to_classroom();
+    }
     let (config, problem) = configuration();
     let keys = Keymap::with_keys(&config.keys);
     let notice = problem.or_else(|| moved_keys_notice(&keys));
@@ -189,6 +205,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         keys,
         notice,
         watch: cli.watch.then(|| cli.story.clone()).flatten(),
+        audiences,
     };
     let reading = |part: Part| match source.start_loading() {
         Ok(story) => {

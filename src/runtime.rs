@@ -78,6 +78,8 @@ pub struct Setup {
     pub notice: Option<String>,
     /// A story folder to reload whenever one of its files changes.
     pub watch: Option<PathBuf>,
+    /// Whether this binary serves `present --web/--ssh` itself.
+    pub audiences: session::AudienceServers,
 }
 
 /// Runs the interactive reader (alone, presenting, as a console or following) on the terminal
@@ -118,9 +120,12 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
     let hearing = inputs.clone();
-    let link = session::start(&part, &story, move |heard| {
-        hearing.send(Input::Classroom(heard)).is_ok()
-    })?;
+    let link = session::start(
+        &part,
+        &story,
+        move |heard| hearing.send(Input::Classroom(heard)).is_ok(),
+        setup.audiences,
+    )?;
     let invitations = session::invitations(&part, &link);
     // A presenter's, on the main screen, where they are found on leaving; the presentation
     // shows them too. A console's is its remote's address, which stays off the screen until

@@ -149,6 +149,61 @@ fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
     session.assert_restored();
 }
 
+/// The plain `izumi` binary does not carry the web server: `present --web` is handed to
+/// `izumi-classroom`, beside it, which becomes the same process, so the terminal and signals
+/// never pass between two programs.
+#[test]
+fn present_web_from_the_reader_binary_is_served_by_izumi_classroom_in_its_place() {
+    let (home, _) = classroom();
+    let mut session = Session::start_with(
+        r#""$0" present --listen 127.0.0.1:0 --web 127.0.0.1:0 --story "$1"; echo "EXIT=$?"; stty -a"#,
+        &classroom_env(&home),
+    );
+    session.wait_for("scene 1/3");
+    let shell = session.pid();
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+    let presenter: Vec<&str> = children.split_whitespace().collect();
+    assert_eq!(presenter.len(), 1, "the shell's children: {children:?}");
+    let program = std::fs::read_link(format!("/proc/{}/exe", presenter[0])).unwrap();
+    assert_eq!(
+        program.file_name(),
+        Some("izumi-classroom".as_ref()),
+        "{}",
+        program.display()
+    );
+    let screen = session.contents();
+    let port: u16 = regex::Regex::new(r"http://127\.0\.0\.1:(\d+)/")
+        .unwrap()
+        .captures(&screen)
+        .unwrap_or_else(|| panic!("no web address on the screen:\n{screen}"))[1]
+        .parse()
+        .unwrap();
+    let page = http_get(port, "/");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("Ada leaves the city"), "{page}");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    session.wait_for("speed");
+    session.assert_restored();
+}
+
+/// The whole answer to a GET of `path` on a loopback port, or what came before it stopped.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 /// A folder of the test's own for the secret and the log, and a free loopback port.
 fn classroom() -> (tempfile::TempDir, u16) {
     let home = tempfile::tempdir().unwrap();

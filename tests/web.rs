@@ -28,7 +28,7 @@ struct Served {
 }
 
 fn serve(story: Story, token: Option<&str>, read_ahead: bool, max_followers: usize) -> Served {
-    let runtime = izumi::classroom::audience::runtime().unwrap();
+    let runtime = izumi::audiences::runtime().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let log = folder.path().join("present.log");
     let (sender, commands) = mpsc::channel();

@@ -11,6 +11,12 @@ use std::sync::{Arc, Mutex};
 
 use super::log::EventLog;
 
+/// Browsers following (event streams) at once through the web door, unless the presenter says
+/// otherwise (`--web-followers`).
+pub const WEB_FOLLOWERS: usize = 500;
+/// Connections through the web door beyond the followers' own: page loads, the remote, assets.
+pub const WEB_OTHER_CONNECTIONS: usize = 64;
+
 /// Descriptors kept for the presenter's own files: the story, the log, the terminal, the file
 /// watcher, the runtime's own, and the listening sockets.
 const OWN_DESCRIPTORS: u64 = 64;

@@ -7,17 +7,14 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use super::audience::{self, Audiences};
 use super::doors::{self, Caps, Doors};
 use super::hub::{Hub, Request};
 use super::log::EventLog;
 use super::net::{Connection, JoinError, LOG_CAP, Presenter, PresenterConfig};
 use super::protocol::{Message, Role};
 use super::secret;
-use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
 use crate::invite;
 use crate::story::Loading;
-use crate::web::{Web, WebConfig};
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
@@ -83,7 +80,7 @@ impl Presenting {
             listen: listen.to_owned(),
             token: None,
             web: None,
-            web_followers: crate::web::DEFAULT_FOLLOWERS,
+            web_followers: doors::WEB_FOLLOWERS,
             ssh: None,
             read_ahead: false,
             ssh_sessions: super::ssh::DEFAULT_SESSIONS.into(),
@@ -97,7 +94,7 @@ impl Presenting {
         let web = self
             .web
             .as_ref()
-            .map_or(0, |_| self.web_followers + crate::web::OTHER_CONNECTIONS);
+            .map_or(0, |_| self.web_followers + doors::WEB_OTHER_CONNECTIONS);
         let ssh = self
             .ssh
             .as_ref()
@@ -126,7 +123,42 @@ pub struct Classroom {
     /// The console's and `izumi follow`'s door.
     pub tcp: Presenter,
     /// The web and SSH doors, served on their own runtime, if asked for.
-    pub audiences: Option<Audiences>,
+    pub audiences: Option<Box<dyn Served>>,
+}
+
+/// Where the doors a presenter serves from its own process (web, SSH) come from. The plain
+/// `izumi` binary never names their servers, so the linker leaves russh, its crypto, tokio's
+/// runtime and the HTTP server out of it, and the reader stays small.
+#[derive(Clone, Copy, Debug)]
+pub enum AudienceServers {
+    /// Not in this binary: `present --web/--ssh` is handed to `izumi-classroom`, installed
+    /// beside it (see `crate::handover`).
+    Sibling,
+    /// In this binary, started by this function (`crate::audiences::serve`, in
+    /// `izumi-classroom`).
+    Linked(ServeAudiences),
+}
+
+/// Starts the doors a presenter serves from its own process.
+pub type ServeAudiences = fn(Ports<'_>) -> anyhow::Result<Box<dyn Served>>;
+
+/// The ports a presenter took for its web and SSH doors, and the lesson they serve.
+pub struct Ports<'a> {
+    pub presenting: &'a Presenting,
+    pub hub: &'a Arc<Hub>,
+    /// The console secret, which the web remote asks for.
+    pub secret: &'a str,
+    pub ssh: Option<TcpListener>,
+    pub web: Option<TcpListener>,
+}
+
+/// The doors a presenter serves from its own process, while they run; dropping them says
+/// goodbye to each audience and stops their runtime.
+pub trait Served {
+    /// How students join, one line each, for the presenter's screen.
+    fn invitations(&self) -> Vec<String>;
+    /// Where the web page and the remote are served, if they are.
+    fn web_address(&self) -> Option<SocketAddr>;
 }
 
 /// Listening beyond this machine is an explicit choice, and then followers must show a token.
@@ -148,9 +180,15 @@ fn bind(address: &str, token: Option<&str>, what: &str) -> anyhow::Result<TcpLis
     TcpListener::bind(address).map_err(|error| anyhow::anyhow!("cannot {what} {address}: {error}"))
 }
 
-/// Starts the classroom side of this izumi, handing what it hears to `listener`. A presenter's
-/// lesson holds `story`: it must be loaded.
-pub fn start(part: &Part, story: &Loading, heard: impl Listener) -> anyhow::Result<Link> {
+/// Starts the classroom side of this izumi, handing what it hears to `heard`. A presenter's
+/// lesson holds `story`: it must be loaded; `servers` must carry its web and SSH doors if it
+/// serves them.
+pub fn start(
+    part: &Part,
+    story: &Loading,
+    heard: impl Listener,
+    servers: AudienceServers,
+) -> anyhow::Result<Link> {
     let heard: Arc<dyn Listener> = Arc::new(heard);
     let fingerprint = story.fingerprint();
     match part {
@@ -200,29 +238,25 @@ pub fn start(part: &Part, story: &Loading, heard: impl Listener) -> anyhow::Resu
             let secret = config.secret.clone();
             let tcp = Presenter::serve_on(listener, config, Arc::clone(&hub))?;
             let audiences = if ssh.is_some() || web.is_some() {
-                let mut audiences = Audiences::new(audience::runtime()?);
-                if let Some(listener) = ssh {
-                    audiences.ssh = Some(serve_ssh(&audiences, listener, presenting, &hub)?);
-                }
-                if let Some(listener) = web {
-                    let config = WebConfig {
-                        token: token.map(str::to_owned),
-                        secret: secret.clone(),
-                        read_ahead: presenting.read_ahead,
-                        max_followers: presenting.web_followers,
-                    };
-                    let served =
-                        Web::start(audiences.runtime(), listener, Arc::clone(&hub), config)?;
-                    audiences.web = Some(served);
-                }
-                Some(audiences)
+                let AudienceServers::Linked(serve) = servers else {
+                    anyhow::bail!(
+                        "this izumi does not carry the web and SSH servers: run izumi-classroom"
+                    );
+                };
+                Some(serve(Ports {
+                    presenting,
+                    hub: &hub,
+                    secret: &secret,
+                    ssh,
+                    web,
+                })?)
             } else {
                 None
             };
             // The console shows the remote's address: this presenter's, or none, never an
             // earlier presenter's on this port.
-            let remotes: Vec<String> = match audiences.as_ref().and_then(|a| a.web.as_ref()) {
-                Some(web) => invite::reachable(web.address())
+            let remotes: Vec<String> = match audiences.as_ref().and_then(|a| a.web_address()) {
+                Some(web) => invite::reachable(web)
                     .into_iter()
                     .map(|at| invite::remote_url(at, &secret))
                     .collect(),
@@ -267,33 +301,6 @@ pub fn start(part: &Part, story: &Loading, heard: impl Listener) -> anyhow::Resu
     }
 }
 
-/// Starts the SSH server on the audiences' runtime, with the host key kept in the state folder.
-fn serve_ssh(
-    audiences: &Audiences,
-    listener: TcpListener,
-    presenting: &Presenting,
-    hub: &Arc<Hub>,
-) -> anyhow::Result<SshServer> {
-    let key_path = host_key::path()
-        .map_err(|error| anyhow::anyhow!("no folder for the SSH host key: {error}"))?;
-    let host_key = host_key::load_or_create(&key_path)?;
-    let config = SshConfig {
-        host_key,
-        token: presenting.token.clone(),
-        read_ahead: presenting.read_ahead,
-        limits: SshLimits {
-            sessions: presenting.ssh_sessions,
-            ..SshLimits::default()
-        },
-    };
-    Ok(SshServer::serve(
-        audiences.runtime(),
-        listener,
-        config,
-        Arc::clone(hub),
-    )?)
-}
-
 /// The lines this izumi shows for others to join: how students follow (the presenter), or the
 /// remote's address (the console, as its presenter left it).
 pub fn invitations(part: &Part, link: &Link) -> Vec<String> {
@@ -301,7 +308,7 @@ pub fn invitations(part: &Part, link: &Link) -> Vec<String> {
         (_, Link::Presenting(classroom)) => classroom
             .audiences
             .as_ref()
-            .map(Audiences::invitations)
+            .map(|served| served.invitations())
             .unwrap_or_default(),
         (Part::Console { address }, _) => resolve(address)
             .map(secret::read_remote)

@@ -1,7 +1,7 @@
 //! The classroom in a browser: the follower's page and the presenter's remote.
 //!
 //! Served from the presenting process on the audiences' runtime (see
-//! `classroom::audience`), from the same announcements as `izumi follow`: the presenter's stage
+//! `crate::audiences`), from the same lesson as `izumi follow` (`classroom::hub`), which
 //! is watched, never waited on. Every page also works without its script.
 
 pub mod http;
@@ -20,10 +20,6 @@ use crate::classroom::hub::{Hub, Lesson};
 use crate::classroom::log::{EventLog, TurnedAway};
 use crate::story::Story;
 
-/// Followers watching at once unless the presenter says otherwise.
-pub const DEFAULT_FOLLOWERS: usize = 500;
-/// Connections beyond the followers' own: page loads, the remote, assets.
-pub const OTHER_CONNECTIONS: usize = 64;
 /// Requests on one kept-alive connection before it is closed.
 const REQUESTS_PER_CONNECTION: usize = 100;
 /// Remote commands a second, and the burst allowed.
@@ -122,7 +118,9 @@ impl Web {
         let site = Arc::new(Site {
             land: Mutex::new((Arc::downgrade(&story), page::land(&story).into())),
             followers: Arc::new(Semaphore::new(config.max_followers)),
-            connections: Arc::new(Semaphore::new(config.max_followers + OTHER_CONNECTIONS)),
+            connections: Arc::new(Semaphore::new(
+                config.max_followers + crate::classroom::doors::WEB_OTHER_CONNECTIONS,
+            )),
             config,
             log: Arc::clone(hub.log()),
             hub,
