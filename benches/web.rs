@@ -145,6 +145,7 @@ fn server_process() {
             secret: "secret".into(),
             read_ahead: true,
             max_followers: FOLLOWERS + 10,
+            remote_lifetime: izumi::web::REMOTE_LIFETIME,
         },
         Arc::new(EventLog::new(None, 0)),
         |_| {},

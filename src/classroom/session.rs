@@ -165,6 +165,7 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                         secret: secret.clone(),
                         read_ahead: presenting.read_ahead,
                         max_followers: presenting.web_followers,
+                        remote_lifetime: crate::web::REMOTE_LIFETIME,
                     };
                     let served = serve_web(
                         &audiences,
