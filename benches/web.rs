@@ -66,7 +66,7 @@ fn main() {
         runtime.spawn(async move {
             let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
             stream
-                .write_all(b"GET /events HTTP/1.1\r\nHost: bench\r\n\r\n")
+                .write_all(format!("GET /events HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes())
                 .await
                 .unwrap();
             let mut lines = tokio::io::BufReader::new(stream).lines();
@@ -234,7 +234,11 @@ fn compare_with_nginx(izumi: SocketAddr) {
 fn fetch(address: SocketAddr, path: &str) -> Vec<u8> {
     use std::io::Read;
     let mut stream = std::net::TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).unwrap();
     let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
