@@ -107,3 +107,19 @@ pub fn read_remote(address: SocketAddr) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_secret_is_new_and_128_bits_of_hex() {
+        let first = random().unwrap();
+        let second = random().unwrap();
+        assert_ne!(first, second);
+        for secret in [first, second] {
+            assert_eq!(secret.len(), 32);
+            assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+    }
+}

@@ -290,6 +290,7 @@ impl Response {
     pub fn see_other(location: String) -> Response {
         Response {
             location: Some(location),
+            body: Vec::new(),
             ..Response::plain(303, "")
         }
     }
