@@ -588,6 +588,14 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
     let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
     assert!(answer.contains(&format!("href=\"/scenes/{}\" rel=\"prev\"", scenes[1])));
     assert!(!answer.contains("rel=\"next\""));
+    // Once the presenter has gone on, the same page links on (no page is kept past a move).
+    served.stage.show(3, 0, false);
+    let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
+    assert!(answer.contains(&format!("href=\"/scenes/{}\" rel=\"next\"", scenes[3])));
+    assert!(answer.contains("data-following=\"false\""));
+    served.stage.show(2, 0, false);
+    let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
+    assert!(answer.contains("data-following=\"true\""));
 
     let free = serve(common::journey(), None, true, 10);
     free.stage.show(0, 0, false);

@@ -11,6 +11,7 @@ pub mod invite;
 pub mod page;
 mod routes;
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -94,7 +95,24 @@ pub(crate) struct Site {
     remote_sessions: Mutex<Vec<(String, Instant)>>,
     /// The names this server answers to (DNS rebinding is refused).
     hosts: hosts::Hosts,
+    /// Follower pages already made, by what they depend on.
+    pages: Mutex<HashMap<PageKey, String>>,
 }
+
+/// What a follower's page depends on besides the story and the configuration, which do not
+/// change while the server runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct PageKey {
+    pub scene: usize,
+    pub following: bool,
+    pub furthest: usize,
+    /// Only the `<main>` the script swaps in.
+    pub part: bool,
+}
+
+/// Follower pages kept at most; past it the cache starts afresh (a presentation moving through
+/// 86 scenes makes a few hundred).
+const CACHED_PAGES: usize = 512;
 
 impl Site {
     /// Where the presentation is: before the presenter's first announcement, at the start.
@@ -143,6 +161,20 @@ impl Site {
         })
     }
 
+    /// A follower's page made before, if it was.
+    fn cached_page(&self, key: &PageKey) -> Option<String> {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        pages.get(key).cloned()
+    }
+
+    fn cache_page(&self, key: PageKey, body: &[u8]) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if pages.len() >= CACHED_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, String::from_utf8_lossy(body).into_owned());
+    }
+
     fn turn_away(&self, peer: SocketAddr) {
         let Some(count) = self.turned_away.count() else {
             return;
@@ -189,6 +221,7 @@ impl Web {
             turned_away: TurnedAway::default(),
             remote_sessions: Mutex::default(),
             hosts: hosts::Hosts::new(address),
+            pages: Mutex::default(),
         });
         let listener = {
             let _entered = runtime.enter();

@@ -90,7 +90,7 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     }
     if path == "/" {
         let scene = SceneId(shown.scene.min(site.story.scenes.len() - 1));
-        return page(follower(request, site, scene, true));
+        return page(cached_follower(request, site, scene, true));
     }
     if let Some(id) = path.strip_prefix("/scenes/") {
         let Some(scene) = site.story.find_scene(id) else {
@@ -102,7 +102,12 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
                 "The presenter has not shown this scene yet.",
             ));
         }
-        return page(follower(request, site, scene, scene.index() == shown.scene));
+        return page(cached_follower(
+            request,
+            site,
+            scene,
+            scene.index() == shown.scene,
+        ));
     }
     page(Response::plain(404, "Nothing here."))
 }
@@ -203,6 +208,27 @@ fn credentials(site: &Site) -> String {
         .as_deref()
         .map(|token| format!("?token={}", query_value(token)))
         .unwrap_or_default()
+}
+
+/// The follower's page from the site's cache, made once for each scene, part and position of the
+/// presentation: a class of 500 asks for the same few pages, and the presentation rarely moves.
+fn cached_follower(request: &Request, site: &Site, scene: SceneId, following: bool) -> Response {
+    let key = |shown: Shown| super::PageKey {
+        scene: scene.index(),
+        following,
+        furthest: shown.furthest,
+        part: request.param("part") == Some("main"),
+    };
+    let before = key(site.shown());
+    if let Some(body) = site.cached_page(&before) {
+        return Response::html(200, body);
+    }
+    let response = follower(request, site, scene, following);
+    // Kept only if the presentation did not move while it was made.
+    if response.status == 200 && key(site.shown()) == before {
+        site.cache_page(before, &response.body);
+    }
+    response
 }
 
 /// Links on the follower's page: scenes as pages of their own, the rest within the page.
