@@ -197,7 +197,7 @@ fn compare_with_nginx(izumi: SocketAddr) {
         ),
     )
     .unwrap();
-    let mut server = Command::new(nginx)
+    let mut server = Command::new(&nginx)
         .args([
             "-c",
             conf.to_str().unwrap(),
@@ -227,7 +227,18 @@ fn compare_with_nginx(izumi: SocketAddr) {
             .unwrap_or("Latency ?");
         println!("{name:5} {page_path}: {rate}; {}", latency.trim());
     }
-    let _ = server.kill();
+    // Asked to stop, not killed: a killed master leaves its worker running.
+    let _ = Command::new(&nginx)
+        .args([
+            "-c",
+            conf.to_str().unwrap(),
+            "-p",
+            folder.path().to_str().unwrap(),
+            "-s",
+            "stop",
+        ])
+        .stderr(Stdio::null())
+        .status();
     let _ = server.wait();
 }
 
