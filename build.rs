@@ -18,6 +18,8 @@ mod story {
     pub mod diagnostic;
     #[path = "../src/story/hostile.rs"]
     pub mod hostile;
+    #[path = "../src/story/id.rs"]
+    pub mod id;
     #[path = "../src/story/load.rs"]
     pub mod load;
     #[path = "../src/story/model.rs"]
@@ -67,4 +69,29 @@ fn main() {
         .expect("OUT_DIR is writable");
     fs::write(out.join("story.postcard"), bytes).expect("OUT_DIR is writable");
     fs::write(out.join("story.fingerprint"), &story.fingerprint).expect("OUT_DIR is writable");
+
+    order_startup_code();
+}
+
+/// Has the linker place the functions start-up runs side by side (`src/startup.order`, written
+/// by `.ci/startup-order`). Linux maps a binary's pages in whole runs of the page cache, so code
+/// spread over the binary makes most of it resident: measured, this keeps about 1.7 MB of the
+/// reader's 5.9 MB out. Only for release builds on x86-64 Linux, whose default linker (LLD, since
+/// Rust 1.90) knows the option, and not when another linker is asked for; a name the binary no
+/// longer has is skipped, so a stale list costs only the gain.
+fn order_startup_code() {
+    println!("cargo::rerun-if-changed=src/startup.order");
+    println!("cargo::rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
+    let var = |name: &str| env::var(name).unwrap_or_default();
+    let chosen_linker = var("CARGO_ENCODED_RUSTFLAGS").contains("link")
+        || env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_some();
+    if var("TARGET") != "x86_64-unknown-linux-gnu" || var("PROFILE") != "release" || chosen_linker {
+        return;
+    }
+    let order = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/startup.order");
+    println!(
+        "cargo::rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
+        order.display()
+    );
+    println!("cargo::rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
 }

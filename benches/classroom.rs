@@ -13,7 +13,6 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use izumi::classroom::net::{Connection, HANDSHAKE_DEADLINE, Presenter, PresenterConfig};
@@ -39,8 +38,9 @@ fn config() -> PresenterConfig {
 }
 
 fn console_to_follower() {
-    let (moves, moved) = mpsc::channel();
-    let presenter = Presenter::listen("127.0.0.1:0", config(), moves).unwrap();
+    let (hub, moved) = common::hub();
+    let presenter =
+        Presenter::listen("127.0.0.1:0", config(), std::sync::Arc::clone(&hub)).unwrap();
     let (mut console, _console_inbox) =
         Connection::join(presenter.address(), Role::Console, "bench", Some("secret")).unwrap();
     let (_follower, follower_inbox) =
@@ -54,7 +54,7 @@ fn console_to_follower() {
         let start = Instant::now();
         console.goto(round).unwrap();
         let index = moved.recv().unwrap();
-        presenter.announce(index, 0, false);
+        common::show(&hub, index);
         loop {
             if let Message::Scene { index, .. } = follower_inbox.recv().unwrap()
                 && index == round
@@ -72,14 +72,15 @@ fn console_to_follower() {
 
 /// The presenter's side: listens, prints its address, then obeys lines on standard input.
 fn presenter_process() {
-    let (moves, _moved) = mpsc::channel();
-    let presenter = Presenter::listen("127.0.0.1:0", config(), moves).unwrap();
+    let (hub, _moved) = common::hub();
+    let presenter =
+        Presenter::listen("127.0.0.1:0", config(), std::sync::Arc::clone(&hub)).unwrap();
     println!("{}", presenter.address());
     for line in std::io::stdin().lock().lines() {
         let line = line.unwrap();
         let answer = match line.split_once(' ') {
             Some(("announce", index)) => {
-                presenter.announce(index.parse().unwrap(), 0, false);
+                common::show(&hub, index.parse().unwrap());
                 continue;
             }
             _ if line == "peak" => status("VmHWM:"),
@@ -151,10 +152,13 @@ impl Drop for PresenterProcess {
 }
 
 /// A follower that says hello and never reads, with a small receive buffer.
-fn never_reads(address: SocketAddr) -> socket2::Socket {
+fn never_reads(student: usize, address: SocketAddr) -> socket2::Socket {
     use socket2::{Domain, Socket, Type};
     let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
     socket.set_recv_buffer_size(1024).unwrap();
+    socket
+        .bind(&SocketAddr::new(common::student_address(student), 0).into())
+        .unwrap();
     socket.connect(&address.into()).unwrap();
     let hello = Message::Hello {
         role: Role::Follower,
@@ -169,9 +173,19 @@ fn fan_out_and_slow_handshakes() {
     let mut presenter = PresenterProcess::start();
     let address = presenter.address;
     let reading: Vec<_> = (0..450)
-        .map(|_| Connection::join(address, Role::Follower, "bench", None).unwrap())
+        .map(|n| {
+            let stream = common::connect_as_student(n, address).unwrap();
+            Connection::join_over(
+                stream,
+                Role::Follower,
+                "bench",
+                None,
+                Duration::from_secs(30),
+            )
+            .unwrap()
+        })
         .collect();
-    let stuck: Vec<_> = (0..50).map(|_| never_reads(address)).collect();
+    let stuck: Vec<_> = (450..500).map(|n| never_reads(n, address)).collect();
     for (_, inbox) in &reading {
         let _ = inbox.recv_timeout(Duration::from_secs(5));
     }
@@ -206,7 +220,7 @@ fn fan_out_and_slow_handshakes() {
     std::thread::sleep(Duration::from_millis(500));
     let before = presenter.ask("descriptors");
     let mut slow: Vec<TcpStream> = (0..1000)
-        .filter_map(|_| TcpStream::connect(address).ok())
+        .filter_map(|n| common::connect_as_student(1000 + n / 8, address).ok())
         .collect();
     let start = Instant::now();
     while start.elapsed() < HANDSHAKE_DEADLINE + Duration::from_secs(2) {

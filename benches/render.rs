@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use izumi::app::{Action, App};
 use izumi::keymap::Keymap;
-use izumi::runtime::Reader;
+use izumi::reader::Reader;
 use izumi::story;
 use izumi::ui::theme::DARK;
 use ratatui::Terminal;

@@ -1,11 +1,15 @@
 //! 200 students following over SSH, on loopback: the real binary presents in a pseudo-terminal
-//! (`izumi present --ssh`), this process is the class (russh's client, each student's screen
-//! kept by a vt100 parser, half at 80×24 and half at 120×40), and a key on the presenter's
-//! terminal moves everyone. Reports:
+//! (`izumi present --ssh`), this process is the class (russh's client), and a key on the
+//! presenter's terminal moves everyone. Reports:
 //! - the presenter's peak resident memory and CPU time, with no SSH (a presenter as before),
-//!   with SSH and no student, and with 200 students;
-//! - the time from a key on the presenter's terminal until the last of the 200 screens shows
-//!   the new scene (median, p99, max over the rounds).
+//!   and with SSH and no student;
+//! - 200 students at 80×24, each screen kept by a vt100 parser: the presenter's resident memory
+//!   with them, the time from a key on the presenter's terminal until the last of the 200
+//!   screens shows the new scene (median, p99, max over the rounds), and the presenter's
+//!   resident memory once they have left;
+//! - 200 clients claiming 400×200 windows (drawn within the per-session cap and the budget for
+//!   all screens; their output read and thrown away): the presenter's resident memory with them,
+//!   the CPU of a move, and its resident memory once they have left.
 //!
 //! The presenter, the 200 clients and their terminals share this machine's cores, so the
 //! latency includes the clients' own decryption and parsing.
@@ -22,7 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc, watch};
 
 const STUDENTS: usize = 200;
 const ROUNDS: usize = 60;
@@ -165,40 +169,87 @@ fn main() {
     ]);
     let idle_cpu = presenter_alone_rounds(&mut presenter);
     println!(
-        "presenter with --ssh, no student: peak resident memory {} kB; {ROUNDS} moves took {:?} \
-         of CPU",
+        "presenter with --ssh, no student: peak resident memory {} kB, resident now {} kB; \
+         {ROUNDS} moves took {:?} of CPU",
         presenter.peak_kb(),
+        presenter.resident_kb(),
         idle_cpu
     );
-
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     let address: SocketAddr = format!("127.0.0.1:{ssh}").parse().unwrap();
+    let before = presenter.resident_kb();
+    let scene = following_class(&runtime, &mut presenter, address);
+    let after = presenter.resident_kb();
+    println!(
+        "{STUDENTS} students at 80×24 left: presenter resident memory {after} kB ({} kB more than \
+         before they came)",
+        after.saturating_sub(before)
+    );
+    // Back to the first scene, for the next class.
+    for _ in 1..scene {
+        presenter.press("h");
+    }
+    claiming_class(&runtime, &mut presenter, address);
+    presenter.quit();
+    runtime.shutdown_timeout(Duration::from_secs(2));
+}
+
+/// Waits until the presenter serves no more than `sessions` students: their connections are
+/// closed, its descriptors for them gone.
+fn wait_for_students_to_leave(presenter: &Presenter, sessions: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while open_sockets(presenter.pid) > sessions + 8 {
+        assert!(Instant::now() < deadline, "the students never left");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The presenter's open sockets (its listeners, its console's and students' connections).
+fn open_sockets(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|entry| {
+                    std::fs::read_link(entry.path())
+                        .is_ok_and(|target| target.to_string_lossy().starts_with("socket:"))
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// 200 students at 80×24 following the presenter for `ROUNDS` moves, then leaving; the scene
+/// the presenter is on at the end (1 = first).
+fn following_class(
+    runtime: &tokio::runtime::Runtime,
+    presenter: &mut Presenter,
+    address: SocketAddr,
+) -> usize {
     // The scene every screen should show next, by its number in the story (1 = first).
     let target = Arc::new(AtomicUsize::new(1));
+    let before = presenter.resident_kb();
     let (seen, mut sightings) = mpsc::unbounded_channel::<(usize, Instant)>();
+    let (leave, _) = watch::channel(false);
     let started = Instant::now();
     runtime.block_on(async {
         let gate = Arc::new(Semaphore::new(CONNECTING));
         let (ready, mut readies) = mpsc::unbounded_channel::<()>();
-        for student in 0..STUDENTS {
+        for n in 0..STUDENTS {
             let (gate, target, seen, ready) = (
                 Arc::clone(&gate),
                 Arc::clone(&target),
                 seen.clone(),
                 ready.clone(),
             );
+            let mut leave = leave.subscribe();
             tokio::spawn(async move {
-                let size = if student % 2 == 0 {
-                    (80, 24)
-                } else {
-                    (120, 40)
-                };
                 let permit = gate.acquire_owned().await.unwrap();
-                let mut student = ssh_client::Student::join(address, size).await;
+                let mut student = ssh_client::Student::join_from(n, address, (80, 24)).await;
                 student.wait_until("the first scene", |s| shows(s, 1)).await;
                 drop(permit);
                 let _ = ready.send(());
@@ -210,8 +261,15 @@ fn main() {
                         let _ = seen.send((wanted, Instant::now()));
                         continue;
                     }
-                    if !student.read_for(Duration::from_secs(30)).await {
-                        break;
+                    tokio::select! {
+                        more = student.read_for(Duration::from_secs(60)) => if !more {
+                            break;
+                        },
+                        _ = leave.changed() => {
+                            student.send("q").await;
+                            student.wait_for_close().await;
+                            break;
+                        }
                     }
                 }
             });
@@ -220,10 +278,12 @@ fn main() {
             readies.recv().await.unwrap();
         }
     });
+    let with = presenter.resident_kb();
     println!(
-        "{STUDENTS} students connected in {:?}; presenter resident memory {} kB",
+        "{STUDENTS} students at 80×24 connected in {:?}; presenter resident memory {with} kB ({} \
+         kB a student)",
         started.elapsed(),
-        presenter.resident_kb()
+        with.saturating_sub(before) / STUDENTS as u64
     );
 
     let before = presenter.cpu();
@@ -252,14 +312,14 @@ fn main() {
     }
     let used = presenter.cpu() - before;
     println!(
-        "presenter with {STUDENTS} students: peak resident memory {} kB; {ROUNDS} moves took {:?} \
-         of CPU ({:?} a move)",
+        "presenter with {STUDENTS} students at 80×24: peak resident memory {} kB; {ROUNDS} moves \
+         took {:?} of CPU ({:?} a move)",
         presenter.peak_kb(),
         used,
         used / ROUNDS as u32
     );
     common::report(
-        &format!("presenter key to the last of {STUDENTS} SSH screens ({ROUNDS} rounds)"),
+        &format!("presenter key to the last of {STUDENTS} SSH screens at 80×24 ({ROUNDS} rounds)"),
         samples,
     );
     let before = presenter.cpu();
@@ -268,8 +328,84 @@ fn main() {
         "presenter with {STUDENTS} students, nobody moving for 5 s: {:?} of CPU",
         presenter.cpu() - before
     );
-    presenter.quit();
-    runtime.shutdown_timeout(Duration::from_secs(2));
+    leave.send_replace(true);
+    wait_for_students_to_leave(presenter, 0);
+    ROUNDS + 1
+}
+
+/// 200 clients claiming 400×200 windows, their output thrown away: the presenter's memory
+/// with them and after they leave, and the CPU of a move.
+fn claiming_class(
+    runtime: &tokio::runtime::Runtime,
+    presenter: &mut Presenter,
+    address: SocketAddr,
+) {
+    let before = presenter.resident_kb();
+    let (leave, _) = watch::channel(false);
+    let started = Instant::now();
+    runtime.block_on(async {
+        let gate = Arc::new(Semaphore::new(CONNECTING));
+        let (ready, mut readies) = mpsc::unbounded_channel::<()>();
+        for n in 0..STUDENTS {
+            let (gate, ready, mut leave) = (Arc::clone(&gate), ready.clone(), leave.subscribe());
+            tokio::spawn(async move {
+                let mut permit = Some(gate.acquire_owned().await.unwrap());
+                let mut handle = ssh_client::connect_from(ssh_client::student(n), address).await;
+                assert!(handle.authenticate_none("class").await.unwrap().success());
+                let mut channel = handle.channel_open_session().await.unwrap();
+                channel
+                    .request_pty(false, "xterm", 400, 200, 0, 0, &[])
+                    .await
+                    .unwrap();
+                channel.request_shell(false).await.unwrap();
+                loop {
+                    tokio::select! {
+                        message = channel.wait() => match message {
+                            Some(russh::ChannelMsg::Data { .. }) if permit.is_some() => {
+                                permit = None;
+                                let _ = ready.send(());
+                            }
+                            Some(_) => {}
+                            None => break,
+                        },
+                        _ = leave.changed() => channel.data(&b"q"[..]).await.unwrap(),
+                    }
+                }
+                drop(handle);
+            });
+        }
+        for _ in 0..STUDENTS {
+            readies.recv().await.unwrap();
+        }
+    });
+    let with = presenter.resident_kb();
+    println!(
+        "{STUDENTS} clients claiming 400×200 connected in {:?}; presenter resident memory {with} \
+         kB ({} kB a session)",
+        started.elapsed(),
+        with.saturating_sub(before) / STUDENTS as u64
+    );
+    let moves = 10;
+    let cpu = presenter.cpu();
+    for _ in 0..moves {
+        presenter.press("l");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let used = presenter.cpu() - cpu;
+    println!(
+        "presenter with {STUDENTS} clients claiming 400×200: peak resident memory {} kB; {moves} \
+         moves took {used:?} of CPU ({:?} a move)",
+        presenter.peak_kb(),
+        used / moves
+    );
+    leave.send_replace(true);
+    wait_for_students_to_leave(presenter, 0);
+    let after = presenter.resident_kb();
+    println!(
+        "{STUDENTS} clients claiming 400×200 left: presenter resident memory {after} kB ({} kB \
+         more than before they came)",
+        after.saturating_sub(before)
+    );
 }
 
 /// Whether a student's screen shows scene `number` of the story (1 = first): its title, as

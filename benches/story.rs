@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use izumi::app::{Action, App};
 use izumi::keymap::Keymap;
-use izumi::runtime::Reader;
+use izumi::reader::Reader;
 use izumi::search::SearchIndex;
 use izumi::story;
 use izumi::ui::theme::DARK;

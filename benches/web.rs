@@ -16,8 +16,6 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use izumi::classroom::log::EventLog;
-use izumi::classroom::stage::Stage;
 use izumi::web::{Web, WebConfig};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
@@ -60,11 +58,16 @@ fn main() {
     // Every follower reports each scene number it hears on one channel.
     let (heard, hearing) = std::sync::mpsc::channel::<(usize, Instant)>();
     let connected = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for _ in 0..FOLLOWERS {
+    for student in 0..FOLLOWERS {
         let heard = heard.clone();
         let connected = Arc::clone(&connected);
         runtime.spawn(async move {
-            let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+            // Each from an address of its own, as students' machines are.
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket
+                .bind(SocketAddr::new(common::student_address(student), 0))
+                .unwrap();
+            let mut stream = socket.connect(address).await.unwrap();
             stream
                 .write_all(format!("GET /events HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes())
                 .await
@@ -132,14 +135,13 @@ fn main() {
 /// The server: the built-in story, a stage moved by lines on standard input, `rss` answered
 /// with the peak resident memory.
 fn server_process() {
-    let runtime = izumi::classroom::audience::runtime().unwrap();
-    let stage = Stage::default();
-    stage.show(0, 0, false);
+    let runtime = izumi::audiences::runtime().unwrap();
+    let (hub, _) = common::hub();
+    common::show(&hub, 0);
     let web = Web::start(
         runtime.handle(),
         TcpListener::bind("127.0.0.1:0").unwrap(),
-        Arc::new(izumi::story::load_embedded()),
-        stage.watch(),
+        Arc::clone(&hub),
         WebConfig {
             token: None,
             secret: "secret".into(),
@@ -147,8 +149,6 @@ fn server_process() {
             max_followers: FOLLOWERS + 10,
             remote_lifetime: izumi::web::REMOTE_LIFETIME,
         },
-        Arc::new(EventLog::new(None, 0)),
-        |_| {},
     )
     .unwrap();
     println!("{}", web.address());
@@ -163,7 +163,7 @@ fn server_process() {
                 .unwrap_or_else(|| "unknown".into());
             println!("{peak}");
         } else if let Ok(scene) = line.parse() {
-            stage.show(scene, 0, false);
+            common::show(&hub, scene);
         }
     }
 }

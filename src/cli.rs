@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use strum::VariantArray;
 
-use crate::classroom::session::{self, Part, Presenting};
-use crate::config::{self, Config};
+use crate::classroom::session::{self, AudienceServers, Part, Presenting};
+use crate::config::{self, Config, ThemeName};
 use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
 use crate::search::SearchIndex;
@@ -61,13 +62,15 @@ pub enum Command {
         token: Option<String>,
         /// Also serve the classroom to browsers here: the follower's page at `/`, the
         /// presenter's remote at `/remote` (with the console secret). Loopback unless --token.
+        /// Served by izumi-classroom, installed beside izumi.
         #[arg(long, value_name = "ADDR")]
         web: Option<String>,
         /// How many browsers may follow at once.
-        #[arg(long, value_name = "N", default_value_t = crate::web::DEFAULT_FOLLOWERS)]
+        #[arg(long, value_name = "N", default_value_t = crate::classroom::doors::WEB_FOLLOWERS)]
         web_followers: usize,
         /// Also let students follow in their own terminal with `ssh -p PORT class@HOST`,
-        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222.
+        /// served from here (loopback unless --token is given), e.g. 127.0.0.1:2222. Served by
+        /// izumi-classroom, installed beside izumi.
         #[arg(long, value_name = "ADDR")]
         ssh: Option<String>,
         /// How many students may follow over SSH at once.
@@ -77,6 +80,11 @@ pub enum Command {
         /// Let followers (browsers and SSH) read past the furthest scene shown so far.
         #[arg(long)]
         read_ahead: bool,
+        /// Connections one address may hold through every door at once. Raise it when the
+        /// students reach this machine through one router (NAT) and so share one address.
+        #[arg(long, value_name = "N", default_value_t = crate::classroom::doors::Caps::PER_ADDRESS,
+              value_parser = clap::value_parser!(u16).range(1..))]
+        per_address: u16,
     },
     /// The presenter's console for a second screen: notes, the next scene, the time.
     Notes {
@@ -125,6 +133,13 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether this command serves an audience from its own process: the web page or SSH.
+    fn serves_audiences(&self) -> bool {
+        matches!(self, Command::Present { web, ssh, .. } if web.is_some() || ssh.is_some())
+    }
+}
+
 /// `izumi schema` takes the kinds of story file by their names in the schema.
 impl ValueEnum for SchemaKind {
     fn value_variants<'a>() -> &'a [Self] {
@@ -136,20 +151,14 @@ impl ValueEnum for SchemaKind {
     }
 }
 
-/// The themes `--theme` names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ThemeName {
-    Dark,
-    Light,
-    HighContrast,
-}
+/// `--theme` takes the names the configuration file uses.
+impl ValueEnum for ThemeName {
+    fn value_variants<'a>() -> &'a [Self] {
+        ThemeName::VARIANTS
+    }
 
-impl ThemeName {
-    /// The name as the configuration writes it (`high-contrast`).
-    fn name(self) -> String {
-        self.to_possible_value()
-            .map(|value| value.get_name().to_owned())
-            .unwrap_or_default()
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
     }
 }
 
@@ -167,13 +176,23 @@ pub enum Format {
     Html,
 }
 
-/// Runs the command line; the exit code says whether it succeeded.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Runs the command line; the exit code says whether it succeeded. `audiences` says whether this
+/// binary serves `present --web/--ssh` itself, or hands them to `izumi-classroom`.
+pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
+    if let AudienceServers::Sibling = audiences
+        && cli.command.as_ref().is_some_and(Command::serves_audiences)
+    {
+        // Before anything is read or printed: the classroom binary does it all again.
+        return crate::handover::to_classroom();
+    }
     let (config, problem) = configuration();
     let keys = Keymap::with_keys(&config.keys);
     let notice = problem.or_else(|| moved_keys_notice(&keys));
     // --theme wins over the configuration; the configuration's name was checked when read.
-    let name = cli.theme.map(ThemeName::name).or(config.theme.clone());
+    let name = cli
+        .theme
+        .map(|name| name.name().to_owned())
+        .or(config.theme.clone());
     let source = StorySource::from_option(cli.story.clone());
     let setup = Setup {
         start: match (cli.scene, cli.from_start) {
@@ -186,6 +205,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         keys,
         notice,
         watch: cli.watch.then(|| cli.story.clone()).flatten(),
+        audiences,
     };
     let reading = |part: Part| match source.start_loading() {
         Ok(story) => {
@@ -211,6 +231,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ssh,
             ssh_sessions,
             read_ahead,
+            per_address,
         }) => reading(Part::Presenter(Presenting {
             listen,
             token,
@@ -219,6 +240,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ssh,
             ssh_sessions: ssh_sessions.into(),
             read_ahead,
+            per_address: per_address.into(),
         })),
         Some(Command::Notes { address }) => reading(Part::Console { address }),
         Some(Command::Follow { address, token }) => reading(Part::Follower { address, token }),
@@ -269,7 +291,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let document = match format {
                 Format::Markdown => export::markdown(story),
                 Format::Text => export::text(story),
-                Format::Html => crate::web::handout::document(story),
+                Format::Html => export::handout::document(story),
             };
             let mut out = io::stdout().lock();
             if let Err(error) = out
@@ -364,16 +386,4 @@ pub fn summary(story: &story::Story) -> String {
         count(story.locations.len(), "location", "locations"),
         count(story.terms.len(), "term", "terms"),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_theme_the_command_line_offers_exists() {
-        for name in ThemeName::value_variants() {
-            assert!(crate::ui::theme::named(&name.name()).is_some(), "{name:?}");
-        }
-    }
 }

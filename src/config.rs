@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
+use strum::VariantArray;
 use toml::Spanned;
 
 use crate::app::Command;
@@ -29,7 +30,25 @@ use crate::keymap::{self, INTERRUPT, MOST_KEYS, Trigger};
 use crate::story::diagnostic::{
     Diagnostic, Position, SourceFile, Unreadable, did_you_mean, read_source,
 };
-use crate::ui::theme;
+
+/// The themes, by the names `--theme` and the configuration file use (`high-contrast`): a
+/// contract, like the commands' names.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr, strum::VariantArray,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum ThemeName {
+    Dark,
+    Light,
+    HighContrast,
+}
+
+impl ThemeName {
+    /// The name as a user writes it.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
 
 /// What a valid configuration file asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -105,18 +124,26 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
     })?;
     let mut problems = Vec::new();
     if let Some(theme) = &raw.theme
-        && theme::named(theme.get_ref()).is_none()
+        && theme.get_ref().parse::<ThemeName>().is_err()
     {
+        let names = ThemeName::VARIANTS.iter().map(|name| name.name());
+        let (last, others) = ThemeName::VARIANTS.split_last().expect("a theme");
+        let others: Vec<&str> = others.iter().map(|name| name.name()).collect();
         problems.push(file.error_at(
             theme.span(),
             format!(
-                "unknown theme \"{}\"{}; the themes are dark, light and high-contrast",
+                "unknown theme \"{}\"{}; the themes are {} and {}",
                 theme.get_ref(),
-                did_you_mean(theme.get_ref(), theme::NAMED.map(|(name, _)| name))
+                did_you_mean(theme.get_ref(), names),
+                others.join(", "),
+                last.name()
             ),
         ));
     }
-    let names: Vec<String> = Command::ALL.iter().map(|command| command.name()).collect();
+    let names: Vec<String> = Command::VARIANTS
+        .iter()
+        .map(|command| command.name())
+        .collect();
     // In the order they are written, so that a key given twice is reported where it is given
     // the second time.
     let mut entries: Vec<_> = raw.keys.iter().collect();

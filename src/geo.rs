@@ -1,5 +1,15 @@
-//! Map geometry, free of any terminal: framing a set of places, projecting them onto a grid of
-//! cells, and placing labels so that none covers another.
+//! Map geometry, the same for the terminal and the web: framing a set of places, projecting them
+//! onto a grid of cells, placing labels so that none covers another, the places a scene has come
+//! through and which of them are named, and the land behind them.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::symbols::Marker;
+use ratatui::widgets::Widget;
+use ratatui::widgets::canvas::{Canvas, Map, MapResolution};
+
+use crate::story::{LocationId, Reach, SceneId, Story};
 
 /// A longitude/latitude box, in degrees.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -171,6 +181,59 @@ fn candidates(request: &LabelRequest, text: &str, columns: u16, rows: u16) -> Ve
     })
     .map(|(column, row)| (column as u16, row as u16))
     .collect()
+}
+
+/// How many places visited before the current one get a label.
+const RECENT_LABELS: usize = 4;
+
+/// The places the story has passed through up to and including a scene, in order, without
+/// repeating a place twice in a row.
+pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
+    let mut stations: Vec<LocationId> = Vec::new();
+    for id in story.scene_ids().take(scene.index() + 1) {
+        for location in &story.scene(id).locations {
+            if stations.last() != Some(location) {
+                stations.push(*location);
+            }
+        }
+    }
+    stations
+}
+
+/// The places that get a label, most important first: the scene's own places, then the last
+/// few visited, most recent first. Places ahead stay unlabelled so the map does not give the
+/// story away, and none is named that the reader may not see.
+pub fn labelled_places(story: &Story, scene: SceneId, reach: &Reach) -> Vec<LocationId> {
+    let here = &story.scene(scene).locations;
+    let mut order: Vec<LocationId> = here.clone();
+    for id in stations_until(story, scene).iter().rev() {
+        if order.len() >= here.len() + RECENT_LABELS {
+            break;
+        }
+        if !order.contains(id) {
+            order.push(*id);
+        }
+    }
+    order.retain(|id| reach.may_show_place(*id));
+    order
+}
+
+/// The world's land within `bounds`, in braille on a grid of `width` × `height` cells, from
+/// ratatui's world map: the terminal map's ground, and the web map's (each dot a square there).
+pub fn world(bounds: &Bounds, width: u16, height: u16, land: Color) -> Buffer {
+    let mut world = Buffer::empty(Rect::new(0, 0, width, height));
+    Canvas::default()
+        .marker(Marker::Braille)
+        .x_bounds([bounds.west, bounds.east])
+        .y_bounds([bounds.south, bounds.north])
+        .paint(|ctx| {
+            ctx.draw(&Map {
+                resolution: MapResolution::High,
+                color: land,
+            });
+        })
+        .render(world.area, &mut world);
+    world
 }
 
 #[cfg(test)]

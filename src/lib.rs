@@ -8,13 +8,18 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod audiences;
 pub mod classroom;
 pub mod cli;
 pub mod config;
 pub mod export;
 pub mod geo;
+pub mod handover;
+pub mod html;
+pub mod invite;
 pub mod keymap;
 pub mod paths;
+pub mod reader;
 pub mod runtime;
 pub mod saved;
 pub mod search;

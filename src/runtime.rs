@@ -1,7 +1,5 @@
-//! The runtime: inputs in (keys, mouse, resizes, the network, file changes, time), actions to
-//! the app, frames out to any ratatui backend, and the app's effects carried out. A [`Reader`]
-//! knows nothing of where its keys come from or where its frames go, so a test drives one on a
-//! `TestBackend`, and many can live in one process, each with its own theme and keys.
+//! The terminal's event loop: inputs in (keys, mouse, resizes, the classroom, file changes,
+//! time), actions to the [`Reader`], and the app's effects carried out.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -9,18 +7,17 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, MouseButton, MouseEventKind};
-use ratatui::Terminal;
-use ratatui::backend::Backend;
-use ratatui::layout::Rect;
+use crossterm::event::{Event, KeyCode};
 
 use crate::app::{Action, Announcement, App, Effect, Mode, Role, TimeOfDay};
+use crate::classroom::hub::{Moment, Request};
 use crate::classroom::protocol::Message;
-use crate::classroom::session::{self, Link, Part};
+use crate::classroom::session::{self, Heard, Link, Part};
 use crate::keymap::Keymap;
+use crate::reader::Reader;
 use crate::saved::Memory;
 use crate::story::{Loading, SceneId, Story};
-use crate::ui::{self, theme::Theme};
+use crate::ui::theme::Theme;
 use crate::{config, terminal};
 
 /// How a reading session ended.
@@ -54,16 +51,9 @@ pub enum Input {
     TerminalClosed,
     /// A file in the watched story folder changed.
     StoryChanged,
-    /// The console or the remote asked the presenter to show this scene.
-    MoveTo(usize),
-    /// The remote asked the presenter to blank the screen, or bring it back.
-    ToggleBlank,
-    /// A message from the presenter.
-    FromPresenter(Message),
-    /// The link to the presenter went up or down.
-    Linked(bool),
-    /// The presenter refused this terminal; the reason is for the user.
-    Refused(String),
+    /// What the classroom said: the presenter to its console or a follower, or an audience to
+    /// the presenter.
+    Classroom(Heard),
 }
 
 /// Where reading starts.
@@ -88,140 +78,8 @@ pub struct Setup {
     pub notice: Option<String>,
     /// A story folder to reload whenever one of its files changes.
     pub watch: Option<PathBuf>,
-}
-
-/// The largest screen drawn, columns and rows: far beyond any real terminal, and a bound on the
-/// memory a size reported by a terminal (or a client over the network) can make izumi take.
-pub const MAX_SIZE: (u16, u16) = (1000, 500);
-
-/// The area drawn for a screen of this size.
-pub fn fitting(width: u16, height: u16) -> Rect {
-    Rect::new(0, 0, width.min(MAX_SIZE.0), height.min(MAX_SIZE.1))
-}
-
-/// One reader on one screen: its state, its look and keys, and the backend it draws on.
-pub struct Reader<B: Backend> {
-    app: App,
-    terminal: Terminal<B>,
-    theme: Theme,
-    keys: Keymap,
-}
-
-impl<B: Backend> Reader<B> {
-    pub fn new(app: App, terminal: Terminal<B>, theme: Theme, keys: Keymap) -> Self {
-        Self {
-            app,
-            terminal,
-            theme,
-            keys,
-        }
-    }
-
-    pub fn app(&self) -> &App {
-        &self.app
-    }
-
-    pub fn terminal(&self) -> &Terminal<B> {
-        &self.terminal
-    }
-
-    /// The first frame, and what the app has to say from the start (a presenter announces its
-    /// scene).
-    pub fn start(&mut self) -> Result<Vec<Effect>, B::Error> {
-        self.draw()?;
-        Ok(self.app.update(Action::Tick(Instant::now())).effects)
-    }
-
-    /// A key, the mouse or a resize, from the terminal or anything that speaks its events.
-    pub fn event(&mut self, event: Event) -> Result<Vec<Effect>, B::Error> {
-        if let Event::Resize(width, height) = event {
-            self.resize(width, height)?;
-            return Ok(Vec::new());
-        }
-        match self.action_of(&event) {
-            Some(action) => self.act(action),
-            None => Ok(Vec::new()),
-        }
-    }
-
-    /// A key press, read with the keys of the mode the reader is in.
-    pub fn key(&mut self, key: KeyEvent) -> Result<Vec<Effect>, B::Error> {
-        self.event(Event::Key(key))
-    }
-
-    /// A key or the mouse handed to the app without drawing, for a front-end that takes a
-    /// packet of keys at once and draws once ([`Reader::draw`]); resizes are not taken here.
-    pub fn apply_event(&mut self, event: &Event) -> crate::app::Changes {
-        match self.action_of(event) {
-            Some(action) => self.apply(action),
-            None => crate::app::Changes::default(),
-        }
-    }
-
-    /// An action handed to the app without drawing: what changed, and what the app asks for.
-    pub fn apply(&mut self, action: Action) -> crate::app::Changes {
-        self.app.update(action)
-    }
-
-    /// What a key or the mouse asks of the app now: a key read with the keys of the mode the
-    /// reader is in; a click or a turn of the wheel.
-    fn action_of(&self, event: &Event) -> Option<Action> {
-        match event {
-            Event::Key(key) => self.keys.action(self.app.key_mode(), *key, Instant::now()),
-            Event::Mouse(mouse) => {
-                let (column, row) = (mouse.column, mouse.row);
-                match mouse.kind {
-                    MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(column, row)),
-                    MouseEventKind::ScrollUp => Some(Action::Wheel {
-                        up: true,
-                        column,
-                        row,
-                    }),
-                    MouseEventKind::ScrollDown => Some(Action::Wheel {
-                        up: false,
-                        column,
-                        row,
-                    }),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// The screen is now this size: drawn again to fit (within [`MAX_SIZE`]).
-    pub fn resize(&mut self, width: u16, height: u16) -> Result<(), B::Error> {
-        self.terminal.resize(fitting(width, height))?;
-        self.draw()
-    }
-
-    /// Hands an action to the app, draws if anything visible changed, and returns what the
-    /// app asks for.
-    pub fn act(&mut self, action: Action) -> Result<Vec<Effect>, B::Error> {
-        let changes = self.app.update(action);
-        // A reader that is leaving draws no last frame: nobody would see it.
-        if changes.redraw && !self.app.should_quit() {
-            self.draw()?;
-        }
-        Ok(changes.effects)
-    }
-
-    /// Draws the app and tells it where everything went. Drawing clamps scrolling itself, so
-    /// what the measure changes in the app is already on screen.
-    pub fn draw(&mut self) -> Result<(), B::Error> {
-        let Reader {
-            app,
-            terminal,
-            theme,
-            keys,
-        } = self;
-        let mut geometry = None;
-        terminal.draw(|frame| geometry = Some(ui::draw(frame, app, theme, keys)))?;
-        if let Some(geometry) = geometry {
-            app.update(Action::Measured(geometry));
-        }
-        Ok(())
-    }
+    /// Whether this binary serves `present --web/--ssh` itself.
+    pub audiences: session::AudienceServers,
 }
 
 /// Runs the interactive reader (alone, presenting, as a console or following) on the terminal
@@ -254,16 +112,20 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     let mut memory = (role == Role::Alone).then(|| Memory::open(story.fingerprint()));
     terminal::restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
-    // The audiences a presenter serves from its own process (web, SSH) share its story, so it is
-    // needed before they start; a reader on their own decodes it while the terminal is set up.
-    if let Part::Presenter(presenting) = &part
-        && presenting.serves_audiences()
-    {
+    // A presenter's lesson holds its story, which every door serves, so it is needed before
+    // they open; a reader on their own decodes it while the terminal is set up.
+    if let Part::Presenter(_) = &part {
         story = Loading::Ready(story.wait());
     }
     // The classroom link starts before the terminal is taken, so that a bad address or a
     // missing secret is reported on a normal screen.
-    let link = session::start(&part, &story, &inputs)?;
+    let hearing = inputs.clone();
+    let link = session::start(
+        &part,
+        &story,
+        move |heard| hearing.send(Input::Classroom(heard)).is_ok(),
+        setup.audiences,
+    )?;
     let invitations = session::invitations(&part, &link);
     // A presenter's, on the main screen, where they are found on leaving; the presentation
     // shows them too. A console's is its remote's address, which stays off the screen until
@@ -278,7 +140,11 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         None => None,
     };
     let (screen, _) = terminal::enter(setup.layout.mouse)?;
-    terminal::forward_events(inputs)?;
+    terminal::forward_events(move |event| {
+        inputs
+            .send(event.map_or(Input::TerminalClosed, Input::Terminal))
+            .is_ok()
+    })?;
     let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref())
         .with_invitations(invitations);
     if let Some(memory) = memory.as_mut() {
@@ -294,13 +160,13 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         setup.watch.as_deref(),
     );
     terminal::restore();
-    if let Link::Presenting(presenter, _) = &link
-        && presenter.dropped() > 0
+    if let Link::Presenting(classroom) = &link
+        && classroom.tcp.dropped() > 0
     {
         eprintln!(
             "izumi: {} messages from the network were dropped; see {}",
-            presenter.dropped(),
-            crate::classroom::secret::log_path(presenter.address()).display()
+            classroom.tcp.dropped(),
+            crate::classroom::secret::log_path(classroom.tcp.address()).display()
         );
     }
     match result? {
@@ -315,8 +181,8 @@ fn print_invitations(lines: &[String]) {
     for line in lines {
         eprintln!("izumi: {line}");
     }
-    if let Some(modules) = crate::web::invite::code_of(lines) {
-        for line in crate::web::invite::half_blocks(&modules) {
+    if let Some(code) = crate::invite::code_of(lines) {
+        for line in code.half_blocks() {
             eprintln!("  {line}");
         }
     }
@@ -347,6 +213,10 @@ fn first_app(
     let mut app = App::new(story)
         .with_role(role)
         .with_layout(setup.layout.map, setup.layout.timeline);
+    if role == Role::Follower {
+        // A follower reads what the presenter has shown; each announcement says how far.
+        app = app.reading_up_to(0);
+    }
     if let Some(scene) = first_scene {
         app = app.at(scene);
     }
@@ -385,7 +255,10 @@ fn event_loop(
         }
         let clock = (reader.app().mode() == Mode::Console).then(wall_clock);
         if let Some((time, _)) = clock {
-            reader.act(Action::Clock(time))?;
+            let effects = reader.act(Action::Clock(time))?;
+            if let Some(outcome) = carry_out(effects, reader, link, memory.as_deref_mut())? {
+                return Ok(Ended::Outcome(outcome));
+            }
         }
         // Blocks until something happens: an idle reader costs nothing. Only a running timer
         // (once a second) and the console's clock (once a minute) wake the loop on their own.
@@ -418,27 +291,43 @@ fn event_loop(
                 panic!("panic requested by IZUMI_TEST_PANIC_KEY")
             }
             Input::Terminal(event) => reader.event(event)?,
-            Input::MoveTo(index) => reader.act(Action::GoToScene(index))?,
-            Input::ToggleBlank => reader.act(Action::ToggleBlank)?,
-            Input::FromPresenter(Message::Scene {
+            Input::Classroom(Heard::Asked(Request::Goto(index))) => {
+                reader.act(Action::GoToScene(index))?
+            }
+            Input::Classroom(Heard::Asked(Request::ToggleBlank)) => {
+                reader.act(Action::ToggleBlank)?
+            }
+            Input::Classroom(Heard::FromPresenter(Message::Scene {
                 index,
                 timer_ms,
                 running,
-            }) => {
+                furthest,
+            })) => {
+                let mut effects = reader.act(Action::ShownUpTo(furthest))?;
                 let announced = Announcement {
                     scene: index,
                     elapsed: Duration::from_millis(timer_ms),
                     running,
+                    blank: false,
                 };
-                reader.act(Action::Presenter(announced, Instant::now()))?
+                effects.extend(reader.act(Action::Presenter(announced, Instant::now()))?);
+                effects
             }
-            Input::FromPresenter(_) => Vec::new(),
-            Input::Linked(up) => reader.act(Action::Linked(up))?,
-            Input::Refused(reason) => return Ok(Ended::Refused(reason)),
+            Input::Classroom(Heard::FromPresenter(_)) => Vec::new(),
+            Input::Classroom(Heard::Linked(up)) => reader.act(Action::Linked(up))?,
+            Input::Classroom(Heard::Refused(reason)) => return Ok(Ended::Refused(reason)),
             Input::TerminalClosed => return Ok(Ended::Outcome(Outcome::InputClosed)),
             Input::StoryChanged => match watched {
                 Some(dir) => match crate::story::load(dir) {
-                    Ok(story) => reader.act(Action::Reload(Box::new(story)))?,
+                    Ok(story) => {
+                        let effects = reader.act(Action::Reload(Arc::new(story)))?;
+                        // Every door serves the new story before it hears where the presenter
+                        // is in it.
+                        if let Link::Presenting(classroom) = link {
+                            classroom.hub.reload(reader.app().shared_story());
+                        }
+                        effects
+                    }
                     Err(errors) => reader.act(Action::Problems(errors.lines()))?,
                 },
                 None => Vec::new(),
@@ -447,25 +336,31 @@ fn event_loop(
     }
 }
 
-/// Does what the app asked for; says how reading ended, if it did.
+/// Does what the app asked for, and what it asks for in turn; says how reading ended, if it
+/// did. Every effect is named, so that a new one does not compile until this host decides.
 fn carry_out(
     effects: Vec<Effect>,
     reader: &mut Reader<terminal::Backend>,
     link: &Link,
     mut memory: Option<&mut Memory>,
 ) -> io::Result<Option<Outcome>> {
-    for effect in effects {
+    let mut effects = std::collections::VecDeque::from(effects);
+    while let Some(effect) = effects.pop_front() {
         match effect {
             Effect::Save(saved) => {
                 if let Some(problem) = memory.as_deref_mut().and_then(|memory| memory.keep(&saved))
                 {
-                    reader.act(Action::Status(problem))?;
+                    effects.extend(reader.act(Action::Status(problem))?);
                 }
             }
             Effect::Announce(announced) => {
-                if let Link::Presenting(presenter, _) = link {
-                    let millis = u64::try_from(announced.elapsed.as_millis()).unwrap_or(u64::MAX);
-                    presenter.announce(announced.scene, millis, announced.running);
+                if let Link::Presenting(classroom) = link {
+                    classroom.hub.show(Moment {
+                        scene: announced.scene,
+                        blank: announced.blank,
+                        elapsed: announced.elapsed,
+                        running: announced.running,
+                    });
                 }
             }
             Effect::Goto(index) => {

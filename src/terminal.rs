@@ -4,11 +4,11 @@
 
 use std::io::{self, BufWriter, Stdout, stdout};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
+
 use std::{panic, process, thread};
 
 use crossterm::cursor::Show;
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -18,8 +18,6 @@ use ratatui::prelude::CrosstermBackend;
 use ratatui::{TerminalOptions, Viewport};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
-
-use crate::runtime::Input;
 
 /// Whether izumi takes the mouse (the reader's preference); read by `restore`, which runs from
 /// the signal and panic handlers too.
@@ -57,7 +55,7 @@ pub fn enter(mouse: bool) -> io::Result<(Screen, Size)> {
     let screen = ratatui::Terminal::with_options(
         backend,
         TerminalOptions {
-            viewport: Viewport::Fixed(crate::runtime::fitting(width, height)),
+            viewport: Viewport::Fixed(crate::reader::fitting(width, height)),
         },
     )?;
     Ok((screen, Size::new(width, height)))
@@ -72,18 +70,20 @@ pub fn restore() {
     let _ = execute!(stdout(), LeaveAlternateScreen, Show);
 }
 
-/// Reads the terminal on its own thread, so that keys and network messages meet in one channel.
-pub fn forward_events(inputs: Sender<Input>) -> io::Result<()> {
+/// Reads the terminal on its own thread, handing each event on (so that keys and network
+/// messages can meet in one channel) until `forward` says no one listens; `None` once when the
+/// terminal is gone.
+pub fn forward_events(forward: impl Fn(Option<Event>) -> bool + Send + 'static) -> io::Result<()> {
     thread::Builder::new()
         .name("terminal-input".into())
         .spawn(move || {
             while let Ok(event) = event::read() {
-                if inputs.send(Input::Terminal(event)).is_err() {
+                if !forward(Some(event)) {
                     return;
                 }
             }
             // Reading failed: the terminal is gone. Say so once and stop, rather than spin.
-            let _ = inputs.send(Input::TerminalClosed);
+            forward(None);
         })?;
     Ok(())
 }

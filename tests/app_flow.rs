@@ -631,6 +631,7 @@ fn the_limit_grows_as_the_presenter_goes_on_and_never_shrinks() {
                 scene,
                 elapsed: Duration::ZERO,
                 running: false,
+                blank: false,
             },
             Instant::now(),
         )
@@ -653,4 +654,128 @@ fn a_follower_with_read_ahead_and_a_reader_alone_have_no_limit() {
     apply(&mut app, &[Action::LastScene]);
     assert_eq!(scene_id(&app), "arrival");
     assert_eq!(app.reading_limit(), None);
+}
+
+/// A follower at the first scene, the only one the presenter has shown: Christiania, Ada and
+/// footnote 1 are in it; Bergen, Bo and the term "ferry" come in the second scene, Rome and an
+/// editor's note in the fourth.
+fn follower_at_the_start() -> App {
+    App::new(common::journey())
+        .with_role(izumi::app::Role::Follower)
+        .reading_up_to(0)
+}
+
+fn listed_place_names(app: &App) -> Vec<String> {
+    let story = app.story();
+    let places = app.listed_places();
+    places
+        .iter()
+        .map(|id| story.location(*id).name.clone())
+        .collect()
+}
+
+/// Searches the whole story for `query` and closes the search.
+fn search_hits(app: &mut App, query: &str) -> Vec<izumi::search::Hit> {
+    apply(app, &[Action::Search]);
+    for _ in 0..izumi::app::MAX_TYPED {
+        app.update(Action::Erase);
+    }
+    for c in query.chars() {
+        app.update(Action::Type(c));
+    }
+    let hits = app.hits().to_vec();
+    apply(app, &[Action::Back]);
+    hits
+}
+
+/// The one id in `ids` that `is` picks.
+fn the<T: Copy>(ids: Vec<T>, is: impl Fn(T) -> bool) -> T {
+    ids.into_iter().find(|id| is(*id)).expect("in the journey")
+}
+
+/// Entries of later scenes, as a link anywhere would name them: Bo, Rome, the term "ferry" and
+/// the editor's note marked in the last scene.
+fn later_entries(app: &App) -> [Entry; 4] {
+    let story = app.story();
+    let all = izumi::story::Reach::everything(story);
+    [
+        Entry::Character(the(all.people(), |id| {
+            story.character(id).name == "Bo Stern"
+        })),
+        Entry::Location(the(all.places(), |id| story.location(id).name == "Rome")),
+        Entry::Term(the(all.terms(), |id| story.term(id).term == "ferry")),
+        Entry::EditorNote(the(all.editor_notes(), |id| {
+            story.editor_note(id).id == "two-dates"
+        })),
+    ]
+}
+
+#[test]
+fn a_follower_sees_no_person_place_term_or_note_that_only_later_scenes_hold() {
+    let mut app = follower_at_the_start();
+    // The places list names the one place shown, and moving down it finds no other.
+    assert_eq!(listed_place_names(&app), ["Christiania"]);
+    apply(
+        &mut app,
+        &[Action::Focus(Pane::Locations), Action::Down, Action::Open],
+    );
+    assert_eq!(app.pickable_scenes().len(), 1);
+    let story = app.story();
+    let Some(Overlay::Entry(Entry::Location(place))) = app.overlay() else {
+        panic!("the place opens: {:?}", app.overlay());
+    };
+    assert_eq!(story.location(place).name, "Christiania");
+    // The glossary lists no term: the only one is first used in the second scene.
+    apply(&mut app, &[Action::Back, Action::ShowGlossary]);
+    assert_eq!(app.pickable_terms(), []);
+    apply(&mut app, &[Action::Back]);
+    // Search finds neither the people, the places, the terms nor the notes of later scenes.
+    for query in ["Stern", "ferry", "Bergen", "Rome", "six months"] {
+        assert_eq!(search_hits(&mut app, query), [], "{query}");
+    }
+    // However an entry is reached (a link, a stale list), it does not open.
+    for entry in later_entries(&app) {
+        apply(&mut app, &[Action::OpenEntry(entry)]);
+        assert_eq!(app.overlay(), None, "{entry:?}");
+        assert!(app.status().unwrap().contains("not shown yet"), "{entry:?}");
+    }
+}
+
+#[test]
+fn what_later_scenes_hold_appears_as_the_presenter_shows_them() {
+    let mut app = follower_at_the_start();
+    let [bo, rome, ferry, note] = later_entries(&app);
+    apply(&mut app, &[Action::ShownUpTo(1)]);
+    assert_eq!(listed_place_names(&app), ["Christiania", "Bergen"]);
+    apply(&mut app, &[Action::ShowGlossary]);
+    assert_eq!(app.pickable_terms().len(), 1);
+    apply(&mut app, &[Action::Back]);
+    assert!(!search_hits(&mut app, "Stern").is_empty());
+    assert!(!search_hits(&mut app, "ferry").is_empty());
+    for entry in [bo, ferry] {
+        apply(&mut app, &[Action::OpenEntry(entry)]);
+        assert_eq!(app.overlay(), Some(Overlay::Entry(entry)));
+        apply(&mut app, &[Action::Back]);
+    }
+    // Rome and the note are still ahead.
+    assert_eq!(search_hits(&mut app, "Rome"), []);
+    apply(&mut app, &[Action::OpenEntry(rome)]);
+    assert_eq!(app.overlay(), None);
+
+    apply(&mut app, &[Action::ShownUpTo(3)]);
+    assert_eq!(listed_place_names(&app), ["Christiania", "Bergen", "Rome"]);
+    assert!(!search_hits(&mut app, "six months").is_empty());
+    for entry in [rome, note] {
+        apply(&mut app, &[Action::OpenEntry(entry)]);
+        assert_eq!(app.overlay(), Some(Overlay::Entry(entry)));
+        apply(&mut app, &[Action::Back]);
+    }
+}
+
+#[test]
+fn a_reader_alone_sees_every_place_and_term() {
+    let mut app = app();
+    assert_eq!(listed_place_names(&app), ["Christiania", "Bergen", "Rome"]);
+    apply(&mut app, &[Action::ShowGlossary]);
+    assert_eq!(app.pickable_terms().len(), 1);
 }

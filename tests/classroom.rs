@@ -1,31 +1,30 @@
 //! A presenter, its console and two followers over loopback, without terminals.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use izumi::classroom::net::{Connection, JoinError, Presenter, PresenterConfig};
+mod common;
+
+use common::lesson::{Room, room, room_with};
+use izumi::classroom::net::{Connection, JoinError, PresenterConfig};
 use izumi::classroom::protocol::{MAX_LINE, Message, Role};
 
 const WAIT: Duration = Duration::from_secs(5);
 
-fn presenter(token: Option<&str>) -> (Presenter, Receiver<usize>) {
+fn presenter(token: Option<&str>) -> (Room, Receiver<usize>) {
     presenter_logging_to(token, None)
 }
 
-fn presenter_logging_to(token: Option<&str>, log: Option<&Path>) -> (Presenter, Receiver<usize>) {
-    let (moves, moved) = mpsc::channel();
+fn presenter_logging_to(token: Option<&str>, log: Option<&Path>) -> (Room, Receiver<usize>) {
     let config = PresenterConfig {
         fingerprint: "story-1".into(),
         secret: "secret-1".into(),
         token: token.map(str::to_owned),
-        log: log.map(Path::to_path_buf),
         ..PresenterConfig::default()
     };
-    (
-        Presenter::listen("127.0.0.1:0", config, moves).unwrap(),
-        moved,
-    )
+    room(config, log)
 }
 
 fn scene(receiver: &Receiver<Message>) -> usize {
@@ -40,7 +39,7 @@ fn scene(receiver: &Receiver<Message>) -> usize {
     }
 }
 
-fn wait_for_connections(presenter: &Presenter, expected: (usize, usize)) {
+fn wait_for_connections(presenter: &Room, expected: (usize, usize)) {
     for _ in 0..200 {
         if presenter.connections() == expected {
             return;
@@ -183,8 +182,7 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
 
 #[test]
 fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
-    use izumi::classroom::session::keep_joined;
-    use izumi::runtime::Input;
+    use izumi::classroom::session::{Heard, Listener, keep_joined};
     use std::sync::{Arc, Mutex};
 
     let (first, _) = presenter(None);
@@ -193,16 +191,17 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
     let secret = Arc::new(Mutex::new("secret-1".to_owned()));
     let current = Arc::clone(&secret);
     let (inputs, events) = mpsc::channel();
+    let listener: Arc<dyn Listener> = Arc::new(move |heard| inputs.send(heard).is_ok());
     let _link = keep_joined(
         address,
         Role::Console,
         "story-1",
         move || Some(current.lock().unwrap().clone()),
-        &inputs,
+        &listener,
     );
     let linked = |up: bool| loop {
         match events.recv_timeout(WAIT).expect("the link reports") {
-            Input::Linked(state) if state == up => break,
+            Heard::Linked(state) if state == up => break,
             _ => continue,
         }
     };
@@ -212,15 +211,19 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
     linked(false);
     // The restarted presenter has a new secret, on the same port.
     *secret.lock().unwrap() = "secret-2".to_owned();
-    let (moves, moved) = mpsc::channel();
     let config = PresenterConfig {
         fingerprint: "story-1".into(),
         secret: "secret-2".into(),
         token: None,
-        log: None,
         ..PresenterConfig::default()
     };
-    let second = Presenter::listen(address, config, moves).unwrap();
+    let (second, moved) = room_with(
+        config,
+        None,
+        izumi::classroom::net::LOG_CAP,
+        common::lesson::default_caps(),
+        address,
+    );
     linked(true);
     second.announce(9, 0, false);
     loop {
@@ -228,7 +231,7 @@ fn a_console_reconnects_by_itself_when_the_presenter_restarts() {
             .recv_timeout(WAIT)
             .expect("the new presenter's scene")
         {
-            Input::FromPresenter(Message::Scene { index: 9, .. }) => break,
+            Heard::FromPresenter(Message::Scene { index: 9, .. }) => break,
             _ => continue,
         }
     }
@@ -243,18 +246,13 @@ fn log_folder() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 /// A presenter logging to `log` that drops a client once a write to it has waited `timeout`.
-fn presenter_writing_within(timeout: Duration, log: &Path) -> (Presenter, Receiver<usize>) {
-    let (moves, moved) = mpsc::channel();
+fn presenter_writing_within(timeout: Duration, log: &Path) -> (Room, Receiver<usize>) {
     let config = PresenterConfig {
         fingerprint: "story-1".into(),
-        log: Some(log.to_path_buf()),
         write_timeout: timeout,
         ..PresenterConfig::default()
     };
-    (
-        Presenter::listen("127.0.0.1:0", config, moves).unwrap(),
-        moved,
-    )
+    room(config, Some(log))
 }
 
 /// A connection that says hello as a follower and then never reads, with a small receive
@@ -357,20 +355,20 @@ fn a_handshake_has_one_deadline_however_slowly_the_bytes_come() {
 
 #[test]
 fn connections_still_saying_hello_are_capped_per_address() {
-    use izumi::classroom::net::MAX_HANDSHAKES_PER_ADDRESS;
+    use izumi::classroom::doors::Caps;
     use std::io::Read;
     let (presenter, _moved) = presenter(None);
     let address = presenter.address();
-    let silent: Vec<std::net::TcpStream> = (0..MAX_HANDSHAKES_PER_ADDRESS)
+    let silent: Vec<std::net::TcpStream> = (0..Caps::SETTING_UP_PER_ADDRESS)
         .map(|_| std::net::TcpStream::connect(address).unwrap())
         .collect();
     for _ in 0..200 {
-        if presenter.open_connections() == MAX_HANDSHAKES_PER_ADDRESS {
+        if presenter.open_connections() == Caps::SETTING_UP_PER_ADDRESS {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(presenter.open_connections(), MAX_HANDSHAKES_PER_ADDRESS);
+    assert_eq!(presenter.open_connections(), Caps::SETTING_UP_PER_ADDRESS);
     // One more from the same address is closed at once, before it can say anything.
     let mut extra = std::net::TcpStream::connect(address).unwrap();
     extra
@@ -379,7 +377,10 @@ fn connections_still_saying_hello_are_capped_per_address() {
     let mut answer = Vec::new();
     let read = extra.read_to_end(&mut answer);
     assert!(read.is_ok() && answer.is_empty(), "{read:?} {answer:?}");
-    assert_eq!(presenter.open_connections(), MAX_HANDSHAKES_PER_ADDRESS);
+    assert_eq!(presenter.open_connections(), Caps::SETTING_UP_PER_ADDRESS);
+    // Another address still gets in.
+    let (_other, inbox) = join_from([127, 0, 0, 3], address, Role::Follower, None);
+    assert_eq!(scene(&inbox), 0);
     drop(silent);
 }
 
@@ -388,34 +389,49 @@ fn the_log_stays_under_its_cap_however_much_junk_arrives() {
     use std::io::Write;
     let folder = tempfile::tempdir().unwrap();
     let log = folder.path().join("present.log");
-    let (moves, _moved) = mpsc::channel();
     let cap = 4 * 1024;
     let config = PresenterConfig {
         fingerprint: "story-1".into(),
         secret: "secret-1".into(),
-        log: Some(log.clone()),
-        log_cap: cap,
         ..PresenterConfig::default()
     };
-    let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
+    let (presenter, _moved) = room_with(
+        config,
+        Some(&log),
+        cap,
+        common::lesson::default_caps(),
+        "127.0.0.1:0",
+    );
     let junk = b"izumi/1 jump\n".repeat(40);
-    for _ in 0..60 {
-        let (mut follower, _inbox) =
-            Connection::join(presenter.address(), Role::Follower, "story-1", None).unwrap();
+    let kept = folder.path().join("present.log.1");
+    for n in 0..60u8 {
+        let (mut follower, _inbox) = join_from(
+            [127, 0, 3, n + 1],
+            presenter.address(),
+            Role::Follower,
+            None,
+        );
         follower.send_raw(&junk).unwrap();
         let _ = follower.send_raw(b"izumi/1 goto 1\n");
-        drop(follower);
-        drop(_inbox);
     }
-    // Give the presenter's threads the time to write it all down.
-    std::thread::sleep(Duration::from_millis(500));
+    // The presenter's threads write it down as they read it.
+    let start = std::time::Instant::now();
+    while !kept.exists() && start.elapsed() < WAIT {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(kept.exists(), "the log was started afresh");
+    // What a flood's second held back is summed up with the next line after it.
+    let read = || std::fs::read_to_string(&log).unwrap() + &std::fs::read_to_string(&kept).unwrap();
+    let start = std::time::Instant::now();
+    while !read().contains("more \"dropped\" lines in that second") && start.elapsed() < WAIT {
+        presenter.hub.log().write(None, "still presenting");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
-    let kept = folder.path().join("present.log.1");
-    assert!(size(&kept) > 0, "the log was started afresh");
     assert!(size(&log) <= cap && size(&kept) <= cap);
-    let logged = std::fs::read_to_string(&log).unwrap();
+    let logged = read();
     assert!(
-        logged.contains("more lines from this connection, not logged one by one"),
+        logged.contains("more \"dropped\" lines in that second"),
         "{logged}"
     );
     let _ = std::io::stderr().flush();
@@ -441,6 +457,7 @@ fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linke
             index: 3,
             timer_ms: 0,
             running: false,
+            furthest: 3,
         };
         stream.write_all(welcome.encode().as_bytes()).unwrap();
         stream.write_all(scene.encode().as_bytes()).unwrap();
@@ -461,13 +478,12 @@ fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linke
     silent.join().unwrap();
 
     // A real presenter pings more often than that: the link stays up while nothing moves.
-    let (moves, _moved) = mpsc::channel();
     let config = PresenterConfig {
         fingerprint: "story-1".into(),
         ping_every: Duration::from_millis(200),
         ..PresenterConfig::default()
     };
-    let presenter = Presenter::listen("127.0.0.1:0", config, moves).unwrap();
+    let (presenter, _moved) = room(config, None);
     let (_link, inbox) = Connection::join_hearing_within(
         presenter.address(),
         Role::Follower,
@@ -526,4 +542,87 @@ fn the_presenter_never_writes_its_log_through_a_planted_link() {
     drop(rogue);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched\n");
+}
+
+/// Joins from a loopback address of the test's choosing, as another machine would.
+fn join_from(
+    from: [u8; 4],
+    address: SocketAddr,
+    role: Role,
+    credential: Option<&str>,
+) -> (Connection, Receiver<Message>) {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.bind(&SocketAddr::from((from, 0)).into()).unwrap();
+    socket.connect(&address.into()).unwrap();
+    Connection::join_over(
+        socket.into(),
+        role,
+        "story-1",
+        credential,
+        izumi::classroom::net::SILENCE_LIMIT,
+    )
+    .unwrap()
+}
+
+/// Says hello as a follower from `from` and waits for the answer: whether it was let in.
+fn follower_let_in(from: [u8; 4], address: SocketAddr) -> Option<(Connection, Receiver<Message>)> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.bind(&SocketAddr::from((from, 0)).into()).unwrap();
+    socket.connect(&address.into()).ok()?;
+    Connection::join_over(socket.into(), Role::Follower, "story-1", None, WAIT).ok()
+}
+
+#[test]
+fn a_thousand_followers_from_one_address_leave_room_for_the_class_and_the_console() {
+    use izumi::classroom::doors::{Caps, raise_descriptor_limit};
+    // The test holds a thousand sockets of its own.
+    raise_descriptor_limit();
+    let (presenter, _moved) = presenter(None);
+    let address = presenter.address();
+    let mut let_in = Vec::new();
+    let mut refused = 0;
+    for _ in 0..1010 {
+        match follower_let_in([127, 0, 0, 2], address) {
+            Some(joined) => let_in.push(joined),
+            None => refused += 1,
+        }
+    }
+    assert_eq!(
+        let_in.len(),
+        usize::from(Caps::PER_ADDRESS),
+        "one address holds its share"
+    );
+    assert_eq!(refused, 1010 - usize::from(Caps::PER_ADDRESS));
+    // The class and the presenter's console still get in.
+    let (_student, inbox) = follower_let_in([127, 0, 0, 1], address).expect("a student");
+    assert_eq!(scene(&inbox), 0);
+    let (_console, inbox) = join_from([127, 0, 0, 1], address, Role::Console, Some("secret-1"));
+    assert_eq!(scene(&inbox), 0);
+}
+
+#[test]
+fn a_full_room_keeps_a_place_for_the_presenter_s_console() {
+    use izumi::classroom::doors::Caps;
+    // As under a descriptor limit that leaves room for twenty.
+    let caps = Caps {
+        total: 20,
+        ..Caps::fitting(20, 4, 1 << 20)
+    };
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        secret: "secret-1".into(),
+        ..PresenterConfig::default()
+    };
+    let (presenter, _moved) = room_with(config, None, 1 << 20, caps, "127.0.0.1:0");
+    let address = presenter.address();
+    let class: Vec<_> = (0..20u8)
+        .map(|n| follower_let_in([127, 0, 1, 10 + n / 4], address).expect("room for the class"))
+        .collect();
+    // One student too many is turned away, even in a place kept for the presenter.
+    assert!(follower_let_in([127, 0, 2, 1], address).is_none());
+    let (_console, inbox) = join_from([127, 0, 0, 1], address, Role::Console, Some("secret-1"));
+    assert_eq!(scene(&inbox), 0);
+    presenter.announce(2, 0, false);
+    assert_eq!(scene(&inbox), 2);
+    drop(class);
 }

@@ -424,3 +424,31 @@ fn assert_in_order(text: &str, parts: &[&str]) {
         from += found + part.len();
     }
 }
+
+/// Alone, without `izumi-classroom` beside it, `izumi present --web/--ssh` says what is missing
+/// and how to build it, before it takes a port or the terminal.
+#[cfg(unix)]
+#[test]
+fn present_web_or_ssh_without_the_classroom_binary_beside_izumi_says_how_to_build_it() {
+    let alone = tempfile::tempdir().unwrap();
+    let izumi = alone.path().join("izumi");
+    std::fs::copy(env!("CARGO_BIN_EXE_izumi"), &izumi).unwrap();
+    for door in ["--web", "--ssh"] {
+        let output = Command::new(&izumi)
+            .args(["present", door, "127.0.0.1:0"])
+            .env("XDG_CONFIG_HOME", "/nonexistent")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{door}: {output:?}");
+        let errors = stderr(&output);
+        let missing = alone.path().join("izumi-classroom");
+        for part in [
+            "izumi: `present --web` and `--ssh` are served by izumi-classroom",
+            &format!("({} is missing)", missing.display()),
+            "`cargo build --release`",
+        ] {
+            assert!(errors.contains(part), "{door}: {part:?} not in {errors}");
+        }
+        assert!(stdout(&output).is_empty(), "{door}: {}", stdout(&output));
+    }
+}

@@ -4,7 +4,7 @@
 mod common;
 
 use izumi::app::{Action, App, Entry, Overlay, Pane, Spot};
-use izumi::runtime::Reader;
+use izumi::reader::Reader;
 use ratatui::backend::TestBackend;
 
 /// Where `text` is drawn on the reader's screen, first occurrence.

@@ -149,6 +149,61 @@ fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
     session.assert_restored();
 }
 
+/// The plain `izumi` binary does not carry the web server: `present --web` is handed to
+/// `izumi-classroom`, beside it, which becomes the same process, so the terminal and signals
+/// never pass between two programs.
+#[test]
+fn present_web_from_the_reader_binary_is_served_by_izumi_classroom_in_its_place() {
+    let (home, _) = classroom();
+    let mut session = Session::start_with(
+        r#""$0" present --listen 127.0.0.1:0 --web 127.0.0.1:0 --story "$1"; echo "EXIT=$?"; stty -a"#,
+        &classroom_env(&home),
+    );
+    session.wait_for("scene 1/3");
+    let shell = session.pid();
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+    let presenter: Vec<&str> = children.split_whitespace().collect();
+    assert_eq!(presenter.len(), 1, "the shell's children: {children:?}");
+    let program = std::fs::read_link(format!("/proc/{}/exe", presenter[0])).unwrap();
+    assert_eq!(
+        program.file_name(),
+        Some("izumi-classroom".as_ref()),
+        "{}",
+        program.display()
+    );
+    let screen = session.contents();
+    let port: u16 = regex::Regex::new(r"http://127\.0\.0\.1:(\d+)/")
+        .unwrap()
+        .captures(&screen)
+        .unwrap_or_else(|| panic!("no web address on the screen:\n{screen}"))[1]
+        .parse()
+        .unwrap();
+    let page = http_get(port, "/");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("Ada leaves the city"), "{page}");
+    session.send("q");
+    session.wait_for("EXIT=0");
+    session.wait_for("speed");
+    session.assert_restored();
+}
+
+/// The whole answer to a GET of `path` on a loopback port, or what came before it stopped.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 /// A folder of the test's own for the secret and the log, and a free loopback port.
 fn classroom() -> (tempfile::TempDir, u16) {
     let home = tempfile::tempdir().unwrap();
@@ -204,6 +259,9 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
     follower.wait_for("Bo takes her across on the ferry");
     follower.send("f");
     follower.wait_for("Winter in Bergen");
+    // …but not past the furthest scene the presenter has shown.
+    follower.send("l");
+    follower.wait_for("not shown yet");
     presenter.wait_for("scene 3/3");
     console.wait_for("scene 3 of");
 
@@ -786,4 +844,55 @@ fn keys_that_take_every_way_out_but_ctrl_c_are_told_and_ctrl_c_still_quits() {
     session.send("q");
     session.wait_for("EXIT=0");
     session.wait_for("config.toml:2:27: Ctrl-C always quits at once");
+}
+
+#[test]
+fn under_a_descriptor_limit_of_1024_a_thousand_followers_leave_room_for_the_console() {
+    use izumi::classroom::net::Connection;
+    use izumi::classroom::protocol::Role;
+    use std::net::SocketAddr;
+    // The test itself holds a thousand sockets.
+    izumi::classroom::doors::raise_descriptor_limit();
+    let (home, port) = classroom();
+    let env = classroom_env(&home);
+    let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    // Soft and hard limit 1,024, as on many machines: the presenter cannot raise it.
+    let mut presenter = Session::start_with(
+        &format!(r#"ulimit -n 1024; "$0" present --listen {address} --story "$1"; echo "EXIT=$?""#),
+        &env,
+    );
+    presenter.wait_for("scene 1/3");
+    let fingerprint = common::journey().fingerprint;
+    let join = |from: [u8; 4]| {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.bind(&SocketAddr::from((from, 0)).into()).unwrap();
+        socket.connect(&address.into()).ok()?;
+        let silence = Duration::from_secs(60);
+        Connection::join_over(socket.into(), Role::Follower, &fingerprint, None, silence).ok()
+    };
+    // A script on one machine, then a class of forty machines, a thousand and ten each.
+    let from_one: Vec<_> = (0..1010).filter_map(|_| join([127, 0, 0, 2])).collect();
+    assert_eq!(from_one.len(), 32, "one address holds its share");
+    let from_many: Vec<_> = (0..1010u16)
+        .filter_map(|n| join([127, 0, 5, u8::try_from(n % 40).unwrap() + 1]))
+        .collect();
+    assert!(
+        from_many.len() + from_one.len() <= 1024 - 64,
+        "{} let in: the caps fit under the limit",
+        from_many.len()
+    );
+    assert!(from_many.len() > 800, "{} let in", from_many.len());
+    // The teacher's console still gets in, and moves the presentation.
+    let mut console = Session::start_with(&format!(r#""$0" notes {address} --story "$1""#), &env);
+    console.wait_for("connected");
+    console.send("l");
+    presenter.wait_for("scene 2/3");
+    let log = std::fs::read_to_string(home.path().join(format!("izumi/present-{port}.log")))
+        .unwrap_or_default();
+    assert!(log.contains("doors: descriptor limit 1024"), "{log}");
+    drop(from_one);
+    drop(from_many);
+    presenter.send("q");
+    presenter.wait_for("EXIT=0");
 }

@@ -277,6 +277,7 @@ fn presenter_console_at_100x30() {
         scene: 1,
         elapsed: std::time::Duration::from_secs(754),
         running: false,
+        blank: false,
     };
     let actions = [
         Action::Presenter(announced, std::time::Instant::now()),
@@ -293,6 +294,7 @@ fn presenter_console_lists_the_scene_s_editor_notes() {
         scene: 3,
         elapsed: std::time::Duration::ZERO,
         running: false,
+        blank: false,
     };
     let actions = [Action::Presenter(announced, std::time::Instant::now())];
     insta::assert_snapshot!(render_app(console, 100, 24, &actions));

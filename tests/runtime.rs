@@ -7,7 +7,7 @@ mod common;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use izumi::app::{Action, Announcement, App, Command, Effect, KeyMode, Role};
 use izumi::keymap::{Keymap, Trigger};
-use izumi::runtime::Reader;
+use izumi::reader::Reader;
 use izumi::saved::Saved;
 use izumi::ui::theme::{DARK, HIGH_CONTRAST, Theme};
 use ratatui::Terminal;
@@ -174,6 +174,7 @@ fn a_console_sends_only_its_own_moves() {
             scene,
             elapsed: std::time::Duration::ZERO,
             running: false,
+            blank: false,
         };
         let effects = console
             .act(Action::Presenter(announced, std::time::Instant::now()))
@@ -280,7 +281,7 @@ fn a_huge_reported_size_is_drawn_within_bounds() {
     use ratatui::layout::Rect;
     let mut reader = fixed_reader(TestBackend::new(2000, 1000));
     reader.resize(u16::MAX, u16::MAX).unwrap();
-    let (width, height) = izumi::runtime::MAX_SIZE;
+    let (width, height) = izumi::reader::MAX_SIZE;
     // The frame was laid out at the largest size, not at what was claimed.
     let drawn = reader
         .app()
@@ -385,4 +386,44 @@ fn the_presentation_says_how_students_join_as_far_as_it_fits() {
     assert!(!top.contains("SHA256"), "{top}");
     // The title and text are where they were.
     assert!(common::screen(&narrow).contains("Ada leaves the city"));
+}
+
+#[test]
+fn a_presenter_announces_its_timer_when_it_starts_stops_or_resets_not_every_second() {
+    use std::time::{Duration, Instant};
+    let mut presenter = App::new(common::journey()).with_role(Role::Presenter);
+    let start = Instant::now();
+    let announced = |effects: Vec<Effect>| {
+        effects
+            .into_iter()
+            .filter_map(|effect| match effect {
+                Effect::Announce(announced) => Some(announced),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        announced(presenter.update(Action::Tick(start)).effects).len(),
+        1
+    );
+    let started = announced(presenter.update(Action::ToggleTimer(start)).effects);
+    assert!(matches!(started.as_slice(), [a] if a.running));
+    // Five minutes of the clock going round, a tick a second: nothing new to say.
+    for second in 1..=300 {
+        let now = start + Duration::from_secs(second);
+        assert_eq!(announced(presenter.update(Action::Tick(now)).effects), []);
+    }
+    let stop = start + Duration::from_secs(301);
+    let stopped = announced(presenter.update(Action::ToggleTimer(stop)).effects);
+    assert!(
+        matches!(stopped.as_slice(), [a] if !a.running && a.elapsed == Duration::from_secs(301)),
+        "{stopped:?}"
+    );
+    let reset = announced(presenter.update(Action::ResetTimer).effects);
+    assert!(
+        matches!(reset.as_slice(), [a] if a.elapsed.is_zero()),
+        "{reset:?}"
+    );
+    let blank = announced(presenter.update(Action::ToggleBlank).effects);
+    assert!(matches!(blank.as_slice(), [a] if a.blank), "{blank:?}");
 }

@@ -11,15 +11,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use izumi::classroom::log::EventLog;
+use common::lesson::Presenting;
+use izumi::classroom::hub::Hub;
 use izumi::classroom::ssh::{ClientOptions, SshConfig, SshLimits, SshServer, host_key};
-use izumi::classroom::stage::Stage;
 use ssh_client::{Student, connect, stallable};
 
-/// A presenter's SSH server on a loopback port, with the stage it follows and its log.
+/// A presenter's SSH server on a loopback port, with the lesson it follows and its log.
 struct Classroom {
     server: Option<SshServer>,
-    stage: Stage,
+    hub: Arc<Hub>,
     folder: tempfile::TempDir,
 }
 
@@ -65,25 +65,19 @@ fn classroom_of(story: izumi::story::Story, configure: impl FnOnce(&mut SshConfi
         limits: SshLimits::default(),
     };
     configure(&mut config);
-    let stage = Stage::default();
-    stage.show(0, 0, false);
-    let log = Arc::new(EventLog::new(
-        Some(folder.path().join("present.log")),
-        1 << 20,
-    ));
+    let hub = common::lesson::hub_of(story, Some(&folder.path().join("present.log")), |_| {});
+    hub.present(0, 0, false);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let server = SshServer::serve(
         &tokio::runtime::Handle::current(),
         listener,
         config,
-        Arc::new(story),
-        &stage,
-        log,
+        Arc::clone(&hub),
     )
     .unwrap();
     Classroom {
         server: Some(server),
-        stage,
+        hub,
         folder,
     }
 }
@@ -96,7 +90,7 @@ async fn a_student_follows_the_presenter_reads_back_snaps_back_and_leaves_cleanl
     let mut student = Student::join(class.address(), SIZE).await;
     student.wait_for("Ada leaves the city").await;
     assert!(student.screen.screen().alternate_screen());
-    class.stage.show(1, 0, false);
+    class.hub.present(1, 0, false);
     student.wait_for("Bo takes her across on the ferry").await;
     // Reading back moves no one; f comes back to the presenter's scene.
     student.send("h").await;
@@ -122,8 +116,8 @@ async fn a_student_follows_the_presenter_reads_back_snaps_back_and_leaves_cleanl
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_read_ahead_a_student_reads_only_as_far_as_the_presenter_has_gone() {
     let class = classroom(|_| {});
-    class.stage.show(1, 0, false);
-    class.stage.show(0, 0, false);
+    class.hub.present(1, 0, false);
+    class.hub.present(0, 0, false);
     let mut student = Student::join(class.address(), SIZE).await;
     student.wait_for("Ada leaves the city").await;
     // End goes as far as the furthest scene shown, and says why not further.
@@ -135,7 +129,7 @@ async fn without_read_ahead_a_student_reads_only_as_far_as_the_presenter_has_gon
     student.wait_for("Every scene by date").await;
     assert!(!student.contents().contains("Winter in Bergen"));
     // When the presenter goes on, so may the student.
-    class.stage.show(3, 0, false);
+    class.hub.present(3, 0, false);
     student.wait_for("Ada reaches Rome").await;
 
     let open = classroom(|config| config.read_ahead = true);
@@ -152,8 +146,8 @@ async fn a_student_chooses_a_theme_and_no_colour() {
     assert!(handle.authenticate_none("class").await.unwrap().success());
     let mut plain = Student::open(handle, SIZE, &[("NO_COLOR", "1")], None).await;
     plain.wait_for("Ada leaves the city").await;
-    plain.send("/ferry").await;
-    // The ferry scene is not shown yet: only the glossary term is found.
+    plain.send("/bag").await;
+    // One scene shown, one hit, drawn picked: emphasis without colour.
     plain.wait_for("1 hit").await;
     let raw = String::from_utf8_lossy(&plain.raw).into_owned();
     assert_eq!(colour_in(&raw), None);
@@ -449,7 +443,7 @@ async fn a_student_who_stops_reading_is_cut_and_the_others_keep_following() {
     reading.wait_for("How the story is known").await;
     // The presenter goes on; each scene is a new frame for both.
     for scene in 1..40 {
-        class.stage.show(scene, 0, false);
+        class.hub.present(scene, 0, false);
         let number = format!("{} of 86", scene + 1);
         reading
             .wait_until(&number, |s| s.contents().contains(&number))
@@ -620,4 +614,338 @@ async fn a_client_claiming_an_enormous_window_is_drawn_at_the_largest_size() {
     // Others are served as usual.
     let mut other = Student::join(class.address(), SIZE).await;
     other.wait_for("Ada leaves the city").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_first_scene_a_student_sees_no_place_or_term_of_later_scenes() {
+    let class = classroom(|_| {});
+    let mut student = Student::join(class.address(), (120, 40)).await;
+    student.wait_for("Ada leaves the city").await;
+    // The places as a list: the first scene's place, today's name and country; no other.
+    student.send("m").await;
+    student.wait_for("Oslo, Norway").await;
+    for later in ["Bergen", "Rome", "Italy"] {
+        assert!(
+            !student.contents().contains(later),
+            "{later}:\n{}",
+            student.contents()
+        );
+    }
+    // The glossary has no term the first scene uses, and shows none of later scenes.
+    student.send("g").await;
+    student.wait_for("Glossary").await;
+    assert!(
+        !student.contents().contains("carries people across water"),
+        "{}",
+        student.contents()
+    );
+    // Shown the second scene, the student may see Bergen and the ferry.
+    class.hub.present(1, 0, false);
+    student.wait_for("Bo takes her across").await;
+    student.send("g").await;
+    student.wait_for("carries people across water").await;
+    student.send("\x1b").await;
+    student.wait_for("Bergen").await;
+    assert!(
+        !student.contents().contains("Rome"),
+        "{}",
+        student.contents()
+    );
+}
+
+/// Holds `count` sockets to `address` from a few addresses 127.0.0.2 and up (eight each, the
+/// most one address may have setting up), each reopened as soon as the server cuts it, until
+/// `stop` is set: every other one says an SSH client's first line and then nothing, the rest
+/// say nothing at all. Counts the sockets opened.
+fn flood_of_silent_sockets(
+    address: SocketAddr,
+    count: usize,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Arc<std::sync::atomic::AtomicUsize> {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let opened = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for index in 0..count {
+        let (stop, opened) = (Arc::clone(&stop), Arc::clone(&opened));
+        tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let socket = tokio::net::TcpSocket::new_v4().unwrap();
+                let from = std::net::Ipv4Addr::new(127, 0, 0, 2 + (index / 8) as u8);
+                socket.bind(SocketAddr::from((from, 0))).unwrap();
+                let Ok(mut stream) = socket.connect(address).await else {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                opened.fetch_add(1, Ordering::Relaxed);
+                if index % 2 == 1 {
+                    let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+                }
+                // Reads what the server says until it hangs up.
+                let mut buffer = [0; 1024];
+                while !stop.load(Ordering::Relaxed) {
+                    let read =
+                        tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buffer));
+                    if let Ok(Ok(0) | Err(_)) = read.await {
+                        break;
+                    }
+                }
+            }
+        });
+    }
+    opened
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_sockets_held_open_and_reopened_do_not_keep_a_student_out() {
+    let class = classroom(|_| {});
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let places = izumi::classroom::ssh::MAX_HANDSHAKES;
+    let opened = flood_of_silent_sockets(class.address(), places + 16, Arc::clone(&stop));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while class.server.as_ref().unwrap().setting_up() < places {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the flood never filled the places"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for _ in 0..3 {
+        let joined = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut student = Student::join(class.address(), SIZE).await;
+            student.wait_for("Ada leaves the city").await;
+            student
+        })
+        .await;
+        let student = joined.expect("a student got in within 5 s of knocking, beside the flood");
+        student.send("q").await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(opened.load(std::sync::atomic::Ordering::Relaxed) > places);
+    class.wait_for_log("to make room for a newcomer").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_sends_nothing_is_cut_after_a_few_seconds_and_one_that_never_logs_in_soon_after()
+ {
+    let class = classroom(|config| {
+        config.limits.identify = Duration::from_millis(300);
+        config.limits.log_in = Duration::from_millis(900);
+    });
+    let started = tokio::time::Instant::now();
+    let mut silent = tokio::net::TcpStream::connect(class.address())
+        .await
+        .unwrap();
+    let not_logging_in = connect(class.address()).await;
+    let mut buffer = vec![0; 4096];
+    tokio::time::timeout(Duration::from_secs(5), async {
+        use tokio::io::AsyncReadExt;
+        while let Ok(read) = silent.read(&mut buffer).await
+            && read > 0
+        {}
+    })
+    .await
+    .expect("the silent socket is still open");
+    class
+        .wait_for_log("ssh cut: sent nothing within 0.3 s of connecting")
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !not_logging_in.is_closed() {
+        assert!(tokio::time::Instant::now() < deadline, "still open");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    class
+        .wait_for_log("ssh cut: not logged in within 0.9 s of connecting")
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budget_and_give_it_back()
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let class = classroom(|_| {});
+    let address = class.address();
+    let limits = SshLimits::default();
+    let students = limits.sessions;
+    let gate = Arc::new(tokio::sync::Semaphore::new(32));
+    let drawn = Arc::new(AtomicUsize::new(0));
+    let told_why = Arc::new(AtomicUsize::new(0));
+    let (leave, _) = tokio::sync::watch::channel(false);
+    let mut sessions = Vec::new();
+    for n in 0..students {
+        let (gate, drawn, told_why) =
+            (Arc::clone(&gate), Arc::clone(&drawn), Arc::clone(&told_why));
+        let mut leave = leave.subscribe();
+        sessions.push(tokio::spawn(async move {
+            let mut permit = Some(gate.acquire_owned().await.unwrap());
+            // A class: each student from a machine of their own.
+            let mut handle = ssh_client::connect_from(ssh_client::student(n), address).await;
+            assert!(handle.authenticate_none("class").await.unwrap().success());
+            let mut channel = handle.channel_open_session().await.unwrap();
+            channel
+                .request_pty(false, "xterm", 400, 200, 0, 0, &[])
+                .await
+                .unwrap();
+            channel.request_shell(false).await.unwrap();
+            let mut received = Vec::new();
+            loop {
+                tokio::select! {
+                    message = channel.wait() => match message {
+                        Some(russh::ChannelMsg::Data { data }) => {
+                            received.extend_from_slice(&data);
+                            if permit.take().is_some() {
+                                drawn.fetch_add(1, Ordering::SeqCst);
+                            }
+                        }
+                        Some(_) => {}
+                        None => break,
+                    },
+                    _ = leave.changed() => channel.data(&b"q"[..]).await.unwrap(),
+                }
+            }
+            drop(handle);
+            let received = String::from_utf8_lossy(&received);
+            if received.contains("the class's screens hold all the memory the presenter allows") {
+                told_why.fetch_add(1, Ordering::SeqCst);
+            }
+        }));
+    }
+    let server = class.server.as_ref().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while drawn.load(Ordering::SeqCst) < students {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} of {students} sessions drew a first frame",
+            drawn.load(Ordering::SeqCst)
+        );
+        assert!(server.screen_cells() <= limits.screen_cells);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Every place holds at least its floor, and all of them no more than the budget.
+    let held = server.screen_cells();
+    assert_eq!(server.sessions(), students);
+    assert!(
+        held >= students
+            * izumi::classroom::ssh::screens::cells(izumi::classroom::ssh::screens::FLOOR),
+        "{held}"
+    );
+    assert!(held <= limits.screen_cells, "{held} cells held");
+    class
+        .wait_for_log("not the 300×100 asked: the class's screens hold all the cells")
+        .await;
+    leave.send_replace(true);
+    for session in sessions {
+        tokio::time::timeout(Duration::from_secs(60), session)
+            .await
+            .expect("a session that never closed")
+            .unwrap();
+    }
+    // Those drawn smaller than their terminal were told why, under their screen.
+    assert!(told_why.load(Ordering::SeqCst) > students / 2);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while server.sessions() > 0 || server.screen_cells() > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} sessions still hold {} cells",
+            server.sessions(),
+            server.screen_cells()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Frames drawn in what a client received: the reader hides the cursor at the end of each.
+fn frames_in(raw: &[u8]) -> usize {
+    raw.windows(6).filter(|bytes| bytes == b"\x1b[?25l").count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resize_storm_is_drawn_a_few_times_a_second_and_the_class_keeps_following() {
+    let class = classroom(|_| {});
+    let mut calm = Student::join(class.address(), SIZE).await;
+    calm.wait_for("Ada leaves the city").await;
+    let mut storm = Student::join(class.address(), SIZE).await;
+    storm.wait_for("Ada leaves the city").await;
+    let frames_before = frames_in(&storm.raw);
+    let started = tokio::time::Instant::now();
+    // A thousand window changes in about a second, the storm reading as it goes.
+    for burst in 0..10 {
+        for change in 0..100 {
+            let size = if change % 2 == 0 { (80, 24) } else { (120, 36) };
+            storm.resize(size).await;
+        }
+        if burst == 5 {
+            class.hub.present(1, 0, false);
+            let moved = tokio::time::Instant::now();
+            calm.wait_for("Bo takes her across on the ferry").await;
+            assert!(
+                moved.elapsed() < Duration::from_secs(2),
+                "the presenter's move took {:?} to reach another student",
+                moved.elapsed()
+            );
+        }
+        let next = started + Duration::from_millis(100 * (burst + 1));
+        while tokio::time::Instant::now() < next {
+            storm
+                .read_for(next.saturating_duration_since(tokio::time::Instant::now()))
+                .await;
+        }
+    }
+    // The last size is drawn: the wider layout, on the presenter's scene.
+    storm
+        .wait_until("the last size drawn", |s| {
+            s.contents().contains("Footnotes (") && s.contents().contains("Bo takes her across")
+        })
+        .await;
+    // A thousand changes a second against fifty keys a second: each second's budget is spent
+    // by its second frame, and the last size is drawn when the next second begins.
+    let seconds = started.elapsed().as_secs() + 1;
+    let frames = frames_in(&storm.raw) - frames_before;
+    eprintln!("{frames} frames in {seconds} s for the storm");
+    assert!(
+        frames <= usize::try_from(seconds * 2 + 1).unwrap(),
+        "{frames} frames in {seconds} s for the storm"
+    );
+    class
+        .wait_for_log("ssh dropped: window changes faster than 50 a second")
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_idle_sockets_from_one_address_hold_only_its_share() {
+    use izumi::classroom::doors::Caps;
+    let class = classroom(|_| {});
+    let mut idle = Vec::new();
+    for _ in 0..64 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        idle.push(socket.connect(class.address()).await.unwrap());
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while class.server.as_ref().unwrap().setting_up() < Caps::SETTING_UP_PER_ADDRESS {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the sockets never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        class.server.as_ref().unwrap().setting_up(),
+        Caps::SETTING_UP_PER_ADDRESS
+    );
+    // A student on another machine gets in at once.
+    let joined = tokio::time::timeout(Duration::from_secs(3), async {
+        let mut student = Student::join(class.address(), SIZE).await;
+        student.wait_for("Ada leaves the city").await;
+        student
+    })
+    .await;
+    joined
+        .expect("a student got in beside the idle sockets")
+        .send("q")
+        .await;
+    class
+        .wait_for_log("too many connections setting up from this address")
+        .await;
+    drop(idle);
 }

@@ -10,17 +10,17 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use izumi::classroom::log::EventLog;
-use izumi::classroom::stage::Stage;
+use common::lesson::Presenting;
+use izumi::classroom::hub::{Hub, Request as RemoteCommand};
 use izumi::story::Story;
-use izumi::web::{RemoteCommand, Web, WebConfig};
+use izumi::web::{Web, WebConfig};
 
 const SECRET: &str = "0123456789abcdef";
 
 /// A web server on a loopback port, with the stage it follows and what its remote asked.
 struct Served {
     address: SocketAddr,
-    stage: Stage,
+    hub: Arc<Hub>,
     commands: Receiver<RemoteCommand>,
     log: std::path::PathBuf,
     _folder: tempfile::TempDir,
@@ -44,16 +44,17 @@ fn serve_for(
     max_followers: usize,
     remote_lifetime: Duration,
 ) -> Served {
-    let runtime = izumi::classroom::audience::runtime().unwrap();
-    let stage = Stage::default();
+    let runtime = izumi::audiences::runtime().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let log = folder.path().join("present.log");
     let (sender, commands) = mpsc::channel();
+    let hub = common::lesson::hub_of(story, Some(&log), move |command| {
+        let _ = sender.send(command);
+    });
     let web = Web::start(
         runtime.handle(),
         TcpListener::bind("127.0.0.1:0").unwrap(),
-        Arc::new(story),
-        stage.watch(),
+        Arc::clone(&hub),
         WebConfig {
             token: token.map(str::to_owned),
             secret: SECRET.to_owned(),
@@ -61,15 +62,11 @@ fn serve_for(
             max_followers,
             remote_lifetime,
         },
-        Arc::new(EventLog::new(Some(log.clone()), 1 << 20)),
-        move |command| {
-            let _ = sender.send(command);
-        },
     )
     .unwrap();
     Served {
         address: web.address(),
-        stage,
+        hub,
         commands,
         log,
         _folder: folder,
@@ -230,7 +227,7 @@ impl Events {
 #[test]
 fn pages_and_assets_answer_with_the_right_status_and_headers() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(1, 0, false);
+    served.hub.present(1, 0, false);
     let (status, answer) = get(served.address, "/");
     assert_eq!(status, 200);
     assert!(answer.contains("Content-Security-Policy: default-src 'none'"));
@@ -415,7 +412,7 @@ fn a_body_over_a_kilobyte_gets_413_and_a_long_target_414() {
 fn head_of_the_event_stream_is_a_head_and_holds_nothing() {
     // One place for a follower: a HEAD must not take it.
     let served = serve(common::journey(), None, false, 1);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     let address = served.address;
     let mut stream = TcpStream::connect(address).unwrap();
     stream
@@ -512,9 +509,9 @@ fn story_text_is_inert_in_every_page() {
     }
     let story = izumi::story::load(dir.path()).expect("the hostile story still loads");
     assert!(story.scenes[0].title.contains("<script>"));
-    let handout = izumi::web::handout::document(&story);
+    let handout = izumi::export::handout::document(&story);
     let served = serve(story, None, true, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     let mut pages = vec![
         body(&get(served.address, "/").1).to_owned(),
         body(&remote_page(served.address)).to_owned(),
@@ -568,8 +565,8 @@ fn the_token_is_required_and_never_echoed() {
 #[test]
 fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(2, 0, false);
-    served.stage.show(1, 0, false);
+    served.hub.present(2, 0, false);
+    served.hub.present(1, 0, false);
     let scenes: Vec<String> = common::journey()
         .scenes
         .iter()
@@ -589,16 +586,16 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
     assert!(answer.contains(&format!("href=\"/scenes/{}\" rel=\"prev\"", scenes[1])));
     assert!(!answer.contains("rel=\"next\""));
     // Once the presenter has gone on, the same page links on (no page is kept past a move).
-    served.stage.show(3, 0, false);
+    served.hub.present(3, 0, false);
     let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
     assert!(answer.contains(&format!("href=\"/scenes/{}\" rel=\"next\"", scenes[3])));
     assert!(answer.contains("data-following=\"false\""));
-    served.stage.show(2, 0, false);
+    served.hub.present(2, 0, false);
     let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
     assert!(answer.contains("data-following=\"true\""));
 
     let free = serve(common::journey(), None, true, 10);
-    free.stage.show(0, 0, false);
+    free.hub.present(0, 0, false);
     let last = scenes.last().unwrap();
     assert_eq!(get(free.address, &format!("/scenes/{last}")).0, 200);
 }
@@ -606,7 +603,7 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
 #[test]
 fn the_remote_needs_the_secret_and_moves_the_presenter() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(1, 0, false);
+    served.hub.present(1, 0, false);
     let address = served.address;
     assert_eq!(get(address, "/remote").0, 403);
     assert_eq!(get(address, "/remote?secret=nope").0, 403);
@@ -644,7 +641,7 @@ fn the_remote_needs_the_secret_and_moves_the_presenter() {
 #[test]
 fn the_secret_is_exchanged_once_for_a_cookie_and_never_repeated() {
     let served = serve(common::journey(), Some("classroom-7"), false, 10);
-    served.stage.show(1, 0, false);
+    served.hub.present(1, 0, false);
     let address = served.address;
     let (status, answer) = get(address, &format!("/remote?secret={SECRET}"));
     assert_eq!(status, 303, "{answer}");
@@ -743,7 +740,7 @@ fn an_expired_remote_cookie_is_refused() {
 #[test]
 fn a_command_from_another_site_is_refused_even_with_the_cookie() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(1, 0, false);
+    served.hub.present(1, 0, false);
     let address = served.address;
     let cookie = remote_cookie(address);
     let cross_site = [
@@ -766,10 +763,9 @@ fn a_command_from_another_site_is_refused_even_with_the_cookie() {
     }
     assert!(served.commands.try_recv().is_err(), "nothing moved");
     let log = log_of(&served);
-    assert_eq!(
-        log.matches("web refused remote: command from another site")
-            .count(),
-        cross_site.len(),
+    // Said in the log (a burst from one client is summarised, not written line by line).
+    assert!(
+        log.contains("web refused remote: command from another site"),
         "{log}"
     );
     assert!(
@@ -848,10 +844,10 @@ fn remote_commands_are_rate_limited() {
 #[test]
 fn a_follower_receives_every_move_and_a_newcomer_the_current_scene() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     let mut events = Events::open(served.address, "");
     assert!(events.next_scene().contains("\"scene\":0"));
-    served.stage.show(3, 1500, true);
+    served.hub.present(3, 1500, true);
     let data = events.next_scene();
     assert_eq!(
         data,
@@ -876,7 +872,7 @@ fn the_classroom_is_full_at_its_limit_of_followers() {
 #[test]
 fn a_follower_that_never_reads_is_cut_and_holds_up_no_one() {
     let served = serve(common::journey(), None, false, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     // A stuck follower, from another address: asks for the stream and never reads a byte.
     let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     socket.set_recv_buffer_size(1024).unwrap();
@@ -914,9 +910,9 @@ fn a_follower_that_never_reads_is_cut_and_holds_up_no_one() {
     };
     let started = Instant::now();
     for round in 0..20_000 {
-        served.stage.show(round % 4, 0, false);
+        served.hub.present(round % 4, 0, false);
     }
-    served.stage.show(2, 0, false);
+    served.hub.present(2, 0, false);
     assert!(
         hears("\"scene\":2,", Duration::from_secs(2)),
         "the reader fell behind"
@@ -928,14 +924,14 @@ fn a_follower_that_never_reads_is_cut_and_holds_up_no_one() {
     let cut = wait_for(izumi::web::http::WRITE_TIMEOUT * 3, || {
         for _ in 0..200 {
             round += 1;
-            served.stage.show(round % 4, 0, false);
+            served.hub.present(round % 4, 0, false);
         }
         log_of(&served).contains("web cut: not reading")
     });
     assert!(cut, "the stuck follower was never cut: {}", log_of(&served));
     let since = started.elapsed();
     assert!(since >= izumi::web::http::WRITE_TIMEOUT, "{since:?}");
-    served.stage.show(1, 777, true);
+    served.hub.present(1, 777, false);
     assert!(
         hears("\"timer_ms\":777", Duration::from_secs(5)),
         "the reader no longer hears moves"
@@ -951,7 +947,7 @@ fn a_follower_that_never_reads_is_cut_and_holds_up_no_one() {
 #[test]
 fn the_handout_is_one_self_contained_page() {
     let story = common::journey();
-    let html = izumi::web::handout::document(&story);
+    let html = izumi::export::handout::document(&story);
     assert!(html.starts_with("<!doctype html>"));
     assert!(html.contains("<style>"));
     for fetching in ["<link", "<script", "src=", "http://", "https://", "@import"] {
@@ -992,7 +988,7 @@ fn the_handout_is_one_self_contained_page() {
 fn the_remote_shows_notes_with_their_editor_notes_and_the_follower_page_lists_them() {
     let served = serve(common::journey(), None, true, 10);
     let arrival = common::journey().find_scene("arrival").unwrap().index();
-    served.stage.show(arrival, 0, false);
+    served.hub.present(arrival, 0, false);
     let remote = remote_page(served.address);
     assert!(
         remote.contains("<p>Ask which account to trust.[ed.2]</p>"),
@@ -1008,7 +1004,7 @@ fn the_map_draws_the_land_once_for_the_story_and_the_browser_keeps_it() {
     let story = common::journey();
     let address = izumi::web::page::land_address(&story);
     let served = serve(story, None, false, 10);
-    served.stage.show(0, 0, false);
+    served.hub.present(0, 0, false);
     let (_, page) = get(served.address, "/");
     assert!(
         page.contains(&format!(
@@ -1026,4 +1022,87 @@ fn the_map_draws_the_land_once_for_the_story_and_the_browser_keeps_it() {
     assert!(body(&land).matches('M').count() > 100, "{land}");
     // Pages themselves are never kept.
     assert!(page.contains("Cache-Control: no-store"));
+}
+
+#[test]
+fn a_running_timer_sends_a_follower_nothing_while_the_scene_stays() {
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(1, 0, true);
+    let mut events = Events::open(served.address, "");
+    assert!(events.next_scene().contains("\"running\":true"));
+    // The presenter's loop says where it is ten times a second for two seconds, its timer
+    // running: nothing a follower needs to hear.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        let elapsed = u64::try_from(start.elapsed().as_millis()).unwrap();
+        served.hub.present(1, elapsed, true);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    served.hub.present(2, 2000, true);
+    // The next event on the stream is the move, not a timer tick.
+    let next = events.next_scene();
+    assert!(next.contains("\"scene\":2"), "{next}");
+}
+
+#[test]
+fn a_scene_inserted_before_the_presenter_s_reveals_nothing_not_yet_shown() {
+    let story = common::journey();
+    let served = serve(story.clone(), None, false, 10);
+    served.hub.present(1, 0, false);
+    assert_eq!(get(served.address, "/scenes/winter-in-bergen").0, 403);
+    // The author inserts a scene before the one on the projector, and the presenter reloads:
+    // its scene is now the third, which is what its loop announces.
+    let mut edited = story.clone();
+    let mut inserted = edited.scenes[1].clone();
+    inserted.id = "inserted".into();
+    inserted.title = "An inserted scene".into();
+    edited.scenes.insert(1, inserted);
+    edited.episodes[0].scenes = 0..4;
+    edited.episodes[1].scenes = 4..5;
+    served.hub.reload(Arc::new(edited));
+    served.hub.present(2, 0, false);
+    let (status, page) = get(served.address, "/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("The ferry"),
+        "the presenter's scene, by its new place"
+    );
+    assert_eq!(get(served.address, "/scenes/inserted").0, 200);
+    assert_eq!(get(served.address, "/scenes/winter-in-bergen").0, 403);
+}
+
+#[test]
+fn a_follower_page_names_nothing_only_later_scenes_hold() {
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(0, 0, false);
+    // Bergen and Rome, Bo, the term "ferry" and its definition, the second footnote and the
+    // editor's note of the last scene all come after the first scene.
+    let later = [
+        "Bergen",
+        "Rome",
+        "Bo Stern",
+        "ferry",
+        "carries people across water",
+        "C. Scribe",
+        "six months apart",
+    ];
+    for page in ["/", "/scenes/setting-out", "/scenes/setting-out?part=main"] {
+        let (status, answer) = get(served.address, page);
+        assert_eq!(status, 200, "{page}");
+        // The page does name what the first scene holds.
+        assert!(answer.contains("Christiania"), "{page}");
+        assert!(answer.contains("Ada Lind"), "{page}");
+        for name in later {
+            assert!(!body(&answer).contains(name), "{page} names {name:?}");
+        }
+    }
+    // Shown the second scene, the class may read of Bergen, Bo and the ferry; not yet of Rome.
+    served.hub.present(1, 0, false);
+    let (status, answer) = get(served.address, "/scenes/the-ferry");
+    assert_eq!(status, 200);
+    for name in ["Bergen", "Bo Stern", "carries people across water"] {
+        assert!(body(&answer).contains(name), "{name:?}");
+    }
+    assert!(!body(&answer).contains("Rome"));
+    assert_eq!(get(served.address, "/scenes/arrival").0, 403);
 }

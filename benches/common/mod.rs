@@ -13,3 +13,66 @@ pub fn report(what: &str, mut samples: Vec<Duration>) {
         samples[samples.len() - 1]
     );
 }
+
+/// The loopback address of the `n`-th student's machine: a classroom's students each come from
+/// an address of their own, and the presenter holds each address to a few connections.
+#[allow(dead_code)]
+pub fn student_address(n: usize) -> std::net::IpAddr {
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(
+        127,
+        1 + (n / 62_500 % 250) as u8,
+        (n / 250 % 250) as u8,
+        (n % 250 + 1) as u8,
+    ))
+}
+
+/// A TCP connection to `to` from the `n`-th student's address.
+#[allow(dead_code)]
+pub fn connect_as_student(
+    n: usize,
+    to: std::net::SocketAddr,
+) -> std::io::Result<std::net::TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    socket.bind(&std::net::SocketAddr::new(student_address(n), 0).into())?;
+    socket.connect(&to.into())?;
+    Ok(socket.into())
+}
+
+/// A lesson of the built-in story with every door's default caps, for a bench's presenter;
+/// the console's requests for scenes arrive on the receiver.
+#[allow(dead_code)]
+pub fn hub() -> (
+    std::sync::Arc<izumi::classroom::hub::Hub>,
+    std::sync::mpsc::Receiver<usize>,
+) {
+    use izumi::classroom::doors::{Caps, Doors, raise_descriptor_limit};
+    use izumi::classroom::hub::{Hub, Request};
+    use izumi::classroom::log::EventLog;
+    use std::sync::Arc;
+    let (moves, moved) = std::sync::mpsc::channel();
+    let log = Arc::new(EventLog::new(None, 0));
+    let descriptors = raise_descriptor_limit();
+    let doors = Doors::new(
+        Caps::fitting(4096, Caps::PER_ADDRESS.into(), descriptors.now),
+        Arc::clone(&log),
+    );
+    let story = Arc::new(izumi::story::load_embedded());
+    let hub = Hub::new(story, doors, log, move |request| {
+        if let Request::Goto(index) = request {
+            let _ = moves.send(index);
+        }
+    });
+    (Arc::new(hub), moved)
+}
+
+/// The presenter shows `scene`.
+#[allow(dead_code)]
+pub fn show(hub: &izumi::classroom::hub::Hub, scene: usize) {
+    hub.show(izumi::classroom::hub::Moment {
+        scene,
+        blank: false,
+        elapsed: Duration::ZERO,
+        running: false,
+    });
+}

@@ -17,8 +17,9 @@ pub struct TimeOfDay {
 }
 
 /// What a key can be bound to. The names (kebab case: `next-scene`) are what a configuration
-/// file writes, so they are a contract: renaming a variant must keep its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// file writes, so they are a contract: renaming a variant must keep its name. The help and the
+/// footer list them in the order of the enum (`Command::VARIANTS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantArray)]
 #[serde(rename_all = "kebab-case")]
 pub enum Command {
     PreviousScene,
@@ -60,8 +61,8 @@ pub enum Command {
     Interrupt,
 }
 
-/// The help screen's sections.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The help screen's sections, in the order it shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
 pub enum Section {
     Story,
     Panes,
@@ -70,13 +71,6 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
-        Section::Story,
-        Section::Panes,
-        Section::Classroom,
-        Section::General,
-    ];
-
     pub fn title(self) -> &'static str {
         match self {
             Section::Story => "Moving through the story",
@@ -88,45 +82,6 @@ impl Section {
 }
 
 impl Command {
-    /// Every command, in the order the help and the footer list them (the order of the enum).
-    pub const ALL: [Command; 35] = [
-        Command::PreviousScene,
-        Command::NextScene,
-        Command::PreviousEpisode,
-        Command::NextEpisode,
-        Command::Digit,
-        Command::FirstScene,
-        Command::LastScene,
-        Command::FocusNext,
-        Command::FocusPrevious,
-        Command::Up,
-        Command::Down,
-        Command::PageUp,
-        Command::PageDown,
-        Command::Open,
-        Command::ToggleMap,
-        Command::ShowTimeline,
-        Command::Search,
-        Command::NextHit,
-        Command::PreviousHit,
-        Command::ToggleBookmark,
-        Command::ShowBookmarks,
-        Command::Remove,
-        Command::ShowGlossary,
-        Command::GoBack,
-        Command::TogglePresentation,
-        Command::ToggleBlank,
-        Command::ShowInvitation,
-        Command::CyclePanel,
-        Command::ToggleTimer,
-        Command::ResetTimer,
-        Command::SnapToPresenter,
-        Command::ToggleHelp,
-        Command::Back,
-        Command::Quit,
-        Command::Interrupt,
-    ];
-
     /// The name a configuration file uses for it.
     pub fn name(self) -> String {
         toml::Value::try_from(self)
@@ -306,6 +261,8 @@ pub struct Announcement {
     pub scene: usize,
     pub elapsed: Duration,
     pub running: bool,
+    /// Whether the projector is blanked.
+    pub blank: bool,
 }
 
 /// A request to change the app's state.
@@ -398,7 +355,7 @@ pub enum Action {
     /// A message for the reader, shown until their next key.
     Status(String),
     /// A new version of the story (the watched folder changed): keep the place by scene id.
-    Reload(Box<Story>),
+    Reload(std::sync::Arc<Story>),
     /// The watched story folder has problems, one located message each.
     Problems(Vec<String>),
     /// The frame just drawn: where everything is, for scrolling and the mouse.
@@ -451,12 +408,13 @@ pub struct Changes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     /// The names users write in their configuration: a contract. Renaming a command must not
     /// change its name; a new command adds one.
     #[test]
     fn binding_names_are_a_contract() {
-        let names: Vec<String> = Command::ALL.iter().map(|c| c.name()).collect();
+        let names: Vec<String> = Command::VARIANTS.iter().map(|c| c.name()).collect();
         assert_eq!(
             names,
             [
@@ -497,7 +455,7 @@ mod tests {
                 "interrupt",
             ]
         );
-        for command in Command::ALL {
+        for &command in Command::VARIANTS {
             assert_eq!(Command::named(&command.name()), Some(command));
         }
         assert_eq!(Command::named("Next-Scene"), None);

@@ -5,19 +5,21 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use strum::VariantArray;
+
 use super::geometry::Geometry;
 use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
 use crate::search::{Hit, LISTED, SearchIndex, Target};
 use crate::story::{
-    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, SceneId, Story, TermId,
+    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, Reach, SceneId, Story, TermId,
 };
 
 /// The longest search or glossary query: longer than any name or phrase worth looking for.
 pub const MAX_TYPED: usize = 80;
 
-/// A pane that can hold the focus.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A pane that can hold the focus, in the order Tab moves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
 pub enum Pane {
     Scene,
     Characters,
@@ -26,25 +28,8 @@ pub enum Pane {
 }
 
 impl Pane {
-    /// Focus order for Tab.
-    pub const ALL: [Pane; 4] = [
-        Pane::Scene,
-        Pane::Characters,
-        Pane::Footnotes,
-        Pane::Locations,
-    ];
     /// The panes beside the scene, in the order their tabs are shown.
     pub const SIDE: [Pane; 3] = [Pane::Characters, Pane::Footnotes, Pane::Locations];
-
-    fn step(self, forward: bool) -> Pane {
-        let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(0);
-        let n = Self::ALL.len();
-        Self::ALL[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }]
-    }
 
     pub fn title(self) -> &'static str {
         match self {
@@ -106,8 +91,9 @@ impl KeyMode {
     ];
 }
 
-/// What a presentation shows in full instead of the scene, if anything.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a presentation shows in full instead of the scene, if anything, in the order the key
+/// cycles through them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::VariantArray)]
 pub enum Panel {
     None,
     People,
@@ -115,15 +101,16 @@ pub enum Panel {
     Footnotes,
 }
 
-impl Panel {
-    fn next(self) -> Panel {
-        match self {
-            Panel::None => Panel::People,
-            Panel::People => Panel::Map,
-            Panel::Map => Panel::Footnotes,
-            Panel::Footnotes => Panel::None,
-        }
-    }
+/// The value after `value` (or before it) in the order of its enum, round the end.
+fn cycled<T: VariantArray + Copy + PartialEq>(value: T, forward: bool) -> T {
+    let all = T::VARIANTS;
+    let i = all.iter().position(|v| *v == value).unwrap_or(0);
+    let n = all.len();
+    all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
 }
 
 /// A stopwatch for the lesson. Time comes in through actions, so the state stays free of clocks.
@@ -148,6 +135,12 @@ impl Timer {
 
     pub fn is_running(&self) -> bool {
         self.since.is_some()
+    }
+
+    /// What changes only when the timer is started, stopped or reset: with whether it runs,
+    /// enough to tell those apart, while its seconds go by unannounced.
+    fn state(&self) -> (bool, Duration) {
+        (self.is_running(), self.banked)
     }
 
     fn toggle(&mut self, now: Instant) {
@@ -258,8 +251,9 @@ struct Classroom {
     linked: Option<bool>,
     /// The wall clock, for the presenter's console.
     clock: Option<TimeOfDay>,
-    /// What the presenter last announced: scene, running, whole seconds elapsed.
-    announced: Option<(SceneId, bool, u64)>,
+    /// What the presenter last announced: scene, blank, and the timer's state (running, time
+    /// counted before the current run). Not the seconds: everyone counts those themselves.
+    announced: Option<(SceneId, bool, (bool, Duration))>,
     /// Following without reading ahead: the furthest scene the presenter has shown, which this
     /// reader may not go past, nor see listed or found beyond.
     limit: Option<SceneId>,
@@ -406,6 +400,11 @@ impl App {
         &self.story
     }
 
+    /// The story, to share with others who read it (the classroom's doors).
+    pub fn shared_story(&self) -> Arc<Story> {
+        Arc::clone(&self.story)
+    }
+
     pub fn scene(&self) -> SceneId {
         self.reading.scene
     }
@@ -449,23 +448,47 @@ impl App {
             Some(Overlay::Help | Overlay::Glossary | Overlay::Search | Overlay::Problems)
             | None => Vec::new(),
         };
-        scenes.retain(|scene| self.may_read(*scene));
+        let reach = self.reach();
+        scenes.retain(|scene| reach.may_show_scene(*scene));
         scenes
     }
 
     /// The furthest scene this reader may go to, when following without reading ahead.
     pub fn reading_limit(&self) -> Option<SceneId> {
-        self.classroom.limit
+        self.reach().furthest()
     }
 
-    /// Whether the reader may see this scene: always, unless it lies past the reading limit.
-    pub fn may_read(&self, scene: SceneId) -> bool {
-        self.classroom.limit.is_none_or(|limit| scene <= limit)
+    /// What this reader may see of the story: all of it, or, following without reading ahead,
+    /// what the scenes up to the furthest one shown hold. Every list, search and move asks it.
+    pub fn reach(&self) -> Reach<'_> {
+        Reach::limited_to(&self.story, self.classroom.limit)
     }
 
-    /// The glossary terms the open glossary lists.
+    /// Whether this reader may see an entry: a person, place, term or note that only scenes
+    /// past the reading limit hold is not theirs to open.
+    pub fn may_show(&self, entry: Entry) -> bool {
+        let reach = self.reach();
+        match entry {
+            Entry::Character(id) => reach.may_show_person(id),
+            Entry::Footnote(id) => reach.may_show_footnote(id),
+            Entry::EditorNote(id) => reach.may_show_editor_note(id),
+            Entry::Location(id) => reach.may_show_place(id),
+            Entry::Term(id) => reach.may_show_term(id),
+        }
+    }
+
+    /// The glossary terms the open glossary lists (those the reader may see).
     pub fn pickable_terms(&self) -> Vec<TermId> {
-        links::glossary(&self.story, self.reading.scene, &self.searching.glossary)
+        let reach = self.reach();
+        let mut terms = links::glossary(&self.story, self.reading.scene, &self.searching.glossary);
+        terms.retain(|term| reach.may_show_term(*term));
+        terms
+    }
+
+    /// The places the places pane lists, in the order the story first goes there: every place,
+    /// or those the scenes the reader may read hold.
+    pub fn listed_places(&self) -> Vec<LocationId> {
+        self.reach().places()
     }
 
     /// What the reader has typed into the glossary's search.
@@ -588,7 +611,10 @@ impl App {
                 None => scene.footnotes.get(selected).map(|f| Entry::Footnote(*f)),
                 Some(note) => scene.editor_notes.get(note).map(|e| Entry::EditorNote(*e)),
             },
-            Pane::Locations => self.story.route.get(selected).map(|l| Entry::Location(*l)),
+            Pane::Locations => self
+                .listed_places()
+                .get(selected)
+                .map(|l| Entry::Location(*l)),
         }
     }
 
@@ -651,17 +677,14 @@ impl App {
         match self.classroom.role {
             Role::Presenter => {
                 let timer = self.presenting.timer;
-                let now = (
-                    self.reading.scene,
-                    timer.is_running(),
-                    timer.elapsed().as_secs(),
-                );
+                let now = (self.reading.scene, self.presenting.blank, timer.state());
                 if self.classroom.announced != Some(now) {
                     self.classroom.announced = Some(now);
                     effects.push(Effect::Announce(Announcement {
                         scene: self.reading.scene.index(),
                         elapsed: timer.elapsed(),
                         running: timer.is_running(),
+                        blank: self.presenting.blank,
                     }));
                 }
             }
@@ -690,7 +713,7 @@ impl App {
                 self.overlay.scroll = self.overlay.scroll.min(self.max_overlay_scroll());
             }
             Action::Status(message) => self.status = Some(message),
-            Action::Reload(story) => self.reload(*story),
+            Action::Reload(story) => self.reload(story),
             Action::Problems(problems) => {
                 self.problems = problems;
                 self.open_overlay(Overlay::Problems);
@@ -764,7 +787,7 @@ impl App {
             Action::ToggleBlank => presenting.blank = true,
             Action::ToggleTimer(now) => presenting.timer.toggle(*now),
             Action::ResetTimer => presenting.timer = Timer::default(),
-            Action::CyclePanel => presenting.panel = presenting.panel.next(),
+            Action::CyclePanel => presenting.panel = cycled(presenting.panel, true),
             Action::Digit(digit) if presenting.typed_number.len() < 6 => {
                 presenting.typed_number.push(char::from(b'0' + digit));
             }
@@ -884,8 +907,8 @@ impl App {
             Action::TogglePresentation => self.start_presenting(),
             Action::FirstScene => self.go_to(SceneId(0)),
             Action::LastScene => self.go_to(last),
-            Action::FocusNext => self.set_focus(self.reading.focus.step(true)),
-            Action::FocusPrevious => self.set_focus(self.reading.focus.step(false)),
+            Action::FocusNext => self.set_focus(cycled(self.reading.focus, true)),
+            Action::FocusPrevious => self.set_focus(cycled(self.reading.focus, false)),
             Action::Up => self.move_in_focus(-1),
             Action::Down => self.move_in_focus(1),
             Action::PageUp => self.move_in_focus(-page),
@@ -998,10 +1021,10 @@ impl App {
 
     /// Shows a new version of the story (the watched folder changed), keeping the reader's
     /// place and bookmarks by scene id.
-    fn reload(&mut self, story: Story) {
+    fn reload(&mut self, story: Arc<Story>) {
         let saved = self.saved();
         let index = self.reading.scene.index();
-        self.story = Arc::new(story);
+        self.story = story;
         self.searching.index = None;
         self.searching.hits.clear();
         self.reading.history.clear();
@@ -1053,8 +1076,13 @@ impl App {
             .unwrap_or(0);
     }
 
-    /// Opens an entry with the pick on the current scene, where the entry appears in it.
+    /// Opens an entry with the pick on the current scene, where the entry appears in it; an
+    /// entry only scenes past the reading limit hold stays closed, however it was reached.
     fn open_entry(&mut self, entry: Entry) {
+        if !self.may_show(entry) {
+            self.status = Some(self.not_shown_yet());
+            return;
+        }
         self.open_overlay(Overlay::Entry(entry));
         self.pick_current_scene();
     }
@@ -1071,22 +1099,20 @@ impl App {
     }
 
     /// The hits of the current query, once the index is built, leaving out what lies past the
-    /// reading limit: scenes not shown yet, and the people and footnotes only they hold.
+    /// reading limit: scenes not shown yet, and the people, terms and notes only they hold.
     fn find_hits(&mut self) {
         let Some(index) = &self.searching.index else {
             return;
         };
         let mut hits = index.search(&self.searching.query);
-        if let Some(limit) = self.classroom.limit {
-            let shown = &self.story.scenes[..=limit.index()];
-            hits.retain(|hit| match hit.target {
-                Target::Scene(scene) => scene <= limit,
-                Target::Character(id) => shown.iter().any(|s| s.characters.contains(&id)),
-                Target::Footnote(id) => shown.iter().any(|s| s.footnotes.contains(&id)),
-                Target::EditorNote(id) => shown.iter().any(|s| s.editor_notes.contains(&id)),
-                Target::Term(_) => true,
-            });
-        }
+        let reach = self.reach();
+        hits.retain(|hit| match hit.target {
+            Target::Scene(scene) => reach.may_show_scene(scene),
+            Target::Character(id) => reach.may_show_person(id),
+            Target::Footnote(id) => reach.may_show_footnote(id),
+            Target::EditorNote(id) => reach.may_show_editor_note(id),
+            Target::Term(id) => reach.may_show_term(id),
+        });
         self.searching.hits = hits;
     }
 
@@ -1147,27 +1173,30 @@ impl App {
     }
 
     /// Goes to a scene; past the reading limit, only as far as the limit, saying why.
-    fn go_to(&mut self, scene: SceneId) {
-        let scene = match self.classroom.limit {
-            Some(limit) if scene > limit => {
-                // What the presenter has shown, the student may read; no further.
-                self.status = Some(format!(
-                    "not shown yet: you may read up to scene {} of {}",
-                    limit.index() + 1,
-                    self.story.scenes.len()
-                ));
-                limit
-            }
-            _ => scene,
-        };
+    fn go_to(&mut self, wanted: SceneId) {
+        let scene = self.reach().clamp(wanted);
+        if scene != wanted {
+            // What the presenter has shown, the student may read; no further.
+            self.status = Some(self.not_shown_yet());
+        }
+        let here = self.story.scene(scene).locations.first();
+        let location = here
+            .and_then(|here| self.listed_places().iter().position(|l| l == here))
+            .unwrap_or(0);
         let reading = &mut self.reading;
         reading.scene = scene;
         reading.scene_scroll = 0;
-        let here = self.story.scene(scene).locations.first();
-        let location = here
-            .and_then(|here| self.story.route.iter().position(|l| l == here))
-            .unwrap_or(0);
         reading.selected = [0, 0, location];
+    }
+
+    /// Why the reader cannot go further, and how far they may.
+    fn not_shown_yet(&self) -> String {
+        let furthest = self.reach().furthest().map_or(0, SceneId::index);
+        format!(
+            "not shown yet: you may read up to scene {} of {}",
+            furthest + 1,
+            self.story.scenes.len()
+        )
     }
 
     /// Goes to the first scene of an episode; an episode past the end does nothing.
@@ -1207,7 +1236,7 @@ impl App {
             Pane::Scene => 0,
             Pane::Characters => scene.characters.len(),
             Pane::Footnotes => scene.footnotes.len() + scene.editor_notes.len(),
-            Pane::Locations => self.story.route.len(),
+            Pane::Locations => self.listed_places().len(),
         }
     }
 

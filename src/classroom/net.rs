@@ -1,32 +1,28 @@
-//! The presenter's listener and the client side of a connection, on plain threads and blocking
-//! sockets: a classroom has dozens or hundreds of connections, and nothing here runs while
-//! nothing happens. No peer can hold anyone else up: each client has a thread that sends it the
-//! latest scene, so the presenter's loop never waits on a socket, and a client that stops
-//! reading is dropped; a handshake has one deadline; connections are capped in all and per
-//! address; the log is capped in size.
+//! The TCP door — the presenter's console and `izumi follow` — and the client side of a
+//! connection, on plain threads and blocking sockets: a classroom has dozens or hundreds of
+//! connections, and nothing here runs while nothing happens. No peer can hold anyone else up:
+//! each client has a thread that sends it the latest scene, so the lesson never waits on a
+//! socket, and a client that stops reading is dropped; a handshake has one deadline; who may
+//! come in is the classroom's one admission ([`super::doors`]).
 
-use std::collections::HashMap;
 use std::io::{self, BufReader, Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::path::PathBuf;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::log::{EventLog, TurnedAway};
+use super::doors::{Door, Pass};
+use super::hub::{self, Hub, Lesson, Request};
 use super::protocol::{Message, Role, credential_matches, read_line};
-use super::stage::Stage;
 
 /// How long a new connection has, in all, to say hello: a byte now and then does not extend it.
 pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(5);
 /// More messages than this in one second and the connection is cut.
 const FLOOD_LIMIT: u32 = 50;
-/// Connections open at once, saying hello or joined; more are closed at once.
+/// Connections through this door at once, saying hello or joined; more are closed at once.
 pub const MAX_CONNECTIONS: usize = 1024;
-/// Connections from one address still saying hello; more are closed at once.
-pub const MAX_HANDSHAKES_PER_ADDRESS: usize = 16;
 /// How long one write to a client may wait before the client counts as not reading, and is
 /// dropped.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -36,7 +32,7 @@ pub const PING_EVERY: Duration = Duration::from_secs(10);
 /// dead and joins again.
 pub const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 /// The log is started afresh past this size, the old one kept beside it as `….1`.
-const LOG_CAP: u64 = 1 << 20;
+pub const LOG_CAP: u64 = 1 << 20;
 /// Lines from one connection logged one by one; the rest are counted in one line at its end.
 const DETAILED_LINES: u64 = 10;
 /// Each connection's threads do little: a small stack keeps hundreds of them cheap.
@@ -51,10 +47,8 @@ pub struct PresenterConfig {
     pub secret: String,
     /// Required from followers when the presenter listens beyond loopback.
     pub token: Option<String>,
-    /// Where refusals, dropped lines and cut connections are written, one line each.
-    pub log: Option<PathBuf>,
-    /// The log's size past which it is started afresh.
-    pub log_cap: u64,
+    /// Whether followers may read past the furthest scene shown.
+    pub read_ahead: bool,
     /// How often everyone is told the presenter is still there.
     pub ping_every: Duration,
     /// How long a write to a client may wait before the client is dropped.
@@ -67,8 +61,7 @@ impl Default for PresenterConfig {
             fingerprint: String::new(),
             secret: String::new(),
             token: None,
-            log: None,
-            log_cap: LOG_CAP,
+            read_ahead: false,
             ping_every: PING_EVERY,
             write_timeout: WRITE_TIMEOUT,
         }
@@ -135,77 +128,63 @@ impl Outbox {
     }
 }
 
-/// Connections open now, to cap them.
-#[derive(Default)]
-struct Open {
-    total: usize,
-    handshaking: HashMap<IpAddr, usize>,
-}
-
 struct Shared {
     config: PresenterConfig,
+    hub: Arc<Hub>,
     clients: Mutex<Vec<Client>>,
-    /// The last `scene` message, sent to each newcomer.
-    current: Mutex<Message>,
     /// Lines dropped as malformed, unknown or not allowed, for the presenter to report.
     dropped: AtomicU64,
-    log: Arc<EventLog>,
-    open: Mutex<Open>,
-    /// Connections closed at the door since the last one was logged (one line a second at most).
-    turned_away: TurnedAway,
     next_id: AtomicU64,
     /// Set when the presenter stops, so the accepting thread lets go of the port.
     stopping: AtomicBool,
 }
 
-/// A presenter accepting consoles and followers.
+/// The door consoles and followers come in by.
 pub struct Presenter {
     address: SocketAddr,
     shared: Arc<Shared>,
     accepting: Option<thread::JoinHandle<()>>,
     /// Dropped to stop the keepalive thread.
     _keepalive: Sender<()>,
-    /// Where the presentation is, for the audiences served from this process.
-    stage: Stage,
+    /// Told to stop the thread that watches the lesson.
+    stop_watching: Arc<tokio::sync::Notify>,
 }
 
 impl Presenter {
-    /// Listens on `address`; scene moves asked for by the console arrive on `moves`.
+    /// Listens on `address` for the lesson at `hub`; a console's moves go to its inbox.
     pub fn listen(
         address: impl ToSocketAddrs,
         config: PresenterConfig,
-        moves: Sender<usize>,
+        hub: Arc<Hub>,
     ) -> io::Result<Presenter> {
-        Self::serve_on(TcpListener::bind(address)?, config, moves)
+        Self::serve_on(TcpListener::bind(address)?, config, hub)
     }
 
     /// Serves on a listener already bound (so a secret can be made for its real address first).
     pub fn serve_on(
         listener: TcpListener,
         config: PresenterConfig,
-        moves: Sender<usize>,
+        hub: Arc<Hub>,
     ) -> io::Result<Presenter> {
         let address = listener.local_addr()?;
-        let log = Arc::new(EventLog::new(config.log.clone(), config.log_cap));
         let shared = Arc::new(Shared {
             config,
+            hub,
             clients: Mutex::new(Vec::new()),
-            current: Mutex::new(Message::Scene {
-                index: 0,
-                timer_ms: 0,
-                running: false,
-            }),
             dropped: AtomicU64::new(0),
-            log,
-            open: Mutex::new(Open::default()),
-            turned_away: TurnedAway::default(),
             next_id: AtomicU64::new(0),
             stopping: AtomicBool::new(false),
         });
         let accepting = Arc::clone(&shared);
         let handle = thread::Builder::new()
             .name("classroom-accept".into())
-            .spawn(move || accept(&listener, &accepting, &moves))?;
+            .spawn(move || accept(&listener, &accepting))?;
+        let stop_watching = Arc::new(tokio::sync::Notify::new());
+        let (watching, stop) = (Arc::clone(&shared), Arc::clone(&stop_watching));
+        thread::Builder::new()
+            .name("classroom-lesson".into())
+            .stack_size(THREAD_STACK)
+            .spawn(move || tell_the_room(&watching, &stop))?;
         let (keepalive, stop) = mpsc::channel::<()>();
         let pinging = Arc::clone(&shared);
         let ping_every = shared.config.ping_every;
@@ -227,44 +206,13 @@ impl Presenter {
             shared,
             accepting: Some(handle),
             _keepalive: keepalive,
-            stage: Stage::default(),
+            stop_watching,
         })
     }
 
     /// Where the presenter listens.
     pub fn address(&self) -> SocketAddr {
         self.address
-    }
-
-    /// Tells everyone where the presentation is. It never waits for a client: each has a
-    /// thread of its own that sends it the latest scene, and a client that stops reading is
-    /// dropped when a write to it has waited too long.
-    pub fn announce(&self, index: usize, timer_ms: u64, running: bool) {
-        let message = Message::Scene {
-            index,
-            timer_ms,
-            running,
-        };
-        let line: Arc<str> = message.encode().into();
-        self.stage.show(index, timer_ms, running);
-        // Always the clients' lock first, then the current scene's, as when a client joins.
-        let clients = lock(&self.shared.clients);
-        *lock(&self.shared.current) = message;
-        for client in clients.iter() {
-            client
-                .outbox
-                .put(|waiting| waiting.scene = Some(Arc::clone(&line)));
-        }
-    }
-
-    /// The log the presenter's other audiences write their refusals to.
-    pub fn log(&self) -> Arc<EventLog> {
-        Arc::clone(&self.shared.log)
-    }
-
-    /// Where the presentation is, for the web page and SSH to watch.
-    pub fn stage(&self) -> &Stage {
-        &self.stage
     }
 
     /// How many consoles and followers are connected.
@@ -274,9 +222,9 @@ impl Presenter {
         (consoles, clients.len() - consoles)
     }
 
-    /// How many connections are open, joined or still saying hello.
+    /// How many connections are open through this door, joined or still saying hello.
     pub fn open_connections(&self) -> usize {
-        lock(&self.shared.open).total
+        self.shared.hub.room().through(Door::Tcp)
     }
 
     /// How many incoming lines were dropped so far.
@@ -295,6 +243,7 @@ impl Drop for Presenter {
             let _ = client.stream.shutdown(Shutdown::Both);
         }
         drop(clients);
+        self.stop_watching.notify_one();
         // Wake the accepting thread so that it sees the flag and closes the port, and wait for
         // it, so that a presenter started next can listen on the same port.
         if TcpStream::connect_timeout(&self.address, Duration::from_millis(200)).is_ok()
@@ -305,8 +254,48 @@ impl Drop for Presenter {
     }
 }
 
+/// Sends each new lesson to every client, until the presenter stops. It never waits for a
+/// client: each has a thread of its own that sends it the latest scene, and a client that stops
+/// reading is dropped when a write to it has waited too long.
+fn tell_the_room(shared: &Shared, stop: &tokio::sync::Notify) {
+    let mut lesson = shared.hub.watch();
+    loop {
+        let changed = hub::block_on(async {
+            tokio::select! {
+                changed = lesson.changed() => changed.is_ok(),
+                () = stop.notified() => false,
+            }
+        });
+        if !changed {
+            return;
+        }
+        let line: Arc<str> = scene_message(&lesson.borrow_and_update(), shared.config.read_ahead)
+            .encode()
+            .into();
+        for client in lock(&shared.clients).iter() {
+            client
+                .outbox
+                .put(|waiting| waiting.scene = Some(Arc::clone(&line)));
+        }
+    }
+}
+
+/// Where the lesson is, as the protocol says it, with how far a follower may read.
+fn scene_message(lesson: &Lesson, read_ahead: bool) -> Message {
+    Message::Scene {
+        index: lesson.scene,
+        timer_ms: u64::try_from(lesson.timer.now().as_millis()).unwrap_or(u64::MAX),
+        running: lesson.timer.running,
+        furthest: if read_ahead {
+            lesson.story.scenes.len().saturating_sub(1)
+        } else {
+            lesson.furthest
+        },
+    }
+}
+
 /// Takes connections until the presenter stops; each gets a thread, within the caps.
-fn accept(listener: &TcpListener, shared: &Arc<Shared>, moves: &Sender<usize>) {
+fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::Relaxed) {
             break;
@@ -322,92 +311,27 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>, moves: &Sender<usize>) {
         let Ok(peer) = stream.peer_addr() else {
             continue;
         };
-        let Some(slot) = Slot::take(shared, peer.ip()) else {
-            shared.turn_away(peer);
+        if shared.hub.room().through(Door::Tcp) >= MAX_CONNECTIONS {
+            shared.log(Some(peer), "tcp refused: the classroom is full");
+            continue;
+        }
+        let Ok(pass) = shared.hub.doors().admit(Door::Tcp, peer) else {
             continue;
         };
-        let moves = moves.clone();
+        let serving = Arc::clone(shared);
         let spawned = thread::Builder::new()
             .name("classroom-client".into())
             .stack_size(THREAD_STACK)
-            .spawn(move || serve(stream, slot, &moves));
+            .spawn(move || serve(stream, pass, &serving));
         if spawned.is_err() {
             thread::sleep(Duration::from_millis(50));
         }
     }
 }
 
-/// A connection's place in the counts, given back when it closes.
-struct Slot {
-    shared: Arc<Shared>,
-    ip: IpAddr,
-    handshaking: bool,
-}
-
-impl Slot {
-    /// A place for a new connection from `ip`, if the caps leave one.
-    fn take(shared: &Arc<Shared>, ip: IpAddr) -> Option<Slot> {
-        let mut open = lock(&shared.open);
-        let pending = open.handshaking.get(&ip).copied().unwrap_or(0);
-        if open.total >= MAX_CONNECTIONS || pending >= MAX_HANDSHAKES_PER_ADDRESS {
-            return None;
-        }
-        open.total += 1;
-        *open.handshaking.entry(ip).or_default() += 1;
-        Some(Slot {
-            shared: Arc::clone(shared),
-            ip,
-            handshaking: true,
-        })
-    }
-
-    /// The connection said hello and was let in: it no longer counts as a handshake.
-    fn joined(&mut self) {
-        let mut open = lock(&self.shared.open);
-        open.finish_handshake(self.ip);
-        self.handshaking = false;
-    }
-}
-
-impl Open {
-    fn finish_handshake(&mut self, ip: IpAddr) {
-        if let Some(pending) = self.handshaking.get_mut(&ip) {
-            *pending -= 1;
-            if *pending == 0 {
-                self.handshaking.remove(&ip);
-            }
-        }
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut open = lock(&self.shared.open);
-        open.total -= 1;
-        if self.handshaking {
-            open.finish_handshake(self.ip);
-        }
-    }
-}
-
 impl Shared {
     fn log(&self, peer: Option<SocketAddr>, event: &str) {
-        self.log.write(peer, event);
-    }
-
-    /// Logs a connection closed at the door, one line a second at most, counting the rest.
-    fn turn_away(&self, peer: SocketAddr) {
-        let Some(count) = self.turned_away.count() else {
-            return;
-        };
-        self.log(
-            Some(peer),
-            &format!(
-                "refused: too many connections ({count} turned away since the last such line; \
-                 at most {MAX_CONNECTIONS} in all and {MAX_HANDSHAKES_PER_ADDRESS} handshakes \
-                 from one address)"
-            ),
-        );
+        self.hub.log().write(peer, event);
     }
 }
 
@@ -471,8 +395,7 @@ impl Noise {
 }
 
 /// One connection, from hello to hang-up.
-fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
-    let shared = Arc::clone(&slot.shared);
+fn serve(stream: TcpStream, mut pass: Pass, shared: &Arc<Shared>) {
     let peer = stream.peer_addr().ok();
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(shared.config.write_timeout));
@@ -482,29 +405,30 @@ fn serve(stream: TcpStream, mut slot: Slot, moves: &Sender<usize>) {
         stream: Arc::clone(&stream),
         until: Some(Instant::now() + HANDSHAKE_DEADLINE),
     });
-    let Some(role) = handshake(&mut reader, &stream, &shared, peer) else {
+    let Some(role) = handshake(&mut reader, &stream, shared, peer, pass.is_reserved()) else {
         let _ = stream.shutdown(Shutdown::Both);
         return;
     };
     reader.get_mut().until = None;
     let _ = stream.set_read_timeout(None);
-    slot.joined();
-    let Some((id, outbox)) = register(&shared, role, &stream, peer) else {
+    pass.set_up();
+    let Some((id, outbox)) = register(shared, role, &stream, peer) else {
         return;
     };
-    listen_to(&mut reader, &shared, role, peer, moves);
+    listen_to(&mut reader, shared, role, peer);
     let _ = stream.shutdown(Shutdown::Both);
     outbox.put(|waiting| waiting.closed = true);
     lock(&shared.clients).retain(|client| client.id != id);
 }
 
 /// Reads the hello within the deadline: the client's role if it is let in; else it is told
-/// why not, and the refusal logged.
+/// why not, and the refusal logged. In a place kept for the presenter, only its console is.
 fn handshake(
     reader: &mut BufReader<Deadline>,
     mut writer: &TcpStream,
     shared: &Shared,
     peer: Option<SocketAddr>,
+    reserved: bool,
 ) -> Option<Role> {
     let reason = match read_line(reader) {
         Ok(Some(Ok(Message::Hello {
@@ -512,6 +436,10 @@ fn handshake(
             fingerprint,
             credential,
         }))) => match admit(&shared.config, role, &fingerprint, credential.as_deref()) {
+            Ok(()) if reserved && role != Role::Console => {
+                shared.log(peer, &format!("refused {role}: full"));
+                "full"
+            }
             Ok(()) => return Some(role),
             Err(reason) => {
                 shared.log(peer, &format!("refused {role}: {reason}"));
@@ -565,7 +493,7 @@ fn register(
         let welcome = Message::Welcome {
             fingerprint: shared.config.fingerprint.clone(),
         };
-        let current = lock(&shared.current).encode();
+        let current = scene_message(&shared.hub.lesson(), shared.config.read_ahead).encode();
         outbox.put(|waiting| {
             waiting.welcome = Some(welcome.encode().into());
             waiting.scene = Some(current.into());
@@ -618,7 +546,6 @@ fn listen_to(
     shared: &Shared,
     role: Role,
     peer: Option<SocketAddr>,
-    moves: &Sender<usize>,
 ) {
     let mut noise = Noise {
         peer,
@@ -642,7 +569,7 @@ fn listen_to(
         }
         match (role, message) {
             (Role::Console, Ok(Message::Goto { index })) => {
-                let _ = moves.send(index);
+                shared.hub.ask(Request::Goto(index));
             }
             (_, Ok(message)) => {
                 noise.drop_line(
@@ -721,7 +648,20 @@ impl Connection {
             .to_socket_addrs()?
             .next()
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no address"))?;
-        let stream = Arc::new(TcpStream::connect_timeout(&address, HANDSHAKE_DEADLINE)?);
+        let stream = TcpStream::connect_timeout(&address, HANDSHAKE_DEADLINE)?;
+        Self::join_over(stream, role, fingerprint, credential, silence)
+    }
+
+    /// As `join_hearing_within`, on a connection already made (from an address of the
+    /// caller's choosing, say).
+    pub fn join_over(
+        stream: TcpStream,
+        role: Role,
+        fingerprint: &str,
+        credential: Option<&str>,
+        silence: Duration,
+    ) -> Result<(Connection, Receiver<Message>), JoinError> {
+        let stream = Arc::new(stream);
         let _ = stream.set_nodelay(true);
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
         let hello = Message::Hello {

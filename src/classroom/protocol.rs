@@ -8,7 +8,7 @@
 //! | `hello` | console, follower | role (`console` or `follower`), story fingerprint, credential or `-` | first line of every connection |
 //! | `welcome` | presenter | story fingerprint | the connection is accepted |
 //! | `refused` | presenter | reason (one word) | the connection is about to close |
-//! | `scene` | presenter | scene index, timer milliseconds, `1` if the timer runs else `0` | where the presentation is now |
+//! | `scene` | presenter | scene index, timer milliseconds, `1` if the timer runs else `0`, furthest scene a follower may read | where the presentation is now |
 //! | `goto` | console | scene index | move the presentation (ignored from followers) |
 //!
 //! A line that is too long, not UTF-8, of another version, of an unknown kind or with wrong
@@ -50,6 +50,9 @@ pub enum Message {
         index: usize,
         timer_ms: u64,
         running: bool,
+        /// The furthest scene a follower may read: the furthest shown, or the last scene when
+        /// the class may read ahead.
+        furthest: usize,
     },
     Goto {
         index: usize,
@@ -130,7 +133,8 @@ impl Message {
                 index,
                 timer_ms,
                 running,
-            } => format!("scene {index} {timer_ms} {}", u8::from(*running)),
+                furthest,
+            } => format!("scene {index} {timer_ms} {} {furthest}", u8::from(*running)),
             Message::Goto { index } => format!("goto {index}"),
             Message::Ping => "ping".to_owned(),
         };
@@ -169,7 +173,7 @@ impl Message {
             ("refused", [reason]) => Ok(Message::Refused {
                 reason: (*reason).to_owned(),
             }),
-            ("scene", [index, timer_ms, running]) => Ok(Message::Scene {
+            ("scene", [index, timer_ms, running, furthest]) => Ok(Message::Scene {
                 index: number(index, "scene")?,
                 timer_ms: number(timer_ms, "scene")?,
                 running: match *running {
@@ -177,6 +181,7 @@ impl Message {
                     "0" => false,
                     _ => return Err(DecodeError::Malformed("scene")),
                 },
+                furthest: number(furthest, "scene")?,
             }),
             ("goto", [index]) => Ok(Message::Goto {
                 index: number(index, "goto")?,
@@ -278,6 +283,7 @@ mod tests {
                 index: 41,
                 timer_ms: 125_000,
                 running: true,
+                furthest: 43,
             },
             Message::Goto { index: 0 },
             Message::Ping,

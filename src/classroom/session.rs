@@ -1,24 +1,40 @@
 //! How a running izumi takes part in a classroom: as the presenter, its console, or a follower.
-//! Everything that arrives from the network comes to the event loop as an `Input`, on the same
-//! channel as the keys, so the loop still sleeps until something happens.
+//! Everything the classroom hears is handed on as a [`Heard`], which the terminal's event loop
+//! puts on the same channel as the keys, so the loop still sleeps until something happens.
 
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use super::audience::{self, Audiences};
-use super::net::{Connection, JoinError, Presenter, PresenterConfig};
-use super::protocol::Role;
+use super::doors::{self, Caps, Doors};
+use super::hub::{Hub, Request};
+use super::log::EventLog;
+use super::net::{Connection, JoinError, LOG_CAP, Presenter, PresenterConfig};
+use super::protocol::{Message, Role};
 use super::secret;
-use super::ssh::{SshConfig, SshLimits, SshServer, host_key};
-use crate::runtime::Input;
+use crate::invite;
 use crate::story::Loading;
-use crate::web::{RemoteCommand, Web, WebConfig, invite};
 
 /// The port a presenter listens on unless told otherwise.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7878";
+
+/// What the classroom hears, for the event loop.
+#[derive(Debug)]
+pub enum Heard {
+    /// An audience (the console, the remote) asks the presenter for something.
+    Asked(Request),
+    /// A message from the presenter.
+    FromPresenter(Message),
+    /// The link to the presenter went up or down.
+    Linked(bool),
+    /// The presenter refused this terminal; the reason is for the user.
+    Refused(String),
+}
+
+/// Where what is heard goes; false once nobody listens.
+pub trait Listener: Fn(Heard) -> bool + Send + Sync + 'static {}
+impl<F: Fn(Heard) -> bool + Send + Sync + 'static> Listener for F {}
 
 /// The part this izumi plays.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +69,8 @@ pub struct Presenting {
     pub read_ahead: bool,
     /// How many SSH sessions at once.
     pub ssh_sessions: usize,
+    /// Connections one address may hold through every door at once.
+    pub per_address: usize,
 }
 
 impl Presenting {
@@ -62,11 +80,26 @@ impl Presenting {
             listen: listen.to_owned(),
             token: None,
             web: None,
-            web_followers: crate::web::DEFAULT_FOLLOWERS,
+            web_followers: doors::WEB_FOLLOWERS,
             ssh: None,
             read_ahead: false,
             ssh_sessions: super::ssh::DEFAULT_SESSIONS.into(),
+            per_address: Caps::PER_ADDRESS.into(),
         }
+    }
+
+    /// Connections every door of this presentation may want at once, before the descriptor
+    /// limit has its say.
+    fn connections_wanted(&self) -> usize {
+        let web = self
+            .web
+            .as_ref()
+            .map_or(0, |_| self.web_followers + doors::WEB_OTHER_CONNECTIONS);
+        let ssh = self
+            .ssh
+            .as_ref()
+            .map_or(0, |_| self.ssh_sessions + super::ssh::MAX_HANDSHAKES);
+        super::net::MAX_CONNECTIONS + web + ssh
     }
 
     /// Whether the presenter serves an audience from its own process (web, SSH), which then
@@ -79,9 +112,53 @@ impl Presenting {
 /// What the event loop holds on to for its part in the classroom.
 pub enum Link {
     None,
-    /// The presenter, and the audiences it serves from its own process, if any.
-    Presenting(Presenter, Option<Box<Audiences>>),
+    /// The presenter's lesson and its doors.
+    Presenting(Box<Classroom>),
     Joined(Arc<Mutex<Option<Connection>>>),
+}
+
+/// A presenter's classroom: the lesson at the centre, and the doors that serve it.
+pub struct Classroom {
+    pub hub: Arc<Hub>,
+    /// The console's and `izumi follow`'s door.
+    pub tcp: Presenter,
+    /// The web and SSH doors, served on their own runtime, if asked for.
+    pub audiences: Option<Box<dyn Served>>,
+}
+
+/// Where the doors a presenter serves from its own process (web, SSH) come from. The plain
+/// `izumi` binary never names their servers, so the linker leaves russh, its crypto, tokio's
+/// runtime and the HTTP server out of it, and the reader stays small.
+#[derive(Clone, Copy, Debug)]
+pub enum AudienceServers {
+    /// Not in this binary: `present --web/--ssh` is handed to `izumi-classroom`, installed
+    /// beside it (see `crate::handover`).
+    Sibling,
+    /// In this binary, started by this function (`crate::audiences::serve`, in
+    /// `izumi-classroom`).
+    Linked(ServeAudiences),
+}
+
+/// Starts the doors a presenter serves from its own process.
+pub type ServeAudiences = fn(Ports<'_>) -> anyhow::Result<Box<dyn Served>>;
+
+/// The ports a presenter took for its web and SSH doors, and the lesson they serve.
+pub struct Ports<'a> {
+    pub presenting: &'a Presenting,
+    pub hub: &'a Arc<Hub>,
+    /// The console secret, which the web remote asks for.
+    pub secret: &'a str,
+    pub ssh: Option<TcpListener>,
+    pub web: Option<TcpListener>,
+}
+
+/// The doors a presenter serves from its own process, while they run; dropping them says
+/// goodbye to each audience and stops their runtime.
+pub trait Served {
+    /// How students join, one line each, for the presenter's screen.
+    fn invitations(&self) -> Vec<String>;
+    /// Where the web page and the remote are served, if they are.
+    fn web_address(&self) -> Option<SocketAddr>;
 }
 
 /// Listening beyond this machine is an explicit choice, and then followers must show a token.
@@ -103,9 +180,16 @@ fn bind(address: &str, token: Option<&str>, what: &str) -> anyhow::Result<TcpLis
     TcpListener::bind(address).map_err(|error| anyhow::anyhow!("cannot {what} {address}: {error}"))
 }
 
-/// Starts the classroom side of this izumi, sending what it hears to `inputs`. A presenter
-/// that serves audiences from its own process shares `story` with them: it must be loaded.
-pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Result<Link> {
+/// Starts the classroom side of this izumi, handing what it hears to `heard`. A presenter's
+/// lesson holds `story`: it must be loaded; `servers` must carry its web and SSH doors if it
+/// serves them.
+pub fn start(
+    part: &Part,
+    story: &Loading,
+    heard: impl Listener,
+    servers: AudienceServers,
+) -> anyhow::Result<Link> {
+    let heard: Arc<dyn Listener> = Arc::new(heard);
     let fingerprint = story.fingerprint();
     match part {
         Part::Alone => Ok(Link::None),
@@ -124,74 +208,66 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                 .as_deref()
                 .map(|web| bind(web, token, "serve the web page on"))
                 .transpose()?;
-            let (moves, moved) = std::sync::mpsc::channel();
+            let story = story
+                .ready()
+                .ok_or_else(|| anyhow::anyhow!("the story is not loaded yet"))?;
+            let log = Arc::new(EventLog::new(
+                Some(secret::log_path(listener.local_addr()?)),
+                LOG_CAP,
+            ));
+            let descriptors = doors::raise_descriptor_limit();
+            let caps = Caps::fitting(
+                presenting.connections_wanted(),
+                presenting.per_address,
+                descriptors.now,
+            );
+            let doors = Doors::new(caps, Arc::clone(&log));
+            log.write(None, &doors.describe(descriptors));
+            // What the console and the remote ask for reaches the presenter's loop as a key does.
+            let asked = Arc::clone(&heard);
+            let hub = Arc::new(Hub::new(Arc::clone(&story), doors, log, move |request| {
+                asked(Heard::Asked(request));
+            }));
             let config = PresenterConfig {
                 fingerprint: fingerprint.to_owned(),
                 secret: secret::create(listener.local_addr()?)?,
                 token: token.map(str::to_owned),
-                log: Some(secret::log_path(listener.local_addr()?)),
+                read_ahead: presenting.read_ahead,
                 ..PresenterConfig::default()
             };
             let secret = config.secret.clone();
-            let presenter = Presenter::serve_on(listener, config, moves)?;
-            let remote_inputs = inputs.clone();
-            let inputs = inputs.clone();
-            thread::Builder::new()
-                .name("classroom-moves".into())
-                .spawn(move || {
-                    for index in moved {
-                        if inputs.send(Input::MoveTo(index)).is_err() {
-                            break;
-                        }
-                    }
-                })?;
+            let tcp = Presenter::serve_on(listener, config, Arc::clone(&hub))?;
             let audiences = if ssh.is_some() || web.is_some() {
-                let story = story
-                    .ready()
-                    .ok_or_else(|| anyhow::anyhow!("the story is not loaded yet"))?;
-                let mut audiences = Audiences::new(audience::runtime()?);
-                if let Some(listener) = ssh {
-                    audiences.ssh = Some(serve_ssh(
-                        &audiences,
-                        listener,
-                        presenting,
-                        Arc::clone(&story),
-                        &presenter,
-                    )?);
-                }
-                if let Some(listener) = web {
-                    let config = WebConfig {
-                        token: token.map(str::to_owned),
-                        secret: secret.clone(),
-                        read_ahead: presenting.read_ahead,
-                        max_followers: presenting.web_followers,
-                        remote_lifetime: crate::web::REMOTE_LIFETIME,
-                    };
-                    let served = serve_web(
-                        &audiences,
-                        listener,
-                        config,
-                        story,
-                        &presenter,
-                        remote_inputs,
-                    )?;
-                    audiences.web = Some(served);
-                }
-                Some(Box::new(audiences))
+                let AudienceServers::Linked(serve) = servers else {
+                    anyhow::bail!(
+                        "this izumi does not carry the web and SSH servers: run izumi-classroom"
+                    );
+                };
+                Some(serve(Ports {
+                    presenting,
+                    hub: &hub,
+                    secret: &secret,
+                    ssh,
+                    web,
+                })?)
             } else {
                 None
             };
             // The console shows the remote's address: this presenter's, or none, never an
             // earlier presenter's on this port.
-            let remotes: Vec<String> = match audiences.as_ref().and_then(|a| a.web.as_ref()) {
-                Some(web) => invite::reachable(web.address())
+            let remotes: Vec<String> = match audiences.as_ref().and_then(|a| a.web_address()) {
+                Some(web) => invite::reachable(web)
                     .into_iter()
                     .map(|at| invite::remote_url(at, &secret))
                     .collect(),
                 None => Vec::new(),
             };
-            secret::write_remote(presenter.address(), &remotes)?;
-            Ok(Link::Presenting(presenter, audiences))
+            secret::write_remote(tcp.address(), &remotes)?;
+            Ok(Link::Presenting(Box::new(Classroom {
+                hub,
+                tcp,
+                audiences,
+            })))
         }
         Part::Console { address } => {
             let address = resolve(address)?;
@@ -207,7 +283,7 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                 Role::Console,
                 fingerprint,
                 credential,
-                inputs,
+                &heard,
             )))
         }
         Part::Follower { address, token } => {
@@ -219,74 +295,21 @@ pub fn start(part: &Part, story: &Loading, inputs: &Sender<Input>) -> anyhow::Re
                 Role::Follower,
                 fingerprint,
                 credential,
-                inputs,
+                &heard,
             )))
         }
     }
-}
-
-/// Starts the runtime and the SSH server on it, with the host key kept in the state folder.
-fn serve_ssh(
-    audiences: &Audiences,
-    listener: TcpListener,
-    presenting: &Presenting,
-    story: Arc<crate::story::Story>,
-    presenter: &Presenter,
-) -> anyhow::Result<SshServer> {
-    let key_path = host_key::path()
-        .map_err(|error| anyhow::anyhow!("no folder for the SSH host key: {error}"))?;
-    let host_key = host_key::load_or_create(&key_path)?;
-    let config = SshConfig {
-        host_key,
-        token: presenting.token.clone(),
-        read_ahead: presenting.read_ahead,
-        limits: SshLimits {
-            sessions: presenting.ssh_sessions,
-            ..SshLimits::default()
-        },
-    };
-    Ok(SshServer::serve(
-        audiences.runtime(),
-        listener,
-        config,
-        story,
-        presenter.stage(),
-        presenter.log(),
-    )?)
-}
-
-/// Serves the follower's page and the remote; the remote's commands reach the presenter's loop
-/// as a console's do.
-fn serve_web(
-    audiences: &Audiences,
-    listener: TcpListener,
-    config: WebConfig,
-    story: Arc<crate::story::Story>,
-    presenter: &Presenter,
-    inputs: Sender<Input>,
-) -> anyhow::Result<Web> {
-    let remote = move |command| {
-        let _ = inputs.send(match command {
-            RemoteCommand::Goto(index) => Input::MoveTo(index),
-            RemoteCommand::ToggleBlank => Input::ToggleBlank,
-        });
-    };
-    Ok(Web::start(
-        audiences.runtime(),
-        listener,
-        story,
-        presenter.stage().watch(),
-        config,
-        presenter.log(),
-        remote,
-    )?)
 }
 
 /// The lines this izumi shows for others to join: how students follow (the presenter), or the
 /// remote's address (the console, as its presenter left it).
 pub fn invitations(part: &Part, link: &Link) -> Vec<String> {
     match (part, link) {
-        (_, Link::Presenting(_, Some(audiences))) => audiences.invitations(),
+        (_, Link::Presenting(classroom)) => classroom
+            .audiences
+            .as_ref()
+            .map(|served| served.invitations())
+            .unwrap_or_default(),
         (Part::Console { address }, _) => resolve(address)
             .map(secret::read_remote)
             .unwrap_or_default(),
@@ -309,11 +332,11 @@ pub fn keep_joined(
     role: Role,
     fingerprint: &str,
     credential: impl Fn() -> Option<String> + Send + 'static,
-    inputs: &Sender<Input>,
+    listener: &Arc<dyn Listener>,
 ) -> Arc<Mutex<Option<Connection>>> {
     let connection = Arc::new(Mutex::new(None));
     let shared = Arc::clone(&connection);
-    let inputs = inputs.clone();
+    let tell = Arc::clone(listener);
     let fingerprint = fingerprint.to_owned();
     let _ = thread::Builder::new()
         .name("classroom-link".into())
@@ -322,27 +345,27 @@ pub fn keep_joined(
                 match Connection::join(address, role, &fingerprint, credential().as_deref()) {
                     Ok((joined, messages)) => {
                         *shared.lock().unwrap_or_else(|p| p.into_inner()) = Some(joined);
-                        if inputs.send(Input::Linked(true)).is_err() {
+                        if !tell(Heard::Linked(true)) {
                             return;
                         }
                         for message in messages {
-                            if inputs.send(Input::FromPresenter(message)).is_err() {
+                            if !tell(Heard::FromPresenter(message)) {
                                 return;
                             }
                         }
                         *shared.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                        if inputs.send(Input::Linked(false)).is_err() {
+                        if !tell(Heard::Linked(false)) {
                             return;
                         }
                     }
                     Err(JoinError::Refused(reason))
                         if !(role == Role::Console && reason == "bad-secret") =>
                     {
-                        let _ = inputs.send(Input::Refused(reason));
+                        tell(Heard::Refused(reason));
                         return;
                     }
                     Err(_) => {
-                        if inputs.send(Input::Linked(false)).is_err() {
+                        if !tell(Heard::Linked(false)) {
                             return;
                         }
                     }
@@ -359,6 +382,7 @@ pub fn explain(reason: &str) -> String {
         "other-story" => "this terminal shows a different story from the presenter's",
         "bad-secret" => "the console secret does not match (restart `izumi notes`)",
         "bad-token" => "the token is missing or wrong (ask the teacher for it: --token)",
+        "full" => "the classroom is full",
         _ => "it gave no reason izumi knows",
     };
     format!("the presenter refused to connect: {why}")

@@ -7,16 +7,19 @@
 //! Nothing else can be had over the port: no shell, no command, no file, no forwarding of any
 //! kind. Each refusal and cut is written to the presenter's log in izumi's own words. No client
 //! can hold the presenter or another client up: the presenter only sets a value the sessions
-//! watch ([`Stage`]), each session draws and sends on its own task, and one whose client stops
+//! watch (the lesson at the [`Hub`]), each session draws and sends on its own task, and one whose client stops
 //! reading is cut when a write to it has waited [`SshLimits::write_timeout`], having held at
 //! most a few frames.
 
 mod follower;
 pub mod host_key;
 pub mod input;
+pub mod screens;
+mod setting_up;
 mod visitor;
 
-pub use visitor::{ClientOptions, MAX_WINDOW};
+pub use screens::MAX_WINDOW;
+pub use visitor::ClientOptions;
 
 use std::io;
 use std::net::SocketAddr;
@@ -31,16 +34,22 @@ use russh::{MethodKind, MethodSet, SshId};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::watch;
 
+use super::doors::{Door, Pass};
+use super::hub::Hub;
 use super::log::{EventLog, TurnedAway};
-use super::stage::{Shown, Stage};
-use crate::story::Story;
+use screens::Screens;
+use setting_up::{Progress, to_make_room};
 use visitor::Visitor;
 
 /// The sessions served at once unless `--ssh-sessions` says otherwise.
 pub const DEFAULT_SESSIONS: u16 = 200;
-/// Connections still setting up (key exchange, authentication, asking for a terminal) at once;
-/// more are closed at the door.
+/// Connections still setting up (key exchange, authentication, asking for a terminal) at once.
+/// When all are taken, one that has said nothing, or nothing for a while, is cut to make room
+/// for a newcomer; while every one is making progress, the newcomer waits (and those after it,
+/// in the listener's queue), and after [`WAIT_FOR_PLACE`] it is closed at the door.
 pub const MAX_HANDSHAKES: usize = 64;
+/// How long a newcomer waits for a place among those setting up.
+const WAIT_FOR_PLACE: Duration = Duration::from_secs(2);
 /// Lines one connection has logged one by one; the rest are counted in one line at its end.
 const DETAILED_LINES: u64 = 10;
 
@@ -49,6 +58,13 @@ const DETAILED_LINES: u64 = 10;
 pub struct SshLimits {
     /// Sessions (terminals) at once; one more is told the class is full.
     pub sessions: usize,
+    /// From connecting to the client's first bytes: every SSH client sends its identification
+    /// line at once, so a connection silent this long is not one, and is cut.
+    pub identify: Duration,
+    /// From connecting to logged in: time to read the host key's fingerprint the first time and
+    /// type the token, and no more, since a connection not yet logged in holds a place among the
+    /// few setting up.
+    pub log_in: Duration,
     /// From connecting to a terminal session: a connection that has not got one by then
     /// (never authenticated, never asked for a terminal, or holding a tunnel open) is cut.
     pub handshake: Duration,
@@ -57,9 +73,13 @@ pub struct SshLimits {
     pub idle: Duration,
     /// How long one write to a client may wait before the client counts as not reading.
     pub write_timeout: Duration,
-    /// Keys, clicks and turns of the wheel taken from one client in a second; the rest are
-    /// dropped.
+    /// Keys, clicks, turns of the wheel and window changes taken from one client in a second;
+    /// the rest are dropped (for window changes, only the last size matters: it is drawn when
+    /// the next second begins).
     pub keys_per_second: u32,
+    /// Screen cells all sessions' readers may hold together, each place's
+    /// [`screens::FLOOR`] set aside first; a session past it is drawn smaller.
+    pub screen_cells: usize,
     /// How often a silent client is asked whether it is still there, and how many unanswered
     /// asks make it gone (a laptop that slept, a network that dropped).
     pub keepalive: Duration,
@@ -70,10 +90,13 @@ impl Default for SshLimits {
     fn default() -> Self {
         SshLimits {
             sessions: DEFAULT_SESSIONS.into(),
+            identify: Duration::from_secs(3),
+            log_in: Duration::from_secs(20),
             handshake: Duration::from_secs(60),
             idle: Duration::from_secs(30 * 60),
             write_timeout: Duration::from_secs(10),
             keys_per_second: 50,
+            screen_cells: screens::DEFAULT_BUDGET,
             keepalive: Duration::from_secs(15),
             keepalive_max: 4,
         }
@@ -107,34 +130,37 @@ struct Shared {
     read_ahead: bool,
     limits: SshLimits,
     russh: Arc<russh::server::Config>,
-    story: Arc<Story>,
-    stage: watch::Receiver<Option<Shown>>,
+    hub: Arc<Hub>,
     log: Arc<EventLog>,
     counts: Mutex<Counts>,
+    screens: Screens,
     /// Connections closed at the door since that was last logged, and when it was.
     turned_away: TurnedAway,
+    /// Connections cut for saying nothing, and cut to make room for a newcomer, counted the
+    /// same way: a script reopening silent sockets would otherwise write a line for each.
+    silent: TurnedAway,
+    made_room: TurnedAway,
     /// Set when the presenter stops: every session says goodbye and ends.
     stopping: watch::Sender<bool>,
 }
 
 /// Connections open now, to cap them.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Counts {
     connections: usize,
-    handshaking: usize,
+    /// Connections still setting up, oldest first.
+    handshaking: Vec<Arc<Progress>>,
     sessions: usize,
 }
 
 impl SshServer {
     /// Serves the presenter's story on `listener` (bound already, so that a port in use is
-    /// reported before the presenter's screen is taken), on `runtime`, following `stage`.
+    /// reported before the presenter's screen is taken), on `runtime`, following the lesson at `hub`.
     pub fn serve(
         runtime: &tokio::runtime::Handle,
         listener: std::net::TcpListener,
         config: SshConfig,
-        story: Arc<Story>,
-        stage: &Stage,
-        log: Arc<EventLog>,
+        hub: Arc<Hub>,
     ) -> io::Result<SshServer> {
         let address = listener.local_addr()?;
         listener.set_nonblocking(true)?;
@@ -165,16 +191,19 @@ impl SshServer {
             nodelay: true,
             ..russh::server::Config::default()
         };
+        let screens = Screens::new(config.limits.screen_cells, config.limits.sessions);
         let shared = Arc::new(Shared {
             token: config.token,
             read_ahead: config.read_ahead,
             limits: config.limits,
             russh: Arc::new(russh),
-            story,
-            stage: stage.watch(),
-            log,
+            log: Arc::clone(hub.log()),
+            hub,
             counts: Mutex::default(),
+            screens,
             turned_away: TurnedAway::default(),
+            silent: TurnedAway::default(),
+            made_room: TurnedAway::default(),
             stopping: watch::Sender::new(false),
         });
         let accepting = runtime.spawn(accept(listener, Arc::clone(&shared)));
@@ -200,6 +229,16 @@ impl SshServer {
     /// How many students are following now.
     pub fn sessions(&self) -> usize {
         lock(&self.shared.counts).sessions
+    }
+
+    /// Screen cells the sessions' readers hold now (each holds two buffers of its window).
+    pub fn screen_cells(&self) -> usize {
+        self.shared.screens.held()
+    }
+
+    /// How many connections are still setting up (not yet a terminal session).
+    pub fn setting_up(&self) -> usize {
+        lock(&self.shared.counts).handshaking.len()
     }
 
     /// How many connections are open, in sessions or still setting up.
@@ -246,11 +285,17 @@ async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
                 continue;
             }
         };
-        let Some(slot) = Slot::take(&shared) else {
+        let Ok(pass) = shared.hub.doors().admit(Door::Ssh, peer) else {
+            continue;
+        };
+        // The next ones wait in the listener's queue meanwhile: a script that reopens what is
+        // cut queues behind those already waiting, instead of spinning.
+        let Some(slot) = Slot::wait_for_place(&shared, peer, pass).await else {
             shared.turn_away(peer);
             continue;
         };
-        tokio::spawn(connection(stream, peer, slot, Arc::clone(&shared)));
+        let progress = Arc::clone(&slot.progress);
+        tokio::spawn(connection(stream, slot, progress, Arc::clone(&shared)));
     }
 }
 
@@ -268,7 +313,40 @@ impl Shared {
             peer,
             &format!(
                 "refused: too many connections setting up ({count} turned away since the last \
-                 such line; at most {MAX_HANDSHAKES} at once)"
+                 such line; at most {MAX_HANDSHAKES} at once, all making progress for the {} s \
+                 it waited)",
+                WAIT_FOR_PLACE.as_secs()
+            ),
+        );
+    }
+
+    /// Logs a connection cut for sending nothing at all, one line a second at most.
+    fn cut_silent(&self, peer: SocketAddr) {
+        let Some(count) = self.silent.count() else {
+            return;
+        };
+        self.log(
+            peer,
+            &format!(
+                "cut: sent nothing within {} s of connecting ({count} such since the last such \
+                 line)",
+                self.limits.identify.as_secs_f32()
+            ),
+        );
+    }
+
+    /// Logs a connection cut to make room for a newcomer, one line a second at most.
+    fn cut_to_make_room(&self, cut: &Progress) {
+        let Some(count) = self.made_room.count() else {
+            return;
+        };
+        let quiet = cut.quiet_for(std::time::Instant::now());
+        self.log(
+            cut.peer,
+            &format!(
+                "cut: still setting up and quiet for {:.1} s, to make room for a newcomer \
+                 ({count} such since the last such line; {MAX_HANDSHAKES} places)",
+                quiet.as_secs_f32()
             ),
         );
     }
@@ -277,38 +355,74 @@ impl Shared {
 /// A connection's place in the counts, given back when it closes.
 struct Slot {
     shared: Arc<Shared>,
-    handshaking: bool,
+    progress: Arc<Progress>,
+    /// Its place in the classroom's admission.
+    pass: Pass,
 }
 
 impl Slot {
-    fn take(shared: &Arc<Shared>) -> Option<Slot> {
-        let mut counts = lock(&shared.counts);
-        if counts.handshaking >= MAX_HANDSHAKES {
-            return None;
+    /// A place for a connection setting up, waited for at most [`WAIT_FOR_PLACE`].
+    async fn wait_for_place(shared: &Arc<Shared>, peer: SocketAddr, pass: Pass) -> Option<Slot> {
+        let given_up = tokio::time::Instant::now() + WAIT_FOR_PLACE;
+        loop {
+            let next_chance = match Slot::take(shared, peer) {
+                Ok(progress) => {
+                    return Some(Slot {
+                        shared: Arc::clone(shared),
+                        progress,
+                        pass,
+                    });
+                }
+                Err(next_chance) => tokio::time::Instant::from_std(next_chance),
+            };
+            if tokio::time::Instant::now() >= given_up {
+                return None;
+            }
+            // A place may also be given back before then, by a connection set up or gone.
+            let soon = tokio::time::Instant::now() + Duration::from_millis(50);
+            tokio::time::sleep_until(next_chance.min(soon).min(given_up)).await;
         }
+    }
+
+    /// A place for a connection setting up; when every place is taken, one that is going
+    /// nowhere is cut and its place given to this one. Otherwise, when one may be.
+    fn take(shared: &Arc<Shared>, peer: SocketAddr) -> Result<Arc<Progress>, std::time::Instant> {
+        let mut counts = lock(&shared.counts);
+        if counts.handshaking.len() >= MAX_HANDSHAKES {
+            let victim = to_make_room(&counts.handshaking, std::time::Instant::now())?;
+            let victim = counts.handshaking.remove(victim);
+            drop(counts);
+            victim.cut.cut();
+            shared.cut_to_make_room(&victim);
+            counts = lock(&shared.counts);
+        }
+        let progress = Arc::new(Progress::new(peer, Arc::default()));
         counts.connections += 1;
-        counts.handshaking += 1;
-        Some(Slot {
-            shared: Arc::clone(shared),
-            handshaking: true,
-        })
+        counts.handshaking.push(Arc::clone(&progress));
+        Ok(progress)
     }
 
     /// The connection has a terminal session, or has been told why not: it is set up.
     fn set_up(&mut self) {
-        if std::mem::take(&mut self.handshaking) {
-            lock(&self.shared.counts).handshaking -= 1;
-        }
+        self.progress.set_up();
+        leave_setting_up(&mut lock(&self.shared.counts), &self.progress);
+        self.pass.set_up();
     }
+}
+
+/// Takes a connection out of those setting up, if it is still among them (one cut to make room
+/// has left already).
+fn leave_setting_up(counts: &mut Counts, progress: &Arc<Progress>) {
+    counts
+        .handshaking
+        .retain(|other| !Arc::ptr_eq(other, progress));
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         let mut counts = lock(&self.shared.counts);
         counts.connections -= 1;
-        if self.handshaking {
-            counts.handshaking -= 1;
-        }
+        leave_setting_up(&mut counts, &self.progress);
     }
 }
 
@@ -332,39 +446,21 @@ impl Drop for SessionSlot {
     }
 }
 
-/// One TCP connection: the SSH protocol on it, and a deadline for it to become a session.
+/// One TCP connection: the SSH protocol on it, and its deadlines for setting up.
 async fn connection(
     stream: tokio::net::TcpStream,
-    peer: SocketAddr,
     slot: Slot,
+    progress: Arc<Progress>,
     shared: Arc<Shared>,
 ) {
     let _ = stream.set_nodelay(true);
-    let cut = Arc::new(Cut::default());
-    let set_up = Arc::new(AtomicBool::new(false));
-    let deadline = shared.limits.handshake;
-    let watchdog = tokio::spawn({
-        let (cut, set_up, shared) = (Arc::clone(&cut), Arc::clone(&set_up), Arc::clone(&shared));
-        async move {
-            tokio::time::sleep(deadline).await;
-            if !set_up.load(Ordering::Relaxed) {
-                shared.log(
-                    peer,
-                    &format!(
-                        "cut: no terminal session within {} s of connecting",
-                        deadline.as_secs_f32()
-                    ),
-                );
-                cut.cut();
-            }
-        }
-    });
+    let (peer, cut) = (progress.peer, Arc::clone(&progress.cut));
+    let watchdog = tokio::spawn(deadlines(Arc::clone(&progress), Arc::clone(&shared)));
     let visitor = Visitor {
         shared: Arc::clone(&shared),
         peer,
         cut: Arc::clone(&cut),
         slot,
-        set_up,
         noise: Noise::default(),
         channel: None,
         pty: None,
@@ -373,13 +469,48 @@ async fn connection(
     };
     let stream = Guarded {
         inner: stream,
-        cut: Arc::clone(&cut),
+        cut,
+        progress,
     };
     if let Ok(running) = russh::server::run_stream(Arc::clone(&shared.russh), stream, visitor).await
     {
         let _ = running.await;
     }
     watchdog.abort();
+}
+
+/// Cuts a connection that has not spoken, logged in or got a terminal session in time (each
+/// deadline counted from connecting, none later than the last).
+async fn deadlines(progress: Arc<Progress>, shared: Arc<Shared>) {
+    let limits = &shared.limits;
+    let at = |after: Duration| tokio::time::Instant::from_std(progress.accepted() + after);
+    tokio::time::sleep_until(at(limits.identify.min(limits.handshake))).await;
+    if !progress.has_spoken() {
+        shared.cut_silent(progress.peer);
+        return progress.cut.cut();
+    }
+    tokio::time::sleep_until(at(limits.log_in.min(limits.handshake))).await;
+    if !progress.is_logged_in() {
+        shared.log(
+            progress.peer,
+            &format!(
+                "cut: not logged in within {} s of connecting",
+                limits.log_in.min(limits.handshake).as_secs_f32()
+            ),
+        );
+        return progress.cut.cut();
+    }
+    tokio::time::sleep_until(at(limits.handshake)).await;
+    if !progress.is_set_up() {
+        shared.log(
+            progress.peer,
+            &format!(
+                "cut: no terminal session within {} s of connecting",
+                limits.handshake.as_secs_f32()
+            ),
+        );
+        progress.cut.cut();
+    }
 }
 
 /// A way to end a connection from outside the SSH protocol's own task, whatever it waits on:
@@ -415,10 +546,11 @@ impl Cut {
     }
 }
 
-/// A TCP stream that can be cut.
+/// A TCP stream that can be cut, and that tells when the client was last heard from.
 struct Guarded {
     inner: tokio::net::TcpStream,
     cut: Arc<Cut>,
+    progress: Arc<Progress>,
 }
 
 fn cut_error() -> io::Error {
@@ -449,7 +581,11 @@ impl AsyncRead for Guarded {
         if self.cut.is_cut() {
             return Poll::Ready(Err(cut_error()));
         }
+        let before = buf.filled().len();
         let poll = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(poll, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.progress.heard_now();
+        }
         self.check(cx, poll)
     }
 }

@@ -407,6 +407,17 @@ fn parse_month(text: &str) -> Result<u8, String> {
         .ok_or_else(|| format!("\"{text}\" is not a month or season"))
 }
 
+/// Year ticks along a strip `width` columns wide (the terminal's timeline, or a web timeline as
+/// wide) with room for their labels: the smallest round step
+/// that leaves at least six columns per tick.
+pub fn tick_step(first: i32, last: i32, width: u16) -> i32 {
+    let years = (last - first + 1).max(1);
+    [1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000]
+        .into_iter()
+        .find(|step| (years / step + 1) * 6 <= i32::from(width))
+        .unwrap_or(1000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

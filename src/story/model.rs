@@ -6,39 +6,10 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::date::StoryDate;
+pub use super::id::{
+    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, SceneId, TermId,
+};
 use super::text::Paragraph;
-
-macro_rules! index_type {
-    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
-        #[$doc]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub struct $name(pub(crate) usize);
-
-        impl $name {
-            /// The position in the story's list.
-            pub fn index(self) -> usize {
-                self.0
-            }
-        }
-    )*};
-}
-
-index_type! {
-    /// An episode's position in reading order.
-    EpisodeId,
-    /// A scene's position in reading order across the whole story.
-    SceneId,
-    /// A character in `characters.toml`.
-    CharacterId,
-    /// A footnote in `footnotes.toml`.
-    FootnoteId,
-    /// A location in `locations.toml`.
-    LocationId,
-    /// A glossary term in `glossary.toml`.
-    TermId,
-    /// An editor's note, numbered from 1 in order of first use.
-    EditorNoteId,
-}
 
 /// A whole story, validated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -275,6 +246,23 @@ impl Story {
 
     pub fn location(&self, id: LocationId) -> &Location {
         &self.locations[id.0]
+    }
+
+    /// "Episode 7/14": where an episode is in the story, the same on every screen and page.
+    pub fn episode_position(&self, episode: EpisodeId) -> String {
+        format!("Episode {}/{}", episode.index() + 1, self.episodes.len())
+    }
+
+    /// The first and last year any date in the story can mean: the timeline's span.
+    pub fn year_span(&self) -> (i32, i32) {
+        let ranges = self
+            .scenes
+            .iter()
+            .map(|s| s.date.range())
+            .chain(self.episodes.iter().map(|e| e.period.range()));
+        ranges.fold((i32::MAX, i32::MIN), |(first, last), range| {
+            (first.min(range.start.year), last.max(range.end.year))
+        })
     }
 
     /// Where a scene happens, as the story names its places: "Oslo, Bergen".

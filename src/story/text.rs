@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
-use super::model::{EditorNoteId, TermId};
+use super::id::{EditorNoteId, TermId};
 
 /// What starts the label of an editor's-note marker: `[^ed:slip]` marks the note `slip`.
 pub const EDITOR_NOTE_PREFIX: &str = "ed:";

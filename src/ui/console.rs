@@ -8,9 +8,9 @@ use super::split;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use super::footer;
 use super::layout::titled_pane_block;
 use super::theme::Theme;
-use super::{episode_position, footer};
 use crate::app::{App, KeyMode};
 use crate::keymap::Keymap;
 use crate::story::{EditorNote, Inline, SceneId, Story, text};
@@ -64,7 +64,7 @@ impl Widget for Console<'_> {
                     " scene {} of {} · {} · {}",
                     id.index() + 1,
                     story.scenes.len(),
-                    episode_position(story, scene.episode),
+                    story.episode_position(scene.episode),
                     story.episode(scene.episode).title
                 ),
                 theme.dim,

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::split_right;
 use super::theme::Theme;
-use super::{episode_position, split_right};
 use crate::app::App;
 
 /// Story title, episode n/N and title; the scene's places and date, and its position.
@@ -25,7 +25,7 @@ impl Widget for Header<'_> {
 
         let episode_label = format!(
             "{} · {} ",
-            episode_position(story, episode_id),
+            story.episode_position(episode_id),
             episode.title
         );
         let title = format!(" {}", story.title);

@@ -1,6 +1,7 @@
 //! The help overlay, written from the keymap of the mode the reader is in.
 
 use ratatui::text::{Line, Span, Text};
+use strum::VariantArray;
 
 use super::theme::Theme;
 use crate::app::{KeyMode, Section};
@@ -15,7 +16,7 @@ pub fn text(bindings: &[Binding], mode: KeyMode, theme: &Theme) -> Text<'static>
         .unwrap_or(0)
         + 3;
     let mut lines = Vec::new();
-    for section in Section::ALL {
+    for &section in Section::VARIANTS {
         let mut listed = bindings
             .iter()
             .filter(|b| b.command.section() == section && !b.keys.is_empty())

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Widget};
 
 use super::theme::Theme;
-use crate::web::invite;
+use crate::invite;
 
 pub struct Invitation<'a> {
     pub heading: &'a str,
@@ -21,31 +21,32 @@ impl Widget for Invitation<'_> {
         Clear.render(area, buf);
         let text_rows = 2 + u16::try_from(self.addresses.len()).unwrap_or(u16::MAX);
         let room = area.height.saturating_sub(text_rows);
-        let modules = invite::code_of(self.addresses).unwrap_or_default();
-        let size = u16::try_from(modules.len()).unwrap_or(u16::MAX);
-        // Scanners want dark on light whatever the terminal's colours: the code sets both, light
-        // modules drawn as white blocks on black.
-        let code = Style::default().fg(Color::White).bg(Color::Black);
+        let code = invite::code_of(self.addresses);
+        let size = code
+            .as_ref()
+            .map_or(0, |code| u16::try_from(code.size()).unwrap_or(u16::MAX));
+        // A module two cells wide and one high (square, and as big as fits), else in half blocks.
+        let drawn = match &code {
+            Some(code) if size <= room && size * 2 <= area.width => Some(code.full_blocks()),
+            Some(code) if size.div_ceil(2) <= room && size <= area.width => {
+                Some(code.half_blocks())
+            }
+            _ => None,
+        };
         let mut top = area.y;
-        if size > 0 && size <= room && size * 2 <= area.width {
-            // A module is two cells wide and one high: square, and as big as fits.
-            let left = area.x + (area.width - size * 2) / 2;
-            top += (room - size) / 2;
-            for (row, dark) in modules.iter().enumerate() {
-                let line: String = dark.iter().map(|d| if *d { "  " } else { "██" }).collect();
+        if let Some(rows) = drawn {
+            // Scanners want dark on light whatever the terminal's colours: the code sets both,
+            // light modules drawn as white blocks on black.
+            let style = Style::default().fg(Color::White).bg(Color::Black);
+            let height = u16::try_from(rows.len()).unwrap_or(u16::MAX);
+            let width = u16::try_from(rows[0].chars().count()).unwrap_or(u16::MAX);
+            let left = area.x + (area.width - width) / 2;
+            top += (room - height) / 2;
+            for (row, line) in rows.iter().enumerate() {
                 let y = top + u16::try_from(row).unwrap_or(0);
-                buf.set_string(left, y, line, code);
+                buf.set_string(left, y, line, style);
             }
-            top += size;
-        } else if size > 0 && size.div_ceil(2) <= room && size <= area.width {
-            let lines = invite::half_blocks(&modules);
-            let left = area.x + (area.width - size) / 2;
-            top += (room - size.div_ceil(2)) / 2;
-            for (row, line) in lines.iter().enumerate() {
-                let y = top + u16::try_from(row).unwrap_or(0);
-                buf.set_string(left, y, line, code);
-            }
-            top += size.div_ceil(2);
+            top += height;
         } else {
             top += room / 2;
         }

@@ -8,19 +8,16 @@ use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::symbols::Marker;
 use ratatui::widgets::Widget;
-use ratatui::widgets::canvas::{Canvas, Line, Map, MapResolution, Points};
+use ratatui::widgets::canvas::{Canvas, Line, Points};
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::geo::{Bounds, LabelRequest, place_labels};
-use crate::story::{LocationId, SceneId, Story};
+use crate::geo::{Bounds, LabelRequest, labelled_places, place_labels, stations_until, world};
+use crate::story::LocationId;
 
 /// Below this many columns or rows the map says too little; the places list is shown instead.
 pub const MIN_COLUMNS: u16 = 24;
 pub const MIN_ROWS: u16 = 7;
-
-/// How many places visited before the current one get a label.
-const RECENT_LABELS: usize = 4;
 
 /// The map of the story's places, drawn into the area it is given (no border of its own).
 pub struct MapView<'a> {
@@ -55,55 +52,6 @@ fn draw_world(bounds: &Bounds, area: Rect, land: Color, buf: &mut Buffer) {
             }
         }
     });
-}
-
-/// The world's land within `bounds`, in braille on a grid of `width` × `height` cells: the
-/// terminal map's ground, and the web map's (each dot a square there).
-pub fn world(bounds: &Bounds, width: u16, height: u16, land: Color) -> Buffer {
-    let mut world = Buffer::empty(Rect::new(0, 0, width, height));
-    Canvas::default()
-        .marker(Marker::Braille)
-        .x_bounds([bounds.west, bounds.east])
-        .y_bounds([bounds.south, bounds.north])
-        .paint(|ctx| {
-            ctx.draw(&Map {
-                resolution: MapResolution::High,
-                color: land,
-            });
-        })
-        .render(world.area, &mut world);
-    world
-}
-
-/// The places the story has passed through up to and including a scene, in order, without
-/// repeating a place twice in a row.
-pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
-    let mut stations: Vec<LocationId> = Vec::new();
-    for id in story.scene_ids().take(scene.index() + 1) {
-        for location in &story.scene(id).locations {
-            if stations.last() != Some(location) {
-                stations.push(*location);
-            }
-        }
-    }
-    stations
-}
-
-/// The places that get a label, most important first: the scene's own places, then the last
-/// few visited, most recent first. Places ahead stay unlabelled so the map does not give the
-/// story away.
-pub fn labelled_places(story: &Story, scene: SceneId) -> Vec<LocationId> {
-    let here = &story.scene(scene).locations;
-    let mut order: Vec<LocationId> = here.clone();
-    for id in stations_until(story, scene).iter().rev() {
-        if order.len() >= here.len() + RECENT_LABELS {
-            break;
-        }
-        if !order.contains(id) {
-            order.push(*id);
-        }
-    }
-    order
 }
 
 /// A canvas takes a colour, not a style: the style's, or the terminal's own.
@@ -169,7 +117,7 @@ impl Widget for MapView<'_> {
             })
             .render(area, buf);
 
-        let order = labelled_places(story, self.app.scene());
+        let order = labelled_places(story, self.app.scene(), &self.app.reach());
         let mut requests = Vec::new();
         let mut current = 0;
         for id in &order {

@@ -25,7 +25,6 @@ use ratatui::widgets::{Block, Paragraph, Tabs, Widget, Wrap};
 
 use crate::app::{App, Geometry, Mode, Pane, Spot};
 use crate::keymap::Keymap;
-use crate::story::{EpisodeId, Story};
 use layout::Side;
 use theme::Theme;
 
@@ -155,11 +154,6 @@ impl Screen<'_> {
         }
         .render(layout.footer, buffer);
     }
-}
-
-/// "Episode 7/14": where an episode is in the story, the same on every screen.
-pub fn episode_position(story: &Story, episode: EpisodeId) -> String {
-    format!("Episode {}/{}", episode.index() + 1, story.episodes.len())
 }
 
 /// A one-line area split into what fits on the left and a right-aligned part.

@@ -341,8 +341,9 @@ fn marked_entry(
 fn locations(app: &App, theme: &Theme) -> PaneContent {
     let story = app.story();
     let here = &story.scene(app.scene()).locations;
-    let items = story
-        .route
+    // Places only scenes not shown yet hold are not listed to a follower.
+    let items = app
+        .listed_places()
         .iter()
         .map(|id| {
             let (marker, style) = if here.contains(id) {

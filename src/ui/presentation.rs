@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
 
 use super::theme::Theme;
-use super::{episode_position, map, panes, scene};
+use super::{map, panes, scene};
 use crate::app::{App, Geometry, Pane, Panel, TextBox};
 use crate::story::{SceneId, Story};
 
@@ -176,7 +176,7 @@ fn progress(app: &App, theme: &Theme) -> Paragraph<'static> {
     let mut spans = vec![Span::styled(
         format!(
             "{} · {}    scene {}/{} · {} of {}",
-            episode_position(story, episode),
+            story.episode_position(episode),
             story.episode(episode).title,
             story.scene_number_in_episode(scene),
             story.episode(episode).scenes.len(),

@@ -4,6 +4,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::config::ThemeName;
+
 /// The styles of every part of the screen.
 #[derive(Clone, Copy, Debug)]
 pub struct Theme {
@@ -115,19 +117,18 @@ pub const HIGH_CONTRAST: Theme = Theme {
     ..DARK
 };
 
-/// The themes by the names `--theme` and the configuration use.
-pub const NAMED: [(&str, Theme); 3] = [
-    ("dark", DARK),
-    ("light", LIGHT),
-    ("high-contrast", HIGH_CONTRAST),
-];
+/// The theme a name stands for.
+pub fn of(name: ThemeName) -> Theme {
+    match name {
+        ThemeName::Dark => DARK,
+        ThemeName::Light => LIGHT,
+        ThemeName::HighContrast => HIGH_CONTRAST,
+    }
+}
 
 /// The theme with this name, if there is one.
 pub fn named(name: &str) -> Option<Theme> {
-    NAMED
-        .iter()
-        .find(|(known, _)| *known == name)
-        .map(|(_, theme)| *theme)
+    name.parse().ok().map(of)
 }
 
 impl Theme {

@@ -9,7 +9,8 @@ use ratatui::widgets::Widget;
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::story::{DateRange, Day, Story};
+use crate::story::date::tick_step;
+use crate::story::{DateRange, Day};
 
 /// Rows the strip needs inside its border: scene marker, episodes, axis, years.
 pub const HEIGHT: u16 = 4;
@@ -18,28 +19,6 @@ pub const HEIGHT: u16 = 4;
 pub struct Timeline<'a> {
     pub app: &'a App,
     pub theme: &'a Theme,
-}
-
-/// The first and last year any date in the story can mean.
-pub fn year_span(story: &Story) -> (i32, i32) {
-    let ranges = story
-        .scenes
-        .iter()
-        .map(|s| s.date.range())
-        .chain(story.episodes.iter().map(|e| e.period.range()));
-    ranges.fold((i32::MAX, i32::MIN), |(first, last), range| {
-        (first.min(range.start.year), last.max(range.end.year))
-    })
-}
-
-/// Year ticks that fit `width` columns with room for their labels: the smallest round step
-/// that leaves at least six columns per tick.
-pub fn tick_step(first: i32, last: i32, width: u16) -> i32 {
-    let years = (last - first + 1).max(1);
-    [1, 2, 5, 10, 20, 25, 50, 100, 250, 500, 1000]
-        .into_iter()
-        .find(|step| (years / step + 1) * 6 <= i32::from(width))
-        .unwrap_or(1000)
 }
 
 /// Maps days to columns of a strip.
@@ -67,7 +46,7 @@ impl Widget for Timeline<'_> {
             return;
         }
         let story = self.app.story();
-        let (first, last) = year_span(story);
+        let (first, last) = story.year_span();
         let scale = Scale {
             first: f64::from(first),
             years: f64::from(last + 1 - first),
@@ -151,7 +130,7 @@ fn fill(buf: &mut Buffer, row: u16, start: u16, end: u16, symbol: &str, style: S
 
 #[cfg(test)]
 mod tests {
-    use super::tick_step;
+    use crate::story::date::tick_step;
 
     #[test]
     fn ticks_get_sparser_as_the_strip_narrows() {

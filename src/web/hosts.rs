@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::invite;
+use crate::invite;
 
 /// How often the machine's addresses may be listed again, when a request names one not known
 /// (the Wi-Fi gave a new address, say).

@@ -1,13 +1,11 @@
-//! The classroom in a browser: the follower's page, the presenter's remote, and the handout.
+//! The classroom in a browser: the follower's page and the presenter's remote.
 //!
 //! Served from the presenting process on the audiences' runtime (see
-//! `classroom::audience`), from the same announcements as `izumi follow`: the presenter's stage
+//! `crate::audiences`), from the same lesson as `izumi follow` (`classroom::hub`), which
 //! is watched, never waited on. Every page also works without its script.
 
-pub mod handout;
 mod hosts;
 pub mod http;
-pub mod invite;
 pub mod page;
 mod routes;
 
@@ -22,16 +20,13 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 
+use crate::classroom::doors::{Door, Pass};
+use crate::classroom::hub::{Hub, Lesson};
 use crate::classroom::log::{EventLog, TurnedAway};
-use crate::classroom::stage::Shown;
 use crate::story::Story;
 
-/// Followers watching at once unless the presenter says otherwise.
-pub const DEFAULT_FOLLOWERS: usize = 500;
-/// Connections beyond the followers' own: page loads, the remote, assets.
-const OTHER_CONNECTIONS: usize = 64;
 /// Requests on one kept-alive connection before it is closed.
 const REQUESTS_PER_CONNECTION: usize = 100;
 /// Remote commands a second, and the burst allowed.
@@ -67,24 +62,13 @@ pub struct WebConfig {
     pub remote_lifetime: Duration,
 }
 
-/// What the remote asks the presenter to do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RemoteCommand {
-    /// Show the scene at this index.
-    Goto(usize),
-    /// Blank the projector, or bring it back.
-    ToggleBlank,
-}
-
 /// Everything a connection needs, shared by all of them.
 pub(crate) struct Site {
-    story: Arc<Story>,
-    /// The map's land, drawn once for the story.
-    land: String,
-    stage: watch::Receiver<Option<Shown>>,
+    hub: Arc<Hub>,
+    /// The map's land, drawn once for each story presented.
+    land: Mutex<(std::sync::Weak<Story>, Arc<str>)>,
     config: WebConfig,
     log: Arc<EventLog>,
-    remote: Box<dyn Fn(RemoteCommand) + Send + Sync>,
     followers: Arc<Semaphore>,
     connections: Arc<Semaphore>,
     /// Tokens left for remote commands, and when they were last counted.
@@ -95,12 +79,12 @@ pub(crate) struct Site {
     remote_sessions: Mutex<Vec<(String, Instant)>>,
     /// The names this server answers to (DNS rebinding is refused).
     hosts: hosts::Hosts,
-    /// Follower pages already made, by what they depend on.
-    pages: Mutex<HashMap<PageKey, String>>,
+    /// Follower pages already made for the story presented, by what they depend on. The weak
+    /// reference keeps the story's address from being reused by a reloaded one.
+    pages: Mutex<(std::sync::Weak<Story>, HashMap<PageKey, String>)>,
 }
 
-/// What a follower's page depends on besides the story and the configuration, which do not
-/// change while the server runs.
+/// What a follower's page depends on besides the story and the configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct PageKey {
     pub scene: usize,
@@ -115,9 +99,19 @@ pub(crate) struct PageKey {
 const CACHED_PAGES: usize = 512;
 
 impl Site {
-    /// Where the presentation is: before the presenter's first announcement, at the start.
-    fn shown(&self) -> Shown {
-        self.stage.borrow().unwrap_or_default()
+    /// Where the presentation is, and in which story: before the presenter's first
+    /// announcement, at the start.
+    fn lesson(&self) -> Lesson {
+        self.hub.lesson()
+    }
+
+    /// The map's land for the story presented now, drawn again only when the story changes.
+    fn land(&self, story: &Arc<Story>) -> Arc<str> {
+        let mut land = self.land.lock().unwrap_or_else(|p| p.into_inner());
+        if !std::ptr::eq(land.0.as_ptr(), Arc::as_ptr(story)) {
+            *land = (Arc::downgrade(story), page::land(story).into());
+        }
+        Arc::clone(&land.1)
     }
 
     /// Takes one remote command from the budget, if it allows one.
@@ -162,17 +156,22 @@ impl Site {
     }
 
     /// A follower's page made before, if it was.
-    fn cached_page(&self, key: &PageKey) -> Option<String> {
+    fn cached_page(&self, story: &Arc<Story>, key: &PageKey) -> Option<String> {
         let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        pages.get(key).cloned()
+        if !std::ptr::eq(pages.0.as_ptr(), Arc::as_ptr(story)) {
+            return None;
+        }
+        pages.1.get(key).cloned()
     }
 
-    fn cache_page(&self, key: PageKey, body: &[u8]) {
+    fn cache_page(&self, story: &Arc<Story>, key: PageKey, body: &[u8]) {
         let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        if pages.len() >= CACHED_PAGES {
-            pages.clear();
+        if !std::ptr::eq(pages.0.as_ptr(), Arc::as_ptr(story)) || pages.1.len() >= CACHED_PAGES {
+            *pages = (Arc::downgrade(story), HashMap::new());
         }
-        pages.insert(key, String::from_utf8_lossy(body).into_owned());
+        pages
+            .1
+            .insert(key, String::from_utf8_lossy(body).into_owned());
     }
 
     fn turn_away(&self, peer: SocketAddr) {
@@ -195,28 +194,27 @@ pub struct Web {
 }
 
 impl Web {
-    /// Serves on `listener` (already bound, so that its real address is known), on `runtime`.
+    /// Serves the lesson at `hub` on `listener` (already bound, so that its real address is
+    /// known), on `runtime`.
     pub fn start(
         runtime: &tokio::runtime::Handle,
         listener: std::net::TcpListener,
-        story: Arc<Story>,
-        stage: watch::Receiver<Option<Shown>>,
+        hub: Arc<Hub>,
         config: WebConfig,
-        log: Arc<EventLog>,
-        remote: impl Fn(RemoteCommand) + Send + Sync + 'static,
     ) -> std::io::Result<Web> {
         let address = listener.local_addr()?;
         let token = config.token.clone();
         listener.set_nonblocking(true)?;
+        let story = hub.lesson().story;
         let site = Arc::new(Site {
-            land: page::land(&story),
-            story,
-            stage,
+            land: Mutex::new((Arc::downgrade(&story), page::land(&story).into())),
             followers: Arc::new(Semaphore::new(config.max_followers)),
-            connections: Arc::new(Semaphore::new(config.max_followers + OTHER_CONNECTIONS)),
+            connections: Arc::new(Semaphore::new(
+                config.max_followers + crate::classroom::doors::WEB_OTHER_CONNECTIONS,
+            )),
             config,
-            log,
-            remote: Box::new(remote),
+            log: Arc::clone(hub.log()),
+            hub,
             remote_budget: Mutex::new((REMOTE_BURST, Instant::now())),
             turned_away: TurnedAway::default(),
             remote_sessions: Mutex::default(),
@@ -248,32 +246,39 @@ async fn accept(listener: TcpListener, site: Arc<Site>) {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             continue;
         };
+        let Ok(pass) = site.hub.doors().admit(Door::Web, peer) else {
+            continue;
+        };
         let Ok(permit) = Arc::clone(&site.connections).try_acquire_owned() else {
             site.turn_away(peer);
             continue;
         };
         let site = Arc::clone(&site);
         tokio::spawn(async move {
-            serve(stream, peer, site).await;
+            serve(stream, peer, pass, site).await;
             drop(permit);
         });
     }
 }
 
-/// What one connection's requests share: how many it has had, and whether bytes have come since
-/// the last one began.
-#[derive(Default)]
+/// What one connection's requests share: its place at the door, how many requests it has had,
+/// and whether bytes have come since the last one began.
 struct Connection {
+    pass: Mutex<Pass>,
     requests: AtomicUsize,
     heard: Arc<AtomicBool>,
 }
 
 /// Answers requests on one connection with hyper until it closes, misbehaves, or has asked
 /// enough.
-async fn serve(stream: TcpStream, peer: SocketAddr, site: Arc<Site>) {
+async fn serve(stream: TcpStream, peer: SocketAddr, pass: Pass, site: Arc<Site>) {
     let _ = stream.set_nodelay(true);
     let _ = rustix::net::sockopt::set_socket_send_buffer_size(&stream, SEND_BUFFER);
-    let connection = Arc::new(Connection::default());
+    let connection = Arc::new(Connection {
+        pass: Mutex::new(pass),
+        requests: AtomicUsize::new(0),
+        heard: Arc::default(),
+    });
     let io = TokioIo::new(http::Bounded::new(stream, Arc::clone(&connection.heard)));
     let service = {
         let site = Arc::clone(&site);
@@ -363,6 +368,17 @@ async fn answer(
         Ok(request) => request,
         Err(refusal) => return refuse(refusal),
     };
+    let reserved = {
+        let mut pass = connection.pass.lock().unwrap_or_else(|p| p.into_inner());
+        // A connection that has asked for something is no longer a silent socket.
+        pass.set_up();
+        pass.is_reserved()
+    };
+    // The places kept for the presenter are for the remote only.
+    if reserved && !request.path.starts_with("/remote") {
+        return http::Response::plain(503, "The classroom is full; try again later.")
+            .into_hyper(false);
+    }
     if request.method == http::Method::Post {
         use http_body_util::BodyExt;
         let limited = http_body_util::Limited::new(body, http::MAX_BODY);

@@ -1,177 +1,46 @@
-//! The story as HTML: the follower's page, the presenter's remote and the printed handout share
-//! these pieces. Every string from the story goes through [`escape`]; every address is built
-//! here from validated ids and numbers, never from story text.
+//! The web's own pieces of the story as HTML: bylines, people, notes, terms, the map and the
+//! timeline, built on the HTML the handout shares ([`crate::html`]). Every string from the story
+//! goes through [`escape`]; every address is built here from validated ids and numbers, never
+//! from story text.
 
 use std::fmt::Write as _;
 
-use crate::geo::{Bounds, LabelRequest, place_labels};
+use crate::geo::{Bounds, LabelRequest, labelled_places, place_labels, stations_until, world};
+// The shared pieces, under the names the routes know them by.
+pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene_text};
+use crate::html::{note_entry, person_facts};
+use crate::story::date::tick_step;
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
-use crate::ui::map::{labelled_places, stations_until};
-use crate::ui::timeline::{tick_step, year_span};
+use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story};
 
-/// The style sheet of every page, served as `/style.css` and inlined in the handout.
-pub const STYLE: &str = include_str!("style.css");
 /// The pages' icon, served as `/icon.svg`: the map's mark for where the story is.
 pub const ICON: &str = include_str!("icon.svg");
 /// The follower's and the remote's script, served as `/follow.js`: it only enhances pages that
 /// work without it.
 pub const SCRIPT: &str = include_str!("follow.js");
 
-/// Text made safe for HTML, in element content and in quoted attributes alike.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A value for a URL's query string: everything but unreserved characters percent-encoded.
-pub fn query_value(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
-}
-
-/// How one page links to scenes, footnotes and terms: the web pages link to other pages (with
-/// the token, if there is one), the handout to places in itself.
-pub trait Links {
-    /// Where a scene is read, or `None` when it may not be (not shown yet).
-    fn scene(&self, story: &Story, scene: SceneId) -> Option<String>;
-    /// The id of a footnote's entry, and of the `n`th reference to it, on this page.
-    fn footnote_id(&self, scene: &Scene, number: u32) -> String;
-    fn reference_id(&self, scene: &Scene, number: u32, nth: usize) -> String;
-    /// The id of a glossary term's entry on this page.
-    fn term_id(&self, scene: &Scene, term: &str) -> String;
-    /// The id of an editor's note's entry, and of the `n`th reference to it, on this page.
-    fn editor_note_id(&self, scene: &Scene, number: u32) -> String {
-        let _ = scene;
-        format!("ed-{number}")
-    }
-    fn editor_reference_id(&self, scene: &Scene, number: u32, nth: usize) -> String;
-}
-
-/// Opens a whole page: language, viewport, title, styles, and the script if it has one.
-pub fn open_page(out: &mut String, title: &str, style: Style, script: bool) {
-    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    let _ = writeln!(out, "<title>{}</title>", escape(title));
-    match style {
-        Style::Linked => {
-            out.push_str("<link rel=\"stylesheet\" href=\"/style.css\">\n");
-            out.push_str("<link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">\n");
-        }
-        Style::Inline => {
-            let _ = writeln!(out, "<style>\n{STYLE}</style>");
-        }
-    }
-    if script {
-        out.push_str("<script src=\"/follow.js\" defer></script>\n");
-    }
-    out.push_str("</head>\n");
-}
-
-/// Whether a page links its style sheet (served pages) or carries it (the handout file).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
-    Linked,
-    Inline,
-}
-
 /// "Episode 2/14 · Moscow · 1925": where and when a scene is.
 pub fn scene_byline(story: &Story, scene: &Scene) -> String {
     format!(
         "{} · {} · {}",
-        crate::ui::episode_position(story, scene.episode),
+        story.episode_position(scene.episode),
         story.place_names(scene),
         scene.date
     )
 }
 
-/// A scene's paragraphs: footnote markers as links to their entries, glossary terms with their
-/// definitions at hand (shown on hover and focus, read out as a description).
-pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
-    let mut references: Vec<u32> = Vec::new();
-    let mut editor_references: Vec<u32> = Vec::new();
-    // Each explanation has an id of its own, even where a term comes back or (in the handout)
-    // another scene uses it too: a description points at one element.
-    let mut tips = 0;
-    for paragraph in &scene.paragraphs {
-        out.push_str("<p>");
-        for inline in paragraph {
-            match inline {
-                Inline::Text(text) => out.push_str(&escape(text)),
-                Inline::Term(text, id) => {
-                    let term = story.term(*id);
-                    let entry = links.term_id(scene, &term.id);
-                    tips += 1;
-                    let tip = format!("tip-{}-{tips}", scene.id);
-                    let _ = write!(
-                        out,
-                        "<span class=\"term\"><a href=\"#{entry}\" aria-describedby=\"{tip}\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{tip}\">{}</span></span>",
-                        escape(text),
-                        escape(&one_line(&term.definition))
-                    );
-                }
-                Inline::Footnote(id) => {
-                    let number = story.footnote(*id).number;
-                    let nth = occurrence(&mut references, number);
-                    let _ = write!(
-                        out,
-                        "<sup class=\"ref\"><a href=\"#{}\" id=\"{}\" aria-label=\"footnote {number}\">[{number}]</a></sup>",
-                        links.footnote_id(scene, number),
-                        links.reference_id(scene, number, nth),
-                    );
-                }
-                Inline::EditorNote(id) => {
-                    let note = story.editor_note(*id);
-                    let number = note.number;
-                    let nth = occurrence(&mut editor_references, number);
-                    let _ = write!(
-                        out,
-                        "<sup class=\"ref editor\"><a href=\"#{}\" id=\"{}\" aria-label=\"{} (editor's note {number})\">{}</a></sup>",
-                        links.editor_note_id(scene, number),
-                        links.editor_reference_id(scene, number, nth),
-                        escape(&note.marker()),
-                        escape(&note.marker()),
-                    );
-                }
-            }
-        }
-        out.push_str("</p>\n");
-    }
-}
-
-/// How many times `number` was marked before in this text (so each mark has an id of its own),
-/// counting this one for the next.
-fn occurrence(marked: &mut Vec<u32>, number: u32) -> usize {
-    let earlier = marked.iter().filter(|seen| **seen == number).count();
-    marked.push(number);
-    earlier
-}
-
-/// The people in a scene, each with their life and bio behind a disclosure.
-pub fn people(out: &mut String, story: &Story, scene: &Scene, heading: &str) {
-    if scene.characters.is_empty() {
+/// The people in a scene the reader may see, each with their life and bio behind a disclosure.
+pub fn people(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, heading: &str) {
+    let people: Vec<_> = scene
+        .characters
+        .iter()
+        .filter(|id| reach.may_show_person(**id))
+        .collect();
+    if people.is_empty() {
         return;
     }
     let _ = writeln!(out, "<section class=\"people\">\n<h2>{heading}</h2>");
-    for id in &scene.characters {
+    for id in people {
         let character = story.character(*id);
         let _ = write!(
             out,
@@ -185,58 +54,49 @@ pub fn people(out: &mut String, story: &Story, scene: &Scene, heading: &str) {
     out.push_str("</section>\n");
 }
 
-/// Life dates, other names and the bio of a person, as paragraphs.
-pub fn person_facts(character: &crate::story::Character) -> String {
-    let mut facts = Vec::new();
-    if let Some(dates) = character.life_dates() {
-        facts.push(dates);
-    }
-    if !character.aliases.is_empty() {
-        facts.push(format!("also written {}", character.aliases.join(", ")));
-    }
-    if !character.identified_as.is_empty() {
-        let hedged: Vec<String> = character
-            .identified_as
-            .iter()
-            .map(crate::story::Identification::described)
-            .collect();
-        facts.push(format!("identified as {}", hedged.join(", ")));
-    }
-    if !character.code_names.is_empty() {
-        facts.push(format!("code names: {}", character.code_names.join(", ")));
-    }
-    let mut out = String::new();
-    if !facts.is_empty() {
-        let _ = write!(out, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));
-    }
-    let _ = write!(out, "<p>{}</p>", escape(&one_line(&character.bio)));
-    out
-}
-
-/// A scene's footnotes, in order of first citation, each with a link back to where it is cited;
-/// then our own editor's notes, apart and said to be ours.
-pub fn footnotes(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
-    editor_notes(out, story, scene, links);
-    if scene.footnotes.is_empty() {
+/// A scene's footnotes the reader may see, in order of first citation, each with a link back to
+/// where it is cited; then our own editor's notes, apart and said to be ours.
+pub fn footnotes(
+    out: &mut String,
+    story: &Story,
+    scene: &Scene,
+    reach: &Reach,
+    links: &impl Links,
+) {
+    editor_notes(out, story, scene, reach, links);
+    let footnotes: Vec<_> = scene
+        .footnotes
+        .iter()
+        .filter(|id| reach.may_show_footnote(**id))
+        .collect();
+    if footnotes.is_empty() {
         return;
     }
     out.push_str("<section class=\"notes\">\n<h2>Footnotes</h2>\n<ul>\n");
-    for id in &scene.footnotes {
+    for id in footnotes {
         let footnote = story.footnote(*id);
         let number = footnote.number;
-        let _ = writeln!(
+        note_entry(
             out,
-            "<li id=\"{}\"><span class=\"number\">[{number}]</span> {} <a href=\"#{}\" aria-label=\"back to the text of footnote {number}\">↩</a></li>",
-            links.footnote_id(scene, number),
-            escape(&one_line(&footnote.full_text())),
-            links.reference_id(scene, number, 0),
+            &links.footnote_id(scene, number),
+            &format!("[{number}]"),
+            &one_line(&footnote.full_text()),
+            Some((
+                &links.reference_id(scene, number, 0),
+                &format!("back to the text of footnote {number}"),
+            )),
         );
     }
     out.push_str("</ul>\n</section>\n");
 }
 
-fn editor_notes(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
-    if scene.editor_notes.is_empty() {
+fn editor_notes(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, links: &impl Links) {
+    let notes: Vec<_> = scene
+        .editor_notes
+        .iter()
+        .filter(|id| reach.may_show_editor_note(**id))
+        .collect();
+    if notes.is_empty() {
         return;
     }
     let _ = writeln!(
@@ -245,28 +105,36 @@ fn editor_notes(out: &mut String, story: &Story, scene: &Scene, links: &impl Lin
         EditorNote::HEADING,
         escape(EditorNote::ABOUT)
     );
-    for id in &scene.editor_notes {
+    for id in notes {
         let note = story.editor_note(*id);
         let number = note.number;
-        let _ = writeln!(
+        note_entry(
             out,
-            "<li id=\"{}\"><span class=\"number\">{}</span> {} <a href=\"#{}\" aria-label=\"back to the text of editor's note {number}\">↩</a></li>",
-            links.editor_note_id(scene, number),
-            escape(&note.marker()),
-            escape(&one_line(&note.text)),
-            links.editor_reference_id(scene, number, 0),
+            &links.editor_note_id(scene, number),
+            &note.marker(),
+            &one_line(&note.text),
+            Some((
+                &links.editor_reference_id(scene, number, 0),
+                &format!("back to the text of editor's note {number}"),
+            )),
         );
     }
     out.push_str("</ul>\n</section>\n");
 }
 
-/// The glossary terms a scene uses, so that a tap on a term lands on its definition.
-pub fn terms(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
-    if scene.terms.is_empty() {
+/// The glossary terms a scene uses that the reader may see, so that a tap on a term lands on its
+/// definition.
+pub fn terms(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, links: &impl Links) {
+    let terms: Vec<_> = scene
+        .terms
+        .iter()
+        .filter(|id| reach.may_show_term(**id))
+        .collect();
+    if terms.is_empty() {
         return;
     }
     out.push_str("<section class=\"terms\">\n<h2>Terms</h2>\n<dl>\n");
-    for id in &scene.terms {
+    for id in terms {
         let term = story.term(*id);
         let _ = writeln!(
             out,
@@ -289,9 +157,9 @@ const CELL_WIDTH: u16 = 8;
 const CELL_HEIGHT: u16 = 16;
 
 /// The map as SVG, from the terminal map's geometry: framed on all the story's places, the
-/// route so far, the scene's places marked, places ahead as unnamed dots; the list of places
-/// visited is its text alternative.
-pub fn map(out: &mut String, story: &Story, scene: SceneId) {
+/// route so far, the scene's places marked, places ahead as unnamed dots (only places the reader
+/// may see are named); the list of places visited is its text alternative.
+pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
     let bounds = map_bounds(story);
     let width = MAP_COLUMNS * CELL_WIDTH;
     let height = MAP_ROWS * CELL_HEIGHT;
@@ -306,7 +174,7 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
     let visited: Vec<&str> = story
         .route
         .iter()
-        .filter(|id| stations.contains(id))
+        .filter(|id| stations.contains(id) && reach.may_show_place(**id))
         .map(|id| story.location(*id).name.as_str())
         .collect();
 
@@ -345,7 +213,7 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId) {
             "<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius}\"/>"
         );
     }
-    let order = labelled_places(story, scene);
+    let order = labelled_places(story, scene, reach);
     let requests: Vec<LabelRequest> = order
         .iter()
         .filter_map(|id| {
@@ -408,7 +276,7 @@ const LAND_DETAIL: u16 = 4;
 pub fn land(story: &Story) -> String {
     let bounds = map_bounds(story);
     let (columns, rows) = (MAP_COLUMNS * LAND_DETAIL, MAP_ROWS * LAND_DETAIL);
-    let cells = crate::ui::map::world(&bounds, columns, rows, ratatui::style::Color::Reset);
+    let cells = world(&bounds, columns, rows, ratatui::style::Color::Reset);
     // A braille cell is two dots across and four down; bit n of the pattern is one dot.
     const DOTS: [(u16, u16); 8] = [
         (0, 0),
@@ -459,7 +327,7 @@ const TIMELINE_COLUMNS: u16 = 50;
 /// point when exact, a bracket when a span, dotted with a `?` at each account when disputed —
 /// as the terminal draws it. Its caption says the same in words.
 pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
-    let (first, last) = year_span(story);
+    let (first, last) = story.year_span();
     let years = f64::from(last + 1 - first);
     let x = |day: crate::story::Day| {
         ((day.as_year_fraction() - f64::from(first)) / years).clamp(0.0, 1.0) * TIMELINE_WIDTH
@@ -553,23 +421,4 @@ pub fn plain_paragraphs(
                 .collect()
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_leaves_nothing_that_opens_markup_or_closes_an_attribute() {
-        assert_eq!(
-            escape("<script>\"a\" & 'b'</script>"),
-            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
-        );
-    }
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(query_value("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
-        assert_eq!(query_value("Tok-en_1.~"), "Tok-en_1.~");
-    }
 }

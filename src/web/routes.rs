@@ -8,13 +8,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
+use super::Site;
 use super::http::{self, Method, Request, Response};
 use super::page::{self, Links, Style, escape, query_value};
-use super::{RemoteCommand, Site};
+use crate::classroom::hub::{Lesson, Request as RemoteCommand};
 use crate::classroom::protocol::credential_matches;
-use crate::classroom::stage::Shown;
 use crate::story::text::one_line;
-use crate::story::{Scene, SceneId, Story};
+use crate::story::{Reach, Scene, SceneId, Story};
 
 /// How often an idle event stream says it is still there, so a dead one is noticed.
 const KEEPALIVE: Duration = Duration::from_secs(15);
@@ -54,7 +54,7 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
             return page(Response {
                 status: 200,
                 content_type: "image/svg+xml",
-                body: site.land.as_bytes().to_vec(),
+                body: site.land(&site.lesson().story).as_bytes().to_vec(),
                 immutable: true,
                 ..Response::plain(200, "")
             });
@@ -84,19 +84,19 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     if request.method == Method::Post {
         return page(Response::plain(405, "Only the remote takes commands."));
     }
-    let shown = site.shown();
+    let shown = site.lesson();
     if path == "/events" {
         return events_or_head(request);
     }
     if path == "/" {
-        let scene = SceneId(shown.scene.min(site.story.scenes.len() - 1));
-        return page(cached_follower(request, site, scene, true));
+        let scene = SceneId(shown.scene.min(shown.story.scenes.len() - 1));
+        return page(cached_follower(request, site, &shown, scene, true));
     }
     if let Some(id) = path.strip_prefix("/scenes/") {
-        let Some(scene) = site.story.find_scene(id) else {
+        let Some(scene) = shown.story.find_scene(id) else {
             return page(Response::plain(404, "No such scene in this story."));
         };
-        if !site.config.read_ahead && scene.index() > shown.furthest {
+        if !reach(site, &shown).may_show_scene(scene) {
             return page(Response::plain(
                 403,
                 "The presenter has not shown this scene yet.",
@@ -105,6 +105,7 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
         return page(cached_follower(
             request,
             site,
+            &shown,
             scene,
             scene.index() == shown.scene,
         ));
@@ -212,37 +213,46 @@ fn credentials(site: &Site) -> String {
 
 /// The follower's page from the site's cache, made once for each scene, part and position of the
 /// presentation: a class of 500 asks for the same few pages, and the presentation rarely moves.
-fn cached_follower(request: &Request, site: &Site, scene: SceneId, following: bool) -> Response {
-    let key = |shown: Shown| super::PageKey {
+fn cached_follower(
+    request: &Request,
+    site: &Site,
+    shown: &Lesson,
+    scene: SceneId,
+    following: bool,
+) -> Response {
+    let key = super::PageKey {
         scene: scene.index(),
         following,
         furthest: shown.furthest,
         part: request.param("part") == Some("main"),
     };
-    let before = key(site.shown());
-    if let Some(body) = site.cached_page(&before) {
+    if let Some(body) = site.cached_page(&shown.story, &key) {
         return Response::html(200, body);
     }
-    let response = follower(request, site, scene, following);
-    // Kept only if the presentation did not move while it was made.
-    if response.status == 200 && key(site.shown()) == before {
-        site.cache_page(before, &response.body);
+    let response = follower(request, site, shown, scene, following);
+    if response.status == 200 {
+        site.cache_page(&shown.story, key, &response.body);
     }
     response
 }
 
-/// Links on the follower's page: scenes as pages of their own, the rest within the page.
+/// What a follower may see: all of the story when the class may read ahead, else what the
+/// scenes up to the furthest one shown hold. The reader's app asks the same [`Reach`].
+fn reach<'a>(site: &Site, shown: &'a Lesson) -> Reach<'a> {
+    let furthest = (!site.config.read_ahead).then_some(SceneId(shown.furthest));
+    Reach::limited_to(&shown.story, furthest)
+}
+
+/// Links on the follower's page: scenes as pages of their own (those the follower may read), the
+/// rest within the page.
 struct PageLinks<'a> {
     credentials: &'a str,
-    furthest: Option<usize>,
+    reach: Reach<'a>,
 }
 
 impl Links for PageLinks<'_> {
     fn scene(&self, story: &Story, scene: SceneId) -> Option<String> {
-        if self
-            .furthest
-            .is_some_and(|furthest| scene.index() > furthest)
-        {
+        if !self.reach.may_show_scene(scene) {
             return None;
         }
         Some(format!(
@@ -270,13 +280,18 @@ impl Links for PageLinks<'_> {
 }
 
 /// The follower's page at a scene: whole, or only its `<main>` for the script to swap in.
-fn follower(request: &Request, site: &Site, scene: SceneId, following: bool) -> Response {
-    let story = &site.story;
+fn follower(
+    request: &Request,
+    site: &Site,
+    shown: &Lesson,
+    scene: SceneId,
+    following: bool,
+) -> Response {
+    let story = &shown.story;
     let credentials = credentials(site);
-    let shown = site.shown();
     let links = PageLinks {
         credentials: &credentials,
-        furthest: (!site.config.read_ahead).then_some(shown.furthest),
+        reach: reach(site, shown),
     };
     let mut main = String::new();
     scene_nav(&mut main, story, scene, &links, following, &credentials);
@@ -373,17 +388,18 @@ fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks
     );
     page::scene_text(out, story, current, links);
     out.push_str("</article>\n");
-    page::people(out, story, current, "People");
-    page::footnotes(out, story, current, links);
-    page::terms(out, story, current, links);
-    page::map(out, story, scene);
+    let reach = &links.reach;
+    page::people(out, story, current, reach, "People");
+    page::footnotes(out, story, current, reach, links);
+    page::terms(out, story, current, reach, links);
+    page::map(out, story, scene, reach);
     page::timeline(out, story, scene);
 }
 
 /// The remote: what is on the projector, the notes, what comes next, and the controls.
 fn remote(request: &Request, site: &Site) -> Response {
-    let story = &site.story;
-    let shown = site.shown();
+    let shown = site.lesson();
+    let story = &shown.story;
     let scene = SceneId(shown.scene.min(story.scenes.len() - 1));
     let current = story.scene(scene);
     let mut main = String::new();
@@ -441,7 +457,7 @@ fn remote(request: &Request, site: &Site) -> Response {
         "<header class=\"bar\"><p class=\"story\">Remote · {}</p><p id=\"status\" role=\"status\">Connected.</p></header>",
         escape(&story.title)
     );
-    let timer = shown.timer_ms / 1000;
+    let timer = shown.timer.now().as_secs();
     let _ = writeln!(
         out,
         "<p class=\"timer\"><span class=\"what\">Time presenting</span> <span id=\"timer\">{}:{:02}</span></p>",
@@ -466,8 +482,8 @@ fn command(request: &Request, site: &Site) -> Response {
     if !site.remote_allowed() {
         return Response::plain(429, "Too many commands; wait a moment.");
     }
-    let shown = site.shown();
-    let last = site.story.scenes.len() - 1;
+    let shown = site.lesson();
+    let last = shown.story.scenes.len() - 1;
     let command = match request.param("do") {
         Some("next") => RemoteCommand::Goto((shown.scene + 1).min(last)),
         Some("previous") => RemoteCommand::Goto(shown.scene.saturating_sub(1)),
@@ -483,7 +499,7 @@ fn command(request: &Request, site: &Site) -> Response {
         },
         _ => return Response::plain(400, "Unknown command."),
     };
-    (site.remote)(command);
+    site.hub.ask(command);
     Response::see_other(REMOTE.to_owned())
 }
 
@@ -512,18 +528,24 @@ pub(crate) fn events(peer: SocketAddr, site: Arc<Site>) -> hyper::Response<http:
         {
             return;
         }
-        let mut stage = site.stage.clone();
-        stage.mark_changed();
+        let mut lesson = site.hub.watch();
+        lesson.mark_changed();
+        // What this stream last said: a change it does not show (a blank projector) says nothing.
+        let mut said = None;
         loop {
             let changed = tokio::select! {
                 // The connection has gone: give the place back now, not at the next keepalive.
                 () = sender.closed() => return,
-                changed = tokio::time::timeout(KEEPALIVE, stage.changed()) => changed,
+                changed = tokio::time::timeout(KEEPALIVE, lesson.changed()) => changed,
             };
             let bytes = match changed {
                 Ok(Ok(())) => {
-                    let shown = stage.borrow_and_update().unwrap_or_default();
-                    scene_event(&site.story, shown)
+                    let event = scene_event(&lesson.borrow_and_update());
+                    if said.as_ref() == Some(&event.0) {
+                        continue;
+                    }
+                    said = Some(event.0);
+                    event.1
                 }
                 // The presenter has gone.
                 Ok(Err(_)) => return,
@@ -537,15 +559,21 @@ pub(crate) fn events(peer: SocketAddr, site: Arc<Site>) -> hyper::Response<http:
     http::event_stream(receiver)
 }
 
-/// One `scene` event: the scene's id, its number and index, the furthest shown, the timer.
-fn scene_event(story: &Story, shown: Shown) -> String {
-    let index = shown.scene.min(story.scenes.len() - 1);
-    format!(
+/// What a `scene` event tells, to send it only when that changes.
+type Told = (usize, usize, crate::classroom::hub::Clock);
+
+/// One `scene` event: the scene's id, its number and index, the furthest shown, the timer as
+/// of now (the page counts on from there).
+fn scene_event(lesson: &Lesson) -> (Told, String) {
+    let story = &lesson.story;
+    let index = lesson.scene.min(story.scenes.len() - 1);
+    let event = format!(
         "event: scene\ndata: {{\"id\":\"{}\",\"number\":{},\"scene\":{index},\"furthest\":{},\"timer_ms\":{},\"running\":{}}}\n\n",
         story.scenes[index].id,
         index + 1,
-        shown.furthest,
-        shown.timer_ms,
-        shown.running
-    )
+        lesson.furthest,
+        lesson.timer.now().as_millis(),
+        lesson.timer.running
+    );
+    ((index, lesson.furthest, lesson.timer), event)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 pub mod terminal;
 
 use izumi::keymap::Keymap;
-use izumi::runtime::Reader;
+use izumi::reader::Reader;
 use izumi::ui::theme::DARK;
 use ratatui::backend::TestBackend;
 
@@ -123,5 +123,104 @@ pub fn give_away(path: &Path) -> bool {
             eprintln!("skipped: only root can give a file away ({error})");
             false
         }
+    }
+}
+
+/// A lesson of the journey story and its TCP door, as a presenter has them, for tests of the
+/// classroom without a terminal.
+pub mod lesson {
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::sync::mpsc::{self, Receiver};
+    use std::time::Duration;
+
+    use izumi::classroom::doors::{Caps, Doors};
+    use izumi::classroom::hub::{Hub, Moment, Request};
+    use izumi::classroom::log::EventLog;
+    use izumi::classroom::net::{LOG_CAP, Presenter, PresenterConfig};
+
+    /// The hub and its TCP door.
+    pub struct Room {
+        pub hub: Arc<Hub>,
+        pub presenter: Presenter,
+    }
+
+    impl std::ops::Deref for Room {
+        type Target = Presenter;
+        fn deref(&self) -> &Presenter {
+            &self.presenter
+        }
+    }
+
+    impl Room {
+        /// The presenter shows `scene`, with its timer as given.
+        pub fn announce(&self, scene: usize, timer_ms: u64, running: bool) {
+            self.hub.present(scene, timer_ms, running);
+        }
+    }
+
+    /// What a test's presenter does to its lesson.
+    pub trait Presenting {
+        /// The presenter shows `scene`, with its timer as given.
+        fn present(&self, scene: usize, timer_ms: u64, running: bool);
+    }
+
+    impl Presenting for Hub {
+        fn present(&self, scene: usize, timer_ms: u64, running: bool) {
+            self.show(Moment {
+                scene,
+                blank: false,
+                elapsed: Duration::from_millis(timer_ms),
+                running,
+            });
+        }
+    }
+
+    /// A hub of `story` with the default caps, logging to `log`; whatever the audience asks
+    /// goes to `inbox`.
+    pub fn hub_of(
+        story: izumi::story::Story,
+        log: Option<&Path>,
+        inbox: impl Fn(Request) + Send + Sync + 'static,
+    ) -> Arc<Hub> {
+        let log = Arc::new(EventLog::new(log.map(Path::to_path_buf), LOG_CAP));
+        let doors = Doors::new(default_caps(), Arc::clone(&log));
+        Arc::new(Hub::new(Arc::new(story), doors, log, inbox))
+    }
+
+    /// A hub with the default caps (loopback-sized) and `log`, whose requests for scenes arrive
+    /// on the receiver.
+    pub fn hub(log: Option<&Path>, log_cap: u64, caps: Caps) -> (Arc<Hub>, Receiver<usize>) {
+        let (moves, moved) = mpsc::channel();
+        let log = Arc::new(EventLog::new(log.map(Path::to_path_buf), log_cap));
+        let doors = Doors::new(caps, Arc::clone(&log));
+        let hub = Hub::new(Arc::new(super::journey()), doors, log, move |request| {
+            if let Request::Goto(index) = request {
+                let _ = moves.send(index);
+            }
+        });
+        (Arc::new(hub), moved)
+    }
+
+    /// The caps a presenter has by default on a machine with plenty of descriptors.
+    pub fn default_caps() -> Caps {
+        Caps::fitting(2048, Caps::PER_ADDRESS.into(), 1 << 20)
+    }
+
+    /// A TCP door on a free loopback port.
+    pub fn room(config: PresenterConfig, log: Option<&Path>) -> (Room, Receiver<usize>) {
+        room_with(config, log, LOG_CAP, default_caps(), "127.0.0.1:0")
+    }
+
+    pub fn room_with(
+        config: PresenterConfig,
+        log: Option<&Path>,
+        log_cap: u64,
+        caps: Caps,
+        address: impl std::net::ToSocketAddrs,
+    ) -> (Room, Receiver<usize>) {
+        let (hub, moved) = hub(log, log_cap, caps);
+        let presenter = Presenter::listen(address, config, Arc::clone(&hub)).unwrap();
+        (Room { hub, presenter }, moved)
     }
 }

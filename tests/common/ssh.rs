@@ -31,6 +31,21 @@ pub async fn connect(address: SocketAddr) -> Handle<Trusting> {
     connect_with(address, client::Config::default()).await
 }
 
+/// A connection from a loopback address of the test's choosing, as from another machine.
+pub async fn connect_from(from: std::net::IpAddr, address: SocketAddr) -> Handle<Trusting> {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(SocketAddr::new(from, 0)).unwrap();
+    let stream = socket.connect(address).await.expect("a TCP connection");
+    client::connect_stream(Arc::new(client::Config::default()), stream, Trusting)
+        .await
+        .expect("an SSH connection")
+}
+
+/// The `n`-th student's machine, on loopback.
+pub fn student(n: usize) -> std::net::IpAddr {
+    std::net::Ipv4Addr::new(127, 0, 10 + (n / 250) as u8, (n % 250 + 1) as u8).into()
+}
+
 pub async fn connect_with(address: SocketAddr, config: client::Config) -> Handle<Trusting> {
     client::connect(Arc::new(config), address, Trusting)
         .await
@@ -145,7 +160,15 @@ impl Student {
 
     /// Connects with no password and opens a terminal of this size.
     pub async fn join(address: SocketAddr, size: (u16, u16)) -> Student {
-        let mut handle = connect(address).await;
+        Student::join_as(connect(address).await, size).await
+    }
+
+    /// A student on the `n`-th machine of a class (see [`student`]).
+    pub async fn join_from(n: usize, address: SocketAddr, size: (u16, u16)) -> Student {
+        Student::join_as(connect_from(student(n), address).await, size).await
+    }
+
+    async fn join_as(mut handle: Handle<Trusting>, size: (u16, u16)) -> Student {
         assert!(
             handle.authenticate_none("class").await.unwrap().success(),
             "let in"

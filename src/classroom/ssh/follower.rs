@@ -12,12 +12,34 @@ use russh::ChannelId;
 use russh::server::Handle;
 use tokio::sync::{mpsc, watch};
 
+use super::screens::ScreenShare;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
-use crate::app::{Action, Announcement, App, Role};
-use crate::classroom::stage::Shown;
+use crate::app::{Action, Announcement, App, Changes, Effect, Role};
+use crate::classroom::hub::Lesson;
 use crate::keymap::Keymap;
-use crate::runtime::{Reader, fitting};
+use crate::reader::{Reader, fitting};
 use crate::ui::theme::Theme;
+
+/// The least time between two frames drawn for window changes: a client that resizes in a
+/// storm is drawn at most ten times a second, at its last size.
+const RESIZE_EVERY: Duration = Duration::from_millis(100);
+
+/// The client's terminal size as it last said, and how many times it has said so.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Window {
+    pub(super) size: (u16, u16),
+    pub(super) changes: u64,
+}
+
+/// Window changes waiting to be drawn.
+struct Resizes {
+    /// Whether a change has come that is not drawn yet.
+    waiting: bool,
+    /// When the next one may be drawn.
+    at: tokio::time::Instant,
+    /// Changes counted so far.
+    counted: u64,
+}
 
 /// The most bytes handed to the SSH session at once: a channel packet's worth. The session
 /// queues ten hands-over at most before a write waits.
@@ -86,15 +108,18 @@ impl Follower {
         self,
         theme: Theme,
         mut bytes: mpsc::Receiver<Vec<u8>>,
-        mut sizes: watch::Receiver<(u16, u16)>,
+        mut windows: watch::Receiver<Window>,
     ) {
         let mut noise = Noise::default();
-        let end = self.follow(theme, &mut bytes, &mut sizes, &mut noise).await;
+        let end = self
+            .follow(theme, &mut bytes, &mut windows, &mut noise)
+            .await;
         if noise.unlogged > 0 {
             self.shared.log(
                 self.peer,
                 &format!(
-                    "dropped: keys faster than the limit {} more times, not logged one by one",
+                    "dropped: keys or window changes faster than the limit {} more times, not \
+                     logged one by one",
                     noise.unlogged
                 ),
             );
@@ -135,29 +160,41 @@ impl Follower {
         &self,
         theme: Theme,
         bytes: &mut mpsc::Receiver<Vec<u8>>,
-        sizes: &mut watch::Receiver<(u16, u16)>,
+        windows: &mut watch::Receiver<Window>,
         noise: &mut Noise,
     ) -> End {
-        let mut stage = self.shared.stage.clone();
+        let mut stage = self.shared.hub.watch();
         let mut stopping = self.shared.stopping.subscribe();
-        let (width, height) = *sizes.borrow_and_update();
-        let shown = *stage.borrow_and_update();
+        let mut screen = self.shared.screens.share();
+        let mut told_smaller = false;
+        let window = *windows.borrow_and_update();
+        let (width, height) = self.fit(&mut screen, window.size, &mut told_smaller);
+        let shown = stage.borrow_and_update().clone();
         let frames = Frames::default();
-        let mut reader = match self.reader(frames.clone(), theme, width, height, shown) {
-            Ok(reader) => reader,
+        let (mut reader, asked) = match self.reader(frames.clone(), theme, width, height, &shown) {
+            Ok(started) => started,
             Err(_) => return End::Cut,
         };
+        if let Some(end) = carry_out(asked) {
+            return end;
+        }
         let mut frame = ENTER.to_vec();
         frame.extend(frames.take());
+        frame.extend(why_smaller((width, height), window.size));
         if self.send(frame).await.is_err() {
             return End::Cut;
         }
         let mut parser = input::Parser::default();
         let mut events = Vec::new();
 
-        let mut last_seen = shown;
+        let mut last_seen = Seen::of(&shown);
         let limits = &self.shared.limits;
-        let mut window = (Instant::now(), 0u32);
+        let mut window_of_keys = (Instant::now(), 0u32);
+        let mut resizes = Resizes {
+            waiting: false,
+            at: tokio::time::Instant::now(),
+            counted: window.changes,
+        };
         let mut idle_since = tokio::time::Instant::now();
         loop {
             let drawn = tokio::select! {
@@ -172,15 +209,13 @@ impl Follower {
                     while let Ok(more) = bytes.try_recv() {
                         parser.feed(&more, &mut events);
                     }
-                    let taken = self.within_rate(&mut window, noise, events.len());
+                    let taken = self.within_rate(&mut window_of_keys, noise, events.len(), "keys");
                     let mut redraw = false;
                     for event in events.drain(..taken) {
                         let changes = reader.apply_event(&event);
                         redraw |= changes.redraw;
-                        if reader.app().should_quit() {
-                            return End::Quit {
-                                interrupted: reader.app().was_interrupted(),
-                            };
+                        if let Some(end) = carry_out(changes.effects) {
+                            return end;
                         }
                     }
                     redraw && reader.draw().is_ok()
@@ -189,25 +224,46 @@ impl Follower {
                     if changed.is_err() {
                         return End::Stopped;
                     }
-                    let shown = *stage.borrow_and_update();
-                    // The timer moves every second; a follower draws only when the scene or the
-                    // furthest scene changes.
-                    let moved = shown.map(|s| (s.scene, s.furthest)) != last_seen.map(|s| (s.scene, s.furthest));
-                    last_seen = shown;
-                    match shown {
-                        Some(shown) if moved => {
-                            idle_since = tokio::time::Instant::now();
-                            presenter_moved(&mut reader, shown)
+                    let shown = stage.borrow_and_update().clone();
+                    // A follower draws only when the story, the scene or the furthest scene
+                    // changes, not for the presenter's timer or blank screen.
+                    let now_seen = Seen::of(&shown);
+                    let moved = now_seen != last_seen;
+                    if !Arc::ptr_eq(&now_seen.story, &last_seen.story) {
+                        let reloaded = reader.apply(Action::Reload(Arc::clone(&shown.story)));
+                        if let Some(end) = carry_out(reloaded.effects) {
+                            return end;
                         }
-                        _ => false,
+                    }
+                    last_seen = now_seen;
+                    if moved && shown.started {
+                        idle_since = tokio::time::Instant::now();
+                        let told = tell(&mut reader, &shown);
+                        if let Some(end) = carry_out(told.effects) {
+                            return end;
+                        }
+                        told.redraw && reader.draw().is_ok()
+                    } else {
+                        false
                     }
                 }
-                resized = sizes.changed() => {
+                resized = windows.changed(), if !resizes.waiting => {
                     if resized.is_err() {
                         return End::Gone;
                     }
-                    let (width, height) = *sizes.borrow_and_update();
-                    reader.resize(width, height).is_ok()
+                    resizes.waiting = true;
+                    false
+                }
+                () = tokio::time::sleep_until(resizes.at), if resizes.waiting => {
+                    let window = *windows.borrow_and_update();
+                    if self.resize_due(&mut resizes, window, &mut window_of_keys, noise) {
+                        let (width, height) = self.fit(&mut screen, window.size, &mut told_smaller);
+                        let drawn = reader.resize(width, height).is_ok();
+                        lock(&frames.0).extend(why_smaller((width, height), window.size));
+                        drawn
+                    } else {
+                        false
+                    }
                 }
                 _ = stopping.changed() => return End::Stopped,
                 () = tokio::time::sleep_until(idle_since + limits.idle) => {
@@ -224,33 +280,41 @@ impl Follower {
     }
 
     /// The reader for a newcomer: the presenter's scene, the furthest shown as its limit unless
-    /// the class may read ahead, its first frame drawn.
+    /// the class may read ahead, its first frame drawn; and what it asked for on the way.
     fn reader(
         &self,
         frames: Frames,
         theme: Theme,
         width: u16,
         height: u16,
-        shown: Option<Shown>,
-    ) -> io::Result<SshReader> {
+        shown: &Lesson,
+    ) -> io::Result<(SshReader, Vec<Effect>)> {
         let viewport = Viewport::Fixed(fitting(width, height));
         let terminal =
             Terminal::with_options(CrosstermBackend::new(frames), TerminalOptions { viewport })?;
-        let mut app = App::new(Arc::clone(&self.shared.story)).with_role(Role::Follower);
+        let mut app = App::new(Arc::clone(&shown.story)).with_role(Role::Follower);
         if !self.shared.read_ahead {
-            app = app.reading_up_to(shown.map_or(0, |shown| shown.furthest));
+            app = app.reading_up_to(shown.furthest);
         }
         let mut reader = Reader::new(app, terminal, theme, Keymap::default());
-        if let Some(shown) = shown {
-            tell(&mut reader, shown);
-        }
-        reader.start()?;
-        Ok(reader)
+        let mut asked = if shown.started {
+            tell(&mut reader, shown).effects
+        } else {
+            Vec::new()
+        };
+        asked.extend(reader.start()?);
+        Ok((reader, asked))
     }
 
     /// How many of `count` events the rate limit lets through now; the rest are dropped, and
     /// logged the first time in a second, in detail the first few times.
-    fn within_rate(&self, window: &mut (Instant, u32), noise: &mut Noise, count: usize) -> usize {
+    fn within_rate(
+        &self,
+        window: &mut (Instant, u32),
+        noise: &mut Noise,
+        count: usize,
+        what: &str,
+    ) -> usize {
         let per_second = self.shared.limits.keys_per_second;
         if window.0.elapsed() >= Duration::from_secs(1) {
             *window = (Instant::now(), 0);
@@ -263,13 +327,52 @@ impl Follower {
                 noise.logged += 1;
                 self.shared.log(
                     self.peer,
-                    &format!("dropped: keys faster than {per_second} a second"),
+                    &format!("dropped: {what} faster than {per_second} a second"),
                 );
             } else {
                 noise.unlogged += 1;
             }
         }
         taken
+    }
+
+    /// Whether the client's last window size is to be drawn now: every change counts as a key
+    /// (and one more for a size that had to wait); when the second's keys are spent, the size
+    /// waits for the next second, else the next frame for a change waits [`RESIZE_EVERY`].
+    fn resize_due(
+        &self,
+        resizes: &mut Resizes,
+        window: Window,
+        window_of_keys: &mut (Instant, u32),
+        noise: &mut Noise,
+    ) -> bool {
+        let changes = window.changes.wrapping_sub(resizes.counted).max(1);
+        resizes.counted = window.changes;
+        let changes = usize::try_from(changes).unwrap_or(usize::MAX);
+        if self.within_rate(window_of_keys, noise, changes, "window changes") == 0 {
+            resizes.at = tokio::time::Instant::from_std(window_of_keys.0 + Duration::from_secs(1));
+            return false;
+        }
+        resizes.waiting = false;
+        resizes.at = tokio::time::Instant::now() + RESIZE_EVERY;
+        true
+    }
+
+    /// The size to draw for the client's window now, within the session's share of the cells
+    /// all sessions may hold; logged the first time it is smaller than asked.
+    fn fit(&self, screen: &mut ScreenShare, asked: (u16, u16), told: &mut bool) -> (u16, u16) {
+        let size = screen.fit(asked);
+        if size != asked && !std::mem::replace(told, true) {
+            self.shared.log(
+                self.peer,
+                &format!(
+                    "drawn at {}×{}, not the {}×{} asked: the class's screens hold all the cells \
+                     allowed ({})",
+                    size.0, size.1, asked.0, asked.1, self.shared.limits.screen_cells
+                ),
+            );
+        }
+        size
     }
 
     /// Sends bytes to the client, cutting it when a write has waited too long. A frame goes
@@ -299,23 +402,78 @@ impl Follower {
     }
 }
 
-/// Tells the reader where the presenter is and how far it has been, without drawing; whether
-/// anything visible changed.
-fn tell(reader: &mut SshReader, shown: Shown) -> bool {
-    let furthest = reader.apply(Action::ShownUpTo(shown.furthest)).redraw;
-    let announced = Announcement {
-        scene: shown.scene,
-        elapsed: Duration::from_millis(shown.timer_ms),
-        running: shown.running,
-    };
-    let moved = reader
-        .apply(Action::Presenter(announced, Instant::now()))
-        .redraw;
-    furthest || moved
+/// The line under a screen drawn with fewer rows than the student's terminal has, saying why
+/// (the rest of the terminal stays blank); nothing when it is drawn as asked. Redrawn after
+/// each resize, which may clear it.
+fn why_smaller(drawn: (u16, u16), asked: (u16, u16)) -> Vec<u8> {
+    if drawn.1 >= asked.1 {
+        return Vec::new();
+    }
+    let why: String = format!(
+        "izumi: drawn at {}×{}: the class's screens hold all the memory the presenter allows",
+        drawn.0, drawn.1
+    )
+    .chars()
+    .take(usize::from(asked.0))
+    .collect();
+    format!("\x1b[{};1H\x1b[0m\x1b[2K{why}", drawn.1 + 1).into_bytes()
 }
 
-/// The presenter moved: the reader follows, and draws if that changed anything; whether it
-/// drew.
-fn presenter_moved(reader: &mut SshReader, shown: Shown) -> bool {
-    tell(reader, shown) && reader.draw().is_ok()
+/// What a student's session does with what its reader asks for: leaving ends the session; the
+/// rest is for other parts, which a follower never plays. Every effect is named, so that a new
+/// one does not compile until this door has decided about it.
+fn carry_out(effects: Vec<Effect>) -> Option<End> {
+    for effect in effects {
+        match effect {
+            // A student's place is not kept on the presenter's disk; the next session starts
+            // where the presenter is.
+            Effect::Save(_) => {}
+            // Only the presenter announces where the class is.
+            Effect::Announce(_) => {}
+            // Only the presenter's console moves the presentation, never a student.
+            Effect::Goto(_) => {}
+            Effect::Quit { interrupted } => return Some(End::Quit { interrupted }),
+        }
+    }
+    None
+}
+
+/// Tells the reader where the presenter is and how far it has been, without drawing: whether
+/// anything visible changed, and what the reader asks for.
+fn tell(reader: &mut SshReader, shown: &Lesson) -> Changes {
+    let mut changes = reader.apply(Action::ShownUpTo(shown.furthest));
+    let announced = Announcement {
+        scene: shown.scene,
+        elapsed: shown.timer.now(),
+        running: shown.timer.running,
+        blank: shown.blank,
+    };
+    let moved = reader.apply(Action::Presenter(announced, Instant::now()));
+    changes.redraw |= moved.redraw;
+    changes.effects.extend(moved.effects);
+    changes
+}
+
+/// What a follower's screen shows of the lesson: which story, the scene, the furthest shown.
+struct Seen {
+    story: Arc<crate::story::Story>,
+    scene: usize,
+    furthest: usize,
+}
+
+impl Seen {
+    fn of(lesson: &Lesson) -> Seen {
+        Seen {
+            story: Arc::clone(&lesson.story),
+            scene: lesson.scene,
+            furthest: lesson.furthest,
+        }
+    }
+}
+
+impl PartialEq for Seen {
+    fn eq(&self, other: &Seen) -> bool {
+        Arc::ptr_eq(&self.story, &other.story)
+            && (self.scene, self.furthest) == (other.scene, other.furthest)
+    }
 }

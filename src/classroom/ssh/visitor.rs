@@ -3,16 +3,16 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
 use russh::{Channel, ChannelId};
 use tokio::sync::{mpsc, watch};
 
-use super::follower::Follower;
+use super::follower::{Follower, Window};
+use super::screens::MAX_WINDOW;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, Slot};
 use crate::classroom::protocol::credential_matches;
-use crate::runtime::fitting;
+use crate::reader::fitting;
 use crate::ui::theme::Theme;
 
 /// The SSH protocol's view of one connection: what it asked for, and its session once it has
@@ -21,9 +21,8 @@ pub(super) struct Visitor {
     pub(super) shared: Arc<Shared>,
     pub(super) peer: SocketAddr,
     pub(super) cut: Arc<Cut>,
+    /// Its place among the connections, and how far it has come in setting up.
     pub(super) slot: Slot,
-    /// Set once the connection has its terminal session, or has been told why not.
-    pub(super) set_up: Arc<AtomicBool>,
     pub(super) noise: Noise,
     /// The one session channel served.
     pub(super) channel: Option<ChannelId>,
@@ -37,7 +36,7 @@ pub(super) struct Visitor {
 /// What the SSH side hands a running session.
 pub(super) struct Inputs {
     bytes: mpsc::Sender<Vec<u8>>,
-    size: watch::Sender<(u16, u16)>,
+    window: watch::Sender<Window>,
 }
 
 /// Packets of input waiting for a session to read them; more are dropped.
@@ -125,8 +124,13 @@ impl Visitor {
     }
 
     fn set_up(&mut self) {
-        self.set_up.store(true, Ordering::Relaxed);
         self.slot.set_up();
+    }
+
+    /// Lets the client in: it is logged in.
+    fn let_in(&self) -> Auth {
+        self.slot.progress.log_in();
+        Auth::Accept
     }
 
     /// The terminal session: a follower reader of its own, on its own task.
@@ -165,11 +169,8 @@ impl Visitor {
         self.set_up();
         session.channel_success(channel)?;
         let (bytes, received) = mpsc::channel(WAITING_PACKETS);
-        let (size_now, sizes) = watch::channel(size);
-        self.session = Some(Inputs {
-            bytes,
-            size: size_now,
-        });
+        let (window, windows) = watch::channel(Window { size, changes: 0 });
+        self.session = Some(Inputs { bytes, window });
         let theme = Theme::chosen(options.theme, self.no_colour || options.no_colour);
         let follower = Follower {
             shared: Arc::clone(&self.shared),
@@ -179,7 +180,7 @@ impl Visitor {
             cut: Arc::clone(&self.cut),
             _place: place,
         };
-        tokio::spawn(follower.run(theme, received, sizes));
+        tokio::spawn(follower.run(theme, received, windows));
         Ok(())
     }
 
@@ -188,11 +189,6 @@ impl Visitor {
         self.channel == Some(channel)
     }
 }
-
-/// The largest window drawn for a student: wider and taller than any screen a class reads on,
-/// and small enough that every session's two screen buffers stay a few megabytes at most (at
-/// the reader's own bound of 1000×500 a few hundred sessions could claim gigabytes).
-pub const MAX_WINDOW: (u16, u16) = (400, 200);
 
 /// The client's size, within what izumi draws for a student, and 80×24 for a client that says 0.
 fn size_of(columns: u32, rows: u32) -> (u16, u16) {
@@ -210,7 +206,7 @@ impl russh::server::Handler for Visitor {
 
     async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
         Ok(if self.shared.token.is_none() {
-            Auth::Accept
+            self.let_in()
         } else {
             Auth::reject()
         })
@@ -453,7 +449,11 @@ impl russh::server::Handler for Visitor {
         if self.ours(channel)
             && let Some(inputs) = &self.session
         {
-            inputs.size.send_replace(size_of(columns, rows));
+            // Only the last size is drawn; the session counts how many came.
+            inputs.window.send_modify(|window| {
+                window.size = size_of(columns, rows);
+                window.changes += 1;
+            });
         }
         Ok(())
     }
@@ -505,7 +505,7 @@ impl russh::server::Handler for Visitor {
 impl Visitor {
     fn check_token(&mut self, given: Option<&str>) -> Auth {
         match &self.shared.token {
-            Some(token) if credential_matches(given, token) => Auth::Accept,
+            Some(token) if credential_matches(given, token) => self.let_in(),
             _ => {
                 self.note("refused: wrong token");
                 Auth::reject()

@@ -1,13 +1,20 @@
-//! The audiences served from inside the presenting process — browsers and SSH clients — run on
-//! one small tokio runtime, started only when `present` is asked to serve one of them: a reader
-//! on their own, and a presenter without them, start no runtime and no thread for it.
+//! The classroom's web and SSH doors, served from inside the presenting process on one small
+//! tokio runtime, started only when `present` is asked to serve one of them: a reader on their
+//! own, and a presenter without them, start no runtime and no thread for it. Only
+//! `izumi-classroom` links this (see `classroom::session::AudienceServers`), so the plain reader
+//! carries neither server.
 
 use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 
 use tokio::runtime::{Builder, Runtime};
 
-use super::ssh::SshServer;
-use crate::web::{Web, invite};
+use crate::classroom::hub::Hub;
+use crate::classroom::session::{Ports, Presenting, Served};
+use crate::classroom::ssh::{SshConfig, SshLimits, SshServer, host_key};
+use crate::invite;
+use crate::web::{Web, WebConfig};
 
 /// Worker threads: serving pages and drawing followers' screens is light work, and the
 /// presenter's own loop must keep a core.
@@ -90,4 +97,73 @@ pub fn ssh_command(address: std::net::SocketAddr) -> String {
         22 => format!("ssh class@{host}"),
         port => format!("ssh -p {port} class@{host}"),
     }
+}
+
+impl Served for Audiences {
+    fn invitations(&self) -> Vec<String> {
+        Audiences::invitations(self)
+    }
+
+    fn web_address(&self) -> Option<SocketAddr> {
+        self.web.as_ref().map(Web::address)
+    }
+}
+
+/// Serves the web page and the remote, and SSH, as the presenter asked, on one runtime, for the
+/// lesson at the presenter's hub.
+pub fn serve(ports: Ports<'_>) -> anyhow::Result<Box<dyn Served>> {
+    let Ports {
+        presenting,
+        hub,
+        secret,
+        ssh,
+        web,
+    } = ports;
+    let mut audiences = Audiences::new(runtime()?);
+    if let Some(listener) = ssh {
+        audiences.ssh = Some(serve_ssh(&audiences, listener, presenting, hub)?);
+    }
+    if let Some(listener) = web {
+        let config = WebConfig {
+            token: presenting.token.clone(),
+            secret: secret.to_owned(),
+            read_ahead: presenting.read_ahead,
+            max_followers: presenting.web_followers,
+            remote_lifetime: crate::web::REMOTE_LIFETIME,
+        };
+        audiences.web = Some(Web::start(
+            audiences.runtime(),
+            listener,
+            Arc::clone(hub),
+            config,
+        )?);
+    }
+    Ok(Box::new(audiences))
+}
+
+/// Starts the SSH server on the audiences' runtime, with the host key kept in the state folder.
+fn serve_ssh(
+    audiences: &Audiences,
+    listener: TcpListener,
+    presenting: &Presenting,
+    hub: &Arc<Hub>,
+) -> anyhow::Result<SshServer> {
+    let key_path = host_key::path()
+        .map_err(|error| anyhow::anyhow!("no folder for the SSH host key: {error}"))?;
+    let host_key = host_key::load_or_create(&key_path)?;
+    let config = SshConfig {
+        host_key,
+        token: presenting.token.clone(),
+        read_ahead: presenting.read_ahead,
+        limits: SshLimits {
+            sessions: presenting.ssh_sessions,
+            ..SshLimits::default()
+        },
+    };
+    Ok(SshServer::serve(
+        audiences.runtime(),
+        listener,
+        config,
+        Arc::clone(hub),
+    )?)
 }

@@ -1,7 +1,10 @@
-//! The whole story as one document, for a printed handout: Markdown, or plain text.
+//! The whole story as one document, for a printed handout: Markdown, plain text, or one HTML
+//! page ([`handout`]).
 //!
 //! One walk over the story writes both; a [`Format`] decides how headings, paragraphs, names,
 //! footnotes and editor's notes look.
+
+pub mod handout;
 
 use std::fmt::Write as _;
 

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::page::{self, Links, Style, escape};
+use crate::html::{self, Links, Style, escape};
 use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
 
@@ -67,7 +67,7 @@ pub fn document(story: &Story) -> String {
         first_mark,
     };
     let mut out = String::new();
-    page::open_page(&mut out, &story.title, Style::Inline, false);
+    html::open_page(&mut out, &story.title, Style::Inline, false);
     out.push_str("<body>\n<a class=\"skip\" href=\"#story\">Skip to the story</a>\n<header>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&story.title));
     if let Some(subtitle) = &story.subtitle {
@@ -103,7 +103,7 @@ pub fn document(story: &Story) -> String {
                 escape(&scene.date.to_string()),
                 escape(&story.place_names(scene))
             );
-            page::scene_text(&mut out, story, scene, &links);
+            html::scene_text(&mut out, story, scene, &links);
             out.push_str("</article>\n");
         }
         out.push_str("</section>\n");
@@ -158,7 +158,7 @@ fn people(out: &mut String, story: &Story) {
             character.id,
             escape(&character.name),
             escape(&character.role),
-            page::person_facts(character)
+            html::person_facts(character)
         );
     }
     out.push_str("</section>\n");
@@ -182,19 +182,14 @@ fn footnotes(out: &mut String, story: &Story, links: &HandoutLinks) {
     out.push_str("<section class=\"episode notes\" id=\"footnotes\" aria-labelledby=\"footnotes-title\">\n<h2 id=\"footnotes-title\">Footnotes</h2>\n<ul>\n");
     for footnote in &story.footnotes {
         let number = footnote.number;
-        let back = links
-            .first_citation
-            .get(&number)
-            .map(|reference| {
-                format!(
-                    " <a href=\"#{reference}\" aria-label=\"back to where footnote {number} is cited\">↩</a>"
-                )
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
+        let said = format!("back to where footnote {number} is cited");
+        let back = links.first_citation.get(&number);
+        html::note_entry(
             out,
-            "<li id=\"fn-{number}\"><span class=\"number\">[{number}]</span> {}{back}</li>",
-            escape(&one_line(&footnote.full_text()))
+            &format!("fn-{number}"),
+            &format!("[{number}]"),
+            &one_line(&footnote.full_text()),
+            back.map(|reference| (reference.as_str(), said.as_str())),
         );
     }
     out.push_str("</ul>\n</section>\n");
@@ -212,18 +207,14 @@ fn editor_notes(out: &mut String, story: &Story, links: &HandoutLinks) {
     );
     for note in &story.editor_notes {
         let number = note.number;
-        let back = links
-            .first_mark
-            .get(&number)
-            .map(|mark| {
-                format!(" <a href=\"#{mark}\" aria-label=\"back to where editor's note {number} is marked\">↩</a>")
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
+        let said = format!("back to where editor's note {number} is marked");
+        let back = links.first_mark.get(&number);
+        html::note_entry(
             out,
-            "<li id=\"ed-{number}\"><span class=\"number\">{}</span> {}{back}</li>",
-            escape(&note.marker()),
-            escape(&one_line(&note.text))
+            &format!("ed-{number}"),
+            &note.marker(),
+            &one_line(&note.text),
+            back.map(|mark| (mark.as_str(), said.as_str())),
         );
     }
     out.push_str("</ul>\n</section>\n");

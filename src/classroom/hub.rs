@@ -1,0 +1,309 @@
+//! The lesson at the centre of the classroom. The presenter's loop is the only writer: it says
+//! where the presentation is, and which story it presents (a reload replaces it). Every door —
+//! the TCP console and followers, the web pages and remote, SSH — watches the same [`Lesson`]
+//! and sends what its audience asks for to the same inbox. A door never blocks the presenter: a
+//! watcher that falls behind sees only the latest lesson.
+//!
+//! Only real changes are announced: a running timer is announced when it starts, stops or is
+//! reset, and each audience counts the seconds itself, so a room where nothing moves hears
+//! nothing.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use super::doors::{Doors, Room};
+use super::log::EventLog;
+use crate::story::Story;
+
+/// The presenter's timer as of one moment: audiences count on from there themselves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Clock {
+    /// Time counted when the timer last changed.
+    pub elapsed: Duration,
+    pub running: bool,
+    /// When it last changed.
+    pub since: Instant,
+}
+
+impl Clock {
+    /// The time on the timer now.
+    pub fn now(&self) -> Duration {
+        if self.running {
+            self.elapsed + self.since.elapsed()
+        } else {
+            self.elapsed
+        }
+    }
+}
+
+/// What the presenter shows: the only thing an audience needs to know.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    /// The story presented; replaced, never changed, when the presenter reloads it.
+    pub story: Arc<Story>,
+    /// The scene on the projector.
+    pub scene: usize,
+    /// The furthest scene shown so far: followers may read back to the start, and up to here.
+    pub furthest: usize,
+    /// Whether the projector is blanked.
+    pub blank: bool,
+    pub timer: Clock,
+    /// False until the presenter's first announcement.
+    pub started: bool,
+}
+
+impl Lesson {
+    /// Whether the presenter has shown this scene, so a follower who may not read ahead may.
+    pub fn has_shown(&self, scene: usize) -> bool {
+        scene <= self.furthest
+    }
+}
+
+/// Where the presenter says it is, from its loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    pub scene: usize,
+    pub blank: bool,
+    pub elapsed: Duration,
+    pub running: bool,
+}
+
+/// What an audience asks of the presenter: the console and the remote now; the class's answers
+/// and questions will come the same way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Show the scene at this index.
+    Goto(usize),
+    /// Blank the projector, or bring it back.
+    ToggleBlank,
+}
+
+/// The lesson, the inbox, the doors' admission and the log, shared by every door.
+pub struct Hub {
+    lesson: watch::Sender<Lesson>,
+    inbox: Box<dyn Fn(Request) + Send + Sync>,
+    doors: Arc<Doors>,
+    log: Arc<EventLog>,
+}
+
+impl Hub {
+    /// A lesson of `story` at its start; what audiences ask goes to `inbox`.
+    pub fn new(
+        story: Arc<Story>,
+        doors: Arc<Doors>,
+        log: Arc<EventLog>,
+        inbox: impl Fn(Request) + Send + Sync + 'static,
+    ) -> Hub {
+        let lesson = Lesson {
+            story,
+            scene: 0,
+            furthest: 0,
+            blank: false,
+            timer: Clock {
+                elapsed: Duration::ZERO,
+                running: false,
+                since: Instant::now(),
+            },
+            started: false,
+        };
+        Hub {
+            lesson: watch::Sender::new(lesson),
+            inbox: Box::new(inbox),
+            doors,
+            log,
+        }
+    }
+
+    /// The presentation is here now. Audiences hear of it only if something they show changed:
+    /// the scene, the blank, or the timer started, stopped or reset. Returns whether it did.
+    pub fn show(&self, moment: Moment) -> bool {
+        self.lesson.send_if_modified(|lesson| {
+            let scene = moment.scene;
+            let timer_changed = lesson.timer.running != moment.running
+                || (!moment.running && lesson.timer.elapsed != moment.elapsed)
+                // Running as before, but not from where the audience counts: a reset.
+                || (moment.running && far_apart(lesson.timer.now(), moment.elapsed));
+            let changed = !lesson.started
+                || lesson.scene != scene
+                || lesson.blank != moment.blank
+                || timer_changed;
+            if !changed {
+                return false;
+            }
+            lesson.started = true;
+            lesson.scene = scene;
+            lesson.furthest = lesson.furthest.max(scene);
+            lesson.blank = moment.blank;
+            if timer_changed {
+                lesson.timer = Clock {
+                    elapsed: moment.elapsed,
+                    running: moment.running,
+                    since: Instant::now(),
+                };
+            }
+            true
+        })
+    }
+
+    /// The presenter reloaded its story: every audience reads the new one from now on. The
+    /// furthest scene shown stays the same scene where it still exists, so a scene inserted
+    /// before it does not open what the presenter has not shown.
+    pub fn reload(&self, story: Arc<Story>) {
+        self.lesson.send_modify(|lesson| {
+            let furthest_id = lesson
+                .story
+                .scenes
+                .get(lesson.furthest)
+                .map(|s| s.id.clone());
+            let current_id = lesson.story.scenes.get(lesson.scene).map(|s| s.id.clone());
+            let last = story.scenes.len().saturating_sub(1);
+            let position = |id: Option<String>, old: usize| {
+                id.and_then(|id| story.find_scene(&id))
+                    .map_or(old.min(last), |scene| scene.index())
+            };
+            lesson.furthest = position(furthest_id, lesson.furthest);
+            lesson.scene = position(current_id, lesson.scene).min(lesson.furthest);
+            lesson.story = story;
+        });
+    }
+
+    /// A view of the lesson for one audience.
+    pub fn watch(&self) -> watch::Receiver<Lesson> {
+        self.lesson.subscribe()
+    }
+
+    /// The lesson now.
+    pub fn lesson(&self) -> Lesson {
+        self.lesson.borrow().clone()
+    }
+
+    /// Passes an audience's request to the presenter.
+    pub fn ask(&self, request: Request) {
+        (self.inbox)(request);
+    }
+
+    /// Who may come in, and who is in.
+    pub fn doors(&self) -> &Arc<Doors> {
+        &self.doors
+    }
+
+    /// Who is in the room, door by door.
+    pub fn room(&self) -> Room {
+        self.doors.room()
+    }
+
+    /// The presenter's log, for every door's refusals and cuts.
+    pub fn log(&self) -> &Arc<EventLog> {
+        &self.log
+    }
+}
+
+/// Two readings of a running timer that differ by more than the time it takes to pass the news
+/// along: the timer was reset, not merely read later.
+fn far_apart(counted: Duration, said: Duration) -> bool {
+    counted.abs_diff(said) > Duration::from_millis(900)
+}
+
+/// Waits on one future from a plain thread (the TCP door has no async runtime): the thread
+/// sleeps until the future's waker unparks it.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        match future.as_mut().poll(&mut context) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => thread::park(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classroom::doors::Caps;
+
+    fn hub(story: Story) -> Hub {
+        let log = Arc::new(EventLog::new(None, 0));
+        let doors = Doors::new(Caps::fitting(10, 4, 1 << 20), Arc::clone(&log));
+        Hub::new(Arc::new(story), doors, log, |_| {})
+    }
+
+    fn at(scene: usize, elapsed_ms: u64, running: bool) -> Moment {
+        Moment {
+            scene,
+            blank: false,
+            elapsed: Duration::from_millis(elapsed_ms),
+            running,
+        }
+    }
+
+    #[test]
+    fn a_running_timer_is_announced_when_it_starts_stops_or_is_reset_not_every_second() {
+        let hub = hub(crate::story::load_embedded());
+        let mut watching = hub.watch();
+        assert!(hub.show(at(2, 0, false)), "the first moment is news");
+        assert!(hub.show(at(2, 0, true)), "started");
+        watching.mark_unchanged();
+        // The presenter's loop says where it is every second: nothing an audience needs.
+        let started = hub.lesson().timer.since;
+        for _ in 0..3 {
+            let counted = started.elapsed();
+            assert!(!hub.show(Moment {
+                elapsed: counted,
+                ..at(2, 0, true)
+            }));
+        }
+        assert!(!watching.has_changed().unwrap());
+        assert!(hub.show(at(2, 4_000, false)), "stopped");
+        assert!(hub.show(at(2, 0, false)), "reset");
+        assert!(!hub.show(at(2, 0, false)));
+        assert!(hub.show(Moment {
+            blank: true,
+            ..at(2, 0, false)
+        }));
+        assert!(hub.show(at(3, 0, false)), "moved");
+        assert!(watching.has_changed().unwrap());
+    }
+
+    #[test]
+    fn the_furthest_scene_only_grows() {
+        let hub = hub(crate::story::load_embedded());
+        hub.show(at(4, 0, false));
+        hub.show(at(2, 0, false));
+        let lesson = hub.lesson();
+        assert_eq!((lesson.scene, lesson.furthest), (2, 4));
+        assert!(lesson.has_shown(4) && !lesson.has_shown(5));
+    }
+
+    #[test]
+    fn a_scene_inserted_by_a_reload_opens_nothing_the_presenter_has_not_shown() {
+        let story = crate::story::load_embedded();
+        let hub = hub(story.clone());
+        hub.show(at(5, 0, false));
+        hub.show(at(3, 0, false));
+        // The author inserts a scene before the current one.
+        let mut edited = story.clone();
+        let mut inserted = edited.scenes[1].clone();
+        inserted.id = "inserted".into();
+        edited.scenes.insert(1, inserted);
+        let edited = Arc::new(edited);
+        hub.reload(Arc::clone(&edited));
+        let lesson = hub.lesson();
+        assert!(Arc::ptr_eq(&lesson.story, &edited));
+        assert_eq!(edited.scenes[lesson.scene].id, story.scenes[3].id);
+        assert_eq!(edited.scenes[lesson.furthest].id, story.scenes[5].id);
+        assert!(!lesson.has_shown(edited.find_scene(&story.scenes[6].id).unwrap().index()));
+    }
+}
