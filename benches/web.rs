@@ -69,7 +69,7 @@ fn main() {
                 .unwrap();
             let mut stream = socket.connect(address).await.unwrap();
             stream
-                .write_all(b"GET /events HTTP/1.1\r\nHost: bench\r\n\r\n")
+                .write_all(format!("GET /events HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes())
                 .await
                 .unwrap();
             let mut lines = tokio::io::BufReader::new(stream).lines();
@@ -147,6 +147,7 @@ fn server_process() {
             secret: "secret".into(),
             read_ahead: true,
             max_followers: FOLLOWERS + 10,
+            remote_lifetime: izumi::web::REMOTE_LIFETIME,
         },
     )
     .unwrap();
@@ -196,7 +197,7 @@ fn compare_with_nginx(izumi: SocketAddr) {
         ),
     )
     .unwrap();
-    let mut server = Command::new(nginx)
+    let mut server = Command::new(&nginx)
         .args([
             "-c",
             conf.to_str().unwrap(),
@@ -226,14 +227,29 @@ fn compare_with_nginx(izumi: SocketAddr) {
             .unwrap_or("Latency ?");
         println!("{name:5} {page_path}: {rate}; {}", latency.trim());
     }
-    let _ = server.kill();
+    // Asked to stop, not killed: a killed master leaves its worker running.
+    let _ = Command::new(&nginx)
+        .args([
+            "-c",
+            conf.to_str().unwrap(),
+            "-p",
+            folder.path().to_str().unwrap(),
+            "-s",
+            "stop",
+        ])
+        .stderr(Stdio::null())
+        .status();
     let _ = server.wait();
 }
 
 fn fetch(address: SocketAddr, path: &str) -> Vec<u8> {
     use std::io::Read;
     let mut stream = std::net::TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).unwrap();
     let split = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;

@@ -129,6 +129,7 @@ pub fn serve(ports: Ports<'_>) -> anyhow::Result<Box<dyn Served>> {
             secret: secret.to_owned(),
             read_ahead: presenting.read_ahead,
             max_followers: presenting.web_followers,
+            remote_lifetime: crate::web::REMOTE_LIFETIME,
         };
         audiences.web = Some(Web::start(
             audiences.runtime(),

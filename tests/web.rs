@@ -28,6 +28,22 @@ struct Served {
 }
 
 fn serve(story: Story, token: Option<&str>, read_ahead: bool, max_followers: usize) -> Served {
+    serve_for(
+        story,
+        token,
+        read_ahead,
+        max_followers,
+        izumi::web::REMOTE_LIFETIME,
+    )
+}
+
+fn serve_for(
+    story: Story,
+    token: Option<&str>,
+    read_ahead: bool,
+    max_followers: usize,
+    remote_lifetime: Duration,
+) -> Served {
     let runtime = izumi::audiences::runtime().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let log = folder.path().join("present.log");
@@ -44,6 +60,7 @@ fn serve(story: Story, token: Option<&str>, read_ahead: bool, max_followers: usi
             secret: SECRET.to_owned(),
             read_ahead,
             max_followers,
+            remote_lifetime,
         },
     )
     .unwrap();
@@ -76,21 +93,73 @@ fn exchange(address: SocketAddr, request: &[u8]) -> (u16, String) {
 }
 
 fn get(address: SocketAddr, target: &str) -> (u16, String) {
+    get_with(address, target, "")
+}
+
+/// A GET with more headers, each ending in CRLF.
+fn get_with(address: SocketAddr, target: &str, headers: &str) -> (u16, String) {
     exchange(
         address,
-        format!("GET {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes(),
+        format!("GET {target} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n")
+            .as_bytes(),
     )
 }
 
-fn post(address: SocketAddr, target: &str, form: &str) -> (u16, String) {
+/// A form posted with more headers, each ending in CRLF.
+fn post_with(address: SocketAddr, target: &str, form: &str, headers: &str) -> (u16, String) {
     exchange(
         address,
         format!(
-            "POST {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            "POST {target} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
             form.len()
         )
         .as_bytes(),
     )
+}
+
+/// A command from the remote's own page, as a browser sends it: the cookie, and the origin.
+fn command(address: SocketAddr, cookie: &str, form: &str) -> (u16, String) {
+    post_with(
+        address,
+        "/remote",
+        form,
+        &format!("Cookie: {cookie}\r\nOrigin: http://{address}\r\nSec-Fetch-Site: same-origin\r\n"),
+    )
+}
+
+/// The remote's cookie, given for the secret, as `name=value`.
+fn remote_cookie(address: SocketAddr) -> String {
+    let (status, answer) = get(address, &format!("/remote?secret={SECRET}"));
+    assert_eq!(status, 303, "{answer}");
+    let cookie = answer
+        .lines()
+        .find_map(|line| line.strip_prefix("Set-Cookie: "))
+        .expect("a cookie for the secret");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// The remote's page, with its cookie.
+fn remote_page(address: SocketAddr) -> String {
+    let cookie = remote_cookie(address);
+    let (status, answer) = get_with(address, "/remote", &format!("Cookie: {cookie}\r\n"));
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+/// Waits for `condition`, checking every few milliseconds, for at most `limit`.
+fn wait_for(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    condition()
+}
+
+fn log_of(served: &Served) -> String {
+    fs::read_to_string(&served.log).unwrap_or_default()
 }
 
 fn body(answer: &str) -> &str {
@@ -104,16 +173,39 @@ struct Events {
 
 impl Events {
     fn open(address: SocketAddr, query: &str) -> Events {
+        Events::open_at(address, &format!("/events{query}"), "")
+    }
+
+    /// A stream at `path`, with more headers, each ending in CRLF.
+    fn open_at(address: SocketAddr, path: &str, headers: &str) -> Events {
         let mut stream = TcpStream::connect(address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
             .unwrap();
-        write!(stream, "GET /events{query} HTTP/1.1\r\nHost: test\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {address}\r\n{headers}\r\n"
+        )
+        .unwrap();
         let mut reader = BufReader::new(stream);
         let mut status = String::new();
         reader.read_line(&mut status).unwrap();
         assert!(status.starts_with("HTTP/1.1 200"), "{status}");
         Events { reader }
+    }
+
+    /// The next scene event's data line, or `None` when the stream ends or stays silent.
+    fn try_next_scene(&mut self) -> Option<String> {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.reader.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            if let Some(data) = line.strip_prefix("data: ") {
+                return Some(data.trim().to_owned());
+            }
+        }
     }
 
     /// The next scene event's data line.
@@ -154,7 +246,7 @@ fn pages_and_assets_answer_with_the_right_status_and_headers() {
         405
     );
     assert_eq!(exchange(served.address, b"NOT HTTP AT ALL\r\n\r\n").0, 400);
-    let huge = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(9000));
+    let huge = format!("GET / HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(9000));
     assert_eq!(exchange(served.address, huge.as_bytes()).0, 431);
     let many: String = (0..40).map(|i| format!("X-{i}: y\r\n")).collect();
     let request = format!("GET / HTTP/1.1\r\n{many}\r\n");
@@ -167,7 +259,11 @@ fn pages_and_assets_answer_with_the_right_status_and_headers() {
     // HEAD: the head alone.
     let (status, answer) = exchange(
         served.address,
-        b"HEAD /style.css HTTP/1.1\r\nConnection: close\r\n\r\n",
+        format!(
+            "HEAD /style.css HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            served.address
+        )
+        .as_bytes(),
     );
     assert_eq!(status, 200);
     assert_eq!(body(&answer), "");
@@ -177,11 +273,12 @@ fn pages_and_assets_answer_with_the_right_status_and_headers() {
 fn a_kept_alive_connection_answers_request_after_request() {
     let served = serve(common::journey(), None, false, 10);
     let mut stream = TcpStream::connect(served.address).unwrap();
-    stream
-        .write_all(
-            b"GET /style.css HTTP/1.1\r\n\r\nGET /follow.js HTTP/1.1\r\nConnection: close\r\n\r\n",
-        )
-        .unwrap();
+    let host = served.address;
+    write!(
+        stream,
+        "GET /style.css HTTP/1.1\r\nHost: {host}\r\n\r\nGET /follow.js HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
@@ -196,24 +293,195 @@ fn a_request_trickled_byte_by_byte_is_cut_at_the_deadline() {
         .set_read_timeout(Some(Duration::from_millis(100)))
         .unwrap();
     let mut answer = Vec::new();
-    for byte in
-        b"GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    let mut closed = false;
+    for byte in b"GET / HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     {
         if stream.write_all(&[*byte]).is_err() {
+            closed = true;
             break;
         }
         let mut chunk = [0u8; 512];
         match stream.read(&mut chunk) {
-            Ok(0) => break,
+            Ok(0) => {
+                closed = true;
+                break;
+            }
             Ok(read) => answer.extend_from_slice(&chunk[..read]),
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {
+                closed = true;
+                break;
+            }
             Err(_) => {}
         }
-        if started.elapsed() > Duration::from_secs(9) {
-            break;
-        }
     }
+    assert!(closed, "the connection outlived the deadline");
     assert!(started.elapsed() < Duration::from_secs(8), "cut in time");
-    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 408"));
+    assert!(answer.is_empty(), "nothing is answered to half a request");
+    assert!(wait_for(Duration::from_secs(5), || log_of(&served)
+        .contains("web refused: request not sent in time")));
+}
+
+#[test]
+fn an_idle_kept_alive_connection_closes_quietly() {
+    let served = serve(common::journey(), None, false, 10);
+    let mut stream = TcpStream::connect(served.address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /style.css HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    // The page, then the close at the deadline: an end of file, no 408 and no reset.
+    stream
+        .read_to_end(&mut answer)
+        .expect("closed cleanly, not reset and not left open");
+    let answer = String::from_utf8_lossy(&answer);
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
+    assert!(answer.starts_with("HTTP/1.1 200"));
+    assert!(started.elapsed() < Duration::from_secs(12));
+    // A connection opened and never used closes the same way.
+    let mut unused = TcpStream::connect(served.address).unwrap();
+    unused
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    let mut nothing = Vec::new();
+    unused.read_to_end(&mut nothing).unwrap();
+    assert!(nothing.is_empty());
+    assert_eq!(
+        log_of(&served),
+        "",
+        "no log line for a client that was only idle"
+    );
+}
+
+#[test]
+fn two_different_content_lengths_or_a_signed_one_are_refused() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    for lengths in [
+        "Content-Length: 4\r\nContent-Length: 5\r\n",
+        "Content-Length: 4, 5\r\n",
+        "Content-Length: +4\r\n",
+        "Content-Length: -4\r\n",
+        "Content-Length: 0x4\r\n",
+    ] {
+        let (status, answer) = exchange(
+            address,
+            format!("POST / HTTP/1.1\r\nHost: {address}\r\n{lengths}\r\nabcde").as_bytes(),
+        );
+        assert_eq!(status, 400, "{lengths}: {answer}");
+        assert_eq!(
+            answer.matches("HTTP/1.1 ").count(),
+            1,
+            "nothing smuggled: {answer}"
+        );
+    }
+}
+
+#[test]
+fn a_body_over_a_kilobyte_gets_413_and_a_long_target_414() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let cookie = remote_cookie(address);
+    let form = format!("do=blank&pad={}", "x".repeat(1025 - "do=blank&pad=".len()));
+    assert_eq!(form.len(), 1025);
+    let (status, _) = command(address, &cookie, &form);
+    assert_eq!(status, 413);
+    assert!(served.commands.try_recv().is_err());
+    // A kilobyte is taken.
+    let (status, _) = command(address, &cookie, &form[..1024]);
+    assert_eq!(status, 303);
+    assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::ToggleBlank));
+
+    let (status, _) = get(address, &format!("/scenes/{}", "a".repeat(10 * 1024)));
+    assert_eq!(status, 414);
+    let log = log_of(&served);
+    assert!(log.contains("web refused: request body too large"), "{log}");
+    assert!(
+        log.contains("web refused: request target too long"),
+        "{log}"
+    );
+}
+
+#[test]
+fn head_of_the_event_stream_is_a_head_and_holds_nothing() {
+    // One place for a follower: a HEAD must not take it.
+    let served = serve(common::journey(), None, false, 1);
+    served.hub.present(0, 0, false);
+    let address = served.address;
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "HEAD /events HTTP/1.1\r\nHost: {address}\r\n\r\nGET /icon.svg HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (head, rest) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains("Content-Type: text/event-stream"), "{head}");
+    assert!(
+        rest.starts_with("HTTP/1.1 200"),
+        "the head had a body: {rest}"
+    );
+    assert!(rest.contains("image/svg+xml"));
+    // The one place is still free.
+    let mut events = Events::open(address, "");
+    assert!(events.next_scene().contains("\"scene\":0"));
+    // And a POST to the stream is no stream either.
+    assert_eq!(post_with(address, "/events", "a=1", "").0, 405);
+}
+
+#[test]
+fn a_thousand_pipelined_requests_are_answered_in_order_up_to_the_cap_then_closed_cleanly() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let assets = ["/icon.svg", "/style.css", "/follow.js"];
+    let requests: String = (0..1000)
+        .map(|n| format!("GET {} HTTP/1.1\r\nHost: {address}\r\n\r\n", assets[n % 3]))
+        .collect();
+    let writer = {
+        let mut stream = stream.try_clone().unwrap();
+        std::thread::spawn(move || {
+            // The server may stop reading once it has answered its last: that is its right.
+            let _ = stream.write_all(requests.as_bytes());
+        })
+    };
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .expect("every answer sent is read, with no reset");
+    writer.join().unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    let types: Vec<&str> = answer
+        .lines()
+        .filter_map(|line| line.strip_prefix("Content-Type: "))
+        .collect();
+    assert_eq!(types.len(), 100, "the per-connection cap");
+    let expected = [
+        "image/svg+xml",
+        "text/css; charset=utf-8",
+        "text/javascript; charset=utf-8",
+    ];
+    for (n, kind) in types.iter().enumerate() {
+        assert_eq!(*kind, expected[n % 3], "answer {n} out of order");
+    }
+    assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 100);
+    // The last says it closes.
+    let last = answer.rsplit("HTTP/1.1 200 OK").next().unwrap();
+    assert!(last.contains("Connection: close"), "{last}");
 }
 
 #[test]
@@ -246,7 +514,7 @@ fn story_text_is_inert_in_every_page() {
     served.hub.present(0, 0, false);
     let mut pages = vec![
         body(&get(served.address, "/").1).to_owned(),
-        body(&get(served.address, &format!("/remote?secret={SECRET}")).1).to_owned(),
+        body(&remote_page(served.address)).to_owned(),
         handout,
     ];
     pages.push(body(&get(served.address, "/scenes/the-ferry").1).to_owned());
@@ -271,7 +539,12 @@ fn story_text_is_inert_in_every_page() {
 #[test]
 fn the_token_is_required_and_never_echoed() {
     let served = serve(common::journey(), Some("classroom-7"), false, 10);
-    for target in ["/", "/scenes/setting-out", "/events", "/?token=wrong<b>"] {
+    for target in [
+        "/",
+        "/scenes/setting-out",
+        "/events",
+        "/?token=wrong%3Cb%3E",
+    ] {
         let (status, answer) = get(served.address, target);
         assert_eq!(status, 403, "{target}");
         assert!(body(&answer).contains("needs its token"));
@@ -312,6 +585,14 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
     let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
     assert!(answer.contains(&format!("href=\"/scenes/{}\" rel=\"prev\"", scenes[1])));
     assert!(!answer.contains("rel=\"next\""));
+    // Once the presenter has gone on, the same page links on (no page is kept past a move).
+    served.hub.present(3, 0, false);
+    let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
+    assert!(answer.contains(&format!("href=\"/scenes/{}\" rel=\"next\"", scenes[3])));
+    assert!(answer.contains("data-following=\"false\""));
+    served.hub.present(2, 0, false);
+    let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
+    assert!(answer.contains("data-following=\"true\""));
 
     let free = serve(common::journey(), None, true, 10);
     free.hub.present(0, 0, false);
@@ -323,67 +604,236 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
 fn the_remote_needs_the_secret_and_moves_the_presenter() {
     let served = serve(common::journey(), None, false, 10);
     served.hub.present(1, 0, false);
-    assert_eq!(get(served.address, "/remote").0, 403);
-    assert_eq!(get(served.address, "/remote?secret=nope").0, 403);
-    assert_eq!(
-        post(served.address, "/remote", "secret=nope&do=next").0,
-        403
+    let address = served.address;
+    assert_eq!(get(address, "/remote").0, 403);
+    assert_eq!(get(address, "/remote?secret=nope").0, 403);
+    // The secret in a form is not taken: only the cookie it was exchanged for.
+    let (status, _) = post_with(
+        address,
+        "/remote",
+        &format!("secret={SECRET}&do=next"),
+        &format!("Origin: http://{address}\r\n"),
     );
+    assert_eq!(status, 403);
     assert!(served.commands.try_recv().is_err(), "nothing moved");
 
-    let (status, answer) = get(served.address, &format!("/remote?secret={SECRET}"));
-    assert_eq!(status, 200);
+    let answer = remote_page(address);
     assert!(answer.contains("<h1>The ferry</h1>"));
     assert!(answer.contains("No notes for this scene."));
     assert!(answer.contains("<h2>Next: Winter in Bergen</h2>"));
 
-    let (status, answer) = post(
-        served.address,
-        "/remote",
-        &format!("secret={SECRET}&do=next"),
-    );
+    let cookie = remote_cookie(address);
+    let (status, answer) = command(address, &cookie, "do=next");
     assert_eq!(status, 303);
-    assert!(answer.contains(&format!("Location: /remote?secret={SECRET}")));
+    assert!(answer.contains("Location: /remote\r\n"), "{answer}");
     assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::Goto(2)));
-    post(
-        served.address,
-        "/remote",
-        &format!("secret={SECRET}&do=previous"),
-    );
+    command(address, &cookie, "do=previous");
     assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::Goto(0)));
-    post(
-        served.address,
-        "/remote",
-        &format!("secret={SECRET}&do=blank"),
-    );
+    command(address, &cookie, "do=blank");
     assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::ToggleBlank));
-    post(
-        served.address,
-        "/remote",
-        &format!("secret={SECRET}&do=goto&scene=4"),
-    );
+    command(address, &cookie, "do=goto&scene=4");
     assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::Goto(3)));
-    let (status, _) = post(
-        served.address,
-        "/remote",
-        &format!("secret={SECRET}&do=goto&scene=99"),
-    );
+    let (status, _) = command(address, &cookie, "do=goto&scene=99");
     assert_eq!(status, 400);
     assert!(served.commands.try_recv().is_err());
 }
 
 #[test]
+fn the_secret_is_exchanged_once_for_a_cookie_and_never_repeated() {
+    let served = serve(common::journey(), Some("classroom-7"), false, 10);
+    served.hub.present(1, 0, false);
+    let address = served.address;
+    let (status, answer) = get(address, &format!("/remote?secret={SECRET}"));
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("Location: /remote\r\n"), "{answer}");
+    let set_cookie = answer
+        .lines()
+        .find_map(|line| line.strip_prefix("Set-Cookie: "))
+        .unwrap();
+    for part in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/remote",
+        "Max-Age=43200",
+    ] {
+        assert!(set_cookie.contains(part), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains(SECRET));
+    let cookie = set_cookie.split(';').next().unwrap();
+    // A credential of its own, random: not the secret, and new for each exchange.
+    let value = cookie.split_once('=').unwrap().1;
+    assert_eq!(value.len(), 32);
+    assert_ne!(cookie, remote_cookie(address));
+
+    let (status, page) = get_with(address, "/remote", &format!("Cookie: {cookie}\r\n"));
+    assert_eq!(status, 200);
+    assert!(
+        !page.contains(SECRET),
+        "the page repeats the secret: {page}"
+    );
+    assert!(!page.contains("secret="), "{page}");
+    assert!(page.contains("data-events=\"/remote/events\""), "{page}");
+    assert!(page.contains("action=\"/remote\""));
+    // Its event stream, with the cookie alone.
+    let mut events = Events::open_at(address, "/remote/events", &format!("Cookie: {cookie}\r\n"));
+    assert!(events.next_scene().contains("\"scene\":1"));
+    // Its fragment, refreshed by the script.
+    let (status, fragment) = get_with(
+        address,
+        "/remote?part=main",
+        &format!("Cookie: {cookie}\r\n"),
+    );
+    assert_eq!(status, 200);
+    assert!(!fragment.contains(SECRET));
+    // The secret no longer opens a follower's stream or pages.
+    assert_eq!(get(address, &format!("/events?secret={SECRET}")).0, 403);
+    assert_eq!(get(address, &format!("/?secret={SECRET}")).0, 403);
+    // A command with the cookie moves the presenter; without it, or with a forged one, nothing.
+    assert_eq!(command(address, cookie, "do=next").0, 303);
+    assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::Goto(2)));
+    let forged = format!("izumi-remote={}", "0".repeat(32));
+    for cookie in [forged.as_str(), "izumi-remote=", "other=1"] {
+        assert_eq!(command(address, cookie, "do=next").0, 403, "{cookie}");
+        assert_eq!(
+            get_with(address, "/remote", &format!("Cookie: {cookie}\r\n")).0,
+            403
+        );
+        assert_eq!(
+            get_with(address, "/remote/events", &format!("Cookie: {cookie}\r\n")).0,
+            403
+        );
+    }
+    assert!(served.commands.try_recv().is_err(), "nothing moved");
+}
+
+#[test]
+fn an_expired_remote_cookie_is_refused() {
+    let served = serve_for(
+        common::journey(),
+        None,
+        false,
+        10,
+        Duration::from_millis(300),
+    );
+    let address = served.address;
+    let cookie = remote_cookie(address);
+    let given = Instant::now();
+    assert_eq!(
+        command(address, &cookie, "do=blank").0,
+        303,
+        "good at first"
+    );
+    assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::ToggleBlank));
+    let refused = wait_for(Duration::from_secs(10), || {
+        get_with(address, "/remote", &format!("Cookie: {cookie}\r\n")).0 == 403
+    });
+    assert!(refused, "the cookie outlived its lifetime");
+    assert!(given.elapsed() >= Duration::from_millis(300));
+    assert_eq!(command(address, &cookie, "do=blank").0, 403);
+    assert!(served.commands.try_recv().is_err());
+    // The secret gives a new one.
+    let fresh = remote_cookie(address);
+    assert_eq!(command(address, &fresh, "do=blank").0, 303);
+    assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::ToggleBlank));
+}
+
+#[test]
+fn a_command_from_another_site_is_refused_even_with_the_cookie() {
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(1, 0, false);
+    let address = served.address;
+    let cookie = remote_cookie(address);
+    let cross_site = [
+        "Origin: http://evil.example\r\n".to_owned(),
+        "Origin: null\r\n".to_owned(),
+        format!("Origin: http://{address}.evil.example\r\n"),
+        format!("Origin: https://{address}\r\n"),
+        "Sec-Fetch-Site: cross-site\r\n".to_owned(),
+        "Sec-Fetch-Site: same-site\r\n".to_owned(),
+        format!("Origin: http://{address}\r\nSec-Fetch-Site: cross-site\r\n"),
+    ];
+    for headers in &cross_site {
+        let (status, _) = post_with(
+            address,
+            "/remote",
+            "do=goto&scene=3",
+            &format!("Cookie: {cookie}\r\n{headers}"),
+        );
+        assert_eq!(status, 403, "{headers}");
+    }
+    assert!(served.commands.try_recv().is_err(), "nothing moved");
+    let log = log_of(&served);
+    // Said in the log (a burst from one client is summarised, not written line by line).
+    assert!(
+        log.contains("web refused remote: command from another site"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("evil"),
+        "the log never holds what a client sent"
+    );
+    // From the remote's own page it works, and without either header (not a browser) too.
+    assert_eq!(command(address, &cookie, "do=goto&scene=3").0, 303);
+    let (status, _) = post_with(
+        address,
+        "/remote",
+        "do=goto&scene=2",
+        &format!("Cookie: {cookie}\r\n"),
+    );
+    assert_eq!(status, 303);
+    assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::Goto(2)));
+    assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::Goto(1)));
+}
+
+#[test]
+fn a_request_for_another_host_name_is_refused() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let port = address.port();
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_owned(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("127.0.0.2:{port}"),
+    ] {
+        for target in ["/", "/remote", "/style.css", "/events"] {
+            let (status, answer) = exchange(
+                address,
+                format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+            assert_eq!(status, 421, "{host} {target}");
+            assert!(!answer.contains("<h1>"), "{answer}");
+        }
+    }
+    // No Host at all, as no browser sends.
+    assert_eq!(
+        exchange(address, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n").0,
+        421
+    );
+    // Its own address and, on loopback, localhost.
+    let (status, _) = exchange(
+        address,
+        format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(get(address, "/").0, 200);
+    // The remote is no exception: not even the secret opens it under another name.
+    let (status, answer) = exchange(
+        address,
+        format!("GET /remote?secret={SECRET} HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    );
+    assert_eq!(status, 421);
+    assert!(!answer.contains("Set-Cookie"));
+}
+
+#[test]
 fn remote_commands_are_rate_limited() {
     let served = serve(common::journey(), None, false, 10);
+    let cookie = remote_cookie(served.address);
     let statuses: Vec<u16> = (0..30)
-        .map(|_| {
-            post(
-                served.address,
-                "/remote",
-                &format!("secret={SECRET}&do=next"),
-            )
-            .0
-        })
+        .map(|_| command(served.address, &cookie, "do=next").0)
         .collect();
     let moved = served.commands.try_iter().count();
     assert!(statuses.contains(&429), "{statuses:?}");
@@ -420,33 +870,78 @@ fn the_classroom_is_full_at_its_limit_of_followers() {
 }
 
 #[test]
-fn a_follower_that_never_reads_holds_up_no_one() {
+fn a_follower_that_never_reads_is_cut_and_holds_up_no_one() {
     let served = serve(common::journey(), None, false, 10);
     served.hub.present(0, 0, false);
-    // A stuck follower: asks for the stream and never reads a byte.
+    // A stuck follower, from another address: asks for the stream and never reads a byte.
     let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     socket.set_recv_buffer_size(1024).unwrap();
+    socket
+        .bind(&"127.0.0.2:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
     socket.connect(&served.address.into()).unwrap();
     let mut stuck: TcpStream = socket.into();
-    stuck.write_all(b"GET /events HTTP/1.1\r\n\r\n").unwrap();
+    write!(
+        stuck,
+        "GET /events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        served.address
+    )
+    .unwrap();
+    // A real follower, reading all along: every scene it hears goes on a channel.
     let mut reading = Events::open(served.address, "");
+    let (heard_sender, heard) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        while let Some(data) = reading.try_next_scene() {
+            if heard_sender.send(data).is_err() {
+                break;
+            }
+        }
+    });
+    let hears = |wanted: &str, within: Duration| {
+        let started = Instant::now();
+        while let Some(left) = within.checked_sub(started.elapsed()) {
+            match heard.recv_timeout(left) {
+                Ok(data) if data.contains(wanted) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
+    };
     let started = Instant::now();
     for round in 0..20_000 {
         served.hub.present(round % 4, 0, false);
     }
     served.hub.present(2, 0, false);
-    loop {
-        let data = reading.next_scene();
-        if data.contains("\"scene\":2") {
-            break;
-        }
-    }
     assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
+        hears("\"scene\":2,", Duration::from_secs(2)),
+        "the reader fell behind"
     );
     assert_eq!(get(served.address, "/").0, 200);
+    // Moves keep coming until the stuck one's buffers are full and its write has waited the
+    // write bound; then it is cut, and the reader has heard the moves all along.
+    let mut round = 0;
+    let cut = wait_for(izumi::web::http::WRITE_TIMEOUT * 3, || {
+        for _ in 0..200 {
+            round += 1;
+            served.hub.present(round % 4, 0, false);
+        }
+        log_of(&served).contains("web cut: not reading")
+    });
+    assert!(cut, "the stuck follower was never cut: {}", log_of(&served));
+    let since = started.elapsed();
+    assert!(since >= izumi::web::http::WRITE_TIMEOUT, "{since:?}");
+    served.hub.present(1, 777, false);
+    assert!(
+        hears("\"timer_ms\":777", Duration::from_secs(5)),
+        "the reader no longer hears moves"
+    );
+    assert_eq!(
+        log_of(&served).matches("web cut").count(),
+        1,
+        "only the stuck one"
+    );
+    drop(stuck);
 }
 
 #[test]
@@ -494,7 +989,7 @@ fn the_remote_shows_notes_with_their_editor_notes_and_the_follower_page_lists_th
     let served = serve(common::journey(), None, true, 10);
     let arrival = common::journey().find_scene("arrival").unwrap().index();
     served.hub.present(arrival, 0, false);
-    let (_, remote) = get(served.address, &format!("/remote?secret={SECRET}"));
+    let remote = remote_page(served.address);
     assert!(
         remote.contains("<p>Ask which account to trust.[ed.2]</p>"),
         "{remote}"

@@ -37,9 +37,7 @@ pub fn log_path(address: SocketAddr) -> PathBuf {
 /// Makes a new random secret for a presenter and writes it, readable by this user only, in a
 /// private folder; makes sure the log's folder is private too.
 pub fn create(address: SocketAddr) -> io::Result<String> {
-    let mut bytes = [0u8; 16];
-    fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let secret = random()?;
     let no_folder = |error: io::Error| {
         io::Error::new(
             error.kind(),
@@ -61,6 +59,14 @@ pub fn create(address: SocketAddr) -> io::Result<String> {
     }
     paths::open_private(&file, false)?.write_all(secret.as_bytes())?;
     Ok(secret)
+}
+
+/// 128 random bits from the system, as 32 hex digits: a new secret for each presentation, and
+/// the credentials given for it.
+pub fn random() -> io::Result<String> {
+    let mut bytes = [0u8; 16];
+    fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Reads the secret of the presenter listening on `address`: only a plain file of this user's
@@ -100,4 +106,20 @@ pub fn read_remote(address: SocketAddr) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_secret_is_new_and_128_bits_of_hex() {
+        let first = random().unwrap();
+        let second = random().unwrap();
+        assert_ne!(first, second);
+        for secret in [first, second] {
+            assert_eq!(secret.len(), 32);
+            assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
+        }
+    }
 }

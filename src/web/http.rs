@@ -1,19 +1,38 @@
-//! Just enough HTTP/1.1 for the classroom's pages, with every bound explicit: the request head's
-//! size and header count, the body's size, and the time a client has to send them.
+//! HTTP for the classroom's pages, on hyper's HTTP/1 server: hyper frames requests and answers
+//! (pipelining, HEAD, Content-Length, chunked bodies, the head's size and read time); this module
+//! adds the bounds hyper does not know — the target's length, the body's size, what a client has
+//! to send in time, how long a write may wait — and turns a request into the little the pages
+//! need.
 
-use std::fmt::Write as _;
+use std::convert::Infallible;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use bytes::Bytes;
+use hyper::body::{Body as HttpBody, Frame, SizeHint};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::Sleep;
 
 /// The request line and headers, together.
 pub const MAX_HEAD: usize = 8 * 1024;
+/// What hyper keeps of a head still arriving before it refuses it (431): room above
+/// [`MAX_HEAD`] so that a long target is told apart (414) from a long head.
+pub const MAX_BUFFERED_HEAD: usize = 16 * 1024;
+/// A target (path and query) longer than this is refused with 414: izumi's own are short.
+pub const MAX_TARGET: usize = 2 * 1024;
 /// Headers in one request; more and it is refused.
 pub const MAX_HEADERS: usize = 32;
 /// A remote command's form is a few short fields.
 pub const MAX_BODY: usize = 1024;
-/// How long a client has to send a whole request, however slowly its bytes come.
+/// How long a client has to send a request's head, and then its body: also how long a kept-alive
+/// connection may stay idle between requests.
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
 /// How long one write to a client may wait before the client counts as not reading.
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -31,7 +50,13 @@ pub struct Request {
     pub query: Vec<(String, String)>,
     /// A form body's fields, percent-decoded.
     pub form: Vec<(String, String)>,
-    pub keep_alive: bool,
+    /// The `Host` header: which name the client used to reach this server.
+    pub host: Option<String>,
+    /// Where the browser says a request was made: the `Origin` and `Sec-Fetch-Site` headers.
+    pub origin: Option<String>,
+    pub fetch_site: Option<String>,
+    /// The cookies the client sent, as name and value.
+    pub cookies: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +67,62 @@ pub enum Method {
 }
 
 impl Request {
+    /// Reads what the pages need from a request's head, refusing what no page sends.
+    pub fn from_head(head: &hyper::http::request::Parts) -> Result<Request, Refusal> {
+        let method = match head.method {
+            hyper::Method::GET => Method::Get,
+            hyper::Method::HEAD => Method::Head,
+            hyper::Method::POST => Method::Post,
+            _ => return Err(Refusal::MethodNotAllowed),
+        };
+        let target = head
+            .uri
+            .path_and_query()
+            .map_or("/", |target| target.as_str());
+        if target.len() > MAX_TARGET {
+            return Err(Refusal::TargetTooLong);
+        }
+        if head_size(head) > MAX_HEAD {
+            return Err(Refusal::TooLarge);
+        }
+        if head.headers.contains_key(header::TRANSFER_ENCODING) {
+            // Chunked bodies are not needed by any page: a form's length is known.
+            return Err(Refusal::Malformed);
+        }
+        // hyper has already refused two different lengths and anything but digits.
+        let length = head
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
+            .unwrap_or(0);
+        if length > MAX_BODY as u64 {
+            return Err(Refusal::BodyTooLarge);
+        }
+        let text = |name| one_header(&head.headers, name);
+        let cookies = head
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                Some((name.to_owned(), value.to_owned()))
+            })
+            .take(MAX_PAIRS)
+            .collect();
+        Ok(Request {
+            method,
+            path: percent_decode(head.uri.path()),
+            query: parse_pairs(head.uri.query().unwrap_or_default()),
+            form: Vec::new(),
+            host: text(header::HOST),
+            origin: text(header::ORIGIN),
+            fetch_site: text(header::HeaderName::from_static("sec-fetch-site")),
+            cookies,
+        })
+    }
+
     /// A query parameter, or a form field of the same name.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
@@ -50,14 +131,51 @@ impl Request {
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     }
+
+    /// A query parameter only: what the address itself carries.
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The value of a cookie the client sent.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
-/// Why a request was not read, in words for the log and the status to answer with.
+/// A header that must appear at most once, as text; `None` when absent, repeated or not text.
+fn one_header(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next()?;
+    if values.next().is_some() {
+        return None;
+    }
+    value.to_str().ok().map(str::to_owned)
+}
+
+/// The size of a head as it was sent, near enough: request line, headers, blank line.
+fn head_size(head: &hyper::http::request::Parts) -> usize {
+    let line = head.method.as_str().len() + head.uri.to_string().len() + " HTTP/1.1\r\n".len();
+    let headers: usize = head
+        .headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + ": \r\n".len())
+        .sum();
+    line + headers + 2
+}
+
+/// Why a request was not answered, in words for the log and the status to answer with.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// The client closed the connection before a request began: not an error.
-    Closed,
     TooLarge,
+    TargetTooLong,
+    BodyTooLarge,
     Malformed,
     MethodNotAllowed,
     TimedOut,
@@ -67,16 +185,19 @@ impl Refusal {
     pub fn status(&self) -> u16 {
         match self {
             Refusal::TooLarge => 431,
+            Refusal::TargetTooLong => 414,
+            Refusal::BodyTooLarge => 413,
             Refusal::MethodNotAllowed => 405,
             Refusal::TimedOut => 408,
-            Refusal::Closed | Refusal::Malformed => 400,
+            Refusal::Malformed => 400,
         }
     }
 
     pub fn describe(&self) -> &'static str {
         match self {
-            Refusal::Closed => "closed",
-            Refusal::TooLarge => "request head or body too large",
+            Refusal::TooLarge => "request head too large",
+            Refusal::TargetTooLong => "request target too long",
+            Refusal::BodyTooLarge => "request body too large",
             Refusal::Malformed => "malformed request",
             Refusal::MethodNotAllowed => "method not allowed",
             Refusal::TimedOut => "request not sent in time",
@@ -84,108 +205,7 @@ impl Refusal {
     }
 }
 
-/// Reads one request. `buffer` holds bytes already read past the previous request on a kept-alive
-/// connection, and keeps those past this one.
-pub async fn read_request(
-    stream: &mut TcpStream,
-    buffer: &mut Vec<u8>,
-) -> Result<Request, Refusal> {
-    match tokio::time::timeout(REQUEST_DEADLINE, read_bounded(stream, buffer)).await {
-        Ok(result) => result,
-        Err(_) => Err(Refusal::TimedOut),
-    }
-}
-
-async fn read_bounded(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<Request, Refusal> {
-    let mut chunk = [0u8; 2048];
-    loop {
-        if let Some(parsed) = parse(buffer)? {
-            let (request, head_length, body_length) = parsed;
-            while buffer.len() < head_length + body_length {
-                let read = stream.read(&mut chunk).await.map_err(|_| Refusal::Closed)?;
-                if read == 0 {
-                    return Err(Refusal::Malformed);
-                }
-                buffer.extend_from_slice(&chunk[..read]);
-            }
-            let mut request = request;
-            if body_length > 0 {
-                let body = &buffer[head_length..head_length + body_length];
-                request.form = parse_pairs(&String::from_utf8_lossy(body));
-            }
-            buffer.drain(..head_length + body_length);
-            return Ok(request);
-        }
-        if buffer.len() >= MAX_HEAD {
-            return Err(Refusal::TooLarge);
-        }
-        let read = stream.read(&mut chunk).await.map_err(|_| Refusal::Closed)?;
-        if read == 0 {
-            return Err(if buffer.is_empty() {
-                Refusal::Closed
-            } else {
-                Refusal::Malformed
-            });
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    }
-}
-
-/// Parses a request head if it is all there: the request, the head's length and the body's.
-fn parse(buffer: &[u8]) -> Result<Option<(Request, usize, usize)>, Refusal> {
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut parsed = httparse::Request::new(&mut headers);
-    let head_length = match parsed.parse(&buffer[..buffer.len().min(MAX_HEAD)]) {
-        Ok(httparse::Status::Complete(length)) => length,
-        Ok(httparse::Status::Partial) => return Ok(None),
-        Err(httparse::Error::TooManyHeaders) => return Err(Refusal::TooLarge),
-        Err(_) => return Err(Refusal::Malformed),
-    };
-    let method = match parsed.method {
-        Some("GET") => Method::Get,
-        Some("HEAD") => Method::Head,
-        Some("POST") => Method::Post,
-        _ => return Err(Refusal::MethodNotAllowed),
-    };
-    let target = parsed.path.ok_or(Refusal::Malformed)?;
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let mut body_length = 0;
-    let mut keep_alive = parsed.version == Some(1);
-    for header in parsed.headers.iter() {
-        if header.name.eq_ignore_ascii_case("content-length") {
-            body_length = std::str::from_utf8(header.value)
-                .ok()
-                .and_then(|value| value.trim().parse::<usize>().ok())
-                .ok_or(Refusal::Malformed)?;
-        } else if header.name.eq_ignore_ascii_case("transfer-encoding") {
-            // Chunked bodies are not needed by any page, and are a classic smuggling route.
-            return Err(Refusal::Malformed);
-        } else if header.name.eq_ignore_ascii_case("connection") {
-            let value = String::from_utf8_lossy(header.value).to_ascii_lowercase();
-            if value.contains("close") {
-                keep_alive = false;
-            } else if value.contains("keep-alive") {
-                keep_alive = true;
-            }
-        }
-    }
-    if body_length > MAX_BODY {
-        return Err(Refusal::TooLarge);
-    }
-    Ok(Some((
-        Request {
-            method,
-            path: percent_decode(path),
-            query: parse_pairs(query),
-            form: Vec::new(),
-            keep_alive,
-        },
-        head_length,
-        body_length,
-    )))
-}
-
-/// Parameters a query or form may carry; more are ignored.
+/// Parameters a query or form may carry, and cookies a request may send; more are ignored.
 const MAX_PAIRS: usize = 16;
 
 /// `a=1&b=two` as pairs, `+` as space and percent-escapes decoded.
@@ -224,12 +244,14 @@ pub fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A response, written whole.
+/// A response, sent whole.
 pub struct Response {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
     pub location: Option<String>,
+    /// A cookie to set, as the whole `Set-Cookie` value.
+    pub set_cookie: Option<String>,
     /// Whether the browser may keep it: only what never changes under its address.
     pub immutable: bool,
 }
@@ -241,6 +263,7 @@ impl Response {
             content_type: "text/html; charset=utf-8",
             body: body.into_bytes(),
             location: None,
+            set_cookie: None,
             immutable: false,
         }
     }
@@ -248,144 +271,279 @@ impl Response {
     /// A short page in izumi's own words, for refusals and errors; nothing of the request in it.
     pub fn plain(status: u16, message: &str) -> Response {
         Response {
-            status,
             content_type: "text/plain; charset=utf-8",
             body: format!("{message}\n").into_bytes(),
-            location: None,
-            immutable: false,
+            ..Response::html(status, String::new())
         }
     }
 
     pub fn asset(content_type: &'static str, body: &'static str) -> Response {
         Response {
-            status: 200,
             content_type,
             body: body.as_bytes().to_vec(),
-            location: None,
-            immutable: false,
+            ..Response::html(200, String::new())
         }
     }
 
-    /// "See other": after a form is posted, the browser goes back to the page it came from.
+    /// "See other": after a form is posted, or the secret exchanged, the browser goes on to
+    /// `location`.
     pub fn see_other(location: String) -> Response {
         Response {
-            status: 303,
-            content_type: "text/plain; charset=utf-8",
-            body: Vec::new(),
             location: Some(location),
-            immutable: false,
+            body: Vec::new(),
+            ..Response::plain(303, "")
         }
     }
 
-    /// The response as bytes: the head with the headers every page gets, then the body (not for
-    /// HEAD).
-    pub fn encode(&self, head_only: bool, keep_alive: bool) -> Vec<u8> {
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
-            self.status,
-            reason(self.status),
-            self.content_type,
-            self.body.len()
+    /// The response for hyper, with the headers every page gets; `keep_alive` false asks hyper
+    /// to close the connection once it is sent.
+    pub fn into_hyper(self, keep_alive: bool) -> hyper::Response<Body> {
+        let mut response = hyper::Response::new(Body::Whole(Some(Bytes::from(self.body))));
+        *response.status_mut() =
+            hyper::StatusCode::from_u16(self.status).unwrap_or(hyper::StatusCode::OK);
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
         );
-        common_headers(&mut head, self.immutable);
-        if let Some(location) = &self.location {
-            let _ = write!(head, "Location: {location}\r\n");
+        common_headers(headers, self.immutable);
+        // Both come from izumi's own addresses and random values, never from a request.
+        for (name, value) in [
+            (header::LOCATION, self.location),
+            (header::SET_COOKIE, self.set_cookie),
+        ] {
+            if let Some(value) = value.and_then(|value| HeaderValue::try_from(value).ok()) {
+                headers.insert(name, value);
+            }
         }
-        head.push_str(if keep_alive {
-            "Connection: keep-alive\r\n\r\n"
-        } else {
-            "Connection: close\r\n\r\n"
-        });
-        let mut bytes = head.into_bytes();
-        if !head_only {
-            bytes.extend_from_slice(&self.body);
+        if !keep_alive {
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        bytes
+        response
     }
 }
 
-/// The head of an event stream, which then stays open.
-pub fn event_stream_head() -> Vec<u8> {
-    let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n");
-    common_headers(&mut head, false);
-    head.push_str("Connection: close\r\n\r\nretry: 2000\n\n");
-    head.into_bytes()
+/// The answer to an event stream: its head, then whatever the stream's sender sends, until it
+/// stops. The connection closes with it.
+pub fn event_stream(events: mpsc::Receiver<Bytes>) -> hyper::Response<Body> {
+    let mut response = hyper::Response::new(Body::Events(events));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM));
+    common_headers(headers, false);
+    headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
-fn common_headers(head: &mut String, immutable: bool) {
-    let cache = if immutable {
-        "max-age=86400, immutable"
-    } else {
-        "no-store"
-    };
-    let _ = write!(
-        head,
-        "Content-Security-Policy: {CONTENT_SECURITY_POLICY}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nCache-Control: {cache}\r\n"
+/// The content type of an event stream.
+pub const EVENT_STREAM: &str = "text/event-stream";
+
+fn common_headers(headers: &mut HeaderMap, immutable: bool) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if immutable {
+            "max-age=86400, immutable"
+        } else {
+            "no-store"
+        }),
     );
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        303 => "See Other",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        429 => "Too Many Requests",
-        431 => "Request Header Fields Too Large",
-        503 => "Service Unavailable",
-        _ => "Unknown",
+/// A response's body: whole, or an event stream's events as they come.
+pub enum Body {
+    Whole(Option<Bytes>),
+    Events(mpsc::Receiver<Bytes>),
+}
+
+impl HttpBody for Body {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Body::Whole(bytes) => Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes)))),
+            Body::Events(events) => events
+                .poll_recv(cx)
+                .map(|next| next.map(|bytes| Ok(Frame::data(bytes)))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Body::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Body::Whole(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |bytes| bytes.len() as u64))
+            }
+            Body::Events(_) => SizeHint::default(),
+        }
     }
 }
 
-/// Writes bytes, giving up on a client that has not taken them within the write time-out.
-pub async fn write(stream: &mut TcpStream, bytes: &[u8]) -> bool {
-    matches!(
-        tokio::time::timeout(WRITE_TIMEOUT, stream.write_all(bytes)).await,
-        Ok(Ok(()))
-    )
+/// A client's connection whose writes may wait only [`WRITE_TIMEOUT`]: a client that stops
+/// reading is cut, whatever it was being sent (a page or an event stream), and its error says
+/// so ([`io::ErrorKind::TimedOut`]). It also notes when bytes arrive, so that a request cut
+/// half-sent can be told from an idle connection.
+pub struct Bounded {
+    stream: TcpStream,
+    /// Since when a write has waited, if one is waiting.
+    stalled: Option<Pin<Box<Sleep>>>,
+    heard: Arc<AtomicBool>,
+}
+
+impl Bounded {
+    /// `heard` is set whenever bytes arrive; whoever reads the requests clears it.
+    pub fn new(stream: TcpStream, heard: Arc<AtomicBool>) -> Bounded {
+        Bounded {
+            stream,
+            stalled: None,
+            heard,
+        }
+    }
+
+    pub fn into_inner(self) -> TcpStream {
+        self.stream
+    }
+
+    fn written<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        result: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if result.is_ready() {
+            self.stalled = None;
+            return result;
+        }
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(WRITE_TIMEOUT)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for Bounded {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let result = Pin::new(&mut this.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            this.heard.store(true, Ordering::Relaxed);
+        }
+        result
+    }
+}
+
+impl AsyncWrite for Bounded {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.stream).poll_write(cx, buf);
+        this.written(cx, result)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let result = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.written(cx, result)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn head(text: &str) -> hyper::http::request::Parts {
+        let mut lines = text.lines();
+        let mut first = lines.next().unwrap().split(' ');
+        let mut builder = hyper::Request::builder()
+            .method(first.next().unwrap())
+            .uri(first.next().unwrap());
+        for line in lines {
+            let (name, value) = line.split_once(": ").unwrap();
+            builder = builder.header(name, value);
+        }
+        builder.body(()).unwrap().into_parts().0
+    }
+
     #[test]
-    fn a_complete_head_is_parsed_with_its_query_decoded() {
-        let (request, head, body) =
-            parse(b"GET /scenes/a-b?token=x%20y&n=1 HTTP/1.1\r\nHost: h\r\n\r\n")
-                .unwrap()
-                .unwrap();
+    fn a_head_is_read_with_its_query_and_cookies_decoded() {
+        let request = Request::from_head(&head(
+            "GET /scenes/a-b?token=x%20y&n=1\nHost: h:1\nCookie: a=1; izumi-remote=abc",
+        ))
+        .unwrap();
         assert_eq!(request.method, Method::Get);
         assert_eq!(request.path, "/scenes/a-b");
         assert_eq!(request.param("token"), Some("x y"));
         assert_eq!(request.param("n"), Some("1"));
-        assert!(request.keep_alive);
-        assert_eq!((head, body), (53, 0));
+        assert_eq!(request.host.as_deref(), Some("h:1"));
+        assert_eq!(request.cookie("izumi-remote"), Some("abc"));
+        assert_eq!(request.cookie("b"), None);
     }
 
     #[test]
-    fn a_partial_head_waits_and_bad_ones_are_refused() {
-        assert_eq!(parse(b"GET / HTTP/1.1\r\nHost").unwrap(), None);
+    fn what_no_page_sends_is_refused() {
+        let refused = |text: &str| Request::from_head(&head(text)).unwrap_err();
+        assert_eq!(refused("DELETE /"), Refusal::MethodNotAllowed);
         assert_eq!(
-            parse(b"DELETE / HTTP/1.1\r\n\r\n").unwrap_err(),
-            Refusal::MethodNotAllowed
+            refused("POST /\nContent-Length: 1025"),
+            Refusal::BodyTooLarge
         );
         assert_eq!(
-            parse(b"POST / HTTP/1.1\r\nContent-Length: 99999\r\n\r\n").unwrap_err(),
-            Refusal::TooLarge
-        );
-        assert_eq!(
-            parse(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").unwrap_err(),
+            refused("POST /\nTransfer-Encoding: chunked"),
             Refusal::Malformed
         );
-        let many: String = (0..40).map(|i| format!("X-{i}: y\r\n")).collect();
-        assert_eq!(
-            parse(format!("GET / HTTP/1.1\r\n{many}\r\n").as_bytes()).unwrap_err(),
-            Refusal::TooLarge
-        );
+        let long = format!("GET /{}", "a".repeat(MAX_TARGET));
+        assert_eq!(refused(&long), Refusal::TargetTooLong);
+        let big: String = (0..20)
+            .map(|i| format!("\nX-{i}: {}", "y".repeat(500)))
+            .collect();
+        assert_eq!(refused(&format!("GET /{big}")), Refusal::TooLarge);
+        assert!(Request::from_head(&head("POST /\nContent-Length: 1024")).is_ok());
     }
 
     #[test]

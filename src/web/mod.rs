@@ -4,14 +4,21 @@
 //! `crate::audiences`), from the same lesson as `izumi follow` (`classroom::hub`), which
 //! is watched, never waited on. Every page also works without its script.
 
+mod hosts;
 pub mod http;
 pub mod page;
 mod routes;
 
+use std::collections::HashMap;
+use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
@@ -25,6 +32,20 @@ const REQUESTS_PER_CONNECTION: usize = 100;
 /// Remote commands a second, and the burst allowed.
 const REMOTE_RATE: f64 = 5.0;
 const REMOTE_BURST: f64 = 10.0;
+/// How long the remote's cookie lasts unless the presenter says otherwise: a day's teaching. It
+/// also ends with the presentation, whose process alone knows it.
+pub const REMOTE_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+/// Remotes signed in at once (a phone, a tablet, a laptop…); a new one pushes out the oldest.
+const REMOTE_SESSIONS: usize = 8;
+/// How long a closing connection keeps reading what its client still sends, so that the
+/// answers already sent are not lost to a reset, and how much it reads at most.
+const LINGER: Duration = Duration::from_secs(2);
+const LINGER_BYTES: usize = 256 * 1024;
+/// The kernel's send buffer for each connection (it doubles it for its own bookkeeping): room for
+/// a whole scene page, not the megabytes Linux would otherwise grow it to on a fast link. It
+/// bounds the kernel memory a client that stops reading can hold, and lets the write bound
+/// notice such a client after kilobytes, not megabytes, of events.
+const SEND_BUFFER: usize = 32 * 1024;
 
 /// What the presenter asks of the page and the remote.
 #[derive(Clone, Debug)]
@@ -37,6 +58,8 @@ pub struct WebConfig {
     pub read_ahead: bool,
     /// Followers (open event streams) at once.
     pub max_followers: usize,
+    /// How long the remote's cookie, given for the secret, lasts.
+    pub remote_lifetime: Duration,
 }
 
 /// Everything a connection needs, shared by all of them.
@@ -52,7 +75,28 @@ pub(crate) struct Site {
     remote_budget: Mutex<(f64, Instant)>,
     /// Connections turned away since the last such log line, and when that was.
     turned_away: TurnedAway,
+    /// The remote's cookies given out, and when each was given.
+    remote_sessions: Mutex<Vec<(String, Instant)>>,
+    /// The names this server answers to (DNS rebinding is refused).
+    hosts: hosts::Hosts,
+    /// Follower pages already made for the story presented, by what they depend on. The weak
+    /// reference keeps the story's address from being reused by a reloaded one.
+    pages: Mutex<(std::sync::Weak<Story>, HashMap<PageKey, String>)>,
 }
+
+/// What a follower's page depends on besides the story and the configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct PageKey {
+    pub scene: usize,
+    pub following: bool,
+    pub furthest: usize,
+    /// Only the `<main>` the script swaps in.
+    pub part: bool,
+}
+
+/// Follower pages kept at most; past it the cache starts afresh (a presentation moving through
+/// 86 scenes makes a few hundred).
+const CACHED_PAGES: usize = 512;
 
 impl Site {
     /// Where the presentation is, and in which story: before the presenter's first
@@ -81,6 +125,53 @@ impl Site {
             (tokens, Instant::now())
         };
         tokens >= 1.0
+    }
+
+    /// A new cookie for a remote that showed the secret.
+    fn open_remote_session(&self) -> std::io::Result<String> {
+        let credential = crate::classroom::secret::random()?;
+        let mut sessions = self
+            .remote_sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        sessions.retain(|(_, since)| since.elapsed() < self.config.remote_lifetime);
+        if sessions.len() >= REMOTE_SESSIONS {
+            sessions.remove(0);
+        }
+        sessions.push((credential.clone(), Instant::now()));
+        Ok(credential)
+    }
+
+    /// Whether a cookie is one this server gave a remote, still in its lifetime.
+    fn remote_session(&self, cookie: Option<&str>) -> bool {
+        let sessions = self
+            .remote_sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        // Every credential compared in full, so the time taken tells nothing.
+        sessions.iter().fold(false, |found, (credential, since)| {
+            let matches = crate::classroom::protocol::credential_matches(cookie, credential);
+            found | (matches && since.elapsed() < self.config.remote_lifetime)
+        })
+    }
+
+    /// A follower's page made before, if it was.
+    fn cached_page(&self, story: &Arc<Story>, key: &PageKey) -> Option<String> {
+        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if !std::ptr::eq(pages.0.as_ptr(), Arc::as_ptr(story)) {
+            return None;
+        }
+        pages.1.get(key).cloned()
+    }
+
+    fn cache_page(&self, story: &Arc<Story>, key: PageKey, body: &[u8]) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if !std::ptr::eq(pages.0.as_ptr(), Arc::as_ptr(story)) || pages.1.len() >= CACHED_PAGES {
+            *pages = (Arc::downgrade(story), HashMap::new());
+        }
+        pages
+            .1
+            .insert(key, String::from_utf8_lossy(body).into_owned());
     }
 
     fn turn_away(&self, peer: SocketAddr) {
@@ -126,6 +217,9 @@ impl Web {
             hub,
             remote_budget: Mutex::new((REMOTE_BURST, Instant::now())),
             turned_away: TurnedAway::default(),
+            remote_sessions: Mutex::default(),
+            hosts: hosts::Hosts::new(address),
+            pages: Mutex::default(),
         });
         let listener = {
             let _entered = runtime.enter();
@@ -161,47 +255,144 @@ async fn accept(listener: TcpListener, site: Arc<Site>) {
         };
         let site = Arc::clone(&site);
         tokio::spawn(async move {
-            serve(stream, peer, pass, &site).await;
+            serve(stream, peer, pass, site).await;
             drop(permit);
         });
     }
 }
 
-/// Answers requests on one connection until it closes, misbehaves, or has asked enough.
-async fn serve(mut stream: TcpStream, peer: SocketAddr, mut pass: Pass, site: &Arc<Site>) {
+/// What one connection's requests share: its place at the door, how many requests it has had,
+/// and whether bytes have come since the last one began.
+struct Connection {
+    pass: Mutex<Pass>,
+    requests: AtomicUsize,
+    heard: Arc<AtomicBool>,
+}
+
+/// Answers requests on one connection with hyper until it closes, misbehaves, or has asked
+/// enough.
+async fn serve(stream: TcpStream, peer: SocketAddr, pass: Pass, site: Arc<Site>) {
     let _ = stream.set_nodelay(true);
-    let mut buffer = Vec::new();
-    for _ in 0..REQUESTS_PER_CONNECTION {
-        let request = match http::read_request(&mut stream, &mut buffer).await {
-            Ok(request) => request,
-            Err(http::Refusal::Closed) => return,
-            Err(refusal) => {
-                site.log
-                    .write(Some(peer), &format!("web refused: {}", refusal.describe()));
-                let response = http::Response::plain(refusal.status(), refusal.describe());
-                let _ = http::write(&mut stream, &response.encode(false, false)).await;
-                return;
+    let _ = rustix::net::sockopt::set_socket_send_buffer_size(&stream, SEND_BUFFER);
+    let connection = Arc::new(Connection {
+        pass: Mutex::new(pass),
+        requests: AtomicUsize::new(0),
+        heard: Arc::default(),
+    });
+    let io = TokioIo::new(http::Bounded::new(stream, Arc::clone(&connection.heard)));
+    let service = {
+        let site = Arc::clone(&site);
+        let connection = Arc::clone(&connection);
+        hyper::service::service_fn(move |request| {
+            let site = Arc::clone(&site);
+            let connection = Arc::clone(&connection);
+            async move { Ok::<_, Infallible>(answer(request, peer, &site, &connection).await) }
+        })
+    };
+    let served = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(http::REQUEST_DEADLINE)
+        .max_header_size(http::MAX_BUFFERED_HEAD)
+        .max_buf_size(http::MAX_BUFFERED_HEAD * 2)
+        .max_headers(http::MAX_HEADERS)
+        // Header names as browsers and people write them.
+        .title_case_headers(true)
+        .serve_connection(io, service)
+        .without_shutdown()
+        .await;
+    match served {
+        Ok(parts) => linger(parts.io.into_inner().into_inner()).await,
+        Err(error) => {
+            if let Some(event) = trouble(&error, connection.heard.load(Ordering::Relaxed)) {
+                site.log.write(Some(peer), event);
             }
-        };
+        }
+    }
+}
+
+/// What to log of a connection that ended in an error, if anything: a client that closes, or
+/// an idle kept-alive connection timed out, is no trouble.
+fn trouble(error: &hyper::Error, heard: bool) -> Option<&'static str> {
+    let timed_out_writing = std::error::Error::source(error)
+        .and_then(|source| source.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+    if timed_out_writing {
+        Some("web cut: not reading")
+    } else if error.is_parse_too_large() {
+        Some("web refused: request head too large")
+    } else if error.is_parse() {
+        Some("web refused: malformed request")
+    } else if error.is_timeout() && heard {
+        Some("web refused: request not sent in time")
+    } else {
+        None
+    }
+}
+
+/// Closes a connection as nginx's lingering close does: the answers go out with a FIN, and what
+/// the client still sends (pipelined requests past the last answered) is read and dropped for a
+/// moment, so the kernel does not answer it with a reset that would destroy answers not yet read.
+async fn linger(mut stream: TcpStream) {
+    let _ = stream.shutdown().await;
+    let mut sink = [0u8; 4096];
+    let drain = async {
+        let mut drained = 0;
+        while drained < LINGER_BYTES {
+            match stream.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(read) => drained += read,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(LINGER, drain).await;
+}
+
+/// One request's answer: refused as it stands, or read whole and routed. The last request a
+/// connection may have is answered with `Connection: close`.
+async fn answer(
+    request: hyper::Request<hyper::body::Incoming>,
+    peer: SocketAddr,
+    site: &Arc<Site>,
+    connection: &Connection,
+) -> hyper::Response<http::Body> {
+    connection.heard.store(false, Ordering::Relaxed);
+    let count = connection.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let keep_alive = count < REQUESTS_PER_CONNECTION;
+    let (head, body) = request.into_parts();
+    let refuse = |refusal: http::Refusal| {
+        site.log
+            .write(Some(peer), &format!("web refused: {}", refusal.describe()));
+        http::Response::plain(refusal.status(), refusal.describe()).into_hyper(false)
+    };
+    let mut request = match http::Request::from_head(&head) {
+        Ok(request) => request,
+        Err(refusal) => return refuse(refusal),
+    };
+    let reserved = {
+        let mut pass = connection.pass.lock().unwrap_or_else(|p| p.into_inner());
         // A connection that has asked for something is no longer a silent socket.
         pass.set_up();
-        if pass.is_reserved() && !request.path.starts_with("/remote") {
-            let full = http::Response::plain(503, "The classroom is full; try again later.");
-            let _ = http::write(&mut stream, &full.encode(false, false)).await;
-            return;
-        }
-        match routes::route(&request, peer, site) {
-            routes::Answer::Page(response) => {
-                let head_only = request.method == http::Method::Head;
-                let bytes = response.encode(head_only, request.keep_alive);
-                if !http::write(&mut stream, &bytes).await || !request.keep_alive {
-                    return;
-                }
+        pass.is_reserved()
+    };
+    // The places kept for the presenter are for the remote only.
+    if reserved && !request.path.starts_with("/remote") {
+        return http::Response::plain(503, "The classroom is full; try again later.")
+            .into_hyper(false);
+    }
+    if request.method == http::Method::Post {
+        use http_body_util::BodyExt;
+        let limited = http_body_util::Limited::new(body, http::MAX_BODY);
+        match tokio::time::timeout(http::REQUEST_DEADLINE, limited.collect()).await {
+            Ok(Ok(collected)) => {
+                request.form = http::parse_pairs(&String::from_utf8_lossy(&collected.to_bytes()));
             }
-            routes::Answer::Events => {
-                routes::events(stream, peer, Arc::clone(site)).await;
-                return;
-            }
+            // Lengths over the limit were refused from the head: the client went mid-body.
+            Ok(Err(_)) => return refuse(http::Refusal::Malformed),
+            Err(_) => return refuse(http::Refusal::TimedOut),
         }
+    }
+    match routes::route(&request, peer, site) {
+        routes::Answer::Page(response) => response.into_hyper(keep_alive),
+        routes::Answer::Events => routes::events(peer, Arc::clone(site)),
     }
 }

@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpStream;
+use bytes::Bytes;
+use tokio::sync::mpsc;
 
 use super::Site;
 use super::http::{self, Method, Request, Response};
@@ -19,6 +20,14 @@ use crate::story::{Reach, Scene, SceneId, Story};
 const KEEPALIVE: Duration = Duration::from_secs(15);
 /// Lines of the next scene the remote shows.
 const PREVIEW_WORDS: usize = 40;
+/// The remote's page, and its event stream beneath it, where its cookie goes.
+const REMOTE: &str = "/remote";
+const REMOTE_EVENTS: &str = "/remote/events";
+/// The remote's cookie: given for the console secret, good for [`super::WebConfig::remote_lifetime`].
+const REMOTE_COOKIE: &str = "izumi-remote";
+/// What a browser without the secret or the cookie is told.
+const NEEDS_SECRET: &str =
+    "The remote needs the console secret: use the address `izumi notes` shows.";
 
 pub(crate) enum Answer {
     Page(Response),
@@ -30,6 +39,13 @@ pub(crate) enum Answer {
 pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
     let path = request.path.as_str();
     let page = |response| Answer::Page(response);
+    if !site.hosts.serves(request.host.as_deref()) {
+        site.log.write(Some(peer), "web refused: unknown host");
+        return page(Response::plain(
+            421,
+            "This server answers only to its own addresses.",
+        ));
+    }
     match (request.method, path) {
         (Method::Get | Method::Head, "/style.css") => {
             return page(Response::asset("text/css; charset=utf-8", page::STYLE));
@@ -39,8 +55,8 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
                 status: 200,
                 content_type: "image/svg+xml",
                 body: site.land(&site.lesson().story).as_bytes().to_vec(),
-                location: None,
                 immutable: true,
+                ..Response::plain(200, "")
             });
         }
         (Method::Get | Method::Head, "/icon.svg") => {
@@ -54,18 +70,8 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
         }
         _ => {}
     }
-    if path == "/remote" {
-        if !remote_allowed(request, site) {
-            site.log.write(Some(peer), "web refused remote: bad-secret");
-            return page(Response::plain(
-                403,
-                "The remote needs the console secret: use the address `izumi notes` shows.",
-            ));
-        }
-        return page(match request.method {
-            Method::Post => command(request, site),
-            Method::Get | Method::Head => remote(request, site),
-        });
+    if path == REMOTE || path == REMOTE_EVENTS {
+        return remote_door(request, peer, site);
     }
     if !follower_allowed(request, site) {
         site.log
@@ -80,11 +86,11 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     }
     let shown = site.lesson();
     if path == "/events" {
-        return Answer::Events;
+        return events_or_head(request);
     }
     if path == "/" {
         let scene = SceneId(shown.scene.min(shown.story.scenes.len() - 1));
-        return page(follower(request, site, &shown, scene, true));
+        return page(cached_follower(request, site, &shown, scene, true));
     }
     if let Some(id) = path.strip_prefix("/scenes/") {
         let Some(scene) = shown.story.find_scene(id) else {
@@ -96,7 +102,7 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
                 "The presenter has not shown this scene yet.",
             ));
         }
-        return page(follower(
+        return page(cached_follower(
             request,
             site,
             &shown,
@@ -107,31 +113,127 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     page(Response::plain(404, "Nothing here."))
 }
 
-/// A follower needs the token when there is one; the remote's secret also lets its page listen.
+/// An event stream for GET; for HEAD, only the head it would have (a HEAD is never held open).
+fn events_or_head(request: &Request) -> Answer {
+    match request.method {
+        Method::Head => Answer::Page(Response {
+            content_type: http::EVENT_STREAM,
+            body: Vec::new(),
+            ..Response::plain(200, "")
+        }),
+        _ => Answer::Events,
+    }
+}
+
+/// The remote's page, its event stream and its commands: for a browser holding the cookie it
+/// was given for the console secret. The secret itself is taken once, from the address `izumi
+/// notes` shows, and the browser sent on to `/remote` without it, so that it stays out of the
+/// history, of every link and form, and of the event stream's address.
+fn remote_door(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
+    let page = |response| Answer::Page(response);
+    if request.method != Method::Post
+        && let Some(secret) = request.query_param("secret")
+    {
+        if !credential_matches(Some(secret), &site.config.secret) {
+            site.log.write(Some(peer), "web refused remote: bad-secret");
+            return page(Response::plain(403, NEEDS_SECRET));
+        }
+        let Ok(credential) = site.open_remote_session() else {
+            return page(Response::plain(
+                503,
+                "No randomness for the remote's cookie.",
+            ));
+        };
+        return page(Response {
+            set_cookie: Some(format!(
+                "{REMOTE_COOKIE}={credential}; Path={REMOTE}; Max-Age={}; HttpOnly; SameSite=Strict",
+                site.config.remote_lifetime.as_secs()
+            )),
+            ..Response::see_other(REMOTE.to_owned())
+        });
+    }
+    if !site.remote_session(request.cookie(REMOTE_COOKIE)) {
+        site.log
+            .write(Some(peer), "web refused remote: no or bad cookie");
+        return page(Response::plain(403, NEEDS_SECRET));
+    }
+    match (request.method, request.path.as_str()) {
+        (Method::Post, REMOTE) => {
+            if !made_here(request) {
+                site.log
+                    .write(Some(peer), "web refused remote: command from another site");
+                return page(Response::plain(
+                    403,
+                    "Commands come from the remote's own page.",
+                ));
+            }
+            page(command(request, site))
+        }
+        (Method::Post, _) => page(Response::plain(405, "The event stream takes no commands.")),
+        (_, REMOTE_EVENTS) => events_or_head(request),
+        _ => page(remote(request, site)),
+    }
+}
+
+/// Whether the browser says a command was made on a page of this server: `Origin` names the
+/// host it was sent to, and `Sec-Fetch-Site` is same-origin (or none: typed by the user). A
+/// client that sends neither is no browser, so no other site can be acting through it; it
+/// still needs the cookie.
+fn made_here(request: &Request) -> bool {
+    let origin_matches = match (&request.origin, &request.host) {
+        (None, _) => true,
+        (Some(origin), Some(host)) => origin
+            .strip_prefix("http://")
+            .is_some_and(|origin| origin.eq_ignore_ascii_case(host)),
+        (Some(_), None) => false,
+    };
+    let fetch_site_matches = request
+        .fetch_site
+        .as_deref()
+        .is_none_or(|site| site == "same-origin" || site == "none");
+    origin_matches && fetch_site_matches
+}
+
+/// A follower needs the token when there is one.
 fn follower_allowed(request: &Request, site: &Site) -> bool {
     match &site.config.token {
         None => true,
-        Some(token) => {
-            credential_matches(request.param("token"), token) || remote_allowed(request, site)
-        }
+        Some(token) => credential_matches(request.param("token"), token),
     }
 }
 
-fn remote_allowed(request: &Request, site: &Site) -> bool {
-    credential_matches(request.param("secret"), &site.config.secret)
+/// The query every link on a follower's page carries: the token, if there is one.
+fn credentials(site: &Site) -> String {
+    site.config
+        .token
+        .as_deref()
+        .map(|token| format!("?token={}", query_value(token)))
+        .unwrap_or_default()
 }
 
-/// The query every link on a page carries: the token (followers) or the secret (the remote).
-fn credentials(request: &Request, site: &Site) -> String {
-    if remote_allowed(request, site) {
-        format!("?secret={}", query_value(&site.config.secret))
-    } else {
-        site.config
-            .token
-            .as_deref()
-            .map(|token| format!("?token={}", query_value(token)))
-            .unwrap_or_default()
+/// The follower's page from the site's cache, made once for each scene, part and position of the
+/// presentation: a class of 500 asks for the same few pages, and the presentation rarely moves.
+fn cached_follower(
+    request: &Request,
+    site: &Site,
+    shown: &Lesson,
+    scene: SceneId,
+    following: bool,
+) -> Response {
+    let key = super::PageKey {
+        scene: scene.index(),
+        following,
+        furthest: shown.furthest,
+        part: request.param("part") == Some("main"),
+    };
+    if let Some(body) = site.cached_page(&shown.story, &key) {
+        return Response::html(200, body);
     }
+    let response = follower(request, site, shown, scene, following);
+    if response.status == 200 {
+        site.cache_page(&shown.story, key, &response.body);
+    }
+    response
 }
 
 /// What a follower may see: all of the story when the class may read ahead, else what the
@@ -186,7 +288,7 @@ fn follower(
     following: bool,
 ) -> Response {
     let story = &shown.story;
-    let credentials = credentials(request, site);
+    let credentials = credentials(site);
     let links = PageLinks {
         credentials: &credentials,
         reach: reach(site, shown),
@@ -339,7 +441,6 @@ fn remote(request: &Request, site: &Site) -> Response {
     if request.param("part") == Some("main") {
         return Response::html(200, main);
     }
-    let secret = query_value(&site.config.secret);
     let mut out = String::new();
     page::open_page(
         &mut out,
@@ -349,7 +450,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     );
     let _ = writeln!(
         out,
-        "<body class=\"remote\" data-events=\"/events?secret={secret}\" data-following=\"true\" data-fragment=\"/remote?secret={secret}&amp;part=main\">"
+        "<body class=\"remote\" data-events=\"{REMOTE_EVENTS}\" data-following=\"true\" data-fragment=\"{REMOTE}?part=main\">"
     );
     let _ = writeln!(
         out,
@@ -363,17 +464,13 @@ fn remote(request: &Request, site: &Site) -> Response {
         timer / 60,
         timer % 60
     );
-    let hidden = format!(
-        "<input type=\"hidden\" name=\"secret\" value=\"{}\">",
-        escape(&site.config.secret)
+    let _ = writeln!(
+        out,
+        "<div class=\"controls\"><form class=\"moves\" method=\"post\" action=\"{REMOTE}\" data-remote><button class=\"big\" name=\"do\" value=\"previous\">← Previous</button> <button class=\"big\" name=\"do\" value=\"next\">Next →</button> <button class=\"blank\" name=\"do\" value=\"blank\">Blank screen</button></form>"
     );
     let _ = writeln!(
         out,
-        "<div class=\"controls\"><form class=\"moves\" method=\"post\" action=\"/remote\" data-remote>{hidden}<button class=\"big\" name=\"do\" value=\"previous\">← Previous</button> <button class=\"big\" name=\"do\" value=\"next\">Next →</button> <button class=\"blank\" name=\"do\" value=\"blank\">Blank screen</button></form>"
-    );
-    let _ = writeln!(
-        out,
-        "<form class=\"goto\" method=\"post\" action=\"/remote\" data-remote>{hidden}<label for=\"goto\">Scene number</label> <input id=\"goto\" name=\"scene\" type=\"number\" min=\"1\" max=\"{}\" inputmode=\"numeric\" required> <button name=\"do\" value=\"goto\">Go</button></form></div>",
+        "<form class=\"goto\" method=\"post\" action=\"{REMOTE}\" data-remote><label for=\"goto\">Scene number</label> <input id=\"goto\" name=\"scene\" type=\"number\" min=\"1\" max=\"{}\" inputmode=\"numeric\" required> <button name=\"do\" value=\"goto\">Go</button></form></div>",
         story.scenes.len()
     );
     let _ = writeln!(out, "<main id=\"text\">\n{main}</main>\n</body>\n</html>");
@@ -403,17 +500,14 @@ fn command(request: &Request, site: &Site) -> Response {
         _ => return Response::plain(400, "Unknown command."),
     };
     site.hub.ask(command);
-    Response::see_other(format!(
-        "/remote?secret={}",
-        query_value(&site.config.secret)
-    ))
+    Response::see_other(REMOTE.to_owned())
 }
 
 /// The event stream: where the presentation is, now and at every move, until the client goes.
-/// A client that stops reading is cut when a write has waited too long; it never holds up
-/// anyone else, since each stream only ever has the latest position to send.
-pub(crate) async fn events(mut stream: TcpStream, peer: SocketAddr, site: Arc<Site>) {
-    let Ok(_permit) = Arc::clone(&site.followers).try_acquire_owned() else {
+/// A client that stops reading is cut when a write has waited too long (see [`http::Bounded`]);
+/// it never holds up anyone else, since each stream only ever has the latest position to send.
+pub(crate) fn events(peer: SocketAddr, site: Arc<Site>) -> hyper::Response<http::Body> {
+    let Ok(permit) = Arc::clone(&site.followers).try_acquire_owned() else {
         site.log.write(
             Some(peer),
             &format!(
@@ -421,38 +515,48 @@ pub(crate) async fn events(mut stream: TcpStream, peer: SocketAddr, site: Arc<Si
                 site.config.max_followers
             ),
         );
-        let full = Response::plain(503, "The classroom is full; try again later.");
-        let _ = http::write(&mut stream, &full.encode(false, false)).await;
-        return;
+        return Response::plain(503, "The classroom is full; try again later.").into_hyper(false);
     };
-    if !http::write(&mut stream, &http::event_stream_head()).await {
-        return;
-    }
-    let mut lesson = site.hub.watch();
-    lesson.mark_changed();
-    // What this stream last said: a change it does not show (a blank projector) says nothing.
-    let mut said = None;
-    loop {
-        let changed = tokio::time::timeout(KEEPALIVE, lesson.changed()).await;
-        let bytes = match changed {
-            Ok(Ok(())) => {
-                let event = scene_event(&lesson.borrow_and_update());
-                if said.as_ref() == Some(&event.0) {
-                    continue;
-                }
-                said = Some(event.0);
-                event.1
-            }
-            // The presenter has gone.
-            Ok(Err(_)) => return,
-            Err(_) => ": still here\n\n".to_owned(),
-        };
-        if !http::write(&mut stream, bytes.as_bytes()).await {
-            site.log
-                .write(Some(peer), "web cut follower: not reading or gone");
+    // One event waits at most: the stream sends the latest position, never a backlog.
+    let (sender, receiver) = mpsc::channel(1);
+    tokio::spawn(async move {
+        let _permit = permit;
+        if sender
+            .send(Bytes::from_static(b"retry: 2000\n\n"))
+            .await
+            .is_err()
+        {
             return;
         }
-    }
+        let mut lesson = site.hub.watch();
+        lesson.mark_changed();
+        // What this stream last said: a change it does not show (a blank projector) says nothing.
+        let mut said = None;
+        loop {
+            let changed = tokio::select! {
+                // The connection has gone: give the place back now, not at the next keepalive.
+                () = sender.closed() => return,
+                changed = tokio::time::timeout(KEEPALIVE, lesson.changed()) => changed,
+            };
+            let bytes = match changed {
+                Ok(Ok(())) => {
+                    let event = scene_event(&lesson.borrow_and_update());
+                    if said.as_ref() == Some(&event.0) {
+                        continue;
+                    }
+                    said = Some(event.0);
+                    event.1
+                }
+                // The presenter has gone.
+                Ok(Err(_)) => return,
+                Err(_) => ": still here\n\n".to_owned(),
+            };
+            if sender.send(Bytes::from(bytes)).await.is_err() {
+                return;
+            }
+        }
+    });
+    http::event_stream(receiver)
 }
 
 /// What a `scene` event tells, to send it only when that changes.

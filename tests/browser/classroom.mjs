@@ -149,6 +149,15 @@ async function followAndRemote(browser) {
   const remote = await context.newPage();
   watchErrors(remote, "remote");
   await remote.goto(config.remote);
+  // The secret was exchanged for a cookie: the address, the page and its links no longer hold it.
+  const secret = new URL(config.remote).searchParams.get("secret");
+  check(remote.url() === `${config.base}/remote`, `the remote stayed at ${remote.url()}`);
+  check(!(await remote.content()).includes(secret), "the remote's page repeats the secret");
+  const cookies = await context.cookies(config.base + "/remote");
+  const given = cookies.find((cookie) => cookie.name === "izumi-remote");
+  check(given && given.httpOnly && given.sameSite === "Strict" && given.path === "/remote" && given.value !== secret,
+    `the remote's cookie is ${JSON.stringify(given)}`);
+  report("remote: the secret was exchanged for an HttpOnly, SameSite=Strict cookie, and the address carries it no more");
   await showsScene(remote, 3, 5000, "the remote at the start");
   await statusSays(remote, "The presentation is at scene 4.", "the remote at the start");
   await remote.getByRole("button", { name: "Next →" }).click();
@@ -179,9 +188,12 @@ async function followAndRemote(browser) {
   check(await headingOf(still) === scenes[5].title, `without JavaScript a reload shows "${await headingOf(still)}"`);
   await plain.close();
 
-  const noSecret = await context.newPage();
+  // A browser that never had the secret, and so has no cookie, is refused.
+  const stranger = await browser.newContext();
+  const noSecret = await stranger.newPage();
   const forbidden = await noSecret.goto(`${config.base}/remote`);
   check(forbidden.status() === 403, `the remote without the secret answered ${forbidden.status()}`);
+  await stranger.close();
   await context.close();
 }
 
