@@ -1106,3 +1106,51 @@ fn a_follower_page_names_nothing_only_later_scenes_hold() {
     assert!(!body(&answer).contains("Rome"));
     assert_eq!(get(served.address, "/scenes/arrival").0, 403);
 }
+
+#[test]
+fn idle_sockets_from_one_address_reopened_as_cut_leave_the_class_and_the_remote_in() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let served = serve(common::journey(), None, false, 500);
+    served.hub.present(0, 0, false);
+    let address = served.address;
+    // A script on one machine keeps 600 sockets open that never send a byte, opening another
+    // as soon as one is closed.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flood = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                held.retain(|socket: &socket2::Socket| {
+                    // Open while a read would wait; closed once the server has hung up.
+                    !matches!(socket.peek(&mut [std::mem::MaybeUninit::new(0)]), Ok(0))
+                });
+                while held.len() < 600 {
+                    let socket =
+                        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+                            .unwrap();
+                    socket
+                        .bind(&SocketAddr::from(([127, 0, 0, 2], 0)).into())
+                        .unwrap();
+                    socket.set_nonblocking(true).unwrap();
+                    let _ = socket.connect(&address.into());
+                    held.push(socket);
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        })
+    };
+    assert!(
+        wait_for(Duration::from_secs(10), || log_of(&served)
+            .contains("too many connections setting up from this address")),
+        "the flood was turned away at the door: {}",
+        log_of(&served)
+    );
+    // Fifteen page loads and the teacher's remote, from the class's machine, all get through.
+    for _ in 0..15 {
+        assert_eq!(get(address, "/").0, 200);
+    }
+    assert!(remote_page(address).contains("Remote"));
+    stop.store(true, Ordering::Relaxed);
+    flood.join().unwrap();
+}
