@@ -350,14 +350,7 @@ fn claiming_class(
             let (gate, ready, mut leave) = (Arc::clone(&gate), ready.clone(), leave.subscribe());
             tokio::spawn(async move {
                 let mut permit = Some(gate.acquire_owned().await.unwrap());
-                let mut handle = ssh_client::connect_from(ssh_client::student(n), address).await;
-                assert!(handle.authenticate_none("class").await.unwrap().success());
-                let mut channel = handle.channel_open_session().await.unwrap();
-                channel
-                    .request_pty(false, "xterm", 400, 200, 0, 0, &[])
-                    .await
-                    .unwrap();
-                channel.request_shell(false).await.unwrap();
+                let (handle, mut channel) = ssh_client::terminal_from(n, address, (400, 200)).await;
                 loop {
                     tokio::select! {
                         message = channel.wait() => match message {

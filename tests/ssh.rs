@@ -779,14 +779,7 @@ async fn two_hundred_sessions_claiming_huge_windows_stay_within_the_screen_budge
         sessions.push(tokio::spawn(async move {
             let mut permit = Some(gate.acquire_owned().await.unwrap());
             // A class: each student from a machine of their own.
-            let mut handle = ssh_client::connect_from(ssh_client::student(n), address).await;
-            assert!(handle.authenticate_none("class").await.unwrap().success());
-            let mut channel = handle.channel_open_session().await.unwrap();
-            channel
-                .request_pty(false, "xterm", 400, 200, 0, 0, &[])
-                .await
-                .unwrap();
-            channel.request_shell(false).await.unwrap();
+            let (handle, mut channel) = ssh_client::terminal_from(n, address, (400, 200)).await;
             let mut received = Vec::new();
             loop {
                 tokio::select! {

@@ -41,6 +41,24 @@ pub async fn connect_from(from: std::net::IpAddr, address: SocketAddr) -> Handle
         .expect("an SSH connection")
 }
 
+/// A student on the `n`-th machine, let in, whose terminal of `columns` × `rows` has asked for the
+/// reader: the channel the frames arrive on, and the connection that holds it open.
+pub async fn terminal_from(
+    n: usize,
+    address: SocketAddr,
+    (columns, rows): (u32, u32),
+) -> (Handle<Trusting>, russh::Channel<client::Msg>) {
+    let mut handle = connect_from(student(n), address).await;
+    assert!(handle.authenticate_none("class").await.unwrap().success());
+    let channel = handle.channel_open_session().await.unwrap();
+    channel
+        .request_pty(false, "xterm", columns, rows, 0, 0, &[])
+        .await
+        .unwrap();
+    channel.request_shell(false).await.unwrap();
+    (handle, channel)
+}
+
 /// The `n`-th student's machine, on loopback.
 pub fn student(n: usize) -> std::net::IpAddr {
     std::net::Ipv4Addr::new(127, 0, 10 + (n / 250) as u8, (n % 250 + 1) as u8).into()
