@@ -1154,3 +1154,73 @@ fn idle_sockets_from_one_address_reopened_as_cut_leave_the_class_and_the_remote_
     stop.store(true, Ordering::Relaxed);
     flood.join().unwrap();
 }
+
+#[test]
+fn in_a_full_room_the_places_kept_for_the_presenter_let_in_only_its_remote() {
+    use izumi::classroom::doors::Caps;
+    let runtime = izumi::audiences::runtime().unwrap();
+    // A room with two places, both held by silent sockets.
+    let caps = Caps {
+        total: 2,
+        ..Caps::fitting(2, 32, 1 << 20)
+    };
+    let hub = common::lesson::hub_with(common::journey(), None, caps, |_| {});
+    let web = Web::start(
+        runtime.handle(),
+        TcpListener::bind("127.0.0.1:0").unwrap(),
+        Arc::clone(&hub),
+        WebConfig {
+            token: None,
+            secret: SECRET.to_owned(),
+            read_ahead: false,
+            max_followers: 10,
+            remote_lifetime: izumi::web::REMOTE_LIFETIME,
+        },
+    )
+    .unwrap();
+    let address = web.address();
+    let connect_from = |from: [u8; 4]| {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.bind(&SocketAddr::from((from, 0)).into()).unwrap();
+        socket.connect(&address.into()).unwrap();
+        let stream: TcpStream = socket.into();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+    };
+    let _silent = [connect_from([127, 0, 0, 2]), connect_from([127, 0, 0, 3])];
+    assert!(wait_for(Duration::from_secs(5), || hub
+        .room()
+        .through(izumi::classroom::doors::Door::Web)
+        == 2));
+    let ask = |from: [u8; 4], target: &str, headers: &str| {
+        let mut stream = connect_from(from);
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: {address}\r\n{headers}Connection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    // A student in a kept place is told the room is full; so is a remote without its secret.
+    assert!(ask([127, 0, 0, 4], "/", "").starts_with("HTTP/1.1 503"));
+    assert!(ask([127, 0, 0, 5], "/remote", "").starts_with("HTTP/1.1 503"));
+    // The teacher's phone, with the secret, then with the cookie, gets in.
+    let exchanged = ask([127, 0, 0, 6], &format!("/remote?secret={SECRET}"), "");
+    assert!(exchanged.starts_with("HTTP/1.1 303"), "{exchanged}");
+    let cookie = exchanged
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("set-cookie: ")
+                .or(line.strip_prefix("Set-Cookie: "))
+        })
+        .and_then(|value| value.split(';').next())
+        .expect("a cookie")
+        .to_owned();
+    let page = ask([127, 0, 0, 7], "/remote", &format!("Cookie: {cookie}\r\n"));
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+}

@@ -374,8 +374,8 @@ async fn answer(
         pass.set_up();
         pass.is_reserved()
     };
-    // The places kept for the presenter are for the remote only.
-    if reserved && !request.path.starts_with("/remote") {
+    // The places kept for the presenter are for its remote only, which must prove it is.
+    if reserved && !routes::is_the_presenters(&request, site) {
         return http::Response::plain(503, "The classroom is full; try again later.")
             .into_hyper(false);
     }

@@ -129,6 +129,15 @@ fn events_or_head(request: &Request) -> Answer {
 /// was given for the console secret. The secret itself is taken once, from the address `izumi
 /// notes` shows, and the browser sent on to `/remote` without it, so that it stays out of the
 /// history, of every link and form, and of the event stream's address.
+/// Whether a request is the presenter's own: the remote, with its cookie or (to exchange it) the
+/// console secret. Only those may use the places kept for the presenter in a full room.
+pub(crate) fn is_the_presenters(request: &Request, site: &Site) -> bool {
+    request.path.starts_with(REMOTE)
+        && (site.remote_session(request.cookie(REMOTE_COOKIE))
+            || (request.method != Method::Post
+                && credential_matches(request.query_param("secret"), &site.config.secret)))
+}
+
 fn remote_door(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
     let page = |response| Answer::Page(response);
     if request.method != Method::Post

@@ -183,8 +183,18 @@ pub mod lesson {
         log: Option<&Path>,
         inbox: impl Fn(Request) + Send + Sync + 'static,
     ) -> Arc<Hub> {
+        hub_with(story, log, default_caps(), inbox)
+    }
+
+    /// As `hub_of`, letting in only as many as `caps` say.
+    pub fn hub_with(
+        story: izumi::story::Story,
+        log: Option<&Path>,
+        caps: Caps,
+        inbox: impl Fn(Request) + Send + Sync + 'static,
+    ) -> Arc<Hub> {
         let log = Arc::new(EventLog::new(log.map(Path::to_path_buf), LOG_CAP));
-        let doors = Doors::new(default_caps(), Arc::clone(&log));
+        let doors = Doors::new(caps, Arc::clone(&log));
         Arc::new(Hub::new(Arc::new(story), doors, log, inbox))
     }
 
