@@ -237,7 +237,7 @@ pub fn start(
             };
             let secret = config.secret.clone();
             let tcp = Presenter::serve_on(listener, config, Arc::clone(&hub))?;
-            let audiences = if ssh.is_some() || web.is_some() {
+            let audiences = if presenting.serves_audiences() {
                 let AudienceServers::Linked(serve) = servers else {
                     anyhow::bail!(
                         "this izumi does not carry the web and SSH servers: run izumi-classroom"

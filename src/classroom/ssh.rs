@@ -36,7 +36,7 @@ use tokio::sync::watch;
 
 use super::doors::{Door, Pass};
 use super::hub::Hub;
-use super::log::{EventLog, TurnedAway};
+use super::log::TurnedAway;
 use screens::Screens;
 use setting_up::{Progress, to_make_room};
 use visitor::Visitor;
@@ -131,7 +131,6 @@ struct Shared {
     limits: SshLimits,
     russh: Arc<russh::server::Config>,
     hub: Arc<Hub>,
-    log: Arc<EventLog>,
     counts: Mutex<Counts>,
     screens: Screens,
     /// Connections closed at the door since that was last logged, and when it was.
@@ -197,7 +196,6 @@ impl SshServer {
             read_ahead: config.read_ahead,
             limits: config.limits,
             russh: Arc::new(russh),
-            log: Arc::clone(hub.log()),
             hub,
             counts: Mutex::default(),
             screens,
@@ -301,7 +299,7 @@ async fn accept(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
 
 impl Shared {
     fn log(&self, peer: SocketAddr, event: &str) {
-        self.log.write(Some(peer), &format!("ssh {event}"));
+        self.hub.log().write(Some(peer), &format!("ssh {event}"));
     }
 
     /// Logs a connection closed at the door, one line a second at most, counting the rest.

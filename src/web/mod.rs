@@ -24,7 +24,7 @@ use tokio::sync::Semaphore;
 
 use crate::classroom::doors::{Door, Pass};
 use crate::classroom::hub::{Hub, Lesson};
-use crate::classroom::log::{EventLog, TurnedAway};
+use crate::classroom::log::TurnedAway;
 use crate::story::Story;
 
 /// Requests on one kept-alive connection before it is closed.
@@ -65,10 +65,9 @@ pub struct WebConfig {
 /// Everything a connection needs, shared by all of them.
 pub(crate) struct Site {
     hub: Arc<Hub>,
-    /// The map's land, drawn once for each story presented.
-    land: Mutex<(std::sync::Weak<Story>, Arc<str>)>,
+    /// The map's land and the follower pages, made once for the story presented.
+    made: Mutex<Made>,
     config: WebConfig,
-    log: Arc<EventLog>,
     followers: Arc<Semaphore>,
     connections: Arc<Semaphore>,
     /// Tokens left for remote commands, and when they were last counted.
@@ -79,9 +78,33 @@ pub(crate) struct Site {
     remote_sessions: Mutex<Vec<(String, Instant)>>,
     /// The names this server answers to (DNS rebinding is refused).
     hosts: hosts::Hosts,
-    /// Follower pages already made for the story presented, by what they depend on. The weak
-    /// reference keeps the story's address from being reused by a reloaded one.
-    pages: Mutex<(std::sync::Weak<Story>, HashMap<PageKey, String>)>,
+}
+
+/// What is made once for the story presented: its map's land, and follower pages by what they
+/// depend on. Started afresh when the presenter reloads the story; the weak reference keeps the
+/// old story's address from being taken for a reloaded one's.
+#[derive(Default)]
+struct Made {
+    story: std::sync::Weak<Story>,
+    land: Option<Arc<str>>,
+    pages: HashMap<PageKey, String>,
+}
+
+impl Made {
+    fn is_for(&self, story: &Arc<Story>) -> bool {
+        std::ptr::eq(self.story.as_ptr(), Arc::as_ptr(story))
+    }
+
+    /// What is made for `story`, emptied first if it was made for another.
+    fn of(&mut self, story: &Arc<Story>) -> &mut Made {
+        if !self.is_for(story) {
+            *self = Made {
+                story: Arc::downgrade(story),
+                ..Made::default()
+            };
+        }
+        self
+    }
 }
 
 /// What a follower's page depends on besides the story and the configuration.
@@ -107,11 +130,12 @@ impl Site {
 
     /// The map's land for the story presented now, drawn again only when the story changes.
     fn land(&self, story: &Arc<Story>) -> Arc<str> {
-        let mut land = self.land.lock().unwrap_or_else(|p| p.into_inner());
-        if !std::ptr::eq(land.0.as_ptr(), Arc::as_ptr(story)) {
-            *land = (Arc::downgrade(story), page::land(story).into());
-        }
-        Arc::clone(&land.1)
+        let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        let land = made
+            .of(story)
+            .land
+            .get_or_insert_with(|| page::land(story).into());
+        Arc::clone(land)
     }
 
     /// Takes one remote command from the budget, if it allows one.
@@ -157,28 +181,26 @@ impl Site {
 
     /// A follower's page made before, if it was.
     fn cached_page(&self, story: &Arc<Story>, key: &PageKey) -> Option<String> {
-        let pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        if !std::ptr::eq(pages.0.as_ptr(), Arc::as_ptr(story)) {
-            return None;
-        }
-        pages.1.get(key).cloned()
+        let made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        made.is_for(story)
+            .then(|| made.pages.get(key).cloned())
+            .flatten()
     }
 
     fn cache_page(&self, story: &Arc<Story>, key: PageKey, body: &[u8]) {
-        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
-        if !std::ptr::eq(pages.0.as_ptr(), Arc::as_ptr(story)) || pages.1.len() >= CACHED_PAGES {
-            *pages = (Arc::downgrade(story), HashMap::new());
+        let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        let pages = &mut made.of(story).pages;
+        if pages.len() >= CACHED_PAGES {
+            pages.clear();
         }
-        pages
-            .1
-            .insert(key, String::from_utf8_lossy(body).into_owned());
+        pages.insert(key, String::from_utf8_lossy(body).into_owned());
     }
 
     fn turn_away(&self, peer: SocketAddr) {
         let Some(count) = self.turned_away.count() else {
             return;
         };
-        self.log.write(
+        self.hub.log().write(
             Some(peer),
             &format!(
                 "web refused: too many connections ({count} turned away since the last such line)"
@@ -207,19 +229,22 @@ impl Web {
         listener.set_nonblocking(true)?;
         let story = hub.lesson().story;
         let site = Arc::new(Site {
-            land: Mutex::new((Arc::downgrade(&story), page::land(&story).into())),
+            // The land is drawn before the first page asks for it.
+            made: Mutex::new(Made {
+                story: Arc::downgrade(&story),
+                land: Some(page::land(&story).into()),
+                pages: HashMap::new(),
+            }),
             followers: Arc::new(Semaphore::new(config.max_followers)),
             connections: Arc::new(Semaphore::new(
                 config.max_followers + crate::classroom::doors::WEB_OTHER_CONNECTIONS,
             )),
             config,
-            log: Arc::clone(hub.log()),
             hub,
             remote_budget: Mutex::new((REMOTE_BURST, Instant::now())),
             turned_away: TurnedAway::default(),
             remote_sessions: Mutex::default(),
             hosts: hosts::Hosts::new(address),
-            pages: Mutex::default(),
         });
         let listener = {
             let _entered = runtime.enter();
@@ -304,7 +329,7 @@ async fn serve(stream: TcpStream, peer: SocketAddr, pass: Pass, site: Arc<Site>)
         Ok(parts) => linger(parts.io.into_inner().into_inner()).await,
         Err(error) => {
             if let Some(event) = trouble(&error, connection.heard.load(Ordering::Relaxed)) {
-                site.log.write(Some(peer), event);
+                site.hub.log().write(Some(peer), event);
             }
         }
     }
@@ -360,7 +385,8 @@ async fn answer(
     let keep_alive = count < REQUESTS_PER_CONNECTION;
     let (head, body) = request.into_parts();
     let refuse = |refusal: http::Refusal| {
-        site.log
+        site.hub
+            .log()
             .write(Some(peer), &format!("web refused: {}", refusal.describe()));
         http::Response::plain(refusal.status(), refusal.describe()).into_hyper(false)
     };

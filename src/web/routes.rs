@@ -40,7 +40,9 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     let path = request.path.as_str();
     let page = |response| Answer::Page(response);
     if !site.hosts.serves(request.host.as_deref()) {
-        site.log.write(Some(peer), "web refused: unknown host");
+        site.hub
+            .log()
+            .write(Some(peer), "web refused: unknown host");
         return page(Response::plain(
             421,
             "This server answers only to its own addresses.",
@@ -74,7 +76,8 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
         return remote_door(request, peer, site);
     }
     if !follower_allowed(request, site) {
-        site.log
+        site.hub
+            .log()
             .write(Some(peer), "web refused follower: bad-token");
         return page(Response::plain(
             403,
@@ -144,7 +147,9 @@ fn remote_door(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
         && let Some(secret) = request.query_param("secret")
     {
         if !credential_matches(Some(secret), &site.config.secret) {
-            site.log.write(Some(peer), "web refused remote: bad-secret");
+            site.hub
+                .log()
+                .write(Some(peer), "web refused remote: bad-secret");
             return page(Response::plain(403, NEEDS_SECRET));
         }
         let Ok(credential) = site.open_remote_session() else {
@@ -162,14 +167,16 @@ fn remote_door(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
         });
     }
     if !site.remote_session(request.cookie(REMOTE_COOKIE)) {
-        site.log
+        site.hub
+            .log()
             .write(Some(peer), "web refused remote: no or bad cookie");
         return page(Response::plain(403, NEEDS_SECRET));
     }
     match (request.method, request.path.as_str()) {
         (Method::Post, REMOTE) => {
             if !made_here(request) {
-                site.log
+                site.hub
+                    .log()
                     .write(Some(peer), "web refused remote: command from another site");
                 return page(Response::plain(
                     403,
@@ -517,7 +524,7 @@ fn command(request: &Request, site: &Site) -> Response {
 /// it never holds up anyone else, since each stream only ever has the latest position to send.
 pub(crate) fn events(peer: SocketAddr, site: Arc<Site>) -> hyper::Response<http::Body> {
     let Ok(permit) = Arc::clone(&site.followers).try_acquire_owned() else {
-        site.log.write(
+        site.hub.log().write(
             Some(peer),
             &format!(
                 "web refused follower: the classroom is full ({} followers)",
