@@ -9,7 +9,7 @@ use crate::story::text::one_line;
 use crate::story::{Character, Identification, Inline, Scene, SceneId, Story};
 
 /// The style sheet of every page, served as `/style.css` and inlined in the handout.
-pub const STYLE: &str = include_str!("style.css");
+pub const STYLE: &str = include_str!("../../assets/style.css");
 /// Text made safe for HTML, in element content and in quoted attributes alike.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -14,10 +14,10 @@ use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story};
 
 /// The pages' icon, served as `/icon.svg`: the map's mark for where the story is.
-pub const ICON: &str = include_str!("icon.svg");
+pub const ICON: &str = include_str!("../../assets/icon.svg");
 /// The follower's and the remote's script, served as `/follow.js`: it only enhances pages that
 /// work without it.
-pub const SCRIPT: &str = include_str!("follow.js");
+pub const SCRIPT: &str = include_str!("../../assets/follow.js");
 
 /// "Episode 2/14 · Moscow · 1925": where and when a scene is.
 pub fn scene_byline(story: &Story, scene: &Scene) -> String {
