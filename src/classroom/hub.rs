@@ -9,15 +9,20 @@
 //! nothing.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::asking::{
+    Answered, Asked, Asking, Class, Desk, Moderation, Quick, Refusal, Shown, Student,
+};
 use super::doors::{Doors, Room};
 use super::log::EventLog;
+use super::results::Results;
 use crate::story::Story;
 
 /// The presenter's timer as of one moment: audiences count on from there themselves.
@@ -89,6 +94,26 @@ pub struct Hub {
     inbox: Box<dyn Fn(Request) + Send + Sync>,
     doors: Arc<Doors>,
     log: Arc<EventLog>,
+    /// The class's answers and questions; the lock is held for a few map operations only.
+    asking: Mutex<Asking>,
+    /// What every student sees of them: changes when the teacher acts, or a shown question
+    /// gains a vote — never on an answer.
+    class: watch::Sender<Class>,
+    /// What only the teacher sees: changes on every answer; the projector redraws from it a
+    /// few times a second at most.
+    desk: watch::Sender<Desk>,
+    results: Mutex<Option<Results>>,
+}
+
+/// What happened when the teacher asked the scene's question (`a`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asks {
+    /// Question number N is open.
+    Opened(u32),
+    /// The open question was closed.
+    Closed,
+    /// The scene has no question.
+    NothingToAsk,
 }
 
 impl Hub {
@@ -111,12 +136,23 @@ impl Hub {
             },
             started: false,
         };
+        let per_address = doors.caps().per_address;
         Hub {
             lesson: watch::Sender::new(lesson),
             inbox: Box::new(inbox),
             doors,
             log,
+            asking: Mutex::new(Asking::new(per_address)),
+            class: watch::Sender::new(Class::default()),
+            desk: watch::Sender::new(Desk::default()),
+            results: Mutex::new(None),
         }
+    }
+
+    /// Keeps the results of this presentation (questions asked, counts, students' questions)
+    /// in `results`, written again whenever they change.
+    pub fn keep_results(&self, results: Results) {
+        *lock(&self.results) = Some(results);
     }
 
     /// The presentation is here now. Audiences hear of it only if something they show changed:
@@ -201,6 +237,168 @@ impl Hub {
     pub fn log(&self) -> &Arc<EventLog> {
         &self.log
     }
+
+    /// What students see of the questions: the one put to the class, and those shown.
+    pub fn watch_class(&self) -> watch::Receiver<Class> {
+        self.class.subscribe()
+    }
+
+    pub fn class(&self) -> Class {
+        self.class.borrow().clone()
+    }
+
+    /// What the teacher sees: the live tally and every student's question.
+    pub fn watch_desk(&self) -> watch::Receiver<Desk> {
+        self.desk.subscribe()
+    }
+
+    pub fn desk(&self) -> Desk {
+        self.desk.borrow().clone()
+    }
+
+    /// `a` on the projector: closes the open question; otherwise asks the scene's next
+    /// question (the first, or the one after the question asked last about this scene).
+    pub fn ask_scene_question(&self) -> Asks {
+        let lesson = self.lesson();
+        let Some(scene) = lesson.story.scenes.get(lesson.scene) else {
+            return Asks::NothingToAsk;
+        };
+        self.teacher(|asking| {
+            if asking.close() {
+                return Asks::Closed;
+            }
+            let questions = &scene.questions;
+            if questions.is_empty() {
+                return Asks::NothingToAsk;
+            }
+            let next = asking
+                .last_asked_in(&scene.id)
+                .and_then(|id| questions.iter().position(|q| q.id == id))
+                .map_or(0, |last| (last + 1) % questions.len());
+            let number = asking.next_number();
+            asking.open(Asked::from_story(
+                &lesson.story,
+                &scene.id,
+                &questions[next],
+                number,
+            ));
+            Asks::Opened(number)
+        })
+    }
+
+    /// Puts a quick question (A–D, yes/no) to the class. Returns its number.
+    pub fn ask_quick(&self, kind: Quick) -> u32 {
+        self.teacher(|asking| {
+            let number = asking.next_number();
+            asking.open(Asked::quick(kind, number));
+            number
+        })
+    }
+
+    /// Stops taking answers to the open question; returns whether one was open.
+    pub fn close_question(&self) -> bool {
+        self.teacher(Asking::close)
+    }
+
+    /// Shows the class one step more of the question: its tally, then its answer.
+    pub fn reveal(&self) -> Option<Shown> {
+        self.teacher(Asking::reveal)
+    }
+
+    /// Takes the question off every screen.
+    pub fn take_down_question(&self) {
+        self.teacher(Asking::dismiss_poll);
+    }
+
+    /// The teacher shows a student's question to the class, or dismisses it.
+    pub fn moderate(&self, number: u32, state: Moderation) -> bool {
+        self.teacher(|asking| asking.moderate(number, state))
+    }
+
+    /// Puts a shown student's question on the projector, or takes it off.
+    pub fn spotlight(&self, number: Option<u32>) -> bool {
+        self.teacher(|asking| asking.spotlight(number))
+    }
+
+    /// A student's answer to question `question`; only the teacher's tally hears of it.
+    pub fn answer(
+        &self,
+        student: &Student,
+        address: IpAddr,
+        question: u32,
+        choice: usize,
+    ) -> Result<Answered, Refusal> {
+        let mut asking = lock(&self.asking);
+        let answered = asking.answer(student, address, question, choice, Instant::now())?;
+        let tally = asking.tally();
+        drop(asking);
+        // Only the counts change: the students' questions are not copied on every answer.
+        self.desk.send_modify(|desk| desk.tally = tally);
+        Ok(answered)
+    }
+
+    /// The student's answer to the question on screen, if they gave one.
+    pub fn answer_of(&self, student: &Student) -> Option<Answered> {
+        lock(&self.asking).answer_of(student)
+    }
+
+    /// A student's question for the teacher: only the teacher sees it until shown.
+    pub fn post(&self, student: &Student, address: IpAddr, text: &str) -> Result<u32, Refusal> {
+        let mut asking = lock(&self.asking);
+        let number = asking.post(student, address, text, Instant::now())?;
+        let desk = asking.desk();
+        drop(asking);
+        self.desk.send_replace(desk);
+        Ok(number)
+    }
+
+    /// A student's vote for a shown question.
+    pub fn vote(&self, student: &Student, address: IpAddr, number: u32) -> Result<(), Refusal> {
+        let mut asking = lock(&self.asking);
+        asking.vote(student, address, number, Instant::now())?;
+        let (class, desk) = (asking.class(), asking.desk());
+        drop(asking);
+        self.class.send_replace(class);
+        self.desk.send_replace(desk);
+        Ok(())
+    }
+
+    /// Changes what the teacher controls, tells both views, and keeps the results.
+    fn teacher<T>(&self, change: impl FnOnce(&mut Asking) -> T) -> T {
+        let mut asking = lock(&self.asking);
+        let outcome = change(&mut asking);
+        let (class, desk) = (asking.class(), asking.desk());
+        let results = asking.results();
+        drop(asking);
+        self.class.send_if_modified(|old| {
+            let changed = *old != class;
+            *old = class;
+            changed
+        });
+        self.desk.send_if_modified(|old| {
+            let changed = *old != desk;
+            *old = desk;
+            changed
+        });
+        if let Some(kept) = lock(&self.results).as_mut() {
+            kept.write(&results.0, &results.1, &self.log);
+        }
+        outcome
+    }
+
+    /// Writes the results once more, with the last counts: the presentation is over.
+    pub fn finish(&self) {
+        let results = lock(&self.asking).results();
+        if let Some(kept) = lock(&self.results).as_mut() {
+            kept.write(&results.0, &results.1, &self.log);
+        }
+    }
+}
+
+/// A lock whose holder panicked still guards consistent data here (every change is a few
+/// assignments), so the class carries on.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Two readings of a running timer that differ by more than the time it takes to pass the news

@@ -2,11 +2,13 @@
 //! presenter's console come in by — TCP ([`net`]), the web (`crate::web`) and SSH ([`ssh`]) —
 //! with one admission for all of them ([`doors`]).
 
+pub mod asking;
 pub mod doors;
 pub mod hub;
 pub mod log;
 pub mod net;
 pub mod protocol;
+pub mod results;
 pub mod secret;
 pub mod session;
 pub mod ssh;

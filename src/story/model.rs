@@ -61,6 +61,44 @@ pub struct Scene {
     pub terms: Vec<TermId>,
     /// For the presenter: paragraphs whose only markers are editor's notes.
     pub notes: Option<Vec<Paragraph<FootnoteId>>>,
+    /// Questions about the scene, for the class and for a reader checking themselves.
+    pub questions: Vec<Question>,
+}
+
+/// A question about a scene, with two to six choices.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    pub choices: Vec<String>,
+    /// The right choice's position, if there is one (none for an opinion poll).
+    pub answer: Option<usize>,
+    /// Why the answer is right: paragraphs that may cite footnotes and mark editor's notes.
+    pub explain: Vec<Paragraph<FootnoteId>>,
+}
+
+impl Question {
+    /// The most choices a question may have: the number keys 1–6 answer it anywhere.
+    pub const MOST_CHOICES: usize = 6;
+    pub const FEWEST_CHOICES: usize = 2;
+
+    /// The letter a choice goes by on every screen: A, B, C…
+    pub fn letter(choice: usize) -> char {
+        char::from(b'A' + (choice as u8 % 26))
+    }
+
+    /// The footnotes the explanation cites, each once, in order.
+    pub fn footnotes(&self) -> Vec<FootnoteId> {
+        let mut cited = Vec::new();
+        for inline in self.explain.iter().flatten() {
+            if let super::text::Inline::Footnote(id) = inline
+                && !cited.contains(id)
+            {
+                cited.push(*id);
+            }
+        }
+        cited
+    }
 }
 
 /// A person in the story.
@@ -297,6 +335,30 @@ impl Story {
     /// The scene with this id, if any.
     pub fn find_scene(&self, id: &str) -> Option<SceneId> {
         self.scenes.iter().position(|s| s.id == id).map(SceneId)
+    }
+
+    /// The episode's questions, scene by scene, with the scene each is about.
+    pub fn questions_of(&self, episode: EpisodeId) -> impl Iterator<Item = (SceneId, &Question)> {
+        self.episode(episode)
+            .scenes
+            .clone()
+            .flat_map(move |index| {
+                self.scenes[index]
+                    .questions
+                    .iter()
+                    .map(move |question| (SceneId(index), question))
+            })
+    }
+
+    /// The question with this id, and the scene it is about.
+    pub fn find_question(&self, id: &str) -> Option<(SceneId, &Question)> {
+        self.scene_ids().find_map(|scene| {
+            self.scene(scene)
+                .questions
+                .iter()
+                .find(|question| question.id == id)
+                .map(|question| (scene, question))
+        })
     }
 
     /// The first scene set at a location, if the story goes there.

@@ -229,6 +229,32 @@ pub struct RawScene {
     /// For the presenter's console; [^ed:ID] marks editor's note ID.
     #[schemars(with = "Option<String>")]
     pub notes: Option<Spanned<String>>,
+    /// Questions about the scene: asked of the class by the presenter, and of a reader alone at
+    /// the end of the episode.
+    #[serde(default)]
+    pub question: Vec<RawQuestion>,
+}
+
+/// A question with two to six choices, optionally with the right one and why.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawQuestion {
+    /// Unique among the story's questions; results are kept under it.
+    #[schemars(with = "Id")]
+    pub id: Spanned<String>,
+    #[schemars(with = "String", length(min = 1))]
+    pub prompt: Spanned<String>,
+    /// Two to six choices, each different.
+    #[schemars(with = "Vec<String>", length(min = 2, max = 6))]
+    pub choices: Spanned<Vec<Spanned<String>>>,
+    /// The right choice, written exactly as it is among `choices`; none for an opinion poll.
+    #[schemars(with = "Option<String>")]
+    pub answer: Option<Spanned<String>>,
+    /// Why the answer is right, shown once the answer is; [^N] cites footnote N and [^ed:ID]
+    /// marks editor's note ID, as in scene text.
+    #[schemars(with = "Option<String>")]
+    pub explain: Option<Spanned<String>>,
 }
 
 /// A date as the story states it ("21 May 1941", "spring 1938", "late 1936", "1938 – 1943/44",

@@ -14,12 +14,12 @@ use super::date::{self, StoryDate};
 use super::diagnostic::{Diagnostic, Hints, Position, SourceFile};
 use super::model::{
     Certainty, Character, CharacterId, EditorNote, EditorNoteId, Episode, EpisodeId, Footnote,
-    FootnoteId, Identification, Location, LocationId, Scene, Story, Term, TermId,
+    FootnoteId, Identification, Location, LocationId, Question, Scene, Story, Term, TermId,
 };
 use super::raw::{
     RawCharacter, RawCharacters, RawClaim, RawDate, RawDisputed, RawEditorNote, RawEditorNotes,
     RawEpisode, RawFootnote, RawFootnotes, RawGlossary, RawIdentification, RawLocation,
-    RawLocations, RawScene, RawSource, RawStory, RawTerm,
+    RawLocations, RawQuestion, RawScene, RawSource, RawStory, RawTerm,
 };
 use super::text::{self, Inline, Label, Markers, Paragraph, TermForms, sanitize};
 
@@ -82,6 +82,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
 
     let mut episode_ids = IdTable::new("episode");
     let mut scene_ids = IdTable::new("scene");
+    let mut question_ids = IdTable::new("question");
     let mut episodes = Vec::new();
     let mut scenes = Vec::new();
     for (file, raw) in &parsed.episodes {
@@ -100,7 +101,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         }
         for scene in raw_scenes {
             scene_ids.insert(&mut v, file, &scene.id);
-            scenes.extend(v.scene(file, scene, episode, &refs));
+            scenes.extend(v.scene(file, scene, episode, &refs, &mut question_ids));
         }
         let location = v.resolve(file, location, refs.locations);
         let period = v.date(file, period);
@@ -173,9 +174,10 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
 /// marked nowhere, already reported, goes last.
 fn number_editor_notes(notes: Vec<EditorNote>, scenes: &mut [Scene]) -> Vec<EditorNote> {
     let in_text = scenes.iter().flat_map(|scene| scene.editor_notes.clone());
-    let in_notes = scenes
-        .iter()
-        .flat_map(|scene| text::editor_notes_in(scene.notes.iter().flatten()));
+    let in_notes = scenes.iter().flat_map(|scene| {
+        let explained = scene.questions.iter().flat_map(|q| q.explain.iter());
+        text::editor_notes_in(scene.notes.iter().flatten().chain(explained))
+    });
     let mut placed = vec![false; notes.len()];
     let mut order: Vec<usize> = Vec::with_capacity(notes.len());
     for position in in_text
@@ -197,7 +199,8 @@ fn number_editor_notes(notes: Vec<EditorNote>, scenes: &mut [Scene]) -> Vec<Edit
         let inlines = scene
             .paragraphs
             .iter_mut()
-            .chain(scene.notes.iter_mut().flatten());
+            .chain(scene.notes.iter_mut().flatten())
+            .chain(scene.questions.iter_mut().flat_map(|q| q.explain.iter_mut()));
         for inline in inlines.flatten() {
             if let Inline::EditorNote(id) = inline {
                 renumber(id);
@@ -593,6 +596,7 @@ impl Validator<'_> {
         raw: &RawScene,
         episode: EpisodeId,
         refs: &References,
+        question_ids: &mut IdTable,
     ) -> Option<Scene> {
         let RawScene {
             id,
@@ -602,6 +606,7 @@ impl Validator<'_> {
             characters,
             text,
             notes,
+            question,
         } = raw;
         let date = self.date(file, date);
         if locations.get_ref().is_empty() {
@@ -634,6 +639,10 @@ impl Validator<'_> {
             }
         }
         let editor_notes = text::editor_notes_in(&paragraphs);
+        let questions = question
+            .iter()
+            .filter_map(|raw| self.question(file, raw, refs, question_ids))
+            .collect();
         Some(Scene {
             id: sanitize(id.get_ref()),
             title: sanitize(title),
@@ -646,6 +655,88 @@ impl Validator<'_> {
             editor_notes,
             terms: Vec::new(),
             notes,
+            questions,
+        })
+    }
+
+    /// A question: its id unique in the story, a prompt, two to six different choices, an
+    /// answer that is one of them, and an explanation whose markers resolve like scene text's.
+    fn question(
+        &mut self,
+        file: &SourceFile,
+        raw: &RawQuestion,
+        refs: &References,
+        ids: &mut IdTable,
+    ) -> Option<Question> {
+        let RawQuestion {
+            id,
+            prompt,
+            choices,
+            answer,
+            explain,
+        } = raw;
+        let problems_before = self.problems.len();
+        ids.insert(self, file, id);
+        let prompt_text = sanitize(prompt.get_ref());
+        if prompt_text.trim().is_empty() {
+            self.error(file, prompt.span(), "a question's prompt may not be empty");
+        }
+        let count = choices.get_ref().len();
+        if !(Question::FEWEST_CHOICES..=Question::MOST_CHOICES).contains(&count) {
+            self.error(
+                file,
+                choices.span(),
+                format!(
+                    "a question needs {} to {} choices, not {count}",
+                    Question::FEWEST_CHOICES,
+                    Question::MOST_CHOICES
+                ),
+            );
+        }
+        let mut written: Vec<String> = Vec::with_capacity(count);
+        for choice in choices.get_ref() {
+            let text = sanitize(choice.get_ref()).trim().to_owned();
+            if text.is_empty() {
+                self.error(file, choice.span(), "a choice may not be empty");
+            } else if written.contains(&text) {
+                self.error(
+                    file,
+                    choice.span(),
+                    format!("the choice \"{text}\" is already among this question's choices"),
+                );
+            }
+            written.push(text);
+        }
+        let answer = answer.as_ref().and_then(|answer| {
+            let wanted = sanitize(answer.get_ref()).trim().to_owned();
+            let found = written.iter().position(|choice| *choice == wanted);
+            if found.is_none() {
+                let hint = self
+                    .hints
+                    .did_you_mean(&wanted, written.iter().map(String::as_str));
+                self.error(
+                    file,
+                    answer.span(),
+                    format!(
+                        "the answer \"{wanted}\" is not one of the question's choices{hint}; \
+                         write it exactly as among `choices`"
+                    ),
+                );
+            }
+            found
+        });
+        let explain = explain
+            .as_ref()
+            .map(|explain| {
+                self.paragraphs(file, explain, refs, Markers::FootnotesAndEditorNotes)
+            })
+            .unwrap_or_default();
+        (self.problems.len() == problems_before).then(|| Question {
+            id: sanitize(id.get_ref()),
+            prompt: prompt_text.trim().to_owned(),
+            choices: written,
+            answer,
+            explain,
         })
     }
 
