@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod asking;
 pub mod audiences;
 pub mod classroom;
 pub mod cli;

@@ -373,6 +373,18 @@ fn carry_out(
                     let _ = connection.goto(index);
                 }
             }
+            Effect::Ask(ask) => {
+                let said = match link {
+                    Link::Presenting(classroom) => classroom
+                        .hub
+                        .take(ask, &crate::classroom::hub::Who::Teacher)
+                        .unwrap_or_else(|refusal| refusal.message().to_owned()),
+                    // Carried to the presenter by the TCP door (next).
+                    Link::Joined(_) => "Not sent: this link cannot carry questions yet".to_owned(),
+                    Link::None => "No class to ask: present with --web or --ssh".to_owned(),
+                };
+                effects.extend(reader.act(Action::Status(said))?);
+            }
             Effect::Quit { interrupted } => {
                 return Ok(Some(if interrupted {
                     Outcome::Interrupted

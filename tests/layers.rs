@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // Facts, files and pure helpers: what the story is, where things are kept, how text is cut.
     &[
-        "story", "geo", "wrap", "paths", "saved", "search", "html", "invite",
+        "story", "geo", "wrap", "paths", "saved", "search", "html", "invite", "asking",
     ],
     // The reader's state, the keys that move it, and the user's configuration, which names both.
     &["app", "keymap", "config"],

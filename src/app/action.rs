@@ -360,6 +360,12 @@ pub enum Action {
     Problems(Vec<String>),
     /// The frame just drawn: where everything is, for scrolling and the mouse.
     Measured(Geometry),
+    /// What the class sees of the questions now (the question put to it, the students'
+    /// questions the teacher has shown).
+    Class(crate::asking::Class),
+    /// What the teacher sees: the live tally and every student's question (presenter and
+    /// console only).
+    Desk(crate::asking::Desk),
     Quit,
     /// Ctrl-C: quit at once, whatever is open, and say so in the exit status.
     Interrupt,
@@ -381,6 +387,8 @@ impl Action {
                 | Action::Reload(_)
                 | Action::Problems(_)
                 | Action::Measured(_)
+                | Action::Class(_)
+                | Action::Desk(_)
         )
     }
 }
@@ -394,6 +402,9 @@ pub enum Effect {
     Announce(Announcement),
     /// Ask the presenter to show this scene (the console's own user moved).
     Goto(usize),
+    /// Ask something of the class's questions: the teacher's controls, a student's answer,
+    /// question or vote. The host hands it to the hub (`Hub::take`) and shows what it says.
+    Ask(crate::asking::Ask),
     /// Reading is over; `interrupted` when the reader pressed Ctrl-C.
     Quit { interrupted: bool },
 }

@@ -259,6 +259,10 @@ struct Classroom {
     limit: Option<SceneId>,
     /// How students join the presenter (the `ssh` command, what to check), for its screen.
     invitations: Vec<String>,
+    /// What the class sees of the questions, as last heard.
+    class: crate::asking::Class,
+    /// What the teacher sees (presenter and console), as last heard.
+    desk: crate::asking::Desk,
 }
 
 /// The reader's whole state.
@@ -321,6 +325,8 @@ impl App {
                 announced: None,
                 limit: None,
                 invitations: Vec::new(),
+                class: Default::default(),
+                desk: Default::default(),
             },
             status: None,
             problems: Vec::new(),
@@ -384,6 +390,16 @@ impl App {
     }
 
     /// How students join, as the presenter's screen shows it.
+    /// What the class sees of the questions, as last heard.
+    pub fn class(&self) -> &crate::asking::Class {
+        &self.classroom.class
+    }
+
+    /// What the teacher sees of them: the live tally, every student's question.
+    pub fn desk(&self) -> &crate::asking::Desk {
+        &self.classroom.desk
+    }
+
     pub fn invitations(&self) -> &[String] {
         &self.classroom.invitations
     }
@@ -719,6 +735,8 @@ impl App {
                 self.open_overlay(Overlay::Problems);
             }
             Action::Linked(up) => self.classroom.linked = Some(up),
+            Action::Class(class) => self.classroom.class = class,
+            Action::Desk(desk) => self.classroom.desk = desk,
             Action::Clock(time) => self.classroom.clock = Some(time),
             Action::Tick(now) => self.presenting.timer.now = Some(now),
             Action::Presenter(announced, now) => self.presenter_at(announced, now),

@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use super::asking::{
-    Answered, Asked, Asking, Class, Desk, Moderation, Quick, Refusal, Shown, Student,
-};
 use super::doors::{Doors, Room};
 use super::log::EventLog;
 use super::results::Results;
+use crate::asking::{
+    Answered, Ask, Asked, Asking, Class, Desk, Moderation, Quick, Refusal, Shown, Student,
+};
 use crate::story::Story;
 
 /// The presenter's timer as of one moment: audiences count on from there themselves.
@@ -103,6 +103,13 @@ pub struct Hub {
     /// few times a second at most.
     desk: watch::Sender<Desk>,
     results: Mutex<Option<Results>>,
+}
+
+/// Who asks: the teacher (projector, console, remote) or a student, known to their door.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Who {
+    Teacher,
+    Student(Student, IpAddr),
 }
 
 /// What happened when the teacher asked the scene's question (`a`).
@@ -256,6 +263,76 @@ impl Hub {
         self.desk.borrow().clone()
     }
 
+    /// Does what a screen asked, if `who` may: returns a line to show them ("Your answer: B",
+    /// "Question 3 is open"), or why not.
+    pub fn take(&self, ask: Ask, who: &Who) -> Result<String, Refusal> {
+        let student = match who {
+            Who::Teacher if ask.is_teachers() => None,
+            Who::Student(student, address) if !ask.is_teachers() => Some((student, *address)),
+            _ => return Err(Refusal::NotYours),
+        };
+        Ok(match (ask, student) {
+            (Ask::SceneQuestion, _) => match self.ask_scene_question() {
+                Asks::Opened(number) => format!("Question {number} is open"),
+                Asks::Closed => "The question is closed".to_owned(),
+                Asks::NothingToAsk => "This scene has no question".to_owned(),
+            },
+            (Ask::Quick(kind), _) => format!("Question {} is open", self.ask_quick(kind)),
+            (Ask::Close, _) => if self.close_question() {
+                "The question is closed"
+            } else {
+                "No question is open"
+            }
+            .to_owned(),
+            (Ask::Reveal, _) => match self.reveal() {
+                Some(Shown::Answer) => "The answer is shown".to_owned(),
+                Some(_) => "The tally is shown".to_owned(),
+                None => "No question to reveal".to_owned(),
+            },
+            (Ask::TakeDown, _) => {
+                self.take_down_question();
+                "The question is put away".to_owned()
+            }
+            (Ask::Moderate(number, state), _) => {
+                if !self.moderate(number, state) {
+                    return Err(Refusal::UnknownQuestion);
+                }
+                match state {
+                    Moderation::Shown => format!("Question {number} is shown to the class"),
+                    Moderation::Dismissed => format!("Question {number} is dismissed"),
+                    Moderation::Waiting => format!("Question {number} is held back"),
+                }
+            }
+            (Ask::Spotlight(number), _) => {
+                if !self.spotlight(number) {
+                    return Err(Refusal::UnknownQuestion);
+                }
+                match number {
+                    Some(number) => format!("Question {number} is on the projector"),
+                    None => "The projector shows the lesson".to_owned(),
+                }
+            }
+            (Ask::Answer { question, choice }, Some((student, address))) => {
+                let answered = self.answer(student, address, question, choice)?;
+                format!(
+                    "Your answer: {}",
+                    crate::story::Question::letter(answered.choice)
+                )
+            }
+            (Ask::Post(text), Some((student, address))) => {
+                self.post(student, address, &text)?;
+                "Sent to the teacher, who will choose what the class sees".to_owned()
+            }
+            (Ask::Vote(number), Some((student, address))) => {
+                self.vote(student, address, number)?;
+                format!("Your vote for question {number} is counted")
+            }
+            (Ask::Answer { .. } | Ask::Post(_) | Ask::Vote(_), None) => {
+                return Err(Refusal::NotYours);
+            }
+        })
+    }
+
     /// `a` on the projector: closes the open question; otherwise asks the scene's next
     /// question (the first, or the one after the question asked last about this scene).
     pub fn ask_scene_question(&self) -> Asks {
@@ -398,7 +475,9 @@ impl Hub {
 /// A lock whose holder panicked still guards consistent data here (every change is a few
 /// assignments), so the class carries on.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Two readings of a running timer that differ by more than the time it takes to pass the news

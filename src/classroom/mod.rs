@@ -2,7 +2,6 @@
 //! presenter's console come in by — TCP ([`net`]), the web (`crate::web`) and SSH ([`ssh`]) —
 //! with one admission for all of them ([`doors`]).
 
-pub mod asking;
 pub mod doors;
 pub mod hub;
 pub mod log;

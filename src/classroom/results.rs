@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::asking::{Posted, Result_};
 use super::log::EventLog;
+use crate::asking::{Posted, Result_};
 use crate::paths;
 
 /// The largest results file read back; a presentation's is a few kilobytes.

@@ -339,15 +339,12 @@ impl Story {
 
     /// The episode's questions, scene by scene, with the scene each is about.
     pub fn questions_of(&self, episode: EpisodeId) -> impl Iterator<Item = (SceneId, &Question)> {
-        self.episode(episode)
-            .scenes
-            .clone()
-            .flat_map(move |index| {
-                self.scenes[index]
-                    .questions
-                    .iter()
-                    .map(move |question| (SceneId(index), question))
-            })
+        self.episode(episode).scenes.clone().flat_map(move |index| {
+            self.scenes[index]
+                .questions
+                .iter()
+                .map(move |question| (SceneId(index), question))
+        })
     }
 
     /// The question with this id, and the scene it is about.

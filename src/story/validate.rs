@@ -200,7 +200,12 @@ fn number_editor_notes(notes: Vec<EditorNote>, scenes: &mut [Scene]) -> Vec<Edit
             .paragraphs
             .iter_mut()
             .chain(scene.notes.iter_mut().flatten())
-            .chain(scene.questions.iter_mut().flat_map(|q| q.explain.iter_mut()));
+            .chain(
+                scene
+                    .questions
+                    .iter_mut()
+                    .flat_map(|q| q.explain.iter_mut()),
+            );
         for inline in inlines.flatten() {
             if let Inline::EditorNote(id) = inline {
                 renumber(id);
@@ -727,9 +732,7 @@ impl Validator<'_> {
         });
         let explain = explain
             .as_ref()
-            .map(|explain| {
-                self.paragraphs(file, explain, refs, Markers::FootnotesAndEditorNotes)
-            })
+            .map(|explain| self.paragraphs(file, explain, refs, Markers::FootnotesAndEditorNotes))
             .unwrap_or_default();
         (self.problems.len() == problems_before).then(|| Question {
             id: sanitize(id.get_ref()),

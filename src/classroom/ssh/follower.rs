@@ -432,6 +432,8 @@ fn carry_out(effects: Vec<Effect>) -> Option<End> {
             Effect::Announce(_) => {}
             // Only the presenter's console moves the presentation, never a student.
             Effect::Goto(_) => {}
+            // Handed to the hub as this student's (next).
+            Effect::Ask(_) => {}
             Effect::Quit { interrupted } => return Some(End::Quit { interrupted }),
         }
     }

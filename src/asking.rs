@@ -1,4 +1,5 @@
-//! The class answers: a question put to it (a story's own or a quick one), one answer per student
+//! The class answers (a model only: the hub in `classroom` holds one per presentation, and
+//! every screen draws from its views): a question put to it (a story's own or a quick one), one answer per student
 //! counted into a tally, and the students' own questions to the teacher, held back until the
 //! teacher shows them.
 //!
@@ -85,6 +86,40 @@ impl Asked {
             answer: None,
             explain: String::new(),
         }
+    }
+}
+
+/// What a screen asks of the class's questions: the teacher's (projector, console, remote) or a
+/// student's (web page, SSH terminal, `izumi follow`). Every door hands these to
+/// `Hub::take`, which checks who may ask what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ask {
+    /// The teacher: ask the scene's question, or close the open one (`a`).
+    SceneQuestion,
+    /// The teacher: a quick question with standard choices.
+    Quick(Quick),
+    /// The teacher: stop taking answers.
+    Close,
+    /// The teacher: show the tally, then the answer (`r`).
+    Reveal,
+    /// The teacher: take the question off every screen.
+    TakeDown,
+    /// The teacher: show a student's question to the class, or dismiss it.
+    Moderate(u32, Moderation),
+    /// The teacher: put a shown student's question on the projector, or take it off.
+    Spotlight(Option<u32>),
+    /// A student: this choice (from 0) for question number `question`.
+    Answer { question: u32, choice: usize },
+    /// A student: a question for the teacher.
+    Post(String),
+    /// A student: a vote for a shown question.
+    Vote(u32),
+}
+
+impl Ask {
+    /// Whether only the teacher may ask this.
+    pub fn is_teachers(&self) -> bool {
+        !matches!(self, Ask::Answer { .. } | Ask::Post(_) | Ask::Vote(_))
     }
 }
 
@@ -222,6 +257,8 @@ pub enum Refusal {
     TooMany,
     UnknownQuestion,
     AlreadyVoted,
+    /// A student asked for what only the teacher may do, or the teacher answered.
+    NotYours,
 }
 
 impl Refusal {
@@ -236,6 +273,7 @@ impl Refusal {
             Refusal::TooMany => "No more questions can be sent now.",
             Refusal::UnknownQuestion => "There is no such question to vote for.",
             Refusal::AlreadyVoted => "You have already voted for this question.",
+            Refusal::NotYours => "Only the teacher can do that.",
         }
     }
 }
@@ -634,7 +672,10 @@ pub fn clean_question(text: &str) -> String {
 }
 
 /// Paragraphs as plain text: footnotes as `[N]`, editor's notes as `[ed.N]`.
-fn plain_text(story: &Story, paragraphs: &[crate::story::text::Paragraph<crate::story::FootnoteId>]) -> String {
+fn plain_text(
+    story: &Story,
+    paragraphs: &[crate::story::text::Paragraph<crate::story::FootnoteId>],
+) -> String {
     paragraphs
         .iter()
         .map(|paragraph| {
@@ -731,7 +772,10 @@ mod tests {
             asking.answer(&ana, address(1), 1, 2, now),
             Err(Refusal::NotAChoice)
         );
-        assert_eq!(Asking::new(3).answer(&ana, address(1), 1, 0, now), Err(Refusal::NoQuestion));
+        assert_eq!(
+            Asking::new(3).answer(&ana, address(1), 1, 0, now),
+            Err(Refusal::NoQuestion)
+        );
     }
 
     #[test]
@@ -784,7 +828,10 @@ mod tests {
         let long = "é".repeat(1000);
         let number = asking.post(&ana, address(1), &long, now).unwrap();
         assert_eq!(
-            asking.desk().posted[(number - 1) as usize].text.chars().count(),
+            asking.desk().posted[(number - 1) as usize]
+                .text
+                .chars()
+                .count(),
             LONGEST_QUESTION
         );
         assert_eq!(
