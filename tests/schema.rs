@@ -26,7 +26,7 @@ const ANNOTATIONS: [&str; 7] = [
 ];
 
 /// Keywords the checker applies.
-const CHECKED: [&str; 13] = [
+const CHECKED: [&str; 14] = [
     "$ref",
     "anyOf",
     "type",
@@ -36,6 +36,7 @@ const CHECKED: [&str; 13] = [
     "additionalProperties",
     "items",
     "minItems",
+    "maxItems",
     "minLength",
     "minimum",
     "maximum",
@@ -153,6 +154,11 @@ fn check(root: &Json, schema: &Json, value: &Value, path: &str, problems: &mut V
             && (items.len() as u64) < minimum
         {
             problems.push(format!("{path}: fewer than {minimum} items"));
+        }
+        if let Some(maximum) = schema.get("maxItems").and_then(Json::as_u64)
+            && (items.len() as u64) > maximum
+        {
+            problems.push(format!("{path}: more than {maximum} items"));
         }
         if let Some(item_schema) = schema.get("items") {
             for (i, item) in items.iter().enumerate() {
