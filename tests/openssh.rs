@@ -130,7 +130,10 @@ fn said(output: &Output) -> String {
 fn a_student_follows_over_ssh_reads_back_snaps_back_resizes_and_leaves_the_terminal_as_it_was() {
     let mut presenter = Presenter::start("");
     let mut student = Session::start_sized(
-        &format!(r#"{}; echo "EXIT=$?"; stty -a"#, presenter.ssh("")),
+        &format!(
+            r#"{}; echo "EXIT=$?"; stty -a; echo STTY-DONE"#,
+            presenter.ssh("")
+        ),
         &[],
         (80, 24),
     );
@@ -156,7 +159,7 @@ fn a_student_follows_over_ssh_reads_back_snaps_back_resizes_and_leaves_the_termi
     student.wait_for("not shown yet");
     student.send("q");
     student.wait_for("EXIT=0");
-    student.wait_for("speed");
+    student.wait_for("STTY-DONE");
     student.assert_restored();
     presenter.quit();
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::terminal::Session;
 
 /// Runs izumi, then reports its exit status and the terminal's modes.
-const RUN_THEN_REPORT: &str = r#""$0" --story "$1"; echo "EXIT=$?"; stty -a"#;
+const RUN_THEN_REPORT: &str = r#""$0" --story "$1"; echo "EXIT=$?"; stty -a; echo STTY-DONE"#;
 
 #[test]
 fn first_scene_appears_a_key_moves_on_and_q_restores_the_terminal() {
@@ -25,7 +25,7 @@ fn first_scene_appears_a_key_moves_on_and_q_restores_the_terminal() {
     session.wait_for_absence("Moving through the story");
     session.send("q");
     session.wait_for("EXIT=0");
-    session.wait_for("speed");
+    session.wait_for("STTY-DONE");
     session.assert_restored();
 }
 
@@ -38,15 +38,16 @@ fn ctrl_c_quits_cleanly_and_says_so_in_the_exit_status() {
     // Even while typing into the glossary's search.
     session.send("\x03");
     session.wait_for("EXIT=130");
-    session.wait_for("speed");
+    session.wait_for("STTY-DONE");
     session.assert_restored();
 }
 
 /// Sends a signal to izumi (run with exec, so that the pid signalled is izumi's own) and checks
 /// that the terminal is given back and the exit status is 128 + the signal's number.
 fn signal_restores_the_terminal(signal: &str, status: u8) {
-    let session =
-        Session::start(r#"sh -c 'exec "$0" --story "$1"' "$0" "$1"; echo "EXIT=$?"; stty -a"#);
+    let session = Session::start(
+        r#"sh -c 'exec "$0" --story "$1"' "$0" "$1"; echo "EXIT=$?"; stty -a; echo STTY-DONE"#,
+    );
     session.wait_for("Setting out");
     let izumi = find_child_izumi(session.pid());
     let sent = std::process::Command::new("kill")
@@ -55,7 +56,7 @@ fn signal_restores_the_terminal(signal: &str, status: u8) {
         .unwrap();
     assert!(sent.success());
     session.wait_for(&format!("EXIT={status}"));
-    session.wait_for("speed");
+    session.wait_for("STTY-DONE");
     session.assert_restored();
 }
 
@@ -107,7 +108,7 @@ fn a_panic_restores_the_terminal_and_prints_its_message() {
     session.wait_for("Setting out");
     session.send("!");
     session.wait_for("EXIT=101");
-    session.wait_for("speed");
+    session.wait_for("STTY-DONE");
     session.assert_restored();
     let screen = session.contents();
     assert!(
@@ -133,7 +134,7 @@ fn find_child_izumi(shell: u32) -> u32 {
 #[test]
 fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
     let mut session = Session::start(
-        r#""$0" present --listen 127.0.0.1:0 --story "$1"; echo "EXIT=$?"; stty -a"#,
+        r#""$0" present --listen 127.0.0.1:0 --story "$1"; echo "EXIT=$?"; stty -a; echo STTY-DONE"#,
     );
     session.wait_for("Episode 1/2 · The North    scene 1/3");
     session.wait_for("Ada leaves the city");
@@ -145,7 +146,7 @@ fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
     session.wait_for("scene 2/3");
     session.send("q");
     session.wait_for("EXIT=0");
-    session.wait_for("speed");
+    session.wait_for("STTY-DONE");
     session.assert_restored();
 }
 
@@ -156,7 +157,7 @@ fn present_shows_one_scene_large_blanks_on_b_and_quits_cleanly() {
 fn present_web_from_the_reader_binary_is_served_by_izumi_classroom_in_its_place() {
     let (home, _) = classroom();
     let mut session = Session::start_with(
-        r#""$0" present --listen 127.0.0.1:0 --web 127.0.0.1:0 --story "$1"; echo "EXIT=$?"; stty -a"#,
+        r#""$0" present --listen 127.0.0.1:0 --web 127.0.0.1:0 --story "$1"; echo "EXIT=$?"; stty -a; echo STTY-DONE"#,
         &classroom_env(&home),
     );
     session.wait_for("scene 1/3");
@@ -183,7 +184,7 @@ fn present_web_from_the_reader_binary_is_served_by_izumi_classroom_in_its_place(
     assert!(page.contains("Ada leaves the city"), "{page}");
     session.send("q");
     session.wait_for("EXIT=0");
-    session.wait_for("speed");
+    session.wait_for("STTY-DONE");
     session.assert_restored();
 }
 
@@ -229,7 +230,7 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
     let address = format!("127.0.0.1:{port}");
     let run = |command: &str| {
         Session::start_with(
-            &format!(r#""$0" {command} --story "$1"; echo "EXIT=$?"; stty -a"#),
+            &format!(r#""$0" {command} --story "$1"; echo "EXIT=$?"; stty -a; echo STTY-DONE"#),
             &env,
         )
     };
@@ -278,7 +279,7 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
     for session in [&mut presenter, &mut console, &mut follower] {
         session.send("q");
         session.wait_for("EXIT=0");
-        session.wait_for("speed");
+        session.wait_for("STTY-DONE");
         session.assert_restored();
     }
 }
