@@ -83,3 +83,245 @@ fn question_card_cuts_wide_text_in_display_cells() {
     assert!(text.contains('…'), "{text}");
     insta::assert_snapshot!(screen);
 }
+
+// ---- Keys: what each screen's keys ask of the class ----
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use izumi::app::{Action, App, Effect, Role};
+use izumi::asking::{Ask, Asked, Class, Desk, Moderation, Poll, Posted, Quick, Shown};
+use izumi::keymap::Keymap;
+
+/// What pressing `key` asks of the class, in the app's current keys.
+fn press(app: &mut App, key: char) -> Vec<Ask> {
+    let event = KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE);
+    let Some(action) = Keymap::default().action(app.key_mode(), event, Instant::now()) else {
+        return Vec::new();
+    };
+    asks(app.update(action).effects)
+}
+
+fn asks(effects: Vec<Effect>) -> Vec<Ask> {
+    effects
+        .into_iter()
+        .filter_map(|effect| match effect {
+            Effect::Ask(ask) => Some(ask),
+            _ => None,
+        })
+        .collect()
+}
+
+fn poll(number: u32, open: bool, shown: Shown, counts: Option<Vec<u32>>) -> Poll {
+    let asked = Asked {
+        number,
+        id: Some("who-named-him".to_owned()),
+        scene: Some("arrival".to_owned()),
+        prompt: PROMPT.to_owned(),
+        choices: four(),
+        answer: Some(0),
+        explain: "The article says so [3].".to_owned(),
+    };
+    Poll {
+        asked: Arc::new(asked),
+        open,
+        shown,
+        counts,
+    }
+}
+
+fn class_with(poll: Option<Poll>) -> Class {
+    Class {
+        poll,
+        ..Class::default()
+    }
+}
+
+fn posted(number: u32, text: &str, votes: u32, state: Moderation) -> Posted {
+    Posted {
+        number,
+        text: text.to_owned(),
+        votes,
+        state,
+    }
+}
+
+#[test]
+fn the_presenter_s_keys_ask_reveal_and_take_down() {
+    let mut app = App::new(common::journey()).with_role(Role::Presenter);
+    assert_eq!(press(&mut app, 'a'), [Ask::SceneQuestion]);
+    assert_eq!(press(&mut app, 'r'), [Ask::Reveal]);
+    assert_eq!(press(&mut app, 'Q'), [Ask::Quick(Quick::Letters)]);
+    assert_eq!(press(&mut app, 'Y'), [Ask::Quick(Quick::YesNo)]);
+    assert_eq!(press(&mut app, 'd'), [Ask::TakeDown]);
+    // The timer's reset moved to R; s still starts it.
+    assert!(press(&mut app, 'R').is_empty());
+}
+
+#[test]
+fn a_blank_projector_s_first_key_only_brings_the_picture_back() {
+    let mut app = App::new(common::journey()).with_role(Role::Presenter);
+    app.update(Action::ToggleBlank);
+    assert!(press(&mut app, 'a').is_empty());
+    assert!(!app.is_blank());
+    assert_eq!(press(&mut app, 'a'), [Ask::SceneQuestion]);
+}
+
+#[test]
+fn the_console_asks_too_and_moderates_the_picked_question() {
+    let mut app = App::new(common::journey()).with_role(Role::Console);
+    assert_eq!(press(&mut app, 'a'), [Ask::SceneQuestion]);
+    assert_eq!(press(&mut app, 'r'), [Ask::Reveal]);
+    // Nothing to pick yet: said, not sent.
+    assert!(press(&mut app, 's').is_empty());
+    assert!(app.status().is_some());
+    app.update(Action::Desk(Desk {
+        tally: None,
+        posted: vec![
+            posted(4, "Why Harbin?", 3, Moderation::Shown),
+            posted(2, "Was he paid?", 1, Moderation::Waiting),
+        ],
+    }));
+    assert_eq!(press(&mut app, 's'), [Ask::Moderate(4, Moderation::Shown)]);
+    press(&mut app, 'j');
+    assert_eq!(app.posted_pick(), 1);
+    press(&mut app, 'j');
+    assert_eq!(app.posted_pick(), 1, "the pick stays on the last");
+    assert_eq!(
+        press(&mut app, 'x'),
+        [Ask::Moderate(2, Moderation::Dismissed)]
+    );
+    assert_eq!(press(&mut app, 'S'), [Ask::Spotlight(Some(2))]);
+    app.update(Action::Class(Class {
+        spotlight: Some(2),
+        ..Class::default()
+    }));
+    assert_eq!(press(&mut app, 'S'), [Ask::Spotlight(None)], "again: off");
+}
+
+#[test]
+fn follower_digits_answer_only_while_a_question_is_open() {
+    let mut app = App::new(common::journey()).with_role(Role::Follower);
+    // No question: 2 is episode 2.
+    assert!(press(&mut app, '2').is_empty());
+    assert_eq!(app.episode().index(), 1);
+    app.update(Action::Class(class_with(Some(poll(
+        7,
+        true,
+        Shown::Question,
+        None,
+    )))));
+    let scene = app.scene();
+    assert_eq!(
+        press(&mut app, '2'),
+        [Ask::Answer {
+            question: 7,
+            choice: 1
+        }]
+    );
+    assert_eq!(app.scene(), scene, "answering does not move");
+    assert_eq!(app.chosen(), Some(1));
+    // Past the choices: said, not sent.
+    assert!(press(&mut app, '5').is_empty());
+    assert_eq!(app.status(), Some("Answer with 1–4"));
+    // Closed: the keys say so and send nothing; the answer stays.
+    app.update(Action::Class(class_with(Some(poll(
+        7,
+        false,
+        Shown::Tally,
+        None,
+    )))));
+    assert!(press(&mut app, '3').is_empty());
+    assert_eq!(app.status(), Some("Answers are closed"));
+    assert_eq!(app.chosen(), Some(1));
+    // The next question forgets the last answer.
+    app.update(Action::Class(class_with(Some(poll(
+        8,
+        true,
+        Shown::Question,
+        None,
+    )))));
+    assert_eq!(app.chosen(), None);
+}
+
+#[test]
+fn a_follower_writes_a_question_and_votes_for_a_shown_one() {
+    let mut app = App::new(common::journey()).with_role(Role::Follower);
+    assert!(press(&mut app, 'w').is_empty());
+    assert!(app.is_typing());
+    for c in "Why 2 names?".chars() {
+        assert!(press(&mut app, c).is_empty(), "{c} is typed");
+    }
+    assert_eq!(app.writing(), "Why 2 names?");
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let action = Keymap::default().action(app.key_mode(), enter, Instant::now());
+    assert_eq!(
+        asks(app.update(action.unwrap()).effects),
+        [Ask::Post("Why 2 names?".to_owned())]
+    );
+    assert!(!app.is_typing());
+    // Esc cancels; nothing is sent; a long paste stops at the limit.
+    press(&mut app, 'w');
+    for _ in 0..400 {
+        press(&mut app, 'x');
+    }
+    assert_eq!(
+        app.writing().chars().count(),
+        izumi::asking::LONGEST_QUESTION
+    );
+    app.update(Action::Back);
+    assert_eq!(app.writing(), "");
+    // The board: Enter votes for the picked question.
+    app.update(Action::Class(Class {
+        board: vec![
+            posted(3, "Who was the resident?", 5, Moderation::Shown),
+            posted(9, "Why Harbin?", 2, Moderation::Shown),
+        ],
+        ..Class::default()
+    }));
+    press(&mut app, 'u');
+    press(&mut app, 'j');
+    let action = Keymap::default().action(app.key_mode(), enter, Instant::now());
+    assert_eq!(asks(app.update(action.unwrap()).effects), [Ask::Vote(9)]);
+}
+
+#[test]
+fn what_the_class_hears_is_drawn_again() {
+    let mut app = App::new(common::journey()).with_role(Role::Presenter);
+    let changes = app.update(Action::Desk(Desk::default()));
+    assert!(changes.redraw);
+    let changes = app.update(Action::Class(class_with(Some(poll(
+        1,
+        true,
+        Shown::Question,
+        None,
+    )))));
+    assert!(changes.redraw);
+}
+
+#[test]
+fn help_lists_the_asking_keys_from_the_keymap() {
+    let keys = Keymap::default();
+    for (mode, wanted) in [
+        (
+            izumi::app::KeyMode::Presenting,
+            "ask the class this scene's question",
+        ),
+        (
+            izumi::app::KeyMode::Console,
+            "dismiss the picked student's question",
+        ),
+        (
+            izumi::app::KeyMode::Following,
+            "write a question to the teacher",
+        ),
+    ] {
+        assert!(
+            keys.bindings(mode)
+                .iter()
+                .any(|b| b.command.description().starts_with(wanted) && !b.keys.is_empty()),
+            "{mode:?}"
+        );
+    }
+}
