@@ -72,7 +72,7 @@ fn question_card_draws_the_tally_the_answer_and_why() {
 
 #[test]
 fn question_card_cuts_wide_text_in_display_cells() {
-    let choices = choices(&["哈尔滨 (Harbin), where the railway met the river", "東京"]);
+    let choices = choices(&["哈尔滨火车站前的大街上有一家旧书店", "東京"]);
     let counts = [1, 1];
     let screen = card(36, 8, |buf| {
         QuestionCard::new("哈尔滨か東京か?", &choices, &DARK)
@@ -324,4 +324,200 @@ fn help_lists_the_asking_keys_from_the_keymap() {
             "{mode:?}"
         );
     }
+}
+
+// ---- Screens: the projector, the console, the follower ----
+
+fn invitations() -> Vec<String> {
+    vec![
+        "http://192.0.2.7:8080/".to_owned(),
+        "ssh -p 2222 class@192.0.2.7".to_owned(),
+    ]
+}
+
+/// A screen of `app` at this size after these actions, as the runtime draws it.
+fn screen(app: App, width: u16, height: u16, actions: Vec<Action>) -> TestBackend {
+    let mut reader = common::reader(app, width, height);
+    for action in actions {
+        reader.act(action).unwrap();
+    }
+    reader.terminal().backend().clone()
+}
+
+fn presenter() -> App {
+    App::new(common::journey())
+        .with_role(Role::Presenter)
+        .with_invitations(invitations())
+}
+
+fn live(number: u32, counts: Vec<u32>) -> Action {
+    let asked = poll(number, true, Shown::Question, None).asked;
+    Action::Desk(Desk {
+        tally: Some((asked, counts)),
+        posted: Vec::new(),
+    })
+}
+
+fn projector(shown: Shown, open: bool, width: u16, height: u16) -> String {
+    let actions = vec![
+        live(1, vec![12, 3, 0, 25]),
+        Action::Class(class_with(Some(poll(
+            1,
+            open,
+            shown,
+            Some(vec![12, 3, 0, 25]),
+        )))),
+    ];
+    screen(presenter(), width, height, actions).to_string()
+}
+
+#[test]
+fn projector_hides_the_tally_while_the_class_votes_at_80x24() {
+    let shown = projector(Shown::Question, true, 80, 24);
+    assert!(shown.contains("Who gave Izumi"), "{shown}");
+    assert!(shown.contains("40 answers"), "the count shows: {shown}");
+    assert!(!shown.contains('%'), "no tally yet: {shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn projector_hides_the_tally_while_the_class_votes_at_120x40() {
+    insta::assert_snapshot!(projector(Shown::Question, true, 120, 40));
+}
+
+#[test]
+fn projector_shows_the_revealed_tally_at_80x24() {
+    let shown = projector(Shown::Tally, false, 80, 24);
+    assert!(shown.contains("63%"), "{shown}");
+    assert!(!shown.contains("Answer: A"), "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn projector_shows_the_revealed_tally_at_120x40() {
+    insta::assert_snapshot!(projector(Shown::Tally, false, 120, 40));
+}
+
+#[test]
+fn projector_marks_the_answer_and_says_why_at_80x24() {
+    let shown = projector(Shown::Answer, false, 80, 24);
+    assert!(shown.contains("The article says so [3]."), "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn projector_marks_the_answer_and_says_why_at_120x40() {
+    insta::assert_snapshot!(projector(Shown::Answer, false, 120, 40));
+}
+
+fn spotlit(width: u16, height: u16) -> String {
+    let class = Class {
+        poll: Some(poll(1, true, Shown::Question, None)),
+        board: vec![posted(
+            5,
+            "Why did the NKVD trust a man who had worked for the Japanese consulate?",
+            7,
+            Moderation::Shown,
+        )],
+        spotlight: Some(5),
+    };
+    screen(presenter(), width, height, vec![Action::Class(class)]).to_string()
+}
+
+#[test]
+fn projector_spotlights_a_student_s_question_at_80x24() {
+    let shown = spotlit(80, 24);
+    assert!(shown.contains("A question from the class"), "{shown}");
+    assert!(!shown.contains("Who gave Izumi"), "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn projector_spotlights_a_student_s_question_at_120x40() {
+    insta::assert_snapshot!(spotlit(120, 40));
+}
+
+#[test]
+fn a_question_taken_down_gives_the_projector_back_to_the_scene() {
+    let mut reader = common::reader(presenter(), 80, 24);
+    let before = reader.terminal().backend().to_string();
+    reader
+        .act(Action::Class(class_with(Some(poll(
+            1,
+            true,
+            Shown::Question,
+            None,
+        )))))
+        .unwrap();
+    assert_ne!(reader.terminal().backend().to_string(), before);
+    reader.act(Action::Class(Class::default())).unwrap();
+    assert_eq!(reader.terminal().backend().to_string(), before);
+}
+
+fn console(width: u16, height: u16) -> String {
+    let app = App::new(common::journey()).with_role(Role::Console);
+    let actions = vec![
+        Action::Class(class_with(Some(poll(2, true, Shown::Question, None)))),
+        Action::Desk(Desk {
+            tally: Some((poll(2, true, Shown::Question, None).asked, vec![4, 1, 0, 2])),
+            posted: vec![
+                posted(3, "Who was the resident in Harbin?", 5, Moderation::Shown),
+                posted(1, "Was he ever paid for it?", 2, Moderation::Waiting),
+                posted(4, "Why Harbin and not Mukden?", 0, Moderation::Waiting),
+            ],
+        }),
+        Action::Down,
+    ];
+    screen(app, width, height, actions).to_string()
+}
+
+#[test]
+fn console_class_pane_at_80x24() {
+    let shown = console(80, 24);
+    assert!(shown.contains("Was he ever paid"), "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn console_class_pane_at_120x40() {
+    insta::assert_snapshot!(console(120, 40));
+}
+
+fn follower(width: u16, height: u16, poll: Poll, keys: &[char]) -> String {
+    let mut app = App::new(common::journey()).with_role(Role::Follower);
+    app.update(Action::Class(class_with(Some(poll))));
+    for key in keys {
+        press(&mut app, *key);
+    }
+    screen(app, width, height, Vec::new()).to_string()
+}
+
+#[test]
+fn follower_panel_numbers_the_choices_and_says_the_answer_at_80x24() {
+    let shown = follower(80, 24, poll(1, true, Shown::Question, None), &['2']);
+    assert!(shown.contains("your answer: B"), "{shown}");
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn follower_panel_numbers_the_choices_and_says_the_answer_at_120x40() {
+    insta::assert_snapshot!(follower(
+        120,
+        40,
+        poll(1, true, Shown::Question, None),
+        &['2']
+    ));
+}
+
+#[test]
+fn follower_panel_after_the_reveal_at_120x40() {
+    let shown = follower(
+        120,
+        40,
+        poll(1, false, Shown::Answer, Some(vec![12, 3, 0, 25])),
+        &[],
+    );
+    assert!(shown.contains("Answers are closed"), "{shown}");
+    assert!(shown.contains("30%"), "{shown}");
+    insta::assert_snapshot!(shown);
 }

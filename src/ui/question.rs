@@ -40,6 +40,8 @@ pub struct QuestionCard<'a> {
     chosen: Option<usize>,
     counts: Option<&'a [u32]>,
     answer: Option<usize>,
+    /// Whether the answer is said in words under the choices, not only marked.
+    say_answer: bool,
     explain: Option<&'a str>,
     note: Option<&'a str>,
     stage: bool,
@@ -57,6 +59,7 @@ impl<'a> QuestionCard<'a> {
             chosen: None,
             counts: None,
             answer: None,
+            say_answer: false,
             explain: None,
             note: None,
             stage: false,
@@ -92,7 +95,14 @@ impl<'a> QuestionCard<'a> {
     /// The right choice (if the question has one) marked, and why, under the choices.
     pub fn answer(mut self, answer: Option<usize>, explain: &'a str) -> Self {
         self.answer = answer;
+        self.say_answer = true;
         self.explain = (!explain.trim().is_empty()).then_some(explain);
+        self
+    }
+
+    /// The right choice marked among the choices only (for the teacher's own screen).
+    pub fn marked(mut self, answer: Option<usize>) -> Self {
+        self.answer = answer;
         self
     }
 
@@ -162,14 +172,11 @@ impl<'a> QuestionCard<'a> {
         lines.push(Line::default());
         let text_room = width.saturating_sub(INDENT);
         let total: u32 = self.counts.map_or(0, |counts| counts.iter().sum());
-        // With a tally, each choice takes one row: its text, cut, then the bar.
-        let text_width = match self.counts {
-            Some(_) => {
-                let longest = self.choices.iter().map(|c| c.width()).max().unwrap_or(0);
-                longest.min(text_room.saturating_sub(FIGURES + 1) * 3 / 5)
-            }
-            None => text_room,
-        };
+        // With a tally, each choice takes one row, its text then its bar, where the text fits
+        // beside a bar; else the text (wrapped) and the bar under it.
+        let longest = self.choices.iter().map(|c| c.width()).max().unwrap_or(0);
+        let beside = text_room.saturating_sub(FIGURES + 1) * 3 / 5;
+        let one_row = longest <= beside || (beside >= 24 && !self.spacious);
         for (i, choice) in self.choices.iter().enumerate() {
             if i > 0 && self.spacious {
                 lines.push(Line::default());
@@ -191,9 +198,13 @@ impl<'a> QuestionCard<'a> {
                 lines.push(Line::from(head));
                 continue;
             }
-            match self.counts {
-                Some(counts) => {
-                    let count = counts.get(i).copied().unwrap_or(0);
+            let tally = self.counts.map(|counts| {
+                let count = counts.get(i).copied().unwrap_or(0);
+                (count, format!("{count:>5}  {:>3}%", percent(count, total)))
+            });
+            match tally {
+                Some((count, figures)) if one_row => {
+                    let text_width = longest.min(beside);
                     let mut spans = head;
                     let text = ellipsis(choice, text_width);
                     let pad = text_width.saturating_sub(text.width());
@@ -204,14 +215,13 @@ impl<'a> QuestionCard<'a> {
                     let bar_pad = bar_room.saturating_sub(bar.width());
                     spans.push(Span::styled(bar, styles.bar));
                     spans.push(Span::raw(" ".repeat(bar_pad)));
-                    let figures = format!("{count:>5}  {:>3}%", percent(count, total));
                     spans.push(Span::styled(
                         ellipsis(&figures, width.min(FIGURES)),
                         text_style,
                     ));
                     lines.push(Line::from(spans));
                 }
-                None => {
+                _ => {
                     let mut rows = wrap(choice, text_room).into_iter();
                     let mut spans = head;
                     spans.push(Span::styled(rows.next().unwrap_or_default(), text_style));
@@ -220,6 +230,17 @@ impl<'a> QuestionCard<'a> {
                         lines.push(Line::from(vec![
                             Span::raw(" ".repeat(INDENT)),
                             Span::styled(row, text_style),
+                        ]));
+                    }
+                    if let Some((count, figures)) = tally {
+                        let bar_room = text_room.saturating_sub(FIGURES);
+                        let bar = bar(count, total, bar_room);
+                        let bar_pad = bar_room.saturating_sub(bar.width());
+                        lines.push(Line::from(vec![
+                            Span::raw(" ".repeat(INDENT)),
+                            Span::styled(bar, styles.bar),
+                            Span::raw(" ".repeat(bar_pad)),
+                            Span::styled(ellipsis(&figures, text_room.min(FIGURES)), text_style),
                         ]));
                     }
                 }
@@ -239,9 +260,13 @@ impl<'a> QuestionCard<'a> {
             }
             lines.push(Line::from(spans));
         }
-        if let Some(answer) = self.answer.filter(|a| *a < self.choices.len()) {
+        if let Some(answer) = self
+            .answer
+            .filter(|a| self.say_answer && *a < self.choices.len())
+        {
             lines.push(Line::default());
-            let said = format!("Answer: {} — {}", self.label(answer), self.choices[answer]);
+            let letter = crate::story::Question::letter(answer);
+            let said = format!("Answer: {letter} — {}", self.choices[answer]);
             lines.extend(
                 wrap(&said, width)
                     .into_iter()
