@@ -1,0 +1,164 @@
+//! The class's questions through the terminal doors, end to end: `izumi follow` and OpenSSH in
+//! pseudo-terminals answering a question the presenter asked, counted once, and kept for
+//! `izumi results`.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::terminal::Session;
+
+/// The embedded story's scene with a question.
+const SCENE: &str = "prologue-nero-named";
+/// A word of its question's prompt, as the panel shows it.
+const PROMPT: &str = "How did";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port()
+}
+
+/// A forwarder between a follower and the presenter, whose connections the test can cut, as a
+/// network that drops would.
+struct Relay {
+    port: u16,
+    open: Arc<Mutex<Vec<TcpStream>>>,
+    /// Connections made through it so far.
+    made: Arc<AtomicUsize>,
+}
+
+impl Relay {
+    fn to(port: u16) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let relay_port = listener.local_addr().unwrap().port();
+        let open = Arc::new(Mutex::new(Vec::new()));
+        let made = Arc::new(AtomicUsize::new(0));
+        let (keeping, counting) = (Arc::clone(&open), Arc::clone(&made));
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(("127.0.0.1", port)) else {
+                    continue;
+                };
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server.try_clone().unwrap(), client.try_clone().unwrap()),
+                ] {
+                    std::thread::spawn(move || {
+                        let mut buffer = [0u8; 8192];
+                        while let Ok(n) = from.read(&mut buffer) {
+                            if n == 0 || to.write_all(&buffer[..n]).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+                keeping.lock().unwrap().extend([client, server]);
+                counting.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        Relay {
+            port: relay_port,
+            open,
+            made,
+        }
+    }
+
+    /// Cuts every connection through the relay.
+    fn cut(&self) {
+        for stream in self.open.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    /// Waits until `count` connections in all have been made through the relay.
+    fn wait_for_connections(&self, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.made.load(Ordering::SeqCst) < count {
+            assert!(Instant::now() < deadline, "no connection number {count}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// What `izumi results --format json` says of the presentations kept in `state`.
+fn results(state: &Path) -> serde_json::Value {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_izumi"))
+        .args(["results", "--format", "json"])
+        .env("XDG_STATE_HOME", state)
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The counts of the first question of the last presentation kept.
+fn counts(state: &Path) -> Vec<u64> {
+    let kept = results(state);
+    let last = kept
+        .as_array()
+        .and_then(|all| all.last())
+        .expect("a presentation kept");
+    last["asked"][0]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|choice| choice["votes"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_follower_answers_with_a_digit_and_is_counted_once_however_often_it_reconnects() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("XDG_RUNTIME_DIR", home.path()),
+        ("XDG_STATE_HOME", home.path()),
+    ];
+    let port = free_port();
+    let mut presenter = Session::start_with(
+        &format!(r#""$0" present --listen 127.0.0.1:{port} --scene {SCENE}; echo "EXIT=$?""#),
+        &env,
+    );
+    presenter.wait_for("scene ");
+    let relay = Relay::to(port);
+    let mut follower = Session::start_with(
+        &format!(r#""$0" follow 127.0.0.1:{}; echo "EXIT=$?""#, relay.port),
+        &env,
+    );
+    relay.wait_for_connections(1);
+
+    presenter.send("a");
+    follower.wait_for(PROMPT);
+    follower.send("2");
+    follower.wait_for("Your answer: B");
+
+    // The link drops; the follower joins again by itself, still the same student.
+    relay.cut();
+    relay.wait_for_connections(2);
+    // Until the new link is up, a key is answered "not connected"; then it is taken.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !follower.contents().contains("Your answer: C") {
+        assert!(
+            Instant::now() < deadline,
+            "the answer was never taken again:\n{}",
+            follower.contents()
+        );
+        follower.send("3");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    // The presenter ends the presentation: the results are kept, one answer counted.
+    presenter.send("q");
+    presenter.wait_for("EXIT=0");
+    assert_eq!(counts(home.path()), [0, 0, 1, 0]);
+    follower.send("q");
+    follower.wait_for("EXIT=0");
+}
