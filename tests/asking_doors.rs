@@ -162,3 +162,51 @@ fn a_follower_answers_with_a_digit_and_is_counted_once_however_often_it_reconnec
     follower.send("q");
     follower.wait_for("EXIT=0");
 }
+
+/// The options every `ssh` here is run with: no configuration or known hosts of the user's,
+/// no questions, only errors said.
+const SSH_OPTIONS: &str = "-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+                           -o LogLevel=ERROR -o ConnectTimeout=10";
+
+#[test]
+fn students_over_openssh_answer_with_a_digit_each_session_one_student() {
+    let found = std::process::Command::new("ssh").arg("-V").output();
+    assert!(
+        found.is_ok_and(|output| output.status.success()),
+        "this test needs OpenSSH's client: apt-get install openssh-client"
+    );
+    let (listen, ssh) = (free_port(), free_port());
+    let mut presenter = Session::start(&format!(
+        r#""$0" present --listen 127.0.0.1:{listen} --ssh 127.0.0.1:{ssh} --scene {SCENE}; echo "EXIT=$?""#
+    ));
+    presenter.wait_for("follow in a terminal: ssh -p");
+    let student = || {
+        Session::start_sized(
+            &format!(r#"ssh -t -p {ssh} {SSH_OPTIONS} class@127.0.0.1; echo "EXIT=$?""#),
+            &[],
+            (100, 30),
+        )
+    };
+    let (mut first, mut second) = (student(), student());
+    first.wait_for("A defector names");
+    second.wait_for("A defector names");
+
+    presenter.send("a");
+    first.wait_for(PROMPT);
+    second.wait_for(PROMPT);
+    first.send("2");
+    first.wait_for("Your answer: B");
+    second.send("4");
+    second.wait_for("Your answer: D");
+    // A student may change their answer while the question is open: still one answer.
+    std::thread::sleep(Duration::from_millis(300));
+    first.send("3");
+    first.wait_for("Your answer: C");
+
+    presenter.send("q");
+    presenter.wait_for("EXIT=0");
+    assert_eq!(counts(presenter.home.path()), [0, 0, 1, 1]);
+    for session in [&first, &second] {
+        session.wait_for("EXIT=0");
+    }
+}
