@@ -203,22 +203,26 @@ impl Presenter {
         let handle = thread::Builder::new()
             .name("classroom-accept".into())
             .spawn(move || accept(&listener, &accepting))?;
+        // Each watcher subscribes here, before its thread runs, so that no change made
+        // meanwhile is taken for one already told.
         let (stop_watching, stop) = tokio::sync::watch::channel(());
-        let watching = Arc::clone(&shared);
+        let (watching, lesson) = (Arc::clone(&shared), shared.hub.watch());
         thread::Builder::new()
             .name("classroom-lesson".into())
             .stack_size(THREAD_STACK)
-            .spawn(move || tell_the_room(&watching, stop))?;
-        let (watching, stop) = (Arc::clone(&shared), stop_watching.subscribe());
+            .spawn(move || tell_the_room(&watching, lesson, stop))?;
+        let (watching, class) = (Arc::clone(&shared), shared.hub.watch_class());
+        let stop = stop_watching.subscribe();
         thread::Builder::new()
             .name("classroom-class".into())
             .stack_size(THREAD_STACK)
-            .spawn(move || tell_the_class(&watching, stop))?;
-        let (watching, stop) = (Arc::clone(&shared), stop_watching.subscribe());
+            .spawn(move || tell_the_class(&watching, class, stop))?;
+        let (watching, desk) = (Arc::clone(&shared), shared.hub.watch_desk());
+        let stop = stop_watching.subscribe();
         thread::Builder::new()
             .name("classroom-desk".into())
             .stack_size(THREAD_STACK)
-            .spawn(move || tell_the_desk(&watching, stop))?;
+            .spawn(move || tell_the_desk(&watching, desk, stop))?;
         let (keepalive, stop) = mpsc::channel::<()>();
         let pinging = Arc::clone(&shared);
         let ping_every = shared.config.ping_every;
@@ -291,8 +295,11 @@ impl Drop for Presenter {
 /// Sends each new lesson to every client, until the presenter stops. It never waits for a
 /// client: each has a thread of its own that sends it the latest scene, and a client that stops
 /// reading is dropped when a write to it has waited too long.
-fn tell_the_room(shared: &Shared, mut stop: tokio::sync::watch::Receiver<()>) {
-    let mut lesson = shared.hub.watch();
+fn tell_the_room(
+    shared: &Shared,
+    mut lesson: tokio::sync::watch::Receiver<Lesson>,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) {
     loop {
         if !changed_or_stopped(&mut lesson, &mut stop) {
             return;
@@ -323,8 +330,11 @@ fn changed_or_stopped<T>(
 
 /// Sends what the class sees of the questions to every client on each change, as the lesson
 /// is sent: into each client's outbox, the latest replacing one not yet sent.
-fn tell_the_class(shared: &Shared, mut stop: tokio::sync::watch::Receiver<()>) {
-    let mut class = shared.hub.watch_class();
+fn tell_the_class(
+    shared: &Shared,
+    mut class: tokio::sync::watch::Receiver<Class>,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) {
     while changed_or_stopped(&mut class, &mut stop) {
         let line = class_line(&class.borrow_and_update());
         for client in lock(&shared.clients).iter() {
@@ -337,8 +347,11 @@ fn tell_the_class(shared: &Shared, mut stop: tokio::sync::watch::Receiver<()>) {
 
 /// Sends the teacher's desk to every console, at most every [`DESK_EVERY`]: the desk changes
 /// on every answer, and the console needs only the latest.
-fn tell_the_desk(shared: &Shared, mut stop: tokio::sync::watch::Receiver<()>) {
-    let mut desk = shared.hub.watch_desk();
+fn tell_the_desk(
+    shared: &Shared,
+    mut desk: tokio::sync::watch::Receiver<Desk>,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) {
     while changed_or_stopped(&mut desk, &mut stop) {
         let consoles: Vec<Arc<Outbox>> = lock(&shared.clients)
             .iter()
