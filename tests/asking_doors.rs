@@ -210,3 +210,49 @@ fn students_over_openssh_answer_with_a_digit_each_session_one_student() {
         session.wait_for("EXIT=0");
     }
 }
+
+#[test]
+fn the_console_asks_over_tcp_and_sees_the_live_tally_and_a_student_s_question_held_back() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [
+        ("XDG_RUNTIME_DIR", home.path()),
+        ("XDG_STATE_HOME", home.path()),
+    ];
+    let port = free_port();
+    let run = |command: &str| {
+        Session::start_sized(
+            &format!(r#""$0" {command}; echo "EXIT=$?""#),
+            &env,
+            (120, 40),
+        )
+    };
+    let mut presenter = run(&format!(
+        "present --listen 127.0.0.1:{port} --scene {SCENE}"
+    ));
+    presenter.wait_for("scene ");
+    let mut console = run(&format!("notes 127.0.0.1:{port}"));
+    console.wait_for("connected");
+    let mut follower = run(&format!("follow 127.0.0.1:{port}"));
+    follower.wait_for("A defector names");
+
+    console.send("a");
+    console.wait_for("Question 1 is open");
+    follower.wait_for(PROMPT);
+    follower.send("2");
+    follower.wait_for("Your answer: B");
+    console.wait_until("the live tally to count the answer", |screen| {
+        screen.contains("· 1 answer")
+    });
+
+    // A student's question reaches the console, held back from the class.
+    follower.send("w");
+    follower.send("Why Harbin?\r");
+    follower.wait_for("Sent to the teacher");
+    console.wait_for("Why Harbin?");
+    assert!(!presenter.contents().contains("Why Harbin?"));
+
+    for session in [&mut presenter, &mut console, &mut follower] {
+        session.send("q");
+        session.wait_for("EXIT=0");
+    }
+}
