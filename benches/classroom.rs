@@ -164,6 +164,7 @@ fn never_reads(student: usize, address: SocketAddr) -> socket2::Socket {
         role: Role::Follower,
         fingerprint: "bench".into(),
         credential: None,
+        key: None,
     };
     (&socket).write_all(hello.encode().as_bytes()).unwrap();
     socket

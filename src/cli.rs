@@ -125,6 +125,15 @@ pub enum Command {
         #[arg(value_enum)]
         kind: Option<SchemaKind>,
     },
+    /// List what classes answered in each presentation kept in the state folder: each
+    /// question asked (date, story, number, prompt, the count and share of every choice, the
+    /// right answer if any) and the students' questions with their votes. Nothing says who
+    /// answered what.
+    Results {
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = ResultsFormat::Table)]
+        format: ResultsFormat,
+    },
     /// Print the whole story to standard output.
     Export {
         /// The output format.
@@ -174,6 +183,50 @@ pub enum Format {
     Text,
     /// One self-contained page (style inline, nothing fetched) that prints as a handout.
     Html,
+}
+
+/// The formats `results` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ResultsFormat {
+    /// An aligned table, long texts cut.
+    Table,
+    /// Comma-separated values with a header line (RFC 4180), texts whole.
+    Csv,
+    /// A list of presentations, oldest first.
+    Json,
+}
+
+/// `izumi results`: every presentation kept, in `format`; a file that cannot be read is skipped
+/// with a line on standard error.
+fn results(format: ResultsFormat) -> anyhow::Result<ExitCode> {
+    use crate::classroom::results;
+    let folder = paths::state_folder()
+        .map_err(|error| anyhow::anyhow!("no state folder for results: {error}"))?
+        .join("results");
+    let (presentations, problems) = results::read_all(&folder);
+    for problem in problems {
+        let problem = crate::story::text::escape(&problem).replace('\n', " ");
+        eprintln!("izumi: skipped {problem}");
+    }
+    let text = match format {
+        ResultsFormat::Table if presentations.is_empty() => {
+            eprintln!(
+                "izumi: no results kept yet in {} (a presentation keeps them once a question is asked)",
+                crate::story::text::escape(&folder.display().to_string())
+            );
+            String::new()
+        }
+        ResultsFormat::Table => results::table(&presentations),
+        ResultsFormat::Csv => results::csv(&presentations),
+        ResultsFormat::Json => results::json(&presentations),
+    };
+    let mut out = io::stdout().lock();
+    if let Err(error) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && error.kind() != io::ErrorKind::BrokenPipe
+    {
+        return Err(error.into());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs the command line; the exit code says whether it succeeded. `audiences` says whether this
@@ -287,6 +340,7 @@ pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
             }
             Ok(())
         }),
+        Some(Command::Results { format }) => results(format),
         Some(Command::Export { format }) => with_story(&source, |story| {
             let document = match format {
                 Format::Markdown => export::markdown(story),

@@ -89,8 +89,30 @@ const PRESENTING: &[(&str, Command)] = &[
     ("i", Command::ShowInvitation),
     ("v", Command::CyclePanel),
     ("s", Command::ToggleTimer),
-    ("r", Command::ResetTimer),
+    ("R", Command::ResetTimer),
 ];
+
+/// The teacher's questions to the class, on the projector and the console.
+const ASKING: &[(&str, Command)] = &[
+    ("a", Command::AskQuestion),
+    ("r", Command::Reveal),
+    ("Q", Command::QuickLetters),
+    ("Y", Command::QuickYesNo),
+    ("d", Command::TakeDown),
+];
+
+/// The console's pane of the class: the students' questions, picked and moderated.
+const MODERATING: &[(&str, Command)] = &[
+    ("Up k", Command::Up),
+    ("Down j", Command::Down),
+    ("s", Command::ShowPosted),
+    ("x", Command::DismissPosted),
+    ("S", Command::Spotlight),
+];
+
+/// A student's questions to the teacher, and votes for the class's.
+const ASKING_TEACHER: &[(&str, Command)] =
+    &[("w", Command::WriteQuestion), ("u", Command::ShowBoard)];
 
 /// While typing into a search, letters are text; these keys keep their meaning.
 const TYPING: &[(&str, Command)] = &[
@@ -114,9 +136,17 @@ const GENERAL: &[(&str, Command)] = &[
 fn default_groups(mode: KeyMode) -> &'static [&'static [(&'static str, Command)]] {
     match mode {
         KeyMode::Reader => &[MOVES, FINDING, READING, SCROLLING, PRESENT, GENERAL],
-        KeyMode::Following => &[MOVES, FINDING, READING, SCROLLING, FOLLOW, GENERAL],
-        KeyMode::Presenting => &[MOVES, FINDING, SCROLLING, PRESENTING, GENERAL],
-        KeyMode::Console => &[MOVES, INVITE, GENERAL],
+        KeyMode::Following => &[
+            MOVES,
+            FINDING,
+            READING,
+            SCROLLING,
+            FOLLOW,
+            ASKING_TEACHER,
+            GENERAL,
+        ],
+        KeyMode::Presenting => &[MOVES, FINDING, SCROLLING, PRESENTING, ASKING, GENERAL],
+        KeyMode::Console => &[MOVES, INVITE, ASKING, MODERATING, GENERAL],
         KeyMode::Typing => &[TYPING],
     }
 }

@@ -313,6 +313,16 @@ fn event_loop(
                 effects.extend(reader.act(Action::Presenter(announced, Instant::now()))?);
                 effects
             }
+            Input::Classroom(Heard::FromPresenter(Message::Class(class))) => {
+                reader.act(Action::Class(class))?
+            }
+            Input::Classroom(Heard::FromPresenter(Message::Desk(desk))) => {
+                reader.act(Action::Desk(desk))?
+            }
+            // The reply to this terminal's ask: the line to show.
+            Input::Classroom(Heard::FromPresenter(Message::Said { text, .. })) => {
+                reader.act(Action::Status(text))?
+            }
             Input::Classroom(Heard::FromPresenter(_)) => Vec::new(),
             Input::Classroom(Heard::Linked(up)) => reader.act(Action::Linked(up))?,
             Input::Classroom(Heard::Refused(reason)) => return Ok(Ended::Refused(reason)),
@@ -375,15 +385,28 @@ fn carry_out(
             }
             Effect::Ask(ask) => {
                 let said = match link {
-                    Link::Presenting(classroom) => classroom
-                        .hub
-                        .take(ask, &crate::classroom::hub::Who::Teacher)
-                        .unwrap_or_else(|refusal| refusal.message().to_owned()),
-                    // Carried to the presenter by the TCP door (next).
-                    Link::Joined(_) => "Not sent: this link cannot carry questions yet".to_owned(),
-                    Link::None => "No class to ask: present with --web or --ssh".to_owned(),
+                    Link::Presenting(classroom) => Some(
+                        classroom
+                            .hub
+                            .take(ask, &crate::classroom::hub::Who::Teacher)
+                            .unwrap_or_else(|refusal| refusal.message().to_owned()),
+                    ),
+                    // Carried to the presenter; its reply comes back as a `said` message.
+                    Link::Joined(connection) => {
+                        let mut connection = connection.lock().unwrap_or_else(|p| p.into_inner());
+                        match connection.as_mut().map(|c| c.ask(&ask)) {
+                            Some(Ok(())) => None,
+                            Some(Err(_)) => {
+                                Some("Not sent: the link to the presenter failed".to_owned())
+                            }
+                            None => Some("Not sent: not connected to the presenter".to_owned()),
+                        }
+                    }
+                    Link::None => Some("No class to ask: present with --web or --ssh".to_owned()),
                 };
-                effects.extend(reader.act(Action::Status(said))?);
+                if let Some(said) = said {
+                    effects.extend(reader.act(Action::Status(said))?);
+                }
             }
             Effect::Quit { interrupted } => {
                 return Ok(Some(if interrupted {

@@ -141,12 +141,12 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
 
     // Junk, an oversized line and a flood from one follower…
     rogue
-        .send_raw(b"izumi/9 goto 1\nizumi/1 \x1b[2J\n\xff\xfe\n")
+        .send_raw(b"izumi/9 goto 1\nizumi/2 \x1b[2J\n\xff\xfe\n")
         .unwrap();
     rogue.send_raw(&vec![b'x'; MAX_LINE * 4]).unwrap();
     rogue.send_raw(b"\n").unwrap();
     for _ in 0..200 {
-        if rogue.send_raw(b"izumi/1 goto 1\n").is_err() {
+        if rogue.send_raw(b"izumi/2 goto 1\n").is_err() {
             break;
         }
     }
@@ -168,11 +168,12 @@ fn garbage_floods_and_dropped_followers_do_not_disturb_the_others() {
     // Everything refused is written down, in izumi's words and never the sender's bytes.
     let logged = std::fs::read(&log).unwrap();
     let logged = String::from_utf8(logged).expect("the log is plain UTF-8");
+    let too_long = format!("dropped: line longer than {MAX_LINE} bytes");
     for event in [
-        "dropped: not an izumi/1 message",
+        "dropped: not an izumi/2 message",
         "dropped: unknown message kind \"\\u{1b}[2J\"",
         "dropped: line is not UTF-8",
-        "dropped: line longer than 1024 bytes",
+        &too_long,
         "cut: more than 50 messages in a second",
     ] {
         assert!(logged.contains(event), "{event:?} not in {logged}");
@@ -267,6 +268,7 @@ fn follower_that_never_reads(address: std::net::SocketAddr) -> socket2::Socket {
         role: Role::Follower,
         fingerprint: "story-1".into(),
         credential: None,
+        key: None,
     };
     (&socket).write_all(hello.encode().as_bytes()).unwrap();
     socket
@@ -297,8 +299,10 @@ fn a_follower_that_never_reads_does_not_hold_up_the_presenter_or_anyone_else() {
         .expect("announcing never waits for a client that does not read");
     // The reading follower has the last scene (a newer one replaces one not yet sent).
     let mut last = 0;
-    while let Ok(Message::Scene { index, .. }) = inbox.recv_timeout(Duration::from_millis(500)) {
-        last = index;
+    while let Ok(message) = inbox.recv_timeout(Duration::from_millis(500)) {
+        if let Message::Scene { index, .. } = message {
+            last = index;
+        }
     }
     assert_eq!(last, 19_999 % 80);
     // New followers still get a welcome.
@@ -320,7 +324,7 @@ fn a_handshake_has_one_deadline_however_slowly_the_bytes_come() {
     let mut slow: Vec<std::net::TcpStream> = (0..3)
         .map(|_| std::net::TcpStream::connect(address).unwrap())
         .collect();
-    let trickle = b"izumi/1 hello follower story-1 -";
+    let trickle = b"izumi/2 hello follower story-1 - -";
     let mut closed_at = vec![None; slow.len()];
     for byte in trickle.iter().cycle().take(30) {
         for (stream, closed) in slow.iter_mut().zip(&mut closed_at) {
@@ -402,7 +406,7 @@ fn the_log_stays_under_its_cap_however_much_junk_arrives() {
         common::lesson::default_caps(),
         "127.0.0.1:0",
     );
-    let junk = b"izumi/1 jump\n".repeat(40);
+    let junk = b"izumi/2 jump\n".repeat(40);
     let kept = folder.path().join("present.log.1");
     for n in 0..60u8 {
         let (mut follower, _inbox) = join_from(
@@ -412,7 +416,7 @@ fn the_log_stays_under_its_cap_however_much_junk_arrives() {
             None,
         );
         follower.send_raw(&junk).unwrap();
-        let _ = follower.send_raw(b"izumi/1 goto 1\n");
+        let _ = follower.send_raw(b"izumi/2 goto 1\n");
     }
     // The presenter's threads write it down as they read it.
     let start = std::time::Instant::now();
@@ -493,6 +497,7 @@ fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linke
     )
     .unwrap();
     assert_eq!(scene(&inbox), 0);
+    class_where(&inbox, |class| class.poll.is_none());
     assert_eq!(
         inbox.recv_timeout(Duration::from_secs(2)),
         Err(mpsc::RecvTimeoutError::Timeout),
@@ -538,7 +543,7 @@ fn the_presenter_never_writes_its_log_through_a_planted_link() {
     let (presenter, _moved) = presenter_logging_to(None, Some(&log));
     let (mut rogue, _inbox) =
         Connection::join(presenter.address(), Role::Follower, "story-1", None).unwrap();
-    rogue.send_raw(b"izumi/1 jump\n").unwrap();
+    rogue.send_raw(b"izumi/2 jump\n").unwrap();
     drop(rogue);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched\n");
@@ -625,4 +630,232 @@ fn a_full_room_keeps_a_place_for_the_presenter_s_console() {
     presenter.announce(2, 0, false);
     assert_eq!(scene(&inbox), 2);
     drop(class);
+}
+
+/// The next reply to an ask, skipping other messages.
+fn said(receiver: &Receiver<Message>) -> (bool, String) {
+    loop {
+        match receiver
+            .recv_timeout(WAIT)
+            .expect("a reply from the presenter")
+        {
+            Message::Said { ok, text } => return (ok, text),
+            _ => continue,
+        }
+    }
+}
+
+/// The first class view that `wanted` accepts, skipping others.
+fn class_where(
+    receiver: &Receiver<Message>,
+    wanted: impl Fn(&izumi::asking::Class) -> bool,
+) -> izumi::asking::Class {
+    loop {
+        match receiver.recv_timeout(WAIT).expect("the class's view") {
+            Message::Class(class) if wanted(&class) => return class,
+            _ => continue,
+        }
+    }
+}
+
+/// The first desk whose tally `wanted` accepts, skipping others.
+fn tally_where(receiver: &Receiver<Message>, wanted: impl Fn(&[u32]) -> bool) -> Vec<u32> {
+    loop {
+        match receiver.recv_timeout(WAIT).expect("the teacher's desk") {
+            Message::Desk(desk) => {
+                if let Some((_, counts)) = desk.tally
+                    && wanted(&counts)
+                {
+                    return counts;
+                }
+            }
+            Message::Class(_) | Message::Scene { .. } | Message::Said { .. } => {}
+            other => panic!("a console is not sent {other:?}"),
+        }
+    }
+}
+
+/// Joins as a follower of another izumi process, whose key is `key`.
+fn follower_keyed(address: SocketAddr, key: &str) -> (Connection, Receiver<Message>) {
+    let stream = std::net::TcpStream::connect(address).unwrap();
+    Connection::join_over_as(
+        stream,
+        Role::Follower,
+        "story-1",
+        None,
+        izumi::classroom::net::SILENCE_LIMIT,
+        key,
+    )
+    .unwrap()
+}
+
+#[test]
+fn questions_travel_to_followers_and_answers_to_the_console_s_tally_counted_once_per_process() {
+    use izumi::asking::{Ask, Quick};
+    let (presenter, _) = presenter(None);
+    let address = presenter.address();
+    let (mut console, console_inbox) =
+        Connection::join(address, Role::Console, "story-1", Some("secret-1")).unwrap();
+    let (mut first, first_inbox) = follower_keyed(address, "process-one");
+    let (mut second, second_inbox) = follower_keyed(address, "process-two");
+    // On joining, each hears that no question is put to the class.
+    for inbox in [&first_inbox, &second_inbox] {
+        class_where(inbox, |class| class.poll.is_none());
+    }
+
+    // A follower may not ask what only the teacher may.
+    first.ask(&Ask::Quick(Quick::Letters)).unwrap();
+    assert_eq!(
+        said(&first_inbox),
+        (false, "Only the teacher can do that.".into())
+    );
+    console.ask(&Ask::Quick(Quick::Letters)).unwrap();
+    assert_eq!(said(&console_inbox), (true, "Question 1 is open".into()));
+    for inbox in [&first_inbox, &second_inbox] {
+        let class = class_where(inbox, |class| class.poll.is_some());
+        let poll = class.poll.unwrap();
+        assert_eq!((poll.asked.number, poll.open), (1, true));
+        assert_eq!(poll.asked.choices, ["A", "B", "C", "D"]);
+        assert_eq!(
+            poll.counts, None,
+            "the class does not see the tally while it votes"
+        );
+    }
+
+    // The teacher does not answer.
+    console
+        .ask(&Ask::Answer {
+            question: 1,
+            choice: 0,
+        })
+        .unwrap();
+    assert_eq!(
+        said(&console_inbox),
+        (false, "Only the teacher can do that.".into())
+    );
+    first
+        .ask(&Ask::Answer {
+            question: 1,
+            choice: 1,
+        })
+        .unwrap();
+    assert_eq!(said(&first_inbox), (true, "Your answer: B".into()));
+    second
+        .ask(&Ask::Answer {
+            question: 1,
+            choice: 3,
+        })
+        .unwrap();
+    assert_eq!(said(&second_inbox), (true, "Your answer: D".into()));
+    assert_eq!(
+        tally_where(&console_inbox, |counts| counts.iter().sum::<u32>() == 2),
+        [0, 1, 0, 1]
+    );
+
+    // The first follower's izumi reconnects (same process, same key) and changes its answer:
+    // still one student.
+    drop(first);
+    let (mut again, again_inbox) = follower_keyed(address, "process-one");
+    class_where(&again_inbox, |class| class.poll.is_some());
+    std::thread::sleep(Duration::from_millis(300)); // a student's answers are 250 ms apart at most
+    again
+        .ask(&Ask::Answer {
+            question: 1,
+            choice: 2,
+        })
+        .unwrap();
+    assert_eq!(said(&again_inbox), (true, "Your answer: C".into()));
+    assert_eq!(
+        tally_where(&console_inbox, |counts| counts[2] == 1),
+        [0, 0, 1, 1],
+        "a reconnected follower is counted once"
+    );
+
+    // A late answer is refused with a message.
+    console.ask(&Ask::Close).unwrap();
+    assert_eq!(
+        said(&console_inbox),
+        (true, "The question is closed".into())
+    );
+    class_where(&second_inbox, |class| {
+        class.poll.as_ref().is_some_and(|poll| !poll.open)
+    });
+    second
+        .ask(&Ask::Answer {
+            question: 1,
+            choice: 0,
+        })
+        .unwrap();
+    assert_eq!(
+        said(&second_inbox),
+        (
+            false,
+            "This question is closed: answers are no longer taken.".into()
+        )
+    );
+
+    // A student's question reaches the console only.
+    second
+        .ask(&Ask::Post("Why Harbin, of all places?".into()))
+        .unwrap();
+    assert!(said(&second_inbox).0);
+    loop {
+        match console_inbox.recv_timeout(WAIT).expect("the desk") {
+            Message::Desk(desk) if !desk.posted.is_empty() => {
+                assert_eq!(desk.posted[0].text, "Why Harbin, of all places?");
+                break;
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        !second_inbox
+            .try_iter()
+            .chain(again_inbox.try_iter())
+            .any(|m| matches!(m, Message::Desk(_))),
+        "a follower is never sent the desk"
+    );
+    assert_eq!(
+        presenter.hub.class().board,
+        [],
+        "not shown until the teacher shows it"
+    );
+}
+
+#[test]
+fn the_desk_reaches_the_console_at_most_a_few_times_a_second_and_the_latest_wins() {
+    use izumi::asking::Student;
+    use izumi::asking::{Ask, Quick};
+    let (presenter, _) = presenter(None);
+    let (mut console, console_inbox) = Connection::join(
+        presenter.address(),
+        Role::Console,
+        "story-1",
+        Some("secret-1"),
+    )
+    .unwrap();
+    console.ask(&Ask::Quick(Quick::YesNo)).unwrap();
+    assert!(said(&console_inbox).0);
+    // Answers arrive in a burst, from many students behind many addresses.
+    let started = std::time::Instant::now();
+    for n in 0..200u32 {
+        let address = std::net::IpAddr::from([10, 0, (n / 200) as u8, (n % 200) as u8]);
+        presenter
+            .hub
+            .answer(
+                &Student::new("test", &n.to_string()),
+                address,
+                1,
+                (n % 2) as usize,
+            )
+            .unwrap();
+    }
+    let last = tally_where(&console_inbox, |counts| counts.iter().sum::<u32>() == 200);
+    assert_eq!(last, [100, 100]);
+    let desks = 1 + console_inbox
+        .try_iter()
+        .filter(|m| matches!(m, Message::Desk(_)))
+        .count();
+    let allowed = 2 + (started.elapsed().as_millis() / 250) as usize;
+    assert!(desks <= allowed, "{desks} desks in {:?}", started.elapsed());
 }

@@ -292,7 +292,14 @@ fn completions_and_the_manual_come_from_the_command_line_definition() {
     }
     let manual = stdout(&izumi(&["manpage"]));
     assert!(manual.contains(".TH izumi 1"));
-    for part in ["\\-\\-scene", "\\-\\-theme", "present", "follow", "search"] {
+    for part in [
+        "\\-\\-scene",
+        "\\-\\-theme",
+        "present",
+        "follow",
+        "search",
+        "results",
+    ] {
         assert!(manual.contains(part), "the manual lacks {part}");
     }
 }
@@ -451,4 +458,209 @@ fn present_web_or_ssh_without_the_classroom_binary_beside_izumi_says_how_to_buil
         }
         assert!(stdout(&output).is_empty(), "{door}: {}", stdout(&output));
     }
+}
+
+/// A state folder holding one presentation's results, as a presenter writes them, and a
+/// broken file beside it.
+fn state_with_results() -> tempfile::TempDir {
+    use std::os::unix::fs::DirBuilderExt;
+    let state = tempfile::tempdir().unwrap();
+    let folder = state.path().join("izumi/results");
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&folder)
+        .unwrap();
+    let kept = serde_json::json!({
+        "started": "2026-12-07T12:00:00+00:00",
+        "story": "The \"Nero\" file, 1941",
+        "asked": [
+            {
+                "asked": {
+                    "number": 1,
+                    "id": "who-named",
+                    "scene": "prologue-nero-named",
+                    "prompt": "Who gave him the name, \"Nero\"?",
+                    "choices": ["The NKVD", "He did", "Nobody"],
+                    "answer": 0,
+                    "explain": "See [1]."
+                },
+                "counts": [3, 1, 0]
+            },
+            {
+                "asked": {
+                    "number": 2,
+                    "id": null,
+                    "scene": null,
+                    "prompt": "Quick question: yes or no?",
+                    "choices": ["Yes", "No"],
+                    "answer": null,
+                    "explain": ""
+                },
+                "counts": [0, 0]
+            }
+        ],
+        "posted": [
+            {"number": 2, "text": "=HYPERLINK(\"x\")", "votes": 4, "state": "Shown"},
+            {"number": 1, "text": "Why Harbin, of all places?", "votes": 0, "state": "Waiting"}
+        ]
+    });
+    std::fs::write(
+        folder.join("20261207-120000-1.json"),
+        serde_json::to_vec_pretty(&kept).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(folder.join("20261207-130000-2.json"), b"{ not json").unwrap();
+    let oversize = vec![b' '; izumi::classroom::results::LIMIT as usize + 1];
+    std::fs::write(folder.join("20261207-140000-3.json"), oversize).unwrap();
+    state
+}
+
+fn izumi_results(state: &std::path::Path, format: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_izumi"))
+        .args(["results", "--format", format])
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .env("XDG_STATE_HOME", state)
+        .output()
+        .expect("izumi runs")
+}
+
+#[test]
+fn results_are_listed_as_an_aligned_table_and_a_broken_file_is_skipped_with_a_warning() {
+    let state = state_with_results();
+    let output = izumi_results(state.path(), "table");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let warnings = stderr(&output);
+    let warnings: Vec<&str> = warnings.lines().collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for (warning, file) in warnings.iter().zip(["130000-2.json", "140000-3.json"]) {
+        assert!(
+            warning.starts_with("izumi: skipped ") && warning.contains(file),
+            "{warning}"
+        );
+    }
+    let table = stdout(&output);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 1 + 3 + 2 + 2, "{table}");
+    assert!(lines[0].starts_with("DATE"), "{table}");
+    // Aligned: every column starts where its header does.
+    let at = |line: &str, text: &str| {
+        line.find(text)
+            .unwrap_or_else(|| panic!("{text} in {line}"))
+    };
+    let question = at(lines[0], "QUESTION");
+    let votes_end = at(lines[0], "VOTES") + "VOTES".len();
+    for line in &lines[1..] {
+        assert!(line.len() >= votes_end, "{line}");
+    }
+    assert_eq!(at(lines[1], "Who gave him"), question);
+    assert!(lines[1].contains("A. The NKVD"), "{table}");
+    assert!(
+        lines[1].contains(" 75 ") && lines[1].contains("yes"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(" 25 ") && lines[2].contains("no"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[4].contains("Quick question") && lines[4].contains(" 0 "),
+        "{}",
+        lines[4]
+    );
+    assert!(
+        lines[6].contains("student") && lines[6].contains("shown"),
+        "{}",
+        lines[6]
+    );
+    assert!(
+        lines[7].contains("Why Harbin") && lines[7].contains("waiting"),
+        "{}",
+        lines[7]
+    );
+}
+
+#[test]
+fn results_as_csv_quote_commas_and_quotes_and_defuse_formulas() {
+    let state = state_with_results();
+    let output = izumi_results(state.path(), "csv");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = stdout(&output);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "date,story,kind,number,question,choice,votes,percent,right,state"
+    );
+    assert_eq!(
+        lines[1],
+        "2026-12-07T12:00:00+00:00,\"The \"\"Nero\"\" file, 1941\",choice,1,\
+         \"Who gave him the name, \"\"Nero\"\"?\",A. The NKVD,3,75,yes,"
+    );
+    assert_eq!(
+        lines[5],
+        "2026-12-07T12:00:00+00:00,\"The \"\"Nero\"\" file, 1941\",choice,2,\
+         Quick question: yes or no?,B. No,0,0,,"
+    );
+    assert_eq!(
+        lines[6],
+        "2026-12-07T12:00:00+00:00,\"The \"\"Nero\"\" file, 1941\",student,2,\
+         \"'=HYPERLINK(\"\"x\"\")\",,4,,,shown"
+    );
+    assert_eq!(lines.len(), 1 + 7 + 1, "{csv}");
+    assert_eq!(lines[8], "", "the last line ends too");
+}
+
+#[test]
+fn results_as_json_parse_back_with_counts_shares_and_the_right_answer() {
+    let state = state_with_results();
+    let output = izumi_results(state.path(), "json");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let parsed: Vec<izumi::classroom::results::PresentationReport> =
+        serde_json::from_slice(&output.stdout).expect("the JSON parses back");
+    assert_eq!(parsed.len(), 1);
+    let presentation = &parsed[0];
+    assert_eq!(presentation.story, "The \"Nero\" file, 1941");
+    assert_eq!(presentation.asked.len(), 2);
+    let first = &presentation.asked[0];
+    assert_eq!(
+        (first.number, first.answers, first.answer),
+        (1, 4, Some('A'))
+    );
+    let shares: Vec<(char, u32, u32)> = first
+        .choices
+        .iter()
+        .map(|c| (c.letter, c.votes, c.percent))
+        .collect();
+    assert_eq!(shares, [('A', 3, 75), ('B', 1, 25), ('C', 0, 0)]);
+    assert_eq!(presentation.asked[1].answer, None);
+    let states: Vec<(u32, &str)> = presentation
+        .students_questions
+        .iter()
+        .map(|q| (q.votes, q.state.as_str()))
+        .collect();
+    assert_eq!(states, [(4, "shown"), (0, "waiting")]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    for private in ["127.0.0.1", "follow:", "ssh:", "web:"] {
+        assert!(
+            !text.contains(private),
+            "nothing about who answered: {private}"
+        );
+    }
+}
+
+#[test]
+fn results_with_nothing_kept_say_so_and_succeed() {
+    let state = tempfile::tempdir().unwrap();
+    let output = izumi_results(state.path(), "table");
+    assert!(output.status.success());
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("no results kept yet"),
+        "{}",
+        stderr(&output)
+    );
+    let output = izumi_results(state.path(), "json");
+    assert_eq!(stdout(&output).trim(), "[]");
 }

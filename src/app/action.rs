@@ -59,6 +59,16 @@ pub enum Command {
     Back,
     Quit,
     Interrupt,
+    AskQuestion,
+    Reveal,
+    QuickLetters,
+    QuickYesNo,
+    TakeDown,
+    ShowPosted,
+    DismissPosted,
+    Spotlight,
+    WriteQuestion,
+    ShowBoard,
 }
 
 /// The help screen's sections, in the order it shows them.
@@ -67,6 +77,7 @@ pub enum Section {
     Story,
     Panes,
     Classroom,
+    Asking,
     General,
 }
 
@@ -76,6 +87,7 @@ impl Section {
             Section::Story => "Moving through the story",
             Section::Panes => "Panes",
             Section::Classroom => "Classroom",
+            Section::Asking => "Asking the class",
             Section::General => "General",
         }
     }
@@ -102,6 +114,11 @@ impl Command {
     pub fn description_in(self, mode: KeyMode) -> &'static str {
         match (self, mode) {
             (Command::Digit, KeyMode::Presenting) => "a scene number; Enter goes there",
+            (Command::Digit, KeyMode::Following) => {
+                "episode N; while a question is up, 1–6 answer it"
+            }
+            (Command::Up, KeyMode::Console) => "pick the previous student's question",
+            (Command::Down, KeyMode::Console) => "pick the next student's question",
             (Command::Digit, _) => "episode N",
             (Command::Open, KeyMode::Presenting) => "go to the scene number typed",
             _ => self.description(),
@@ -148,6 +165,16 @@ impl Command {
             Command::Back => "close the open entry or help; quit at the top",
             Command::Quit => "quit",
             Command::Interrupt => "quit at once, from anywhere (exit status 130)",
+            Command::AskQuestion => "ask the class this scene's question; again: close it",
+            Command::Reveal => "show the tally, then the right answer and why",
+            Command::QuickLetters => "a quick question, answered A, B, C or D",
+            Command::QuickYesNo => "a quick question, answered yes or no",
+            Command::TakeDown => "take the question off every screen",
+            Command::ShowPosted => "show the picked student's question to the class",
+            Command::DismissPosted => "dismiss the picked student's question",
+            Command::Spotlight => "put the picked question on the projector, or take it off",
+            Command::WriteQuestion => "write a question to the teacher (Enter sends)",
+            Command::ShowBoard => "the class's questions: Enter votes for the picked one",
         }
     }
 
@@ -167,6 +194,9 @@ impl Command {
             Command::GoBack => "back",
             Command::TogglePresentation => "present",
             Command::SnapToPresenter => "follow",
+            Command::AskQuestion => "ask",
+            Command::Reveal => "reveal",
+            Command::WriteQuestion => "ask the teacher",
             Command::ToggleHelp => "help",
             Command::Quit => "quit",
             _ => return None,
@@ -206,6 +236,16 @@ impl Command {
             | Command::ToggleTimer
             | Command::ResetTimer
             | Command::SnapToPresenter => Section::Classroom,
+            Command::AskQuestion
+            | Command::Reveal
+            | Command::QuickLetters
+            | Command::QuickYesNo
+            | Command::TakeDown
+            | Command::ShowPosted
+            | Command::DismissPosted
+            | Command::Spotlight
+            | Command::WriteQuestion
+            | Command::ShowBoard => Section::Asking,
             Command::ToggleHelp | Command::Back | Command::Quit | Command::Interrupt => {
                 Section::General
             }
@@ -250,6 +290,16 @@ impl Command {
             Command::Back => Action::Back,
             Command::Quit => Action::Quit,
             Command::Interrupt => Action::Interrupt,
+            Command::AskQuestion => Action::AskQuestion,
+            Command::Reveal => Action::Reveal,
+            Command::QuickLetters => Action::Quick(crate::asking::Quick::Letters),
+            Command::QuickYesNo => Action::Quick(crate::asking::Quick::YesNo),
+            Command::TakeDown => Action::TakeDown,
+            Command::ShowPosted => Action::ShowPosted,
+            Command::DismissPosted => Action::DismissPosted,
+            Command::Spotlight => Action::Spotlight,
+            Command::WriteQuestion => Action::WriteQuestion,
+            Command::ShowBoard => Action::ShowBoard,
         }
     }
 }
@@ -366,6 +416,24 @@ pub enum Action {
     /// What the teacher sees: the live tally and every student's question (presenter and
     /// console only).
     Desk(crate::asking::Desk),
+    /// The teacher: ask the scene's question, or close the open one.
+    AskQuestion,
+    /// The teacher: show the tally, then the answer.
+    Reveal,
+    /// The teacher: a quick question with standard choices.
+    Quick(crate::asking::Quick),
+    /// The teacher: take the question off every screen.
+    TakeDown,
+    /// The console: show the picked student's question to the class.
+    ShowPosted,
+    /// The console: dismiss the picked student's question.
+    DismissPosted,
+    /// The console: put the picked student's question on the projector, or take it off.
+    Spotlight,
+    /// A follower: start writing a question to the teacher.
+    WriteQuestion,
+    /// A follower: the students' questions the teacher has shown, to vote for.
+    ShowBoard,
     Quit,
     /// Ctrl-C: quit at once, whatever is open, and say so in the exit status.
     Interrupt,
@@ -464,6 +532,16 @@ mod tests {
                 "back",
                 "quit",
                 "interrupt",
+                "ask-question",
+                "reveal",
+                "quick-letters",
+                "quick-yes-no",
+                "take-down",
+                "show-posted",
+                "dismiss-posted",
+                "spotlight",
+                "write-question",
+                "show-board",
             ]
         );
         for &command in Command::VARIANTS {

@@ -187,6 +187,10 @@ pub enum Overlay {
     Bookmarks,
     /// What is wrong with the story folder being watched; the last good story stays shown.
     Problems,
+    /// A follower writes a question to the teacher: letters are text, Enter sends, Esc cancels.
+    Writing,
+    /// A follower: the students' questions the teacher has shown; Enter votes for the picked one.
+    Board,
 }
 
 /// Where the reader is in the story and the panes.
@@ -263,6 +267,12 @@ struct Classroom {
     class: crate::asking::Class,
     /// What the teacher sees (presenter and console), as last heard.
     desk: crate::asking::Desk,
+    /// A follower's own answer: the question's number and the choice, as last pressed.
+    chosen: Option<(u32, usize)>,
+    /// What a follower is writing to the teacher.
+    writing: String,
+    /// The console's picked student question, by position in the desk's list.
+    posted_pick: usize,
 }
 
 /// The reader's whole state.
@@ -283,6 +293,8 @@ pub struct App {
     status: Option<String>,
     /// Problems in the watched story folder, one located message each.
     problems: Vec<String>,
+    /// Effects asked for by the action being applied, handed out by `update`.
+    outbox: Vec<Effect>,
     /// The place and bookmarks last saved, when the reader's place is remembered.
     remembered: Option<Saved>,
     /// The last frame's layout.
@@ -327,9 +339,13 @@ impl App {
                 invitations: Vec::new(),
                 class: Default::default(),
                 desk: Default::default(),
+                chosen: None,
+                writing: String::new(),
+                posted_pick: 0,
             },
             status: None,
             problems: Vec::new(),
+            outbox: Vec::new(),
             remembered: None,
             frame: Geometry::default(),
             ended: None,
@@ -400,6 +416,39 @@ impl App {
         &self.classroom.desk
     }
 
+    /// The role this reader plays in a classroom.
+    pub fn role(&self) -> Role {
+        self.classroom.role
+    }
+
+    /// A follower's own answer to the question up now, as last pressed.
+    pub fn chosen(&self) -> Option<usize> {
+        let poll = self.classroom.class.poll.as_ref()?;
+        self.classroom
+            .chosen
+            .filter(|(number, _)| *number == poll.asked.number)
+            .map(|(_, choice)| choice)
+    }
+
+    /// What a follower is writing to the teacher.
+    pub fn writing(&self) -> &str {
+        &self.classroom.writing
+    }
+
+    /// The console's picked student question, by position in the desk's list.
+    pub fn posted_pick(&self) -> usize {
+        self.classroom
+            .posted_pick
+            .min(self.classroom.desk.posted.len().saturating_sub(1))
+    }
+
+    /// The student's question on the projector, if one is: its text from the class's board.
+    pub fn spotlit(&self) -> Option<&crate::asking::Posted> {
+        let class = &self.classroom.class;
+        let number = class.spotlight?;
+        class.board.iter().find(|posted| posted.number == number)
+    }
+
     pub fn invitations(&self) -> &[String] {
         &self.classroom.invitations
     }
@@ -461,7 +510,14 @@ impl App {
             Some(Overlay::Entry(entry)) => links::scenes_of(&self.story, entry),
             Some(Overlay::Timeline) => links::chronological(&self.story),
             Some(Overlay::Bookmarks) => self.bookmarks.clone(),
-            Some(Overlay::Help | Overlay::Glossary | Overlay::Search | Overlay::Problems)
+            Some(
+                Overlay::Help
+                | Overlay::Glossary
+                | Overlay::Search
+                | Overlay::Problems
+                | Overlay::Writing
+                | Overlay::Board,
+            )
             | None => Vec::new(),
         };
         let reach = self.reach();
@@ -514,7 +570,10 @@ impl App {
 
     /// Whether keys are being typed into a search rather than used as commands.
     pub fn is_typing(&self) -> bool {
-        matches!(self.overlay.open, Some(Overlay::Glossary | Overlay::Search))
+        matches!(
+            self.overlay.open,
+            Some(Overlay::Glossary | Overlay::Search | Overlay::Writing)
+        )
     }
 
     /// The keys that apply now.
@@ -677,12 +736,14 @@ impl App {
         let before = self.snapshot();
         let scene_before = self.reading.scene;
         let from_reader = action.is_from_reader();
+        // What the class sees changed: drawn again, whatever else did.
+        let heard = matches!(action, Action::Class(_) | Action::Desk(_));
         // A message is shown until the reader does something.
         if from_reader {
             self.status = None;
         }
         self.apply(action);
-        let mut effects = Vec::new();
+        let mut effects = std::mem::take(&mut self.outbox);
         if self.remembered.is_some() {
             let now = self.saved();
             if self.remembered.as_ref() != Some(&now) {
@@ -715,7 +776,7 @@ impl App {
             effects.push(Effect::Quit { interrupted });
         }
         Changes {
-            redraw: self.snapshot() != before,
+            redraw: heard || self.snapshot() != before,
             effects,
         }
     }
@@ -735,7 +796,17 @@ impl App {
                 self.open_overlay(Overlay::Problems);
             }
             Action::Linked(up) => self.classroom.linked = Some(up),
-            Action::Class(class) => self.classroom.class = class,
+            Action::Class(class) => {
+                // A new question: the answer pressed for the last one is not this one's.
+                let number = class.poll.as_ref().map(|poll| poll.asked.number);
+                if self.classroom.chosen.map(|(n, _)| n) != number {
+                    self.classroom.chosen = None;
+                }
+                if self.overlay.open == Some(Overlay::Board) {
+                    self.overlay.pick = self.overlay.pick.min(class.board.len().saturating_sub(1));
+                }
+                self.classroom.class = class;
+            }
             Action::Desk(desk) => self.classroom.desk = desk,
             Action::Clock(time) => self.classroom.clock = Some(time),
             Action::Tick(now) => self.presenting.timer.now = Some(now),
@@ -778,6 +849,9 @@ impl App {
             }
             return;
         }
+        if self.command_asking(&action) {
+            return;
+        }
         if self.mode == Mode::Presentation && self.command_presenting(&action) {
             return;
         }
@@ -787,6 +861,83 @@ impl App {
             return;
         }
         self.command_reading(action);
+    }
+
+    /// The class's questions: the teacher's keys on the projector and the console, a follower's
+    /// answers, questions and votes. `false` leaves the action to the rest.
+    fn command_asking(&mut self, action: &Action) -> bool {
+        use crate::asking::{Ask, Moderation};
+        let teacher = matches!(self.classroom.role, Role::Presenter | Role::Console);
+        let follower = self.classroom.role == Role::Follower;
+        let blank = self.mode == Mode::Presentation && self.presenting.blank;
+        let ask = match action {
+            // A blanked projector's first key only brings the picture back.
+            _ if blank => return false,
+            Action::AskQuestion if teacher => Ask::SceneQuestion,
+            Action::Reveal if teacher => Ask::Reveal,
+            Action::Quick(kind) if teacher => Ask::Quick(*kind),
+            Action::TakeDown if teacher => Ask::TakeDown,
+            Action::ShowPosted | Action::DismissPosted | Action::Spotlight
+                if self.mode == Mode::Console =>
+            {
+                let Some(posted) = self.classroom.desk.posted.get(self.posted_pick()) else {
+                    self.status = Some("No student's question to pick".to_owned());
+                    return true;
+                };
+                match action {
+                    Action::ShowPosted => Ask::Moderate(posted.number, Moderation::Shown),
+                    Action::DismissPosted => Ask::Moderate(posted.number, Moderation::Dismissed),
+                    _ if self.classroom.class.spotlight == Some(posted.number) => {
+                        Ask::Spotlight(None)
+                    }
+                    _ => Ask::Spotlight(Some(posted.number)),
+                }
+            }
+            Action::Up | Action::Down
+                if self.mode == Mode::Console && self.overlay.open.is_none() =>
+            {
+                let last = self.classroom.desk.posted.len().saturating_sub(1);
+                let delta = if *action == Action::Up { -1 } else { 1 };
+                self.classroom.posted_pick = step(self.posted_pick(), delta, last);
+                return true;
+            }
+            Action::Digit(digit) if follower && self.overlay.open.is_none() => {
+                let Some(poll) = &self.classroom.class.poll else {
+                    return false;
+                };
+                let choices = poll.asked.choices.len();
+                let choice = usize::from(*digit);
+                if !poll.open {
+                    self.status = Some("Answers are closed".to_owned());
+                    return true;
+                }
+                if !(1..=choices).contains(&choice) {
+                    self.status = Some(format!("Answer with 1–{choices}"));
+                    return true;
+                }
+                self.classroom.chosen = Some((poll.asked.number, choice - 1));
+                Ask::Answer {
+                    question: poll.asked.number,
+                    choice: choice - 1,
+                }
+            }
+            Action::WriteQuestion if follower => {
+                self.open_overlay(Overlay::Writing);
+                return true;
+            }
+            Action::ShowBoard if follower => {
+                if self.classroom.class.board.is_empty() {
+                    self.status =
+                        Some("The teacher has shown no student's question yet".to_owned());
+                } else {
+                    self.open_overlay(Overlay::Board);
+                }
+                return true;
+            }
+            _ => return false,
+        };
+        self.outbox.push(Effect::Ask(ask));
+        true
     }
 
     /// What a presentation does with an action; `false` leaves it to the overlay and reader.
@@ -837,6 +988,41 @@ impl App {
     fn command_in_overlay(&mut self, overlay: Overlay, action: &Action) -> bool {
         let page = i32::from(self.overlay_page());
         match (overlay, action) {
+            (Overlay::Writing, Action::Back) => {
+                self.classroom.writing.clear();
+                self.close_overlay();
+            }
+            (Overlay::Writing, Action::Type(c)) => {
+                let writing = &mut self.classroom.writing;
+                if writing.chars().count() < crate::asking::LONGEST_QUESTION && !c.is_control() {
+                    writing.push(*c);
+                }
+            }
+            (Overlay::Writing, Action::Erase) => {
+                self.classroom.writing.pop();
+            }
+            (Overlay::Writing, Action::Open) => {
+                let text = std::mem::take(&mut self.classroom.writing);
+                self.close_overlay();
+                if text.trim().is_empty() {
+                    self.status = Some("Nothing to send: the question is empty".to_owned());
+                } else {
+                    self.outbox.push(Effect::Ask(crate::asking::Ask::Post(
+                        text.trim().to_owned(),
+                    )));
+                }
+            }
+            // Moving the scene with the keys left while writing is not possible: they type.
+            (Overlay::Writing, _) => {}
+            (Overlay::Board, Action::Open) => {
+                if let Some(posted) = self.classroom.class.board.get(self.overlay.pick) {
+                    let number = posted.number;
+                    self.outbox
+                        .push(Effect::Ask(crate::asking::Ask::Vote(number)));
+                    self.close_overlay();
+                }
+            }
+            (Overlay::Board, Action::ShowBoard) => self.close_overlay(),
             (_, Action::Back)
             | (Overlay::Help, Action::ToggleHelp)
             | (Overlay::Timeline, Action::ShowTimeline)
@@ -1185,6 +1371,7 @@ impl App {
         let count = match self.overlay.open {
             Some(Overlay::Glossary) => self.pickable_terms().len(),
             Some(Overlay::Search) => self.searching.hits.len().min(LISTED),
+            Some(Overlay::Board) => self.classroom.class.board.len(),
             _ => self.pickable_scenes().len(),
         };
         self.overlay.pick = step(self.overlay.pick, delta, count.saturating_sub(1));
@@ -1320,6 +1507,11 @@ impl App {
                 self.status.clone(),
                 self.problems.len(),
                 self.ended,
+            ),
+            (
+                self.classroom.chosen,
+                self.classroom.writing.clone(),
+                self.classroom.posted_pick,
             ),
         )
     }

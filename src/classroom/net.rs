@@ -4,6 +4,11 @@
 //! each client has a thread that sends it the latest scene, so the lesson never waits on a
 //! socket, and a client that stops reading is dropped; a handshake has one deadline; who may
 //! come in is the classroom's one admission ([`super::doors`]).
+//!
+//! The class's questions travel here too: every client is sent what the class sees of them
+//! (on every change), a console what the teacher sees (at most [`DESK_EVERY`]), and a client's
+//! `ask` goes to the hub — a console's as the teacher's, a follower's as a student's known by
+//! the key its process made — with the reply sent back to it alone.
 
 use std::io::{self, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -13,9 +18,14 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use std::collections::VecDeque;
+
 use super::doors::{Door, Pass};
-use super::hub::{self, Hub, Lesson, Request};
-use super::protocol::{Message, Role, credential_matches, read_line};
+use super::hub::{self, Hub, Lesson, Request, Who};
+use super::protocol::{
+    MAX_VIEW_LINE, Message, Role, credential_matches, read_line, read_line_within,
+};
+use crate::asking::{Ask, Class, Desk, Student};
 
 /// How long a new connection has, in all, to say hello: a byte now and then does not extend it.
 pub const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(5);
@@ -37,6 +47,11 @@ pub const LOG_CAP: u64 = 1 << 20;
 const DETAILED_LINES: u64 = 10;
 /// Each connection's threads do little: a small stack keeps hundreds of them cheap.
 const THREAD_STACK: usize = 128 * 1024;
+/// The teacher's desk (the live tally) goes to consoles at most this often, the latest only.
+pub const DESK_EVERY: Duration = Duration::from_millis(250);
+/// Replies waiting for one client; past it the oldest go (a client that asks faster than it
+/// reads loses replies, never the presenter's memory).
+const WAITING_REPLIES: usize = 32;
 
 /// What a presenter checks before it lets anyone in, and how it keeps its connections.
 #[derive(Clone, Debug)]
@@ -93,6 +108,12 @@ struct Waiting {
     welcome: Option<Arc<str>>,
     ping: Option<Arc<str>>,
     scene: Option<Arc<str>>,
+    /// What the class sees of the questions, the latest.
+    class: Option<Arc<str>>,
+    /// What the teacher sees, the latest (consoles only).
+    desk: Option<Arc<str>>,
+    /// Replies to this client's asks, in order.
+    said: VecDeque<Arc<str>>,
     closed: bool,
 }
 
@@ -109,14 +130,17 @@ impl Outbox {
             if waiting.closed {
                 return None;
             }
-            let lines: Vec<Arc<str>> = [
+            let mut lines: Vec<Arc<str>> = [
                 waiting.welcome.take(),
                 waiting.ping.take(),
                 waiting.scene.take(),
+                waiting.class.take(),
+                waiting.desk.take(),
             ]
             .into_iter()
             .flatten()
             .collect();
+            lines.extend(waiting.said.drain(..));
             if !lines.is_empty() {
                 return Some(lines);
             }
@@ -146,8 +170,8 @@ pub struct Presenter {
     accepting: Option<thread::JoinHandle<()>>,
     /// Dropped to stop the keepalive thread.
     _keepalive: Sender<()>,
-    /// Told to stop the thread that watches the lesson.
-    stop_watching: Arc<tokio::sync::Notify>,
+    /// Dropped to stop the threads that watch the lesson and the class's questions.
+    _stop_watching: tokio::sync::watch::Sender<()>,
 }
 
 impl Presenter {
@@ -179,12 +203,26 @@ impl Presenter {
         let handle = thread::Builder::new()
             .name("classroom-accept".into())
             .spawn(move || accept(&listener, &accepting))?;
-        let stop_watching = Arc::new(tokio::sync::Notify::new());
-        let (watching, stop) = (Arc::clone(&shared), Arc::clone(&stop_watching));
+        // Each watcher subscribes here, before its thread runs, so that no change made
+        // meanwhile is taken for one already told.
+        let (stop_watching, stop) = tokio::sync::watch::channel(());
+        let (watching, lesson) = (Arc::clone(&shared), shared.hub.watch());
         thread::Builder::new()
             .name("classroom-lesson".into())
             .stack_size(THREAD_STACK)
-            .spawn(move || tell_the_room(&watching, &stop))?;
+            .spawn(move || tell_the_room(&watching, lesson, stop))?;
+        let (watching, class) = (Arc::clone(&shared), shared.hub.watch_class());
+        let stop = stop_watching.subscribe();
+        thread::Builder::new()
+            .name("classroom-class".into())
+            .stack_size(THREAD_STACK)
+            .spawn(move || tell_the_class(&watching, class, stop))?;
+        let (watching, desk) = (Arc::clone(&shared), shared.hub.watch_desk());
+        let stop = stop_watching.subscribe();
+        thread::Builder::new()
+            .name("classroom-desk".into())
+            .stack_size(THREAD_STACK)
+            .spawn(move || tell_the_desk(&watching, desk, stop))?;
         let (keepalive, stop) = mpsc::channel::<()>();
         let pinging = Arc::clone(&shared);
         let ping_every = shared.config.ping_every;
@@ -206,7 +244,7 @@ impl Presenter {
             shared,
             accepting: Some(handle),
             _keepalive: keepalive,
-            stop_watching,
+            _stop_watching: stop_watching,
         })
     }
 
@@ -243,7 +281,7 @@ impl Drop for Presenter {
             let _ = client.stream.shutdown(Shutdown::Both);
         }
         drop(clients);
-        self.stop_watching.notify_one();
+        // The watching threads stop when `_stop_watching` is dropped, right after this.
         // Wake the accepting thread so that it sees the flag and closes the port, and wait for
         // it, so that a presenter started next can listen on the same port.
         if TcpStream::connect_timeout(&self.address, Duration::from_millis(200)).is_ok()
@@ -257,16 +295,13 @@ impl Drop for Presenter {
 /// Sends each new lesson to every client, until the presenter stops. It never waits for a
 /// client: each has a thread of its own that sends it the latest scene, and a client that stops
 /// reading is dropped when a write to it has waited too long.
-fn tell_the_room(shared: &Shared, stop: &tokio::sync::Notify) {
-    let mut lesson = shared.hub.watch();
+fn tell_the_room(
+    shared: &Shared,
+    mut lesson: tokio::sync::watch::Receiver<Lesson>,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) {
     loop {
-        let changed = hub::block_on(async {
-            tokio::select! {
-                changed = lesson.changed() => changed.is_ok(),
-                () = stop.notified() => false,
-            }
-        });
-        if !changed {
+        if !changed_or_stopped(&mut lesson, &mut stop) {
             return;
         }
         let line: Arc<str> = scene_message(&lesson.borrow_and_update(), shared.config.read_ahead)
@@ -278,6 +313,84 @@ fn tell_the_room(shared: &Shared, stop: &tokio::sync::Notify) {
                 .put(|waiting| waiting.scene = Some(Arc::clone(&line)));
         }
     }
+}
+
+/// Waits for `watched` to change: false once it never will, or the presenter stops.
+fn changed_or_stopped<T>(
+    watched: &mut tokio::sync::watch::Receiver<T>,
+    stop: &mut tokio::sync::watch::Receiver<()>,
+) -> bool {
+    hub::block_on(async {
+        tokio::select! {
+            changed = watched.changed() => changed.is_ok(),
+            _ = stop.changed() => false,
+        }
+    })
+}
+
+/// Sends what the class sees of the questions to every client on each change, as the lesson
+/// is sent: into each client's outbox, the latest replacing one not yet sent.
+fn tell_the_class(
+    shared: &Shared,
+    mut class: tokio::sync::watch::Receiver<Class>,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) {
+    while changed_or_stopped(&mut class, &mut stop) {
+        let line = class_line(&class.borrow_and_update());
+        for client in lock(&shared.clients).iter() {
+            client
+                .outbox
+                .put(|waiting| waiting.class = Some(Arc::clone(&line)));
+        }
+    }
+}
+
+/// Sends the teacher's desk to every console, at most every [`DESK_EVERY`]: the desk changes
+/// on every answer, and the console needs only the latest.
+fn tell_the_desk(
+    shared: &Shared,
+    mut desk: tokio::sync::watch::Receiver<Desk>,
+    mut stop: tokio::sync::watch::Receiver<()>,
+) {
+    while changed_or_stopped(&mut desk, &mut stop) {
+        let consoles: Vec<Arc<Outbox>> = lock(&shared.clients)
+            .iter()
+            .filter(|client| client.role == Role::Console)
+            .map(|client| Arc::clone(&client.outbox))
+            .collect();
+        if !consoles.is_empty() {
+            let line = desk_line(&desk.borrow_and_update());
+            for outbox in consoles {
+                outbox.put(|waiting| waiting.desk = Some(Arc::clone(&line)));
+            }
+        } else {
+            desk.mark_unchanged();
+        }
+        thread::sleep(DESK_EVERY);
+    }
+}
+
+/// The class's view as one line, within [`MAX_VIEW_LINE`]: students' questions are left off,
+/// least voted first, until it fits.
+fn class_line(class: &Class) -> Arc<str> {
+    let mut line = Message::Class(class.clone()).encode();
+    let mut class = class.clone();
+    while line.len() > MAX_VIEW_LINE && !class.board.is_empty() {
+        class.board.truncate(class.board.len() / 2);
+        line = Message::Class(class.clone()).encode();
+    }
+    line.into()
+}
+
+/// The teacher's view as one line, within [`MAX_VIEW_LINE`], as [`class_line`].
+fn desk_line(desk: &Desk) -> Arc<str> {
+    let mut line = Message::Desk(desk.clone()).encode();
+    let mut desk = desk.clone();
+    while line.len() > MAX_VIEW_LINE && !desk.posted.is_empty() {
+        desk.posted.truncate(desk.posted.len() / 2);
+        line = Message::Desk(desk.clone()).encode();
+    }
+    line.into()
 }
 
 /// Where the lesson is, as the protocol says it, with how far a follower may read.
@@ -405,7 +518,8 @@ fn serve(stream: TcpStream, mut pass: Pass, shared: &Arc<Shared>) {
         stream: Arc::clone(&stream),
         until: Some(Instant::now() + HANDSHAKE_DEADLINE),
     });
-    let Some(role) = handshake(&mut reader, &stream, shared, peer, pass.is_reserved()) else {
+    let Some((role, key)) = handshake(&mut reader, &stream, shared, peer, pass.is_reserved())
+    else {
         let _ = stream.shutdown(Shutdown::Both);
         return;
     };
@@ -415,7 +529,20 @@ fn serve(stream: TcpStream, mut pass: Pass, shared: &Arc<Shared>) {
     let Some((id, outbox)) = register(shared, role, &stream, peer) else {
         return;
     };
-    listen_to(&mut reader, shared, role, peer);
+    let who = match (role, peer) {
+        (Role::Console, _) => Some(Who::Teacher),
+        // A follower is the student its key names: the same process's key across reconnects,
+        // else this connection alone. Keys are only keys: the hub's limits per address hold.
+        (Role::Follower, Some(peer)) => Some(Who::Student(
+            match key {
+                Some(key) => Student::new("follow", &format!("k:{key}")),
+                None => Student::new("follow", &format!("c:{id}")),
+            },
+            peer.ip(),
+        )),
+        (Role::Follower, None) => None,
+    };
+    listen_to(&mut reader, shared, role, who.as_ref(), &outbox, peer);
     let _ = stream.shutdown(Shutdown::Both);
     outbox.put(|waiting| waiting.closed = true);
     lock(&shared.clients).retain(|client| client.id != id);
@@ -429,24 +556,29 @@ fn handshake(
     shared: &Shared,
     peer: Option<SocketAddr>,
     reserved: bool,
-) -> Option<Role> {
+) -> Option<(Role, Option<String>)> {
     let reason = match read_line(reader) {
         Ok(Some(Ok(Message::Hello {
             role,
             fingerprint,
             credential,
+            key,
         }))) => match admit(&shared.config, role, &fingerprint, credential.as_deref()) {
             Ok(()) if reserved && role != Role::Console => {
                 shared.log(peer, &format!("refused {role}: full"));
                 "full"
             }
-            Ok(()) => return Some(role),
+            Ok(()) => return Some((role, key)),
             Err(reason) => {
                 shared.log(peer, &format!("refused {role}: {reason}"));
                 reason
             }
         },
         other => {
+            let wrong_version = matches!(
+                &other,
+                Ok(Some(Err(super::protocol::DecodeError::WrongVersion)))
+            );
             let what = match other {
                 Ok(Some(Ok(message))) => format!("a {} message", message.kind()),
                 Ok(Some(Err(error))) => error.to_string(),
@@ -462,7 +594,12 @@ fn handshake(
                 Err(error) => error.to_string(),
             };
             shared.log(peer, &format!("refused: expected hello, got {what}"));
-            "hello-expected"
+            // An izumi of another version hears why, in words its user can act on.
+            if wrong_version {
+                "other-version"
+            } else {
+                "hello-expected"
+            }
         }
     };
     let refused = Message::Refused {
@@ -494,9 +631,14 @@ fn register(
             fingerprint: shared.config.fingerprint.clone(),
         };
         let current = scene_message(&shared.hub.lesson(), shared.config.read_ahead).encode();
+        // And what the class sees of the questions, and for a console the teacher's desk.
+        let class = class_line(&shared.hub.class());
+        let desk = (role == Role::Console).then(|| desk_line(&shared.hub.desk()));
         outbox.put(|waiting| {
             waiting.welcome = Some(welcome.encode().into());
             waiting.scene = Some(current.into());
+            waiting.class = Some(class);
+            waiting.desk = desk;
         });
         clients.push(Client {
             id,
@@ -540,11 +682,14 @@ fn register(
 }
 
 /// What a joined client says, until it hangs up or floods: a console's moves go to the
-/// presenter; anything else is dropped and counted.
+/// presenter; its asks, and a follower's, go to the hub as `who`'s, and the reply back to it
+/// alone; anything else is dropped and counted.
 fn listen_to(
     reader: &mut BufReader<Deadline>,
     shared: &Shared,
     role: Role,
+    who: Option<&Who>,
+    outbox: &Outbox,
     peer: Option<SocketAddr>,
 ) {
     let mut noise = Noise {
@@ -571,6 +716,19 @@ fn listen_to(
             (Role::Console, Ok(Message::Goto { index })) => {
                 shared.hub.ask(Request::Goto(index));
             }
+            (_, Ok(Message::Ask(ask))) => {
+                let Some(who) = who else {
+                    noise.drop_line(shared, "an ask from a client with no address");
+                    continue;
+                };
+                let said = said(shared.hub.take(ask, who));
+                outbox.put(|waiting| {
+                    if waiting.said.len() >= WAITING_REPLIES {
+                        waiting.said.pop_front();
+                    }
+                    waiting.said.push_back(said);
+                });
+            }
             (_, Ok(message)) => {
                 noise.drop_line(
                     shared,
@@ -581,6 +739,15 @@ fn listen_to(
         }
     }
     noise.summarise(shared);
+}
+
+/// The reply to an ask, as it travels.
+fn said(taken: Result<String, crate::asking::Refusal>) -> Arc<str> {
+    let (ok, text) = match taken {
+        Ok(text) => (true, text),
+        Err(refusal) => (false, refusal.message().to_owned()),
+    };
+    Message::Said { ok, text }.encode().into()
 }
 
 /// Whether a hello may come in, or the one-word reason it may not.
@@ -614,6 +781,21 @@ pub enum JoinError {
 /// A console's or follower's connection to a presenter; dropping it hangs up.
 pub struct Connection {
     stream: Arc<TcpStream>,
+}
+
+/// The key this process gives the presenter in every hello: random, made once, kept for the
+/// process's life, so that a follower who reconnects within a question is the same student.
+pub fn process_key() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        super::secret::random().unwrap_or_else(|_| {
+            // No /dev/urandom: a key still unlikely to meet another's.
+            let time = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            format!("{:x}{:x}", time.as_nanos(), std::process::id())
+        })
+    })
 }
 
 impl Drop for Connection {
@@ -661,6 +843,26 @@ impl Connection {
         credential: Option<&str>,
         silence: Duration,
     ) -> Result<(Connection, Receiver<Message>), JoinError> {
+        Self::join_over_as(
+            stream,
+            role,
+            fingerprint,
+            credential,
+            silence,
+            process_key(),
+        )
+    }
+
+    /// As `join_over`, with `key` for this process's: as another izumi would join (for tests
+    /// of a class of many).
+    pub fn join_over_as(
+        stream: TcpStream,
+        role: Role,
+        fingerprint: &str,
+        credential: Option<&str>,
+        silence: Duration,
+        key: &str,
+    ) -> Result<(Connection, Receiver<Message>), JoinError> {
         let stream = Arc::new(stream);
         let _ = stream.set_nodelay(true);
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
@@ -668,6 +870,7 @@ impl Connection {
             role,
             fingerprint: fingerprint.to_owned(),
             credential: credential.map(str::to_owned),
+            key: Some(key.to_owned()),
         };
         (&*stream).write_all(hello.encode().as_bytes())?;
         let mut reader = BufReader::new(Deadline {
@@ -686,7 +889,7 @@ impl Connection {
         thread::Builder::new()
             .name("classroom-receive".into())
             .spawn(move || {
-                while let Ok(Some(message)) = read_line(&mut reader) {
+                while let Ok(Some(message)) = read_line_within(&mut reader, MAX_VIEW_LINE) {
                     match message {
                         Ok(Message::Ping) | Err(_) => {}
                         Ok(message) => {
@@ -704,6 +907,19 @@ impl Connection {
     /// Asks the presenter to show a scene (heeded from the presenter's console only).
     pub fn goto(&mut self, index: usize) -> io::Result<()> {
         (&*self.stream).write_all(Message::Goto { index }.encode().as_bytes())
+    }
+
+    /// Asks the presenter something about the class's questions; its reply comes back as a
+    /// `said` message.
+    pub fn ask(&mut self, ask: &Ask) -> io::Result<()> {
+        let line = Message::Ask(ask.clone()).encode();
+        if line.len() > super::protocol::MAX_LINE {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "too long to send",
+            ));
+        }
+        (&*self.stream).write_all(line.as_bytes())
     }
 
     /// Sends raw bytes, for tests of what a misbehaving client can do.

@@ -12,6 +12,7 @@ use super::hub::{Hub, Request};
 use super::log::EventLog;
 use super::net::{Connection, JoinError, LOG_CAP, Presenter, PresenterConfig};
 use super::protocol::{Message, Role};
+use super::results::Results;
 use super::secret;
 use crate::invite;
 use crate::story::Loading;
@@ -109,6 +110,11 @@ impl Presenting {
     }
 }
 
+/// Where presentations' results are kept: `results/` in the state folder, made private.
+pub fn results_folder() -> std::io::Result<std::path::PathBuf> {
+    crate::paths::private_folder(&crate::paths::state_folder()?.join("results"))
+}
+
 /// What the event loop holds on to for its part in the classroom.
 pub enum Link {
     None,
@@ -124,6 +130,13 @@ pub struct Classroom {
     pub tcp: Presenter,
     /// The web and SSH doors, served on their own runtime, if asked for.
     pub audiences: Option<Box<dyn Served>>,
+}
+
+impl Drop for Classroom {
+    /// The presentation is over: its results are written with the last counts.
+    fn drop(&mut self) {
+        self.hub.finish();
+    }
 }
 
 /// Where the doors a presenter serves from its own process (web, SSH) come from. The plain
@@ -228,6 +241,14 @@ pub fn start(
             let hub = Arc::new(Hub::new(Arc::clone(&story), doors, log, move |request| {
                 asked(Heard::Asked(request));
             }));
+            // What the class answers is kept for `izumi results`; without a state folder the
+            // lesson goes on, unkept, and the log says why.
+            match results_folder() {
+                Ok(folder) => hub.keep_results(Results::starting_now(&folder, &story.title)),
+                Err(error) => hub
+                    .log()
+                    .write(None, &format!("results: not kept: {error}")),
+            }
             let config = PresenterConfig {
                 fingerprint: fingerprint.to_owned(),
                 secret: secret::create(listener.local_addr()?)?,
@@ -383,6 +404,7 @@ pub fn explain(reason: &str) -> String {
         "bad-secret" => "the console secret does not match (restart `izumi notes`)",
         "bad-token" => "the token is missing or wrong (ask the teacher for it: --token)",
         "full" => "the classroom is full",
+        "other-version" => "it runs another version of izumi (use the same version)",
         _ => "it gave no reason izumi knows",
     };
     format!("the presenter refused to connect: {why}")

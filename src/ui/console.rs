@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::footer;
 use super::layout::titled_pane_block;
 use super::theme::Theme;
-use crate::app::{App, KeyMode};
+use crate::app::{App, Command, KeyMode};
 use crate::keymap::Keymap;
 use crate::story::{EditorNote, Inline, SceneId, Story, text};
 
@@ -28,12 +28,15 @@ impl Widget for Console<'_> {
         let story = app.story();
         let id = app.scene();
         let scene = story.scene(id);
+        // Once the class has something to show (a question up, a student's question), its pane
+        // takes the place of the next scene's preview.
+        let class_busy = app.class().poll.is_some() || !app.desk().posted.is_empty();
         let [status, notes, next, footer] = split::rows(
             area,
             [
                 Constraint::Length(2),
-                Constraint::Fill(3),
-                Constraint::Fill(2),
+                Constraint::Fill(if class_busy { 1 } else { 3 }),
+                Constraint::Fill(if class_busy { 3 } else { 2 }),
                 Constraint::Length(1),
             ],
         );
@@ -82,6 +85,28 @@ impl Widget for Console<'_> {
             ))
             .render(notes, buf);
 
+        if class_busy {
+            let hint = [
+                keys.hint(KeyMode::Console, &[Command::Up, Command::Down], "pick"),
+                keys.hint(KeyMode::Console, &[Command::ShowPosted], "show"),
+                keys.hint(KeyMode::Console, &[Command::DismissPosted], "dismiss"),
+                keys.hint(KeyMode::Console, &[Command::Spotlight], "projector"),
+                keys.hint(KeyMode::Console, &[Command::Reveal], "reveal"),
+                keys.hint(KeyMode::Console, &[Command::TakeDown], "take down"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            super::class::ClassPane { app, theme, hint }.render(next, buf);
+            footer::Footer {
+                status: app.status(),
+                hints: keys.footer_hints(KeyMode::Console),
+                theme,
+            }
+            .render(footer, buf);
+            return;
+        }
         let following = SceneId(id.index() + 1);
         let (title, preview) = if following.index() < story.scenes.len() {
             let next_scene = story.scene(following);

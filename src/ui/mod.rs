@@ -2,6 +2,7 @@
 //! drew (the scene's and overlay's text, where each list row and footnote marker went), for the
 //! app to scroll and hit-test with.
 
+mod class;
 mod console;
 mod entry;
 mod footer;
@@ -13,6 +14,7 @@ pub mod map;
 mod overlay;
 mod panes;
 mod presentation;
+pub mod question;
 mod scene;
 mod split;
 pub mod theme;
@@ -96,8 +98,24 @@ impl Screen<'_> {
             return;
         }
         header::Header { app, theme }.render(layout.header, buffer);
-        geometry.spots.push((layout.scene, Spot::Pane(Pane::Scene)));
-        geometry.scene = Some(scene::ScenePane { app, theme }.draw(layout.scene, buffer, geometry));
+        // A follower's question goes over the scene, taking what it needs of it (at most
+        // two thirds, leaving the scene a few rows).
+        let mut scene_area = layout.scene;
+        if app.role() == crate::app::Role::Follower
+            && let Some(poll) = &app.class().poll
+        {
+            let panel = class::FollowerPanel { app, poll, theme };
+            let wanted = panel.height(scene_area.width);
+            let height = wanted.min(scene_area.height.saturating_mul(2) / 3);
+            let [top, rest] = split::rows(
+                scene_area,
+                [Constraint::Length(height), Constraint::Fill(1)],
+            );
+            panel.render(top, buffer);
+            scene_area = rest;
+        }
+        geometry.spots.push((scene_area, Spot::Pane(Pane::Scene)));
+        geometry.scene = Some(scene::ScenePane { app, theme }.draw(scene_area, buffer, geometry));
         match layout.side {
             Side::Stacked {
                 characters,

@@ -116,6 +116,8 @@ impl Content {
             Overlay::Problems => Self::problems(screen, &hints),
             Overlay::Bookmarks => Self::bookmarks(screen, &hints),
             Overlay::Timeline => Self::timeline(screen, &hints),
+            Overlay::Writing => Self::writing(screen, &hints),
+            Overlay::Board => Self::board(screen, &hints),
         }
     }
 
@@ -291,6 +293,72 @@ impl Content {
                 " Search — {}{} ",
                 Hints::list(&[pick, go]),
                 hints.close(&[Command::Back])
+            ),
+            keep_visible: Some(2 + app.pick()),
+        }
+    }
+
+    /// A question to the teacher being written: the text so far and how much room is left.
+    fn writing(screen: Screen, hints: &Hints) -> Content {
+        let Screen { app, theme, .. } = screen;
+        let used = app.writing().chars().count();
+        let lines = vec![
+            Line::from(vec![
+                Span::styled(app.writing().to_owned(), theme.text),
+                Span::styled("▏", theme.key),
+            ]),
+            Line::default(),
+            Line::styled(
+                format!(
+                    "{} of {} characters. Only the teacher reads it, and chooses what the class sees.",
+                    used,
+                    crate::asking::LONGEST_QUESTION
+                ),
+                theme.dim,
+            ),
+        ];
+        let title = format!(
+            " A question to the teacher — {}{} ",
+            Hints::list(&[hints.one(&[Command::Open], "sends")]),
+            hints.close(&[Command::Back])
+        );
+        Content {
+            max_width: 72,
+            text: Text::from(lines),
+            title,
+            keep_visible: None,
+        }
+    }
+
+    /// The students' questions the teacher has shown, most votes first, to vote for.
+    fn board(screen: Screen, hints: &Hints) -> Content {
+        let Screen { app, theme, .. } = screen;
+        let mut lines = vec![
+            Line::styled(
+                Hints::list(&[
+                    hints.one(&[Command::Up, Command::Down], "pick"),
+                    hints.one(&[Command::Open], "votes for it"),
+                ]),
+                theme.dim,
+            ),
+            Line::default(),
+        ];
+        for (i, posted) in app.class().board.iter().enumerate() {
+            let mut line = Line::from(vec![
+                Span::styled(format!("{:>4} ▲  ", posted.votes), theme.key),
+                Span::styled(crate::story::text::sanitize(&posted.text), theme.text),
+            ]);
+            if i == app.pick() {
+                line = line.patch_style(theme.selected);
+            }
+            lines.push(line);
+        }
+        Content {
+            max_width: 84,
+            text: Text::from(lines),
+            title: format!(
+                " The class's questions{} ",
+                hints.close(&[Command::ShowBoard, Command::Back])
             ),
             keep_visible: Some(2 + app.pick()),
         }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
 
 use super::theme::Theme;
-use super::{map, panes, scene};
+use super::{class, map, panes, scene};
 use crate::app::{App, Geometry, Pane, Panel, TextBox};
 use crate::story::{SceneId, Story};
 
@@ -83,6 +83,28 @@ impl Presentation<'_> {
         let id = self.app.scene();
         let [invitation_area, title_area, text_area, progress_area] = areas(story, id, area);
         invitation(self.app, theme, invitation_area.width).render(invitation_area, buf);
+        // A student's question in the spotlight, or the question put to the class, fills the
+        // stage between the invitation and the progress line.
+        let stage = Rect {
+            y: area.y + 1,
+            height: area.height.saturating_sub(2),
+            ..area
+        };
+        if let Some(posted) = self.app.spotlit() {
+            class::StageSpotlight { posted, theme }.render(stage, buf);
+            progress(self.app, theme).render(progress_area, buf);
+            return text;
+        }
+        if let Some(poll) = &self.app.class().poll {
+            class::StageQuestion {
+                app: self.app,
+                poll,
+                theme,
+            }
+            .render(stage, buf);
+            progress(self.app, theme).render(progress_area, buf);
+            return text;
+        }
 
         match self.app.panel() {
             Panel::None => {

@@ -15,7 +15,8 @@ use tokio::sync::{mpsc, watch};
 use super::screens::ScreenShare;
 use super::{Cut, DETAILED_LINES, Noise, SessionSlot, Shared, input, lock};
 use crate::app::{Action, Announcement, App, Changes, Effect, Role};
-use crate::classroom::hub::Lesson;
+use crate::asking::{Class, Student};
+use crate::classroom::hub::{Lesson, Who};
 use crate::keymap::Keymap;
 use crate::reader::{Reader, fitting};
 use crate::ui::theme::Theme;
@@ -23,6 +24,10 @@ use crate::ui::theme::Theme;
 /// The least time between two frames drawn for window changes: a client that resizes in a
 /// storm is drawn at most ten times a second, at its last size.
 const RESIZE_EVERY: Duration = Duration::from_millis(100);
+
+/// The least time between two frames drawn for the class's questions: votes for a shown
+/// question change them often, and each session draws the latest at most four times a second.
+const CLASS_EVERY: Duration = Duration::from_millis(250);
 
 /// The client's terminal size as it last said, and how many times it has said so.
 #[derive(Clone, Copy, Debug)]
@@ -164,19 +169,29 @@ impl Follower {
         noise: &mut Noise,
     ) -> End {
         let mut stage = self.shared.hub.watch();
+        let mut classes = self.shared.hub.watch_class();
+        // This session is one student, known by a key of its own: an answer counts once for
+        // as long as the session lasts, and the hub's limits per address still hold.
+        let key =
+            crate::classroom::secret::random().unwrap_or_else(|_| format!("peer-{}", self.peer));
+        let who = Who::Student(Student::new("ssh", &key), self.peer.ip());
         let mut stopping = self.shared.stopping.subscribe();
         let mut screen = self.shared.screens.share();
         let mut told_smaller = false;
         let window = *windows.borrow_and_update();
         let (width, height) = self.fit(&mut screen, window.size, &mut told_smaller);
         let shown = stage.borrow_and_update().clone();
+        let class = classes.borrow_and_update().clone();
         let frames = Frames::default();
-        let (mut reader, asked) = match self.reader(frames.clone(), theme, width, height, &shown) {
-            Ok(started) => started,
-            Err(_) => return End::Cut,
-        };
-        if let Some(end) = carry_out(asked) {
-            return end;
+        let (mut reader, asked) =
+            match self.reader(frames.clone(), theme, width, height, &shown, class) {
+                Ok(started) => started,
+                Err(_) => return End::Cut,
+            };
+        match self.carry_out(&mut reader, asked, &who) {
+            Ok(true) if reader.draw().is_err() => return End::Cut,
+            Ok(_) => {}
+            Err(end) => return end,
         }
         let mut frame = ENTER.to_vec();
         frame.extend(frames.take());
@@ -196,6 +211,8 @@ impl Follower {
             counted: window.changes,
         };
         let mut idle_since = tokio::time::Instant::now();
+        // Class changes waiting to be drawn, and when the next may be.
+        let (mut class_waiting, mut class_at) = (false, tokio::time::Instant::now());
         loop {
             let drawn = tokio::select! {
                 received = bytes.recv() => {
@@ -214,11 +231,29 @@ impl Follower {
                     for event in events.drain(..taken) {
                         let changes = reader.apply_event(&event);
                         redraw |= changes.redraw;
-                        if let Some(end) = carry_out(changes.effects) {
-                            return end;
+                        match self.carry_out(&mut reader, changes.effects, &who) {
+                            Ok(said) => redraw |= said,
+                            Err(end) => return end,
                         }
                     }
                     redraw && reader.draw().is_ok()
+                }
+                changed = classes.changed(), if !class_waiting => {
+                    if changed.is_err() {
+                        return End::Stopped;
+                    }
+                    class_waiting = true;
+                    false
+                }
+                () = tokio::time::sleep_until(class_at), if class_waiting => {
+                    class_waiting = false;
+                    class_at = tokio::time::Instant::now() + CLASS_EVERY;
+                    let class = classes.borrow_and_update().clone();
+                    let changes = reader.apply(Action::Class(class));
+                    match self.carry_out(&mut reader, changes.effects, &who) {
+                        Ok(said) => (changes.redraw || said) && reader.draw().is_ok(),
+                        Err(end) => return end,
+                    }
                 }
                 changed = stage.changed() => {
                     if changed.is_err() {
@@ -231,7 +266,7 @@ impl Follower {
                     let moved = now_seen != last_seen;
                     if !Arc::ptr_eq(&now_seen.story, &last_seen.story) {
                         let reloaded = reader.apply(Action::Reload(Arc::clone(&shown.story)));
-                        if let Some(end) = carry_out(reloaded.effects) {
+                        if let Err(end) = self.carry_out(&mut reader, reloaded.effects, &who) {
                             return end;
                         }
                     }
@@ -239,10 +274,10 @@ impl Follower {
                     if moved && shown.started {
                         idle_since = tokio::time::Instant::now();
                         let told = tell(&mut reader, &shown);
-                        if let Some(end) = carry_out(told.effects) {
-                            return end;
+                        match self.carry_out(&mut reader, told.effects, &who) {
+                            Ok(said) => (told.redraw || said) && reader.draw().is_ok(),
+                            Err(end) => return end,
                         }
-                        told.redraw && reader.draw().is_ok()
                     } else {
                         false
                     }
@@ -280,7 +315,8 @@ impl Follower {
     }
 
     /// The reader for a newcomer: the presenter's scene, the furthest shown as its limit unless
-    /// the class may read ahead, its first frame drawn; and what it asked for on the way.
+    /// the class may read ahead, the class's questions, its first frame drawn; and what it
+    /// asked for on the way.
     fn reader(
         &self,
         frames: Frames,
@@ -288,6 +324,7 @@ impl Follower {
         width: u16,
         height: u16,
         shown: &Lesson,
+        class: Class,
     ) -> io::Result<(SshReader, Vec<Effect>)> {
         let viewport = Viewport::Fixed(fitting(width, height));
         let terminal =
@@ -302,6 +339,7 @@ impl Follower {
         } else {
             Vec::new()
         };
+        asked.extend(reader.apply(Action::Class(class)).effects);
         asked.extend(reader.start()?);
         Ok((reader, asked))
     }
@@ -419,25 +457,43 @@ fn why_smaller(drawn: (u16, u16), asked: (u16, u16)) -> Vec<u8> {
     format!("\x1b[{};1H\x1b[0m\x1b[2K{why}", drawn.1 + 1).into_bytes()
 }
 
-/// What a student's session does with what its reader asks for: leaving ends the session; the
-/// rest is for other parts, which a follower never plays. Every effect is named, so that a new
-/// one does not compile until this door has decided about it.
-fn carry_out(effects: Vec<Effect>) -> Option<End> {
-    for effect in effects {
-        match effect {
-            // A student's place is not kept on the presenter's disk; the next session starts
-            // where the presenter is.
-            Effect::Save(_) => {}
-            // Only the presenter announces where the class is.
-            Effect::Announce(_) => {}
-            // Only the presenter's console moves the presentation, never a student.
-            Effect::Goto(_) => {}
-            // Handed to the hub as this student's (next).
-            Effect::Ask(_) => {}
-            Effect::Quit { interrupted } => return Some(End::Quit { interrupted }),
+impl Follower {
+    /// What a student's session does with what its reader asks for: an ask goes to the hub as
+    /// this student's, and the reply becomes the status line (`Ok(true)`: draw again); leaving
+    /// ends the session; the rest is for other parts, which a follower never plays. Every
+    /// effect is named, so that a new one does not compile until this door has decided.
+    fn carry_out(
+        &self,
+        reader: &mut SshReader,
+        effects: Vec<Effect>,
+        who: &Who,
+    ) -> Result<bool, End> {
+        let mut effects = std::collections::VecDeque::from(effects);
+        let mut redraw = false;
+        while let Some(effect) = effects.pop_front() {
+            match effect {
+                // A student's place is not kept on the presenter's disk; the next session
+                // starts where the presenter is.
+                Effect::Save(_) => {}
+                // Only the presenter announces where the class is.
+                Effect::Announce(_) => {}
+                // Only the presenter's console moves the presentation, never a student.
+                Effect::Goto(_) => {}
+                Effect::Ask(ask) => {
+                    let said = self
+                        .shared
+                        .hub
+                        .take(ask, who)
+                        .unwrap_or_else(|refusal| refusal.message().to_owned());
+                    let changes = reader.apply(Action::Status(said));
+                    redraw |= changes.redraw;
+                    effects.extend(changes.effects);
+                }
+                Effect::Quit { interrupted } => return Err(End::Quit { interrupted }),
+            }
         }
+        Ok(redraw)
     }
-    None
 }
 
 /// Tells the reader where the presenter is and how far it has been, without drawing: whether
