@@ -38,7 +38,50 @@
     if (shown.running) clock = setInterval(draw, 1000);
   }
 
+  // The class's question and the students' questions (a follower), or the desk (the remote):
+  // swapped in place, keeping the live regions (so that what they say is announced) and the
+  // focus (so that keyboard users stay where they were).
+  var classAt = body.getAttribute("data-class");
+  var deskAt = body.getAttribute("data-desk");
+  function swap(box, fresh) {
+    if (!box || !fresh) return;
+    var focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : "";
+    fresh.querySelectorAll("[role=status][id]").forEach(function (live) {
+      var old = document.getElementById(live.id);
+      if (old && box.contains(old)) {
+        if (old.textContent !== live.textContent) old.textContent = live.textContent;
+        live.replaceWith(old);
+      }
+    });
+    box.replaceChildren.apply(box, Array.prototype.slice.call(fresh.childNodes));
+    var again = focused && document.getElementById(focused);
+    if (again) again.focus();
+  }
+  function showPieces(html) {
+    var made = document.createElement("div");
+    made.innerHTML = html;
+    ["class", "board", "desk"].forEach(function (id) {
+      var fresh = id === "desk" ? made : made.querySelector("#" + id);
+      if (id === "desk" && !deskAt) return;
+      swap(document.getElementById(id), fresh);
+    });
+  }
+  function withFrom(address) {
+    var from = body.getAttribute("data-from") || "";
+    return address + (address.indexOf("?") < 0 ? "?" : "&") + "from=" + encodeURIComponent(from);
+  }
+  function fetchPieces() {
+    var address = deskAt || (classAt && withFrom(classAt));
+    if (!address) return;
+    fetch(address, { cache: "no-store" })
+      .then(function (response) { if (!response.ok) throw response.status; return response.text(); })
+      .then(showPieces)
+      .catch(function () { say("Could not fetch the question; a refresh catches up."); });
+  }
+
   var source = new EventSource(events);
+  source.addEventListener("class", fetchPieces);
+  source.addEventListener("desk", fetchPieces);
   source.addEventListener("scene", function (event) {
     var shown = JSON.parse(event.data);
     tick(shown);
@@ -55,12 +98,27 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute("data-remote")) return;
+    var student = classAt && form.getAttribute("action") === classAt;
+    if (!form.hasAttribute("data-remote") && !student) return;
     event.preventDefault();
     var data = new URLSearchParams(new FormData(form));
     if (event.submitter && event.submitter.name) data.set(event.submitter.name, event.submitter.value);
+    if (student) {
+      // The answer comes back as the pieces, saying what was taken or why not.
+      data.set("part", "class");
+      fetch(form.action, { method: "POST", body: data, cache: "no-store" })
+        .then(function (response) {
+          if (response.ok && form.classList.contains("ask")) form.reset();
+          return response.text();
+        })
+        .then(showPieces)
+        .catch(function () { say("The teacher's computer did not answer; try again."); });
+      return;
+    }
     fetch(form.action, { method: "POST", body: data, redirect: "manual", cache: "no-store" })
-      .then(function (response) { if (response.status === 429) say("Too many commands; wait a moment."); })
+      .then(function (response) {
+        if (response.status >= 400) return response.text().then(function (text) { say(text.trim()); });
+      })
       .catch(function () { say("The presenter did not answer."); });
   });
 })();
