@@ -1390,7 +1390,7 @@ fn with_the_script_an_answer_comes_back_as_the_pieces_with_its_status() {
     assert!(pieces.starts_with("<div id=\"class\">"), "{pieces}");
     assert!(pieces.contains("<div id=\"board\">"));
     assert!(
-        pieces.contains("role=\"status\">Your answer: B.</p>"),
+        pieces.contains("role=\"status\">Your answer: B</p>"),
         "{pieces}"
     );
     // The scene page it came from is where a form without script goes back to.
@@ -1608,6 +1608,26 @@ fn students_cannot_act_as_the_teacher_nor_post_from_another_site_nor_without_the
     assert_eq!(status, 403);
     assert_eq!(counts(&served.hub), [0, 0, 0, 0]);
     assert!(log_of(&served).contains("web refused student: from another site"));
+    // A form posted without script from a page with no referrer says `Origin: null`: taken
+    // only when the browser says it is same-origin.
+    for (fetch_site, expected) in [("same-origin", 303), ("cross-site", 403), ("", 403)] {
+        let header = if fetch_site.is_empty() {
+            String::new()
+        } else {
+            format!("Sec-Fetch-Site: {fetch_site}\r\n")
+        };
+        let (status, _) = post_with(
+            address,
+            "/class?token=tok",
+            "do=post&text=hello",
+            &format!("Cookie: {cookie}\r\nOrigin: null\r\n{header}"),
+        );
+        assert_eq!(
+            status, expected,
+            "Origin: null, Sec-Fetch-Site: {fetch_site:?}"
+        );
+    }
+    assert_eq!(served.hub.desk().posted.len(), 1);
     // As it should be: taken, and the page goes back with the token.
     let (status, answer) = student_post_to(
         address,

@@ -126,7 +126,7 @@ pub(crate) fn poll(
         let chosen = mine == Some(index);
         let _ = write!(
             out,
-            "<button id=\"choice-{index}\" class=\"choice\" name=\"choice\" value=\"{index}\" aria-pressed=\"{chosen}\"{}><span class=\"letter\" aria-hidden=\"true\">{letter}</span> <span class=\"text\"><span class=\"visually-hidden\">{letter}: </span>{}</span>{}</button>",
+            "<button id=\"choice-{index}\" class=\"choice\" name=\"choice\" value=\"{index}\" aria-pressed=\"{chosen}\"{}><span class=\"letter\" aria-hidden=\"true\">{letter}</span> <span class=\"text\"><span class=\"visually-hidden\">{letter}: </span>{}{}</span></button>",
             if poll.open { "" } else { " disabled" },
             escape(choice),
             if chosen {

@@ -209,10 +209,15 @@ fn remote_door(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
 /// Whether the browser says a command was made on a page of this server: `Origin` names the
 /// host it was sent to, and `Sec-Fetch-Site` is same-origin (or none: typed by the user). A
 /// client that sends neither is no browser, so no other site can be acting through it; it
-/// still needs the cookie.
+/// still needs the cookie. A form posted without script from a page whose referrer policy is
+/// `no-referrer` (every page here) has `Origin: null`: then `Sec-Fetch-Site`, which no page can
+/// set, must say same-origin.
 fn made_here(request: &Request) -> bool {
     let origin_matches = match (&request.origin, &request.host) {
         (None, _) => true,
+        (Some(origin), _) if origin == "null" => {
+            request.fetch_site.as_deref() == Some("same-origin")
+        }
         (Some(origin), Some(host)) => origin
             .strip_prefix("http://")
             .is_some_and(|origin| origin.eq_ignore_ascii_case(host)),
@@ -580,7 +585,7 @@ fn class_post(request: &Request, peer: SocketAddr, site: &Site) -> Response {
             if on_board {
                 class::said(Some(said_word)).unwrap_or_default().to_owned()
             } else {
-                format!("{line}.")
+                line
             },
         ),
         Err((status, message)) => (status, message.to_owned()),
