@@ -1782,3 +1782,40 @@ fn try_next_event(events: &mut Events, name: &str, wait: Duration) -> Option<Str
         }
     }
 }
+
+#[test]
+fn a_student_reading_an_earlier_scene_answers_there_and_goes_back_to_it() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    served.hub.present(2, 0, false);
+    served
+        .hub
+        .take(Ask::Quick(Quick::YesNo), &Who::Teacher)
+        .unwrap();
+    let cookie = a_student();
+    let page = student_page(address, "/scenes/setting-out", &cookie);
+    assert!(
+        page.contains("class=\"poll\""),
+        "the question on every page"
+    );
+    assert!(page.contains("name=\"from\" value=\"setting-out\""));
+    let (status, answer) = student_post(
+        address,
+        "do=answer&question=1&choice=0&from=setting-out",
+        Some(&cookie),
+    );
+    assert_eq!(status, 303);
+    assert!(
+        answer.contains("Location: /scenes/setting-out\r\n"),
+        "{answer}"
+    );
+    // A scene the student may not read yet, or none at all: back to the presenter's.
+    let (status, answer) = answer_in_time(
+        address,
+        "do=answer&question=1&choice=1&from=arrival",
+        &cookie,
+    );
+    assert_eq!(status, 303);
+    assert!(answer.contains("Location: /\r\n"), "{answer}");
+    assert!(student_page(address, "/scenes/setting-out", &cookie).contains(">Your answer: B</p>"));
+}

@@ -113,7 +113,13 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     if path == "/" {
         let scene = SceneId(shown.scene.min(shown.story.scenes.len() - 1));
         let response = cached_follower(request, site, &shown, scene, true);
-        return page(for_student(request, site, response, said_on_page(request)));
+        return page(for_student(
+            request,
+            site,
+            response,
+            "",
+            said_on_page(request),
+        ));
     }
     if let Some(id) = path.strip_prefix("/scenes/") {
         let Some(scene) = shown.story.find_scene(id) else {
@@ -125,8 +131,16 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
                 "The presenter has not shown this scene yet.",
             ));
         }
-        let response = cached_follower(request, site, &shown, scene, scene.index() == shown.scene);
-        return page(for_student(request, site, response, said_on_page(request)));
+        let following = scene.index() == shown.scene;
+        let response = cached_follower(request, site, &shown, scene, following);
+        let from = if following { "" } else { id };
+        return page(for_student(
+            request,
+            site,
+            response,
+            from,
+            said_on_page(request),
+        ));
     }
     page(Response::plain(404, "Nothing here."))
 }
@@ -451,7 +465,13 @@ fn pieces(
 /// A follower's page (made once for all) with this student's question block and the students'
 /// questions put in their places. A reader is given no cookie: only a student who answers, asks
 /// or votes (see [`class_post`]).
-fn for_student(request: &Request, site: &Site, response: Response, said: Said) -> Response {
+fn for_student(
+    request: &Request,
+    site: &Site,
+    response: Response,
+    from: &str,
+    said: Said,
+) -> Response {
     if request.param("part") == Some("main") || response.status != 200 {
         return response;
     }
@@ -460,18 +480,13 @@ fn for_student(request: &Request, site: &Site, response: Response, said: Said) -
         .map(|key| Student::new("web", key));
     let text = String::from_utf8_lossy(&response.body);
     let action = format!("{CLASS}{}", credentials(site));
-    let from = text
-        .split_once("data-from=\"")
-        .and_then(|(_, rest)| rest.split_once('"'))
-        .map_or("", |(from, _)| from)
-        .to_owned();
     let (poll, board) = pieces(
         site,
         student.as_ref(),
         &said,
         &Target {
             action: &action,
-            from: &from,
+            from,
         },
     );
     let body = text
@@ -618,6 +633,11 @@ fn class_post(request: &Request, peer: SocketAddr, site: &Site) -> Response {
             None => (SceneId(shown.scene.min(shown.story.scenes.len() - 1)), true),
         };
         let page = cached_follower(request, site, &shown, scene, following);
+        let from = if following {
+            ""
+        } else {
+            shown.story.scene(scene).id.as_str()
+        };
         let with_cookie = Request {
             cookies: vec![(class::STUDENT_COOKIE.to_owned(), key.clone())],
             query: Vec::new(),
@@ -626,7 +646,7 @@ fn class_post(request: &Request, peer: SocketAddr, site: &Site) -> Response {
         };
         Response {
             status,
-            ..for_student(&with_cookie, site, page, said)
+            ..for_student(&with_cookie, site, page, from, said)
         }
     };
     Response {
