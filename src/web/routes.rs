@@ -552,46 +552,41 @@ fn class_post(request: &Request, peer: SocketAddr, site: &Site) -> Response {
             .param(name)
             .and_then(|value| value.trim().parse::<u32>().ok())
     };
-    let (ask, on_board) = match request.param("do") {
-        Some("answer") => match (number("question"), number("choice")) {
-            (Some(question), Some(choice)) => (
-                Ask::Answer {
+    // What was asked, where its outcome is said (by the question, or by the students'
+    // questions), and the word the page's address carries after it.
+    let (ask, on_board, said_word) = match request.param("do") {
+        Some("answer") => (
+            number("question")
+                .zip(number("choice"))
+                .map(|(question, choice)| Ask::Answer {
                     question,
                     choice: choice as usize,
-                },
-                false,
-            ),
-            _ => (
-                Ask::Answer {
-                    question: 0,
-                    choice: usize::MAX,
-                },
-                false,
-            ),
-        },
-        Some("post") => (
-            Ask::Post(request.param("text").unwrap_or_default().to_owned()),
-            true,
+                }),
+            false,
+            "",
         ),
-        Some("vote") => (Ask::Vote(number("number").unwrap_or(0)), true),
+        Some("post") => (
+            Some(Ask::Post(
+                request.param("text").unwrap_or_default().to_owned(),
+            )),
+            true,
+            "sent",
+        ),
+        Some("vote") => (number("number").map(Ask::Vote), true, "voted"),
         _ => return Response::plain(400, "Unknown request."),
     };
-    let outcome = match &ask {
-        Ask::Post(text) if text.chars().count() > crate::asking::LONGEST_QUESTION => {
+    let refused =
+        |refusal: crate::asking::Refusal| (class::refusal_status(refusal), refusal.message());
+    let outcome = match ask {
+        None if on_board => Err(refused(crate::asking::Refusal::UnknownQuestion)),
+        None => Err(refused(crate::asking::Refusal::NotAChoice)),
+        Some(Ask::Post(text)) if text.chars().count() > crate::asking::LONGEST_QUESTION => {
             Err((400, class::TOO_LONG))
         }
-        Ask::Answer {
-            choice: usize::MAX, ..
-        } => Err((400, crate::asking::Refusal::NotAChoice.message())),
-        _ => site
+        Some(ask) => site
             .hub
-            .take(ask.clone(), &Who::Student(student.clone(), peer.ip()))
-            .map_err(|refusal| (class::refusal_status(refusal), refusal.message())),
-    };
-    let said_word = match ask {
-        Ask::Post(_) => "sent",
-        Ask::Vote(_) => "voted",
-        _ => "",
+            .take(ask, &Who::Student(student.clone(), peer.ip()))
+            .map_err(refused),
     };
     let mut said = Said::default();
     let (status, line) = match outcome {

@@ -169,6 +169,10 @@ async function run(browser) {
   await axe(remote, "the remote with a question open and a student's question waiting");
   await remote.getByRole("button", { name: "Show the tally" }).click();
   await says(page, ".poll", "— 1 (50%)", "the follower after the remote showed the tally");
+  await says(remote, "#desk", "the class sees the tally", "the remote after showing the tally");
+  const remoteShot = join(config.screenshots, "ask-remote.png");
+  await remote.locator("#desk").screenshot({ path: remoteShot });
+  report(`screenshot: ${remoteShot}`);
   await remote.getByRole("button", { name: "Show the answer" }).click();
   await says(page, ".poll", "The answer:", "the follower after the remote showed the answer");
   await says(page, ".poll", "Answers are closed.", "the follower once the answer is shown");
