@@ -49,7 +49,10 @@
     fresh.querySelectorAll("[role=status][id]").forEach(function (live) {
       var old = document.getElementById(live.id);
       if (old && box.contains(old)) {
-        if (old.textContent !== live.textContent) old.textContent = live.textContent;
+        // An update that says nothing keeps what a region marked data-keep said last (a
+        // question sent), until the student's next form.
+        var keep = !live.textContent && old.hasAttribute("data-keep");
+        if (!keep && old.textContent !== live.textContent) old.textContent = live.textContent;
         live.replaceWith(old);
       }
     });
@@ -66,22 +69,12 @@
       swap(document.getElementById(id), fresh);
     });
   }
-  function withFrom(address) {
-    var from = body.getAttribute("data-from") || "";
-    return address + (address.indexOf("?") < 0 ? "?" : "&") + "from=" + encodeURIComponent(from);
-  }
-  function fetchPieces() {
-    var address = deskAt || (classAt && withFrom(classAt));
-    if (!address) return;
-    fetch(address, { cache: "no-store" })
-      .then(function (response) { if (!response.ok) throw response.status; return response.text(); })
-      .then(showPieces)
-      .catch(function () { say("Could not fetch the question; a refresh catches up."); });
-  }
 
   var source = new EventSource(events);
-  source.addEventListener("class", fetchPieces);
-  source.addEventListener("desk", fetchPieces);
+  // The pieces come whole in the event: a question put to a full room costs no requests.
+  function piecesOf(event) { showPieces(event.data); }
+  source.addEventListener("class", piecesOf);
+  source.addEventListener("desk", piecesOf);
   source.addEventListener("scene", function (event) {
     var shown = JSON.parse(event.data);
     tick(shown);
@@ -106,6 +99,8 @@
     if (student) {
       // The answer comes back as the pieces, saying what was taken or why not.
       data.set("part", "class");
+      var said = document.getElementById(form.classList.contains("choices") ? "said" : "posted");
+      if (said) said.textContent = "";
       fetch(form.action, { method: "POST", body: data, cache: "no-store" })
         .then(function (response) {
           if (response.ok && form.classList.contains("ask")) form.reset();

@@ -228,7 +228,13 @@ fn pages_and_assets_answer_with_the_right_status_and_headers() {
     assert_eq!(status, 200);
     assert!(answer.contains("Content-Security-Policy: default-src 'none'"));
     assert!(answer.contains("Referrer-Policy: no-referrer"));
-    assert!(!answer.to_ascii_lowercase().contains("set-cookie"));
+    // The only cookie: the student's key, for answering the class's questions.
+    let cookies: Vec<&str> = answer
+        .lines()
+        .filter(|line| line.to_ascii_lowercase().starts_with("set-cookie"))
+        .collect();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(cookies[0].starts_with("Set-Cookie: izumi-student="));
     assert!(body(&answer).contains("<h1>The ferry</h1>"), "{answer}");
     assert_eq!(get(served.address, "/style.css").0, 200);
     assert_eq!(get(served.address, "/follow.js").0, 200);
@@ -1293,12 +1299,11 @@ fn answer_in_time(address: SocketAddr, form: &str, cookie: &str) -> (u16, String
 fn a_student_answers_by_form_changes_the_answer_and_is_counted_once() {
     let served = serve(common::journey(), None, false, 10);
     let address = served.address;
-    // Before a question, the page has no choices, and a reader is given no cookie.
+    // Before a question, the page has no choices; the browser is given its student's cookie.
     let (status, first) = get(address, "/");
     assert_eq!(status, 200);
     assert!(!first.contains("class=\"choice\""));
-    assert!(!first.contains("Set-Cookie"));
-    let cookie = a_student();
+    let cookie = student_cookie(&first);
 
     let opened = served.hub.take(Ask::Quick(Quick::Letters), &Who::Teacher);
     assert_eq!(opened.as_deref(), Ok("Question 1 is open"));
@@ -1712,44 +1717,62 @@ fn the_remote_asks_reveals_moderates_and_spotlights_through_the_hub() {
 fn a_follower_hears_the_class_change_and_the_remote_the_desk_a_few_times_a_second_at_most() {
     let served = serve(common::journey(), None, false, 10);
     let address = served.address;
-    let mut follower = Events::open(address, "");
+    let cookie = a_student();
+    let mut follower = Events::open_at(address, "/events", &format!("Cookie: {cookie}\r\n"));
     let remote = remote_cookie(address);
     let mut desk = Events::open_at(address, "/remote/events", &format!("Cookie: {remote}\r\n"));
-    // Each is told once at the start, then at each change.
-    assert_eq!(next_event(&mut follower, "class"), "1");
-    assert_eq!(next_event(&mut desk, "desk"), "1");
+    // Each is told once at the start, then at each change, with the pieces to swap in.
+    let first = next_event(&mut follower, "class");
+    assert!(first.starts_with("<div id=\"class\">"), "{first}");
+    assert!(!first.contains("class=\"poll\""));
+    assert!(next_event(&mut desk, "desk").contains("No question asked yet."));
     served
         .hub
         .take(Ask::Quick(Quick::Letters), &Who::Teacher)
         .unwrap();
-    assert_eq!(next_event(&mut follower, "class"), "2");
-    assert_eq!(next_event(&mut desk, "desk"), "2");
+    let asked = next_event(&mut follower, "class");
+    assert!(
+        asked.contains("<legend id=\"poll-prompt\">Quick question: A, B, C or D?</legend>"),
+        "{asked}"
+    );
+    assert!(next_event(&mut desk, "desk").contains("0 answered"));
     // A flood of answers: the follower hears nothing (the class sees no live tally), the desk
     // at most every quarter of a second.
     let started = Instant::now();
     for n in 0..40 {
         let student = izumi::asking::Student::new("web", &format!("s{n}"));
+        let address = format!("127.0.0.{}", 2 + n % 2).parse().unwrap();
         let _ = served.hub.take(
             Ask::Answer {
                 question: 1,
                 choice: n % 4,
             },
-            &Who::Student(student, format!("127.0.0.{}", 2 + n % 2).parse().unwrap()),
+            &Who::Student(student, address),
         );
     }
-    assert_eq!(next_event(&mut desk, "desk"), "3");
-    let mut told = 3;
-    while let Some(data) = try_next_event(&mut desk, "desk", Duration::from_millis(400)) {
-        told = data.parse().unwrap();
+    let mut told = 0;
+    let mut last = String::new();
+    while let Some(data) = try_next_event(&mut desk, "desk", Duration::from_millis(600)) {
+        told += 1;
+        last = data;
     }
     let elapsed = started.elapsed().as_secs_f64();
+    assert!(told >= 1, "the desk heard nothing of 40 answers");
     assert!(
-        f64::from(told - 2) <= elapsed * 4.0 + 2.0,
+        f64::from(told) <= elapsed * 4.0 + 1.0,
         "{told} desk events in {elapsed} s"
     );
+    assert!(last.contains("40 answered"), "{last}");
+    assert!(last.contains("A: A — 10 (25%)"));
     assert_eq!(served.hub.desk().voters(), 40);
+    // This follower's own answer is in what its stream says; the event's HTML is one line.
+    let (status, _) = student_post(address, "do=answer&question=1&choice=1", Some(&cookie));
+    assert_eq!(status, 303);
     served.hub.take(Ask::Close, &Who::Teacher).unwrap();
-    assert_eq!(next_event(&mut follower, "class"), "3");
+    let closed = next_event(&mut follower, "class");
+    assert!(closed.contains("Answers are closed."), "{closed}");
+    assert!(closed.contains(">Your answer: B</p>"), "{closed}");
+    assert!(!closed.contains('\n'));
 }
 
 /// The data of the next event called `name`, skipping others.

@@ -205,7 +205,7 @@ fn percent(count: u32, total: u32) -> u32 {
 pub(crate) fn board(out: &mut String, class: &Class, said: &str, target: &Target) {
     let _ = write!(
         out,
-        "<p id=\"posted\" class=\"said\" role=\"status\">{}</p>",
+        "<p id=\"posted\" class=\"said\" role=\"status\" data-keep>{}</p>",
         escape(said)
     );
     if class.board.is_empty() {

@@ -37,10 +37,11 @@ pub(crate) enum Answer {
     Events(Stream),
 }
 
-/// Whose event stream: a follower's hears of the class's question, the remote's of the desk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Whose event stream: a follower's hears of the class's question (as the student its cookie
+/// names sees it), the remote's of the desk.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Stream {
-    Follower,
+    Follower(Option<Student>),
     Remote,
 }
 
@@ -108,7 +109,9 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
     }
     let shown = site.lesson();
     if path == "/events" {
-        return events_or_head(request, Stream::Follower);
+        let student = class::student_key(request.cookie(class::STUDENT_COOKIE))
+            .map(|key| Student::new("web", key));
+        return events_or_head(request, Stream::Follower(student));
     }
     if path == "/" {
         let scene = SceneId(shown.scene.min(shown.story.scenes.len() - 1));
@@ -365,11 +368,10 @@ fn follower(
     let action = format!("{CLASS}{credentials}");
     let _ = writeln!(
         out,
-        "<body data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\" data-class=\"{}\" data-from=\"{}\">",
+        "<body data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\" data-class=\"{}\">",
         escape(&credentials),
         escape(&fragment),
-        escape(&action),
-        escape(from)
+        escape(&action)
     );
     out.push_str("<a class=\"skip\" href=\"#text\">Skip to the text</a>\n");
     let _ = writeln!(
@@ -463,8 +465,7 @@ fn pieces(
 }
 
 /// A follower's page (made once for all) with this student's question block and the students'
-/// questions put in their places. A reader is given no cookie: only a student who answers, asks
-/// or votes (see [`class_post`]).
+/// questions put in their places, and the student's cookie given if the browser has none.
 fn for_student(
     request: &Request,
     site: &Site,
@@ -475,9 +476,13 @@ fn for_student(
     if request.param("part") == Some("main") || response.status != 200 {
         return response;
     }
-    // A browser without a cookie has answered nothing yet.
-    let student = class::student_key(request.cookie(class::STUDENT_COOKIE))
-        .map(|key| Student::new("web", key));
+    // A browser without a cookie has answered nothing yet: it is given one now, so that its
+    // event stream, opened next, knows whose answer to show.
+    let (key, new) = match class::student_key(request.cookie(class::STUDENT_COOKIE)) {
+        Some(key) => (Some(key.to_owned()), false),
+        None => (crate::classroom::secret::random().ok(), true),
+    };
+    let student = key.as_deref().map(|key| Student::new("web", key));
     let text = String::from_utf8_lossy(&response.body);
     let action = format!("{CLASS}{}", credentials(site));
     let (poll, board) = pieces(
@@ -494,6 +499,9 @@ fn for_student(
         .replacen(class::BOARD_MARK, &board, 1);
     Response {
         body: body.into_bytes(),
+        set_cookie: key
+            .filter(|_| new)
+            .map(|key| class::student_cookie(&key, site.config.remote_lifetime)),
         ..response
     }
 }
@@ -895,12 +903,7 @@ pub(crate) fn events(
         class.mark_changed();
         let mut desk = site.hub.watch_desk();
         let remote = stream == Stream::Remote;
-        let (name, mut pending) = if remote {
-            ("desk", true)
-        } else {
-            ("class", true)
-        };
-        let mut told = 0u64;
+        let mut pending = true;
         let mut not_before = tokio::time::Instant::now();
         // What this stream last said: a change it does not show (a blank projector) says nothing.
         let mut said = None;
@@ -939,8 +942,7 @@ pub(crate) fn events(
                         desk.borrow_and_update();
                     }
                     not_before = tokio::time::Instant::now() + CLASS_EVERY;
-                    told += 1;
-                    format!("event: {name}\ndata: {told}\n\n")
+                    class_event(&site, &stream)
                 }
             };
             if sender.send(Bytes::from(bytes)).await.is_err() {
@@ -949,6 +951,35 @@ pub(crate) fn events(
         }
     });
     http::event_stream(receiver)
+}
+
+/// A `class` event (a follower's question and the students' questions, as this student sees
+/// them) or a `desk` event (the remote's desk), the HTML on one line: the page swaps it in
+/// without asking again, so that a question put to a full room costs no request per student.
+fn class_event(site: &Site, stream: &Stream) -> String {
+    let (name, html) = match stream {
+        Stream::Remote => {
+            let mut desk = String::new();
+            class::desk(&mut desk, &site.hub.class(), &site.hub.desk(), REMOTE);
+            ("desk", desk)
+        }
+        Stream::Follower(student) => {
+            let action = format!("{CLASS}{}", credentials(site));
+            let target = Target {
+                action: &action,
+                from: "",
+            };
+            let (poll, board) = pieces(site, student.as_ref(), &Said::default(), &target);
+            (
+                "class",
+                format!("<div id=\"class\">{poll}</div><div id=\"board\">{board}</div>"),
+            )
+        }
+    };
+    // No line breaks inside an event's data: outside `<pre>` and `<textarea>`, which the pieces
+    // do not have, a space is the same to HTML.
+    let html = html.replace(['\r', '\n'], " ");
+    format!("event: {name}\ndata: {html}\n\n")
 }
 
 /// What a `scene` event tells, to send it only when that changes.
