@@ -142,6 +142,8 @@ async function run(browser) {
   await page.screenshot({ path: shot });
   report(`screenshot: ${shot}`);
   await axe(page, "the follower's page with an answer chosen");
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
+  check(scroll <= width, `the follower's page with a question is wider than the phone (${scroll} > ${width} px)`);
 
   // Without script: a plain form, answered, and the page back with the answer.
   const plain = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
@@ -205,6 +207,9 @@ async function run(browser) {
   await ask({ votes: 1 });
   await says(page, "#board", "(1 vote)", "the board after voting");
   report("board: the question shown by the teacher, escaped, voted for once");
+  const full = join(config.screenshots, "ask-phone-questions.png");
+  await page.locator("section.questions").screenshot({ path: full });
+  report(`screenshot: ${full}`);
   await phone.close();
   await plain.close();
 }
