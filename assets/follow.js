@@ -38,7 +38,43 @@
     if (shown.running) clock = setInterval(draw, 1000);
   }
 
+  // The class's question and the students' questions (a follower), or the desk (the remote):
+  // swapped in place, keeping the live regions (so that what they say is announced) and the
+  // focus (so that keyboard users stay where they were).
+  var classAt = body.getAttribute("data-class");
+  var deskAt = body.getAttribute("data-desk");
+  function swap(box, fresh) {
+    if (!box || !fresh) return;
+    var focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : "";
+    fresh.querySelectorAll("[role=status][id]").forEach(function (live) {
+      var old = document.getElementById(live.id);
+      if (old && box.contains(old)) {
+        // An update that says nothing keeps what a region marked data-keep said last (a
+        // question sent), until the student's next form.
+        var keep = !live.textContent && old.hasAttribute("data-keep");
+        if (!keep && old.textContent !== live.textContent) old.textContent = live.textContent;
+        live.replaceWith(old);
+      }
+    });
+    box.replaceChildren.apply(box, Array.prototype.slice.call(fresh.childNodes));
+    var again = focused && document.getElementById(focused);
+    if (again) again.focus();
+  }
+  function showPieces(html) {
+    var made = document.createElement("div");
+    made.innerHTML = html;
+    ["class", "board", "desk"].forEach(function (id) {
+      var fresh = id === "desk" ? made : made.querySelector("#" + id);
+      if (id === "desk" && !deskAt) return;
+      swap(document.getElementById(id), fresh);
+    });
+  }
+
   var source = new EventSource(events);
+  // The pieces come whole in the event: a question put to a full room costs no requests.
+  function piecesOf(event) { showPieces(event.data); }
+  source.addEventListener("class", piecesOf);
+  source.addEventListener("desk", piecesOf);
   source.addEventListener("scene", function (event) {
     var shown = JSON.parse(event.data);
     tick(shown);
@@ -55,12 +91,29 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute("data-remote")) return;
+    var student = classAt && form.getAttribute("action") === classAt;
+    if (!form.hasAttribute("data-remote") && !student) return;
     event.preventDefault();
     var data = new URLSearchParams(new FormData(form));
     if (event.submitter && event.submitter.name) data.set(event.submitter.name, event.submitter.value);
+    if (student) {
+      // The answer comes back as the pieces, saying what was taken or why not.
+      data.set("part", "class");
+      var said = document.getElementById(form.classList.contains("choices") ? "said" : "posted");
+      if (said) said.textContent = "";
+      fetch(form.action, { method: "POST", body: data, cache: "no-store" })
+        .then(function (response) {
+          if (response.ok && form.classList.contains("ask")) form.reset();
+          return response.text();
+        })
+        .then(showPieces)
+        .catch(function () { say("The teacher's computer did not answer; try again."); });
+      return;
+    }
     fetch(form.action, { method: "POST", body: data, redirect: "manual", cache: "no-store" })
-      .then(function (response) { if (response.status === 429) say("Too many commands; wait a moment."); })
+      .then(function (response) {
+        if (response.status >= 400) return response.text().then(function (text) { say(text.trim()); });
+      })
       .catch(function () { say("The presenter did not answer."); });
   });
 })();

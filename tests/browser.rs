@@ -3,7 +3,8 @@
 //! follower's page, the remote and the HTML handout: following within a second without a
 //! reload, going back and snapping back with Follow, the refusal of scenes not shown yet, the
 //! remote moving the terminal presenter, screenshots at phone and projector sizes in light and
-//! dark, no sideways scrolling on a phone, and axe-core at WCAG 2.1 AA with no violation.
+//! dark, no sideways scrolling on a phone, and axe-core at WCAG 2.1 AA with no violation; and
+//! a student answering the class's question on a phone (`tests/browser/ask.mjs`).
 //!
 //! It needs chromium, Node.js and `npm ci` in `tests/browser/` (see the README). Without them it
 //! says what is missing and passes as skipped, except under CI (`CI` set), where it fails.
@@ -243,4 +244,173 @@ fn the_classroom_in_a_real_browser_follows_refuses_ahead_moves_from_the_remote_a
 
     presenter.send("q");
     presenter.wait_for("EXIT=0");
+}
+
+/// Asking the class in a real browser: the presenter's hub and web door run in this test, which
+/// opens the story's question as the teacher, and `tests/browser/ask.mjs` answers it on a phone
+/// (with the keyboard and a tap, then without script), sees "Your answer: B", sends the teacher
+/// a question, watches the remote reveal the tally and the answer and show the question, and
+/// runs axe on the page with the question open. The test checks what the teacher's desk counts.
+#[test]
+fn a_student_answers_on_a_phone_and_the_teachers_tally_counts_it() {
+    use common::lesson::Presenting;
+    use izumi::asking::{Ask, Moderation};
+    use izumi::classroom::hub::Who;
+
+    if !ready() {
+        return;
+    }
+    let story = izumi::story::load_embedded();
+    let scene = story
+        .scenes
+        .iter()
+        .position(|scene| !scene.questions.is_empty())
+        .expect("a scene with a question");
+    let question = story.scenes[scene].questions[0].clone();
+    let runtime = izumi::audiences::runtime().unwrap();
+    let hub = common::lesson::hub_of(story, None, |_| {});
+    hub.present(scene, 0, false);
+    let secret = "0123456789abcdef";
+    let web = izumi::web::Web::start(
+        runtime.handle(),
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        std::sync::Arc::clone(&hub),
+        izumi::web::WebConfig {
+            token: None,
+            secret: secret.to_owned(),
+            read_ahead: false,
+            max_followers: 50,
+            remote_lifetime: izumi::web::REMOTE_LIFETIME,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        hub.take(Ask::SceneQuestion, &Who::Teacher).as_deref(),
+        Ok("Question 1 is open")
+    );
+    let base = format!("http://{}", web.address());
+    let screenshots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    let config = serde_json::json!({
+        "base": base,
+        "follower": format!("{base}/"),
+        "remote": format!("{base}/remote?secret={secret}"),
+        "screenshots": screenshots,
+        "chromium": chromium(),
+        "prompt": question.prompt,
+        "choices": question.choices,
+    })
+    .to_string();
+
+    let counts = || {
+        hub.desk()
+            .tally
+            .map(|(_, counts)| counts)
+            .unwrap_or_default()
+    };
+    run_script("ask.mjs", &config, |question| {
+        let wait = |done: &dyn Fn() -> bool| {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !done() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            done()
+        };
+        if let Some(expected) = question["counts"].as_array() {
+            let expected: Vec<u32> = expected
+                .iter()
+                .map(|n| u32::try_from(n.as_u64().unwrap()).unwrap())
+                .collect();
+            if wait(&|| counts() == expected) {
+                "ok".to_owned()
+            } else {
+                format!("the teacher's desk counts {:?}, not {expected:?}", counts())
+            }
+        } else if let Some(text) = question["posted"].as_str() {
+            let found = || {
+                hub.desk()
+                    .posted
+                    .iter()
+                    .any(|posted| posted.text == text && posted.state == Moderation::Waiting)
+            };
+            // Only the teacher has it: the class's view does not.
+            if wait(&found) && hub.class().board.is_empty() {
+                "ok".to_owned()
+            } else {
+                format!(
+                    "the desk has {:?}, the class {:?}",
+                    hub.desk().posted,
+                    hub.class().board
+                )
+            }
+        } else if let Some(votes) = question["votes"].as_u64() {
+            let voted = || hub.desk().posted.first().map(|p| u64::from(p.votes)) == Some(votes);
+            if wait(&voted) {
+                "ok".to_owned()
+            } else {
+                format!("the desk has {:?}", hub.desk().posted)
+            }
+        } else {
+            panic!("the browser script asked what no one answers: {question}");
+        }
+    });
+}
+
+/// Runs `script` in node with `config`, answering each `izumi-ask` line with `answer`'s words,
+/// within [`DEADLINE`]; fails with everything the script said if it fails.
+fn run_script(script: &str, config: &str, mut answer: impl FnMut(&serde_json::Value) -> String) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut node = Command::new("node")
+        .arg(script)
+        .arg(config)
+        .current_dir(scripts())
+        .env("TMPDIR", profile.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut answers = node.stdin.take().unwrap();
+    let (lines, heard) = mpsc::channel();
+    let stdout = node.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stderr = node.stderr.take().unwrap();
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let started = Instant::now();
+    let mut said = Vec::new();
+    loop {
+        let left = DEADLINE.saturating_sub(started.elapsed());
+        let line = match heard.recv_timeout(left) {
+            Ok(line) => line,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = node.kill();
+                panic!("{script} took over {DEADLINE:?}:\n{}", said.join("\n"));
+            }
+        };
+        let Some(question) = line.strip_prefix("izumi-ask ") else {
+            eprintln!("browser: {line}");
+            said.push(line);
+            continue;
+        };
+        let question: serde_json::Value = serde_json::from_str(question).unwrap();
+        writeln!(answers, "{}", answer(&question)).unwrap();
+    }
+    let status = node.wait().unwrap();
+    let errors = errors.join().unwrap();
+    assert!(
+        status.success(),
+        "{script} failed ({status}):\n{}\n{errors}",
+        said.join("\n")
+    );
 }

@@ -194,15 +194,21 @@ impl Events {
         Events { reader }
     }
 
-    /// The next scene event's data line, or `None` when the stream ends or stays silent.
+    /// The next scene event's data line, or `None` when the stream ends or stays silent. Other
+    /// events (the class's question changed) are passed over.
     fn try_next_scene(&mut self) -> Option<String> {
         let mut line = String::new();
+        let mut scene = false;
         loop {
             line.clear();
             if self.reader.read_line(&mut line).ok()? == 0 {
                 return None;
             }
-            if let Some(data) = line.strip_prefix("data: ") {
+            if let Some(name) = line.strip_prefix("event: ") {
+                scene = name.trim() == "scene";
+            } else if let Some(data) = line.strip_prefix("data: ")
+                && scene
+            {
                 return Some(data.trim().to_owned());
             }
         }
@@ -210,17 +216,7 @@ impl Events {
 
     /// The next scene event's data line.
     fn next_scene(&mut self) -> String {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            assert!(
-                self.reader.read_line(&mut line).unwrap() > 0,
-                "stream ended"
-            );
-            if let Some(data) = line.strip_prefix("data: ") {
-                return data.trim().to_owned();
-            }
-        }
+        self.try_next_scene().expect("a scene event")
     }
 }
 
@@ -232,7 +228,13 @@ fn pages_and_assets_answer_with_the_right_status_and_headers() {
     assert_eq!(status, 200);
     assert!(answer.contains("Content-Security-Policy: default-src 'none'"));
     assert!(answer.contains("Referrer-Policy: no-referrer"));
-    assert!(!answer.to_ascii_lowercase().contains("set-cookie"));
+    // The only cookie: the student's key, for answering the class's questions.
+    let cookies: Vec<&str> = answer
+        .lines()
+        .filter(|line| line.to_ascii_lowercase().starts_with("set-cookie"))
+        .collect();
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    assert!(cookies[0].starts_with("Set-Cookie: izumi-student="));
     assert!(body(&answer).contains("<h1>The ferry</h1>"), "{answer}");
     assert_eq!(get(served.address, "/style.css").0, 200);
     assert_eq!(get(served.address, "/follow.js").0, 200);
@@ -384,17 +386,17 @@ fn two_different_content_lengths_or_a_signed_one_are_refused() {
 }
 
 #[test]
-fn a_body_over_a_kilobyte_gets_413_and_a_long_target_414() {
+fn a_body_over_four_kilobytes_gets_413_and_a_long_target_414() {
     let served = serve(common::journey(), None, false, 10);
     let address = served.address;
     let cookie = remote_cookie(address);
-    let form = format!("do=blank&pad={}", "x".repeat(1025 - "do=blank&pad=".len()));
-    assert_eq!(form.len(), 1025);
+    let form = format!("do=blank&pad={}", "x".repeat(4097 - "do=blank&pad=".len()));
+    assert_eq!(form.len(), 4097);
     let (status, _) = command(address, &cookie, &form);
     assert_eq!(status, 413);
     assert!(served.commands.try_recv().is_err());
-    // A kilobyte is taken.
-    let (status, _) = command(address, &cookie, &form[..1024]);
+    // Four kilobytes are taken.
+    let (status, _) = command(address, &cookie, &form[..4096]);
     assert_eq!(status, 303);
     assert_eq!(served.commands.try_recv(), Ok(RemoteCommand::ToggleBlank));
 
@@ -1223,4 +1225,620 @@ fn in_a_full_room_the_places_kept_for_the_presenter_let_in_only_its_remote() {
         .to_owned();
     let page = ask([127, 0, 0, 7], "/remote", &format!("Cookie: {cookie}\r\n"));
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+}
+
+// --- Asking the class ---------------------------------------------------------------------------
+
+use izumi::asking::{Ask, Quick, Refusal};
+use izumi::classroom::hub::Who;
+
+/// A student's form from the follower's own page, with the browser's cookie if it has one.
+fn student_post(address: SocketAddr, form: &str, cookie: Option<&str>) -> (u16, String) {
+    let cookie = cookie.map_or_else(String::new, |cookie| format!("Cookie: {cookie}\r\n"));
+    post_with(
+        address,
+        "/class",
+        form,
+        &format!("{cookie}Origin: http://{address}\r\nSec-Fetch-Site: same-origin\r\n"),
+    )
+}
+
+/// The student's cookie an answer gives, as `name=value`, with its attributes checked.
+fn student_cookie(answer: &str) -> String {
+    let cookie = answer
+        .lines()
+        .find_map(|line| line.strip_prefix("Set-Cookie: izumi-student="))
+        .unwrap_or_else(|| panic!("no student cookie in {answer}"));
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(cookie.contains("Path=/;"), "{cookie}");
+    format!("izumi-student={}", cookie.split(';').next().unwrap())
+}
+
+/// A browser's student cookie, as the server would give it, new each time.
+fn a_student() -> String {
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("izumi-student={n:032x}")
+}
+
+/// The follower's page as the student holding `cookie` sees it.
+fn student_page(address: SocketAddr, target: &str, cookie: &str) -> String {
+    let (status, answer) = get_with(address, target, &format!("Cookie: {cookie}\r\n"));
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        !answer.contains("Set-Cookie"),
+        "a student with a cookie is given another: {answer}"
+    );
+    answer
+}
+
+/// The teacher's live counts of the question asked last.
+fn counts(hub: &Hub) -> Vec<u32> {
+    hub.desk()
+        .tally
+        .map(|(_, counts)| counts)
+        .unwrap_or_default()
+}
+
+/// A student's answer, tried again while the hub says it came too soon after the last one.
+fn answer_in_time(address: SocketAddr, form: &str, cookie: &str) -> (u16, String) {
+    let mut last = (0, String::new());
+    assert!(
+        wait_for(Duration::from_secs(5), || {
+            last = student_post(address, form, Some(cookie));
+            last.0 != 429
+        }),
+        "still too fast: {}",
+        last.1
+    );
+    last
+}
+
+#[test]
+fn a_student_answers_by_form_changes_the_answer_and_is_counted_once() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    // Before a question, the page has no choices; the browser is given its student's cookie.
+    let (status, first) = get(address, "/");
+    assert_eq!(status, 200);
+    assert!(!first.contains("class=\"choice\""));
+    let cookie = student_cookie(&first);
+
+    let opened = served.hub.take(Ask::Quick(Quick::Letters), &Who::Teacher);
+    assert_eq!(opened.as_deref(), Ok("Question 1 is open"));
+    let page = student_page(address, "/", &cookie);
+    let poll = page
+        .find("class=\"poll\"")
+        .expect("the question on the page");
+    assert!(
+        poll < page.find("<main").unwrap(),
+        "the question is above the scene"
+    );
+    assert!(page.contains("<legend id=\"poll-prompt\">Quick question: A, B, C or D?</legend>"));
+    for (index, letter) in ["A", "B", "C", "D"].iter().enumerate() {
+        assert!(
+            page.contains(&format!(
+                "name=\"choice\" value=\"{index}\" aria-pressed=\"false\""
+            )),
+            "{page}"
+        );
+        assert!(page.contains(&format!(">{letter}</span>")));
+    }
+    assert!(page.contains("<input type=\"hidden\" name=\"question\" value=\"1\">"));
+
+    // Without script: a plain form, answered and sent back to the page.
+    let (status, answer) = student_post(
+        address,
+        "do=answer&question=1&choice=1&from=",
+        Some(&cookie),
+    );
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("Location: /\r\n"), "{answer}");
+    assert_eq!(counts(&served.hub), [0, 1, 0, 0]);
+    let page = student_page(address, "/", &cookie);
+    assert!(page.contains(">Your answer: B</p>"), "{page}");
+    assert!(page.contains("value=\"1\" aria-pressed=\"true\""));
+    assert!(page.contains("You can change your answer until the question closes."));
+
+    // Changed: still one answer.
+    let (status, _) = answer_in_time(address, "do=answer&question=1&choice=2", &cookie);
+    assert_eq!(status, 303);
+    assert_eq!(counts(&served.hub), [0, 0, 1, 0]);
+    assert!(student_page(address, "/", &cookie).contains(">Your answer: C</p>"));
+    // The same again: counted once.
+    let (status, _) = answer_in_time(address, "do=answer&question=1&choice=2", &cookie);
+    assert_eq!(status, 303);
+    assert_eq!(counts(&served.hub), [0, 0, 1, 0]);
+
+    // Another browser, answering first without a page: it is given its own cookie.
+    let (status, answer) = student_post(address, "do=answer&question=1&choice=0", None);
+    assert_eq!(status, 303);
+    let other = student_cookie(&answer);
+    assert_ne!(other, cookie);
+    assert_eq!(counts(&served.hub), [1, 0, 1, 0]);
+    assert!(student_page(address, "/", &other).contains(">Your answer: A</p>"));
+    // A cookie this server could not have made is no student's: the browser gets a new one.
+    let (_, answer) = student_post(
+        address,
+        "do=answer&question=1&choice=0",
+        Some("izumi-student=<script>"),
+    );
+    assert!(answer.contains("Set-Cookie: izumi-student="));
+    assert_eq!(counts(&served.hub), [2, 0, 1, 0]);
+
+    // Not a choice, or not the question open: refused, nothing counted.
+    let (status, answer) = answer_in_time(address, "do=answer&question=1&choice=7", &other);
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.contains(Refusal::NotAChoice.message()));
+    let (status, _) = answer_in_time(address, "do=answer&question=9&choice=1", &other);
+    assert_eq!(status, 409);
+    assert_eq!(counts(&served.hub), [2, 0, 1, 0]);
+}
+
+#[test]
+fn with_the_script_an_answer_comes_back_as_the_pieces_with_its_status() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    served.hub.present(1, 0, false);
+    served
+        .hub
+        .take(Ask::Quick(Quick::YesNo), &Who::Teacher)
+        .unwrap();
+    let (status, answer) = student_post(
+        address,
+        "do=answer&question=1&choice=1&part=class&from=the-ferry",
+        None,
+    );
+    assert_eq!(status, 200, "{answer}");
+    let pieces = body(&answer);
+    assert!(pieces.starts_with("<div id=\"class\">"), "{pieces}");
+    assert!(pieces.contains("<div id=\"board\">"));
+    assert!(
+        pieces.contains("role=\"status\">Your answer: B</p>"),
+        "{pieces}"
+    );
+    // The scene page it came from is where a form without script goes back to.
+    assert!(
+        pieces.contains("name=\"from\" value=\"the-ferry\""),
+        "{pieces}"
+    );
+    let cookie = student_cookie(&answer);
+    let (status, answer) = get_with(
+        address,
+        "/class?from=the-ferry",
+        &format!("Cookie: {cookie}\r\n"),
+    );
+    assert_eq!(status, 200);
+    assert!(body(&answer).contains(">Your answer: B</p>"));
+
+    served.hub.take(Ask::Close, &Who::Teacher).unwrap();
+    let (status, answer) =
+        answer_in_time(address, "do=answer&question=1&choice=0&part=class", &cookie);
+    assert_eq!(status, 409);
+    assert!(
+        body(&answer).contains(Refusal::Closed.message()),
+        "{answer}"
+    );
+    assert!(body(&answer).contains("Answers are closed."));
+}
+
+#[test]
+fn a_closed_question_refuses_answers_with_a_message_then_shows_tally_and_answer() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let remote = remote_cookie(address);
+    let (status, _) = command(address, &remote, "do=quick-abcd");
+    assert_eq!(status, 303);
+    let (_, answer) = student_post(address, "do=answer&question=1&choice=3", None);
+    let cookie = student_cookie(&answer);
+    let (status, _) = student_post(address, "do=answer&question=1&choice=3", None);
+    assert_eq!(status, 303);
+    assert_eq!(counts(&served.hub), [0, 0, 0, 2]);
+    // The class does not see the tally while it votes.
+    assert!(!student_page(address, "/", &cookie).contains("class=\"tally\""));
+
+    let (status, _) = command(address, &remote, "do=close");
+    assert_eq!(status, 303);
+    let (status, answer) = answer_in_time(address, "do=answer&question=1&choice=0", &cookie);
+    assert_eq!(status, 409);
+    assert!(
+        body(&answer).contains(Refusal::Closed.message()),
+        "the refusal is said on the page: {answer}"
+    );
+    assert!(
+        body(&answer).contains("<main"),
+        "the page itself, with the refusal"
+    );
+    assert_eq!(counts(&served.hub), [0, 0, 0, 2]);
+    let page = student_page(address, "/", &cookie);
+    assert!(page.contains("Answers are closed."));
+    assert!(page.contains(" disabled>"));
+    assert!(page.contains(">Your answer: D</p>"));
+
+    // Revealed: the tally, with shares.
+    let (status, _) = command(address, &remote, "do=reveal");
+    assert_eq!(status, 303);
+    let page = student_page(address, "/", &cookie);
+    assert!(page.contains("D: D — 2 (100%)"), "{page}");
+    assert!(page.contains("A: A — 0 (0%)"));
+    // The remote's desk shows the same, live.
+    let remote_page =
+        body(&get_with(address, "/remote", &format!("Cookie: {remote}\r\n")).1).to_owned();
+    assert!(
+        remote_page.contains("2 answered · closed; the class sees the tally"),
+        "{remote_page}"
+    );
+    assert!(remote_page.contains("D: D — 2 (100%)"));
+}
+
+#[test]
+fn a_students_question_reaches_other_students_only_once_the_teacher_shows_it() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let asker = a_student();
+    let other = a_student();
+    let page = student_page(address, "/", &asker);
+    assert!(page.contains("<textarea id=\"ask-text\" name=\"text\" maxlength=\"280\""));
+
+    let text = "Why <script>alert(1)</script> & \"Izumi\"?";
+    let form = format!("do=post&text={}", izumi::html::query_value(text));
+    let (status, answer) = student_post(address, &form, Some(&asker));
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("Location: /?said=sent\r\n"), "{answer}");
+    let page = student_page(address, "/?said=sent", &asker);
+    assert!(page.contains("Sent to the teacher, who chooses what the class sees."));
+
+    // Neither the asker's page nor another student's shows it yet; the teacher's desk does.
+    for cookie in [&asker, &other] {
+        let page = student_page(address, "/", cookie);
+        assert!(!page.contains("alert(1)"), "{page}");
+        let (_, pieces) = get_with(address, "/class", &format!("Cookie: {cookie}\r\n"));
+        assert!(!pieces.contains("alert(1)"));
+    }
+    let remote = remote_cookie(address);
+    let desk = get_with(
+        address,
+        "/remote?part=desk",
+        &format!("Cookie: {remote}\r\n"),
+    )
+    .1;
+    assert!(
+        desk.contains("Why &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Izumi&quot;?"),
+        "{desk}"
+    );
+    assert!(!desk.contains("<script>"));
+    assert!(desk.contains("0 votes · waiting"));
+
+    // Shown by the teacher from the remote: every student sees it, escaped.
+    let (status, _) = command(address, &remote, "do=show&number=1");
+    assert_eq!(status, 303);
+    let page = student_page(address, "/", &other);
+    assert!(
+        page.contains("Why &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>alert"));
+
+    // One vote per student.
+    let (status, answer) = student_post(address, "do=vote&number=1", Some(&other));
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("Location: /?said=voted\r\n"));
+    let (status, answer) = answer_in_time(address, "do=vote&number=1", &other);
+    assert_eq!(status, 409);
+    assert!(body(&answer).contains(Refusal::AlreadyVoted.message()));
+    assert_eq!(served.hub.desk().posted[0].votes, 1);
+    assert!(student_page(address, "/", &asker).contains("(1 vote)"));
+    // No vote for what is not shown.
+    let (status, _) = answer_in_time(address, "do=vote&number=2", &other);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_question_too_long_or_empty_is_refused_and_one_at_the_limit_taken() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let cookie = a_student();
+    let long = format!("do=post&text={}", "a".repeat(281));
+    let (status, answer) = student_post(address, &long, Some(&cookie));
+    assert_eq!(status, 400);
+    assert!(body(&answer).contains("A question is at most 280 characters."));
+    let (status, answer) = answer_in_time(address, "do=post&text=+++", &cookie);
+    assert_eq!(status, 400);
+    assert!(body(&answer).contains(Refusal::Empty.message()));
+    assert!(served.hub.desk().posted.is_empty());
+    // 280 letters of two bytes each, percent-encoded: taken.
+    let full = format!(
+        "do=post&text={}",
+        izumi::html::query_value(&"é".repeat(280))
+    );
+    let (status, answer) = answer_in_time(address, &full, &cookie);
+    assert_eq!(status, 303, "{answer}");
+    assert_eq!(served.hub.desk().posted[0].text.chars().count(), 280);
+}
+
+#[test]
+fn students_cannot_act_as_the_teacher_nor_post_from_another_site_nor_without_the_token() {
+    let served = serve(common::journey(), Some("tok"), false, 10);
+    let address = served.address;
+    let cookie = a_student();
+    served
+        .hub
+        .take(Ask::Quick(Quick::Letters), &Who::Teacher)
+        .unwrap();
+
+    // The teacher's commands need the remote's cookie.
+    for form in ["do=reveal", "do=quick-abcd", "do=show&number=1", "do=close"] {
+        let (status, _) = post_with(
+            address,
+            "/remote",
+            form,
+            &format!("Cookie: {cookie}\r\nOrigin: http://{address}\r\n"),
+        );
+        assert_eq!(status, 403, "{form}");
+        // And a student's door does not know them.
+        let (status, _) = student_post_to(
+            address,
+            "/class?token=tok",
+            form,
+            &cookie,
+            &address.to_string(),
+        );
+        assert_eq!(status, 400, "{form}");
+    }
+    assert_eq!(get(address, "/remote?part=desk").0, 403);
+    // Through the hub, a student asking for the teacher's action is refused.
+    let student = Who::Student(izumi::asking::Student::new("web", "x"), address.ip());
+    assert_eq!(
+        served.hub.take(Ask::Reveal, &student),
+        Err(Refusal::NotYours)
+    );
+
+    // Without the token, or from another site: refused, nothing counted.
+    let (status, _) = student_post_to(
+        address,
+        "/class",
+        "do=answer&question=1&choice=0",
+        &cookie,
+        &address.to_string(),
+    );
+    assert_eq!(status, 403);
+    let (status, _) = student_post_to(
+        address,
+        "/class?token=tok",
+        "do=answer&question=1&choice=0",
+        &cookie,
+        "evil.example",
+    );
+    assert_eq!(status, 403);
+    assert_eq!(counts(&served.hub), [0, 0, 0, 0]);
+    assert!(log_of(&served).contains("web refused student: from another site"));
+    // A form posted without script from a page with no referrer says `Origin: null`: taken
+    // only when the browser says it is same-origin.
+    for (fetch_site, expected) in [("same-origin", 303), ("cross-site", 403), ("", 403)] {
+        let header = if fetch_site.is_empty() {
+            String::new()
+        } else {
+            format!("Sec-Fetch-Site: {fetch_site}\r\n")
+        };
+        let (status, _) = post_with(
+            address,
+            "/class?token=tok",
+            "do=post&text=hello",
+            &format!("Cookie: {cookie}\r\nOrigin: null\r\n{header}"),
+        );
+        assert_eq!(
+            status, expected,
+            "Origin: null, Sec-Fetch-Site: {fetch_site:?}"
+        );
+    }
+    assert_eq!(served.hub.desk().posted.len(), 1);
+    // As it should be: taken, and the page goes back with the token.
+    let (status, answer) = student_post_to(
+        address,
+        "/class?token=tok",
+        "do=answer&question=1&choice=0",
+        &cookie,
+        &address.to_string(),
+    );
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("Location: /?token=tok\r\n"), "{answer}");
+    assert_eq!(counts(&served.hub), [1, 0, 0, 0]);
+}
+
+/// A student's form to `target`, as a page at `origin` sends it.
+fn student_post_to(
+    address: SocketAddr,
+    target: &str,
+    form: &str,
+    cookie: &str,
+    origin: &str,
+) -> (u16, String) {
+    post_with(
+        address,
+        target,
+        form,
+        &format!("Cookie: {cookie}\r\nOrigin: http://{origin}\r\n"),
+    )
+}
+
+#[test]
+fn the_remote_asks_reveals_moderates_and_spotlights_through_the_hub() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let remote = remote_cookie(address);
+    let page = remote_page(address);
+    assert!(page.contains("<section id=\"desk\""));
+    assert!(page.contains("value=\"ask\">Ask the scene's question</button>"));
+    assert!(page.contains("value=\"quick-yes-no\">Quick question yes/no</button>"));
+    assert!(page.contains("No question asked yet."));
+
+    let (status, _) = command(address, &remote, "do=quick-yes-no");
+    assert_eq!(status, 303);
+    assert!(served.hub.class().poll.is_some_and(|poll| poll.open));
+    let desk = body(
+        &get_with(
+            address,
+            "/remote?part=desk",
+            &format!("Cookie: {remote}\r\n"),
+        )
+        .1,
+    )
+    .to_owned();
+    assert!(
+        desk.contains("value=\"ask\">Close the question</button>"),
+        "{desk}"
+    );
+    assert!(desk.contains("Show the tally"));
+    // The scene's question toggle closes an open one.
+    command(address, &remote, "do=ask");
+    assert!(served.hub.class().poll.is_some_and(|poll| !poll.open));
+    command(address, &remote, "do=take-down");
+    assert!(served.hub.class().poll.is_none());
+
+    let student = izumi::asking::Student::new("web", "s1");
+    let who = Who::Student(student, address.ip());
+    served.hub.take(Ask::Post("first".into()), &who).unwrap();
+    let (status, answer) = command(address, &remote, "do=spotlight&number=1");
+    assert_eq!(status, 404, "not shown yet: {answer}");
+    command(address, &remote, "do=show&number=1");
+    command(address, &remote, "do=spotlight&number=1");
+    assert_eq!(served.hub.class().spotlight, Some(1));
+    let other = a_student();
+    assert!(
+        student_page(address, "/", &other).contains("first <strong>(on the projector)</strong>")
+    );
+    command(address, &remote, "do=dismiss&number=1");
+    assert!(served.hub.class().board.is_empty());
+    assert!(served.hub.desk().posted.is_empty());
+}
+
+#[test]
+fn a_follower_hears_the_class_change_and_the_remote_the_desk_a_few_times_a_second_at_most() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    let cookie = a_student();
+    let mut follower = Events::open_at(address, "/events", &format!("Cookie: {cookie}\r\n"));
+    let remote = remote_cookie(address);
+    let mut desk = Events::open_at(address, "/remote/events", &format!("Cookie: {remote}\r\n"));
+    // Each is told once at the start, then at each change, with the pieces to swap in.
+    let first = next_event(&mut follower, "class");
+    assert!(first.starts_with("<div id=\"class\">"), "{first}");
+    assert!(!first.contains("class=\"poll\""));
+    assert!(next_event(&mut desk, "desk").contains("No question asked yet."));
+    served
+        .hub
+        .take(Ask::Quick(Quick::Letters), &Who::Teacher)
+        .unwrap();
+    let asked = next_event(&mut follower, "class");
+    assert!(
+        asked.contains("<legend id=\"poll-prompt\">Quick question: A, B, C or D?</legend>"),
+        "{asked}"
+    );
+    assert!(next_event(&mut desk, "desk").contains("0 answered"));
+    // A flood of answers: the follower hears nothing (the class sees no live tally), the desk
+    // at most every quarter of a second.
+    let started = Instant::now();
+    for n in 0..40 {
+        let student = izumi::asking::Student::new("web", &format!("s{n}"));
+        let address = format!("127.0.0.{}", 2 + n % 2).parse().unwrap();
+        let _ = served.hub.take(
+            Ask::Answer {
+                question: 1,
+                choice: n % 4,
+            },
+            &Who::Student(student, address),
+        );
+    }
+    let mut told = 0;
+    let mut last = String::new();
+    while let Some(data) = try_next_event(&mut desk, "desk", Duration::from_millis(600)) {
+        told += 1;
+        last = data;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    assert!(told >= 1, "the desk heard nothing of 40 answers");
+    assert!(
+        f64::from(told) <= elapsed * 4.0 + 1.0,
+        "{told} desk events in {elapsed} s"
+    );
+    assert!(last.contains("40 answered"), "{last}");
+    assert!(last.contains("A: A — 10 (25%)"));
+    assert_eq!(served.hub.desk().voters(), 40);
+    // This follower's own answer is in what its stream says; the event's HTML is one line.
+    let (status, _) = student_post(address, "do=answer&question=1&choice=1", Some(&cookie));
+    assert_eq!(status, 303);
+    served.hub.take(Ask::Close, &Who::Teacher).unwrap();
+    let closed = next_event(&mut follower, "class");
+    assert!(closed.contains("Answers are closed."), "{closed}");
+    assert!(closed.contains(">Your answer: B</p>"), "{closed}");
+    assert!(!closed.contains('\n'));
+}
+
+/// The data of the next event called `name`, skipping others.
+fn next_event(events: &mut Events, name: &str) -> String {
+    try_next_event(events, name, Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("no {name} event"))
+}
+
+fn try_next_event(events: &mut Events, name: &str, wait: Duration) -> Option<String> {
+    events
+        .reader
+        .get_ref()
+        .set_read_timeout(Some(wait))
+        .unwrap();
+    let wanted = format!("event: {name}");
+    let mut line = String::new();
+    let mut named = false;
+    loop {
+        line.clear();
+        if events.reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.starts_with("event: ") {
+            named = line == wanted;
+        } else if let Some(data) = line.strip_prefix("data: ")
+            && named
+        {
+            return Some(data.to_owned());
+        }
+    }
+}
+
+#[test]
+fn a_student_reading_an_earlier_scene_answers_there_and_goes_back_to_it() {
+    let served = serve(common::journey(), None, false, 10);
+    let address = served.address;
+    served.hub.present(2, 0, false);
+    served
+        .hub
+        .take(Ask::Quick(Quick::YesNo), &Who::Teacher)
+        .unwrap();
+    let cookie = a_student();
+    let page = student_page(address, "/scenes/setting-out", &cookie);
+    assert!(
+        page.contains("class=\"poll\""),
+        "the question on every page"
+    );
+    assert!(page.contains("name=\"from\" value=\"setting-out\""));
+    let (status, answer) = student_post(
+        address,
+        "do=answer&question=1&choice=0&from=setting-out",
+        Some(&cookie),
+    );
+    assert_eq!(status, 303);
+    assert!(
+        answer.contains("Location: /scenes/setting-out\r\n"),
+        "{answer}"
+    );
+    // A scene the student may not read yet, or none at all: back to the presenter's.
+    let (status, answer) = answer_in_time(
+        address,
+        "do=answer&question=1&choice=1&from=arrival",
+        &cookie,
+    );
+    assert_eq!(status, 303);
+    assert!(answer.contains("Location: /\r\n"), "{answer}");
+    assert!(student_page(address, "/scenes/setting-out", &cookie).contains(">Your answer: B</p>"));
 }

@@ -29,8 +29,9 @@ pub const MAX_BUFFERED_HEAD: usize = 16 * 1024;
 pub const MAX_TARGET: usize = 2 * 1024;
 /// Headers in one request; more and it is refused.
 pub const MAX_HEADERS: usize = 32;
-/// A remote command's form is a few short fields.
-pub const MAX_BODY: usize = 1024;
+/// A form is a few short fields; the longest is a student's question, 280 characters of up to
+/// four bytes each, percent-encoded (three bytes for each), with room for the other fields.
+pub const MAX_BODY: usize = 4 * 1024;
 /// How long a client has to send a request's head, and then its body: also how long a kept-alive
 /// connection may stay idle between requests.
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
@@ -42,7 +43,7 @@ pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// A request as the pages need it.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub method: Method,
     pub path: String,
@@ -530,7 +531,7 @@ mod tests {
         let refused = |text: &str| Request::from_head(&head(text)).unwrap_err();
         assert_eq!(refused("DELETE /"), Refusal::MethodNotAllowed);
         assert_eq!(
-            refused("POST /\nContent-Length: 1025"),
+            refused("POST /\nContent-Length: 4097"),
             Refusal::BodyTooLarge
         );
         assert_eq!(
@@ -543,7 +544,7 @@ mod tests {
             .map(|i| format!("\nX-{i}: {}", "y".repeat(500)))
             .collect();
         assert_eq!(refused(&format!("GET /{big}")), Refusal::TooLarge);
-        assert!(Request::from_head(&head("POST /\nContent-Length: 1024")).is_ok());
+        assert!(Request::from_head(&head("POST /\nContent-Length: 4096")).is_ok());
     }
 
     #[test]

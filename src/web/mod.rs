@@ -4,6 +4,7 @@
 //! `crate::audiences`), from the same lesson as `izumi follow` (`classroom::hub`), which
 //! is watched, never waited on. Every page also works without its script.
 
+mod class;
 mod hosts;
 pub mod http;
 pub mod page;
@@ -419,6 +420,6 @@ async fn answer(
     }
     match routes::route(&request, peer, site) {
         routes::Answer::Page(response) => response.into_hyper(keep_alive),
-        routes::Answer::Events => routes::events(peer, Arc::clone(site)),
+        routes::Answer::Events(stream) => routes::events(peer, Arc::clone(site), stream),
     }
 }

@@ -9,9 +9,11 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 
 use super::Site;
+use super::class::{self, CLASS, Target};
 use super::http::{self, Method, Request, Response};
 use super::page::{self, Links, Style, escape, query_value};
-use crate::classroom::hub::{Lesson, Request as RemoteCommand};
+use crate::asking::{Ask, Moderation, Quick, Student};
+use crate::classroom::hub::{Lesson, Request as RemoteCommand, Who};
 use crate::classroom::protocol::credential_matches;
 use crate::story::text::one_line;
 use crate::story::{Reach, Scene, SceneId, Story};
@@ -32,8 +34,20 @@ const NEEDS_SECRET: &str =
 pub(crate) enum Answer {
     Page(Response),
     /// The connection becomes an event stream.
-    Events,
+    Events(Stream),
 }
+
+/// Whose event stream: a follower's hears of the class's question (as the student its cookie
+/// names sees it), the remote's of the desk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Stream {
+    Follower(Option<Student>),
+    Remote,
+}
+
+/// The most a page's pieces of the class or the desk are told of a change: a flood of answers
+/// or votes moves them a few times a second, not at every one.
+const CLASS_EVERY: Duration = Duration::from_millis(250);
 
 /// Which page a request asks for, if the asker may have it.
 pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
@@ -84,16 +98,31 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
             "This classroom needs its token: use the address the teacher gave.",
         ));
     }
+    if path == CLASS {
+        return page(match request.method {
+            Method::Post => class_post(request, peer, site),
+            _ => class_pieces(request, site),
+        });
+    }
     if request.method == Method::Post {
         return page(Response::plain(405, "Only the remote takes commands."));
     }
     let shown = site.lesson();
     if path == "/events" {
-        return events_or_head(request);
+        let student = class::student_key(request.cookie(class::STUDENT_COOKIE))
+            .map(|key| Student::new("web", key));
+        return events_or_head(request, Stream::Follower(student));
     }
     if path == "/" {
         let scene = SceneId(shown.scene.min(shown.story.scenes.len() - 1));
-        return page(cached_follower(request, site, &shown, scene, true));
+        let response = cached_follower(request, site, &shown, scene, true);
+        return page(for_student(
+            request,
+            site,
+            response,
+            "",
+            said_on_page(request),
+        ));
     }
     if let Some(id) = path.strip_prefix("/scenes/") {
         let Some(scene) = shown.story.find_scene(id) else {
@@ -105,26 +134,29 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
                 "The presenter has not shown this scene yet.",
             ));
         }
-        return page(cached_follower(
+        let following = scene.index() == shown.scene;
+        let response = cached_follower(request, site, &shown, scene, following);
+        let from = if following { "" } else { id };
+        return page(for_student(
             request,
             site,
-            &shown,
-            scene,
-            scene.index() == shown.scene,
+            response,
+            from,
+            said_on_page(request),
         ));
     }
     page(Response::plain(404, "Nothing here."))
 }
 
 /// An event stream for GET; for HEAD, only the head it would have (a HEAD is never held open).
-fn events_or_head(request: &Request) -> Answer {
+fn events_or_head(request: &Request, stream: Stream) -> Answer {
     match request.method {
         Method::Head => Answer::Page(Response {
             content_type: http::EVENT_STREAM,
             body: Vec::new(),
             ..Response::plain(200, "")
         }),
-        _ => Answer::Events,
+        _ => Answer::Events(stream),
     }
 }
 
@@ -186,7 +218,7 @@ fn remote_door(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
             page(command(request, site))
         }
         (Method::Post, _) => page(Response::plain(405, "The event stream takes no commands.")),
-        (_, REMOTE_EVENTS) => events_or_head(request),
+        (_, REMOTE_EVENTS) => events_or_head(request, Stream::Remote),
         _ => page(remote(request, site)),
     }
 }
@@ -194,10 +226,15 @@ fn remote_door(request: &Request, peer: SocketAddr, site: &Site) -> Answer {
 /// Whether the browser says a command was made on a page of this server: `Origin` names the
 /// host it was sent to, and `Sec-Fetch-Site` is same-origin (or none: typed by the user). A
 /// client that sends neither is no browser, so no other site can be acting through it; it
-/// still needs the cookie.
+/// still needs the cookie. A form posted without script from a page whose referrer policy is
+/// `no-referrer` (every page here) has `Origin: null`: then `Sec-Fetch-Site`, which no page can
+/// set, must say same-origin.
 fn made_here(request: &Request) -> bool {
     let origin_matches = match (&request.origin, &request.host) {
         (None, _) => true,
+        (Some(origin), _) if origin == "null" => {
+            request.fetch_site.as_deref() == Some("same-origin")
+        }
         (Some(origin), Some(host)) => origin
             .strip_prefix("http://")
             .is_some_and(|origin| origin.eq_ignore_ascii_case(host)),
@@ -327,11 +364,14 @@ fn follower(
         "/scenes/SCENE?part=main{}",
         credentials.replacen('?', "&", 1)
     );
+    let from = if following { "" } else { current.id.as_str() };
+    let action = format!("{CLASS}{credentials}");
     let _ = writeln!(
         out,
-        "<body data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\">",
+        "<body data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\" data-class=\"{}\">",
         escape(&credentials),
-        escape(&fragment)
+        escape(&fragment),
+        escape(&action)
     );
     out.push_str("<a class=\"skip\" href=\"#text\">Skip to the text</a>\n");
     let _ = writeln!(
@@ -344,8 +384,278 @@ fn follower(
             "Reading on your own; Follow goes back to the presenter."
         }
     );
-    let _ = writeln!(out, "<main id=\"text\">\n{main}</main>\n</body>\n</html>");
+    let _ = writeln!(
+        out,
+        "<div id=\"class\" class=\"class\">{}</div>",
+        class::CLASS_MARK
+    );
+    let _ = writeln!(out, "<main id=\"text\">\n{main}</main>");
+    let _ = write!(
+        out,
+        "<section class=\"questions\" aria-labelledby=\"questions-heading\"><h2 id=\"questions-heading\">Questions for the teacher</h2><div id=\"board\">{}</div>",
+        class::BOARD_MARK
+    );
+    class::ask_form(
+        &mut out,
+        &Target {
+            action: &action,
+            from,
+        },
+    );
+    out.push_str("</section>\n</body>\n</html>\n");
     Response::html(200, out)
+}
+
+/// What a follower's page says to one student after a form: in the question's live region, or
+/// in the students' questions'.
+#[derive(Default)]
+struct Said {
+    class: String,
+    board: String,
+}
+
+/// What a page says after a form the browser sent without its script: a fixed sentence named
+/// by the address.
+fn said_on_page(request: &Request) -> Said {
+    Said {
+        class: String::new(),
+        board: class::said(request.query_param("said"))
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+/// A student's browser's key: the one its cookie holds, or a new one to give it (and whether it
+/// is new). `None` only when the system has no randomness.
+fn student_of(request: &Request) -> Option<(String, bool)> {
+    match class::student_key(request.cookie(class::STUDENT_COOKIE)) {
+        Some(key) => Some((key.to_owned(), false)),
+        None => crate::classroom::secret::random()
+            .ok()
+            .map(|key| (key, true)),
+    }
+}
+
+/// The scene page a student's form came from, if it names one the student may read: where the
+/// answer goes back to. Empty for the presenter's page.
+fn from_scene(request: &Request, site: &Site, shown: &Lesson) -> Option<SceneId> {
+    let scene = shown.story.find_scene(request.param("from")?)?;
+    reach(site, shown).may_show_scene(scene).then_some(scene)
+}
+
+/// The question block and the students' questions as this student sees them.
+fn pieces(
+    site: &Site,
+    student: Option<&Student>,
+    said: &Said,
+    target: &Target,
+) -> (String, String) {
+    let class = site.hub.class();
+    let mut poll = String::new();
+    class::poll(
+        &mut poll,
+        &class,
+        student.and_then(|student| site.hub.answer_of(student)),
+        &said.class,
+        target,
+    );
+    let mut board = String::new();
+    class::board(&mut board, &class, &said.board, target);
+    (poll, board)
+}
+
+/// A follower's page (made once for all) with this student's question block and the students'
+/// questions put in their places, and the student's cookie given if the browser has none.
+fn for_student(
+    request: &Request,
+    site: &Site,
+    response: Response,
+    from: &str,
+    said: Said,
+) -> Response {
+    if request.param("part") == Some("main") || response.status != 200 {
+        return response;
+    }
+    // A browser without a cookie has answered nothing yet: it is given one now, so that its
+    // event stream, opened next, knows whose answer to show.
+    let (key, new) = match class::student_key(request.cookie(class::STUDENT_COOKIE)) {
+        Some(key) => (Some(key.to_owned()), false),
+        None => (crate::classroom::secret::random().ok(), true),
+    };
+    let student = key.as_deref().map(|key| Student::new("web", key));
+    let text = String::from_utf8_lossy(&response.body);
+    let action = format!("{CLASS}{}", credentials(site));
+    let (poll, board) = pieces(
+        site,
+        student.as_ref(),
+        &said,
+        &Target {
+            action: &action,
+            from,
+        },
+    );
+    let body = text
+        .replacen(class::CLASS_MARK, &poll, 1)
+        .replacen(class::BOARD_MARK, &board, 1);
+    Response {
+        body: body.into_bytes(),
+        set_cookie: key
+            .filter(|_| new)
+            .map(|key| class::student_cookie(&key, site.config.remote_lifetime)),
+        ..response
+    }
+}
+
+/// The pieces alone, for the page's script to swap in: `<div id="class">` and `<div id="board">`.
+fn class_pieces(request: &Request, site: &Site) -> Response {
+    let student = class::student_key(request.cookie(class::STUDENT_COOKIE))
+        .map(|key| Student::new("web", key));
+    pieces_response(request, site, student.as_ref(), 200, &Said::default())
+}
+
+fn pieces_response(
+    request: &Request,
+    site: &Site,
+    student: Option<&Student>,
+    status: u16,
+    said: &Said,
+) -> Response {
+    let shown = site.lesson();
+    let from = from_scene(request, site, &shown)
+        .map(|scene| shown.story.scene(scene).id.clone())
+        .unwrap_or_default();
+    let action = format!("{CLASS}{}", credentials(site));
+    let (poll, board) = pieces(
+        site,
+        student,
+        said,
+        &Target {
+            action: &action,
+            from: &from,
+        },
+    );
+    Response::html(
+        status,
+        format!("<div id=\"class\">{poll}</div><div id=\"board\">{board}</div>"),
+    )
+}
+
+/// A student's answer, question or vote, from the follower's page: only from this server's own
+/// pages, with the token when the class has one, as the student the browser's cookie says. With
+/// the script (`part=class`) the answer is the pieces again, with the status of the outcome;
+/// without it, the browser goes back to its page (303), or is shown it with the refusal.
+fn class_post(request: &Request, peer: SocketAddr, site: &Site) -> Response {
+    if !made_here(request) {
+        site.hub
+            .log()
+            .write(Some(peer), "web refused student: from another site");
+        return Response::plain(403, "Answers are taken only from the classroom's own page.");
+    }
+    let Some((key, new)) = student_of(request) else {
+        return Response::plain(503, "No randomness for the student's cookie.");
+    };
+    let student = Student::new("web", &key);
+    let number = |name| {
+        request
+            .param(name)
+            .and_then(|value| value.trim().parse::<u32>().ok())
+    };
+    // What was asked, where its outcome is said (by the question, or by the students'
+    // questions), and the word the page's address carries after it.
+    let (ask, on_board, said_word) = match request.param("do") {
+        Some("answer") => (
+            number("question")
+                .zip(number("choice"))
+                .map(|(question, choice)| Ask::Answer {
+                    question,
+                    choice: choice as usize,
+                }),
+            false,
+            "",
+        ),
+        Some("post") => (
+            Some(Ask::Post(
+                request.param("text").unwrap_or_default().to_owned(),
+            )),
+            true,
+            "sent",
+        ),
+        Some("vote") => (number("number").map(Ask::Vote), true, "voted"),
+        _ => return Response::plain(400, "Unknown request."),
+    };
+    let refused =
+        |refusal: crate::asking::Refusal| (class::refusal_status(refusal), refusal.message());
+    let outcome = match ask {
+        None if on_board => Err(refused(crate::asking::Refusal::UnknownQuestion)),
+        None => Err(refused(crate::asking::Refusal::NotAChoice)),
+        Some(Ask::Post(text)) if text.chars().count() > crate::asking::LONGEST_QUESTION => {
+            Err((400, class::TOO_LONG))
+        }
+        Some(ask) => site
+            .hub
+            .take(ask, &Who::Student(student.clone(), peer.ip()))
+            .map_err(refused),
+    };
+    let mut said = Said::default();
+    let (status, line) = match outcome {
+        Ok(line) => (
+            200,
+            if on_board {
+                class::said(Some(said_word)).unwrap_or_default().to_owned()
+            } else {
+                line
+            },
+        ),
+        Err((status, message)) => (status, message.to_owned()),
+    };
+    if on_board {
+        said.board = line;
+    } else {
+        said.class = line;
+    }
+    let cookie = new.then(|| class::student_cookie(&key, site.config.remote_lifetime));
+    let response = if request.param("part") == Some("class") {
+        pieces_response(request, site, Some(&student), status, &said)
+    } else if status == 200 {
+        let shown = site.lesson();
+        let back = from_scene(request, site, &shown).map_or_else(
+            || "/".to_owned(),
+            |scene| format!("/scenes/{}", shown.story.scene(scene).id),
+        );
+        let mut query = credentials(site);
+        if !said_word.is_empty() {
+            query.push(if query.is_empty() { '?' } else { '&' });
+            let _ = write!(query, "said={said_word}");
+        }
+        Response::see_other(format!("{back}{query}"))
+    } else {
+        // The page again, with the refusal where the student looks.
+        let shown = site.lesson();
+        let (scene, following) = match from_scene(request, site, &shown) {
+            Some(scene) => (scene, scene.index() == shown.scene),
+            None => (SceneId(shown.scene.min(shown.story.scenes.len() - 1)), true),
+        };
+        let page = cached_follower(request, site, &shown, scene, following);
+        let from = if following {
+            ""
+        } else {
+            shown.story.scene(scene).id.as_str()
+        };
+        let with_cookie = Request {
+            cookies: vec![(class::STUDENT_COOKIE.to_owned(), key.clone())],
+            query: Vec::new(),
+            form: Vec::new(),
+            ..request.clone()
+        };
+        Response {
+            status,
+            ..for_student(&with_cookie, site, page, from, said)
+        }
+    };
+    Response {
+        set_cookie: cookie,
+        ..response
+    }
 }
 
 /// Previous, follow, next: back through what was shown, never past it unless allowed.
@@ -457,6 +767,11 @@ fn remote(request: &Request, site: &Site) -> Response {
     if request.param("part") == Some("main") {
         return Response::html(200, main);
     }
+    let mut desk = String::new();
+    class::desk(&mut desk, &site.hub.class(), &site.hub.desk(), REMOTE);
+    if request.param("part") == Some("desk") {
+        return Response::html(200, desk);
+    }
     let mut out = String::new();
     page::open_page(
         &mut out,
@@ -466,7 +781,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     );
     let _ = writeln!(
         out,
-        "<body class=\"remote\" data-events=\"{REMOTE_EVENTS}\" data-following=\"true\" data-fragment=\"{REMOTE}?part=main\">"
+        "<body class=\"remote\" data-events=\"{REMOTE_EVENTS}\" data-following=\"true\" data-fragment=\"{REMOTE}?part=main\" data-desk=\"{REMOTE}?part=desk\">"
     );
     let _ = writeln!(
         out,
@@ -488,6 +803,10 @@ fn remote(request: &Request, site: &Site) -> Response {
         out,
         "<form class=\"goto\" method=\"post\" action=\"{REMOTE}\" data-remote><label for=\"goto\">Scene number</label> <input id=\"goto\" name=\"scene\" type=\"number\" min=\"1\" max=\"{}\" inputmode=\"numeric\" required> <button name=\"do\" value=\"goto\">Go</button></form></div>",
         story.scenes.len()
+    );
+    let _ = writeln!(
+        out,
+        "<section id=\"desk\" class=\"desk\" aria-label=\"Asking the class\">{desk}</section>"
     );
     let _ = writeln!(out, "<main id=\"text\">\n{main}</main>\n</body>\n</html>");
     Response::html(200, out)
@@ -513,16 +832,48 @@ fn command(request: &Request, site: &Site) -> Response {
                 return Response::plain(400, &format!("A scene number is from 1 to {}.", last + 1));
             }
         },
-        _ => return Response::plain(400, "Unknown command."),
+        Some(other) => return ask_the_class(request, site, other),
+        None => return Response::plain(400, "Unknown command."),
     };
     site.hub.ask(command);
     Response::see_other(REMOTE.to_owned())
 }
 
-/// The event stream: where the presentation is, now and at every move, until the client goes.
+/// The remote's commands for asking the class, taken by the hub as the teacher's.
+fn ask_the_class(request: &Request, site: &Site, what: &str) -> Response {
+    let number = request
+        .param("number")
+        .and_then(|number| number.trim().parse::<u32>().ok());
+    let ask = match (what, number) {
+        ("ask", _) => Ask::SceneQuestion,
+        ("close", _) => Ask::Close,
+        ("reveal", _) => Ask::Reveal,
+        ("take-down", _) => Ask::TakeDown,
+        ("unspotlight", _) => Ask::Spotlight(None),
+        ("show", Some(number)) => Ask::Moderate(number, Moderation::Shown),
+        ("dismiss", Some(number)) => Ask::Moderate(number, Moderation::Dismissed),
+        ("spotlight", Some(number)) => Ask::Spotlight(Some(number)),
+        (quick, _) => match quick.strip_prefix("quick-").and_then(Quick::from_word) {
+            Some(kind) => Ask::Quick(kind),
+            None => return Response::plain(400, "Unknown command."),
+        },
+    };
+    match site.hub.take(ask, &Who::Teacher) {
+        Ok(_) => Response::see_other(REMOTE.to_owned()),
+        Err(refusal) => Response::plain(class::refusal_status(refusal), refusal.message()),
+    }
+}
+
+/// The event stream: where the presentation is, now and at every move, until the client goes;
+/// and that the class's question (for a follower) or the desk (for the remote) changed, at most
+/// every [`CLASS_EVERY`], for the page to fetch its pieces again.
 /// A client that stops reading is cut when a write has waited too long (see [`http::Bounded`]);
 /// it never holds up anyone else, since each stream only ever has the latest position to send.
-pub(crate) fn events(peer: SocketAddr, site: Arc<Site>) -> hyper::Response<http::Body> {
+pub(crate) fn events(
+    peer: SocketAddr,
+    site: Arc<Site>,
+    stream: Stream,
+) -> hyper::Response<http::Body> {
     let Ok(permit) = Arc::clone(&site.followers).try_acquire_owned() else {
         site.hub.log().write(
             Some(peer),
@@ -546,26 +897,53 @@ pub(crate) fn events(peer: SocketAddr, site: Arc<Site>) -> hyper::Response<http:
         }
         let mut lesson = site.hub.watch();
         lesson.mark_changed();
+        // The class's question and the desk: the page is told once at the start, so that a
+        // change between its load and its stream is not missed.
+        let mut class = site.hub.watch_class();
+        class.mark_changed();
+        let mut desk = site.hub.watch_desk();
+        let remote = stream == Stream::Remote;
+        let mut pending = true;
+        let mut not_before = tokio::time::Instant::now();
         // What this stream last said: a change it does not show (a blank projector) says nothing.
         let mut said = None;
         loop {
-            let changed = tokio::select! {
+            let bytes = tokio::select! {
                 // The connection has gone: give the place back now, not at the next keepalive.
                 () = sender.closed() => return,
-                changed = tokio::time::timeout(KEEPALIVE, lesson.changed()) => changed,
-            };
-            let bytes = match changed {
-                Ok(Ok(())) => {
-                    let event = scene_event(&lesson.borrow_and_update());
-                    if said.as_ref() == Some(&event.0) {
-                        continue;
+                changed = tokio::time::timeout(KEEPALIVE, lesson.changed()) => match changed {
+                    Ok(Ok(())) => {
+                        let event = scene_event(&lesson.borrow_and_update());
+                        if said.as_ref() == Some(&event.0) {
+                            continue;
+                        }
+                        said = Some(event.0);
+                        event.1
                     }
-                    said = Some(event.0);
-                    event.1
+                    // The presenter has gone.
+                    Ok(Err(_)) => return,
+                    Err(_) => ": still here\n\n".to_owned(),
+                },
+                Ok(()) = class.changed(), if !pending => {
+                    class.borrow_and_update();
+                    pending = true;
+                    continue;
                 }
-                // The presenter has gone.
-                Ok(Err(_)) => return,
-                Err(_) => ": still here\n\n".to_owned(),
+                Ok(()) = desk.changed(), if remote && !pending => {
+                    desk.borrow_and_update();
+                    pending = true;
+                    continue;
+                }
+                () = tokio::time::sleep_until(not_before), if pending => {
+                    pending = false;
+                    // Whatever changed meanwhile is in what the page fetches now.
+                    class.borrow_and_update();
+                    if remote {
+                        desk.borrow_and_update();
+                    }
+                    not_before = tokio::time::Instant::now() + CLASS_EVERY;
+                    class_event(&site, &stream)
+                }
             };
             if sender.send(Bytes::from(bytes)).await.is_err() {
                 return;
@@ -573,6 +951,35 @@ pub(crate) fn events(peer: SocketAddr, site: Arc<Site>) -> hyper::Response<http:
         }
     });
     http::event_stream(receiver)
+}
+
+/// A `class` event (a follower's question and the students' questions, as this student sees
+/// them) or a `desk` event (the remote's desk), the HTML on one line: the page swaps it in
+/// without asking again, so that a question put to a full room costs no request per student.
+fn class_event(site: &Site, stream: &Stream) -> String {
+    let (name, html) = match stream {
+        Stream::Remote => {
+            let mut desk = String::new();
+            class::desk(&mut desk, &site.hub.class(), &site.hub.desk(), REMOTE);
+            ("desk", desk)
+        }
+        Stream::Follower(student) => {
+            let action = format!("{CLASS}{}", credentials(site));
+            let target = Target {
+                action: &action,
+                from: "",
+            };
+            let (poll, board) = pieces(site, student.as_ref(), &Said::default(), &target);
+            (
+                "class",
+                format!("<div id=\"class\">{poll}</div><div id=\"board\">{board}</div>"),
+            )
+        }
+    };
+    // No line breaks inside an event's data: outside `<pre>` and `<textarea>`, which the pieces
+    // do not have, a space is the same to HTML.
+    let html = html.replace(['\r', '\n'], " ");
+    format!("event: {name}\ndata: {html}\n\n")
 }
 
 /// What a `scene` event tells, to send it only when that changes.
