@@ -521,3 +521,93 @@ fn follower_panel_after_the_reveal_at_120x40() {
     assert!(shown.contains("30%"), "{shown}");
     insta::assert_snapshot!(shown);
 }
+
+// ---- End to end: the real presenter in a pseudo-terminal ----
+
+/// `a` on a scene with a question puts it on the projector; `r` shows the tally (nobody has
+/// answered: zeros), `r` again the right answer and why; `a` closes it, `d` takes it down.
+#[test]
+fn present_asks_the_scene_s_question_on_a_and_reveals_it_on_r() {
+    let mut session = common::terminal::Session::start_sized(
+        r#""$0" present --listen 127.0.0.1:0 --scene prologue-nero-named; echo "EXIT=$?""#,
+        &[],
+        (120, 40),
+    );
+    session.wait_for("scene ");
+    session.send("a");
+    session.wait_for("How did Kōzō Izumi's name first come to light");
+    session.wait_for("Answers open · 0 answers");
+    assert!(!session.contents().contains('%'), "{}", session.contents());
+    session.send("r");
+    session.wait_for("0    0%");
+    session.send("r");
+    session.wait_for("Answer: A");
+    session.wait_for("Rastvorov");
+    session.send("a");
+    session.wait_for("Answers closed");
+    session.send("d");
+    session.wait_for_absence("How did Kōzō Izumi's name");
+    session.send("q");
+    session.wait_for("EXIT=0");
+}
+
+// ---- The presenter's loop hears the hub ----
+
+/// The class reaches the loop at once; a burst of answers reaches it as a few desks, at most
+/// four a second, the last with every answer counted.
+#[test]
+fn the_presenter_hears_the_class_at_once_and_the_desk_at_most_four_times_a_second() {
+    use izumi::classroom::doors::{Caps, Doors};
+    use izumi::classroom::hub::{Hub, Who};
+    use izumi::classroom::log::EventLog;
+    use izumi::runtime::{Input, watch_the_class};
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::time::Duration;
+
+    let log = Arc::new(EventLog::new(None, 0));
+    let doors = Doors::new(Caps::fitting(1000, 4, 1 << 20), Arc::clone(&log));
+    let hub = Hub::new(Arc::new(common::journey()), doors, log, |_| {});
+    let (inputs, heard) = std::sync::mpsc::channel();
+    watch_the_class(&hub, inputs).unwrap();
+    hub.take(Ask::Quick(Quick::Letters), &Who::Teacher).unwrap();
+    let asked = Instant::now();
+    let number = loop {
+        match heard.recv_timeout(Duration::from_secs(5)).unwrap() {
+            Input::Class(class) => break class.poll.unwrap().asked.number,
+            Input::Desk(_) => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(asked.elapsed() < Duration::from_millis(200));
+    let started = Instant::now();
+    let students = 300u32;
+    for i in 0..students {
+        let address = IpAddr::V4(Ipv4Addr::new(10, 0, (i / 200) as u8, (i % 200) as u8 + 1));
+        let student = izumi::asking::Student::new("test", &i.to_string());
+        hub.take(
+            Ask::Answer {
+                question: number,
+                choice: (i % 4) as usize,
+            },
+            &Who::Student(student, address),
+        )
+        .unwrap();
+    }
+    // Every desk heard until the last answer is counted.
+    let mut desks = 0;
+    loop {
+        match heard.recv_timeout(Duration::from_secs(5)).unwrap() {
+            Input::Desk(desk) => {
+                desks += 1;
+                if desk.voters() == students {
+                    break;
+                }
+            }
+            Input::Class(_) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    let took = started.elapsed();
+    let allowed = 2 + (took.as_millis() / 250) as u32;
+    assert!(desks <= allowed, "{desks} desks in {took:?}");
+}
