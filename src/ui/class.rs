@@ -71,10 +71,11 @@ impl Widget for StageQuestion<'_> {
             .then(|| counts_of(app, poll, true))
             .flatten();
         let note = note(app, poll);
-        let card_of = |spacious: bool| {
+        let card_of = |spacious: bool, below: bool| {
             let card = QuestionCard::asked(&poll.asked, theme)
                 .on_stage()
                 .spacious(spacious)
+                .bars_below(below)
                 .tally(counts)
                 .note(Some(&note));
             if shown == Shown::Answer {
@@ -125,12 +126,12 @@ impl Widget for StageQuestion<'_> {
             width: question_area.width.saturating_sub(margin + 1).min(90),
             ..question_area
         };
-        let roomy = card_of(true);
-        let card = if roomy.height(column.width) + 2 <= column.height {
-            roomy
-        } else {
-            card_of(false)
-        };
+        // The roomiest layout that fits: a blank line between choices, each choice's whole
+        // text with its bar under it, or one row to a choice.
+        let card = [card_of(true, true), card_of(false, true)]
+            .into_iter()
+            .find(|card| card.height(column.width) <= column.height)
+            .unwrap_or_else(|| card_of(false, false));
         let height = card.height(column.width).min(column.height);
         let top = column.y + (column.height - height) / 2;
         card.render(

@@ -46,6 +46,7 @@ pub struct QuestionCard<'a> {
     note: Option<&'a str>,
     stage: bool,
     spacious: bool,
+    bars_below: bool,
     theme: &'a Theme,
 }
 
@@ -64,6 +65,7 @@ impl<'a> QuestionCard<'a> {
             note: None,
             stage: false,
             spacious: false,
+            bars_below: false,
             theme,
         }
     }
@@ -124,6 +126,12 @@ impl<'a> QuestionCard<'a> {
         self
     }
 
+    /// A tally's bars under their choice's whole text rather than beside a cut one.
+    pub fn bars_below(mut self, below: bool) -> Self {
+        self.bars_below = below;
+        self
+    }
+
     /// The label of choice `i`: "A" or "1".
     pub fn label(&self, i: usize) -> String {
         match self.labels {
@@ -176,7 +184,7 @@ impl<'a> QuestionCard<'a> {
         // beside a bar; else the text (wrapped) and the bar under it.
         let longest = self.choices.iter().map(|c| c.width()).max().unwrap_or(0);
         let beside = text_room.saturating_sub(FIGURES + 1) * 3 / 5;
-        let one_row = longest <= beside || (beside >= 24 && !self.spacious);
+        let one_row = longest <= beside || (beside >= 24 && !self.spacious && !self.bars_below);
         for (i, choice) in self.choices.iter().enumerate() {
             if i > 0 && self.spacious {
                 lines.push(Line::default());
