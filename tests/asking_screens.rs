@@ -152,6 +152,10 @@ fn the_presenter_s_keys_ask_reveal_and_take_down() {
     let mut app = App::new(common::journey()).with_role(Role::Presenter);
     assert_eq!(press(&mut app, 'a'), [Ask::SceneQuestion]);
     assert_eq!(press(&mut app, 'r'), [Ask::Reveal]);
+    // The help takes every key while it is open.
+    press(&mut app, '?');
+    assert!(press(&mut app, 'a').is_empty());
+    press(&mut app, '?');
     assert_eq!(press(&mut app, 'Q'), [Ask::Quick(Quick::Letters)]);
     assert_eq!(press(&mut app, 'Y'), [Ask::Quick(Quick::YesNo)]);
     assert_eq!(press(&mut app, 'd'), [Ask::TakeDown]);
@@ -222,6 +226,18 @@ fn follower_digits_answer_only_while_a_question_is_open() {
     );
     assert_eq!(app.scene(), scene, "answering does not move");
     assert_eq!(app.chosen(), Some(1));
+    // With a list open over the scene, a digit still answers.
+    app.update(Action::ShowTimeline);
+    assert_eq!(
+        press(&mut app, '4'),
+        [Ask::Answer {
+            question: 7,
+            choice: 3
+        }]
+    );
+    assert_eq!(app.scene(), scene);
+    assert_eq!(app.overlay(), None);
+    press(&mut app, '2');
     // Past the choices: said, not sent.
     assert!(press(&mut app, '5').is_empty());
     assert_eq!(app.status(), Some("Answer with 1–4"));
