@@ -627,3 +627,41 @@ fn the_presenter_hears_the_class_at_once_and_the_desk_at_most_four_times_a_secon
     let allowed = 2 + (took.as_millis() / 250) as u32;
     assert!(desks <= allowed, "{desks} desks in {took:?}");
 }
+
+/// Every screen with a question on it draws at every size, however small, without panicking.
+#[test]
+fn question_screens_draw_at_every_size() {
+    let class = Class {
+        poll: Some(poll(3, false, Shown::Answer, Some(vec![1, 2, 3, 4]))),
+        board: vec![posted(1, "Why? 哈尔滨", 2, Moderation::Shown)],
+        spotlight: None,
+    };
+    let spotlit = Class {
+        spotlight: Some(1),
+        ..class.clone()
+    };
+    let desk = Desk {
+        tally: class
+            .poll
+            .as_ref()
+            .map(|p| (p.asked.clone(), vec![1, 2, 3, 4])),
+        posted: vec![posted(1, "Why? 哈尔滨", 2, Moderation::Shown)],
+    };
+    for width in (1..=130).step_by(7) {
+        for height in (1..=45).step_by(4) {
+            for role in [Role::Presenter, Role::Console, Role::Follower] {
+                for class in [&class, &spotlit] {
+                    let app = App::new(common::journey())
+                        .with_role(role)
+                        .with_invitations(invitations());
+                    screen(
+                        app,
+                        width,
+                        height,
+                        vec![Action::Class(class.clone()), Action::Desk(desk.clone())],
+                    );
+                }
+            }
+        }
+    }
+}

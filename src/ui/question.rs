@@ -6,6 +6,10 @@
 //! story's own for a reader's "check yourself") and lays itself out as lines, so that a screen
 //! can ask how tall it is before giving it room. Widths are display cells; what does not fit is
 //! cut with an ellipsis.
+//!
+//! For a story's own question (a reader's "check yourself"), `Asked::from_story(story, scene,
+//! question, 0)` gives the explanation as plain text with its footnotes as `[N]`:
+//! `QuestionCard::asked(&asked, theme).chosen(Some(mine)).answer(asked.answer, &asked.explain)`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
