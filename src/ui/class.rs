@@ -340,7 +340,7 @@ impl FollowerPanel<'_> {
     fn note(&self) -> String {
         let choices = self.poll.asked.choices.len();
         if self.poll.open {
-            format!("Press 1–{choices} to answer; you may change it until the question closes.")
+            format!("Press 1–{choices} to answer; you may change your answer until it closes.")
         } else {
             "Answers are closed.".to_owned()
         }

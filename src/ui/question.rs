@@ -297,7 +297,11 @@ impl<'a> QuestionCard<'a> {
         }
         if let Some(note) = self.note {
             lines.push(Line::default());
-            lines.push(Line::styled(ellipsis(note, width), styles.dim));
+            lines.extend(
+                wrap(note, width)
+                    .into_iter()
+                    .map(|line| Line::styled(line, styles.dim)),
+            );
         }
         lines
     }
