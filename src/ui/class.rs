@@ -90,7 +90,16 @@ impl Widget for StageQuestion<'_> {
             .iter()
             .find(|line| line.starts_with("http://"));
         let code = address.and_then(|_| invite::code_of(app.invitations()));
-        let rows = code.as_ref().map(invite::Code::half_blocks);
+        // Square modules (two cells by one) where the stage is wide enough to leave the
+        // question its 72 columns, else half blocks.
+        let rows = code.as_ref().map(|code| {
+            let size = u16::try_from(code.size()).unwrap_or(u16::MAX);
+            if area.width >= size * 2 + 76 && area.height >= size + 2 {
+                code.full_blocks()
+            } else {
+                code.half_blocks()
+            }
+        });
         let code_width = rows
             .as_ref()
             .and_then(|rows| rows.first())
