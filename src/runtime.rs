@@ -54,6 +54,54 @@ pub enum Input {
     /// What the classroom said: the presenter to its console or a follower, or an audience to
     /// the presenter.
     Classroom(Heard),
+    /// The presenter's hub published what the class sees of the questions.
+    Class(crate::asking::Class),
+    /// The presenter's hub published the teacher's desk (at most a few times a second).
+    Desk(crate::asking::Desk),
+}
+
+/// The least time between two desks drawn: a flood of answers redraws the tally at most four
+/// times a second, always with the latest counts.
+pub const DESK_EVERY: Duration = Duration::from_millis(250);
+
+/// Passes the hub's class and desk to the event loop, each from a thread of its own that sleeps
+/// until the hub publishes: the class at once, the desk at most once per [`DESK_EVERY`], the
+/// latest value taken after the pause so that a burst of answers is one redraw. The threads end
+/// when the hub or the loop is gone.
+pub fn watch_the_class(
+    hub: &crate::classroom::hub::Hub,
+    inputs: mpsc::Sender<Input>,
+) -> io::Result<()> {
+    use crate::classroom::hub::block_on;
+    let mut class = hub.watch_class();
+    let class_inputs = inputs.clone();
+    std::thread::Builder::new()
+        .name("izumi-class".into())
+        .spawn(move || {
+            while block_on(class.changed()).is_ok() {
+                let now = class.borrow_and_update().clone();
+                if class_inputs.send(Input::Class(now)).is_err() {
+                    return;
+                }
+            }
+        })?;
+    let mut desk = hub.watch_desk();
+    std::thread::Builder::new()
+        .name("izumi-desk".into())
+        .spawn(move || {
+            let mut last: Option<Instant> = None;
+            while block_on(desk.changed()).is_ok() {
+                if let Some(wait) = last.and_then(|last| DESK_EVERY.checked_sub(last.elapsed())) {
+                    std::thread::sleep(wait);
+                }
+                last = Some(Instant::now());
+                let now = desk.borrow_and_update().clone();
+                if inputs.send(Input::Desk(now)).is_err() {
+                    return;
+                }
+            }
+        })?;
+    Ok(())
 }
 
 /// Where reading starts.
@@ -126,6 +174,9 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         move |heard| hearing.send(Input::Classroom(heard)).is_ok(),
         setup.audiences,
     )?;
+    if let Link::Presenting(classroom) = &link {
+        watch_the_class(&classroom.hub, inputs.clone())?;
+    }
     let invitations = session::invitations(&part, &link);
     // A presenter's, on the main screen, where they are found on leaving; the presentation
     // shows them too. A console's is its remote's address, which stays off the screen until
@@ -325,6 +376,8 @@ fn event_loop(
             }
             Input::Classroom(Heard::FromPresenter(_)) => Vec::new(),
             Input::Classroom(Heard::Linked(up)) => reader.act(Action::Linked(up))?,
+            Input::Class(class) => reader.act(Action::Class(class))?,
+            Input::Desk(desk) => reader.act(Action::Desk(desk))?,
             Input::Classroom(Heard::Refused(reason)) => return Ok(Ended::Refused(reason)),
             Input::TerminalClosed => return Ok(Ended::Outcome(Outcome::InputClosed)),
             Input::StoryChanged => match watched {

@@ -152,6 +152,10 @@ fn the_presenter_s_keys_ask_reveal_and_take_down() {
     let mut app = App::new(common::journey()).with_role(Role::Presenter);
     assert_eq!(press(&mut app, 'a'), [Ask::SceneQuestion]);
     assert_eq!(press(&mut app, 'r'), [Ask::Reveal]);
+    // The help takes every key while it is open.
+    press(&mut app, '?');
+    assert!(press(&mut app, 'a').is_empty());
+    press(&mut app, '?');
     assert_eq!(press(&mut app, 'Q'), [Ask::Quick(Quick::Letters)]);
     assert_eq!(press(&mut app, 'Y'), [Ask::Quick(Quick::YesNo)]);
     assert_eq!(press(&mut app, 'd'), [Ask::TakeDown]);
@@ -222,6 +226,18 @@ fn follower_digits_answer_only_while_a_question_is_open() {
     );
     assert_eq!(app.scene(), scene, "answering does not move");
     assert_eq!(app.chosen(), Some(1));
+    // With a list open over the scene, a digit still answers.
+    app.update(Action::ShowTimeline);
+    assert_eq!(
+        press(&mut app, '4'),
+        [Ask::Answer {
+            question: 7,
+            choice: 3
+        }]
+    );
+    assert_eq!(app.scene(), scene);
+    assert_eq!(app.overlay(), None);
+    press(&mut app, '2');
     // Past the choices: said, not sent.
     assert!(press(&mut app, '5').is_empty());
     assert_eq!(app.status(), Some("Answer with 1–4"));
@@ -520,4 +536,132 @@ fn follower_panel_after_the_reveal_at_120x40() {
     assert!(shown.contains("Answers are closed"), "{shown}");
     assert!(shown.contains("30%"), "{shown}");
     insta::assert_snapshot!(shown);
+}
+
+// ---- End to end: the real presenter in a pseudo-terminal ----
+
+/// `a` on a scene with a question puts it on the projector; `r` shows the tally (nobody has
+/// answered: zeros), `r` again the right answer and why; `a` closes it, `d` takes it down.
+#[test]
+fn present_asks_the_scene_s_question_on_a_and_reveals_it_on_r() {
+    let mut session = common::terminal::Session::start_sized(
+        r#""$0" present --listen 127.0.0.1:0 --scene prologue-nero-named; echo "EXIT=$?""#,
+        &[],
+        (120, 40),
+    );
+    session.wait_for("scene ");
+    session.send("a");
+    session.wait_for("How did Kōzō Izumi's name first come to light");
+    session.wait_for("Answers open · 0 answers");
+    assert!(!session.contents().contains('%'), "{}", session.contents());
+    session.send("r");
+    session.wait_for("0    0%");
+    session.send("r");
+    session.wait_for("Answer: A");
+    session.wait_for("Rastvorov");
+    session.send("a");
+    session.wait_for("Answers closed");
+    session.send("d");
+    session.wait_for_absence("How did Kōzō Izumi's name");
+    session.send("q");
+    session.wait_for("EXIT=0");
+}
+
+// ---- The presenter's loop hears the hub ----
+
+/// The class reaches the loop at once; a burst of answers reaches it as a few desks, at most
+/// four a second, the last with every answer counted.
+#[test]
+fn the_presenter_hears_the_class_at_once_and_the_desk_at_most_four_times_a_second() {
+    use izumi::classroom::doors::{Caps, Doors};
+    use izumi::classroom::hub::{Hub, Who};
+    use izumi::classroom::log::EventLog;
+    use izumi::runtime::{Input, watch_the_class};
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::time::Duration;
+
+    let log = Arc::new(EventLog::new(None, 0));
+    let doors = Doors::new(Caps::fitting(1000, 4, 1 << 20), Arc::clone(&log));
+    let hub = Hub::new(Arc::new(common::journey()), doors, log, |_| {});
+    let (inputs, heard) = std::sync::mpsc::channel();
+    watch_the_class(&hub, inputs).unwrap();
+    hub.take(Ask::Quick(Quick::Letters), &Who::Teacher).unwrap();
+    let asked = Instant::now();
+    let number = loop {
+        match heard.recv_timeout(Duration::from_secs(5)).unwrap() {
+            Input::Class(class) => break class.poll.unwrap().asked.number,
+            Input::Desk(_) => {}
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(asked.elapsed() < Duration::from_millis(200));
+    let started = Instant::now();
+    let students = 300u32;
+    for i in 0..students {
+        let address = IpAddr::V4(Ipv4Addr::new(10, 0, (i / 200) as u8, (i % 200) as u8 + 1));
+        let student = izumi::asking::Student::new("test", &i.to_string());
+        hub.take(
+            Ask::Answer {
+                question: number,
+                choice: (i % 4) as usize,
+            },
+            &Who::Student(student, address),
+        )
+        .unwrap();
+    }
+    // Every desk heard until the last answer is counted.
+    let mut desks = 0;
+    loop {
+        match heard.recv_timeout(Duration::from_secs(5)).unwrap() {
+            Input::Desk(desk) => {
+                desks += 1;
+                if desk.voters() == students {
+                    break;
+                }
+            }
+            Input::Class(_) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    let took = started.elapsed();
+    let allowed = 2 + (took.as_millis() / 250) as u32;
+    assert!(desks <= allowed, "{desks} desks in {took:?}");
+}
+
+/// Every screen with a question on it draws at every size, however small, without panicking.
+#[test]
+fn question_screens_draw_at_every_size() {
+    let class = Class {
+        poll: Some(poll(3, false, Shown::Answer, Some(vec![1, 2, 3, 4]))),
+        board: vec![posted(1, "Why? 哈尔滨", 2, Moderation::Shown)],
+        spotlight: None,
+    };
+    let spotlit = Class {
+        spotlight: Some(1),
+        ..class.clone()
+    };
+    let desk = Desk {
+        tally: class
+            .poll
+            .as_ref()
+            .map(|p| (p.asked.clone(), vec![1, 2, 3, 4])),
+        posted: vec![posted(1, "Why? 哈尔滨", 2, Moderation::Shown)],
+    };
+    for width in (1..=130).step_by(7) {
+        for height in (1..=45).step_by(4) {
+            for role in [Role::Presenter, Role::Console, Role::Follower] {
+                for class in [&class, &spotlit] {
+                    let app = App::new(common::journey())
+                        .with_role(role)
+                        .with_invitations(invitations());
+                    screen(
+                        app,
+                        width,
+                        height,
+                        vec![Action::Class(class.clone()), Action::Desk(desk.clone())],
+                    );
+                }
+            }
+        }
+    }
 }

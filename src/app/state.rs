@@ -870,9 +870,11 @@ impl App {
         let teacher = matches!(self.classroom.role, Role::Presenter | Role::Console);
         let follower = self.classroom.role == Role::Follower;
         let blank = self.mode == Mode::Presentation && self.presenting.blank;
+        // Help and problems take every key while they are open.
+        let swallowed = matches!(self.overlay.open, Some(Overlay::Help | Overlay::Problems));
         let ask = match action {
             // A blanked projector's first key only brings the picture back.
-            _ if blank => return false,
+            _ if blank || swallowed => return false,
             Action::AskQuestion if teacher => Ask::SceneQuestion,
             Action::Reveal if teacher => Ask::Reveal,
             Action::Quick(kind) if teacher => Ask::Quick(*kind),
@@ -901,7 +903,7 @@ impl App {
                 self.classroom.posted_pick = step(self.posted_pick(), delta, last);
                 return true;
             }
-            Action::Digit(digit) if follower && self.overlay.open.is_none() => {
+            Action::Digit(digit) if follower => {
                 let Some(poll) = &self.classroom.class.poll else {
                     return false;
                 };
@@ -915,9 +917,14 @@ impl App {
                     self.status = Some(format!("Answer with 1–{choices}"));
                     return true;
                 }
-                self.classroom.chosen = Some((poll.asked.number, choice - 1));
+                let question = poll.asked.number;
+                self.classroom.chosen = Some((question, choice - 1));
+                // A list open over the scene closes: the answer is what the key was for.
+                if self.overlay.open.is_some() {
+                    self.close_overlay();
+                }
                 Ask::Answer {
-                    question: poll.asked.number,
+                    question,
                     choice: choice - 1,
                 }
             }

@@ -71,10 +71,11 @@ impl Widget for StageQuestion<'_> {
             .then(|| counts_of(app, poll, true))
             .flatten();
         let note = note(app, poll);
-        let card_of = |spacious: bool| {
+        let card_of = |spacious: bool, below: bool| {
             let card = QuestionCard::asked(&poll.asked, theme)
                 .on_stage()
                 .spacious(spacious)
+                .bars_below(below)
                 .tally(counts)
                 .note(Some(&note));
             if shown == Shown::Answer {
@@ -89,7 +90,16 @@ impl Widget for StageQuestion<'_> {
             .iter()
             .find(|line| line.starts_with("http://"));
         let code = address.and_then(|_| invite::code_of(app.invitations()));
-        let rows = code.as_ref().map(invite::Code::half_blocks);
+        // Square modules (two cells by one) where the stage is wide enough to leave the
+        // question its 72 columns, else half blocks.
+        let rows = code.as_ref().map(|code| {
+            let size = u16::try_from(code.size()).unwrap_or(u16::MAX);
+            if area.width >= size * 2 + 76 && area.height >= size + 2 {
+                code.full_blocks()
+            } else {
+                code.half_blocks()
+            }
+        });
         let code_width = rows
             .as_ref()
             .and_then(|rows| rows.first())
@@ -125,12 +135,12 @@ impl Widget for StageQuestion<'_> {
             width: question_area.width.saturating_sub(margin + 1).min(90),
             ..question_area
         };
-        let roomy = card_of(true);
-        let card = if roomy.height(column.width) + 2 <= column.height {
-            roomy
-        } else {
-            card_of(false)
-        };
+        // The roomiest layout that fits: a blank line between choices, each choice's whole
+        // text with its bar under it, or one row to a choice.
+        let card = [card_of(true, true), card_of(false, true)]
+            .into_iter()
+            .find(|card| card.height(column.width) <= column.height)
+            .unwrap_or_else(|| card_of(false, false));
         let height = card.height(column.width).min(column.height);
         let top = column.y + (column.height - height) / 2;
         card.render(
@@ -339,7 +349,7 @@ impl FollowerPanel<'_> {
     fn note(&self) -> String {
         let choices = self.poll.asked.choices.len();
         if self.poll.open {
-            format!("Press 1–{choices} to answer; you may change it until the question closes.")
+            format!("Press 1–{choices} to answer; you may change your answer until it closes.")
         } else {
             "Answers are closed.".to_owned()
         }

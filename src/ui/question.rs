@@ -6,6 +6,10 @@
 //! story's own for a reader's "check yourself") and lays itself out as lines, so that a screen
 //! can ask how tall it is before giving it room. Widths are display cells; what does not fit is
 //! cut with an ellipsis.
+//!
+//! For a story's own question (a reader's "check yourself"), `Asked::from_story(story, scene,
+//! question, 0)` gives the explanation as plain text with its footnotes as `[N]`:
+//! `QuestionCard::asked(&asked, theme).chosen(Some(mine)).answer(asked.answer, &asked.explain)`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -46,6 +50,7 @@ pub struct QuestionCard<'a> {
     note: Option<&'a str>,
     stage: bool,
     spacious: bool,
+    bars_below: bool,
     theme: &'a Theme,
 }
 
@@ -64,6 +69,7 @@ impl<'a> QuestionCard<'a> {
             note: None,
             stage: false,
             spacious: false,
+            bars_below: false,
             theme,
         }
     }
@@ -124,6 +130,12 @@ impl<'a> QuestionCard<'a> {
         self
     }
 
+    /// A tally's bars under their choice's whole text rather than beside a cut one.
+    pub fn bars_below(mut self, below: bool) -> Self {
+        self.bars_below = below;
+        self
+    }
+
     /// The label of choice `i`: "A" or "1".
     pub fn label(&self, i: usize) -> String {
         match self.labels {
@@ -176,7 +188,7 @@ impl<'a> QuestionCard<'a> {
         // beside a bar; else the text (wrapped) and the bar under it.
         let longest = self.choices.iter().map(|c| c.width()).max().unwrap_or(0);
         let beside = text_room.saturating_sub(FIGURES + 1) * 3 / 5;
-        let one_row = longest <= beside || (beside >= 24 && !self.spacious);
+        let one_row = longest <= beside || (beside >= 24 && !self.spacious && !self.bars_below);
         for (i, choice) in self.choices.iter().enumerate() {
             if i > 0 && self.spacious {
                 lines.push(Line::default());
@@ -285,7 +297,11 @@ impl<'a> QuestionCard<'a> {
         }
         if let Some(note) = self.note {
             lines.push(Line::default());
-            lines.push(Line::styled(ellipsis(note, width), styles.dim));
+            lines.extend(
+                wrap(note, width)
+                    .into_iter()
+                    .map(|line| Line::styled(line, styles.dim)),
+            );
         }
         lines
     }
