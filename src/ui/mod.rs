@@ -13,6 +13,7 @@ pub mod map;
 mod overlay;
 mod panes;
 mod presentation;
+pub mod question;
 mod scene;
 mod split;
 pub mod theme;

@@ -37,6 +37,10 @@ pub struct Theme {
     pub stage: Style,
     pub stage_title: Style,
     pub stage_progress: Style,
+    /// A question's right answer, once revealed.
+    pub answer: Style,
+    /// A tally's bars.
+    pub tally_bar: Style,
 }
 
 /// The default theme: the terminal's own background and foreground, with a few accents, so it
@@ -78,6 +82,8 @@ pub const DARK: Theme = Theme {
         .bg(Color::Black)
         .add_modifier(Modifier::BOLD),
     stage_progress: Style::new().fg(Color::Gray).bg(Color::Black),
+    answer: Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+    tally_bar: Style::new().fg(Color::Cyan),
 };
 
 /// For light terminals: the accents in darker colours that keep their contrast on white.
@@ -96,6 +102,8 @@ pub const LIGHT: Theme = Theme {
         .bg(Color::White)
         .add_modifier(Modifier::BOLD),
     stage_progress: Style::new().fg(Color::DarkGray).bg(Color::White),
+    answer: Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+    tally_bar: Style::new().fg(Color::Blue),
     ..DARK
 };
 
@@ -114,6 +122,11 @@ pub const HIGH_CONTRAST: Theme = Theme {
     unvisited_place: Style::new().fg(Color::White),
     map_land: Style::new().fg(Color::White),
     stage_progress: Style::new().fg(Color::White).bg(Color::Black),
+    answer: Style::new()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::BOLD)
+        .add_modifier(Modifier::UNDERLINED),
+    tally_bar: Style::new().fg(Color::White),
     ..DARK
 };
 
@@ -180,6 +193,9 @@ impl Theme {
             stage: plain(self.stage),
             stage_title: plain(self.stage_title),
             stage_progress: plain(self.stage_progress),
+            // Without colour the right answer stands out by weight and underline.
+            answer: plain(self.answer).add_modifier(Modifier::UNDERLINED),
+            tally_bar: plain(self.tally_bar),
         }
     }
 }
