@@ -259,3 +259,51 @@ fn the_check_at_80x24() {
     common::press(&mut reader, "<Esc>");
     assert!(!common::screen(&reader).contains("Check yourself"));
 }
+
+#[test]
+fn in_a_terminal_the_check_comes_at_the_end_of_the_episode_and_the_answer_is_kept() {
+    use common::terminal::Session;
+    let story = common::broken_story(&common::fixtures().join("questions"));
+    let home = tempfile::tempdir().unwrap();
+    let env = [("XDG_STATE_HOME", home.path()), ("QUIZ", story.path())];
+    let run = || Session::start_with(r#""$0" --story "$QUIZ"; echo "EXIT=$?""#, &env);
+    let mut session = run();
+    session.wait_for("Ada leaves the city");
+    session.send("ll");
+    session.wait_for("The town is quiet all winter.");
+    session.send("l");
+    session.wait_for("Check yourself: The North");
+    session.wait_for("Who takes Ada across on the ferry?");
+    session.send("2");
+    session.wait_for("your answer: B — not the answer, which is A");
+    session.wait_for("[2] C. Scribe, Letters");
+    // Esc leaves the check, not izumi.
+    session.send("\x1b");
+    session.wait_for_absence("Check yourself");
+    session.send("q");
+    session.wait_for("EXIT=0");
+
+    let mut again = run();
+    again.wait_for("The town is quiet all winter.");
+    // c opens the check at the first question not answered; N goes back to the one that was.
+    again.send("c");
+    again.wait_for("How many bags does Ada take");
+    again.send("N");
+    again.wait_for("your answer: B — not the answer, which is A");
+    again.send("r");
+    again.wait_for("1–3 answer A–C");
+    again.send("1");
+    again.wait_for("your answer: A — right");
+    again.send("\x1b");
+    again.wait_for_absence("Check yourself");
+    again.send("q");
+    again.wait_for("EXIT=0");
+    let state = fs::read_dir(home.path().join("izumi/stories"))
+        .ok()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| fs::read_to_string(entry.path()).unwrap_or_default())
+        .collect::<String>();
+    assert!(state.contains("who-rows = 0"), "{state}");
+}
