@@ -307,3 +307,30 @@ fn in_a_terminal_the_check_comes_at_the_end_of_the_episode_and_the_answer_is_kep
         .collect::<String>();
     assert!(state.contains("who-rows = 0"), "{state}");
 }
+
+#[test]
+fn a_long_explanation_scrolls_in_a_small_terminal() {
+    // The built-in story's first question, answered, at 80×24: its explanation and footnote
+    // may not fit; the arrows scroll what does not.
+    let mut app = App::new(story::load_embedded());
+    app.update(Action::CheckYourself);
+    app.update(Action::Digit(1));
+    let mut reader = common::reader(app, 80, 24);
+    let screen = common::screen(&reader);
+    assert!(
+        screen.contains("Enter/n next question"),
+        "the keys are in view: {screen}"
+    );
+    assert!(!screen.contains("Rastvorov himself"), "{screen}");
+    common::press(&mut reader, &"<Down>".repeat(30));
+    let screen = common::screen(&reader);
+    assert!(
+        screen.contains("Rastvorov himself."),
+        "scrolled to the end: {screen}"
+    );
+    // Opened with c, Enter after the episode's only question closes it where the reader is.
+    common::press(&mut reader, "<Enter>");
+    let screen = common::screen(&reader);
+    assert!(!screen.contains("Check yourself"), "{screen}");
+    assert!(screen.contains("A defector names 'Nero'"), "{screen}");
+}

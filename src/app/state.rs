@@ -1223,14 +1223,21 @@ impl App {
                     .answers
                     .insert(id, self.overlay.pick.min(choices - 1));
             }
+            // An explanation longer than the screen scrolls.
+            Action::Up => self.scroll_overlay(-1),
+            Action::Down => self.scroll_overlay(1),
+            Action::PageUp => self.scroll_overlay(-i32::from(self.overlay_page())),
+            Action::PageDown => self.scroll_overlay(i32::from(self.overlay_page())),
             Action::Open | Action::NextHit | Action::NextScene => self.next_question(count),
             Action::PreviousHit | Action::PreviousScene if self.checking.at > 0 => {
                 self.checking.at -= 1;
                 self.overlay.pick = 0;
+                self.overlay.scroll = 0;
             }
             Action::AskAgain => {
                 self.checking.answers.remove(&id);
                 self.overlay.pick = 0;
+                self.overlay.scroll = 0;
             }
             _ => {}
         }
@@ -1243,6 +1250,7 @@ impl App {
         if self.checking.at + 1 < count {
             self.checking.at += 1;
             self.overlay.pick = 0;
+            self.overlay.scroll = 0;
             return;
         }
         let move_on = self.checking.then_move_on;

@@ -45,6 +45,12 @@ impl Check<'_> {
             ),
             theme.dim,
         )];
+        // The keys come first, where a long explanation cannot push them out of sight.
+        lines.extend(
+            wrap(keys, cells)
+                .into_iter()
+                .map(|row| Line::styled(row, theme.key)),
+        );
         lines.push(Line::default());
         let scene_id = &story.scene(self.scene).id;
         let asked = Asked::from_story(story, scene_id, question, 0);
@@ -114,12 +120,6 @@ impl Check<'_> {
                 }
             }
         }
-        lines.push(Line::default());
-        lines.extend(
-            wrap(keys, cells)
-                .into_iter()
-                .map(|row| Line::styled(row, theme.key)),
-        );
         lines
     }
 }
