@@ -67,6 +67,9 @@ const READING: &[(&str, Command)] = &[
     ("m", Command::ToggleMap),
 ];
 
+/// Checking yourself on an episode's questions: a reader alone.
+const CHECKING: &[(&str, Command)] = &[("c", Command::CheckYourself), ("r", Command::AskAgain)];
+
 /// Scrolling and picking.
 const SCROLLING: &[(&str, Command)] = &[
     ("Up k", Command::Up),
@@ -135,7 +138,9 @@ const GENERAL: &[(&str, Command)] = &[
 /// The default keys of a mode, as the groups above.
 fn default_groups(mode: KeyMode) -> &'static [&'static [(&'static str, Command)]] {
     match mode {
-        KeyMode::Reader => &[MOVES, FINDING, READING, SCROLLING, PRESENT, GENERAL],
+        KeyMode::Reader => &[
+            MOVES, FINDING, READING, CHECKING, SCROLLING, PRESENT, GENERAL,
+        ],
         KeyMode::Following => &[
             MOVES,
             FINDING,
@@ -522,7 +527,9 @@ mod tests {
         assert_eq!(reader(KeyCode::Char('3')), Some(Action::Digit(3)));
         assert_eq!(reader(KeyCode::BackTab), Some(Action::FocusPrevious));
         assert_eq!(reader(KeyCode::Char('0')), Some(Action::Digit(0)));
-        assert_eq!(reader(KeyCode::Char('c')), None);
+        assert_eq!(reader(KeyCode::Char('c')), Some(Action::CheckYourself));
+        assert_eq!(reader(KeyCode::Char('r')), Some(Action::AskAgain));
+        assert_eq!(reader(KeyCode::Char('z')), None);
         assert_eq!(
             action(
                 KeyMode::Reader,

@@ -1,5 +1,5 @@
-//! What izumi remembers between sittings, per story: the scene the reader was on and their
-//! bookmarks. Kept in the user's state folder under the story's fingerprint, and never a reason
+//! What izumi remembers between sittings, per story: the scene the reader was on, their
+//! bookmarks and their answers to the story's questions. Kept in the user's state folder under the story's fingerprint, and never a reason
 //! not to start: a missing file means a fresh start; anything else that is not a state file (a
 //! corrupt one, one that is not text or larger than 1 MB, a folder, a FIFO, a link) is set aside,
 //! not overwritten, and reported once; a file that cannot be written is reported once while
@@ -8,11 +8,11 @@
 //!
 //! Several readers of one story may share the file. Each write locks the folder, reads the file
 //! again, applies only what this reader changed since it last read or wrote (bookmarks added,
-//! bookmarks removed, its place if it moved) and replaces it atomically: a temporary file,
+//! bookmarks removed, its place if it moved, answers given or taken back) and replaces it atomically: a temporary file,
 //! flushed to disk, renamed over the old one. So no reader loses another's bookmark, a bookmark
 //! one reader removes stays removed, and the place is the one moved to last.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,6 +25,10 @@ use crate::story::text::sanitize;
 
 /// The largest state file izumi reads; anything larger is set aside.
 pub const LIMIT: u64 = 1 << 20;
+
+/// The most answers a state file keeps: far more than any story asks; a file with more is
+/// read up to this many (the first by id).
+pub const MOST_ANSWERS: usize = 4096;
 
 /// How long a write waits for another reader's write to finish before giving up.
 const LOCK_WAIT: Duration = Duration::from_secs(2);
@@ -39,6 +43,10 @@ pub struct Saved {
     /// Bookmarked scenes, in the order they were set.
     #[serde(default)]
     pub bookmarks: Vec<String>,
+    /// The reader's answers to the story's questions ("check yourself"): the choice picked,
+    /// counted from 0, by question id. Files from before questions have none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, usize>,
 }
 
 /// What is found where a story's state is kept.
@@ -71,10 +79,26 @@ fn find(path: &Path) -> Found {
             for bookmark in &mut saved.bookmarks {
                 *bookmark = sanitize(bookmark);
             }
+            saved.answers = usable_answers(std::mem::take(&mut saved.answers));
             Found::Usable(saved)
         }
         Err(error) => Found::InTheWay(error.message().lines().next().unwrap_or("").trim().into()),
     }
+}
+
+/// The answers of a file worth keeping: under a question id (which is never changed by
+/// cleaning, so a hostile key cannot pass for another), for a choice a question can have, at
+/// most [`MOST_ANSWERS`] of them.
+fn usable_answers(answers: BTreeMap<String, usize>) -> BTreeMap<String, usize> {
+    answers
+        .into_iter()
+        .filter(|(id, choice)| {
+            id.len() <= 100
+                && crate::story::validate::is_valid_id(id)
+                && *choice < crate::story::Question::MOST_CHOICES
+        })
+        .take(MOST_ANSWERS)
+        .collect()
 }
 
 /// What was found, as a state to start from and a message for the reader; what is in the way
@@ -200,7 +224,8 @@ pub fn update(path: &Path, base: &Saved, mine: &Saved) -> io::Result<(Saved, Opt
 /// written meanwhile: the bookmarks it removed are removed, the bookmarks it added are added
 /// after the others (in its order, once each), and its place replaces the one in `now` if it
 /// moved; everything else in `now` stays. A reader that did not move keeps the place in `now`,
-/// or gives its own when `now` has none.
+/// or gives its own when `now` has none. Answers go the same way: those it gave or changed
+/// replace what `now` has, those it took back (to answer again) are removed.
 pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
     let before: HashSet<&str> = base.bookmarks.iter().map(String::as_str).collect();
     let after: HashSet<&str> = mine.bookmarks.iter().map(String::as_str).collect();
@@ -221,7 +246,23 @@ pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
     } else {
         mine.scene.clone()
     };
-    Saved { scene, bookmarks }
+    let mut answers = now.answers.clone();
+    for (id, choice) in &mine.answers {
+        if base.answers.get(id) != Some(choice) {
+            answers.insert(id.clone(), *choice);
+        }
+    }
+    for id in base.answers.keys() {
+        if !mine.answers.contains_key(id) {
+            answers.remove(id);
+        }
+    }
+    let answers = usable_answers(answers);
+    Saved {
+        scene,
+        bookmarks,
+        answers,
+    }
 }
 
 /// Writes the state atomically: to a temporary file in the same folder, flushed to disk, then

@@ -382,3 +382,67 @@ fn huge_scene_text_loads_in_bounded_time() {
     fs::write(&path, text).unwrap();
     assert_eq!(messages_within(dir, 20), ["(loaded without errors)"]);
 }
+
+#[test]
+fn every_episode_of_the_built_in_story_has_a_question_with_an_answer_and_an_explanation() {
+    let story = story::load_embedded();
+    let mut ids = std::collections::HashSet::new();
+    for episode in &story.episodes {
+        let id = story.scenes[episode.scenes.start].episode;
+        let questions: Vec<_> = story.questions_of(id).collect();
+        assert!(!questions.is_empty(), "{} asks nothing", episode.id);
+        for (_, question) in questions {
+            assert!(ids.insert(question.id.clone()), "{} twice", question.id);
+            assert!(question.answer.is_some(), "{} has no answer", question.id);
+            assert!(
+                !question.explain.is_empty(),
+                "{} explains nothing",
+                question.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_question_with_a_misspelt_answer_is_located_and_the_closest_choice_suggested() {
+    let case = common::fixtures().join("invalid/question-answer-not-a-choice");
+    let dir = common::broken_story(&case);
+    assert_eq!(
+        messages_of(dir.path()),
+        [
+            "episodes/02-south.toml:24:10: the answer \"Rome by train\" is not written exactly \
+             as one of the question's choices — did you mean \"Rome, by train\"?"
+        ]
+    );
+}
+
+#[test]
+fn bad_questions_are_each_located_at_the_field_at_fault() {
+    for (case, expected) in [
+        (
+            "question-duplicate-id",
+            "episodes/02-south.toml:27:6: duplicate question id",
+        ),
+        (
+            "question-one-choice",
+            "episodes/02-south.toml:23:11: a question needs 2 to 6 choices, not 1",
+        ),
+        (
+            "question-seven-choices",
+            "episodes/02-south.toml:23:11: a question needs 2 to 6 choices, not 7",
+        ),
+        (
+            "question-empty-prompt",
+            "episodes/02-south.toml:22:10: a question's prompt may not be empty",
+        ),
+        (
+            "question-explain-unknown-footnote",
+            "episodes/02-south.toml:26:47: footnote [^9] is not defined",
+        ),
+    ] {
+        let dir = common::broken_story(&common::fixtures().join("invalid").join(case));
+        let messages = messages_of(dir.path());
+        assert_eq!(messages.len(), 1, "{case}: {messages:?}");
+        assert!(messages[0].starts_with(expected), "{case}: {}", messages[0]);
+    }
+}

@@ -643,6 +643,7 @@ fn two_readers_of_one_story_keep_each_others_bookmarks() {
     let saved = |scene: &str, bookmarks: &[&str]| izumi::saved::Saved {
         scene: Some(scene.into()),
         bookmarks: bookmarks.iter().map(|&id| id.into()).collect(),
+        ..Default::default()
     };
     wait_for_state(
         home.path(),

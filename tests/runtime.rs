@@ -195,6 +195,7 @@ fn a_reader_on_their_own_asks_to_save_each_move_and_quits_by_effect() {
         [Effect::Save(Saved {
             scene: Some("the-ferry".into()),
             bookmarks: vec![],
+            ..Default::default()
         })]
     );
     assert_eq!(

@@ -23,6 +23,7 @@ fn what_is_saved_is_read_back() {
     let state = Saved {
         scene: Some("the-ferry".into()),
         bookmarks: vec!["arrival".into(), "setting-out".into()],
+        ..Default::default()
     };
     saved::save(&path, &state).unwrap();
     assert_eq!(saved::load(&path), (state, None));
@@ -104,6 +105,7 @@ fn a_reader_never_sees_half_a_file() {
     let long = |n: usize| Saved {
         scene: Some(format!("scene-{n}")),
         bookmarks: (0..n).map(|i| format!("bookmark-number-{i}")).collect(),
+        ..Default::default()
     };
     saved::save(&path, &long(1)).unwrap();
     let reader_path = path.clone();
@@ -125,6 +127,7 @@ fn the_app_takes_up_a_saved_place_and_bookmarks_and_skips_unknown_ids() {
     let mut app = App::new(common::journey()).remembering(&Saved {
         scene: Some("winter-in-bergen".into()),
         bookmarks: vec!["arrival".into(), "gone-scene".into(), "the-ferry".into()],
+        ..Default::default()
     });
     assert_eq!(app.story().scene(app.scene()).id, "winter-in-bergen");
     assert_eq!(app.bookmarks().len(), 2);
@@ -139,6 +142,7 @@ fn the_app_takes_up_a_saved_place_and_bookmarks_and_skips_unknown_ids() {
                 "the-ferry".into(),
                 "winter-in-bergen".into()
             ],
+            ..Default::default()
         })]
     );
     assert_eq!(app.bookmarks().len(), 3);
@@ -157,6 +161,7 @@ fn the_app_takes_up_a_saved_place_and_bookmarks_and_skips_unknown_ids() {
         Saved {
             scene: Some("the-ferry".into()),
             bookmarks: vec!["the-ferry".into()],
+            ..Default::default()
         }
     );
 }
@@ -208,6 +213,7 @@ fn met_once_then_replaced(path: &Path, reason: &str) -> PathBuf {
     let state = Saved {
         scene: Some("the-ferry".into()),
         bookmarks: vec![],
+        ..Default::default()
     };
     saved::save(path, &state).unwrap();
     assert!(fs::symlink_metadata(path).unwrap().is_file());
@@ -293,6 +299,7 @@ fn a_link_planted_at_the_temporary_name_is_not_followed() {
     let state = Saved {
         scene: Some("the-ferry".into()),
         bookmarks: vec!["arrival".into()],
+        ..Default::default()
     };
     saved::save(&path, &state).unwrap();
     assert_eq!(fs::read_to_string(&target).unwrap(), "precious");
@@ -347,6 +354,7 @@ fn state(scene: &str, bookmarks: &[&str]) -> Saved {
     Saved {
         scene: Some(scene.into()),
         bookmarks: bookmarks.iter().map(|&id| id.into()).collect(),
+        ..Default::default()
     }
 }
 

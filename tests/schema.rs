@@ -383,3 +383,29 @@ fn the_loader_and_the_schema_agree_on_which_ids_are_valid() {
         assert_eq!(pattern.is_match(id), valid, "the schema on {id:?}");
     }
 }
+
+#[test]
+fn questions_need_an_id_a_prompt_and_two_to_six_choices() {
+    let episode = "id = \"x\"\ntitle = \"X\"\nlocation = \"oslo\"\nperiod = \"1920\"\n\
+                   [[scene]]\nid = \"s\"\ntitle = \"T\"\ndate = \"1920\"\nlocations = [\"oslo\"]\ntext = \"t\"\n";
+    let good = format!(
+        "{episode}[[scene.question]]\nid = \"q\"\nprompt = \"Where?\"\nchoices = [\"A\", \"B\"]\n\
+         answer = \"A\"\nexplain = \"Because.[^1]\"\n"
+    );
+    assert_eq!(problems(SchemaKind::Episode, &good), Vec::<String>::new());
+    let bad = format!(
+        "{episode}[[scene.question]]\nid = \"Q 1\"\nprompt = \"\"\nchoices = [\"A\"]\nhint = \"h\"\n\
+         [[scene.question]]\nprompt = \"P\"\nchoices = [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\"]\n"
+    );
+    assert_eq!(
+        problems(SchemaKind::Episode, &bad),
+        [
+            ".scene[0].question[0].choices: fewer than 2 items",
+            ".scene[0].question[0]: unknown field hint",
+            ".scene[0].question[0].id: \"Q 1\" does not match ^[a-z0-9]+(-[a-z0-9]+)*$",
+            ".scene[0].question[0].prompt: shorter than 1",
+            ".scene[0].question[1]: missing id",
+            ".scene[0].question[1].choices: more than 6 items",
+        ]
+    );
+}

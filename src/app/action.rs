@@ -48,6 +48,8 @@ pub enum Command {
     Remove,
     ShowGlossary,
     GoBack,
+    CheckYourself,
+    AskAgain,
     TogglePresentation,
     ToggleBlank,
     ShowInvitation,
@@ -152,6 +154,8 @@ impl Command {
             Command::Remove => "in the bookmarks: remove the picked one",
             Command::ShowGlossary => "glossary: this scene's terms first; type to search",
             Command::GoBack => "back to where you were before the last jump",
+            Command::CheckYourself => "check yourself on this episode's questions",
+            Command::AskAgain => "checking yourself: answer this one again",
             Command::TogglePresentation => "presentation for a classroom, and back",
             Command::ToggleBlank => "blank the screen, and back",
             Command::ShowInvitation => {
@@ -220,7 +224,9 @@ impl Command {
             | Command::ShowBookmarks
             | Command::Remove
             | Command::ShowGlossary
-            | Command::GoBack => Section::Story,
+            | Command::GoBack
+            | Command::CheckYourself
+            | Command::AskAgain => Section::Story,
             Command::FocusNext
             | Command::FocusPrevious
             | Command::Up
@@ -279,6 +285,8 @@ impl Command {
             Command::Remove => Action::Remove,
             Command::ShowGlossary => Action::ShowGlossary,
             Command::GoBack => Action::GoBack,
+            Command::CheckYourself => Action::CheckYourself,
+            Command::AskAgain => Action::AskAgain,
             Command::TogglePresentation => Action::TogglePresentation,
             Command::ToggleBlank => Action::ToggleBlank,
             Command::ShowInvitation => Action::ShowInvitation,
@@ -351,6 +359,10 @@ pub enum Action {
     NextHit,
     /// Go to the previous scene that holds what was searched for.
     PreviousHit,
+    /// Open "check yourself" on the episode's questions, or close it.
+    CheckYourself,
+    /// Checking yourself: forget the answer to the question shown, to answer it again.
+    AskAgain,
     /// Give a pane the focus.
     Focus(Pane),
     /// Select an entry of a side pane's list.
@@ -521,6 +533,8 @@ mod tests {
                 "remove",
                 "show-glossary",
                 "go-back",
+                "check-yourself",
+                "ask-again",
                 "toggle-presentation",
                 "toggle-blank",
                 "show-invitation",

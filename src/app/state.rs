@@ -2,6 +2,7 @@
 //! part in a classroom. Changed only by `App::update`, with no IO, so tests can drive it without
 //! a terminal; `update` says what the world should do about a change (save, announce, send).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,8 @@ use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
 use crate::search::{Hit, LISTED, SearchIndex, Target};
 use crate::story::{
-    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, Reach, SceneId, Story, TermId,
+    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, Question, Reach, SceneId, Story,
+    TermId,
 };
 
 /// The longest search or glossary query: longer than any name or phrase worth looking for.
@@ -191,6 +193,8 @@ pub enum Overlay {
     Writing,
     /// A follower: the students' questions the teacher has shown; Enter votes for the picked one.
     Board,
+    /// "Check yourself": an episode's questions, one at a time, for a reader alone.
+    Check,
 }
 
 /// Where the reader is in the story and the panes.
@@ -217,6 +221,22 @@ struct Overlays {
     scroll: u16,
     /// The highlighted row of the overlay's list.
     pick: usize,
+}
+
+/// A reader checking themselves on an episode's questions, and the answers they gave.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Checking {
+    /// The episode whose questions are shown, while the check is open.
+    episode: Option<EpisodeId>,
+    /// The question shown, by position among the episode's.
+    at: usize,
+    /// Moving on past the episode's last scene opened it: finishing it moves on.
+    then_move_on: bool,
+    /// Episodes whose check was offered on moving past their last scene, this sitting: it is
+    /// offered once, and the next move goes on.
+    offered: Vec<EpisodeId>,
+    /// The reader's answers: the choice picked, by question id.
+    answers: BTreeMap<String, usize>,
 }
 
 /// The search of the whole story and the glossary's own search.
@@ -287,6 +307,7 @@ pub struct App {
     searching: Searching,
     /// Bookmarked scenes, in the order they were set.
     bookmarks: Vec<SceneId>,
+    checking: Checking,
     presenting: Presenting,
     classroom: Classroom,
     /// A message for the reader, shown until their next key.
@@ -322,6 +343,7 @@ impl App {
             overlay: Overlays::default(),
             searching: Searching::default(),
             bookmarks: Vec::new(),
+            checking: Checking::default(),
             presenting: Presenting {
                 blank: false,
                 inviting: false,
@@ -516,7 +538,8 @@ impl App {
                 | Overlay::Search
                 | Overlay::Problems
                 | Overlay::Writing
-                | Overlay::Board,
+                | Overlay::Board
+                | Overlay::Check,
             )
             | None => Vec::new(),
         };
@@ -727,7 +750,38 @@ impl App {
         Saved {
             scene: Some(id(&self.reading.scene)),
             bookmarks: self.bookmarks.iter().map(id).collect(),
+            answers: self.checking.answers.clone(),
         }
+    }
+
+    /// The check open now: the episode, and the question shown among its questions.
+    pub fn check(&self) -> Option<(EpisodeId, usize)> {
+        self.checking
+            .episode
+            .filter(|_| self.overlay.open == Some(Overlay::Check))
+            .map(|episode| (episode, self.checking.at))
+    }
+
+    /// The question the open check shows, with the scene it is about, and how many the
+    /// episode has.
+    pub fn checked_question(&self) -> Option<(SceneId, &Question, usize)> {
+        let (episode, at) = self.check()?;
+        let questions: Vec<(SceneId, &Question)> = self.story.questions_of(episode).collect();
+        let count = questions.len();
+        questions
+            .into_iter()
+            .nth(at)
+            .map(|(scene, question)| (scene, question, count))
+    }
+
+    /// The reader's answer to a question, by its id: the choice picked.
+    pub fn answer_of(&self, question: &str) -> Option<usize> {
+        self.checking.answers.get(question).copied()
+    }
+
+    /// Every answer the reader gave, by question id.
+    pub fn answers(&self) -> &BTreeMap<String, usize> {
+        &self.checking.answers
     }
 
     /// Applies an action: says whether anything visible changed, so the caller can skip a
@@ -855,7 +909,11 @@ impl App {
         if self.mode == Mode::Presentation && self.command_presenting(&action) {
             return;
         }
-        if let Some(overlay) = self.overlay.open
+        if self.overlay.open == Some(Overlay::Check) {
+            if self.command_in_check(&action) {
+                return;
+            }
+        } else if let Some(overlay) = self.overlay.open
             && self.command_in_overlay(overlay, &action)
         {
             return;
@@ -1104,6 +1162,7 @@ impl App {
         let scene = self.reading.scene;
         let page = i32::from(self.scene_page());
         match action {
+            Action::NextScene if self.offers_check(scene) => self.open_check(self.episode(), true),
             Action::NextScene if scene < last => self.go_to(SceneId(scene.0 + 1)),
             Action::PreviousScene if scene.0 > 0 => self.go_to(SceneId(scene.0 - 1)),
             Action::NextEpisode => self.go_to_episode(self.episode().0 + 1),
@@ -1170,6 +1229,7 @@ impl App {
             }
             Action::ToggleMap => self.reading.show_map = !self.reading.show_map,
             Action::ToggleHelp => self.open_overlay(Overlay::Help),
+            Action::CheckYourself => self.open_check(self.episode(), false),
             Action::Back | Action::Quit => self.ended = Some(false),
             _ => {}
         }
@@ -1263,6 +1323,18 @@ impl App {
             .filter_map(|id| self.story.find_scene(id))
             .collect();
         self.bookmarks.dedup();
+        // Only answers to this story's questions, for a choice the question has.
+        let story = &self.story;
+        self.checking.answers = saved
+            .answers
+            .iter()
+            .filter(|(id, choice)| {
+                story
+                    .find_question(id)
+                    .is_some_and(|(_, question)| **choice < question.choices.len())
+            })
+            .map(|(id, choice)| (id.clone(), *choice))
+            .collect();
     }
 
     fn open_overlay(&mut self, overlay: Overlay) {
@@ -1275,6 +1347,105 @@ impl App {
 
     fn close_overlay(&mut self) {
         self.overlay = Overlays::default();
+        self.checking.episode = None;
+    }
+
+    /// Opens the check of an episode's questions at the first one not answered (or the first);
+    /// `then_move_on` when moving past the episode's end opened it.
+    fn open_check(&mut self, episode: EpisodeId, then_move_on: bool) {
+        let questions: Vec<&Question> = self.story.questions_of(episode).map(|(_, q)| q).collect();
+        if questions.is_empty() {
+            self.status = Some("No questions to check yourself on in this episode".to_owned());
+            return;
+        }
+        let at = questions
+            .iter()
+            .position(|q| !self.checking.answers.contains_key(&q.id))
+            .unwrap_or(0);
+        self.open_overlay(Overlay::Check);
+        self.overlay.pick = 0;
+        self.checking.episode = Some(episode);
+        self.checking.at = at;
+        self.checking.then_move_on = then_move_on;
+        if !self.checking.offered.contains(&episode) {
+            self.checking.offered.push(episode);
+        }
+    }
+
+    /// Whether moving on from `scene` offers the check first: a reader alone at the last scene
+    /// of an episode with questions left to answer, not offered yet this sitting.
+    fn offers_check(&self, scene: SceneId) -> bool {
+        let episode = self.story.scene(scene).episode;
+        self.classroom.role == Role::Alone
+            && self.mode == Mode::Reader
+            && self.story.episode(episode).scenes.end == scene.index() + 1
+            && !self.checking.offered.contains(&episode)
+            && self
+                .story
+                .questions_of(episode)
+                .any(|(_, q)| !self.checking.answers.contains_key(&q.id))
+    }
+
+    /// What the open check does with an action; everything but quitting is its own.
+    fn command_in_check(&mut self, action: &Action) -> bool {
+        let Some((_, question, count)) = self.checked_question() else {
+            self.close_overlay();
+            return false;
+        };
+        let (id, choices) = (question.id.clone(), question.choices.len());
+        let answered = self.checking.answers.contains_key(&id);
+        match action {
+            Action::Quit | Action::Interrupt => return false,
+            Action::Back | Action::CheckYourself => self.close_overlay(),
+            Action::Digit(digit @ 1..=6) if !answered && usize::from(*digit) <= choices => {
+                let choice = usize::from(*digit) - 1;
+                self.overlay.pick = choice;
+                self.checking.answers.insert(id, choice);
+            }
+            Action::Up if !answered => self.overlay.pick = self.overlay.pick.saturating_sub(1),
+            Action::Down if !answered => {
+                self.overlay.pick = (self.overlay.pick + 1).min(choices - 1);
+            }
+            Action::Open if !answered => {
+                self.checking
+                    .answers
+                    .insert(id, self.overlay.pick.min(choices - 1));
+            }
+            // An explanation longer than the screen scrolls.
+            Action::Up => self.scroll_overlay(-1),
+            Action::Down => self.scroll_overlay(1),
+            Action::PageUp => self.scroll_overlay(-i32::from(self.overlay_page())),
+            Action::PageDown => self.scroll_overlay(i32::from(self.overlay_page())),
+            Action::Open | Action::NextHit | Action::NextScene => self.next_question(count),
+            Action::PreviousHit | Action::PreviousScene if self.checking.at > 0 => {
+                self.checking.at -= 1;
+                self.overlay.pick = 0;
+                self.overlay.scroll = 0;
+            }
+            Action::AskAgain => {
+                self.checking.answers.remove(&id);
+                self.overlay.pick = 0;
+                self.overlay.scroll = 0;
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// The next question of the check; after the last, the check closes, and moves on past
+    /// the episode if moving on opened it.
+    fn next_question(&mut self, count: usize) {
+        if self.checking.at + 1 < count {
+            self.checking.at += 1;
+            self.overlay.pick = 0;
+            self.overlay.scroll = 0;
+            return;
+        }
+        let move_on = self.checking.then_move_on;
+        self.close_overlay();
+        if move_on {
+            self.command_reading(Action::NextScene);
+        }
     }
 
     /// Puts the pick on the current scene, where the open list has it.
@@ -1509,6 +1680,7 @@ impl App {
                 self.classroom.linked,
                 self.classroom.limit,
             ),
+            self.checking.clone(),
             (
                 self.bookmarks.clone(),
                 self.status.clone(),

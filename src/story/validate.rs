@@ -723,8 +723,8 @@ impl Validator<'_> {
                     file,
                     answer.span(),
                     format!(
-                        "the answer \"{wanted}\" is not one of the question's choices{hint}; \
-                         write it exactly as among `choices`"
+                        "the answer \"{wanted}\" is not written exactly as one of the \
+                         question's choices{hint}"
                     ),
                 );
             }

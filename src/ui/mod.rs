@@ -2,6 +2,7 @@
 //! drew (the scene's and overlay's text, where each list row and footnote marker went), for the
 //! app to scroll and hit-test with.
 
+mod check;
 mod class;
 mod console;
 mod entry;

@@ -118,6 +118,67 @@ impl Content {
             Overlay::Timeline => Self::timeline(screen, &hints),
             Overlay::Writing => Self::writing(screen, &hints),
             Overlay::Board => Self::board(screen, &hints),
+            Overlay::Check => Self::check(screen, &hints, area),
+        }
+    }
+
+    /// "Check yourself": the question shown, then how to answer or move on.
+    fn check(screen: Screen, hints: &Hints, area: Rect) -> Content {
+        const MAX_WIDTH: u16 = 84;
+        let Screen { app, theme, keys } = screen;
+        let width = layout::pane_block()
+            .inner(layout::popup(area, MAX_WIDTH))
+            .width;
+        let story = app.story();
+        let Some((scene, question, count)) = app.checked_question() else {
+            return Content {
+                max_width: MAX_WIDTH,
+                text: Text::default(),
+                title: String::new(),
+                keep_visible: None,
+            };
+        };
+        let (episode, at) = app.check().unwrap_or((story.scene(scene).episode, 0));
+        let answered = app.answer_of(&question.id);
+        let parts = match answered {
+            None => vec![
+                keys.key(hints.mode, Command::Digit).map(|_| {
+                    let last = question.choices.len().saturating_sub(1);
+                    format!(
+                        "1–{} answer A–{}",
+                        last + 1,
+                        crate::story::Question::letter(last)
+                    )
+                }),
+                hints.one(&[Command::Up, Command::Down], "pick"),
+                hints.one(&[Command::Open], "answer"),
+                hints.one(&[Command::NextHit], "skip"),
+            ],
+            Some(_) => vec![
+                hints.one(&[Command::Open, Command::NextHit], "next question"),
+                hints.one(&[Command::AskAgain], "answer again"),
+            ],
+        };
+        let check = super::check::Check {
+            story,
+            scene,
+            question,
+            at,
+            count,
+            answered,
+            pick: app.pick(),
+            theme,
+        };
+        let lines = check.lines(width, &Hints::list(&parts));
+        Content {
+            max_width: MAX_WIDTH,
+            text: Text::from(lines),
+            title: format!(
+                " Check yourself: {}{} ",
+                story.episode(episode).title,
+                hints.close(&[Command::Back])
+            ),
+            keep_visible: None,
         }
     }
 
