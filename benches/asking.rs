@@ -17,6 +17,8 @@
 
 mod common;
 
+use common::free_port;
+
 #[path = "../tests/common/ssh.rs"]
 mod ssh_client;
 
@@ -147,13 +149,6 @@ fn status(pid: u32, field: &str) -> u64 {
         .find_map(|line| line.strip_prefix(field))
         .and_then(|value| value.split_whitespace().next()?.parse().ok())
         .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port()
 }
 
 /// How many answers the projector says it has, if it shows a count.

@@ -16,6 +16,8 @@
 
 mod common;
 
+use common::free_port;
+
 #[path = "../tests/common/ssh.rs"]
 mod ssh_client;
 
@@ -117,13 +119,6 @@ fn status(pid: u32, field: &str) -> u64 {
         .find_map(|line| line.strip_prefix(field))
         .and_then(|value| value.split_whitespace().next()?.parse().ok())
         .unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port()
 }
 
 /// Moves the presenter `ROUNDS` times, a key every 150 ms, and says how much CPU that took.

@@ -11,19 +11,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::free_port;
 use common::terminal::Session;
 
 /// The embedded story's scene with a question.
 const SCENE: &str = "prologue-nero-named";
 /// A word of its question's prompt, as the panel shows it.
 const PROMPT: &str = "How did";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port()
-}
 
 /// A forwarder between a follower and the presenter, whose connections the test can cut, as a
 /// network that drops would.

@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use common::free_port;
 use common::terminal::Session;
 
 /// The whole browser run, at most; it takes well under a minute.
@@ -79,13 +80,6 @@ fn ready() -> bool {
     // Straight to standard error, not through the test harness's capture: a skip is worth seeing.
     let _ = writeln!(std::io::stderr(), "skipped: the browser tests: {why}");
     false
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port()
 }
 
 /// Waits until something listens at `port` on loopback.

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::free_port;
 use common::terminal::Session;
 
 /// The options every `ssh` here is run with: no configuration or known hosts of the user's,
@@ -25,14 +26,6 @@ const OPTIONS: &[&str] = &[
     "-o",
     "ConnectTimeout=10",
 ];
-
-/// A port nobody listens on just now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port()
-}
 
 /// `ssh` must be there: these tests are the ones that show a real client gets what it should.
 fn need_openssh() {

@@ -6,6 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::free_port;
 use common::terminal::Session;
 
 /// Runs izumi, then reports its exit status and the terminal's modes.
@@ -721,14 +722,6 @@ fn present_in(runtime: &Path, state: &Path, port: u16) -> Session {
         &format!(r#""$0" present --listen 127.0.0.1:{port} --story "$1"; echo "EXIT=$?""#),
         &[("XDG_RUNTIME_DIR", runtime), ("XDG_STATE_HOME", state)],
     )
-}
-
-/// A port nobody listens on just now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .unwrap()
-        .port()
 }
 
 #[test]

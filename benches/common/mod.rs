@@ -76,3 +76,12 @@ pub fn show(hub: &izumi::classroom::hub::Hub, scene: usize) {
         running: false,
     });
 }
+
+/// A loopback port nobody listens on just now.
+#[allow(dead_code)]
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port()
+}

@@ -234,3 +234,23 @@ pub mod lesson {
         (Room { hub, presenter }, moved)
     }
 }
+
+/// A loopback port nobody listens on just now, for a program under test to listen on. It is
+/// taken below the kernel's range for outgoing connections (32768 and up on Linux), so that no
+/// test's client connecting meanwhile can be given it before the program binds it (a port from
+/// `bind(0)` is in that range, and was seen taken so); process id and a counter keep tests
+/// running at once apart.
+pub fn free_port() -> u16 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    const LOWEST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = LOWEST + (std::process::id().wrapping_mul(7919).wrapping_add(n * 101)) % SPAN;
+        let port = u16::try_from(port).expect("below 32768");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
