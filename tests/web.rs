@@ -286,6 +286,50 @@ fn a_kept_alive_connection_answers_request_after_request() {
     assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
 }
 
+/// A class answering at once must not fill the door with idle kept-alive connections: past
+/// half the places for connections other than event streams, replies close their connection, so
+/// the next student's answer finds a place.
+#[test]
+fn past_half_the_places_replies_stop_keeping_connections_alive() {
+    let served = serve(common::journey(), None, false, 2);
+    let host = served.address;
+    let mut kept = Vec::new();
+    let mut closing = 0;
+    for n in 0..40u8 {
+        // Each from an address of its own, as students' phones are.
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket
+            .bind(&SocketAddr::from(([127, 0, 9, n + 1], 0)).into())
+            .unwrap();
+        socket.connect(&host.into()).unwrap();
+        let stream: TcpStream = socket.into();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(&stream, "GET /style.css HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "{n}: {head}");
+        if head.to_ascii_lowercase().contains("connection: close") {
+            closing += 1;
+        } else {
+            // Left open and idle, as a phone leaves it.
+            kept.push(reader);
+        }
+    }
+    assert_eq!(kept.len(), 31, "the first 31 are kept alive");
+    assert_eq!(closing, 9);
+}
+
 #[test]
 fn a_request_trickled_byte_by_byte_is_cut_at_the_deadline() {
     let served = serve(common::journey(), None, false, 10);

@@ -30,6 +30,14 @@ use crate::story::Story;
 
 /// Requests on one kept-alive connection before it is closed.
 const REQUESTS_PER_CONNECTION: usize = 100;
+/// Connections other than event streams are kept alive only while fewer than this many are
+/// open: a class that answers at once (a thousand phones, each keeping its connection for
+/// seconds) would otherwise fill every place with idle connections and turn the next answers
+/// away.
+const KEPT_ALIVE: usize = crate::classroom::doors::WEB_OTHER_CONNECTIONS / 2;
+/// How long a new connection may wait for a place before it is turned away: a burst waits a
+/// moment for answers in flight to finish rather than being refused.
+const WAIT_FOR_A_PLACE: Duration = Duration::from_secs(2);
 /// Remote commands a second, and the burst allowed.
 const REMOTE_RATE: f64 = 5.0;
 const REMOTE_BURST: f64 = 10.0;
@@ -197,6 +205,16 @@ impl Site {
         pages.insert(key, String::from_utf8_lossy(body).into_owned());
     }
 
+    /// Open connections that are not event streams: page loads, forms, the remote.
+    fn other_connections(&self) -> usize {
+        // Every connection holds a place in `connections`, sized for the followers' streams and
+        // the others; a stream holds one in `followers` too.
+        let places = self.config.max_followers + crate::classroom::doors::WEB_OTHER_CONNECTIONS;
+        let open = places - self.connections.available_permits();
+        let streams = self.config.max_followers - self.followers.available_permits();
+        open.saturating_sub(streams)
+    }
+
     fn turn_away(&self, peer: SocketAddr) {
         let Some(count) = self.turned_away.count() else {
             return;
@@ -275,12 +293,22 @@ async fn accept(listener: TcpListener, site: Arc<Site>) {
         let Ok(pass) = site.hub.doors().admit(Door::Web, peer) else {
             continue;
         };
-        let Ok(permit) = Arc::clone(&site.connections).try_acquire_owned() else {
-            site.turn_away(peer);
-            continue;
-        };
         let site = Arc::clone(&site);
+        // Who may wait is bounded by the door's admission, per address and in all.
         tokio::spawn(async move {
+            let places = Arc::clone(&site.connections);
+            let permit = match places.clone().try_acquire_owned() {
+                Ok(permit) => permit,
+                Err(_) => {
+                    match tokio::time::timeout(WAIT_FOR_A_PLACE, places.acquire_owned()).await {
+                        Ok(Ok(permit)) => permit,
+                        _ => {
+                            site.turn_away(peer);
+                            return;
+                        }
+                    }
+                }
+            };
             serve(stream, peer, pass, site).await;
             drop(permit);
         });
@@ -383,7 +411,7 @@ async fn answer(
 ) -> hyper::Response<http::Body> {
     connection.heard.store(false, Ordering::Relaxed);
     let count = connection.requests.fetch_add(1, Ordering::Relaxed) + 1;
-    let keep_alive = count < REQUESTS_PER_CONNECTION;
+    let keep_alive = count < REQUESTS_PER_CONNECTION && site.other_connections() < KEPT_ALIVE;
     let (head, body) = request.into_parts();
     let refuse = |refusal: http::Refusal| {
         site.hub
