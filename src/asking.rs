@@ -237,10 +237,14 @@ pub const POSTED_PER_STUDENT: usize = 5;
 /// Addresses whose rate is tracked at once; a newcomer past it is refused until the next
 /// question.
 const MOST_ADDRESSES: usize = 20_000;
-/// Answers (and votes, and questions) one address may send per second, and in a burst: a class
-/// behind one address answers within seconds, a script is slowed.
+/// Answers (and votes, and questions) one address may send per second, and in a burst, at the
+/// least: a script is slowed. A class behind one router shares its address, so an address that
+/// may hold more connections (`present --per-address`) gets a burst as large as that class and
+/// a rate at which all of it answers within a few seconds.
 const PER_ADDRESS_RATE: f64 = 20.0;
 const PER_ADDRESS_BURST: f64 = 60.0;
+/// The seconds in which as many students as one address may hold can all answer.
+const CLASS_ANSWERS_WITHIN: f64 = 4.0;
 /// The shortest time between two answers of one student.
 const STUDENT_PAUSE: Duration = Duration::from_millis(250);
 
@@ -286,28 +290,36 @@ pub struct Answered {
 }
 
 /// A token bucket per address.
-#[derive(Default)]
 struct Rates {
     buckets: HashMap<IpAddr, (f64, Instant)>,
+    rate: f64,
+    burst: f64,
 }
 
 impl Rates {
+    /// Buckets for addresses that may each hold `per_address` students.
+    fn for_addresses_of(per_address: usize) -> Rates {
+        let students = per_address as f64;
+        Rates {
+            buckets: HashMap::new(),
+            rate: PER_ADDRESS_RATE.max(students / CLASS_ANSWERS_WITHIN),
+            burst: PER_ADDRESS_BURST.max(students),
+        }
+    }
+
     fn take(&mut self, address: IpAddr, now: Instant) -> Result<(), Refusal> {
+        let (rate, burst) = (self.rate, self.burst);
         if !self.buckets.contains_key(&address) && self.buckets.len() >= MOST_ADDRESSES {
             // Forget buckets full again: their addresses have been quiet for seconds.
             self.buckets.retain(|_, (tokens, since)| {
-                *tokens + since.elapsed().as_secs_f64() * PER_ADDRESS_RATE < PER_ADDRESS_BURST
+                *tokens + since.elapsed().as_secs_f64() * rate < burst
             });
             if self.buckets.len() >= MOST_ADDRESSES {
                 return Err(Refusal::Full);
             }
         }
-        let (tokens, since) = self
-            .buckets
-            .entry(address)
-            .or_insert((PER_ADDRESS_BURST, now));
-        *tokens = (*tokens + now.duration_since(*since).as_secs_f64() * PER_ADDRESS_RATE)
-            .min(PER_ADDRESS_BURST);
+        let (tokens, since) = self.buckets.entry(address).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*since).as_secs_f64() * rate).min(burst);
         *since = now;
         if *tokens < 1.0 {
             return Err(Refusal::TooFast);
@@ -359,14 +371,15 @@ impl Asking {
     /// `per_address`: the most voters counted from one address, as many as it may hold
     /// connections (`present --per-address`).
     pub fn new(per_address: usize) -> Asking {
+        let per_address = per_address.max(1);
         Asking {
-            per_address: per_address.max(1),
+            per_address,
             ballot: None,
             asked: 0,
             past: Vec::new(),
             posted: Vec::new(),
             posted_by: HashMap::new(),
-            rates: Rates::default(),
+            rates: Rates::for_addresses_of(per_address),
             spotlight: None,
             last_in_scene: HashMap::new(),
         }
@@ -849,7 +862,7 @@ mod tests {
 
     #[test]
     fn one_address_is_slowed_past_its_burst() {
-        let mut asking = Asking::new(100_000);
+        let mut asking = Asking::new(3);
         let now = Instant::now();
         let refused = (0..200)
             .filter(|n| {
@@ -859,6 +872,31 @@ mod tests {
             })
             .count();
         assert_eq!(refused, 200 - PER_ADDRESS_BURST as usize);
+    }
+
+    #[test]
+    fn a_class_behind_one_router_all_answer_within_seconds() {
+        let class = 500;
+        let mut asking = Asking::new(class);
+        asking.open(Asked::quick(Quick::Letters, 1));
+        let start = Instant::now();
+        let refused = (0..class)
+            .filter(|n| {
+                // All of them within four seconds, evenly.
+                let at = start + Duration::from_millis(*n as u64 * 8);
+                asking
+                    .answer(
+                        &Student::new("web", &n.to_string()),
+                        address(3),
+                        1,
+                        n % 4,
+                        at,
+                    )
+                    .is_err()
+            })
+            .count();
+        assert_eq!(refused, 0);
+        assert_eq!(asking.tally().unwrap().1.iter().sum::<u32>(), class as u32);
     }
 
     #[test]
