@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use izumi::story::Question;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{Semaphore, mpsc};
@@ -167,17 +168,6 @@ fn answers_shown(screen: &str) -> Option<usize> {
     })
 }
 
-/// The scene's number (from 1) in the built-in story.
-fn scene_number(id: &str) -> usize {
-    let story = izumi::story::load_embedded();
-    story
-        .scenes
-        .iter()
-        .position(|scene| scene.id == id)
-        .unwrap()
-        + 1
-}
-
 /// What one student does in a round: answer question `number` with `choice`, and say when the
 /// reply came.
 enum Turn {
@@ -200,9 +190,10 @@ fn main() {
         (STUDENTS + 1).to_string(),
         "--web-followers".into(),
         (BROWSERS + 10).to_string(),
+        "--scene".into(),
+        SCENE_WITH_QUESTION.into(),
     ]);
-    presenter.wait_until("the first scene", |screen| screen.contains("1/"));
-    presenter.press(&format!("{}\r", scene_number(SCENE_WITH_QUESTION)));
+    presenter.wait_until("the scene", |screen| screen.contains("scene 1/4"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -223,27 +214,36 @@ fn main() {
         runtime.spawn(async move {
             let permit = gate.acquire_owned().await.unwrap();
             let mut student = ssh_client::Student::join_from(n, ssh_address, (80, 24)).await;
-            student.wait_for("Prologue").await;
+            student.wait_for("scene 1/4").await;
             drop(permit);
             let _ = ready.send(());
             while let Some(Turn::Answer { number, choice }) = my_turns.recv().await {
-                student
-                    .wait_until("the question", |s| s.contents().contains("1 "))
-                    .await;
-                let _ = number;
+                student.wait_for(&format!("Question {number}")).await;
                 student.send(&(choice + 1).to_string()).await;
-                student.wait_for("answer:").await;
+                // Each round's choice differs from the last, so this is the new answer's reply.
+                student
+                    .wait_for(&format!("Your answer: {}", Question::letter(choice)))
+                    .await;
                 let _ = replied.send(Instant::now());
             }
         });
     }
     let bytes = Arc::new(AtomicU64::new(0));
+    let heard = Arc::new(AtomicU64::new(0));
     for n in 0..BROWSERS {
         let (turn, mut my_turns) = mpsc::unbounded_channel::<Turn>();
         turns.push(turn);
-        let (ready, replied, bytes) = (ready.clone(), replied.clone(), Arc::clone(&bytes));
+        let (gate, ready, replied, bytes, heard) = (
+            Arc::clone(&gate),
+            ready.clone(),
+            replied.clone(),
+            Arc::clone(&bytes),
+            Arc::clone(&heard),
+        );
         runtime.spawn(async move {
-            let mut browser = Browser::open(STUDENTS + n, web_address).await;
+            let permit = gate.acquire_owned().await.unwrap();
+            let mut browser = Browser::open(STUDENTS + n, web_address, heard).await;
+            drop(permit);
             let _ = ready.send(());
             while let Some(Turn::Answer { number, choice }) = my_turns.recv().await {
                 let used = browser.answer(number, choice).await;
@@ -275,10 +275,34 @@ fn main() {
                 screen.contains("closed") || answers_shown(screen).is_none()
             });
         }
+        bytes.store(0, Ordering::Relaxed);
+        heard.store(0, Ordering::Relaxed);
         presenter.press("a");
         presenter.wait_until("the question", |screen| answers_shown(screen) == Some(0));
         let number = round as u32 + 1;
-        bytes.store(0, Ordering::Relaxed);
+        // How many the projector counted, and when, sampled every millisecond while the
+        // answers come.
+        let counted = Arc::new(Mutex::new(Vec::<(Instant, usize)>::new()));
+        let sampling = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let sampler = {
+            let (screen, counted, sampling) = (
+                Arc::clone(&presenter.screen),
+                Arc::clone(&counted),
+                Arc::clone(&sampling),
+            );
+            std::thread::spawn(move || {
+                while sampling.load(Ordering::Relaxed) {
+                    let contents = screen.lock().unwrap().screen().contents();
+                    if let Some(count) = answers_shown(&contents) {
+                        let mut counted = counted.lock().unwrap();
+                        if counted.last().is_none_or(|&(_, last)| last != count) {
+                            counted.push((Instant::now(), count));
+                        }
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+        };
         let cpu_before = presenter.cpu();
         let started = Instant::now();
         for (i, turn) in turns.iter().enumerate() {
@@ -287,28 +311,25 @@ fn main() {
             std::thread::sleep(at.saturating_duration_since(Instant::now()));
             turn.send(Turn::Answer {
                 number,
-                choice: i % 4,
+                choice: (i + round) % 4,
             })
             .unwrap();
         }
-        // Each reply, then how many the projector counted at each moment.
         let mut replied_at = Vec::with_capacity(everyone);
-        let mut counted: Vec<(Instant, usize)> = Vec::new();
         while replied_at.len() < everyone {
-            while let Ok(at) = replies.try_recv() {
-                replied_at.push(at);
-            }
-            if let Some(count) = answers_shown(&presenter.contents())
-                && counted.last().is_none_or(|&(_, last)| last != count)
-            {
-                counted.push((Instant::now(), count));
-            }
-            std::thread::sleep(Duration::from_millis(1));
+            replied_at.push(
+                replies
+                    .blocking_recv()
+                    .expect("every student and browser replies"),
+            );
         }
         let last = *replied_at.iter().max().unwrap();
         let all = presenter.wait_until("every answer counted", |screen| {
             answers_shown(screen) == Some(everyone)
         });
+        sampling.store(false, Ordering::Relaxed);
+        sampler.join().unwrap();
+        let mut counted = std::mem::take(&mut *counted.lock().unwrap());
         counted.push((all, everyone));
         let wall = started.elapsed();
         let cpu = presenter.cpu() - cpu_before;
@@ -323,13 +344,15 @@ fn main() {
         }
         println!(
             "round {}: {everyone} answers in {:?}; presenter CPU {:?} ({:.0}% of a core), \
-             resident {} kB; web bytes per answer {}",
+             resident {} kB; a browser's answer {} bytes on the wire, its event stream {} \
+             bytes in the round",
             round + 1,
             wall,
             cpu,
             cpu.as_secs_f64() / wall.as_secs_f64() * 100.0,
             presenter.resident_kb(),
-            bytes.load(Ordering::Relaxed) / BROWSERS as u64
+            bytes.load(Ordering::Relaxed) / BROWSERS as u64,
+            heard.load(Ordering::Relaxed) / BROWSERS as u64
         );
     }
     common::report(
@@ -346,27 +369,46 @@ fn main() {
     runtime.shutdown_timeout(Duration::from_secs(2));
 }
 
-/// One browser: a connection of its own kept alive, from an address of its own, and its cookie.
+/// One browser: from an address of its own, with its cookie, its event stream open as the
+/// follower's page keeps it, and a connection for its requests kept alive while the server
+/// keeps it (it closes idle ones after 5 s; the browser then opens another, as browsers do).
 struct Browser {
-    stream: tokio::net::TcpStream,
+    n: usize,
     address: SocketAddr,
     cookie: String,
+    stream: Option<tokio::net::TcpStream>,
 }
 
 impl Browser {
-    async fn open(n: usize, address: SocketAddr) -> Browser {
-        let socket = tokio::net::TcpSocket::new_v4().unwrap();
-        socket
-            .bind(SocketAddr::new(common::student_address(n), 0))
-            .unwrap();
-        let stream = socket.connect(address).await.unwrap();
+    async fn open(n: usize, address: SocketAddr, heard: Arc<AtomicU64>) -> Browser {
         let mut browser = Browser {
-            stream,
+            n,
             address,
             cookie: String::new(),
+            stream: None,
         };
         browser.request("GET / HTTP/1.1", "").await;
+        let mut events = browser.connect().await;
+        let request = format!(
+            "GET /events HTTP/1.1\r\nHost: {address}\r\nCookie: {}\r\n\r\n",
+            browser.cookie
+        );
+        events.write_all(request.as_bytes()).await.unwrap();
+        tokio::spawn(async move {
+            let mut buffer = [0u8; 65536];
+            while let Ok(n @ 1..) = events.read(&mut buffer).await {
+                heard.fetch_add(n as u64, Ordering::Relaxed);
+            }
+        });
         browser
+    }
+
+    async fn connect(&self) -> tokio::net::TcpStream {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket
+            .bind(SocketAddr::new(common::student_address(self.n), 0))
+            .unwrap();
+        socket.connect(self.address).await.unwrap()
     }
 
     /// Answers as the page's form does; the bytes sent and received.
@@ -380,11 +422,11 @@ impl Browser {
         bytes
     }
 
-    /// Sends a request and reads the whole reply; the reply's head as text, and the bytes sent
-    /// and received.
+    /// Sends a request and reads the whole reply, on a fresh connection if the kept one was
+    /// closed; the reply's head as text, and the bytes sent and received.
     async fn request(&mut self, line: &str, body: &str) -> (String, u64) {
         let mut request = format!(
-            "{line}\r\nHost: {}\r\nOrigin: http://{}\r\n",
+            "{line}\r\nHost: {}\r\nOrigin: http://{}\r\nSec-Fetch-Site: same-origin\r\n",
             self.address, self.address
         );
         if !self.cookie.is_empty() {
@@ -398,40 +440,64 @@ impl Browser {
         }
         request.push_str("\r\n");
         request.push_str(body);
-        self.stream.write_all(request.as_bytes()).await.unwrap();
+        for _ in 0..2 {
+            if self.stream.is_none() {
+                self.stream = Some(self.connect().await);
+            }
+            if let Some(reply) = self.exchange(request.as_bytes()).await {
+                return (reply.0, (request.len() + reply.1) as u64);
+            }
+            self.stream = None;
+        }
+        panic!("the server closed two connections in a row");
+    }
+
+    /// One request and its reply on the kept connection: the reply's head and its length in
+    /// bytes; none if the connection was closed before the reply.
+    async fn exchange(&mut self, request: &[u8]) -> Option<(String, usize)> {
+        let stream = self.stream.as_mut()?;
+        stream.write_all(request).await.ok()?;
         let mut reply = Vec::new();
         let mut buffer = [0u8; 16384];
         loop {
-            let n = self.stream.read(&mut buffer).await.unwrap();
-            assert!(n > 0, "the server closed the connection");
-            reply.extend_from_slice(&buffer[..n]);
-            if let Some(end) = find(&reply, b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&reply[..end]).into_owned();
-                let length: usize = head
-                    .lines()
-                    .find_map(|line| {
-                        let (name, value) = line.split_once(':')?;
-                        name.eq_ignore_ascii_case("content-length")
-                            .then(|| value.trim().parse().ok())?
-                    })
-                    .unwrap_or(0);
-                // The student's cookie, from whichever reply gives it first.
-                if self.cookie.is_empty()
-                    && let Some(cookie) = head.lines().find_map(|line| {
-                        let (name, value) = line.split_once(':')?;
-                        name.eq_ignore_ascii_case("set-cookie")
-                            .then(|| value.trim().split(';').next())?
-                    })
-                {
-                    self.cookie = cookie.to_owned();
-                }
-                while reply.len() < end + 4 + length {
-                    let n = self.stream.read(&mut buffer).await.unwrap();
-                    assert!(n > 0, "the server closed the connection");
-                    reply.extend_from_slice(&buffer[..n]);
-                }
-                return (head, (request.len() + reply.len()) as u64);
+            let n = stream.read(&mut buffer).await.ok()?;
+            if n == 0 {
+                return None;
             }
+            reply.extend_from_slice(&buffer[..n]);
+            let Some(end) = find(&reply, b"\r\n\r\n") else {
+                continue;
+            };
+            let head = String::from_utf8_lossy(&reply[..end]).into_owned();
+            let length: usize = head
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            // The student's cookie, from whichever reply gives it first.
+            if self.cookie.is_empty()
+                && let Some(cookie) = head.lines().find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("set-cookie")
+                        .then(|| value.trim().split(';').next())?
+                })
+            {
+                self.cookie = cookie.to_owned();
+            }
+            while reply.len() < end + 4 + length {
+                let n = stream.read(&mut buffer).await.ok()?;
+                if n == 0 {
+                    return None;
+                }
+                reply.extend_from_slice(&buffer[..n]);
+            }
+            if head.to_ascii_lowercase().contains("connection: close") {
+                self.stream = None;
+            }
+            return Some((head, reply.len()));
         }
     }
 }
@@ -459,14 +525,14 @@ fn ssh_bytes_per_answer(
     presenter.wait_until("the question", |screen| answers_shown(screen) == Some(0));
     runtime.block_on(async {
         let mut student = ssh_client::Student::join(relay, (80, 24)).await;
-        student.wait_for("1 ").await;
+        student.wait_for(&format!("Question {}", ROUNDS + 1)).await;
         // Let the screen settle before counting.
-        while student.read_for(Duration::from_millis(300)).await {}
+        settle(&mut student).await;
         let (up, down) = (&counted.0, &counted.1);
         let before = (up.load(Ordering::SeqCst), down.load(Ordering::SeqCst));
         student.send("2").await;
-        student.wait_for("answer:").await;
-        while student.read_for(Duration::from_millis(300)).await {}
+        student.wait_for("Your answer: B").await;
+        settle(&mut student).await;
         println!(
             "an SSH student's answer on the wire: {} bytes sent, {} bytes received (the screen \
              update included)",
@@ -474,6 +540,17 @@ fn ssh_bytes_per_answer(
             down.load(Ordering::SeqCst) - before.1
         );
     });
+}
+
+/// Reads until nothing has come for 300 ms.
+async fn settle(student: &mut ssh_client::Student) {
+    loop {
+        let before = student.raw.len();
+        student.read_for(Duration::from_millis(300)).await;
+        if student.raw.len() == before {
+            return;
+        }
+    }
 }
 
 /// A TCP relay on loopback to `to` that counts bytes each way; its address.
