@@ -430,8 +430,13 @@ pub fn summary(story: &story::Story) -> String {
         0 => String::new(),
         n => format!(", {}", count(n, "editor's note", "editor's notes")),
     };
+    // Questions too, in a story that asks any.
+    let questions = match story.scenes.iter().map(|scene| scene.questions.len()).sum() {
+        0 => String::new(),
+        n => format!(", {}", count(n, "question", "questions")),
+    };
     format!(
-        "ok: \"{}\" — {}, {}, {}, {}{editor_notes}, {}, {}",
+        "ok: \"{}\" — {}, {}, {}, {}{editor_notes}, {}, {}{questions}",
         story.title,
         count(story.episodes.len(), "episode", "episodes"),
         count(story.scenes.len(), "scene", "scenes"),
