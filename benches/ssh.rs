@@ -87,38 +87,23 @@ impl Presenter {
 
     /// Peak resident memory, in kB.
     fn peak_kb(&self) -> u64 {
-        status(self.pid, "VmHWM:")
+        common::status_kb(self.pid, "VmHWM:")
     }
 
     /// Resident memory now, in kB.
     fn resident_kb(&self) -> u64 {
-        status(self.pid, "VmRSS:")
+        common::status_kb(self.pid, "VmRSS:")
     }
 
     /// User and system CPU time so far.
     fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).unwrap();
-        let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
-            .split_whitespace()
-            .collect();
-        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-        // Linux counts in hundredths of a second (USER_HZ).
-        Duration::from_millis(ticks * 10)
+        common::cpu_time(self.pid)
     }
 
     fn quit(mut self) {
         self.press("q");
         std::thread::sleep(Duration::from_millis(1500));
     }
-}
-
-fn status(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap()
-        .lines()
-        .find_map(|line| line.strip_prefix(field))
-        .and_then(|value| value.split_whitespace().next()?.parse().ok())
-        .unwrap()
 }
 
 /// Moves the presenter `ROUNDS` times, a key every 150 ms, and says how much CPU that took.

@@ -155,58 +155,8 @@ fn the_classroom_in_a_real_browser_follows_refuses_ahead_moves_from_the_remote_a
     })
     .to_string();
 
-    // Chromium's fresh profile goes in a folder of the test's own, removed with it.
-    let profile = tempfile::tempdir().unwrap();
-    let mut node = Command::new("node")
-        .arg("classroom.mjs")
-        .arg(&config)
-        .current_dir(scripts())
-        .env("TMPDIR", profile.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut answers = node.stdin.take().unwrap();
-    let (lines, heard) = mpsc::channel();
-    let stdout = node.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut stderr = node.stderr.take().unwrap();
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-
-    let started = Instant::now();
-    let mut said = Vec::new();
-    loop {
-        let left = DEADLINE.saturating_sub(started.elapsed());
-        let line = match heard.recv_timeout(left) {
-            Ok(line) => line,
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                let _ = node.kill();
-                panic!(
-                    "the browser run took over {DEADLINE:?}:\n{}",
-                    said.join("\n")
-                );
-            }
-        };
-        let Some(question) = line.strip_prefix("izumi-ask ") else {
-            eprintln!("browser: {line}");
-            said.push(line);
-            continue;
-        };
-        let question: serde_json::Value = serde_json::from_str(question).unwrap();
-        let answer = if let Some(keys) = question["press"].as_str() {
+    run_script("classroom.mjs", &config, |question| {
+        if let Some(keys) = question["press"].as_str() {
             presenter.send(keys);
             "ok".to_owned()
         } else if let Some(number) = question["shows"].as_u64() {
@@ -224,17 +174,9 @@ fn the_classroom_in_a_real_browser_follows_refuses_ahead_moves_from_the_remote_a
                 )
             }
         } else {
-            panic!("the browser script asked what no one answers: {line}");
-        };
-        writeln!(answers, "{answer}").unwrap();
-    }
-    let status = node.wait().unwrap();
-    let errors = errors.join().unwrap();
-    assert!(
-        status.success(),
-        "the browser checks failed ({status}):\n{}\n{errors}",
-        said.join("\n")
-    );
+            panic!("the browser script asked what no one answers: {question}");
+        }
+    });
 
     presenter.send("q");
     presenter.wait_for("EXIT=0");

@@ -85,3 +85,27 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A field of a process's `/proc/PID/status` in kB (`VmHWM:` its peak resident memory, `VmRSS:`
+/// its resident memory now).
+#[allow(dead_code)]
+pub fn status_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+/// A process's user and system CPU time so far.
+#[allow(dead_code)]
+pub fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // Linux counts in hundredths of a second (USER_HZ).
+    Duration::from_millis(ticks * 10)
+}

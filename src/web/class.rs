@@ -6,7 +6,9 @@
 
 use std::fmt::Write as _;
 
-use crate::asking::{Answered, Class, Desk, Moderation, Poll, Posted, Quick, Refusal, Shown};
+use crate::asking::{
+    Answered, Asked, Class, Desk, Moderation, Poll, Posted, Quick, Refusal, Shown,
+};
 use crate::story::Question;
 
 use super::page::escape;
@@ -163,19 +165,8 @@ fn tally(out: &mut String, poll: &Poll, counts: &[u32]) {
         out,
         "<h3>The class answered</h3><ol class=\"tally\" aria-label=\"The tally: {total} answers\">"
     );
-    for (index, choice) in asked.choices.iter().enumerate() {
-        let count = counts.get(index).copied().unwrap_or(0);
-        let percent = percent(count, total);
-        let right = poll.shown == Shown::Answer && asked.answer == Some(index);
-        let _ = write!(
-            out,
-            "<li{}><span class=\"count\">{}: {} — {count} ({percent}%){}</span><progress max=\"100\" value=\"{percent}\" aria-hidden=\"true\"></progress></li>",
-            if right { " class=\"right\"" } else { "" },
-            Question::letter(index),
-            escape(choice),
-            if right { " ✓ the answer" } else { "" }
-        );
-    }
+    let right = asked.answer.filter(|_| poll.shown == Shown::Answer);
+    tally_rows(out, asked, counts, right, " ✓ the answer");
     out.push_str("</ol>");
     if poll.shown == Shown::Answer
         && let Some(answer) = asked.answer
@@ -189,6 +180,24 @@ fn tally(out: &mut String, poll: &Poll, counts: &[u32]) {
         if !asked.explain.is_empty() {
             let _ = write!(out, "<p class=\"explain\">{}</p>", escape(&asked.explain));
         }
+    }
+}
+
+/// Each choice's count and share as a list item, the `right` one marked with `mark`.
+fn tally_rows(out: &mut String, asked: &Asked, counts: &[u32], right: Option<usize>, mark: &str) {
+    let total: u32 = counts.iter().sum();
+    for (index, choice) in asked.choices.iter().enumerate() {
+        let count = counts.get(index).copied().unwrap_or(0);
+        let percent = percent(count, total);
+        let is_right = right == Some(index);
+        let _ = write!(
+            out,
+            "<li{}><span class=\"count\">{}: {} — {count} ({percent}%){}</span><progress max=\"100\" value=\"{percent}\" aria-hidden=\"true\"></progress></li>",
+            if is_right { " class=\"right\"" } else { "" },
+            Question::letter(index),
+            escape(choice),
+            if is_right { mark } else { "" }
+        );
     }
 }
 
@@ -323,19 +332,7 @@ pub(crate) fn desk(out: &mut String, class: &Class, desk: &Desk, action: &str) {
                 asked.number,
                 escape(&asked.prompt)
             );
-            for (index, choice) in asked.choices.iter().enumerate() {
-                let count = counts.get(index).copied().unwrap_or(0);
-                let percent = percent(count, total);
-                let right = asked.answer == Some(index);
-                let _ = write!(
-                    out,
-                    "<li{}><span class=\"count\">{}: {} — {count} ({percent}%){}</span><progress max=\"100\" value=\"{percent}\" aria-hidden=\"true\"></progress></li>",
-                    if right { " class=\"right\"" } else { "" },
-                    Question::letter(index),
-                    escape(choice),
-                    if right { " ✓" } else { "" }
-                );
-            }
+            tally_rows(out, asked, counts, asked.answer, " ✓");
             out.push_str("</ol>");
         }
         None => out.push_str("<p class=\"facts\">No question asked yet.</p>"),
