@@ -224,12 +224,17 @@ fn help_toggles_and_swallows_navigation() {
 }
 
 #[test]
-fn esc_quits_only_at_the_top_level() {
+fn esc_closes_what_is_open_and_never_quits() {
     let mut app = app();
     app.update(Action::ToggleHelp);
     app.update(Action::Back);
+    assert_eq!(app.overlay(), None);
     assert!(!app.should_quit());
+    // A second Esc, meant for an overlay already closed, keeps the reader in the story.
     app.update(Action::Back);
+    assert!(!app.should_quit());
+    assert_eq!(app.status(), Some("Nothing is open to close"));
+    app.update(Action::Quit);
     assert!(app.should_quit());
 }
 
@@ -778,4 +783,17 @@ fn a_reader_alone_sees_every_place_and_term() {
     assert_eq!(listed_place_names(&app), ["Christiania", "Bergen", "Rome"]);
     apply(&mut app, &[Action::ShowGlossary]);
     assert_eq!(app.pickable_terms().len(), 1);
+}
+
+#[test]
+fn a_bookmark_set_or_removed_says_so() {
+    let mut app = app();
+    let title = app.story().scene(app.scene()).title.clone();
+    app.update(Action::ToggleBookmark);
+    assert_eq!(app.status(), Some(format!("Bookmarked “{title}”").as_str()));
+    app.update(Action::ToggleBookmark);
+    assert_eq!(
+        app.status(),
+        Some(format!("Bookmark on “{title}” removed").as_str())
+    );
 }

@@ -166,7 +166,7 @@ impl Command {
             Command::ResetTimer => "reset the timer",
             Command::SnapToPresenter => "back to the presenter's scene",
             Command::ToggleHelp => "show or hide this help",
-            Command::Back => "close the open entry or help; quit at the top",
+            Command::Back => "close the open entry, list or help (never quits)",
             Command::Quit => "quit",
             Command::Interrupt => "quit at once, from anywhere (exit status 130)",
             Command::AskQuestion => "ask the class this scene's question; again: close it",
@@ -342,7 +342,7 @@ pub enum Action {
     PageDown,
     /// Open the selected entry of the focused pane.
     Open,
-    /// Close what is open, or quit at the top level.
+    /// Close what is open; at the top level, nothing (Esc never quits).
     Back,
     ToggleHelp,
     /// Show the places as a map, or as a list.

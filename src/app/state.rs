@@ -1202,12 +1202,19 @@ impl App {
             }
             Action::NextHit => self.step_hits(true),
             Action::PreviousHit => self.step_hits(false),
-            Action::ToggleBookmark => match self.bookmarks.iter().position(|b| *b == scene) {
-                Some(at) => {
-                    self.bookmarks.remove(at);
-                }
-                None => self.bookmarks.push(scene),
-            },
+            Action::ToggleBookmark => {
+                let title = &self.story.scene(scene).title;
+                self.status = Some(match self.bookmarks.iter().position(|b| *b == scene) {
+                    Some(at) => {
+                        self.bookmarks.remove(at);
+                        format!("Bookmark on “{title}” removed")
+                    }
+                    None => {
+                        self.bookmarks.push(scene);
+                        format!("Bookmarked “{title}”")
+                    }
+                });
+            }
             Action::ShowBookmarks => {
                 self.open_overlay(Overlay::Bookmarks);
                 self.pick_current_scene();
@@ -1230,7 +1237,10 @@ impl App {
             Action::ToggleMap => self.reading.show_map = !self.reading.show_map,
             Action::ToggleHelp => self.open_overlay(Overlay::Help),
             Action::CheckYourself => self.open_check(self.episode(), false),
-            Action::Back | Action::Quit => self.ended = Some(false),
+            // Esc closes things; at the top level, where a second press of it meant to close
+            // an overlay would drop the reader to the shell, it only says so.
+            Action::Back => self.status = Some("Nothing is open to close".to_owned()),
+            Action::Quit => self.ended = Some(false),
             _ => {}
         }
     }
