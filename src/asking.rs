@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::story::text::{Inline, sanitize};
+use crate::story::text::sanitize;
 use crate::story::{Question, Story};
 
 /// Who answers: a key a door can recognise again (a browser's cookie, an SSH key, a `follow`
@@ -67,7 +67,7 @@ impl Asked {
             prompt: question.prompt.clone(),
             choices: question.choices.clone(),
             answer: question.answer,
-            explain: plain_text(story, &question.explain),
+            explain: story.plain_paragraphs(&question.explain).join("\n\n"),
         }
     }
 
@@ -682,27 +682,6 @@ pub fn clean_question(text: &str) -> String {
         .collect::<String>()
         .trim_end()
         .to_owned()
-}
-
-/// Paragraphs as plain text: footnotes as `[N]`, editor's notes as `[ed.N]`.
-fn plain_text(
-    story: &Story,
-    paragraphs: &[crate::story::text::Paragraph<crate::story::FootnoteId>],
-) -> String {
-    paragraphs
-        .iter()
-        .map(|paragraph| {
-            paragraph
-                .iter()
-                .map(|inline| match inline {
-                    Inline::Text(text) | Inline::Term(text, _) => text.clone(),
-                    Inline::Footnote(id) => format!("[{}]", story.footnote(*id).number),
-                    Inline::EditorNote(id) => story.editor_note(*id).marker(),
-                })
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
 }
 
 #[cfg(test)]

@@ -21,7 +21,8 @@ use super::doors::{Doors, Room};
 use super::log::EventLog;
 use super::results::Results;
 use crate::asking::{
-    Answered, Ask, Asked, Asking, Class, Desk, Moderation, Quick, Refusal, Shown, Student,
+    Answered, Ask, Asked, Asking, Class, Desk, Moderation, Posted, Quick, Refusal, Result_, Shown,
+    Student,
 };
 use crate::story::Story;
 
@@ -457,17 +458,20 @@ impl Hub {
             *old = desk;
             changed
         });
-        if let Some(kept) = lock(&self.results).as_mut() {
-            kept.write(&results.0, &results.1, &self.log);
-        }
+        self.write_results(&results);
         outcome
     }
 
     /// Writes the results once more, with the last counts: the presentation is over.
     pub fn finish(&self) {
         let results = lock(&self.asking).results();
+        self.write_results(&results);
+    }
+
+    /// Writes the questions asked and the students' questions, if results are kept.
+    fn write_results(&self, (asked, posted): &(Vec<Result_>, Vec<Posted>)) {
         if let Some(kept) = lock(&self.results).as_mut() {
-            kept.write(&results.0, &results.1, &self.log);
+            kept.write(asked, posted, &self.log);
         }
     }
 }

@@ -9,7 +9,7 @@ use super::date::StoryDate;
 pub use super::id::{
     CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, SceneId, TermId,
 };
-use super::text::Paragraph;
+use super::text::{Inline, Paragraph};
 
 /// A whole story, validated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -356,6 +356,24 @@ impl Story {
                 .find(|question| question.id == id)
                 .map(|question| (scene, question))
         })
+    }
+
+    /// Paragraphs as plain text, markers as the reader sees them (`[3]`, `[ed.1]`): for the
+    /// remote's notes and preview, and a question's explanation sent to the class.
+    pub fn plain_paragraphs(&self, paragraphs: &[Paragraph<FootnoteId>]) -> Vec<String> {
+        paragraphs
+            .iter()
+            .map(|paragraph| {
+                paragraph
+                    .iter()
+                    .map(|inline| match inline {
+                        Inline::Text(text) | Inline::Term(text, _) => text.clone(),
+                        Inline::Footnote(id) => format!("[{}]", self.footnote(*id).number),
+                        Inline::EditorNote(id) => self.editor_note(*id).marker(),
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     /// The first scene set at a location, if the story goes there.

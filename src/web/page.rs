@@ -11,7 +11,7 @@ pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene
 use crate::html::{note_entry, person_facts};
 use crate::story::date::tick_step;
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story};
+use crate::story::{EditorNote, Reach, Scene, SceneId, Story};
 
 /// The pages' icon, served as `/icon.svg`: the map's mark for where the story is.
 pub const ICON: &str = include_str!("../../assets/icon.svg");
@@ -400,25 +400,4 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
         escape(&story.episode(current.episode).period.to_string()),
     );
     out.push_str("</figure>\n</section>\n");
-}
-
-/// Paragraphs as plain text, markers as the reader sees them (`[3]`, `[ed.1]`): for the remote's
-/// notes and preview.
-pub fn plain_paragraphs(
-    story: &Story,
-    paragraphs: &[crate::story::text::Paragraph<crate::story::FootnoteId>],
-) -> Vec<String> {
-    paragraphs
-        .iter()
-        .map(|paragraph| {
-            paragraph
-                .iter()
-                .map(|inline| match inline {
-                    Inline::Text(text) | Inline::Term(text, _) => text.clone(),
-                    Inline::Footnote(id) => format!("[{}]", story.footnote(*id).number),
-                    Inline::EditorNote(id) => story.editor_note(*id).marker(),
-                })
-                .collect()
-        })
-        .collect()
 }

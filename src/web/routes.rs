@@ -740,7 +740,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     main.push_str("<section><h2>Notes</h2>");
     match &current.notes {
         Some(notes) => {
-            for paragraph in page::plain_paragraphs(story, notes) {
+            for paragraph in story.plain_paragraphs(notes) {
                 let _ = write!(main, "<p>{}</p>", escape(&paragraph));
             }
         }
@@ -749,7 +749,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     main.push_str("</section>\n");
     match story.scenes.get(scene.index() + 1) {
         Some(next) => {
-            let text = one_line(&page::plain_paragraphs(story, &next.paragraphs).join(" "));
+            let text = one_line(&story.plain_paragraphs(&next.paragraphs).join(" "));
             let words: Vec<&str> = text.split(' ').collect();
             let mut preview = words[..words.len().min(PREVIEW_WORDS)].join(" ");
             if words.len() > PREVIEW_WORDS {
