@@ -3,6 +3,43 @@
 "use strict";
 (function () {
   var body = document.body;
+
+  // A tapped glossary term opens its explanation in place (a second tap, Escape or a tap
+  // elsewhere closes it); without the script the tap goes to the list of terms, which leads back.
+  function termOf(node) { return node && node.closest ? node.closest(".term") : null; }
+  function setTerm(term, open) {
+    term.classList.toggle("open", open);
+    term.classList.toggle("shut", !open);
+    term.firstChild.setAttribute("aria-expanded", String(open));
+  }
+  function enhanceTerms(root) {
+    root.querySelectorAll(".term > a").forEach(function (link) {
+      link.setAttribute("role", "button");
+      link.setAttribute("aria-expanded", "false");
+    });
+  }
+  enhanceTerms(document);
+  document.addEventListener("click", function (event) {
+    var term = termOf(event.target);
+    document.querySelectorAll(".term.open").forEach(function (open) { if (open !== term) setTerm(open, false); });
+    if (!term || event.target.closest(".tip")) return;
+    event.preventDefault();
+    setTerm(term, !term.classList.contains("open"));
+  });
+  document.addEventListener("keydown", function (event) {
+    var term = termOf(event.target);
+    if (event.key === "Escape") {
+      document.querySelectorAll(".term.open, .term:focus-within").forEach(function (open) { setTerm(open, false); });
+    } else if (event.key === " " && term && event.target === term.firstChild) {
+      event.preventDefault();
+      setTerm(term, !term.classList.contains("open"));
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    var term = termOf(event.target);
+    if (term) term.classList.remove("shut");
+  });
+
   var events = body.getAttribute("data-events");
   if (!events || !window.EventSource || !window.fetch) return;
   var status = document.getElementById("status");
@@ -13,14 +50,31 @@
 
   function say(text) { if (status) status.textContent = text; }
 
+  // The new scene replaces the old; its title is brought into view and given the focus, unless
+  // the student is typing (then only the status says where the class is).
+  var shownId = null;
   function show(scene) {
+    // The first word of the stream is where the page already is: nothing moves then.
+    var moved = shownId !== null && shownId !== scene.id;
+    shownId = scene.id;
     fetch(fragment.replace("SCENE", scene.id), { cache: "no-store" })
       .then(function (response) { if (!response.ok) throw response.status; return response.text(); })
       .then(function (html) {
         var main = document.querySelector("main");
+        var active = document.activeElement;
+        var typing = active && active !== body && !main.contains(active) &&
+          (/^(TEXTAREA|INPUT|SELECT)$/.test(active.tagName) || active.isContentEditable);
         main.innerHTML = html;
+        enhanceTerms(main);
         var heading = main.querySelector("h1");
-        if (heading) document.title = heading.textContent;
+        if (!heading) return;
+        document.title = document.title.replace(/^.*? — /, heading.textContent + " — ");
+        if (!moved || typing || body.classList.contains("remote")) return;
+        var box = heading.getBoundingClientRect();
+        // Smooth only where the style sheet allows it (not under prefers-reduced-motion).
+        if (box.top < 0 || box.bottom > window.innerHeight) heading.scrollIntoView({ block: "start" });
+        var inClass = active && document.getElementById("class") && document.getElementById("class").contains(active);
+        if (!inClass) heading.focus({ preventScroll: true });
       })
       .catch(function () { say("Could not fetch the scene; a refresh catches up."); });
   }
@@ -78,13 +132,14 @@
   source.addEventListener("scene", function (event) {
     var shown = JSON.parse(event.data);
     tick(shown);
+    var at = "Scene " + shown.number + " of " + shown.total;
     if (following) {
       show(shown);
       say(body.classList.contains("remote")
-        ? "The presentation is at scene " + shown.number + "."
-        : "Following the presenter: scene " + shown.number + ".");
+        ? "The presentation is at " + at + "."
+        : "Following the presenter: " + at + ".");
     } else {
-      say("The presenter is at scene " + shown.number + ". Choose Follow to go there.");
+      say("The presenter is at " + at + ". Choose Follow to go there.");
     }
   });
   source.addEventListener("error", function () { say("Connection lost; trying again…"); });

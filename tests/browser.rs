@@ -291,6 +291,70 @@ fn a_student_answers_on_a_phone_and_the_teachers_tally_counts_it() {
     });
 }
 
+/// The follower's page as a long-form article (`tests/browser/article.mjs`): the hub and the web
+/// door run in this test, at a scene with people, footnotes and terms; the script asks it to move
+/// the presenter. A phone's first screen holds the title and the first line, a tapped term opens
+/// in place, the notes stand in the margin of a 1400-wide window, the projector view, a follower
+/// scrolled away brought to the new title, the page for a scene not shown yet, axe light and dark.
+#[test]
+fn the_follower_reads_as_an_article_on_a_phone_a_desk_and_a_projector() {
+    use common::lesson::Presenting;
+
+    if !ready() {
+        return;
+    }
+    let story = izumi::story::load_embedded();
+    let total = story.scenes.len();
+    let showcase = (6..total)
+        .find(|&index| {
+            let scene = &story.scenes[index];
+            !scene.characters.is_empty() && !scene.footnotes.is_empty() && !scene.terms.is_empty()
+        })
+        .expect("a scene with people, footnotes and terms");
+    assert!(
+        showcase + 2 < total - 1,
+        "room to move on, and a scene never shown"
+    );
+    let scenes: Vec<serde_json::Value> = story
+        .scenes
+        .iter()
+        .map(|scene| serde_json::json!({ "id": scene.id, "title": scene.title }))
+        .collect();
+    let runtime = izumi::audiences::runtime().unwrap();
+    let hub = common::lesson::hub_of(story, None, |_| {});
+    hub.present(showcase, 0, false);
+    let web = izumi::web::Web::start(
+        runtime.handle(),
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        std::sync::Arc::clone(&hub),
+        izumi::web::WebConfig {
+            token: None,
+            secret: "0123456789abcdef".to_owned(),
+            read_ahead: false,
+            max_followers: 50,
+            remote_lifetime: izumi::web::REMOTE_LIFETIME,
+        },
+    )
+    .unwrap();
+    let base = format!("http://{}", web.address());
+    let config = serde_json::json!({
+        "base": base,
+        "follower": format!("{base}/"),
+        "screenshots": Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser"),
+        "chromium": chromium(),
+        "showcase": showcase,
+        "scenes": scenes,
+    })
+    .to_string();
+    run_script("article.mjs", &config, |question| {
+        let index = question["present"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("the browser script asked what no one answers: {question}"));
+        hub.present(usize::try_from(index).unwrap(), 0, false);
+        "ok".to_owned()
+    });
+}
+
 /// Runs `script` in node with `config`, answering each `izumi-ask` line with `answer`'s words,
 /// within [`DEADLINE`]; fails with everything the script said if it fails.
 fn run_script(script: &str, config: &str, mut answer: impl FnMut(&serde_json::Value) -> String) {

@@ -235,7 +235,10 @@ fn pages_and_assets_answer_with_the_right_status_and_headers() {
         .collect();
     assert_eq!(cookies.len(), 1, "{cookies:?}");
     assert!(cookies[0].starts_with("Set-Cookie: izumi-student="));
-    assert!(body(&answer).contains("<h1>The ferry</h1>"), "{answer}");
+    assert!(
+        body(&answer).contains("<h1 tabindex=\"-1\">The ferry</h1>"),
+        "{answer}"
+    );
     assert_eq!(get(served.address, "/style.css").0, 200);
     assert_eq!(get(served.address, "/follow.js").0, 200);
     let (status, icon) = get(served.address, "/icon.svg");
@@ -897,7 +900,7 @@ fn a_follower_receives_every_move_and_a_newcomer_the_current_scene() {
     let data = events.next_scene();
     assert_eq!(
         data,
-        r#"{"id":"arrival","number":4,"scene":3,"furthest":3,"timer_ms":1500,"running":true}"#
+        r#"{"id":"arrival","number":4,"total":4,"scene":3,"furthest":3,"timer_ms":1500,"running":true}"#
     );
     let mut newcomer = Events::open(served.address, "");
     assert!(newcomer.next_scene().contains("\"scene\":3"));
@@ -1885,4 +1888,162 @@ fn a_student_reading_an_earlier_scene_answers_there_and_goes_back_to_it() {
     assert_eq!(status, 303);
     assert!(answer.contains("Location: /\r\n"), "{answer}");
     assert!(student_page(address, "/scenes/setting-out", &cookie).contains(">Your answer: B</p>"));
+}
+
+/// The body of a page asked for by a browser (its `Accept` names HTML).
+fn browser_get(address: SocketAddr, target: &str) -> (u16, String) {
+    get_with(
+        address,
+        target,
+        "Accept: text/html,application/xhtml+xml,*/*;q=0.8\r\n",
+    )
+}
+
+#[test]
+fn a_scene_not_shown_yet_is_a_page_for_a_browser_and_a_line_for_a_program() {
+    let mut story = common::journey();
+    story.scenes[1].title = "<b>Bo's</b> \"ferry\"".into();
+    let served = serve(story, Some("class-9"), false, 10);
+    served.hub.present(1, 0, false);
+    let total = common::journey().scenes.len();
+
+    // A browser: a page of its own, still 403, saying where the class is and leading there.
+    let (status, answer) = browser_get(served.address, "/scenes/arrival?token=class-9");
+    assert_eq!(status, 403, "{answer}");
+    assert!(
+        answer.contains("Content-Type: text/html") || answer.contains("content-type: text/html"),
+        "{answer}"
+    );
+    let page = body(&answer);
+    assert!(answer.contains("Content-Security-Policy: default-src 'none'"));
+    assert!(page.starts_with("<!doctype html>"), "{page}");
+    assert!(page.contains("<html lang=\"en\">"));
+    assert!(page.contains("<link rel=\"stylesheet\" href=\"/style.css\">"));
+    assert!(page.contains("<h1>Not shown yet</h1>"), "{page}");
+    assert!(page.contains("The presenter has not shown this scene yet."));
+    assert!(
+        page.contains(&format!(
+            "Scene 2 of {total}: “&lt;b&gt;Bo&#39;s&lt;/b&gt; &quot;ferry&quot;”"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/?token=class-9\""), "{page}");
+    // Nothing of the scene refused: neither its title nor its text.
+    assert!(
+        !page.contains("Arrival") && !page.contains("Rome"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>"), "story text unescaped: {page}");
+
+    // A program: a line of text, as before.
+    let (status, answer) = get(served.address, "/scenes/arrival?token=class-9");
+    assert_eq!(status, 403);
+    assert!(
+        answer
+            .to_ascii_lowercase()
+            .contains("content-type: text/plain"),
+        "{answer}"
+    );
+    assert_eq!(
+        body(&answer),
+        "The presenter has not shown this scene yet.\n"
+    );
+}
+
+#[test]
+fn the_follower_page_says_scene_n_of_m_and_sets_the_notes_beside_the_text() {
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(1, 0, false);
+    let total = common::journey().scenes.len();
+    for (target, status) in [
+        ("/", format!("Following the presenter: Scene 2 of {total}.")),
+        (
+            "/scenes/setting-out",
+            format!("Reading Scene 1 of {total} on your own"),
+        ),
+    ] {
+        let page = get(served.address, target).1;
+        assert!(page.contains(&status), "{target}: {page}");
+    }
+    let page = get(served.address, "/").1;
+    assert!(
+        page.contains(&format!(
+            "<p class=\"byline\">Scene 2 of {total} · Episode 1/"
+        )),
+        "{page}"
+    );
+    // The text and its footnotes together, the footnotes in a margin of their own, before the
+    // people and the terms.
+    let reading = page
+        .find("<div class=\"reading\"><article class=\"scene\">")
+        .expect("the reading block");
+    let margin = page
+        .find("<div class=\"margin\"><section class=\"notes\">")
+        .expect("the margin");
+    let people = page.find("<section class=\"people\">").unwrap();
+    assert!(reading < margin && margin < people, "{page}");
+    assert!(page[margin..people].contains("id=\"fn-2\""));
+    // The title takes the focus when the scene changes under a follower.
+    assert!(
+        page.contains("<h1 tabindex=\"-1\">The ferry</h1>"),
+        "{page}"
+    );
+    // The event says how many scenes there are, for the page's status.
+    let mut events = Events::open(served.address, "");
+    assert!(events.next_scene().contains(&format!("\"total\":{total}")));
+}
+
+#[test]
+fn a_term_leads_to_its_entry_and_the_entry_back_to_the_text() {
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(1, 0, false);
+    let page = get(served.address, "/").1;
+    let link = "<span class=\"term\"><a href=\"#term-ferry\" id=\"tip-the-ferry-1-at\" aria-describedby=\"tip-the-ferry-1\">";
+    assert!(page.contains(link), "{page}");
+    assert!(
+        page.contains(
+            "<a href=\"#tip-the-ferry-1-at\" aria-label=\"back to “ferry” in the text\">↩</a></dd>"
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_projector_view_is_the_same_scene_large_and_leads_back() {
+    let served = serve(common::journey(), Some("class-9"), false, 10);
+    served.hub.present(1, 0, false);
+    let page = get(served.address, "/?token=class-9").1;
+    assert!(page.contains("<body data-events"), "{page}");
+    assert!(
+        page.contains(
+            "<a class=\"view\" href=\"/?token=class-9&amp;view=projector\">Projector view</a>"
+        ),
+        "{page}"
+    );
+    let projector = get(served.address, "/?token=class-9&view=projector").1;
+    assert!(
+        projector.contains("<body class=\"projector\" data-events"),
+        "{projector}"
+    );
+    assert!(projector.contains("<h1 tabindex=\"-1\">The ferry</h1>"));
+    assert!(
+        projector
+            .contains("<a class=\"view\" href=\"/?token=class-9\">Leave the projector view</a>"),
+        "{projector}"
+    );
+    // Kept apart from the plain page: each asked again is what it was.
+    assert!(
+        get(served.address, "/?token=class-9")
+            .1
+            .contains("<body data-events")
+    );
+    let earlier = get(
+        served.address,
+        "/scenes/setting-out?view=projector&token=class-9",
+    )
+    .1;
+    assert!(
+        earlier.contains("href=\"/scenes/setting-out?token=class-9\">Leave the projector view"),
+        "{earlier}"
+    );
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::story::text::one_line;
-use crate::story::{Character, Identification, Inline, Scene, SceneId, Story};
+use crate::story::{Character, Identification, Inline, Scene, SceneId, Story, TermId};
 
 /// The style sheet of every page, served as `/style.css` and inlined in the handout.
 pub const STYLE: &str = include_str!("../../assets/style.css");
@@ -105,7 +105,7 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                     let tip = format!("tip-{}-{tips}", scene.id);
                     let _ = write!(
                         out,
-                        "<span class=\"term\"><a href=\"#{entry}\" aria-describedby=\"{tip}\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{tip}\">{}</span></span>",
+                        "<span class=\"term\"><a href=\"#{entry}\" id=\"{tip}-at\" aria-describedby=\"{tip}\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{tip}\">{}</span></span>",
                         escape(text),
                         escape(&one_line(&term.definition))
                     );
@@ -140,6 +140,22 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
         }
         out.push_str("</p>\n");
     }
+}
+
+/// The id of the first place in a scene's text where `term` is used (the term's own link, as
+/// [`scene_text`] numbers them), for a way back from its entry; `None` when the text does not
+/// use it.
+pub fn term_use_id(scene: &Scene, term: TermId) -> Option<String> {
+    let nth = scene
+        .paragraphs
+        .iter()
+        .flatten()
+        .filter_map(|inline| match inline {
+            Inline::Term(_, id) => Some(*id),
+            _ => None,
+        })
+        .position(|id| id == term)?;
+    Some(format!("tip-{}-{}-at", scene.id, nth + 1))
 }
 
 /// A marker in the text linking to its note: `class` and the anchors are ours, `said` is what a

@@ -56,6 +56,8 @@ pub struct Request {
     /// Where the browser says a request was made: the `Origin` and `Sec-Fetch-Site` headers.
     pub origin: Option<String>,
     pub fetch_site: Option<String>,
+    /// The `Accept` header: whether the client asked for HTML (a browser) or not.
+    pub accept: Option<String>,
     /// The cookies the client sent, as name and value.
     pub cookies: Vec<(String, String)>,
 }
@@ -120,6 +122,7 @@ impl Request {
             host: text(header::HOST),
             origin: text(header::ORIGIN),
             fetch_site: text(header::HeaderName::from_static("sec-fetch-site")),
+            accept: text(header::ACCEPT),
             cookies,
         })
     }
@@ -139,6 +142,14 @@ impl Request {
             .iter()
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
+    }
+
+    /// Whether the client asked for a page (a browser's `Accept` names `text/html`), rather than
+    /// text for a program.
+    pub fn wants_html(&self) -> bool {
+        self.accept
+            .as_deref()
+            .is_some_and(|accept| accept.to_ascii_lowercase().contains("text/html"))
     }
 
     /// The value of a cookie the client sent.

@@ -124,6 +124,8 @@ pub(crate) struct PageKey {
     pub furthest: usize,
     /// Only the `<main>` the script swaps in.
     pub part: bool,
+    /// The projector view (`?view=projector`): large type, high contrast, the scene alone.
+    pub projector: bool,
 }
 
 /// Follower pages kept at most; past it the cache starts afresh (a presentation moving through

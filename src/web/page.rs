@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use crate::geo::{Bounds, LabelRequest, labelled_places, place_labels, stations_until, world};
 // The shared pieces, under the names the routes know them by.
 pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene_text};
-use crate::html::{note_entry, person_facts};
+use crate::html::{note_entry, person_facts, term_use_id};
 use crate::story::date::tick_step;
 use crate::story::text::one_line;
 use crate::story::{EditorNote, Reach, Scene, SceneId, Story};
@@ -122,8 +122,8 @@ fn editor_notes(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, l
     out.push_str("</ul>\n</section>\n");
 }
 
-/// The glossary terms a scene uses that the reader may see, so that a tap on a term lands on its
-/// definition.
+/// The glossary terms a scene uses that the reader may see: where a tap on a term lands without
+/// the script (with the script it opens in place), each with a way back to where the text uses it.
 pub fn terms(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, links: &impl Links) {
     let terms: Vec<_> = scene
         .terms
@@ -136,9 +136,17 @@ pub fn terms(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, link
     out.push_str("<section class=\"terms\">\n<h2>Terms</h2>\n<dl>\n");
     for id in terms {
         let term = story.term(*id);
+        let back = term_use_id(scene, *id)
+            .map(|at| {
+                format!(
+                    " <a href=\"#{at}\" aria-label=\"back to “{}” in the text\">↩</a>",
+                    escape(&term.term)
+                )
+            })
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "<dt id=\"{}\">{}</dt><dd>{}</dd>",
+            "<dt id=\"{}\">{}</dt><dd>{}{back}</dd>",
             links.term_id(scene, &term.id),
             escape(&term.term),
             escape(&one_line(&term.definition))

@@ -129,10 +129,7 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
             return page(Response::plain(404, "No such scene in this story."));
         };
         if !reach(site, &shown).may_show_scene(scene) {
-            return page(Response::plain(
-                403,
-                "The presenter has not shown this scene yet.",
-            ));
+            return page(not_shown_yet(request, site, &shown));
         }
         let following = scene.index() == shown.scene;
         let response = cached_follower(request, site, &shown, scene, following);
@@ -278,6 +275,7 @@ fn cached_follower(
         following,
         furthest: shown.furthest,
         part: request.param("part") == Some("main"),
+        projector: projector_view(request),
     };
     if let Some(body) = site.cached_page(&shown.story, &key) {
         return Response::html(200, body);
@@ -287,6 +285,45 @@ fn cached_follower(
         site.cache_page(&shown.story, key, &response.body);
     }
     response
+}
+
+/// Whether a follower's page is asked for in the projector view (`?view=projector`).
+fn projector_view(request: &Request) -> bool {
+    request.query_param("view") == Some("projector")
+}
+
+/// "Scene 46 of 86": where a scene is in the story, said the same everywhere.
+fn scene_of(story: &Story, scene: SceneId) -> String {
+    format!("Scene {} of {}", scene.index() + 1, story.scenes.len())
+}
+
+/// What the class has not been shown yet: for a browser, a page of its own that says so and
+/// leads to where the presenter is (the scene's title and text withheld); for a program, a line
+/// of text. Either way the status stays 403.
+fn not_shown_yet(request: &Request, site: &Site, shown: &Lesson) -> Response {
+    const REFUSAL: &str = "The presenter has not shown this scene yet.";
+    if !request.wants_html() {
+        return Response::plain(403, REFUSAL);
+    }
+    let story = &shown.story;
+    let at = SceneId(shown.scene.min(story.scenes.len() - 1));
+    let credentials = credentials(site);
+    let mut out = String::new();
+    page::open_page(
+        &mut out,
+        &format!("Not shown yet — {}", story.title),
+        Style::Linked,
+        false,
+    );
+    let _ = writeln!(
+        out,
+        "<body class=\"refused\">\n<header class=\"bar\"><p class=\"story\">{}</p></header>\n<main id=\"text\">\n<h1>Not shown yet</h1>\n<p>{REFUSAL} The class has not reached it: it opens here once the presenter gets there.</p>\n<p>The presenter is at {}: “{}”.</p>\n<p><a class=\"button\" href=\"/{}\">Go to where the presenter is</a></p>\n</main>\n</body>\n</html>",
+        escape(&story.title),
+        scene_of(story, at),
+        escape(&story.scene(at).title),
+        escape(&credentials),
+    );
+    Response::html(403, out)
 }
 
 /// What a follower may see: all of the story when the class may read ahead, else what the
@@ -353,6 +390,7 @@ fn follower(
         return Response::html(200, main);
     }
     let current = story.scene(scene);
+    let projector = projector_view(request);
     let mut out = String::new();
     page::open_page(
         &mut out,
@@ -368,20 +406,46 @@ fn follower(
     let action = format!("{CLASS}{credentials}");
     let _ = writeln!(
         out,
-        "<body data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\" data-class=\"{}\">",
+        "<body{} data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\" data-class=\"{}\">",
+        if projector {
+            " class=\"projector\""
+        } else {
+            ""
+        },
         escape(&credentials),
         escape(&fragment),
         escape(&action)
     );
     out.push_str("<a class=\"skip\" href=\"#text\">Skip to the text</a>\n");
+    // The projector view and back: the same page with or without `view=projector`.
+    let here = if following {
+        "/".to_owned()
+    } else {
+        format!("/scenes/{}", current.id)
+    };
+    let view = if projector {
+        format!("{here}{credentials}")
+    } else {
+        let join = if credentials.is_empty() { '?' } else { '&' };
+        format!("{here}{credentials}{join}view=projector")
+    };
     let _ = writeln!(
         out,
-        "<header class=\"bar\"><p class=\"story\">{}</p><p id=\"status\" role=\"status\">{}</p></header>",
+        "<header class=\"bar\"><p class=\"story\">{}</p><p id=\"status\" role=\"status\">{}</p><a class=\"view\" href=\"{}\">{}</a></header>",
         escape(&story.title),
         if following {
-            "Following the presenter."
+            format!("Following the presenter: {}.", scene_of(story, scene))
         } else {
-            "Reading on your own; Follow goes back to the presenter."
+            format!(
+                "Reading {} on your own; Follow goes back to the presenter.",
+                scene_of(story, scene)
+            )
+        },
+        escape(&view),
+        if projector {
+            "Leave the projector view"
+        } else {
+            "Projector view"
         }
     );
     let _ = writeln!(
@@ -706,17 +770,24 @@ fn scene_nav(
 /// timeline.
 fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks) {
     let current = story.scene(scene);
+    // The text with its notes beside it: in the margin on a wide screen, after it on a narrow one.
     let _ = writeln!(
         out,
-        "<article class=\"scene\"><p class=\"byline\">{}</p><h1>{}</h1>",
+        "<div class=\"reading\"><article class=\"scene\"><p class=\"byline\">{} · {}</p><h1 tabindex=\"-1\">{}</h1>",
+        scene_of(story, scene),
         escape(&page::scene_byline(story, current)),
         escape(&current.title)
     );
     page::scene_text(out, story, current, links);
     out.push_str("</article>\n");
     let reach = &links.reach;
+    let mut notes = String::new();
+    page::footnotes(&mut notes, story, current, reach, links);
+    if !notes.is_empty() {
+        let _ = write!(out, "<div class=\"margin\">{notes}</div>");
+    }
+    out.push_str("</div>\n");
     page::people(out, story, current, reach, "People");
-    page::footnotes(out, story, current, reach, links);
     page::terms(out, story, current, reach, links);
     page::map(out, story, scene, reach);
     page::timeline(out, story, scene);
@@ -731,9 +802,8 @@ fn remote(request: &Request, site: &Site) -> Response {
     let mut main = String::new();
     let _ = writeln!(
         main,
-        "<p class=\"byline\">Scene {} of {} · {}</p><h1>{}</h1>",
-        scene.index() + 1,
-        story.scenes.len(),
+        "<p class=\"byline\">{} · {}</p><h1>{}</h1>",
+        scene_of(story, scene),
         escape(&page::scene_byline(story, current)),
         escape(&current.title)
     );
@@ -991,9 +1061,10 @@ fn scene_event(lesson: &Lesson) -> (Told, String) {
     let story = &lesson.story;
     let index = lesson.scene.min(story.scenes.len() - 1);
     let event = format!(
-        "event: scene\ndata: {{\"id\":\"{}\",\"number\":{},\"scene\":{index},\"furthest\":{},\"timer_ms\":{},\"running\":{}}}\n\n",
+        "event: scene\ndata: {{\"id\":\"{}\",\"number\":{},\"total\":{},\"scene\":{index},\"furthest\":{},\"timer_ms\":{},\"running\":{}}}\n\n",
         story.scenes[index].id,
         index + 1,
+        story.scenes.len(),
         lesson.furthest,
         lesson.timer.now().as_millis(),
         lesson.timer.running

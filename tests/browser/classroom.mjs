@@ -96,7 +96,7 @@ async function followAndRemote(browser) {
   await page.goto(config.follower);
   await showsScene(page, 0, 5000, "the follower's page at the start");
   // The event stream is open once the script has heard where the presenter is.
-  await statusSays(page, "Following the presenter: scene 1.", "the follower's page at the start");
+  await statusSays(page, `Following the presenter: Scene 1 of ${scenes.length}.`, "the follower's page at the start");
   check(await page.locator('a[rel="prev"]').count() === 0, "the first scene offers a Previous link");
   check(await page.locator('a[rel="next"]').count() === 0, "the page offers a Next link to a scene not shown yet");
 
@@ -118,13 +118,13 @@ async function followAndRemote(browser) {
   await page.locator('a[rel="prev"]').click();
   await showsScene(page, 1, 5000, "after Previous");
   check(new URL(page.url()).pathname === `/scenes/${scenes[1].id}`, `Previous went to ${page.url()}`);
-  await statusSays(page, "The presenter is at scene 3. Choose Follow to go there.", "after Previous");
+  await statusSays(page, `The presenter is at Scene 3 of ${scenes.length}. Choose Follow to go there.`, "after Previous");
   const follow = page.getByRole("link", { name: "Follow", exact: true });
   check(await follow.isVisible(), "no visible Follow control after Previous");
   check(await follow.getAttribute("aria-current") === null, "Follow is marked current while reading on one's own");
   await press("l");
   await presenterShows(4);
-  await statusSays(page, "The presenter is at scene 4. Choose Follow", "reading on one's own while the presenter moves");
+  await statusSays(page, `The presenter is at Scene 4 of ${scenes.length}. Choose Follow`, "reading on one's own while the presenter moves");
   check(await headingOf(page) === scenes[1].title, "the page followed the presenter while the student read on their own");
 
   // Follow snaps back to the presenter's scene, and follows again.
@@ -133,7 +133,7 @@ async function followAndRemote(browser) {
   check(new URL(page.url()).pathname === "/", `Follow went to ${page.url()}`);
   check(await page.getByRole("link", { name: "Follow", exact: true }).getAttribute("aria-current") === "true",
     "Follow is not marked current while following");
-  await statusSays(page, "Following the presenter: scene 4.", "after Follow");
+  await statusSays(page, `Following the presenter: Scene 4 of ${scenes.length}.`, "after Follow");
 
   // A scene not shown yet is refused by the server, not only hidden by the page.
   // (Chromium logs the 403 as a failed resource: not watched for errors, it is the point.)
@@ -159,7 +159,7 @@ async function followAndRemote(browser) {
     `the remote's cookie is ${JSON.stringify(given)}`);
   report("remote: the secret was exchanged for an HttpOnly, SameSite=Strict cookie, and the address carries it no more");
   await showsScene(remote, 3, 5000, "the remote at the start");
-  await statusSays(remote, "The presentation is at scene 4.", "the remote at the start");
+  await statusSays(remote, `The presentation is at Scene 4 of ${scenes.length}.`, "the remote at the start");
   await remote.getByRole("button", { name: "Next →" }).click();
   await presenterShows(5);
   await showsScene(remote, 4, FOLLOW_WITHIN_MS, "the remote after its Next");
@@ -319,7 +319,7 @@ async function looks(browser, scheme, size) {
   const remote = await context.newPage();
   watchErrors(remote, `remote (${label})`);
   await remote.goto(config.remote);
-  await statusSays(remote, "The presentation is at scene", `the remote (${label})`);
+  await statusSays(remote, "The presentation is at Scene", `the remote (${label})`);
   await fitsWidth(remote, `the remote (${label})`);
   await shoot(remote, `remote-${size.name}-${scheme}`);
   await axe(remote, `the remote (${label})`);
