@@ -19,6 +19,23 @@
     });
   }
   enhanceTerms(document);
+
+  // In a wide window's margin each note stands level with its first mark in the text, below the
+  // note before it (the style sheet alone sets them one under another from the top).
+  function alignNotes() {
+    var margin = document.querySelector(".margin");
+    if (!margin) return;
+    var notes = margin.querySelectorAll("li[id]");
+    notes.forEach(function (note) { note.style.paddingTop = ""; });
+    if (getComputedStyle(margin).gridColumnStart !== "2") return;
+    notes.forEach(function (note) {
+      var mark = document.querySelector("main article a[href=\"#" + note.id + "\"]");
+      var lower = mark ? mark.getBoundingClientRect().top - note.getBoundingClientRect().top : 0;
+      if (lower > 0) note.style.paddingTop = lower + "px";
+    });
+  }
+  alignNotes();
+  window.addEventListener("resize", alignNotes);
   document.addEventListener("click", function (event) {
     var term = termOf(event.target);
     document.querySelectorAll(".term.open").forEach(function (open) { if (open !== term) setTerm(open, false); });
@@ -66,6 +83,7 @@
           (/^(TEXTAREA|INPUT|SELECT)$/.test(active.tagName) || active.isContentEditable);
         main.innerHTML = html;
         enhanceTerms(main);
+        alignNotes();
         var heading = main.querySelector("h1");
         if (!heading) return;
         document.title = document.title.replace(/^.*? — /, heading.textContent + " — ");

@@ -151,6 +151,19 @@ async function desktop(browser, scheme) {
   });
   check(place.notesLeft >= place.textRight && place.notesTop < DESKTOP.height && place.notesRight <= place.width,
     `desktop (${scheme}): the notes are not in the margin beside the text: ${JSON.stringify(place)}`);
+  // Each note level with its first mark, or below the note before it.
+  const levels = await page.evaluate(() => [...document.querySelectorAll(".margin li[id]")].map((note) => {
+    const mark = document.querySelector(`main article a[href="#${note.id}"]`);
+    return { id: note.id, note: note.querySelector(".number").getBoundingClientRect().top, mark: mark?.getBoundingClientRect().top };
+  }));
+  let below = -Infinity;
+  for (const level of levels) {
+    if (level.mark === undefined) continue;
+    check(level.note >= below && (Math.abs(level.note - level.mark) < 4 || level.note > level.mark),
+      `desktop (${scheme}): note ${level.id} stands at ${level.note} px, its mark at ${level.mark} px`);
+    below = level.note;
+  }
+  check(levels.length > 0, `desktop (${scheme}): no note in the margin`);
   await shoot(page, `article-desktop-${scheme}`);
   await axe(page, `the follower's page on a wide screen (${scheme})`);
   await context.close();
