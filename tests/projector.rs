@@ -25,10 +25,15 @@ fn projector(
     reader.terminal().backend().clone()
 }
 
-/// The journey story with a change to one episode's file.
+/// The journey story with a change to its first episode's file.
 fn journey_with(change: impl FnOnce(String) -> String) -> Story {
+    journey_with_in("episodes/01-north.toml", change)
+}
+
+/// The journey story with a change to one of its files.
+fn journey_with_in(file: &str, change: impl FnOnce(String) -> String) -> Story {
     let dir = common::journey_copy();
-    let path = dir.path().join("episodes/01-north.toml");
+    let path = dir.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, change(text)).unwrap();
     izumi::story::load(dir.path()).expect("the changed journey loads")
@@ -187,4 +192,66 @@ fn the_timeline_is_one_of_the_side_views() {
     assert!(shown.contains("Timeline"), "{shown}");
     assert!(shown.contains("The sources disagree"), "{shown}");
     insta::assert_snapshot!(shown);
+}
+
+/// The question put to the class, as the hub publishes it.
+fn asked() -> Action {
+    use izumi::asking::{Asked, Class, Poll, Shown};
+    let asked = Asked {
+        number: 1,
+        id: Some("who-named-him".to_owned()),
+        scene: Some("setting-out".to_owned()),
+        prompt: "Where is Ada going?".to_owned(),
+        choices: vec!["North".to_owned(), "South".to_owned()],
+        answer: Some(0),
+        explain: "She takes the ferry.".to_owned(),
+    };
+    Action::Class(Class {
+        poll: Some(Poll {
+            asked: std::sync::Arc::new(asked),
+            open: true,
+            shown: Shown::Question,
+            counts: None,
+        }),
+        ..Class::default()
+    })
+}
+
+#[test]
+fn the_question_screen_shows_no_code_for_this_machine_only() {
+    let here = ["http://127.0.0.1:8080/"];
+    for size in [(80, 24), (120, 40)] {
+        let shown = projector(common::journey(), &here, size, &[asked()]).to_string();
+        assert!(shown.contains("Where is Ada going?"), "{shown}");
+        assert!(
+            shown.lines().next().unwrap().contains("this machine only"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains('█') && !shown.contains('▀'),
+            "no QR code: {shown}"
+        );
+        insta::assert_snapshot!(format!("loopback_question_{}x{}", size.0, size.1), shown);
+    }
+    // A network address has its code beside the question.
+    let there = ["http://192.0.2.7:8080/"];
+    let shown = projector(common::journey(), &there, (120, 40), &[asked()]).to_string();
+    assert!(shown.contains('█') || shown.contains('▀'), "{shown}");
+}
+
+#[test]
+fn a_disputed_date_keeps_both_readings_when_sources_are_long_or_close() {
+    let story = journey_with_in("episodes/02-south.toml", |text| {
+        text.replace("February 1932", "September 1931").replace(
+            "the police register",
+            "the register of foreigners kept by the city police of Rome",
+        )
+    });
+    let shown = projector(story, &[], (80, 24), &[Action::LastScene]).to_string();
+    assert!(
+        shown.contains("August 1931 or September 1931 (disputed) · Rome"),
+        "{shown}"
+    );
+    let strip = shown.lines().find(|line| line.contains('─')).unwrap();
+    assert_eq!(strip.matches('?').count(), 2, "{shown}");
 }

@@ -15,6 +15,7 @@ use super::theme::Theme;
 use super::{class, map, panes, scene, timeline};
 use crate::app::{App, Geometry, Pane, Panel, TextBox};
 use crate::story::{DateRange, Day, Scene, Story};
+use unicode_width::UnicodeWidthStr;
 
 /// The widest the text runs, for comfortable reading at a distance.
 const TEXT_WIDTH: u16 = 72;
@@ -104,7 +105,11 @@ fn areas(story: &Story, area: Rect) -> Areas {
     Areas {
         invitation,
         title: column(title),
-        subtitle: column(subtitle),
+        subtitle: Rect {
+            x: subtitle.x + 2.min(subtitle.width / 2),
+            width: subtitle.width.saturating_sub(4),
+            ..subtitle
+        },
         strip: column(strip),
         text: column(text),
         more: column(more),
@@ -315,14 +320,28 @@ fn progress(app: &App, theme: &Theme) -> Paragraph<'static> {
 }
 
 /// The scene's date and place under its title, as presenterm and reveal.js put a subtitle: a
-/// disputed date gives every reading, with whose it is.
+/// disputed date gives every reading, with whose it is where that fits, else without.
 fn subtitle(story: &Story, scene: &Scene, theme: &Theme, width: u16) -> Paragraph<'static> {
     let places = story.place_names(scene);
-    let date = scene.date.to_string();
-    let text = if places.is_empty() {
-        date
+    let with_places = |date: String| {
+        if places.is_empty() {
+            date
+        } else {
+            format!("{date} · {places}")
+        }
+    };
+    let full = with_places(scene.date.to_string());
+    let text = if scene.date.is_disputed() && full.width() > usize::from(width) {
+        // Every reading still shows; whose each is, is in the timeline view and the notes.
+        let readings: Vec<&str> = scene
+            .date
+            .claims()
+            .iter()
+            .map(|claim| claim.text.as_str())
+            .collect();
+        with_places(format!("{} (disputed)", readings.join(" or ")))
     } else {
-        format!("{date} · {places}")
+        full
     };
     let style = if scene.date.is_disputed() {
         theme.stage_title
@@ -396,6 +415,7 @@ impl Widget for Strip<'_> {
         };
         let span = |range: DateRange| (column(range.start), column(range.end));
         let disputed = scene.date.is_disputed();
+        let mut marked: Vec<u16> = Vec::new();
         for claim in scene.date.claims() {
             let (from, to) = span(claim.range);
             if to > from + 1 {
@@ -404,7 +424,12 @@ impl Widget for Strip<'_> {
                 }
             }
             let mark = if disputed { "?" } else { "●" };
-            let middle = from + (to - from) / 2;
+            // Readings close together still get a mark each, side by side.
+            let mut middle = from + (to - from) / 2;
+            while marked.contains(&middle) && middle + 1 < bar.right() {
+                middle += 1;
+            }
+            marked.push(middle);
             buf.set_string(middle, area.y, mark, theme.stage_title);
         }
     }
