@@ -255,3 +255,22 @@ fn a_disputed_date_keeps_both_readings_when_sources_are_long_or_close() {
     let strip = shown.lines().find(|line| line.contains('─')).unwrap();
     assert_eq!(strip.matches('?').count(), 2, "{shown}");
 }
+
+#[test]
+fn the_console_s_remote_address_of_this_machine_only_says_so() {
+    let app = App::new(common::journey())
+        .with_role(Role::Console)
+        .with_invitations(vec!["http://127.0.0.1:8080/remote?secret=abc".to_owned()]);
+    let mut reader = common::reader(app, 80, 24);
+    reader.act(Action::ShowInvitation).unwrap();
+    let shown = reader.terminal().backend().to_string();
+    assert!(
+        shown.contains("this machine only, phones cannot reach it"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains('█') && !shown.contains('▀'),
+        "no QR code: {shown}"
+    );
+    insta::assert_snapshot!(shown);
+}

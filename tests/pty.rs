@@ -183,8 +183,21 @@ fn present_web_from_the_reader_binary_is_served_by_izumi_classroom_in_its_place(
     let page = http_get(port, "/");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("Ada leaves the city"), "{page}");
+    // A loopback address: the projector says phones cannot reach it…
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("this machine only"),
+        "{screen}"
+    );
     session.send("q");
     session.wait_for("EXIT=0");
+    // …and so do the start-up lines left on the screen, which give no code to scan.
+    session.wait_for("so there is no code to scan");
+    session.wait_for("--web 0.0.0.0:8080 --token WORD");
+    assert!(!session.contents().contains('█'), "{}", session.contents());
     session.wait_for("STTY-DONE");
     session.assert_restored();
 }
