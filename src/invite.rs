@@ -72,16 +72,22 @@ pub const TO_INVITE_OTHERS: [&str; 2] = [
 /// that no warning is given wrongly.
 pub fn reachable_from_others(invitation: &str) -> bool {
     let host = match invitation.split_once("://") {
-        Some((_, rest)) => rest.split('/').next().unwrap_or(""),
+        // A web address: host and port, an IPv6 host in brackets.
+        Some((_, rest)) => {
+            let host = rest.split(['/', '?']).next().unwrap_or("");
+            match host.strip_prefix('[') {
+                Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+                None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+            }
+        }
+        // An `ssh … user@host` command: the host alone, perhaps in brackets.
         None => invitation
             .split_whitespace()
             .last()
             .and_then(|target| target.rsplit_once('@').map(|(_, host)| host))
-            .unwrap_or(""),
-    };
-    let host = match host.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']'),
     };
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     if host == "localhost" || host.ends_with(".localhost") {
@@ -170,6 +176,8 @@ mod tests {
             "http://[::]:8080/",
             "ssh -p 2222 class@127.0.0.1",
             "ssh -p 2222 class@localhost",
+            "follow in a terminal: ssh -p 2222 class@::1",
+            "ssh -p 2222 class@[::1]",
         ] {
             assert!(!reachable_from_others(here), "{here}");
         }
@@ -178,6 +186,7 @@ mod tests {
             "http://[2001:db8::1]:8080/remote?secret=x",
             "http://classroom.example:8080/",
             "ssh -p 2222 class@10.0.0.5",
+            "follow in a terminal: ssh -p 2222 class@2001:db8::7",
             "izumi follow 192.0.2.7:7878",
             "",
         ] {
