@@ -57,6 +57,58 @@ pub fn code_of(invitations: &[String]) -> Option<Code> {
     Code::of(address)
 }
 
+/// What every screen says when the addresses it shows name this machine only.
+pub const THIS_MACHINE_ONLY: &str = "this machine only, phones cannot reach it";
+
+/// What to do about it, in two short lines.
+pub const TO_INVITE_OTHERS: [&str; 2] = [
+    "To let phones in, start with --web 0.0.0.0:8080 --token WORD",
+    "(or this machine's network address instead of 0.0.0.0).",
+];
+
+/// Whether another device (a student's phone) can reach the address in an invitation line (a
+/// web address or an `ssh … user@host` command): not when its host is a loopback address,
+/// `localhost`, or an unspecified address. Anything not understood is taken as reachable, so
+/// that no warning is given wrongly.
+pub fn reachable_from_others(invitation: &str) -> bool {
+    let host = match invitation.split_once("://") {
+        // A web address: host and port, an IPv6 host in brackets.
+        Some((_, rest)) => {
+            let host = rest.split(['/', '?']).next().unwrap_or("");
+            match host.strip_prefix('[') {
+                Some(bracketed) => bracketed.split(']').next().unwrap_or(""),
+                None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+            }
+        }
+        // An `ssh … user@host` command: the host alone, perhaps in brackets.
+        None => invitation
+            .split_whitespace()
+            .last()
+            .and_then(|target| target.rsplit_once('@').map(|(_, host)| host))
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']'),
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host == "localhost" || host.ends_with(".localhost") {
+        return false;
+    }
+    match host.parse::<IpAddr>() {
+        Ok(ip) => !(ip.is_loopback() || ip.is_unspecified()),
+        Err(_) => true,
+    }
+}
+
+/// Whether the invitations a screen shows can be used from other devices: the first web
+/// address (the one the QR code holds), else the first line; none at all is not a warning.
+pub fn others_can_join(invitations: &[String]) -> bool {
+    invitations
+        .iter()
+        .find(|line| line.starts_with("http://"))
+        .or_else(|| invitations.first())
+        .is_none_or(|line| reachable_from_others(line))
+}
+
 /// A QR code to draw on a terminal. Drawn inverted: light modules are the blocks, dark ones
 /// blank, so that it reads right as light text on a dark ground (scanners read the inverse);
 /// whoever draws it sets white on black whatever the theme.
@@ -111,6 +163,56 @@ fn lines(image: String) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_addresses_are_not_reachable_from_a_phone() {
+        for here in [
+            "http://127.0.0.1:8080/",
+            "http://127.0.0.53:80/?token=a",
+            "http://[::1]:8080/",
+            "http://localhost:8080/",
+            "http://LOCALHOST./",
+            "http://0.0.0.0:8080/",
+            "http://[::]:8080/",
+            "ssh -p 2222 class@127.0.0.1",
+            "ssh -p 2222 class@localhost",
+            "follow in a terminal: ssh -p 2222 class@::1",
+            "ssh -p 2222 class@[::1]",
+        ] {
+            assert!(!reachable_from_others(here), "{here}");
+        }
+        for there in [
+            "http://192.168.1.20:8080/",
+            "http://[2001:db8::1]:8080/remote?secret=x",
+            "http://classroom.example:8080/",
+            "ssh -p 2222 class@10.0.0.5",
+            "follow in a terminal: ssh -p 2222 class@2001:db8::7",
+            "izumi follow 192.0.2.7:7878",
+            "",
+        ] {
+            assert!(reachable_from_others(there), "{there}");
+        }
+    }
+
+    #[test]
+    fn the_web_address_decides_for_a_list() {
+        let list = |lines: &[&str]| {
+            lines
+                .iter()
+                .map(|line| (*line).to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert!(others_can_join(&[]));
+        assert!(!others_can_join(&list(&[
+            "ssh -p 2222 class@192.0.2.7",
+            "http://127.0.0.1:8080/",
+        ])));
+        assert!(others_can_join(&list(&[
+            "http://192.0.2.7:8080/",
+            "http://127.0.0.1:8080/",
+        ])));
+        assert!(!others_can_join(&list(&["ssh -p 2222 class@127.0.0.1"])));
+    }
 
     #[test]
     fn a_code_has_its_quiet_zone_and_finder_pattern() {

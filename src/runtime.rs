@@ -156,8 +156,10 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         Part::Console { .. } => Role::Console,
         Part::Follower { .. } => Role::Follower,
     };
-    // Only a reader on their own resumes; a classroom follows its presenter.
-    let mut memory = (role == Role::Alone).then(|| Memory::open(story.fingerprint()));
+    // A reader on their own and a presenter resume, each at their own place, with the same
+    // bookmarks; a classroom follows its presenter.
+    let mut memory =
+        matches!(role, Role::Alone | Role::Presenter).then(|| Memory::open(story.fingerprint()));
     terminal::restore_on_signals()?;
     let (inputs, events) = mpsc::channel();
     // A presenter's lesson holds its story, which every door serves, so it is needed before
@@ -198,6 +200,16 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
     })?;
     let app = first_app(story.wait(), role, first_scene, setup, memory.as_ref())
         .with_invitations(invitations);
+    if let Link::Presenting(classroom) = &link {
+        // A presenter that resumed, or opened at a scene, says so before its first key: the
+        // class sees what the projector shows.
+        classroom.hub.show(Moment {
+            scene: app.scene().index(),
+            blank: false,
+            elapsed: Duration::ZERO,
+            running: false,
+        });
+    }
     if let Some(memory) = memory.as_mut() {
         // What the reader changes from here on is what is written, on top of any other reader's.
         memory.begin(app.saved());
@@ -232,6 +244,15 @@ fn print_invitations(lines: &[String]) {
     for line in lines {
         eprintln!("izumi: {line}");
     }
+    if !crate::invite::others_can_join(lines) {
+        // No code to scan that cannot work.
+        let [what, instead] = crate::invite::TO_INVITE_OTHERS;
+        eprintln!(
+            "izumi: warning: these addresses are for {}, so there is no code to scan.\nizumi: {what}\nizumi: {instead}",
+            crate::invite::THIS_MACHINE_ONLY
+        );
+        return;
+    }
     if let Some(code) = crate::invite::code_of(lines) {
         for line in code.half_blocks() {
             eprintln!("  {line}");
@@ -252,8 +273,8 @@ fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
     })
 }
 
-/// The app as reading starts: its part, layout, first scene, and for a reader on their own the
-/// remembered place and bookmarks; with a message if there is one to show.
+/// The app as reading starts: its part, layout, first scene, and for a reader on their own or a
+/// presenter the remembered place (each their own) and bookmarks; with a message if there is one to show.
 fn first_app(
     story: Arc<Story>,
     role: Role,
@@ -276,6 +297,7 @@ fn first_app(
         let mut saved = memory.last.clone();
         if setup.start != Start::Resume {
             saved.scene = None;
+            saved.presented = None;
         }
         app = app.remembering(&saved);
         status = memory.problem.clone().or(status);

@@ -1,5 +1,5 @@
-//! What izumi remembers between sittings, per story: the scene the reader was on, their
-//! bookmarks and their answers to the story's questions. Kept in the user's state folder under the story's fingerprint, and never a reason
+//! What izumi remembers between sittings, per story: the scene the reader was on, the scene the
+//! presenter was showing, their bookmarks and their answers to the story's questions. Kept in the user's state folder under the story's fingerprint, and never a reason
 //! not to start: a missing file means a fresh start; anything else that is not a state file (a
 //! corrupt one, one that is not text or larger than 1 MB, a folder, a FIFO, a link) is set aside,
 //! not overwritten, and reported once; a file that cannot be written is reported once while
@@ -34,12 +34,19 @@ pub const MOST_ANSWERS: usize = 4096;
 const LOCK_WAIT: Duration = Duration::from_secs(2);
 
 /// The remembered state of one story, by scene id so that it survives edits to the story.
+///
+/// Fields this izumi does not know (written by a newer one) are read, kept in `other` and
+/// written back unchanged, so that a file is never set aside or stripped for being newer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Saved {
     /// The scene the reader was on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene: Option<String>,
+    /// The scene the presenter was showing (`izumi present`), apart from the reader's place so
+    /// that reading ahead at home does not move the class. Written only once someone presents,
+    /// so a reader's file stays one that an older izumi reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presented: Option<String>,
     /// Bookmarked scenes, in the order they were set.
     #[serde(default)]
     pub bookmarks: Vec<String>,
@@ -47,7 +54,18 @@ pub struct Saved {
     /// counted from 0, by question id. Files from before questions have none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answers: BTreeMap<String, usize>,
+    /// What a newer izumi wrote that this one does not know, kept as it was.
+    #[serde(flatten)]
+    pub other: Unknown,
 }
+
+/// Fields of a state file this izumi does not know, kept to be written back as they were.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Unknown(pub toml::Table);
+
+/// Equal as values are; a NaN somewhere only makes a file be written again.
+impl Eq for Unknown {}
 
 /// What is found where a story's state is kept.
 enum Found {
@@ -76,6 +94,7 @@ fn find(path: &Path) -> Found {
         Ok(mut saved) => {
             // The file is outside the story: clean its strings like any other input.
             saved.scene = saved.scene.map(|scene| sanitize(&scene));
+            saved.presented = saved.presented.map(|scene| sanitize(&scene));
             for bookmark in &mut saved.bookmarks {
                 *bookmark = sanitize(bookmark);
             }
@@ -224,7 +243,8 @@ pub fn update(path: &Path, base: &Saved, mine: &Saved) -> io::Result<(Saved, Opt
 /// written meanwhile: the bookmarks it removed are removed, the bookmarks it added are added
 /// after the others (in its order, once each), and its place replaces the one in `now` if it
 /// moved; everything else in `now` stays. A reader that did not move keeps the place in `now`,
-/// or gives its own when `now` has none. Answers go the same way: those it gave or changed
+/// or gives its own when `now` has none; the presenter's place goes the same way, and what a
+/// newer izumi wrote is kept. Answers go the same way: those it gave or changed
 /// replace what `now` has, those it took back (to answer again) are removed.
 pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
     let before: HashSet<&str> = base.bookmarks.iter().map(String::as_str).collect();
@@ -241,11 +261,15 @@ pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
             bookmarks.push(bookmark.clone());
         }
     }
-    let scene = if mine.scene == base.scene {
-        now.scene.clone().or_else(|| mine.scene.clone())
-    } else {
-        mine.scene.clone()
+    let place = |now: &Option<String>, base: &Option<String>, mine: &Option<String>| {
+        if mine == base {
+            now.clone().or_else(|| mine.clone())
+        } else {
+            mine.clone()
+        }
     };
+    let scene = place(&now.scene, &base.scene, &mine.scene);
+    let presented = place(&now.presented, &base.presented, &mine.presented);
     let mut answers = now.answers.clone();
     for (id, choice) in &mine.answers {
         if base.answers.get(id) != Some(choice) {
@@ -260,8 +284,10 @@ pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
     let answers = usable_answers(answers);
     Saved {
         scene,
+        presented,
         bookmarks,
         answers,
+        other: now.other.clone(),
     }
 }
 

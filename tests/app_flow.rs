@@ -510,18 +510,24 @@ fn presenting_blank_hides_everything_until_any_key() {
 }
 
 #[test]
-fn presenting_panels_cycle_people_map_footnotes_none() {
+fn presenting_panels_cycle_people_map_footnotes_timeline_none() {
     use izumi::app::Panel;
     let mut app = app();
     app.update(Action::TogglePresentation);
     let mut seen = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         app.update(Action::CyclePanel);
         seen.push(app.panel());
     }
     assert_eq!(
         seen,
-        [Panel::People, Panel::Map, Panel::Footnotes, Panel::None]
+        [
+            Panel::People,
+            Panel::Map,
+            Panel::Footnotes,
+            Panel::Timeline,
+            Panel::None
+        ]
     );
 }
 

@@ -183,8 +183,21 @@ fn present_web_from_the_reader_binary_is_served_by_izumi_classroom_in_its_place(
     let page = http_get(port, "/");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("Ada leaves the city"), "{page}");
+    // A loopback address: the projector says phones cannot reach it…
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("this machine only"),
+        "{screen}"
+    );
     session.send("q");
     session.wait_for("EXIT=0");
+    // …and so do the start-up lines left on the screen, which give no code to scan.
+    session.wait_for("so there is no code to scan");
+    session.wait_for("--web 0.0.0.0:8080 --token WORD");
+    assert!(!session.contents().contains('█'), "{}", session.contents());
     session.wait_for("STTY-DONE");
     session.assert_restored();
 }
@@ -271,10 +284,14 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
     presenter.send("q");
     presenter.wait_for("EXIT=0");
     console.wait_for("reconnecting");
+    // A restarted presenter resumes where it left off, tells the console and the follower
+    // so before its first key, and the console still moves it.
     let mut presenter = run(&format!("present --listen {address}"));
-    presenter.wait_for("scene 1/3");
+    presenter.wait_for("scene 3/3");
     console.wait_for("connected");
-    console.send("l");
+    console.wait_for("scene 3 of");
+    follower.wait_for("Winter in Bergen");
+    console.send("h");
     presenter.wait_for("scene 2/3");
 
     for session in [&mut presenter, &mut console, &mut follower] {
@@ -890,4 +907,63 @@ fn under_a_descriptor_limit_of_1024_a_thousand_followers_leave_room_for_the_cons
     drop(from_many);
     presenter.send("q");
     presenter.wait_for("EXIT=0");
+}
+
+/// The presenter keeps its own place in the story's state file: restarted, it shows the scene
+/// it left; `--from-start` begins at scene 1; the reader's bookmarks are in its list, and the
+/// reader's own place is not moved by presenting.
+#[test]
+fn a_restarted_presenter_resumes_where_it_left_off() {
+    let home = tempfile::tempdir().unwrap();
+    let env = [("XDG_STATE_HOME", home.path())];
+    let reader = || Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    let present = |extra: &str| {
+        Session::start_with(
+            &format!(r#""$0" --story "$1" present --listen 127.0.0.1:0 {extra}; echo "EXIT=$?""#),
+            &env,
+        )
+    };
+    // The teacher reads at home and bookmarks the ferry.
+    let mut session = reader();
+    session.wait_for("Ada leaves the city");
+    session.send("l");
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("B");
+    session.wait_for("Bookmarked");
+    session.send("q");
+    session.wait_for("EXIT=0");
+
+    // The first presentation starts at scene 1, not at the reader's place, and has the bookmark.
+    let mut session = present("");
+    session.wait_for("Ada leaves the city");
+    session.send("l");
+    session.wait_for("Bo takes her across");
+    session.send("l");
+    session.wait_for("The town is quiet all winter.");
+    session.send("'");
+    session.wait_for("The ferry");
+    session.send("\x1b");
+    session.wait_for_absence("The ferry");
+    session.send("q");
+    session.wait_for("EXIT=0");
+
+    // Restarted, it is where it left off.
+    let mut session = present("");
+    session.wait_for("The town is quiet all winter.");
+    session.wait_for("3 of 4");
+    session.send("q");
+    session.wait_for("EXIT=0");
+
+    // --from-start begins at scene 1.
+    let mut session = present("--from-start");
+    session.wait_for("Ada leaves the city");
+    session.wait_for("1 of 4");
+    session.send("q");
+    session.wait_for("EXIT=0");
+
+    // The reader is still where they were.
+    let mut session = reader();
+    session.wait_for("Bo takes her across on the ferry");
+    session.send("q");
+    session.wait_for("EXIT=0");
 }

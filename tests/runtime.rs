@@ -366,7 +366,7 @@ fn without_an_address_the_invitation_key_says_how_to_get_one() {
 #[test]
 fn the_presentation_says_how_students_join_as_far_as_it_fits() {
     let invitations = vec![
-        "follow in a terminal: ssh -p 2222 class@localhost".to_owned(),
+        "follow in a terminal: ssh -p 2222 class@192.0.2.7".to_owned(),
         "host key SHA256:45wutoSXwB7+XOFqeDfqcD0LBCHhCaP7bCd5UCPWH5Y".to_owned(),
     ];
     let presenter = || {
@@ -377,13 +377,13 @@ fn the_presentation_says_how_students_join_as_far_as_it_fits() {
     let wide = common::reader(presenter(), 140, 30);
     let top = common::screen(&wide).lines().next().unwrap().to_owned();
     assert!(
-        top.contains("ssh -p 2222 class@localhost") && top.contains("host key SHA256:45wu"),
+        top.contains("ssh -p 2222 class@192.0.2.7") && top.contains("host key SHA256:45wu"),
         "{top}"
     );
     // At 80 columns the command alone: the key does not fit beside it.
     let narrow = common::reader(presenter(), 80, 24);
     let top = common::screen(&narrow).lines().next().unwrap().to_owned();
-    assert!(top.contains("ssh -p 2222 class@localhost"), "{top}");
+    assert!(top.contains("ssh -p 2222 class@192.0.2.7"), "{top}");
     assert!(!top.contains("SHA256"), "{top}");
     // The title and text are where they were.
     assert!(common::screen(&narrow).contains("Ada leaves the city"));

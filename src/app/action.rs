@@ -161,7 +161,7 @@ impl Command {
             Command::ShowInvitation => {
                 "a QR code of the address to follow at (or the remote's), and back"
             }
-            Command::CyclePanel => "show people, map, footnotes, or none",
+            Command::CyclePanel => "show people, map, footnotes, timeline, or none",
             Command::ToggleTimer => "start or pause the timer",
             Command::ResetTimer => "reset the timer",
             Command::SnapToPresenter => "back to the presenter's scene",
@@ -392,7 +392,7 @@ pub enum Action {
     /// In a presentation: black out the screen, or bring it back.
     ToggleBlank,
     ShowInvitation,
-    /// In a presentation: show the next full-screen panel (people, map, footnotes, none).
+    /// In a presentation: show the next full-screen panel (people, map, footnotes, timeline, none).
     CyclePanel,
     /// In a presentation: start the timer, or pause it, at this moment.
     ToggleTimer(Instant),

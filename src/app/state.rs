@@ -101,6 +101,7 @@ pub enum Panel {
     People,
     Map,
     Footnotes,
+    Timeline,
 }
 
 /// The value after `value` (or before it) in the order of its enum, round the end.
@@ -411,8 +412,8 @@ impl App {
         self
     }
 
-    /// Takes up a saved place and bookmarks (ids no longer in the story are left out), and
-    /// remembers them from now on: every change is an [`Effect::Save`]. Nothing is saved until
+    /// Takes up a saved place (a presenter's own, apart from the reader's) and bookmarks (ids
+    /// no longer in the story are left out), and remembers them from now on: every change is an [`Effect::Save`]. Nothing is saved until
     /// the reader changes something.
     pub fn remembering(mut self, saved: &Saved) -> Self {
         self.restore(saved);
@@ -744,13 +745,22 @@ impl App {
         self.searching.index.as_ref()
     }
 
-    /// The place and bookmarks to remember.
+    /// The place and bookmarks to remember: a presenter's place is kept apart from a reader's
+    /// (it leaves the reader's alone, and the reader the presenter's).
     pub fn saved(&self) -> Saved {
         let id = |scene: &SceneId| self.story.scene(*scene).id.clone();
+        let place = Some(id(&self.reading.scene));
+        let (scene, presented) = if self.classroom.role == Role::Presenter {
+            (None, place)
+        } else {
+            (place, None)
+        };
         Saved {
-            scene: Some(id(&self.reading.scene)),
+            scene,
+            presented,
             bookmarks: self.bookmarks.iter().map(id).collect(),
             answers: self.checking.answers.clone(),
+            other: Default::default(),
         }
     }
 
@@ -1320,11 +1330,12 @@ impl App {
 
     /// Takes up a saved place and bookmarks; ids no longer in the story are left out.
     fn restore(&mut self, saved: &Saved) {
-        if let Some(scene) = saved
-            .scene
-            .as_deref()
-            .and_then(|id| self.story.find_scene(id))
-        {
+        let place = if self.classroom.role == Role::Presenter {
+            &saved.presented
+        } else {
+            &saved.scene
+        };
+        if let Some(scene) = place.as_deref().and_then(|id| self.story.find_scene(id)) {
             self.go_to(scene);
         }
         self.bookmarks = saved

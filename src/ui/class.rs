@@ -89,7 +89,10 @@ impl Widget for StageQuestion<'_> {
             .invitations()
             .iter()
             .find(|line| line.starts_with("http://"));
-        let code = address.and_then(|_| invite::code_of(app.invitations()));
+        // No code for an address of this machine only: the top line says so instead.
+        let code = address
+            .filter(|_| invite::others_can_join(app.invitations()))
+            .and_then(|_| invite::code_of(app.invitations()));
         // Square modules (two cells by one) where the stage is wide enough to leave the
         // question its 72 columns, else half blocks.
         let rows = code.as_ref().map(|code| {

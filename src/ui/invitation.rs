@@ -19,9 +19,19 @@ pub struct Invitation<'a> {
 impl Widget for Invitation<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         Clear.render(area, buf);
-        let text_rows = 2 + u16::try_from(self.addresses.len()).unwrap_or(u16::MAX);
+        // Addresses of this machine only: no code to scan, and a plain word on what to do.
+        let others = invite::others_can_join(self.addresses);
+        let warning = (!others).then(|| {
+            [
+                format!("These addresses are for {}.", invite::THIS_MACHINE_ONLY),
+                invite::TO_INVITE_OTHERS[0].to_owned(),
+                invite::TO_INVITE_OTHERS[1].to_owned(),
+            ]
+        });
+        let warning_rows = if warning.is_some() { 4 } else { 0 };
+        let text_rows = 2 + warning_rows + u16::try_from(self.addresses.len()).unwrap_or(u16::MAX);
         let room = area.height.saturating_sub(text_rows);
-        let code = invite::code_of(self.addresses);
+        let code = invite::code_of(self.addresses).filter(|_| others);
         let size = code
             .as_ref()
             .map_or(0, |code| u16::try_from(code.size()).unwrap_or(u16::MAX));
@@ -50,12 +60,23 @@ impl Widget for Invitation<'_> {
         } else {
             top += room / 2;
         }
-        let mut lines = vec![Line::styled(self.heading, self.theme.title)];
+        let mut lines = match &warning {
+            // The heading would tell people to scan a code that is not there.
+            Some(_) => vec![Line::styled(
+                "Not reachable from phones or other computers",
+                self.theme.title,
+            )],
+            None => vec![Line::styled(self.heading, self.theme.title)],
+        };
         lines.extend(
             self.addresses
                 .iter()
                 .map(|address| Line::styled(address.as_str(), self.theme.text)),
         );
+        if let Some(warning) = warning {
+            lines.push(Line::default());
+            lines.extend(warning.map(|line| Line::styled(line, self.theme.title)));
+        }
         for (offset, line) in lines.into_iter().enumerate() {
             let y = top + 1 + u16::try_from(offset).unwrap_or(0);
             if y >= area.bottom() {
