@@ -166,12 +166,24 @@ impl Screen<'_> {
             block.render(strip, buffer);
             timeline::Timeline { app, theme }.render(inner, buffer);
         }
-        footer::Footer {
+        let footer = footer::Footer {
             status: app.status(),
             hints: keys.footer_hints(app.screen_key_mode()),
             theme,
-        }
-        .render(layout.footer, buffer);
+        };
+        // A message longer than a line grows upwards over the panes' bottom, never over the
+        // header, and is gone with the next key.
+        let rows = footer.height(layout.footer.width, area.height);
+        let grown = Rect {
+            y: layout
+                .footer
+                .bottom()
+                .saturating_sub(rows)
+                .max(layout.scene.y),
+            height: rows.min(layout.footer.bottom().saturating_sub(layout.scene.y)),
+            ..layout.footer
+        };
+        footer.render(grown, buffer);
     }
 }
 
