@@ -385,3 +385,33 @@ fn a_long_notice_is_shown_whole_below_the_header_at_80x24() {
     assert!(shown.contains(notice), "{shown}");
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn a_configuration_problem_is_shown_whole_at_80x24_and_never_over_the_title() {
+    use common::terminal::Session;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("izumi")).unwrap();
+    let config = home.path().join("izumi/config.toml");
+    std::fs::write(
+        &config,
+        "theme = \"sepia\"\n[keys]\nnext-scene = [\"Hyper-j\"]\n",
+    )
+    .unwrap();
+    let env = [("XDG_CONFIG_HOME", home.path())];
+    let mut session = Session::start_sized(r#""$0" --story "$1"; echo "EXIT=$?""#, &env, (80, 24));
+    // The whole notice, however it wraps, ends on the screen: nothing is cut mid-sentence.
+    session.wait_until("the whole notice", |screen| {
+        let words: Vec<&str> = screen.split_whitespace().collect();
+        words
+            .join(" ")
+            .contains("using the defaults (listed when izumi ends)")
+    });
+    let screen = session.contents();
+    let first = screen.lines().next().unwrap_or_default();
+    assert!(first.contains("A Test Journey"), "{screen}");
+    // The next key puts it away and brings the key reminders back.
+    session.send("l");
+    session.wait_for("? help");
+    session.send("q");
+    session.wait_for("EXIT=0");
+}

@@ -143,7 +143,7 @@ impl Screen<'_> {
                 // Tabs are drawn as " title " with a divider between.
                 let mut x = tabs.x;
                 for side in Pane::SIDE {
-                    let width = u16::try_from(side.title().chars().count()).unwrap_or(0) + 2;
+                    let width = u16::try_from(crate::wrap::cells(side.title())).unwrap_or(0) + 2;
                     let tab = Rect { x, width, ..tabs }.intersection(tabs);
                     geometry.spots.push((tab, Spot::Pane(side)));
                     x = x.saturating_add(width + 1);

@@ -34,7 +34,7 @@ pub fn draw(
     };
     let block = layout::pane_block()
         .border_style(theme.border_focused)
-        .title(content.title.clone())
+        .title(layout::fit_title(&content.title, popup.width))
         .title_style(theme.pane_title);
     let inner = block.inner(popup);
     let text = TextBox { area: inner, lines };
