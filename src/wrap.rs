@@ -65,6 +65,8 @@ pub fn truncate(text: &str, width: usize) -> String {
         used += w;
     }
     if width > 0 {
+        // "who …" reads as a gap: the ellipsis goes straight after the last word kept.
+        out.truncate(out.trim_end().len());
         out.push('…');
     }
     out
@@ -374,6 +376,10 @@ mod tests {
             "Ko\u{304}zo\u{304}…"
         );
         assert_eq!(cells("Ko\u{304}zo\u{304}"), 4);
+        assert_eq!(
+            truncate("officer in Tokyo who went", 21),
+            "officer in Tokyo who…"
+        );
         assert_eq!(truncate("anything", 1), "…");
         assert_eq!(truncate("anything", 0), "");
     }
