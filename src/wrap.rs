@@ -72,6 +72,37 @@ pub fn truncate(text: &str, width: usize) -> String {
     out
 }
 
+/// Text cut from the front to at most `width` display cells, beginning with "…" when anything
+/// was cut: the end of a text that leads up to something (a search hit's context).
+pub fn truncate_start(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(1);
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    // From the end: a combining mark is kept only with the character it follows.
+    let mut marks: Vec<char> = Vec::new();
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if w == 0 {
+            marks.push(c);
+            continue;
+        }
+        if used + w > room {
+            break;
+        }
+        kept.append(&mut marks);
+        kept.push(c);
+        used += w;
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let body: String = kept.into_iter().rev().collect();
+    format!("…{}", body.trim_start())
+}
+
 /// A styled line cut to at most `width` display cells, ending with "…" (in the style of the
 /// text it cut) when anything was cut; a line that fits comes back as it is.
 pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
@@ -381,6 +412,10 @@ mod tests {
             "officer in Tokyo who…"
         );
         assert_eq!(truncate("anything", 1), "…");
+        assert_eq!(truncate_start("the code books of Tokyo", 10), "…of Tokyo");
+        assert_eq!(truncate_start("和泉孝三", 5), "…孝三");
+        assert_eq!(truncate_start("Ko\u{304}zo\u{304}", 3), "…zo\u{304}");
+        assert_eq!(truncate_start("short", 9), "short");
         assert_eq!(truncate("anything", 0), "");
     }
 
