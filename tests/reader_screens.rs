@@ -415,3 +415,13 @@ fn a_configuration_problem_is_shown_whole_at_80x24_and_never_over_the_title() {
     session.send("q");
     session.wait_for("EXIT=0");
 }
+
+#[test]
+fn high_contrast_colours_the_scene_and_the_places_list() {
+    let mut reader = reader_with(App::new(embedded()), (80, 24), HIGH_CONTRAST);
+    // The scene's text, its terms included.
+    assert_eq!(uncoloured_letters(&reader, 0, 3, 47, 22), "");
+    common::press(&mut reader, "<Tab><Tab><Tab>m");
+    assert!(common::screen(&reader).contains("Places ("));
+    assert_eq!(uncoloured_letters(&reader, 48, 3, 80, 23), "");
+}
