@@ -61,6 +61,7 @@ const FINDING: &[(&str, Command)] = &[
 /// The reader's own tools: the timeline, the glossary, the panes.
 const READING: &[(&str, Command)] = &[
     ("t", Command::ShowTimeline),
+    ("o", Command::ShowContents),
     ("g", Command::ShowGlossary),
     ("Tab", Command::FocusNext),
     ("Shift-Tab", Command::FocusPrevious),
@@ -713,7 +714,7 @@ mod tests {
         );
         assert!(Keymap::default().moved().is_empty());
         // A letter typed into a search box is not taken from anything: nothing to tell.
-        let typed = Keymap::with_keys(&[(Command::Open, vec![Key(KeyCode::Char('o'))])]);
+        let typed = Keymap::with_keys(&[(Command::Open, vec![Key(KeyCode::Char('e'))])]);
         assert!(typed.moved().is_empty(), "{:?}", typed.moved());
     }
 

@@ -12,6 +12,7 @@ use unicode_normalization::char::is_combining_mark;
 use crate::story::{
     Certainty, CharacterId, EditorNoteId, FootnoteId, Inline, SceneId, Story, TermId,
 };
+use crate::wrap::{cells, truncate, truncate_start};
 
 /// How many hits a list shows; more than this and the reader should type on to narrow them.
 pub const LISTED: usize = 200;
@@ -228,7 +229,7 @@ impl SearchIndex {
         hits.into_iter().map(|(_, hit)| hit).collect()
     }
 
-    /// The hit in its context, about `width` characters: the text before, the match, the text
+    /// The hit in its context, about `width` display cells: the text before, the match, the text
     /// after, all as written. A hedged name says what it is: "probably ‘Sugimara’".
     pub fn context(&self, hit: &Hit, width: usize) -> (String, String, String) {
         let entry = &self.entries[hit.entry];
@@ -240,25 +241,12 @@ impl SearchIndex {
             .unwrap_or(entry.original.len());
         let original = &entry.original;
         let matched = original[start..end].to_owned();
-        // At most `width` characters in all, ellipses included; the text before the match gets
-        // up to half of what is left, the text after the rest.
-        let left = width.saturating_sub(matched.chars().count());
-        let before_chars: Vec<char> = original[..start].chars().collect();
-        let before = if before_chars.len() <= left / 2 {
-            before_chars.iter().collect()
-        } else {
-            let keep = (left / 2).saturating_sub(1);
-            let text: String = before_chars[before_chars.len() - keep..].iter().collect();
-            format!("…{text}")
-        };
-        let left = left.saturating_sub(before.chars().count());
-        let after_chars: Vec<char> = original[end..].chars().collect();
-        let after = if after_chars.len() <= left {
-            after_chars.iter().collect()
-        } else {
-            let text: String = after_chars[..left.saturating_sub(1)].iter().collect();
-            format!("{text}…")
-        };
+        // At most `width` display cells in all, ellipses included; the text before the match
+        // gets up to half of what is left, the text after the rest.
+        let left = width.saturating_sub(cells(&matched));
+        let before = truncate_start(&original[..start], left / 2);
+        let left = left.saturating_sub(cells(&before));
+        let after = truncate(&original[end..], left);
         let one_line = |text: String| text.replace('\n', " ");
         let (before, after) = match hit.field {
             Field::Identified(certainty) => (

@@ -13,7 +13,7 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut line = String::new();
     let mut column = 0;
     for word in text.split_whitespace() {
-        let len = word.chars().count();
+        let len = word.width();
         if column > 0 && column + 1 + len > width {
             lines.push(std::mem::take(&mut line));
             column = 0;
@@ -27,6 +27,143 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     }
     if !line.is_empty() {
         lines.push(line);
+    }
+    lines
+}
+
+/// The width of text on a terminal, in display cells: a CJK character or an emoji takes two,
+/// a combining mark none.
+pub fn cells(text: &str) -> usize {
+    text.width()
+}
+
+/// Text cut to at most `width` display cells, ending with "…" when anything was cut; text that
+/// fits comes back as it is. Never splits a character from the marks that combine with it.
+/// Every truncation on the terminal goes through here (or [`fit_line`]).
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(1);
+    let mut out = String::new();
+    let mut used = 0;
+    let mut kept = true;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if w == 0 {
+            // A combining mark goes with the character before it, if that was kept.
+            if kept {
+                out.push(c);
+            }
+            continue;
+        }
+        if used + w > room {
+            break;
+        }
+        kept = true;
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        // "who …" reads as a gap: the ellipsis goes straight after the last word kept.
+        out.truncate(out.trim_end().len());
+        out.push('…');
+    }
+    out
+}
+
+/// Text cut from the front to at most `width` display cells, beginning with "…" when anything
+/// was cut: the end of a text that leads up to something (a search hit's context).
+pub fn truncate_start(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let room = width.saturating_sub(1);
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    // From the end: a combining mark is kept only with the character it follows.
+    let mut marks: Vec<char> = Vec::new();
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if w == 0 {
+            marks.push(c);
+            continue;
+        }
+        if used + w > room {
+            break;
+        }
+        kept.append(&mut marks);
+        kept.push(c);
+        used += w;
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let body: String = kept.into_iter().rev().collect();
+    format!("…{}", body.trim_start())
+}
+
+/// A styled line cut to at most `width` display cells, ending with "…" (in the style of the
+/// text it cut) when anything was cut; a line that fits comes back as it is.
+pub fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let Line {
+        spans,
+        style,
+        alignment,
+    } = line;
+    let mut kept = Vec::new();
+    let mut room = width;
+    for span in spans {
+        let w = span.content.width();
+        if w < room {
+            room -= w;
+            kept.push(span);
+            continue;
+        }
+        // This span does not fit with the ellipsis after it: cut it and stop.
+        let cut = truncate(&span.content, room);
+        kept.push(Span::styled(cut, span.style));
+        room = 0;
+        break;
+    }
+    if room > 0 {
+        // Every span fitted but the last: the ellipsis goes after them.
+        kept.push(Span::raw("…"));
+    }
+    let mut line = Line::from(kept).style(style);
+    line.alignment = alignment;
+    line
+}
+
+/// A row with a hanging indent: `lead` (a key, a term, a marker) and then `body`, wrapped to
+/// `width` cells, continuation lines indented to start under the body's first word, not under
+/// the lead. A lead wider than half the width gets the first line to itself (cut with "…" if
+/// need be), and the body follows indented by four cells.
+pub fn hanging(
+    lead: Vec<Span<'static>>,
+    body: Vec<Span<'static>>,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let lead = Line::from(lead);
+    let lead_width = lead.width();
+    let (indent, mut lines) = if lead_width <= width / 2 {
+        (lead_width, Vec::new())
+    } else {
+        (4.min(width / 2), vec![fit_line(lead.clone(), width)])
+    };
+    let body_width = u16::try_from(width.saturating_sub(indent).max(1)).unwrap_or(u16::MAX);
+    let wrapped = wrap_lines(&[Line::from(body)], body_width);
+    for (i, part) in wrapped.into_iter().enumerate() {
+        let mut spans = if i == 0 && lines.is_empty() {
+            lead.spans.clone()
+        } else {
+            vec![Span::raw(" ".repeat(indent))]
+        };
+        spans.extend(part.spans);
+        lines.push(Line::from(spans));
     }
     lines
 }
@@ -250,5 +387,77 @@ mod tests {
                 .line_count(width);
             assert_eq!(ours, theirs, "at width {width}");
         }
+    }
+
+    #[test]
+    fn truncation_measures_display_cells_and_ends_with_an_ellipsis() {
+        assert_eq!(truncate("Soviet intelligence officer", 10), "Soviet in…");
+        assert_eq!(truncate("fits", 4), "fits");
+        assert_eq!(truncate("fits", 10), "fits");
+        // CJK characters take two cells each: 和泉 is four cells wide.
+        assert_eq!(truncate("和泉孝三", 5), "和泉…");
+        assert_eq!(cells(&truncate("和泉孝三", 5)), 5);
+        assert_eq!(truncate("和泉孝三", 4), "和…");
+        // An emoji takes two cells and is never split.
+        assert_eq!(truncate("🎌🎌🎌 flags", 5), "🎌🎌…");
+        assert_eq!(truncate("🎌🎌🎌 flags", 4), "🎌…");
+        // A combining mark stays with its letter, and costs no cell.
+        assert_eq!(
+            truncate("Ko\u{304}zo\u{304} Izumi", 5),
+            "Ko\u{304}zo\u{304}…"
+        );
+        assert_eq!(cells("Ko\u{304}zo\u{304}"), 4);
+        assert_eq!(
+            truncate("officer in Tokyo who went", 21),
+            "officer in Tokyo who…"
+        );
+        assert_eq!(truncate("anything", 1), "…");
+        assert_eq!(truncate_start("the code books of Tokyo", 10), "…of Tokyo");
+        assert_eq!(truncate_start("和泉孝三", 5), "…孝三");
+        assert_eq!(truncate_start("Ko\u{304}zo\u{304}", 3), "…zo\u{304}");
+        assert_eq!(truncate_start("short", 9), "short");
+        assert_eq!(truncate("anything", 0), "");
+    }
+
+    #[test]
+    fn a_styled_line_is_cut_with_an_ellipsis_in_the_style_it_cut() {
+        let line = Line::from(vec![Span::raw("Kōzō Izumi"), " · Japanese diplomat".dim()]);
+        let fitted = fit_line(line.clone(), 20);
+        assert_eq!(fitted.to_string(), "Kōzō Izumi · Japane…");
+        assert_eq!(fitted.width(), 20);
+        assert_eq!(fitted.spans[1].style, Style::new().dim());
+        assert_eq!(fit_line(line.clone(), 30), line);
+        let wide = Line::from(vec![Span::raw("和泉"), Span::raw("孝三")]);
+        assert_eq!(fit_line(wide, 5).to_string(), "和泉…");
+    }
+
+    #[test]
+    fn hanging_rows_continue_under_the_body_not_under_the_lead() {
+        let lines = hanging(
+            vec![Span::raw("  Left h p   ")],
+            vec![Span::raw(
+                "previous scene, and a long explanation that wraps",
+            )],
+            30,
+        );
+        assert_eq!(
+            plain(&lines),
+            [
+                "  Left h p   previous scene,",
+                "             and a long",
+                "             explanation that",
+                "             wraps"
+            ]
+        );
+        assert!(lines.iter().all(|line| line.width() <= 30));
+        let long = hanging(
+            vec![Span::raw("a very long term indeed — ")],
+            vec![Span::raw("its definition")],
+            30,
+        );
+        assert_eq!(
+            plain(&long),
+            ["a very long term indeed — ", "    its definition"]
+        );
     }
 }

@@ -40,6 +40,7 @@ pub enum Command {
     Open,
     ToggleMap,
     ShowTimeline,
+    ShowContents,
     Search,
     NextHit,
     PreviousHit,
@@ -117,11 +118,11 @@ impl Command {
         match (self, mode) {
             (Command::Digit, KeyMode::Presenting) => "a scene number; Enter goes there",
             (Command::Digit, KeyMode::Following) => {
-                "episode N; while a question is up, 1–6 answer it"
+                "episode N (0 is 10); while a question is up, 1–6 answer it"
             }
             (Command::Up, KeyMode::Console) => "pick the previous student's question",
             (Command::Down, KeyMode::Console) => "pick the next student's question",
-            (Command::Digit, _) => "episode N",
+            (Command::Digit, _) => "episode N (0 is episode 10)",
             (Command::Open, KeyMode::Presenting) => "go to the scene number typed",
             _ => self.description(),
         }
@@ -134,7 +135,7 @@ impl Command {
             Command::NextScene => "next scene",
             Command::PreviousEpisode => "previous episode",
             Command::NextEpisode => "next episode",
-            Command::Digit => "episode N; presenting: a scene number, then Enter",
+            Command::Digit => "episode N (0 is 10); presenting: a scene number, then Enter",
             Command::FirstScene => "first scene of the story",
             Command::LastScene => "last scene of the story",
             Command::FocusNext => "focus the next pane",
@@ -146,6 +147,7 @@ impl Command {
             Command::Open => "open the selected entry; in a list, go to the picked scene",
             Command::ToggleMap => "show the places as a map or as a list",
             Command::ShowTimeline => "every scene in date order; Enter goes there",
+            Command::ShowContents => "contents: the episodes and their scenes; Enter goes there",
             Command::Search => "search everything; no need for capitals or accents",
             Command::NextHit => "next scene holding what you searched for",
             Command::PreviousHit => "previous scene holding what you searched for",
@@ -193,6 +195,7 @@ impl Command {
             Command::Open => "open",
             Command::ToggleMap => "map",
             Command::ShowTimeline => "timeline",
+            Command::ShowContents => "contents",
             Command::Search => "search",
             Command::ShowGlossary => "glossary",
             Command::GoBack => "back",
@@ -217,6 +220,7 @@ impl Command {
             | Command::FirstScene
             | Command::LastScene
             | Command::ShowTimeline
+            | Command::ShowContents
             | Command::Search
             | Command::NextHit
             | Command::PreviousHit
@@ -277,6 +281,7 @@ impl Command {
             Command::Open => Action::Open,
             Command::ToggleMap => Action::ToggleMap,
             Command::ShowTimeline => Action::ShowTimeline,
+            Command::ShowContents => Action::ShowContents,
             Command::Search => Action::Search,
             Command::NextHit => Action::NextHit,
             Command::PreviousHit => Action::PreviousHit,
@@ -330,7 +335,7 @@ pub enum Action {
     PreviousScene,
     NextEpisode,
     PreviousEpisode,
-    /// A digit key: in the reader, episode N (1–9); in a presentation, part of a scene number.
+    /// A digit key: in the reader, episode N (1–9, and 0 for 10); in a presentation, part of a scene number.
     Digit(u8),
     FirstScene,
     LastScene,
@@ -349,6 +354,8 @@ pub enum Action {
     ToggleMap,
     /// Open the list of every scene in date order.
     ShowTimeline,
+    /// Open the contents: every episode with its scenes, to pick from.
+    ShowContents,
     /// Return to the scene the reader was on before the last jump.
     GoBack,
     /// Open the glossary, listing the current scene's terms first.
@@ -525,6 +532,7 @@ mod tests {
                 "open",
                 "toggle-map",
                 "show-timeline",
+                "show-contents",
                 "search",
                 "next-hit",
                 "previous-hit",

@@ -10,4 +10,6 @@ mod state;
 
 pub use action::{Action, Announcement, Changes, Command, Effect, Section, TimeOfDay};
 pub use geometry::{Geometry, Spot, TextBox};
-pub use state::{App, Entry, KeyMode, MAX_TYPED, Mode, Overlay, Pane, Panel, Role, Timer};
+pub use state::{
+    App, ContentsRow, Entry, KeyMode, MAX_TYPED, Mode, Overlay, Pane, Panel, Role, Timer,
+};

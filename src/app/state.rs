@@ -196,6 +196,25 @@ pub enum Overlay {
     Board,
     /// "Check yourself": an episode's questions, one at a time, for a reader alone.
     Check,
+    /// The contents: every episode with its scenes, to pick from.
+    Contents,
+}
+
+/// A row of the contents: an episode's heading, or one of its scenes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContentsRow {
+    Episode(EpisodeId),
+    Scene(SceneId),
+}
+
+impl ContentsRow {
+    /// The scene picking this row goes to: a scene itself, an episode's first scene.
+    pub fn scene(self, story: &Story) -> SceneId {
+        match self {
+            ContentsRow::Episode(episode) => story.first_scene_of(episode),
+            ContentsRow::Scene(scene) => scene,
+        }
+    }
 }
 
 /// Where the reader is in the story and the panes.
@@ -540,13 +559,35 @@ impl App {
                 | Overlay::Problems
                 | Overlay::Writing
                 | Overlay::Board
-                | Overlay::Check,
+                | Overlay::Check
+                | Overlay::Contents,
             )
             | None => Vec::new(),
         };
         let reach = self.reach();
         scenes.retain(|scene| reach.may_show_scene(*scene));
         scenes
+    }
+
+    /// The contents: each episode the reader may read, followed by its scenes the reader may
+    /// read (a follower who may not read ahead sees none past the furthest shown).
+    pub fn contents(&self) -> Vec<ContentsRow> {
+        let reach = self.reach();
+        let mut rows = Vec::new();
+        for (index, episode) in self.story.episodes.iter().enumerate() {
+            let scenes: Vec<SceneId> = episode
+                .scenes
+                .clone()
+                .map(SceneId)
+                .filter(|scene| reach.may_show_scene(*scene))
+                .collect();
+            if scenes.is_empty() {
+                continue;
+            }
+            rows.push(ContentsRow::Episode(EpisodeId(index)));
+            rows.extend(scenes.into_iter().map(ContentsRow::Scene));
+        }
+        rows
     }
 
     /// The furthest scene this reader may go to, when following without reading ahead.
@@ -1101,13 +1142,37 @@ impl App {
             (_, Action::Back)
             | (Overlay::Help, Action::ToggleHelp)
             | (Overlay::Timeline, Action::ShowTimeline)
+            | (Overlay::Contents, Action::ShowContents)
             | (Overlay::Bookmarks, Action::ShowBookmarks) => self.close_overlay(),
             (Overlay::Help | Overlay::Problems, Action::Up) => self.scroll_overlay(-1),
             (Overlay::Help | Overlay::Problems, Action::Down) => self.scroll_overlay(1),
             (_, Action::Up) => self.move_pick(-1),
             (_, Action::Down) => self.move_pick(1),
-            (Overlay::Timeline | Overlay::Bookmarks, Action::PageUp) => self.move_pick(-page),
-            (Overlay::Timeline | Overlay::Bookmarks, Action::PageDown) => self.move_pick(page),
+            (Overlay::Timeline | Overlay::Bookmarks | Overlay::Contents, Action::PageUp) => {
+                self.move_pick(-page);
+            }
+            (Overlay::Timeline | Overlay::Bookmarks | Overlay::Contents, Action::PageDown) => {
+                self.move_pick(page);
+            }
+            (Overlay::Contents, Action::Open) => {
+                if let Some(row) = self.contents().get(self.overlay.pick).copied() {
+                    self.jump_to(row.scene(&self.story));
+                }
+            }
+            // A digit picks its episode (0 is the tenth), for Enter to go there.
+            (Overlay::Contents, Action::Digit(digit)) => {
+                let wanted = EpisodeId(episode_of_digit(*digit));
+                match self
+                    .contents()
+                    .iter()
+                    .position(|row| *row == ContentsRow::Episode(wanted))
+                {
+                    Some(at) => self.overlay.pick = at,
+                    None => {
+                        self.status = Some(format!("No episode {} to go to", wanted.index() + 1));
+                    }
+                }
+            }
             (_, Action::PageUp) => self.scroll_overlay(-page),
             (_, Action::PageDown) => self.scroll_overlay(page),
             (Overlay::Glossary, Action::Type(c)) => {
@@ -1183,7 +1248,7 @@ impl App {
                     self.go_to(scene);
                 }
             }
-            Action::Digit(digit @ 1..=9) => self.go_to_episode(usize::from(digit) - 1),
+            Action::Digit(digit) => self.go_to_episode(episode_of_digit(digit)),
             Action::TogglePresentation => self.start_presenting(),
             Action::FirstScene => self.go_to(SceneId(0)),
             Action::LastScene => self.go_to(last),
@@ -1201,6 +1266,15 @@ impl App {
             Action::ShowTimeline => {
                 self.open_overlay(Overlay::Timeline);
                 self.pick_current_scene();
+            }
+            Action::ShowContents => {
+                self.open_overlay(Overlay::Contents);
+                let here = ContentsRow::Scene(self.reading.scene);
+                self.overlay.pick = self
+                    .contents()
+                    .iter()
+                    .position(|row| *row == here)
+                    .unwrap_or(0);
             }
             Action::ShowGlossary => {
                 self.open_overlay(Overlay::Glossary);
@@ -1571,6 +1645,7 @@ impl App {
             Some(Overlay::Glossary) => self.pickable_terms().len(),
             Some(Overlay::Search) => self.searching.hits.len().min(LISTED),
             Some(Overlay::Board) => self.classroom.class.board.len(),
+            Some(Overlay::Contents) => self.contents().len(),
             _ => self.pickable_scenes().len(),
         };
         self.overlay.pick = step(self.overlay.pick, delta, count.saturating_sub(1));
@@ -1718,6 +1793,15 @@ impl App {
 }
 
 /// Moves `value` by `delta`, staying within `0..=max`.
+/// The episode a digit key stands for, by position: 1–9 the first nine, 0 the tenth (as on a
+/// keyboard's number row, where 0 comes after 9).
+fn episode_of_digit(digit: u8) -> usize {
+    match digit {
+        0 => 9,
+        digit => usize::from(digit) - 1,
+    }
+}
+
 fn step(value: usize, delta: i32, max: usize) -> usize {
     let moved = if delta < 0 {
         value.saturating_sub(delta.unsigned_abs() as usize)

@@ -245,6 +245,22 @@ pub struct Location {
     pub lon: f64,
 }
 
+impl Location {
+    /// Where the place is today, saying nothing twice: "Harbin, China" for a place the story
+    /// names differently, just the country when the name is today's, and nothing when the
+    /// place is a country under its own name ("Italy", never "Italy · Italy").
+    pub fn today(&self) -> Option<String> {
+        let modern = (self.modern_name != self.name).then_some(self.modern_name.as_str());
+        let country = (self.country != self.name && Some(self.country.as_str()) != modern)
+            .then_some(self.country.as_str());
+        match (modern, country) {
+            (Some(modern), Some(country)) => Some(format!("{modern}, {country}")),
+            (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
+            (None, None) => None,
+        }
+    }
+}
+
 /// A glossary term and its definition.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Term {

@@ -5,9 +5,11 @@ use ratatui::text::{Line, Span, Text};
 use super::theme::Theme;
 use crate::app::Entry;
 use crate::story::{EditorNote, SceneId, Story};
+use crate::wrap::hanging;
 
-/// A list of scenes to pick from: a heading line, then one line per scene, the picked one
-/// highlighted. Returns the lines and the index of the picked line.
+/// A list of scenes to pick from: a heading line, then one row per scene, wrapped to `width`
+/// cells with a hanging indent under the date, the picked one highlighted. Returns the lines
+/// and the index of the picked row's first line.
 pub fn scene_list(
     story: &Story,
     heading: String,
@@ -15,26 +17,36 @@ pub fn scene_list(
     pick: usize,
     current: SceneId,
     theme: &Theme,
+    width: u16,
 ) -> (Vec<Line<'static>>, usize) {
     let mut lines = vec![Line::from(Span::styled(heading, theme.heading))];
+    let pick = pick.min(scenes.len().saturating_sub(1));
+    let mut picked = 1;
     for (i, id) in scenes.iter().enumerate() {
         let scene = story.scene(*id);
         let marker = if *id == current { "▶ " } else { "  " };
-        let mut line = Line::from(vec![
-            Span::styled(marker, theme.current_place),
-            Span::styled(format!("{} · ", scene.date), theme.dim),
-            Span::raw(scene.title.clone()),
-            Span::styled(
-                format!(" · {}", story.episode(scene.episode).title),
-                theme.dim,
-            ),
-        ]);
+        let row = hanging(
+            vec![
+                Span::styled(marker, theme.current_place),
+                Span::styled(format!("{} · ", scene.date), theme.dim),
+            ],
+            vec![
+                Span::styled(scene.title.clone(), theme.text),
+                Span::styled(
+                    format!(" · {}", story.episode(scene.episode).title),
+                    theme.dim,
+                ),
+            ],
+            usize::from(width),
+        );
         if i == pick {
-            line = line.patch_style(theme.selected);
+            picked = lines.len();
+            lines.extend(row.into_iter().map(|line| line.patch_style(theme.selected)));
+        } else {
+            lines.extend(row);
         }
-        lines.push(line);
     }
-    (lines, 1 + pick.min(scenes.len().saturating_sub(1)))
+    (lines, picked)
 }
 
 /// The overlay's title for an entry.
@@ -54,7 +66,7 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
     let fact = |label: &str, value: String| {
         Line::from(vec![
             Span::styled(format!("{label}: "), theme.dim),
-            Span::raw(value),
+            Span::styled(value, theme.text),
         ])
     };
     match entry {
@@ -80,42 +92,41 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
                 lines.push(fact("Code names", character.code_names.join(", ")));
             }
             lines.push(Line::default());
-            lines.push(Line::from(character.bio.clone()));
+            lines.push(Line::styled(character.bio.clone(), theme.text));
         }
         Entry::Footnote(id) => {
             let footnote = story.footnote(id);
             if let Some(citation) = &footnote.citation {
-                lines.push(Line::from(citation.clone()));
+                lines.push(Line::styled(citation.clone(), theme.text));
             }
             if let Some(note) = &footnote.note {
                 if footnote.citation.is_some() {
                     lines.push(Line::default());
                 }
-                lines.push(Line::from(note.clone()));
+                lines.push(Line::styled(note.clone(), theme.text));
             }
         }
         Entry::EditorNote(id) => {
             let note = story.editor_note(id);
             lines.push(Line::from(vec![
                 Span::styled(format!("{} ", note.marker()), theme.editor_marker),
-                Span::raw(note.text.clone()),
+                Span::styled(note.text.clone(), theme.text),
             ]));
             lines.push(Line::default());
             lines.push(Line::styled(EditorNote::ABOUT, theme.dim));
         }
         Entry::Term(id) => {
             let term = story.term(id);
-            lines.push(Line::from(term.definition.clone()));
+            lines.push(Line::styled(term.definition.clone(), theme.text));
             if !term.aliases.is_empty() {
                 lines.push(fact("Also", term.aliases.join(", ")));
             }
         }
         Entry::Location(id) => {
             let location = story.location(id);
-            lines.push(fact(
-                "Today",
-                format!("{}, {}", location.modern_name, location.country),
-            ));
+            if let Some(today) = location.today() {
+                lines.push(fact("Today", today));
+            }
             lines.push(fact(
                 "Coordinates",
                 format!("{:.4}, {:.4}", location.lat, location.lon),

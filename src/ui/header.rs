@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 use super::split_right;
 use super::theme::Theme;
 use crate::app::App;
+use crate::wrap::{cells, fit_line};
 
 /// Story title, episode n/N and title; the scene's places and date, and its position.
 pub struct Header<'a> {
@@ -32,12 +33,17 @@ impl Widget for Header<'_> {
         let first_line = Rect { height: 1, ..area };
         // When both do not fit, the episode matters more than the story's title.
         let [title_area, episode_area] = if fits(first_line, &title, &episode_label) {
-            split_right(first_line, episode_label.chars().count())
+            split_right(first_line, cells(&episode_label))
         } else {
             [Rect::default(), first_line]
         };
-        Line::from(Span::styled(title, self.theme.title)).render(title_area, buf);
-        Line::from(Span::styled(episode_label, self.theme.heading)).render(episode_area, buf);
+        let fitted = |line: Line<'static>, area: Rect| fit_line(line, usize::from(area.width));
+        fitted(Line::styled(title, self.theme.title), title_area).render(title_area, buf);
+        fitted(
+            Line::styled(episode_label, self.theme.heading),
+            episode_area,
+        )
+        .render(episode_area, buf);
 
         if area.height < 2 {
             return;
@@ -67,17 +73,17 @@ impl Widget for Header<'_> {
         };
         // The place and date come first; the position shows only where it fits beside them.
         let position_width = if fits(second_line, &place_line.to_string(), &position) {
-            position.chars().count()
+            cells(&position)
         } else {
             0
         };
         let [place_area, position_area] = split_right(second_line, position_width);
-        place_line.render(place_area, buf);
+        fitted(place_line, place_area).render(place_area, buf);
         Line::from(Span::styled(position, self.theme.dim)).render(position_area, buf);
     }
 }
 
 /// Whether two texts fit on one line of the area with a space between them.
 fn fits(area: Rect, left: &str, right: &str) -> bool {
-    left.chars().count() + right.chars().count() < usize::from(area.width)
+    cells(left) + cells(right) < usize::from(area.width)
 }

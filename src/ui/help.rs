@@ -6,12 +6,14 @@ use strum::VariantArray;
 use super::theme::Theme;
 use crate::app::{KeyMode, Section};
 use crate::keymap::{Binding, labels};
+use crate::wrap::{cells, hanging};
 
-/// Every binding, grouped by section, keys in one column and what they do in the next.
-pub fn text(bindings: &[Binding], mode: KeyMode, theme: &Theme) -> Text<'static> {
+/// Every binding, grouped by section, keys in one column and what they do in the next, wrapped
+/// to `width` cells with each description's continuation lines under its first word.
+pub fn text(bindings: &[Binding], mode: KeyMode, theme: &Theme, width: u16) -> Text<'static> {
     let key_width = bindings
         .iter()
-        .map(|b| labels(b).chars().count())
+        .map(|b| cells(&labels(b)))
         .max()
         .unwrap_or(0)
         + 3;
@@ -29,10 +31,16 @@ pub fn text(bindings: &[Binding], mode: KeyMode, theme: &Theme) -> Text<'static>
         }
         lines.push(Line::from(Span::styled(section.title(), theme.heading)));
         for binding in listed {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<key_width$}", labels(binding)), theme.key),
-                Span::raw(binding.command.description_in(mode)),
-            ]));
+            let keys = labels(binding);
+            let pad = " ".repeat(key_width.saturating_sub(cells(&keys)));
+            lines.extend(hanging(
+                vec![Span::styled(format!("  {keys}{pad}"), theme.key)],
+                vec![Span::styled(
+                    binding.command.description_in(mode),
+                    theme.text,
+                )],
+                usize::from(width),
+            ));
         }
     }
     Text::from(lines)

@@ -52,6 +52,20 @@ pub fn pane_block() -> Block<'static> {
     Block::bordered().padding(Padding::horizontal(1))
 }
 
+/// A title for a box `outer_width` cells wide, between its corners: as it is when it fits, else
+/// cut with "…" (and the space after it kept).
+pub fn fit_title(title: &str, outer_width: u16) -> String {
+    let room = usize::from(outer_width).saturating_sub(2);
+    if crate::wrap::cells(title) <= room {
+        title.to_owned()
+    } else {
+        format!(
+            "{} ",
+            crate::wrap::truncate(title.trim_end(), room.saturating_sub(1))
+        )
+    }
+}
+
 /// A pane's block with its title, its border showing whether it has the focus.
 pub fn titled_pane_block(title: String, focused: bool, theme: &Theme) -> Block<'static> {
     let border = if focused {
@@ -152,6 +166,20 @@ pub fn popup(area: Rect, max_width: u16) -> Rect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_too_long_for_its_box_ends_with_an_ellipsis() {
+        assert_eq!(fit_title(" Short ", 20), " Short ");
+        assert_eq!(
+            fit_title(" Keys for reading — ? or Esc to close ", 20),
+            " Keys for readin… "
+        );
+        let cut = fit_title(" 和泉孝三の物語 ", 10);
+        assert!(
+            crate::wrap::cells(&cut) <= 8 && cut.ends_with("… "),
+            "{cut}"
+        );
+    }
 
     #[test]
     fn wide_terminals_show_every_pane() {

@@ -143,7 +143,7 @@ impl Screen<'_> {
                 // Tabs are drawn as " title " with a divider between.
                 let mut x = tabs.x;
                 for side in Pane::SIDE {
-                    let width = u16::try_from(side.title().chars().count()).unwrap_or(0) + 2;
+                    let width = u16::try_from(crate::wrap::cells(side.title())).unwrap_or(0) + 2;
                     let tab = Rect { x, width, ..tabs }.intersection(tabs);
                     geometry.spots.push((tab, Spot::Pane(side)));
                     x = x.saturating_add(width + 1);
@@ -166,12 +166,24 @@ impl Screen<'_> {
             block.render(strip, buffer);
             timeline::Timeline { app, theme }.render(inner, buffer);
         }
-        footer::Footer {
+        let footer = footer::Footer {
             status: app.status(),
             hints: keys.footer_hints(app.screen_key_mode()),
             theme,
-        }
-        .render(layout.footer, buffer);
+        };
+        // A message longer than a line grows upwards over the panes' bottom, never over the
+        // header, and is gone with the next key.
+        let rows = footer.height(layout.footer.width, area.height);
+        let grown = Rect {
+            y: layout
+                .footer
+                .bottom()
+                .saturating_sub(rows)
+                .max(layout.scene.y),
+            height: rows.min(layout.footer.bottom().saturating_sub(layout.scene.y)),
+            ..layout.footer
+        };
+        footer.render(grown, buffer);
     }
 }
 

@@ -8,9 +8,10 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 
 use super::{Screen, entry, help, layout};
-use crate::app::{App, Command, Entry, Geometry, KeyMode, Overlay, Spot, TextBox};
+use crate::app::{App, Command, ContentsRow, Entry, Geometry, KeyMode, Overlay, Spot, TextBox};
 use crate::search::{Field, LISTED, Target};
 use crate::story::SceneId;
+use crate::wrap::{cells, hanging};
 
 /// Draws an overlay over whatever is on screen, and notes its text box and where it is.
 pub fn draw(
@@ -33,7 +34,7 @@ pub fn draw(
     };
     let block = layout::pane_block()
         .border_style(theme.border_focused)
-        .title(content.title.clone())
+        .title(layout::fit_title(&content.title, popup.width))
         .title_style(theme.pane_title);
     let inner = block.inner(popup);
     let text = TextBox { area: inner, lines };
@@ -41,6 +42,7 @@ pub fn draw(
     let scroll = content.scroll_keeping(inner, screen.app.overlay_scroll().min(text.max_scroll()));
     Clear.render(popup, buffer);
     Paragraph::new(content.text)
+        .style(theme.text)
         .block(block)
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0))
@@ -109,16 +111,17 @@ impl Content {
             mode: screen.app.key_mode(),
         };
         match overlay {
-            Overlay::Help => Self::help(screen, &hints),
-            Overlay::Entry(entry) => Self::entry(screen, &hints, entry),
-            Overlay::Glossary => Self::glossary(screen, &hints),
+            Overlay::Help => Self::help(screen, &hints, area),
+            Overlay::Entry(entry) => Self::entry(screen, &hints, entry, area),
+            Overlay::Glossary => Self::glossary(screen, &hints, area),
             Overlay::Search => Self::search(screen, &hints, area),
             Overlay::Problems => Self::problems(screen, &hints),
-            Overlay::Bookmarks => Self::bookmarks(screen, &hints),
-            Overlay::Timeline => Self::timeline(screen, &hints),
+            Overlay::Bookmarks => Self::bookmarks(screen, &hints, area),
+            Overlay::Timeline => Self::timeline(screen, &hints, area),
             Overlay::Writing => Self::writing(screen, &hints),
             Overlay::Board => Self::board(screen, &hints),
             Overlay::Check => Self::check(screen, &hints, area),
+            Overlay::Contents => Self::contents(screen, &hints, area),
         }
     }
 
@@ -182,7 +185,97 @@ impl Content {
         }
     }
 
-    fn help(screen: Screen, hints: &Hints) -> Content {
+    /// The contents: each episode as a heading, its scenes under it, the one being read marked
+    /// and the picked row highlighted; only what the reader may read.
+    fn contents(screen: Screen, hints: &Hints, area: Rect) -> Content {
+        const MAX_WIDTH: u16 = 84;
+        let Screen { app, theme, keys } = screen;
+        let width = usize::from(text_width(area, MAX_WIDTH));
+        let story = app.story();
+        let rows = app.contents();
+        let digits = keys
+            .key(hints.mode, Command::Digit)
+            .map(|_| "1–9, 0 an episode".to_owned());
+        let [pick, go] = hints.pick_and_go();
+        let mut lines = vec![Line::styled(
+            Hints::list(&[pick, digits, go]),
+            theme.heading,
+        )];
+        let mut picked = 1;
+        let here = app.scene();
+        for (i, row) in rows.iter().enumerate() {
+            let row_lines = match *row {
+                ContentsRow::Episode(episode) => {
+                    let marker = if episode == app.episode() {
+                        "▶ "
+                    } else {
+                        "  "
+                    };
+                    let data = story.episode(episode);
+                    if i > 0 {
+                        lines.push(Line::default());
+                    }
+                    hanging(
+                        vec![
+                            Span::styled(marker, theme.current_place),
+                            Span::styled(format!("{:>2}  ", episode.index() + 1), theme.key),
+                        ],
+                        vec![
+                            Span::styled(data.title.clone(), theme.title),
+                            Span::styled(format!(" · {}", data.period), theme.dim),
+                        ],
+                        width,
+                    )
+                }
+                ContentsRow::Scene(scene) => {
+                    let data = story.scene(scene);
+                    let marker = if scene == here { "  ▶   " } else { "      " };
+                    hanging(
+                        vec![
+                            Span::styled(marker, theme.current_place),
+                            Span::styled(
+                                format!("{:>2}. ", story.scene_number_in_episode(scene)),
+                                theme.dim,
+                            ),
+                        ],
+                        vec![
+                            Span::styled(data.title.clone(), theme.text),
+                            Span::styled(format!(" · {}", data.date), theme.dim),
+                        ],
+                        width,
+                    )
+                }
+            };
+            if i == app.pick() {
+                picked = lines.len();
+                lines.extend(row_lines.into_iter().map(|l| l.patch_style(theme.selected)));
+            } else {
+                lines.extend(row_lines);
+            }
+        }
+        if let Some(furthest) = app.reading_limit() {
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                format!(
+                    "The rest is not shown yet: you may read up to scene {} of {}.",
+                    furthest.index() + 1,
+                    story.scenes.len()
+                ),
+                theme.dim,
+            ));
+        }
+        Content {
+            max_width: MAX_WIDTH,
+            text: Text::from(lines),
+            title: format!(
+                " Contents{} ",
+                hints.close(&[Command::ShowContents, Command::Back])
+            ),
+            keep_visible: Some(picked),
+        }
+    }
+
+    fn help(screen: Screen, hints: &Hints, area: Rect) -> Content {
         let mode = screen.app.screen_key_mode();
         let doing = match mode {
             KeyMode::Reader => "reading",
@@ -193,7 +286,12 @@ impl Content {
         };
         Content {
             max_width: 72,
-            text: help::text(screen.keys.bindings(mode), mode, screen.theme),
+            text: help::text(
+                screen.keys.bindings(mode),
+                mode,
+                screen.theme,
+                text_width(area, 72),
+            ),
             title: format!(
                 " Keys for {doing}{} ",
                 hints.close(&[Command::ToggleHelp, Command::Back])
@@ -202,7 +300,7 @@ impl Content {
         }
     }
 
-    fn entry(screen: Screen, hints: &Hints, entry: Entry) -> Content {
+    fn entry(screen: Screen, hints: &Hints, entry: Entry, area: Rect) -> Content {
         let Screen { app, theme, .. } = screen;
         let story = app.story();
         let scenes = app.pickable_scenes();
@@ -213,8 +311,15 @@ impl Content {
             if count == 1 { "" } else { "s" },
             Hints::list(&hints.pick_and_go())
         );
-        let (lines, picked) =
-            entry::scene_list(story, heading, &scenes, app.pick(), app.scene(), theme);
+        let (lines, picked) = entry::scene_list(
+            story,
+            heading,
+            &scenes,
+            app.pick(),
+            app.scene(),
+            theme,
+            text_width(area, 84),
+        );
         text.lines.push(Line::default());
         let offset = text.lines.len();
         text.lines.extend(lines);
@@ -230,7 +335,7 @@ impl Content {
         }
     }
 
-    fn glossary(screen: Screen, hints: &Hints) -> Content {
+    fn glossary(screen: Screen, hints: &Hints, area: Rect) -> Content {
         let Screen { app, theme, .. } = screen;
         let story = app.story();
         let terms = app.pickable_terms();
@@ -245,18 +350,27 @@ impl Content {
         if terms.is_empty() {
             lines.push(Line::styled("No term starts with that.", theme.dim));
         }
+        let width = usize::from(text_width(area, 84));
+        let mut picked = 2;
         for (i, id) in terms.iter().enumerate() {
             let term = story.term(*id);
             let marker = if here.contains(id) { "▶ " } else { "  " };
-            let mut line = Line::from(vec![
-                Span::styled(marker, theme.current_place),
-                Span::styled(term.term.clone(), theme.title),
-                Span::styled(format!(" — {}", term.definition), theme.text),
-            ]);
+            // The definition's continuation lines start under its first word.
+            let row = hanging(
+                vec![
+                    Span::styled(marker, theme.current_place),
+                    Span::styled(term.term.clone(), theme.title),
+                    Span::styled(" — ", theme.text),
+                ],
+                vec![Span::styled(term.definition.clone(), theme.text)],
+                width,
+            );
             if i == app.pick() {
-                line = line.patch_style(theme.selected);
+                picked = lines.len();
+                lines.extend(row.into_iter().map(|l| l.patch_style(theme.selected)));
+            } else {
+                lines.extend(row);
             }
-            lines.push(line);
         }
         let title = format!(
             " Glossary — {}{} ",
@@ -270,7 +384,7 @@ impl Content {
             max_width: 84,
             text: Text::from(lines),
             title,
-            keep_visible: Some(2 + app.pick()),
+            keep_visible: Some(picked),
         }
     }
 
@@ -316,7 +430,7 @@ impl Content {
                     Span::styled(name.clone(), theme.title),
                 ];
                 // The context fills the rest of the line, so that each hit stays on one.
-                let room = width.saturating_sub(11 + name.chars().count() + 3);
+                let room = width.saturating_sub(11 + cells(&name) + 3);
                 if hit.field != Field::Name && room > 8 {
                     let (before, matched, after) = index.context(hit, room);
                     spans.push(Span::styled(" — ", theme.dim));
@@ -449,7 +563,7 @@ impl Content {
         }
     }
 
-    fn bookmarks(screen: Screen, hints: &Hints) -> Content {
+    fn bookmarks(screen: Screen, hints: &Hints, area: Rect) -> Content {
         let scenes = screen.app.pickable_scenes();
         let heading = if scenes.is_empty() {
             match screen.keys.key(hints.mode, Command::ToggleBookmark) {
@@ -464,10 +578,10 @@ impl Content {
             " Bookmarks{} ",
             hints.close(&[Command::ShowBookmarks, Command::Back])
         );
-        Self::scene_list(screen, &scenes, heading, 84, title)
+        Self::scene_list(screen, &scenes, heading, (84, area), title)
     }
 
-    fn timeline(screen: Screen, hints: &Hints) -> Content {
+    fn timeline(screen: Screen, hints: &Hints, area: Rect) -> Content {
         let scenes = screen.app.pickable_scenes();
         let [pick, go] = hints.pick_and_go();
         let heading = format!(
@@ -478,7 +592,7 @@ impl Content {
             " Timeline{} ",
             hints.close(&[Command::ShowTimeline, Command::Back])
         );
-        Self::scene_list(screen, &scenes, heading, 100, title)
+        Self::scene_list(screen, &scenes, heading, (100, area), title)
     }
 
     /// A list of scenes to pick from under a heading.
@@ -486,7 +600,7 @@ impl Content {
         screen: Screen,
         scenes: &[SceneId],
         heading: String,
-        max_width: u16,
+        (max_width, area): (u16, Rect),
         title: String,
     ) -> Content {
         let app: &App = screen.app;
@@ -497,6 +611,7 @@ impl Content {
             app.pick(),
             app.scene(),
             screen.theme,
+            text_width(area, max_width),
         );
         Content {
             max_width,
@@ -522,6 +637,13 @@ impl Content {
             scroll
         }
     }
+}
+
+/// The width of the text in an overlay at most `max_width` wide drawn over `area`.
+fn text_width(area: Rect, max_width: u16) -> u16 {
+    layout::pane_block()
+        .inner(layout::popup(area, max_width))
+        .width
 }
 
 fn wrapped_height(text: &Text<'static>, width: u16) -> u16 {

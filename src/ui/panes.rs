@@ -14,7 +14,7 @@ use super::map;
 use super::theme::Theme;
 use crate::app::{App, Geometry, Pane, Spot};
 use crate::story::{EditorNote, LocationId, Story};
-use crate::wrap::{wrap_lines, wrap_words};
+use crate::wrap::{fit_line, wrap_lines, wrap_words};
 
 /// One side pane: a list with details, or the map.
 pub struct SidePane<'a> {
@@ -118,6 +118,7 @@ impl ListPane<'_> {
             self.content.heading,
             self.selected,
             highlight,
+            theme.text,
             list_area,
             buf,
         );
@@ -126,7 +127,7 @@ impl ListPane<'_> {
             Line::styled("─".repeat(usize::from(rule_area.width)), theme.border)
                 .render(rule_area, buf);
             Paragraph::new(wrap_lines(&detail.lines, detail_area.width))
-                .style(detail.style)
+                .style(theme.text.patch(detail.style))
                 .render(detail_area, buf);
         }
         rows
@@ -170,6 +171,7 @@ fn render_entries(
     heading: Option<(usize, Line<'static>)>,
     selected: usize,
     highlight: Style,
+    text_style: Style,
     area: Rect,
     buf: &mut Buffer,
 ) -> Vec<(Rect, usize)> {
@@ -205,22 +207,29 @@ fn render_entries(
         .into_iter()
         .enumerate()
         .flat_map(|(i, entry)| {
-            let entry = if i == selected {
-                entry.patch_style(highlight)
-            } else {
-                entry
-            };
+            // The highlight goes on every line of the entry: a `Text`'s own style would be
+            // lost when its lines are drawn, and the selection with it.
+            let selected = i == selected;
             let heading = if headed == Some(i) {
                 heading.take()
             } else {
                 None
             };
-            heading.into_iter().chain(entry.lines)
+            heading
+                .into_iter()
+                .chain(entry.lines.into_iter().map(move |line| {
+                    if selected {
+                        line.patch_style(highlight)
+                    } else {
+                        line
+                    }
+                }))
+                .map(|line| fit_line(line, usize::from(area.width)))
         })
         .skip(offset)
         .take(visible)
         .collect();
-    Paragraph::new(lines).render(area, buf);
+    Paragraph::new(lines).style(text_style).render(area, buf);
     rows
 }
 
@@ -261,7 +270,7 @@ fn characters(app: &App, theme: &Theme) -> PaneContent {
                     .iter()
                     .map(|hedged| Line::from(Span::styled(hedged.described(), theme.disputed))),
             );
-            lines.push(Line::from(character.bio.clone()));
+            lines.push(Line::styled(character.bio.clone(), theme.text));
             Text::from(lines)
         });
     PaneContent {
@@ -354,11 +363,10 @@ fn locations(app: &App, theme: &Theme) -> PaneContent {
                 ("○ ", theme.unvisited_place)
             };
             let location = story.location(*id);
-            let today = if location.modern_name == location.name {
-                format!(" · {}", location.country)
-            } else {
-                format!(" · {}, {}", location.modern_name, location.country)
-            };
+            let today = location
+                .today()
+                .map(|today| format!(" · {today}"))
+                .unwrap_or_default();
             Text::from(Line::from(vec![
                 Span::styled(marker, style),
                 Span::styled(location.name.clone(), style),

@@ -16,7 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use super::theme::Theme;
 use crate::asking::Asked;
@@ -356,23 +356,7 @@ fn bar(count: u32, total: u32, room: usize) -> String {
 /// out (the text has been cleaned before, this is a second fence).
 pub fn ellipsis(text: &str, width: usize) -> String {
     let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    if clean.width() <= width {
-        return clean;
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in clean.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    crate::wrap::truncate(&clean, width)
 }
 
 /// Words of `text` in lines of at most `width` display cells; a word wider than a line is cut
@@ -411,7 +395,7 @@ mod tests {
     #[test]
     fn ellipsis_counts_display_cells() {
         assert_eq!(ellipsis("Harbin", 10), "Harbin");
-        assert_eq!(ellipsis("Harbin station", 8), "Harbin …");
+        assert_eq!(ellipsis("Harbin station", 8), "Harbin…");
         // 哈尔滨 is six cells wide.
         assert_eq!(ellipsis("哈尔滨站", 6), "哈尔…");
         assert_eq!(ellipsis("a\u{1b}[2Jb", 5), "a[2Jb");

@@ -150,7 +150,8 @@ impl ScenePane<'_> {
         let story = app.story();
         let id = app.scene();
         let focused = app.focus() == Pane::Scene;
-        let block = titled_pane_block(format!(" {} ", story.scene(id).title), focused, self.theme);
+        let title = super::layout::fit_title(&format!(" {} ", story.scene(id).title), area.width);
+        let block = titled_pane_block(title, focused, self.theme);
         let inner = block.inner(area);
         let lines = wrapped(story, id, app.query(), inner.width, self.theme);
         let content = u16::try_from(lines.len()).unwrap_or(u16::MAX);

@@ -119,7 +119,12 @@ pub const HIGH_CONTRAST: Theme = Theme {
     selected_unfocused: Style::new()
         .add_modifier(Modifier::BOLD)
         .add_modifier(Modifier::UNDERLINED),
+    // Every text in white: a style without a colour would fall back to the terminal's own.
+    visited_place: Style::new().fg(Color::White),
     unvisited_place: Style::new().fg(Color::White),
+    term: Style::new()
+        .fg(Color::White)
+        .add_modifier(Modifier::UNDERLINED),
     map_land: Style::new().fg(Color::White),
     stage_progress: Style::new().fg(Color::White).bg(Color::Black),
     answer: Style::new()
