@@ -2,6 +2,7 @@
 //! drew (the scene's and overlay's text, where each list row and footnote marker went), for the
 //! app to scroll and hit-test with.
 
+mod away;
 mod check;
 mod class;
 mod console;
@@ -113,6 +114,21 @@ impl Screen<'_> {
                 [Constraint::Length(height), Constraint::Fill(1)],
             );
             panel.render(top, buffer);
+            scene_area = rest;
+        }
+        // A follower reading elsewhere is told where the presenter is, and how to follow.
+        if let Some(presenter) = app.away_from_presenter()
+            && scene_area.height > 2
+        {
+            let [sign, rest] =
+                split::rows(scene_area, [Constraint::Length(1), Constraint::Fill(1)]);
+            away::AwaySign {
+                story: app.story(),
+                presenter,
+                keys,
+                theme,
+            }
+            .render(sign, buffer);
             scene_area = rest;
         }
         geometry.spots.push((scene_area, Spot::Pane(Pane::Scene)));
