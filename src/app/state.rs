@@ -1778,6 +1778,7 @@ impl App {
             (
                 presenting.timer.elapsed().as_secs(),
                 presenting.timer.is_running(),
+                presenting.timer.is_untouched(),
             ),
             (
                 self.classroom.presenter_scene,
