@@ -300,7 +300,7 @@ fn the_console_runs_the_timer_the_blank_and_a_scene_by_number_and_a_follower_awa
     presenter.wait_for("scene 1/3");
     let mut console = run(&format!("notes {address}"));
     console.wait_for("connected");
-    console.wait_for("the first move starts it");
+    console.wait_for("not started (t)");
     // The date and place to read out are beside the notes.
     console.wait_for("Date  spring 1920");
     console.wait_for("Place Christiania");
@@ -314,7 +314,7 @@ fn the_console_runs_the_timer_the_blank_and_a_scene_by_number_and_a_follower_awa
     console.send("t");
     console.wait_for("paused");
     console.send("R");
-    console.wait_for("the first move starts it");
+    console.wait_for("not started (t)");
 
     // A scene by number, as on the projector: 4 then Enter (not episode 4). The move starts the
     // timer by itself.

@@ -363,6 +363,19 @@ fn a_follower_away_is_told_where_the_presenter_is_at_120x40() {
 }
 
 #[test]
+fn a_follower_away_with_an_entry_open_sees_the_sign_in_the_footer_at_80x24() {
+    let (follower, mut actions) = follower_away();
+    actions.extend([Action::Focus(izumi::app::Pane::Characters), Action::Open]);
+    let screen = render_app(follower, 80, 24, &actions).to_string();
+    let last = screen.lines().last().unwrap_or_default().to_owned();
+    assert!(
+        last.contains("Presenter is at scene 3 — press f to follow"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
 fn search_lists_hits_with_their_context() {
     let typed: Vec<Action> = std::iter::once(Action::Search)
         .chain("ferry".chars().map(Action::Type))

@@ -140,9 +140,7 @@ fn status_line<'a>(app: &App, theme: &Theme, keys: &Keymap) -> Line<'a> {
     } else if timer.is_untouched() {
         // Not started: say how, and that the first move starts it.
         keys.key(KeyMode::Console, Command::ToggleTimer)
-            .map_or_else(String::new, |key| {
-                format!("· {key} or the first move starts it")
-            })
+            .map_or_else(String::new, |key| format!("not started ({key})"))
     } else {
         "paused".to_owned()
     };

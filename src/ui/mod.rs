@@ -182,6 +182,20 @@ impl Screen<'_> {
             block.render(strip, buffer);
             timeline::Timeline { app, theme }.render(inner, buffer);
         }
+        // With an entry or list open over the scene, the sign takes the footer's place.
+        if let Some(presenter) = app.away_from_presenter()
+            && app.overlay().is_some()
+            && app.status().is_none()
+        {
+            away::AwaySign {
+                story: app.story(),
+                presenter,
+                keys,
+                theme,
+            }
+            .render(layout.footer, buffer);
+            return;
+        }
         footer::Footer {
             status: app.status(),
             hints: keys.footer_hints(app.screen_key_mode()),
