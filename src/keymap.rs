@@ -96,6 +96,15 @@ const PRESENTING: &[(&str, Command)] = &[
     ("R", Command::ResetTimer),
 ];
 
+/// The console runs the projector: the timer (`t`, as `s` there is the class pane's "show"),
+/// the blank, and a scene by number (digits, then Enter, as on the projector).
+const CONSOLE: &[(&str, Command)] = &[
+    ("Enter", Command::Open),
+    ("b .", Command::ToggleBlank),
+    ("t", Command::ToggleTimer),
+    ("R", Command::ResetTimer),
+];
+
 /// The teacher's questions to the class, on the projector and the console.
 const ASKING: &[(&str, Command)] = &[
     ("a", Command::AskQuestion),
@@ -152,7 +161,7 @@ fn default_groups(mode: KeyMode) -> &'static [&'static [(&'static str, Command)]
             GENERAL,
         ],
         KeyMode::Presenting => &[MOVES, FINDING, SCROLLING, PRESENTING, ASKING, GENERAL],
-        KeyMode::Console => &[MOVES, INVITE, ASKING, MODERATING, GENERAL],
+        KeyMode::Console => &[MOVES, INVITE, CONSOLE, ASKING, MODERATING, GENERAL],
         KeyMode::Typing => &[TYPING],
     }
 }

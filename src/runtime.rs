@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode};
 
-use crate::app::{Action, Announcement, App, Effect, Mode, Role, TimeOfDay};
+use crate::app::{Action, Announcement, App, Control, Effect, Mode, Role, TimeOfDay};
 use crate::classroom::hub::{Moment, Request};
 use crate::classroom::protocol::Message;
 use crate::classroom::session::{self, Heard, Link, Part};
@@ -357,6 +357,11 @@ fn event_loop(
                 Err(_) => return Ok(Ended::Outcome(Outcome::InputClosed)),
             },
         };
+        // A presenter knows the moment of every input, so that the first move of the lesson
+        // can start the timer as of then.
+        if reader.app().role() == Role::Presenter {
+            reader.apply(Action::Tick(Instant::now()));
+        }
         effects = match input {
             Input::Terminal(Event::Key(key))
                 if panic_key.is_some_and(|c| key.code == KeyCode::Char(c)) =>
@@ -369,6 +374,13 @@ fn event_loop(
             }
             Input::Classroom(Heard::Asked(Request::ToggleBlank)) => {
                 reader.act(Action::ToggleBlank)?
+            }
+            Input::Classroom(Heard::Asked(Request::Control(control))) => {
+                reader.act(Action::Control(control, Instant::now()))?
+            }
+            // The presenter says whether the projector is blanked (to a console).
+            Input::Classroom(Heard::FromPresenter(Message::Control(Control::Blank(blank)))) => {
+                reader.act(Action::Blanked(blank))?
             }
             Input::Classroom(Heard::FromPresenter(Message::Scene {
                 index,
@@ -456,6 +468,16 @@ fn carry_out(
                         .as_mut()
                 {
                     let _ = connection.goto(index);
+                }
+            }
+            Effect::Control(control) => {
+                if let Link::Joined(connection) = link
+                    && let Some(connection) = connection
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .as_mut()
+                {
+                    let _ = connection.control(control);
                 }
             }
             Effect::Ask(ask) => {

@@ -803,3 +803,173 @@ fn a_bookmark_set_or_removed_says_so() {
         Some(format!("Bookmark on “{title}” removed").as_str())
     );
 }
+
+/// The presenter announcing `scene`, its timer stopped at zero.
+fn presenter_at(scene: usize) -> Action {
+    Action::Presenter(
+        izumi::app::Announcement {
+            scene,
+            elapsed: std::time::Duration::ZERO,
+            running: false,
+            blank: false,
+        },
+        std::time::Instant::now(),
+    )
+}
+
+#[test]
+fn a_follower_with_the_presenter_moves_along() {
+    let mut app = App::new(common::journey()).with_role(izumi::app::Role::Follower);
+    apply(&mut app, &[presenter_at(1), presenter_at(2)]);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+    assert_eq!(app.away_from_presenter(), None);
+}
+
+#[test]
+fn a_follower_who_went_back_is_not_moved_is_told_where_the_presenter_is_and_f_follows() {
+    let mut app = App::new(common::journey()).with_role(izumi::app::Role::Follower);
+    apply(&mut app, &[presenter_at(1), Action::PreviousScene]);
+    assert_eq!(scene_id(&app), "setting-out");
+    // The presenter moves on: the follower stays, and is told where the presenter is.
+    apply(&mut app, &[presenter_at(2)]);
+    assert_eq!(scene_id(&app), "setting-out");
+    assert_eq!(app.away_from_presenter().map(|s| s.index()), Some(2));
+    apply(&mut app, &[presenter_at(3)]);
+    assert_eq!(scene_id(&app), "setting-out");
+    // Following again: to the presenter's scene, and along with it from then on.
+    apply(&mut app, &[Action::SnapToPresenter]);
+    assert_eq!(scene_id(&app), "arrival");
+    assert_eq!(app.away_from_presenter(), None);
+    apply(&mut app, &[presenter_at(2)]);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+}
+
+#[test]
+fn a_follower_with_an_entry_open_keeps_it_open_when_the_presenter_moves() {
+    let mut app = App::new(common::journey()).with_role(izumi::app::Role::Follower);
+    apply(
+        &mut app,
+        &[
+            presenter_at(0),
+            Action::Focus(Pane::Characters),
+            Action::Open,
+        ],
+    );
+    let open = app.overlay();
+    assert!(matches!(open, Some(Overlay::Entry(Entry::Character(_)))));
+    apply(&mut app, &[presenter_at(1)]);
+    assert_eq!(app.overlay(), open);
+    assert_eq!(scene_id(&app), "setting-out");
+    assert_eq!(app.away_from_presenter().map(|s| s.index()), Some(1));
+    // Closing the entry leaves them where they were, still told; `f` follows.
+    apply(&mut app, &[Action::Back]);
+    assert_eq!(scene_id(&app), "setting-out");
+    apply(&mut app, &[Action::SnapToPresenter]);
+    assert_eq!(scene_id(&app), "the-ferry");
+}
+
+/// The console's effects for one action.
+fn console_effects(app: &mut App, action: Action) -> Vec<izumi::app::Effect> {
+    app.update(action).effects
+}
+
+#[test]
+fn the_console_types_a_scene_number_like_the_projector_and_enter_moves_the_presentation() {
+    use izumi::app::Effect;
+    let mut app = App::new(common::journey()).with_role(izumi::app::Role::Console);
+    // Digits are a scene number here, as on the projector, not an episode.
+    assert_eq!(console_effects(&mut app, Action::Digit(3)), []);
+    assert_eq!(scene_id(&app), "setting-out");
+    assert_eq!(app.typed_number(), "3");
+    assert_eq!(console_effects(&mut app, Action::Open), [Effect::Goto(2)]);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+    assert_eq!(app.typed_number(), "");
+    // A number out of range moves nothing and says so; Esc forgets what was typed.
+    apply(&mut app, &[Action::Digit(9), Action::Open]);
+    assert_eq!(scene_id(&app), "winter-in-bergen");
+    assert!(app.status().unwrap().contains("No scene 9"));
+    apply(&mut app, &[Action::Digit(1), Action::Back]);
+    assert_eq!(app.typed_number(), "");
+    assert_eq!(console_effects(&mut app, Action::Open), []);
+}
+
+#[test]
+fn the_console_starts_pauses_and_resets_the_timer_and_blanks_the_projector() {
+    use izumi::app::{Announcement, Control, Effect};
+    use std::time::{Duration, Instant};
+    let now = Instant::now();
+    let mut app = App::new(common::journey()).with_role(izumi::app::Role::Console);
+    assert_eq!(
+        console_effects(&mut app, Action::ToggleTimer(now)),
+        [Effect::Control(Control::StartTimer)]
+    );
+    // The console shows the presenter's timer, not its own guess: still stopped until told.
+    assert!(!app.timer().is_running());
+    app.update(Action::Presenter(
+        Announcement {
+            scene: 0,
+            elapsed: Duration::from_secs(5),
+            running: true,
+            blank: false,
+        },
+        now,
+    ));
+    assert!(app.timer().is_running());
+    assert_eq!(
+        console_effects(&mut app, Action::ToggleTimer(now)),
+        [Effect::Control(Control::PauseTimer)]
+    );
+    assert_eq!(
+        console_effects(&mut app, Action::ResetTimer),
+        [Effect::Control(Control::ResetTimer)]
+    );
+    assert_eq!(
+        console_effects(&mut app, Action::ToggleBlank),
+        [Effect::Control(Control::Blank(true))]
+    );
+    app.update(Action::Blanked(true));
+    assert!(app.is_blank());
+    assert_eq!(
+        console_effects(&mut app, Action::ToggleBlank),
+        [Effect::Control(Control::Blank(false))]
+    );
+}
+
+#[test]
+fn the_presenter_timer_starts_with_the_first_move_and_a_paused_one_stays_paused() {
+    use izumi::app::Control;
+    use std::time::{Duration, Instant};
+    let start = Instant::now();
+    let mut app = App::new(common::journey()).with_role(izumi::app::Role::Presenter);
+    apply(&mut app, &[Action::Tick(start)]);
+    assert!(!app.timer().is_running());
+    // The first move, from a key, the console or the remote, starts it.
+    apply(&mut app, &[Action::GoToScene(1)]);
+    assert!(app.timer().is_running());
+    let later = start + Duration::from_secs(30);
+    apply(&mut app, &[Action::Control(Control::PauseTimer, later)]);
+    assert!(!app.timer().is_running());
+    assert_eq!(app.timer().elapsed(), Duration::from_secs(30));
+    // Paused, it stays paused however the lesson moves.
+    apply(&mut app, &[Action::Tick(later), Action::NextScene]);
+    assert!(!app.timer().is_running());
+    // Asked twice to start, it starts once; reset puts it at zero, and the next move starts it.
+    let on = later + Duration::from_secs(10);
+    apply(
+        &mut app,
+        &[
+            Action::Control(Control::StartTimer, on),
+            Action::Control(Control::StartTimer, on + Duration::from_secs(5)),
+        ],
+    );
+    assert_eq!(app.timer().elapsed(), Duration::from_secs(35));
+    apply(&mut app, &[Action::Control(Control::ResetTimer, on)]);
+    assert!(app.timer().is_untouched());
+    apply(&mut app, &[Action::PreviousScene]);
+    assert!(app.timer().is_running());
+    // The console's blank blanks and brings back.
+    apply(&mut app, &[Action::Control(Control::Blank(true), on)]);
+    assert!(app.is_blank());
+    apply(&mut app, &[Action::Control(Control::Blank(false), on)]);
+    assert!(!app.is_blank());
+}

@@ -859,3 +859,85 @@ fn the_desk_reaches_the_console_at_most_a_few_times_a_second_and_the_latest_wins
     let allowed = 2 + (started.elapsed().as_millis() / 250) as usize;
     assert!(desks <= allowed, "{desks} desks in {:?}", started.elapsed());
 }
+
+#[test]
+fn a_console_s_timer_and_blank_reach_the_presenter_a_follower_s_and_garbled_ones_do_not() {
+    use common::lesson::Presenting;
+    use izumi::app::Control;
+    use izumi::classroom::hub::{Moment, Request};
+    use izumi::classroom::net::Presenter;
+    use std::sync::{Arc, Mutex};
+
+    let (requests, asked) = mpsc::channel();
+    let requests = Mutex::new(requests);
+    let hub = common::lesson::hub_of(common::journey(), None, move |request| {
+        let _ = requests.lock().unwrap().send(request);
+    });
+    hub.present(0, 0, false);
+    let config = PresenterConfig {
+        fingerprint: "story-1".into(),
+        secret: "secret-1".into(),
+        ..PresenterConfig::default()
+    };
+    let presenter = Presenter::listen("127.0.0.1:0", config, Arc::clone(&hub)).unwrap();
+    let address = presenter.address();
+    let (mut console, console_inbox) =
+        Connection::join(address, Role::Console, "story-1", Some("secret-1")).unwrap();
+    let (mut student, student_inbox) =
+        Connection::join(address, Role::Follower, "story-1", None).unwrap();
+    // A console hears whether the projector is blanked with every scene, from the start.
+    assert_eq!(scene(&console_inbox), 0);
+    assert_eq!(
+        console_inbox.recv_timeout(WAIT),
+        Ok(Message::Control(Control::Blank(false)))
+    );
+    assert_eq!(scene(&student_inbox), 0);
+
+    console.control(Control::StartTimer).unwrap();
+    console.control(Control::Blank(true)).unwrap();
+    assert_eq!(
+        asked.recv_timeout(WAIT),
+        Ok(Request::Control(Control::StartTimer))
+    );
+    assert_eq!(
+        asked.recv_timeout(WAIT),
+        Ok(Request::Control(Control::Blank(true)))
+    );
+
+    // From a follower, or garbled, they move nothing and are counted as dropped.
+    student.control(Control::ResetTimer).unwrap();
+    student.send_raw(b"izumi/2 blank on\n").unwrap();
+    console.send_raw(b"izumi/2 timer explode\n").unwrap();
+    console.send_raw(b"izumi/2 blank on off\n").unwrap();
+    console.send_raw(b"izumi/2 timer\n").unwrap();
+    for _ in 0..200 {
+        if presenter.dropped() == 5 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(presenter.dropped(), 5);
+    assert!(asked.recv_timeout(Duration::from_millis(200)).is_err());
+
+    // The presenter blanks: consoles hear it, followers only hear the scene.
+    hub.show(Moment {
+        scene: 0,
+        blank: true,
+        elapsed: Duration::ZERO,
+        running: false,
+    });
+    let blank = loop {
+        match console_inbox.recv_timeout(WAIT).expect("the blank") {
+            Message::Control(Control::Blank(blank)) => break blank,
+            _ => continue,
+        }
+    };
+    assert!(blank);
+    hub.present(1, 0, false);
+    while scene(&student_inbox) != 1 {}
+    assert!(
+        student_inbox
+            .try_iter()
+            .all(|message| !matches!(message, Message::Control(_)))
+    );
+}

@@ -147,6 +147,16 @@ fn a_student_follows_over_ssh_reads_back_snaps_back_resizes_and_leaves_the_termi
     student.wait_until("the people beside the scene", |screen| {
         screen.contains("People (2)")
     });
+    // A student who went back is not dragged along when the presenter moves: told where the
+    // presenter is, they follow with f.
+    student.send("h");
+    student.wait_for("Ada leaves the city");
+    presenter.session.send("l");
+    presenter.session.wait_for("scene 3/3");
+    student.wait_for("Presenter is at scene 3 — press f to follow");
+    assert!(student.contents().contains("Ada leaves the city"));
+    student.send("f");
+    student.wait_for("The town is quiet all winter");
     // Not past the furthest scene shown.
     student.send("l");
     student.wait_for("not shown yet");

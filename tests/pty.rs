@@ -303,6 +303,81 @@ fn a_presenter_its_console_and_a_follower_stay_in_step() {
 }
 
 #[test]
+fn the_console_runs_the_timer_the_blank_and_a_scene_by_number_and_a_follower_away_stays() {
+    let (home, port) = classroom();
+    let env = classroom_env(&home);
+    let address = format!("127.0.0.1:{port}");
+    let run = |command: &str| {
+        Session::start_with(
+            &format!(r#""$0" {command} --story "$1"; echo "EXIT=$?""#),
+            &env,
+        )
+    };
+    let mut presenter = run(&format!("present --listen {address}"));
+    presenter.wait_for("scene 1/3");
+    let mut console = run(&format!("notes {address}"));
+    console.wait_for("connected");
+    console.wait_for("not started (t)");
+    // The date and place to read out are beside the notes.
+    console.wait_for("Date  spring 1920");
+    console.wait_for("Place Christiania");
+    let mut follower = run(&format!("follow {address}"));
+    follower.wait_for("Ada leaves the city");
+
+    // The console starts the projector's timer, pauses it and resets it: what it shows is the
+    // presenter's own timer, announced back.
+    console.send("t");
+    console.wait_for("▶ running");
+    console.send("t");
+    console.wait_for("paused");
+    console.send("R");
+    console.wait_for("not started (t)");
+
+    // A scene by number, as on the projector: 4 then Enter (not episode 4). The move starts the
+    // timer by itself.
+    console.send("4");
+    console.wait_for("Go to scene 4");
+    console.send("\r");
+    presenter.wait_for("Ada reaches Rome");
+    console.wait_for("scene 4 of 4");
+    console.wait_for("▶ running");
+    console.wait_for("Date disputed — read both");
+    console.wait_for("• August 1931 (her letters)");
+    console.wait_for("• February 1932");
+    follower.wait_for("Ada reaches Rome");
+
+    // The follower goes back; the presenter moving does not drag them along.
+    follower.send("h");
+    follower.wait_for("The town is quiet all winter");
+    console.send("1\r");
+    presenter.wait_for("Ada leaves the city");
+    follower.wait_for("Presenter is at scene 1 — press f to follow");
+    assert!(follower.contents().contains("The town is quiet all winter"));
+    follower.send("f");
+    follower.wait_for("Ada leaves the city");
+    follower.wait_until("the sign gone", |screen| {
+        !screen.contains("Presenter is at")
+    });
+
+    // The console blanks the projector and brings it back.
+    console.send("b");
+    console.wait_for("projector blank");
+    presenter.wait_until("the projector blank", |screen| {
+        !screen.contains("Ada leaves the city")
+    });
+    console.send("b");
+    presenter.wait_for("Ada leaves the city");
+    console.wait_until("the blank gone", |screen| {
+        !screen.contains("projector blank")
+    });
+
+    for session in [&mut presenter, &mut console, &mut follower] {
+        session.send("q");
+        session.wait_for("EXIT=0");
+    }
+}
+
+#[test]
 fn a_burst_of_keys_on_either_side_moves_the_presentation_exactly_that_far() {
     let (home, port) = classroom();
     let env = classroom_env(&home);

@@ -300,6 +300,81 @@ fn presenter_console_lists_the_scene_s_editor_notes() {
     insta::assert_snapshot!(render_app(console, 100, 24, &actions));
 }
 
+/// A console running the lesson: the timer running, the projector blanked, a scene number
+/// being typed, at the last scene (a disputed date, to read out both).
+fn console_running_the_lesson() -> (App, Vec<Action>) {
+    let console = App::new(common::journey()).with_role(Role::Console);
+    let now = std::time::Instant::now();
+    let announced = Announcement {
+        scene: 3,
+        elapsed: std::time::Duration::from_secs(312),
+        running: true,
+        blank: false,
+    };
+    let actions = vec![
+        Action::Presenter(announced, now),
+        Action::Tick(now),
+        Action::Blanked(true),
+        Action::Linked(true),
+        Action::Digit(2),
+    ];
+    (console, actions)
+}
+
+#[test]
+fn console_runs_the_lesson_at_80x24() {
+    let (console, actions) = console_running_the_lesson();
+    insta::assert_snapshot!(render_app(console, 80, 24, &actions));
+}
+
+#[test]
+fn console_runs_the_lesson_at_120x40() {
+    let (console, actions) = console_running_the_lesson();
+    insta::assert_snapshot!(render_app(console, 120, 40, &actions));
+}
+
+/// A follower who went back a scene while the presenter went on.
+fn follower_away() -> (App, Vec<Action>) {
+    let follower = App::new(common::journey()).with_role(Role::Follower);
+    let at = |scene| {
+        Action::Presenter(
+            Announcement {
+                scene,
+                elapsed: std::time::Duration::ZERO,
+                running: false,
+                blank: false,
+            },
+            std::time::Instant::now(),
+        )
+    };
+    (follower, vec![at(1), Action::PreviousScene, at(2)])
+}
+
+#[test]
+fn a_follower_away_is_told_where_the_presenter_is_at_80x24() {
+    let (follower, actions) = follower_away();
+    insta::assert_snapshot!(render_app(follower, 80, 24, &actions));
+}
+
+#[test]
+fn a_follower_away_is_told_where_the_presenter_is_at_120x40() {
+    let (follower, actions) = follower_away();
+    insta::assert_snapshot!(render_app(follower, 120, 40, &actions));
+}
+
+#[test]
+fn a_follower_away_with_an_entry_open_sees_the_sign_in_the_footer_at_80x24() {
+    let (follower, mut actions) = follower_away();
+    actions.extend([Action::Focus(izumi::app::Pane::Characters), Action::Open]);
+    let screen = render_app(follower, 80, 24, &actions).to_string();
+    let last = screen.lines().last().unwrap_or_default().to_owned();
+    assert!(
+        last.contains("Presenter is at scene 3 — press f to follow"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
 #[test]
 fn search_lists_hits_with_their_context() {
     let typed: Vec<Action> = std::iter::once(Action::Search)

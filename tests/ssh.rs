@@ -114,6 +114,37 @@ async fn a_student_follows_the_presenter_reads_back_snaps_back_and_leaves_cleanl
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_who_went_back_is_not_snapped_is_told_where_the_presenter_is_and_follows_with_f()
+{
+    let class = classroom(|config| config.read_ahead = true);
+    let mut student = Student::join(class.address(), SIZE).await;
+    student.wait_for("Ada leaves the city").await;
+    class.hub.present(1, 0, false);
+    student.wait_for("Bo takes her across on the ferry").await;
+    // Back a scene, and an entry open: the presenter moving on moves neither.
+    student.send("h").await;
+    student.wait_for("Ada leaves the city").await;
+    student.send("\t\r").await;
+    student.wait_for("Life: ").await;
+    class.hub.present(2, 0, false);
+    student.wait_for("Presenter is at scene 3").await;
+    student.wait_for("press f to follow").await;
+    assert!(
+        student.contents().contains("Life: "),
+        "{}",
+        student.contents()
+    );
+    // f follows: to the presenter's scene, and along with it from then on.
+    student.send("f").await;
+    student.wait_for("The town is quiet all winter").await;
+    assert!(!student.contents().contains("Presenter is at scene"));
+    class.hub.present(3, 0, false);
+    student.wait_for("Ada reaches Rome").await;
+    student.send("q").await;
+    student.wait_for_close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_read_ahead_a_student_reads_only_as_far_as_the_presenter_has_gone() {
     let class = classroom(|_| {});
     class.hub.present(1, 0, false);
@@ -128,8 +159,11 @@ async fn without_read_ahead_a_student_reads_only_as_far_as_the_presenter_has_gon
     student.send("t").await;
     student.wait_for("Every scene by date").await;
     assert!(!student.contents().contains("Winter in Bergen"));
-    // When the presenter goes on, so may the student.
+    // When the presenter goes on, so may the student (who, away with the timeline open, is
+    // told and follows with f).
     class.hub.present(3, 0, false);
+    student.wait_for("Presenter is at scene 4").await;
+    student.send("f").await;
     student.wait_for("Ada reaches Rome").await;
 
     let open = classroom(|config| config.read_ahead = true);
@@ -639,8 +673,18 @@ async fn at_the_first_scene_a_student_sees_no_place_or_term_of_later_scenes() {
         "{}",
         student.contents()
     );
-    // Shown the second scene, the student may see Bergen and the ferry.
+    // Shown the second scene, the student may see Bergen and the ferry (with the glossary
+    // open, where letters are typed, they are told where the presenter is, close it and
+    // follow with f).
     class.hub.present(1, 0, false);
+    student.wait_for("Presenter is at scene 2").await;
+    student.send("\x1b").await;
+    student
+        .wait_until("the glossary closed", |s| {
+            !s.contents().contains("Glossary")
+        })
+        .await;
+    student.send("f").await;
     student.wait_for("Bo takes her across").await;
     student.send("g").await;
     student.wait_for("carries people across water").await;

@@ -688,6 +688,32 @@ fn the_remote_needs_the_secret_and_moves_the_presenter() {
 }
 
 #[test]
+fn the_remote_starts_pauses_and_resets_the_timer_as_the_console_does() {
+    use izumi::app::Control;
+    let served = serve(common::journey(), None, false, 10);
+    served.hub.present(1, 0, false);
+    let address = served.address;
+    assert!(remote_page(address).contains("Start / pause timer"));
+    let cookie = remote_cookie(address);
+    command(address, &cookie, "do=timer");
+    assert_eq!(
+        served.commands.try_recv(),
+        Ok(RemoteCommand::Control(Control::StartTimer))
+    );
+    served.hub.present(1, 0, true);
+    command(address, &cookie, "do=timer");
+    assert_eq!(
+        served.commands.try_recv(),
+        Ok(RemoteCommand::Control(Control::PauseTimer))
+    );
+    command(address, &cookie, "do=reset-timer");
+    assert_eq!(
+        served.commands.try_recv(),
+        Ok(RemoteCommand::Control(Control::ResetTimer))
+    );
+}
+
+#[test]
 fn the_secret_is_exchanged_once_for_a_cookie_and_never_repeated() {
     let served = serve(common::journey(), Some("classroom-7"), false, 10);
     served.hub.present(1, 0, false);

@@ -116,14 +116,19 @@ impl Command {
     /// What it does in a mode, for the help screen.
     pub fn description_in(self, mode: KeyMode) -> &'static str {
         match (self, mode) {
-            (Command::Digit, KeyMode::Presenting) => "a scene number; Enter goes there",
+            (Command::Digit, KeyMode::Presenting | KeyMode::Console) => {
+                "a scene number; Enter goes there"
+            }
             (Command::Digit, KeyMode::Following) => {
                 "episode N (0 is 10); while a question is up, 1–6 answer it"
             }
             (Command::Up, KeyMode::Console) => "pick the previous student's question",
             (Command::Down, KeyMode::Console) => "pick the next student's question",
             (Command::Digit, _) => "episode N (0 is episode 10)",
-            (Command::Open, KeyMode::Presenting) => "go to the scene number typed",
+            (Command::Open, KeyMode::Presenting | KeyMode::Console) => {
+                "go to the scene number typed"
+            }
+            (Command::ToggleBlank, KeyMode::Console) => "blank the projector, and back",
             _ => self.description(),
         }
     }
@@ -166,7 +171,7 @@ impl Command {
             Command::CyclePanel => "show people, map, footnotes, timeline, or none",
             Command::ToggleTimer => "start or pause the timer",
             Command::ResetTimer => "reset the timer",
-            Command::SnapToPresenter => "back to the presenter's scene",
+            Command::SnapToPresenter => "follow the presenter: go to its scene and move with it",
             Command::ToggleHelp => "show or hide this help",
             Command::Back => "close the open entry, list or help (never quits)",
             Command::Quit => "quit",
@@ -328,6 +333,17 @@ pub struct Announcement {
     pub blank: bool,
 }
 
+/// What a console (or the remote) asks of the projector besides moving it. Each says the state
+/// wanted, not a toggle, so that two consoles pressing at once do not undo each other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    StartTimer,
+    PauseTimer,
+    ResetTimer,
+    /// Blank the projector (`true`) or bring the picture back.
+    Blank(bool),
+}
+
 /// A request to change the app's state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -407,6 +423,10 @@ pub enum Action {
     ResetTimer,
     /// Go to a scene because the presenter's console asked (by position in the story).
     GoToScene(usize),
+    /// The presenter: a console or the remote asks for the timer or the blank, at this moment.
+    Control(Control, Instant),
+    /// The console: the presenter says whether the projector is blanked.
+    Blanked(bool),
     /// The presenter announced where it is; a follower or console moves there too, and the
     /// console takes up its timer as of `now`.
     Presenter(Announcement, Instant),
@@ -465,6 +485,8 @@ impl Action {
         !matches!(
             self,
             Action::GoToScene(_)
+                | Action::Control(..)
+                | Action::Blanked(_)
                 | Action::Presenter(..)
                 | Action::ShownUpTo(_)
                 | Action::Linked(_)
@@ -489,6 +511,8 @@ pub enum Effect {
     Announce(Announcement),
     /// Ask the presenter to show this scene (the console's own user moved).
     Goto(usize),
+    /// Ask the presenter to start, pause or reset its timer, or to blank (the console's keys).
+    Control(Control),
     /// Ask something of the class's questions: the teacher's controls, a student's answer,
     /// question or vote. The host hands it to the hub (`Hub::take`) and shows what it says.
     Ask(crate::asking::Ask),

@@ -8,7 +8,7 @@ pub mod links;
 pub mod mouse;
 mod state;
 
-pub use action::{Action, Announcement, Changes, Command, Effect, Section, TimeOfDay};
+pub use action::{Action, Announcement, Changes, Command, Control, Effect, Section, TimeOfDay};
 pub use geometry::{Geometry, Spot, TextBox};
 pub use state::{
     App, ContentsRow, Entry, KeyMode, MAX_TYPED, Mode, Overlay, Pane, Panel, Role, Timer,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use strum::VariantArray;
 
 use super::geometry::Geometry;
-use super::{Action, Announcement, Changes, Effect, TimeOfDay, links, mouse};
+use super::{Action, Announcement, Changes, Control, Effect, TimeOfDay, links, mouse};
 use crate::saved::Saved;
 use crate::search::{Hit, LISTED, SearchIndex, Target};
 use crate::story::{
@@ -138,6 +138,11 @@ impl Timer {
 
     pub fn is_running(&self) -> bool {
         self.since.is_some()
+    }
+
+    /// At 00:00 and stopped: never started, or reset since.
+    pub fn is_untouched(&self) -> bool {
+        self.since.is_none() && self.banked.is_zero()
     }
 
     /// What changes only when the timer is started, stopped or reset: with whether it runs,
@@ -704,6 +709,14 @@ impl App {
         self.classroom.presenter_scene
     }
 
+    /// A follower away from the presenter: the presenter's scene, while the follower reads
+    /// another (they are not moved until they follow again).
+    pub fn away_from_presenter(&self) -> Option<SceneId> {
+        let presenter = self.classroom.presenter_scene?;
+        (self.classroom.role == Role::Follower && presenter != self.reading.scene)
+            .then_some(presenter)
+    }
+
     /// Whether the link to the presenter is up (`None` when there is no presenter).
     pub fn linked(&self) -> Option<bool> {
         self.classroom.linked
@@ -858,6 +871,15 @@ impl App {
         }
         match self.classroom.role {
             Role::Presenter => {
+                // The lesson starts moving: a timer still at 00:00 starts by itself, as of the
+                // latest moment the app was told (the host tells it before every input).
+                if self.mode == Mode::Presentation
+                    && self.reading.scene != scene_before
+                    && self.presenting.timer.is_untouched()
+                    && let Some(now) = self.presenting.timer.now
+                {
+                    self.presenting.timer.toggle(now);
+                }
                 let timer = self.presenting.timer;
                 let now = (self.reading.scene, self.presenting.blank, timer.state());
                 if self.classroom.announced != Some(now) {
@@ -922,6 +944,9 @@ impl App {
                 self.go_to(SceneId(index));
             }
             Action::GoToScene(_) => {}
+            Action::Control(control, now) => self.control(control, now),
+            Action::Blanked(blank) if self.mode == Mode::Console => self.presenting.blank = blank,
+            Action::Blanked(_) => {}
             Action::Click(column, row) => self.mouse(mouse::Gesture::Click, column, row),
             Action::Wheel { up, column, row } => {
                 let gesture = if up {
@@ -952,6 +977,12 @@ impl App {
             } else {
                 self.presenting.inviting = true;
             }
+            return;
+        }
+        if self.mode == Mode::Console
+            && self.overlay.open.is_none()
+            && self.command_console(&action)
+        {
             return;
         }
         if self.command_asking(&action) {
@@ -1054,6 +1085,62 @@ impl App {
         };
         self.outbox.push(Effect::Ask(ask));
         true
+    }
+
+    /// The console runs the projector: its timer and blank go to the presenter as requests
+    /// (the presenter's announcement then shows them here), and digits type a scene number
+    /// that Enter goes to, as on the projector. `false` leaves the action to the rest.
+    fn command_console(&mut self, action: &Action) -> bool {
+        let control = match action {
+            Action::ToggleTimer(_) if self.presenting.timer.is_running() => Control::PauseTimer,
+            Action::ToggleTimer(_) => Control::StartTimer,
+            Action::ResetTimer => Control::ResetTimer,
+            Action::ToggleBlank => Control::Blank(!self.presenting.blank),
+            Action::Digit(digit) => {
+                if self.presenting.typed_number.len() < 6 {
+                    self.presenting.typed_number.push(char::from(b'0' + digit));
+                }
+                return true;
+            }
+            Action::Open if !self.presenting.typed_number.is_empty() => {
+                let number: usize = self.presenting.typed_number.parse().unwrap_or(0);
+                self.presenting.typed_number.clear();
+                let count = self.story.scenes.len();
+                if (1..=count).contains(&number) {
+                    self.jump_to(SceneId(number - 1));
+                } else {
+                    self.status = Some(format!("No scene {number}: scenes are 1–{count}"));
+                }
+                return true;
+            }
+            Action::Back if !self.presenting.typed_number.is_empty() => {
+                self.presenting.typed_number.clear();
+                return true;
+            }
+            _ => return false,
+        };
+        self.outbox.push(Effect::Control(control));
+        true
+    }
+
+    /// The presenter: what a console or the remote asked of the timer or the blank.
+    fn control(&mut self, control: Control, now: Instant) {
+        let timer = &mut self.presenting.timer;
+        match control {
+            Control::StartTimer if !timer.is_running() => timer.toggle(now),
+            Control::PauseTimer if timer.is_running() => timer.toggle(now),
+            Control::StartTimer | Control::PauseTimer => timer.now = Some(now),
+            Control::ResetTimer => {
+                *timer = Timer {
+                    now: Some(now),
+                    ..Timer::default()
+                }
+            }
+            Control::Blank(blank) if self.mode == Mode::Presentation => {
+                self.presenting.blank = blank;
+            }
+            Control::Blank(_) => {}
+        }
     }
 
     /// What a presentation does with an action; `false` leaves it to the overlay and reader.
@@ -1351,8 +1438,16 @@ impl App {
         let scene = SceneId(announced.scene);
         // What the presenter shows has been shown: a follower may read it.
         self.raise_limit(announced.scene);
+        // A follower who is away (on another scene, or with an entry or list open) stays
+        // where they are, told where the presenter is; one who was with the presenter moves
+        // along, as a console always does.
+        let away = self.classroom.role == Role::Follower
+            && self
+                .classroom
+                .presenter_scene
+                .is_some_and(|was| self.reading.scene != was || self.overlay.open.is_some());
         self.classroom.presenter_scene = Some(scene);
-        if self.reading.scene != scene {
+        if self.reading.scene != scene && !away {
             self.close_overlay();
             self.go_to(scene);
         }
@@ -1769,6 +1864,7 @@ impl App {
             (
                 presenting.timer.elapsed().as_secs(),
                 presenting.timer.is_running(),
+                presenting.timer.is_untouched(),
             ),
             (
                 self.classroom.presenter_scene,

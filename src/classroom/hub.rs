@@ -87,6 +87,8 @@ pub enum Request {
     Goto(usize),
     /// Blank the projector, or bring it back.
     ToggleBlank,
+    /// Start, pause or reset the timer, or set the blank (the console's keys).
+    Control(crate::app::Control),
 }
 
 /// The lesson, the inbox, the doors' admission and the log, shared by every door.

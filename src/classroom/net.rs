@@ -304,13 +304,20 @@ fn tell_the_room(
         if !changed_or_stopped(&mut lesson, &mut stop) {
             return;
         }
-        let line: Arc<str> = scene_message(&lesson.borrow_and_update(), shared.config.read_ahead)
+        let lesson = lesson.borrow_and_update().clone();
+        let line: Arc<str> = scene_message(&lesson, shared.config.read_ahead)
             .encode()
             .into();
+        let console_line = console_scene_line(&lesson, shared.config.read_ahead);
         for client in lock(&shared.clients).iter() {
+            let line = if client.role == Role::Console {
+                &console_line
+            } else {
+                &line
+            };
             client
                 .outbox
-                .put(|waiting| waiting.scene = Some(Arc::clone(&line)));
+                .put(|waiting| waiting.scene = Some(Arc::clone(line)));
         }
     }
 }
@@ -405,6 +412,18 @@ fn scene_message(lesson: &Lesson, read_ahead: bool) -> Message {
             lesson.furthest
         },
     }
+}
+
+/// Where the lesson is, for a console: the `scene` line, then whether the projector is blanked
+/// (one entry of its outbox, so that the latest replaces both at once).
+fn console_scene_line(lesson: &Lesson, read_ahead: bool) -> Arc<str> {
+    let blank = Message::Control(crate::app::Control::Blank(lesson.blank));
+    format!(
+        "{}{}",
+        scene_message(lesson, read_ahead).encode(),
+        blank.encode()
+    )
+    .into()
 }
 
 /// Takes connections until the presenter stops; each gets a thread, within the caps.
@@ -630,13 +649,20 @@ fn register(
         let welcome = Message::Welcome {
             fingerprint: shared.config.fingerprint.clone(),
         };
-        let current = scene_message(&shared.hub.lesson(), shared.config.read_ahead).encode();
+        let lesson = shared.hub.lesson();
+        let current: Arc<str> = if role == Role::Console {
+            console_scene_line(&lesson, shared.config.read_ahead)
+        } else {
+            scene_message(&lesson, shared.config.read_ahead)
+                .encode()
+                .into()
+        };
         // And what the class sees of the questions, and for a console the teacher's desk.
         let class = class_line(&shared.hub.class());
         let desk = (role == Role::Console).then(|| desk_line(&shared.hub.desk()));
         outbox.put(|waiting| {
             waiting.welcome = Some(welcome.encode().into());
-            waiting.scene = Some(current.into());
+            waiting.scene = Some(current);
             waiting.class = Some(class);
             waiting.desk = desk;
         });
@@ -715,6 +741,9 @@ fn listen_to(
         match (role, message) {
             (Role::Console, Ok(Message::Goto { index })) => {
                 shared.hub.ask(Request::Goto(index));
+            }
+            (Role::Console, Ok(Message::Control(control))) => {
+                shared.hub.ask(Request::Control(control));
             }
             (_, Ok(Message::Ask(ask))) => {
                 let Some(who) = who else {
@@ -907,6 +936,12 @@ impl Connection {
     /// Asks the presenter to show a scene (heeded from the presenter's console only).
     pub fn goto(&mut self, index: usize) -> io::Result<()> {
         (&*self.stream).write_all(Message::Goto { index }.encode().as_bytes())
+    }
+
+    /// Asks the presenter to start, pause or reset its timer, or to blank (heeded from the
+    /// presenter's console only).
+    pub fn control(&mut self, control: crate::app::Control) -> io::Result<()> {
+        (&*self.stream).write_all(Message::Control(control).encode().as_bytes())
     }
 
     /// Asks the presenter something about the class's questions; its reply comes back as a

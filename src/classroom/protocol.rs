@@ -12,6 +12,8 @@
 //! | `refused` | presenter | reason (one word) | the connection is about to close |
 //! | `scene` | presenter | scene index, timer milliseconds, `1` if the timer runs else `0`, furthest scene a follower may read | where the presentation is now |
 //! | `goto` | console | scene index | move the presentation (ignored from followers) |
+//! | `timer` | console | `start`, `pause` or `reset` | the projector's timer (ignored from followers) |
+//! | `blank` | console, presenter | `on` or `off` | from a console: blank the projector or bring it back (ignored from followers); from the presenter, to consoles only: whether it is blanked, after every `scene` |
 //! | `class` | presenter | the class's view ([`Class`]) as JSON, a text field | what every student sees of the questions; on joining and on every change |
 //! | `desk` | presenter | the teacher's view ([`Desk`]) as JSON, a text field | to consoles only, on joining and at most a few times a second |
 //! | `ask` | console, follower | what ([`Ask`]), then its fields | the teacher's requests from a console, a student's from a follower |
@@ -26,6 +28,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::app::Control;
 use crate::asking::{Ask, Asked, Class, Desk, Moderation, Poll, Posted, Quick, Shown};
 use crate::story::text::sanitize;
 
@@ -80,6 +83,9 @@ pub enum Message {
     Goto {
         index: usize,
     },
+    /// From a console: start, pause or reset the timer (`timer`), or blank the projector
+    /// (`blank`). From the presenter, `blank` only: whether the projector is blanked.
+    Control(Control),
     /// The presenter is still there (sent now and then, so a follower notices a dead link).
     Ping,
     /// What every student sees of the questions.
@@ -184,6 +190,8 @@ impl Message {
             Message::Refused { .. } => "refused",
             Message::Scene { .. } => "scene",
             Message::Goto { .. } => "goto",
+            Message::Control(Control::Blank(_)) => "blank",
+            Message::Control(_) => "timer",
             Message::Ping => "ping",
             Message::Class(_) => "class",
             Message::Desk(_) => "desk",
@@ -223,6 +231,13 @@ impl Message {
                 furthest,
             } => format!("scene {index} {timer_ms} {} {furthest}", u8::from(*running)),
             Message::Goto { index } => format!("goto {index}"),
+            Message::Control(control) => match control {
+                Control::StartTimer => "timer start".to_owned(),
+                Control::PauseTimer => "timer pause".to_owned(),
+                Control::ResetTimer => "timer reset".to_owned(),
+                Control::Blank(true) => "blank on".to_owned(),
+                Control::Blank(false) => "blank off".to_owned(),
+            },
             Message::Ping => "ping".to_owned(),
             Message::Class(class) => format!("class {}", percent_encode(&class_json(class))),
             Message::Desk(desk) => format!("desk {}", percent_encode(&desk_json(desk))),
@@ -293,6 +308,13 @@ impl Message {
             ("goto", [index]) => Ok(Message::Goto {
                 index: number(index, "goto")?,
             }),
+            ("timer", ["start"]) => Ok(Message::Control(Control::StartTimer)),
+            ("timer", ["pause"]) => Ok(Message::Control(Control::PauseTimer)),
+            ("timer", ["reset"]) => Ok(Message::Control(Control::ResetTimer)),
+            ("timer", _) => Err(DecodeError::Malformed("timer")),
+            ("blank", ["on"]) => Ok(Message::Control(Control::Blank(true))),
+            ("blank", ["off"]) => Ok(Message::Control(Control::Blank(false))),
+            ("blank", _) => Err(DecodeError::Malformed("blank")),
             ("hello", _) => Err(DecodeError::Malformed("hello")),
             ("welcome", _) => Err(DecodeError::Malformed("welcome")),
             ("refused", _) => Err(DecodeError::Malformed("refused")),
@@ -646,6 +668,11 @@ mod tests {
                 furthest: 43,
             },
             Message::Goto { index: 0 },
+            Message::Control(crate::app::Control::StartTimer),
+            Message::Control(crate::app::Control::PauseTimer),
+            Message::Control(crate::app::Control::ResetTimer),
+            Message::Control(crate::app::Control::Blank(true)),
+            Message::Control(crate::app::Control::Blank(false)),
             Message::Ping,
             Message::Class(Class::default()),
             Message::Class(a_class()),
@@ -757,6 +784,12 @@ mod tests {
             ("izumi/2 scene 3 10 yes", DecodeError::Malformed("scene")),
             ("izumi/2 hello teacher f -", DecodeError::Malformed("hello")),
             ("izumi/2 goto  3", DecodeError::BadField),
+            ("izumi/2 timer", DecodeError::Malformed("timer")),
+            ("izumi/2 timer stop", DecodeError::Malformed("timer")),
+            ("izumi/2 timer start now", DecodeError::Malformed("timer")),
+            ("izumi/2 blank", DecodeError::Malformed("blank")),
+            ("izumi/2 blank 1", DecodeError::Malformed("blank")),
+            ("izumi/2 blank on off", DecodeError::Malformed("blank")),
             ("izumi/2 refused a\u{1b}[2J", DecodeError::BadField),
         ];
         for (line, expected) in cases {

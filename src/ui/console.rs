@@ -41,50 +41,47 @@ impl Widget for Console<'_> {
             ],
         );
 
-        let seconds = app.timer().elapsed().as_secs();
-        let link = match app.linked() {
-            Some(true) => Span::styled("connected", theme.heading),
-            Some(false) => Span::styled("reconnecting…", theme.disputed),
-            None => Span::raw(""),
-        };
         Paragraph::new(vec![
-            Line::from(vec![
-                Span::styled(format!(" Console · {}  ", story.title), theme.title),
-                Span::styled(
-                    format!("elapsed {:02}:{:02}  ", seconds / 60, seconds % 60),
-                    theme.key,
-                ),
-                Span::styled(
-                    app.clock().map_or_else(String::new, |time| {
-                        format!("clock {:02}:{:02}  ", time.hour, time.minute)
-                    }),
-                    theme.heading,
-                ),
-                link,
-            ]),
-            Line::from(Span::styled(
-                format!(
-                    " scene {} of {} · {} · {}",
-                    id.index() + 1,
-                    story.scenes.len(),
-                    story.episode_position(scene.episode),
-                    story.episode(scene.episode).title
-                ),
-                theme.dim,
-            )),
+            status_line(app, theme, keys),
+            position_line(app, theme, keys),
         ])
         .render(status, buf);
 
-        let notes_text = notes_lines(story, id, theme);
-        Paragraph::new(notes_text)
-            .wrap(Wrap { trim: true })
-            .block(titled_pane_block(
-                format!(" Now: {} ", scene.title),
-                true,
-                theme,
-            ))
-            .render(notes, buf);
+        // The date and place the notes ask the teacher to read out: beside the notes where
+        // there is room, else at their head.
+        let mut notes_text = notes_lines(story, id, theme);
+        let notes_title = format!(" Now: {} ", scene.title);
+        if notes.width >= SIDE_BY_SIDE {
+            let [left, right] = split::columns(
+                notes,
+                [Constraint::Fill(1), Constraint::Length(WHEN_WHERE_WIDTH)],
+            );
+            Paragraph::new(notes_text)
+                .wrap(Wrap { trim: true })
+                .block(titled_pane_block(notes_title, true, theme))
+                .render(left, buf);
+            Paragraph::new(when_and_where(story, id, theme))
+                .wrap(Wrap { trim: true })
+                .block(titled_pane_block(
+                    " When and where ".to_owned(),
+                    false,
+                    theme,
+                ))
+                .render(right, buf);
+        } else {
+            let mut lines = vec![when_and_where_line(story, id, theme)];
+            lines.append(&mut notes_text);
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: true })
+                .block(titled_pane_block(notes_title, true, theme))
+                .render(notes, buf);
+        }
 
+        let footer_widget = footer::Footer {
+            status: app.status(),
+            hints: footer_hints(keys),
+            theme,
+        };
         if class_busy {
             let hint = [
                 keys.hint(KeyMode::Console, &[Command::Up, Command::Down], "pick"),
@@ -99,12 +96,7 @@ impl Widget for Console<'_> {
             .collect::<Vec<_>>()
             .join(", ");
             super::class::ClassPane { app, theme, hint }.render(next, buf);
-            footer::Footer {
-                status: app.status(),
-                hints: keys.footer_hints(KeyMode::Console),
-                theme,
-            }
-            .render(footer, buf);
+            footer_widget.render(footer, buf);
             return;
         }
         let following = SceneId(id.index() + 1);
@@ -129,14 +121,178 @@ impl Widget for Console<'_> {
             .wrap(Wrap { trim: true })
             .block(titled_pane_block(title, false, theme))
             .render(next, buf);
-
-        footer::Footer {
-            status: app.status(),
-            hints: keys.footer_hints(KeyMode::Console),
-            theme,
-        }
-        .render(footer, buf);
+        footer_widget.render(footer, buf);
     }
+}
+
+/// From this width the date and place get a pane of their own beside the notes.
+const SIDE_BY_SIDE: u16 = 100;
+/// The width of that pane.
+const WHEN_WHERE_WIDTH: u16 = 34;
+
+/// The first line: the console, the lesson's timer and whether it runs, the projector's
+/// blank, the wall clock and the link.
+fn status_line<'a>(app: &App, theme: &Theme, keys: &Keymap) -> Line<'a> {
+    let timer = app.timer();
+    let seconds = timer.elapsed().as_secs();
+    let state = if timer.is_running() {
+        "▶ running".to_owned()
+    } else if timer.is_untouched() {
+        // Not started: say how, and that the first move starts it.
+        keys.key(KeyMode::Console, Command::ToggleTimer)
+            .map_or_else(String::new, |key| format!("not started ({key})"))
+    } else {
+        "paused".to_owned()
+    };
+    let mut spans = vec![
+        Span::styled(format!(" Console · {}  ", app.story().title), theme.title),
+        Span::styled(
+            format!("elapsed {:02}:{:02} ", seconds / 60, seconds % 60),
+            theme.key,
+        ),
+        Span::styled(format!("{state}  "), theme.dim),
+    ];
+    if app.is_blank() {
+        spans.push(Span::styled("projector blank  ", theme.disputed));
+    }
+    if let Some(time) = app.clock() {
+        spans.push(Span::styled(
+            format!("clock {:02}:{:02}  ", time.hour, time.minute),
+            theme.heading,
+        ));
+    }
+    match app.linked() {
+        Some(true) => spans.push(Span::styled("connected", theme.heading)),
+        Some(false) => spans.push(Span::styled("reconnecting…", theme.disputed)),
+        None => {}
+    }
+    Line::from(spans)
+}
+
+/// The second line: where the lesson is, or the scene number being typed.
+fn position_line<'a>(app: &App, theme: &Theme, keys: &Keymap) -> Line<'a> {
+    let story = app.story();
+    let id = app.scene();
+    let typed = app.typed_number();
+    if !typed.is_empty() {
+        let enter = keys
+            .key(KeyMode::Console, Command::Open)
+            .unwrap_or_default();
+        let back = keys
+            .key(KeyMode::Console, Command::Back)
+            .unwrap_or_default();
+        return Line::from(vec![
+            Span::styled(" Go to scene ", theme.heading),
+            Span::styled(format!("{typed}▏"), theme.key),
+            Span::styled(
+                format!(
+                    " of {} — {enter} goes there, {back} cancels",
+                    story.scenes.len()
+                ),
+                theme.dim,
+            ),
+        ]);
+    }
+    let scene = story.scene(id);
+    Line::from(Span::styled(
+        format!(
+            " scene {} of {} · {} · {}",
+            id.index() + 1,
+            story.scenes.len(),
+            story.episode_position(scene.episode),
+            story.episode(scene.episode).title
+        ),
+        theme.dim,
+    ))
+}
+
+/// The footer's reminders: the keymap's, with the console's own — a scene by number, the
+/// timer, the blank — after the moves, and no "open" (Enter goes to the number typed).
+fn footer_hints(keys: &Keymap) -> Vec<(String, &'static str)> {
+    let mut hints = keys.footer_hints(KeyMode::Console);
+    hints.retain(|(_, what)| *what != "open");
+    let own = [
+        match (
+            keys.key(KeyMode::Console, Command::Digit),
+            keys.key(KeyMode::Console, Command::Open),
+        ) {
+            (Some(digits), Some(enter)) => Some((format!("{digits} {enter}"), "go to")),
+            _ => None,
+        },
+        keys.key(KeyMode::Console, Command::ToggleTimer)
+            .map(|key| (key, "timer")),
+        keys.key(KeyMode::Console, Command::ToggleBlank)
+            .map(|key| (key, "blank")),
+    ];
+    let at = hints
+        .iter()
+        .position(|(_, what)| *what == "scene")
+        .map_or(0, |i| i + 1);
+    for (i, hint) in own.into_iter().flatten().enumerate() {
+        hints.insert((at + i).min(hints.len()), hint);
+    }
+    hints
+}
+
+/// The scene's date (both readings of a disputed one) and places on one line, for a console
+/// too narrow for a pane of them.
+fn when_and_where_line(story: &Story, id: SceneId, theme: &Theme) -> Line<'static> {
+    let scene = story.scene(id);
+    let date_style = if scene.date.is_disputed() {
+        theme.disputed
+    } else {
+        theme.text
+    };
+    let mut spans = vec![Span::styled(
+        text::sanitize(&scene.date.to_string()),
+        date_style,
+    )];
+    let places = story.place_names(scene);
+    if !places.is_empty() {
+        spans.push(Span::styled(" · ", theme.dim));
+        spans.push(Span::styled(text::sanitize(&places), theme.current_place));
+    }
+    Line::from(spans)
+}
+
+/// The scene's date, every reading of a disputed one with its source, and its places: what a
+/// teacher reads out.
+fn when_and_where(story: &Story, id: SceneId, theme: &Theme) -> Vec<Line<'static>> {
+    let scene = story.scene(id);
+    let mut lines = Vec::new();
+    let claims = scene.date.claims();
+    if scene.date.is_disputed() {
+        lines.push(Line::styled(
+            "Date disputed — read both:".to_owned(),
+            theme.disputed,
+        ));
+        for claim in claims {
+            let source = claim
+                .according_to
+                .as_deref()
+                .map_or_else(String::new, |source| {
+                    format!(" ({})", text::sanitize(source))
+                });
+            lines.push(Line::from(vec![
+                Span::styled("• ", theme.disputed),
+                Span::styled(text::sanitize(&claim.text), theme.text),
+                Span::styled(source, theme.dim),
+            ]));
+        }
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("Date  ", theme.dim),
+            Span::styled(text::sanitize(&scene.date.to_string()), theme.text),
+        ]));
+    }
+    let places = story.place_names(scene);
+    if !places.is_empty() {
+        lines.push(Line::from(vec![
+            Span::styled("Place ", theme.dim),
+            Span::styled(text::sanitize(&places), theme.current_place),
+        ]));
+    }
+    lines
 }
 
 /// The scene's presenter notes, their editor's-note markers set apart; then every editor's note

@@ -2,6 +2,7 @@
 //! drew (the scene's and overlay's text, where each list row and footnote marker went), for the
 //! app to scroll and hit-test with.
 
+mod away;
 mod check;
 mod class;
 mod console;
@@ -115,6 +116,21 @@ impl Screen<'_> {
             panel.render(top, buffer);
             scene_area = rest;
         }
+        // A follower reading elsewhere is told where the presenter is, and how to follow.
+        if let Some(presenter) = app.away_from_presenter()
+            && scene_area.height > 2
+        {
+            let [sign, rest] =
+                split::rows(scene_area, [Constraint::Length(1), Constraint::Fill(1)]);
+            away::AwaySign {
+                story: app.story(),
+                presenter,
+                keys,
+                theme,
+            }
+            .render(sign, buffer);
+            scene_area = rest;
+        }
         geometry.spots.push((scene_area, Spot::Pane(Pane::Scene)));
         geometry.scene = Some(scene::ScenePane { app, theme }.draw(scene_area, buffer, geometry));
         match layout.side {
@@ -165,6 +181,20 @@ impl Screen<'_> {
             let inner = block.inner(strip);
             block.render(strip, buffer);
             timeline::Timeline { app, theme }.render(inner, buffer);
+        }
+        // With an entry or list open over the scene, the sign takes the footer's place.
+        if let Some(presenter) = app.away_from_presenter()
+            && app.overlay().is_some()
+            && app.status().is_none()
+        {
+            away::AwaySign {
+                story: app.story(),
+                presenter,
+                keys,
+                theme,
+            }
+            .render(layout.footer, buffer);
+            return;
         }
         let footer = footer::Footer {
             status: app.status(),

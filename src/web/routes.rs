@@ -12,6 +12,7 @@ use super::Site;
 use super::class::{self, CLASS, Target};
 use super::http::{self, Method, Request, Response};
 use super::page::{self, Links, Style, escape, query_value};
+use crate::app::Control;
 use crate::asking::{Ask, Moderation, Quick, Student};
 use crate::classroom::hub::{Lesson, Request as RemoteCommand, Who};
 use crate::classroom::protocol::credential_matches;
@@ -867,7 +868,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     );
     let _ = writeln!(
         out,
-        "<div class=\"controls\"><form class=\"moves\" method=\"post\" action=\"{REMOTE}\" data-remote><button class=\"big\" name=\"do\" value=\"previous\">← Previous</button> <button class=\"big\" name=\"do\" value=\"next\">Next →</button> <button class=\"blank\" name=\"do\" value=\"blank\">Blank screen</button></form>"
+        "<div class=\"controls\"><form class=\"moves\" method=\"post\" action=\"{REMOTE}\" data-remote><button class=\"big\" name=\"do\" value=\"previous\">← Previous</button> <button class=\"big\" name=\"do\" value=\"next\">Next →</button> <button class=\"blank\" name=\"do\" value=\"blank\">Blank screen</button> <button class=\"timer\" name=\"do\" value=\"timer\">Start / pause timer</button> <button class=\"timer\" name=\"do\" value=\"reset-timer\">Reset timer</button></form>"
     );
     let _ = writeln!(
         out,
@@ -893,6 +894,10 @@ fn command(request: &Request, site: &Site) -> Response {
         Some("next") => RemoteCommand::Goto((shown.scene + 1).min(last)),
         Some("previous") => RemoteCommand::Goto(shown.scene.saturating_sub(1)),
         Some("blank") => RemoteCommand::ToggleBlank,
+        // As the console's `t` and `R`: the state wanted, from the timer as shown.
+        Some("timer") if shown.timer.running => RemoteCommand::Control(Control::PauseTimer),
+        Some("timer") => RemoteCommand::Control(Control::StartTimer),
+        Some("reset-timer") => RemoteCommand::Control(Control::ResetTimer),
         Some("goto") => match request
             .param("scene")
             .and_then(|number| number.trim().parse::<usize>().ok())

@@ -478,7 +478,7 @@ impl Follower {
                 // Only the presenter announces where the class is.
                 Effect::Announce(_) => {}
                 // Only the presenter's console moves the presentation, never a student.
-                Effect::Goto(_) => {}
+                Effect::Goto(_) | Effect::Control(_) => {}
                 Effect::Ask(ask) => {
                     let said = self
                         .shared
