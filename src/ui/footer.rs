@@ -15,9 +15,13 @@ const ESSENTIAL: [&str; 3] = ["follow", "help", "quit"];
 
 /// The other reminders, most useful first: where the footer is narrow, these are kept in this
 /// order as long as they fit (and shown in the keymap's order). At 80 columns the reader keeps
-/// scene, search, contents, episode and timeline.
-const PRIORITY: [&str; 15] = [
+/// scene, search, contents, episode and timeline; the console keeps scene, its scene by number,
+/// timer and blank.
+const PRIORITY: [&str; 18] = [
     "scene",
+    "go to",
+    "timer",
+    "blank",
     "search",
     "contents",
     "episode",
