@@ -23,7 +23,7 @@ impl Widget for Invitation<'_> {
         let others = invite::others_can_join(self.addresses);
         let warning = (!others).then(|| {
             [
-                format!("These addresses are for {}.", invite::THIS_MACHINE_ONLY),
+                "Only this machine can open these; phones cannot reach them.".to_owned(),
                 invite::TO_INVITE_OTHERS[0].to_owned(),
                 invite::TO_INVITE_OTHERS[1].to_owned(),
             ]
