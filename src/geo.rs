@@ -208,14 +208,22 @@ fn place(
     if columns == 0 || rows == 0 {
         return placed;
     }
-    let free = |label: &PlacedLabel, placed: &[PlacedLabel]| {
+    // Free: touching no label placed, covering no point; `padded`: nor right beside one, so
+    // that a name is not read as another dot's.
+    let clear = |label: &PlacedLabel, placed: &[PlacedLabel], padded: bool| {
         placed.iter().all(|other| !label.collides(other))
             && requests
                 .iter()
                 .map(|point| (point.column, point.row))
                 .chain(marks.iter().copied())
-                .all(|(column, row)| !label.covers(column, row))
+                .all(|(column, row)| {
+                    !label.covers(column, row)
+                        && !(padded
+                            && (label.covers(column.saturating_add(1), row)
+                                || label.covers(column.saturating_sub(1), row)))
+                })
     };
+    let free = |label: &PlacedLabel, placed: &[PlacedLabel]| clear(label, placed, false);
     let mut numbers = 0u8;
     for (index, request) in requests.iter().enumerate() {
         let full = cells(&request.text);
@@ -228,7 +236,7 @@ fn place(
         let found = texts.into_iter().find_map(|(text, kind)| {
             let mut spots = candidates(request, cells(&text), columns, rows);
             spots.extend(farther(request, cells(&text), columns, rows, distance));
-            spots
+            let labels: Vec<PlacedLabel> = spots
                 .into_iter()
                 .map(|(column, row)| PlacedLabel {
                     request: index,
@@ -237,7 +245,11 @@ fn place(
                     text: text.clone(),
                     kind,
                 })
-                .find(|label| free(label, &placed))
+                .collect();
+            let padded = labels.iter().find(|label| clear(label, &placed, true));
+            padded
+                .or_else(|| labels.iter().find(|label| free(label, &placed)))
+                .cloned()
         });
         match found {
             Some(label) => placed.push(label),
