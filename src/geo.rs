@@ -226,14 +226,14 @@ fn place(
     let free = |label: &PlacedLabel, placed: &[PlacedLabel]| clear(label, placed, false);
     let mut numbers = 0u8;
     for (index, request) in requests.iter().enumerate() {
-        let full = cells(&request.text);
-        let mut texts = vec![(request.text.clone(), LabelKind::Full)];
-        let mut width = full.min(columns).saturating_sub(1);
-        while width > SHORTEST {
-            texts.push((shorten(&request.text, width), LabelKind::Shortened));
-            width -= 1;
-        }
-        let found = texts.into_iter().find_map(|(text, kind)| {
+        // The whole name, then shorter and shorter ones, made only as they are tried.
+        let longest = cells(&request.text).min(columns).saturating_sub(1);
+        let mut texts = std::iter::once((request.text.clone(), LabelKind::Full)).chain(
+            (SHORTEST + 1..=longest)
+                .rev()
+                .map(|width| (shorten(&request.text, width), LabelKind::Shortened)),
+        );
+        let found = texts.find_map(|(text, kind)| {
             let mut spots = candidates(request, cells(&text), columns, rows);
             spots.extend(farther(request, cells(&text), columns, rows, distance));
             let labels: Vec<PlacedLabel> = spots

@@ -153,17 +153,18 @@ impl SpanLabel {
 pub fn place_spans(requests: &[SpanRequest], columns: u16) -> Vec<SpanLabel> {
     let mut placed: Vec<SpanLabel> = Vec::new();
     for (index, request) in requests.iter().enumerate() {
+        // The whole name, then shorter and shorter ones, made only as they are tried.
         let full = cells(&request.text);
-        let mut texts = vec![request.text.clone()];
-        let mut width = full.min(columns).saturating_sub(1);
-        while width >= 4 {
-            texts.push(shorten(&request.text, width));
-            width -= 1;
-        }
-        if index == 0 && full > columns {
-            texts.push(shorten(&request.text, columns));
-        }
-        let found = texts.into_iter().find_map(|text| {
+        let longest = full.min(columns).saturating_sub(1);
+        let last = (index == 0 && full > columns).then(|| shorten(&request.text, columns));
+        let mut texts = std::iter::once(request.text.clone())
+            .chain(
+                (4..=longest)
+                    .rev()
+                    .map(|width| shorten(&request.text, width)),
+            )
+            .chain(last);
+        let found = texts.find_map(|text| {
             let w = i32::from(cells(&text));
             let (start, end) = (i32::from(request.start), i32::from(request.end));
             [
@@ -253,7 +254,10 @@ mod tests {
             (1935.0, 1939.9),
         ];
         let scale = Timescale::around(&ranges, 1920, 1939);
-        assert_eq!((scale.first, scale.last, scale.earlier, scale.later), (1920, 1939, None, None));
+        assert_eq!(
+            (scale.first, scale.last, scale.earlier, scale.later),
+            (1920, 1939, None, None)
+        );
     }
 
     #[test]
