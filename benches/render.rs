@@ -61,6 +61,29 @@ fn main() {
         );
     }
 
+    // The map pane alone, at its size in an 80x24 tab and beside the text at 160x48, late in
+    // the story (a long route, many labels to place).
+    let mut app = App::new(story.clone());
+    while app.scene().index() + 1 < story.scenes.len() * 2 / 3 {
+        app.update(Action::NextScene);
+    }
+    for (width, height) in [(30, 18), (62, 15)] {
+        let mut buffer =
+            ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, width, height));
+        let map = measure(budget, || {
+            buffer.reset();
+            ratatui::widgets::Widget::render(
+                izumi::ui::map::MapView {
+                    app: &app,
+                    theme: &DARK,
+                },
+                buffer.area,
+                &mut buffer,
+            );
+        });
+        println!("draw the map pane at {width}x{height}: {map:?}");
+    }
+
     // Reading straight through: each step is a key (an action) and the frame it causes.
     let mut reader = reader(120, 40);
     let scenes = story.scenes.len();

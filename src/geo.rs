@@ -11,6 +11,8 @@ use ratatui::widgets::canvas::{Canvas, Map, MapResolution};
 
 use crate::story::{LocationId, Reach, SceneId, Story};
 
+pub mod timescale;
+
 /// A longitude/latitude box, in degrees.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bounds {
@@ -88,6 +90,18 @@ pub struct LabelRequest {
     pub text: String,
 }
 
+/// How a request's label came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelKind {
+    /// The whole name.
+    Full,
+    /// The name cut short with "…": nowhere had room for all of it.
+    Shortened,
+    /// A number standing for the name, which a legend beside the map gives in full: nowhere had
+    /// room even for a shortened name of a place that must be named.
+    Numbered(u8),
+}
+
 /// A label given a place on the grid.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlacedLabel {
@@ -96,11 +110,44 @@ pub struct PlacedLabel {
     pub column: u16,
     pub row: u16,
     pub text: String,
+    pub kind: LabelKind,
+}
+
+/// Width in display cells (a CJK character takes two, an emoji two).
+pub fn cells(text: &str) -> u16 {
+    u16::try_from(unicode_width::UnicodeWidthStr::width(text)).unwrap_or(u16::MAX)
+}
+
+/// `text` cut to at most `width` display cells, ending in "…" when cut.
+pub fn shorten(text: &str, width: u16) -> String {
+    if cells(text) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = u16::try_from(unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).unwrap_or(2);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
 }
 
 impl PlacedLabel {
-    fn width(&self) -> u16 {
-        u16::try_from(self.text.chars().count()).unwrap_or(u16::MAX)
+    /// Its width in display cells.
+    pub fn width(&self) -> u16 {
+        cells(&self.text)
+    }
+
+    /// Whether it stands two rows or more from its point, to be joined to it by a leader line.
+    pub fn is_apart(&self, request: &LabelRequest) -> bool {
+        self.row.abs_diff(request.row) > 1
     }
 
     /// Whether the label sits on a cell.
@@ -109,51 +156,132 @@ impl PlacedLabel {
     }
 
     /// Whether two labels would touch, counting a column of space on either side.
-    fn collides(&self, other: &PlacedLabel) -> bool {
+    pub fn collides(&self, other: &PlacedLabel) -> bool {
         self.row == other.row
             && self.column < other.column.saturating_add(other.width()).saturating_add(1)
             && other.column < self.column.saturating_add(self.width()).saturating_add(1)
     }
 }
 
-/// Places labels in order of importance: each goes right, left, above or below its point,
-/// wherever it fits inside the grid without touching a label already placed or covering any
-/// request's point; one that fits nowhere is shortened to its first letters, then dropped. The
-/// first request is always placed, cut to the grid's width if need be.
-pub fn place_labels(requests: &[LabelRequest], columns: u16, rows: u16) -> Vec<PlacedLabel> {
+/// The fewest cells a shortened name keeps before its "…".
+const SHORTEST: u16 = 3;
+
+/// Places labels in order of importance. Each tries eight places around its point (right, left,
+/// the four corners, above, below), keeping inside the grid, a column clear of every label
+/// already placed and off every point (`requests`' and the unlabelled `marks`). Where the whole
+/// name fits nowhere it is shortened with "…", down to a few cells; the first `required`
+/// requests (the scene's own places), if even that fails, get a number beside or on their point
+/// instead, for a legend to name ([`LabelKind::Numbered`]); the others are left unnamed (they are
+/// missing from the answer, which a caller can say).
+pub fn place_labels(
+    requests: &[LabelRequest],
+    marks: &[(u16, u16)],
+    required: usize,
+    columns: u16,
+    rows: u16,
+) -> Vec<PlacedLabel> {
+    place(requests, marks, required, columns, rows, 1)
+}
+
+/// As [`place_labels`], but a label that fits nowhere beside its point may also stand two or
+/// three rows above or below it, before being shortened: for a drawing that can join such a
+/// label to its point with a leader line (the web's map). [`PlacedLabel::is_apart`] tells them.
+pub fn place_labels_with_leaders(
+    requests: &[LabelRequest],
+    marks: &[(u16, u16)],
+    required: usize,
+    columns: u16,
+    rows: u16,
+) -> Vec<PlacedLabel> {
+    place(requests, marks, required, columns, rows, 3)
+}
+
+fn place(
+    requests: &[LabelRequest],
+    marks: &[(u16, u16)],
+    required: usize,
+    columns: u16,
+    rows: u16,
+    distance: u16,
+) -> Vec<PlacedLabel> {
     let mut placed: Vec<PlacedLabel> = Vec::new();
     if columns == 0 || rows == 0 {
         return placed;
     }
+    // Free: touching no label placed, covering no point; `padded`: nor right beside one, so
+    // that a name is not read as another dot's.
+    let clear = |label: &PlacedLabel, placed: &[PlacedLabel], padded: bool| {
+        placed.iter().all(|other| !label.collides(other))
+            && requests
+                .iter()
+                .map(|point| (point.column, point.row))
+                .chain(marks.iter().copied())
+                .all(|(column, row)| {
+                    !label.covers(column, row)
+                        && !(padded
+                            && (label.covers(column.saturating_add(1), row)
+                                || label.covers(column.saturating_sub(1), row)))
+                })
+    };
+    let free = |label: &PlacedLabel, placed: &[PlacedLabel]| clear(label, placed, false);
+    let mut numbers = 0u8;
     for (index, request) in requests.iter().enumerate() {
-        let short: String = request.text.chars().take(3).collect();
-        let texts = [request.text.clone(), short];
-        let found = texts.iter().find_map(|text| {
-            candidates(request, text, columns, rows)
+        // The whole name, then shorter and shorter ones, made only as they are tried.
+        let longest = cells(&request.text).min(columns).saturating_sub(1);
+        let mut texts = std::iter::once((request.text.clone(), LabelKind::Full)).chain(
+            (SHORTEST + 1..=longest)
+                .rev()
+                .map(|width| (shorten(&request.text, width), LabelKind::Shortened)),
+        );
+        let found = texts.find_map(|(text, kind)| {
+            let mut spots = candidates(request, cells(&text), columns, rows);
+            spots.extend(farther(request, cells(&text), columns, rows, distance));
+            let labels: Vec<PlacedLabel> = spots
                 .into_iter()
                 .map(|(column, row)| PlacedLabel {
                     request: index,
                     column,
                     row,
                     text: text.clone(),
+                    kind,
                 })
-                .find(|label| {
-                    placed.iter().all(|other| !label.collides(other))
-                        && requests
-                            .iter()
-                            .all(|point| !label.covers(point.column, point.row))
-                })
+                .collect();
+            let padded = labels.iter().find(|label| clear(label, &placed, true));
+            padded
+                .or_else(|| labels.iter().find(|label| free(label, &placed)))
+                .cloned()
         });
         match found {
             Some(label) => placed.push(label),
-            None if index == 0 => {
-                let width = usize::from(columns);
-                placed.push(PlacedLabel {
-                    request: 0,
-                    column: 0,
-                    row: request.row.min(rows - 1),
-                    text: request.text.chars().take(width).collect(),
+            None if index < required => {
+                numbers = numbers.saturating_add(1);
+                let text = numbers.to_string();
+                let mut spots = candidates(request, cells(&text), columns, rows);
+                // On the point itself, as the point's own mark, when nothing around it is free.
+                spots.push((request.column.min(columns - 1), request.row.min(rows - 1)));
+                let spot = spots.into_iter().map(|(column, row)| PlacedLabel {
+                    request: index,
+                    column,
+                    row,
+                    text: text.clone(),
+                    kind: LabelKind::Numbered(numbers),
                 });
+                let mut spot = spot.collect::<Vec<_>>();
+                let last = spot.pop();
+                if let Some(label) = spot
+                    .into_iter()
+                    .find(|label| free(label, &placed))
+                    // On its own point it only needs the cell: the points were kept clear.
+                    .or_else(|| {
+                        last.filter(|label| {
+                            placed
+                                .iter()
+                                .all(|other| !other.covers(label.column, label.row))
+                        })
+                    })
+                {
+                    placed.push(label);
+                }
             }
             None => {}
         }
@@ -161,10 +289,34 @@ pub fn place_labels(requests: &[LabelRequest], columns: u16, rows: u16) -> Vec<P
     placed
 }
 
-/// Where a label may start: right of the point, left of it, then centred above and below.
-fn candidates(request: &LabelRequest, text: &str, columns: u16, rows: u16) -> Vec<(u16, u16)> {
-    let width = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
-    if width > columns {
+/// Where a label `width` cells wide may start two rows or more above or below its point, up to
+/// `distance` rows, nearest first: centred, then starting or ending at the point's column.
+fn farther(
+    request: &LabelRequest,
+    width: u16,
+    columns: u16,
+    rows: u16,
+    distance: u16,
+) -> Vec<(u16, u16)> {
+    if width == 0 || width > columns {
+        return Vec::new();
+    }
+    let (x, y) = (i32::from(request.column), i32::from(request.row));
+    let w = i32::from(width);
+    (2..=i32::from(distance))
+        .flat_map(|d| [-d, d])
+        .flat_map(|dy| [(x - w / 2, y + dy), (x, y + dy), (x + 1 - w, y + dy)])
+        .filter(|&(column, row)| {
+            column >= 0 && row >= 0 && column + w <= i32::from(columns) && row < i32::from(rows)
+        })
+        .map(|(column, row)| (column as u16, row as u16))
+        .collect()
+}
+
+/// Where a label `width` cells wide may start, best first: right of the point, left of it, the
+/// four corners, then centred above and below; only places wholly inside the grid.
+fn candidates(request: &LabelRequest, width: u16, columns: u16, rows: u16) -> Vec<(u16, u16)> {
+    if width == 0 || width > columns {
         return Vec::new();
     }
     let (x, y) = (i32::from(request.column), i32::from(request.row));
@@ -172,6 +324,10 @@ fn candidates(request: &LabelRequest, text: &str, columns: u16, rows: u16) -> Ve
     [
         (x + 2, y),
         (x - 1 - w, y),
+        (x + 1, y - 1),
+        (x + 1, y + 1),
+        (x - w, y - 1),
+        (x - w, y + 1),
         (x - w / 2, y - 1),
         (x - w / 2, y + 1),
     ]
@@ -198,6 +354,28 @@ pub fn stations_until(story: &Story, scene: SceneId) -> Vec<LocationId> {
         }
     }
     stations
+}
+
+/// How many of the stations up to `scene` were reached before it: the legs from the one
+/// before that index on are the ones the scene travels.
+pub fn stations_before(story: &Story, scene: SceneId) -> usize {
+    match scene.index().checked_sub(1) {
+        Some(previous) => story
+            .scene_ids()
+            .nth(previous)
+            .map_or(0, |previous| stations_until(story, previous).len()),
+        None => 0,
+    }
+}
+
+/// The control point of a leg drawn as a quadratic curve from `from` to `to` (x, y on a plane):
+/// bowed to the left of the direction of travel by a fifth of the leg's length, so that a journey
+/// out and back draws two arcs rather than one line twice, and legs that share a place fan out.
+pub fn leg_control(from: (f64, f64), to: (f64, f64)) -> (f64, f64) {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let middle = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+    // With y growing downwards (SVG, rows), (dy, -dx) points to the left of travel.
+    (middle.0 + dy * 0.2, middle.1 - dx * 0.2)
 }
 
 /// The places that get a label, most important first: the scene's own places, then the last
@@ -280,16 +458,12 @@ mod tests {
         assert_eq!(bounds.cell(60.0, 50.0, 10, 5), None);
     }
 
-    #[test]
-    fn labels_that_would_collide_are_moved_or_dropped() {
-        let requests = [
-            request(10, 5, "Moscow"),
-            request(11, 5, "Tver"),
-            request(12, 5, "Kalinin"),
-        ];
-        let placed = place_labels(&requests, 40, 10);
-        assert_eq!(placed[0].text, "Moscow");
+    fn assert_apart_and_inside(placed: &[PlacedLabel], columns: u16, rows: u16) {
         for (i, a) in placed.iter().enumerate() {
+            assert!(
+                a.column + a.width() <= columns && a.row < rows,
+                "{a:?} outside"
+            );
             for b in &placed[i + 1..] {
                 assert!(!a.collides(b), "{a:?} touches {b:?}");
             }
@@ -297,9 +471,80 @@ mod tests {
     }
 
     #[test]
-    fn the_first_label_is_always_placed() {
-        let placed = place_labels(&[request(2, 0, "Blagoveshchensk")], 6, 1);
+    fn labels_that_would_collide_are_moved_not_dropped() {
+        let requests = [
+            request(10, 5, "Moscow"),
+            request(11, 5, "Tver"),
+            request(12, 5, "Kalinin"),
+        ];
+        let placed = place_labels(&requests, &[], 3, 40, 10);
+        assert_eq!(placed[0].text, "Moscow");
+        assert_eq!(placed.len(), 3, "{placed:?}");
+        assert!(placed.iter().all(|label| label.kind == LabelKind::Full));
+        assert_apart_and_inside(&placed, 40, 10);
+    }
+
+    #[test]
+    fn a_name_at_the_edge_goes_whole_to_a_corner_rather_than_being_cut() {
+        // Right of the point runs off the frame, left of it is another place's label.
+        let requests = [request(5, 4, "Sofia"), request(14, 4, "Switzerland")];
+        let placed = place_labels(&requests, &[], 2, 24, 8);
+        assert_eq!(placed.len(), 2);
+        assert_eq!(placed[1].text, "Switzerland", "{placed:?}");
+        assert_apart_and_inside(&placed, 24, 8);
+    }
+
+    #[test]
+    fn cjk_names_are_measured_in_cells() {
+        let requests = [
+            request(2, 2, "哈尔滨"),
+            request(8, 2, "東京"),
+            request(3, 3, "Москва"),
+        ];
+        let placed = place_labels(&requests, &[], 3, 16, 6);
+        assert_eq!(placed.len(), 3, "{placed:?}");
+        assert_eq!(placed[0].width(), 6);
+        assert_apart_and_inside(&placed, 16, 6);
+        for label in &placed {
+            for point in &requests {
+                assert!(
+                    !label.covers(point.column, point.row),
+                    "{label:?} on a point"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn shortening_counts_cells_and_ends_in_an_ellipsis() {
+        assert_eq!(shorten("Switzerland", 6), "Switz…");
+        assert_eq!(shorten("哈尔滨市", 5), "哈尔…");
+        assert_eq!(shorten("Oslo", 6), "Oslo");
+    }
+
+    #[test]
+    fn a_scene_place_with_no_room_is_numbered() {
+        let placed = place_labels(&[request(2, 0, "Blagoveshchensk")], &[], 1, 6, 1);
         assert_eq!(placed.len(), 1);
-        assert_eq!(placed[0].text, "Blagov");
+        assert_eq!(placed[0].kind, LabelKind::Numbered(1));
+        assert_eq!(placed[0].text, "1");
+    }
+
+    #[test]
+    fn a_place_not_of_the_scene_with_no_room_is_dropped() {
+        let placed = place_labels(
+            &[request(2, 0, "Oslo"), request(3, 0, "Blagoveshchensk")],
+            &[],
+            1,
+            8,
+            1,
+        );
+        assert!(placed.iter().all(|label| label.request == 0), "{placed:?}");
+    }
+
+    #[test]
+    fn labels_keep_off_unlabelled_marks() {
+        let placed = place_labels(&[request(4, 2, "Riga")], &[(7, 2)], 1, 20, 5);
+        assert!(!placed[0].covers(7, 2), "{placed:?}");
     }
 }

@@ -101,7 +101,7 @@ fn timeline_at(scene: &str) -> String {
     for _ in 0..target {
         app.update(Action::NextScene);
     }
-    let mut terminal = Terminal::new(TestBackend::new(60, 4)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(60, izumi::ui::timeline::HEIGHT)).unwrap();
     terminal
         .draw(|frame| {
             izumi::ui::timeline::Timeline {

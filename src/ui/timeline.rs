@@ -1,6 +1,8 @@
-//! The timeline strip: the story's years on an axis, episodes as spans, and the current scene's
-//! date: a point when exact, a bracketed range when approximate, and a `?` at each account when
-//! disputed.
+//! The timeline strip: the story's years on an axis zoomed to where most of it happens (the
+//! outlying years folded past a break at either edge), the current episode as a span and the
+//! others where they begin, all named where their names fit, and the
+//! current scene's date: a point when exact, a bracketed range when approximate, and a `?` at
+//! each account when disputed.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,11 +11,12 @@ use ratatui::widgets::Widget;
 
 use super::theme::Theme;
 use crate::app::App;
+use crate::geo::timescale::{Place, SpanRequest, Timescale, place_spans};
 use crate::story::date::tick_step;
 use crate::story::{DateRange, Day};
 
-/// Rows the strip needs inside its border: scene marker, episodes, axis, years.
-pub const HEIGHT: u16 = 4;
+/// Rows the strip needs inside its border: scene marker, episodes, their names, axis, years.
+pub const HEIGHT: u16 = 5;
 
 /// The timeline of the whole story with the current scene marked.
 pub struct Timeline<'a> {
@@ -21,18 +24,60 @@ pub struct Timeline<'a> {
     pub theme: &'a Theme,
 }
 
-/// Maps days to columns of a strip.
+/// Cells across a zone past a break, where outlying years are folded: room for a year.
+const EDGE: u16 = 6;
+
+/// Maps days to columns of a strip: the timescale's core across the middle, the years before
+/// and after it at a column of their own past a break at either edge.
 struct Scale {
-    first: f64,
-    years: f64,
+    timescale: Timescale,
+    /// The strip's first and last columns.
     left: u16,
-    width: u16,
+    right: u16,
+    /// The core's first and last columns.
+    from: u16,
+    to: u16,
 }
 
 impl Scale {
+    fn new(timescale: Timescale, left: u16, width: u16) -> Self {
+        let right = left + width - 1;
+        let from = if timescale.earlier.is_some() {
+            left + EDGE
+        } else {
+            left
+        };
+        let to = if timescale.later.is_some() {
+            right - EDGE
+        } else {
+            right
+        };
+        Self {
+            timescale,
+            left,
+            right,
+            from,
+            to,
+        }
+    }
+
+    /// The column of the year folded at the left, and at the right.
+    fn before(&self) -> u16 {
+        self.left + 2
+    }
+
+    fn after(&self) -> u16 {
+        self.right - 2
+    }
+
     fn column(&self, day: Day) -> u16 {
-        let fraction = ((day.as_year_fraction() - self.first) / self.years).clamp(0.0, 1.0);
-        self.left + (fraction * f64::from(self.width.saturating_sub(1))).round() as u16
+        match self.timescale.place(day) {
+            Place::Before => self.before(),
+            Place::On(fraction) => {
+                self.from + (fraction * f64::from(self.to - self.from)).round() as u16
+            }
+            Place::After => self.after(),
+        }
     }
 
     fn span(&self, range: DateRange) -> (u16, u16) {
@@ -46,33 +91,64 @@ impl Widget for Timeline<'_> {
             return;
         }
         let story = self.app.story();
-        let (first, last) = story.year_span();
-        let scale = Scale {
-            first: f64::from(first),
-            years: f64::from(last + 1 - first),
-            left: area.x,
-            width: area.width,
-        };
-        let [marker_row, episode_row, axis_row, year_row] =
-            [0, 1, 2, 3].map(|offset| area.y + offset);
-
-        // Episodes, the current one last so that it stays visible where spans overlap.
-        let current = self.app.episode();
-        let mut episodes: Vec<_> = story.episodes.iter().enumerate().collect();
-        episodes.sort_by_key(|(index, _)| *index == current.index());
-        for (index, episode) in episodes {
-            let style = if index == current.index() {
-                self.theme.current_place
-            } else if index % 2 == 0 {
-                self.theme.dim
-            } else {
-                self.theme.text
+        let mut timescale = Timescale::of(story);
+        if area.width < 4 * EDGE {
+            // Too narrow to fold: the whole span, as before the zoom.
+            let (first, last) = story.year_span();
+            timescale = Timescale {
+                first,
+                last,
+                earlier: None,
+                later: None,
             };
-            let (start, end) = scale.span(episode.period.range());
-            fill(buf, episode_row, start, end, "▬", style);
+        }
+        let scale = Scale::new(timescale, area.x, area.width);
+        let [marker_row, episode_row, name_row, axis_row, year_row] =
+            [0, 1, 2, 3, 4].map(|offset| area.y + offset);
+
+        // Episodes overlap (a prologue spans the whole story): each other episode is marked where
+        // it begins, the current one drawn over them as its whole span.
+        let current = self.app.episode();
+        for (index, episode) in story.episodes.iter().enumerate() {
+            if index != current.index() {
+                let (start, _) = scale.span(episode.period.range());
+                buf[(start, episode_row)]
+                    .set_symbol("╷")
+                    .set_style(self.theme.dim);
+            }
+        }
+        let (start, end) = scale.span(story.episode(current).period.range());
+        fill(buf, episode_row, start, end, "▬", self.theme.current_place);
+        // Their names, the current episode's first, the others where they fit without touching.
+        let mut named: Vec<usize> = vec![current.index()];
+        named.extend((0..story.episodes.len()).filter(|index| *index != current.index()));
+        let requests: Vec<SpanRequest> = named
+            .iter()
+            .map(|index| {
+                let (start, end) = scale.span(story.episodes[*index].period.range());
+                // Another episode's name goes where it begins, under its mark.
+                let end = if *index == current.index() {
+                    end
+                } else {
+                    start
+                };
+                SpanRequest {
+                    start: start - area.x,
+                    end: end - area.x,
+                    text: story.episodes[*index].title.clone(),
+                }
+            })
+            .collect();
+        for label in place_spans(&requests, area.width) {
+            let style = if label.request == 0 {
+                self.theme.current_place
+            } else {
+                self.theme.dim
+            };
+            buf.set_string(area.x + label.column, name_row, &label.text, style);
         }
 
-        // The axis and its years.
+        // The axis and its years, broken where the outlying years are folded.
         fill(
             buf,
             axis_row,
@@ -81,8 +157,43 @@ impl Widget for Timeline<'_> {
             "─",
             self.theme.border,
         );
-        let step = tick_step(first, last, area.width);
         let mut free_from = area.x;
+        if let Some(year) = timescale.earlier {
+            let at = scale.before();
+            buf[(at, axis_row)]
+                .set_symbol("┴")
+                .set_style(self.theme.border);
+            fill(
+                buf,
+                axis_row,
+                scale.from - 2,
+                scale.from - 1,
+                "╱",
+                self.theme.dim,
+            );
+            buf.set_string(at - 1, year_row, year.to_string(), self.theme.dim);
+            free_from = at + 4;
+        }
+        let mut stop = area.right();
+        if let Some(year) = timescale.later {
+            let at = scale.after();
+            buf[(at, axis_row)]
+                .set_symbol("┴")
+                .set_style(self.theme.border);
+            fill(
+                buf,
+                axis_row,
+                scale.to + 1,
+                scale.to + 2,
+                "╱",
+                self.theme.dim,
+            );
+            let label = year.to_string();
+            buf.set_string(area.right() - 4, year_row, &label, self.theme.dim);
+            stop = area.right() - 5;
+        }
+        let step = tick_step(timescale.first, timescale.last, scale.to - scale.from + 1);
+        let (first, last) = (timescale.first, timescale.last);
         let mut year = first + (step - first.rem_euclid(step)) % step;
         while year <= last {
             let column = scale.column(Day::new(year, 1, 1).expect("1 January exists"));
@@ -90,7 +201,7 @@ impl Widget for Timeline<'_> {
                 .set_symbol("┴")
                 .set_style(self.theme.border);
             let label = year.to_string();
-            if column >= free_from && column + 4 <= area.right() {
+            if column >= free_from && column + 4 <= stop {
                 buf.set_string(column, year_row, &label, self.theme.dim);
                 free_from = column + 5;
             }

@@ -5,7 +5,11 @@
 
 use std::fmt::Write as _;
 
-use crate::geo::{Bounds, LabelRequest, labelled_places, place_labels, stations_until, world};
+use crate::geo::timescale::{Place, Timescale};
+use crate::geo::{
+    Bounds, LabelKind, LabelRequest, cells, labelled_places, leg_control,
+    place_labels_with_leaders, shorten, stations_before, stations_until, world,
+};
 // The shared pieces, under the names the routes know them by.
 pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene_text};
 use crate::html::{note_entry, person_facts, term_use_id};
@@ -165,8 +169,11 @@ const CELL_WIDTH: u16 = 8;
 const CELL_HEIGHT: u16 = 16;
 
 /// The map as SVG, from the terminal map's geometry: framed on all the story's places, the
-/// route so far, the scene's places marked, places ahead as unnamed dots (only places the reader
-/// may see are named); the list of places visited is its text alternative.
+/// route so far drawn as a journey (each leg a curve bowed to the left of travel, an arrow at its
+/// middle, the scene's own legs drawn over the others and stronger), the scene's places marked,
+/// places ahead as unnamed dots (only places the reader may see are named), every label placed
+/// by [`place_labels`] so none collides or leaves the frame; the list of places visited is its
+/// text alternative, and it says which places are numbered or left unnamed for want of room.
 pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
     let bounds = map_bounds(story);
     let width = MAP_COLUMNS * CELL_WIDTH;
@@ -189,23 +196,48 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
     out.push_str("<section class=\"map\">\n<h2>Map</h2>\n<figure>\n");
     let _ = write!(
         out,
-        "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"map-caption\"><image href=\"{}\" width=\"{width}\" height=\"{height}\"/>",
+        "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"map-caption\"><defs>\
+<marker id=\"leg-arrow\" class=\"arrow\" viewBox=\"0 0 6 6\" refX=\"3\" refY=\"3\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0 0L6 3L0 6z\"/></marker>\
+<marker id=\"leg-arrow-now\" class=\"arrow now\" viewBox=\"0 0 6 6\" refX=\"3\" refY=\"3\" markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\"><path d=\"M0 0L6 3L0 6z\"/></marker>\
+</defs><image href=\"{}\" width=\"{width}\" height=\"{height}\"/>",
         land_address(story)
     );
-    let route: Vec<String> = stations
-        .iter()
-        .map(|id| {
-            let (x, y) = point(id);
-            format!("{x:.1},{y:.1}")
-        })
-        .collect();
-    if route.len() > 1 {
-        let _ = write!(
-            out,
-            "<polyline class=\"route\" points=\"{}\"/>",
-            route.join(" ")
+    // The legs, each drawn once: older ones first, the scene's own over them.
+    let now = stations_before(story, scene).saturating_sub(1);
+    let mut drawn: Vec<(crate::story::LocationId, crate::story::LocationId)> = Vec::new();
+    let mut legs = String::new();
+    for (index, leg) in stations.windows(2).enumerate().rev() {
+        let current = index >= now;
+        if drawn.contains(&(leg[0], leg[1])) {
+            continue;
+        }
+        drawn.push((leg[0], leg[1]));
+        let (from, to) = (point(&leg[0]), point(&leg[1]));
+        let control = leg_control(from, to);
+        // Split at its middle, so that the arrow (a marker on the middle vertex) shows the way.
+        let first = ((from.0 + control.0) / 2.0, (from.1 + control.1) / 2.0);
+        let middle = (
+            (from.0 + 2.0 * control.0 + to.0) / 4.0,
+            (from.1 + 2.0 * control.1 + to.1) / 4.0,
         );
+        let second = ((control.0 + to.0) / 2.0, (control.1 + to.1) / 2.0);
+        let (class, arrow) = if current {
+            ("leg now", "leg-arrow-now")
+        } else {
+            ("leg", "leg-arrow")
+        };
+        let path = format!(
+            "<path class=\"{class}\" marker-mid=\"url(#{arrow})\" d=\"M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}\"/>",
+            from.0, from.1, first.0, first.1, middle.0, middle.1, second.0, second.1, to.0, to.1
+        );
+        // Reversed order above: the newest first; put the old ones before the current ones.
+        if current {
+            legs.push_str(&path);
+        } else {
+            legs.insert_str(0, &path);
+        }
     }
+    out.push_str(&legs);
     for id in &story.route {
         let (x, y) = point(id);
         let class = if here.contains(id) {
@@ -215,47 +247,99 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
         } else {
             "ahead"
         };
-        let radius = if class == "here" { 7 } else { 4 };
+        let radius = if class == "here" { 6 } else { 4 };
         let _ = write!(
             out,
             "<circle class=\"{class}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{radius}\"/>"
         );
     }
+    let cell = |id: &crate::story::LocationId| {
+        let location = story.location(*id);
+        bounds.cell(location.lat, location.lon, MAP_COLUMNS, MAP_ROWS)
+    };
     let order = labelled_places(story, scene, reach);
-    let requests: Vec<LabelRequest> = order
+    let required = order.iter().take_while(|id| here.contains(id)).count();
+    let marks: Vec<(u16, u16)> = story.route.iter().filter_map(cell).collect();
+    let named: Vec<(&str, LabelRequest)> = order
         .iter()
         .filter_map(|id| {
-            let location = story.location(*id);
-            let (column, row) = bounds.cell(location.lat, location.lon, MAP_COLUMNS, MAP_ROWS)?;
-            Some(LabelRequest {
-                column,
-                row,
-                text: location.name.clone(),
-            })
+            let (column, row) = cell(id)?;
+            let name = story.location(*id).name.as_str();
+            Some((
+                name,
+                LabelRequest {
+                    column,
+                    row,
+                    text: name.to_owned(),
+                },
+            ))
         })
         .collect();
-    for label in place_labels(&requests, MAP_COLUMNS, MAP_ROWS) {
-        let class = if label.request < here.len() {
+    let requests: Vec<LabelRequest> = named.iter().map(|(_, r)| r.clone()).collect();
+    let labels = place_labels_with_leaders(&requests, &marks, required, MAP_COLUMNS, MAP_ROWS);
+    let mut numbered = Vec::new();
+    for label in &labels {
+        let class = if label.request < required {
             "label here"
         } else {
             "label"
         };
+        if let LabelKind::Numbered(number) = label.kind {
+            numbered.push(format!("{number} is {}", named[label.request].0));
+        }
+        let request = &requests[label.request];
+        if label.is_apart(request) {
+            // A leader from the point to the label's nearer edge, under the label's halo.
+            let (px, py) = (
+                (f64::from(request.column) + 0.5) * f64::from(CELL_WIDTH),
+                (f64::from(request.row) + 0.5) * f64::from(CELL_HEIGHT),
+            );
+            let left = f64::from(label.column * CELL_WIDTH);
+            let right = left + f64::from(label.width() * CELL_WIDTH);
+            let lx = px.clamp(left, right);
+            let ly = if label.row < request.row {
+                f64::from((label.row + 1) * CELL_HEIGHT) - 2.0
+            } else {
+                f64::from(label.row * CELL_HEIGHT) + 3.0
+            };
+            let _ = write!(
+                out,
+                "<line class=\"leader\" x1=\"{px:.1}\" y1=\"{py:.1}\" x2=\"{lx:.1}\" y2=\"{ly:.1}\"/>"
+            );
+        }
         let _ = write!(
             out,
-            "<text class=\"{class}\" x=\"{}\" y=\"{}\">{}</text>",
+            "<text class=\"{class}\" x=\"{}\" y=\"{}\" data-cells=\"{}\">{}</text>",
             label.column * CELL_WIDTH,
-            (label.row + 1) * CELL_HEIGHT - 3,
+            (label.row + 1) * CELL_HEIGHT - 4,
+            label.width(),
             escape(&label.text)
         );
     }
+    let unnamed: Vec<&str> = named
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| labels.iter().all(|label| label.request != *index))
+        .map(|(_, (name, _))| *name)
+        .collect();
     out.push_str("</svg>\n");
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "<figcaption id=\"map-caption\">Now: {}. The route so far: {}.</figcaption>",
+        "<figcaption id=\"map-caption\">Now: {}. The route so far: {}.",
         escape(&story.place_names(story.scene(scene))),
         escape(&visited.join(" → "))
     );
-    out.push_str("</figure>\n</section>\n");
+    if !numbered.is_empty() {
+        let _ = write!(out, " On the map, {}.", escape(&numbered.join(", ")));
+    }
+    if !unnamed.is_empty() {
+        let _ = write!(
+            out,
+            " Not named on the map for want of room: {}.",
+            escape(&unnamed.join(", "))
+        );
+    }
+    out.push_str("</figcaption>\n</figure>\n</section>\n");
 }
 
 /// As wide as a phone's text column, so that the years are drawn at their own size there.
@@ -328,51 +412,135 @@ pub fn land(story: &Story) -> String {
 }
 
 const TIMELINE_WIDTH: f64 = 320.0;
-/// Columns of a terminal strip as wide as the timeline, for choosing the years marked.
-const TIMELINE_COLUMNS: u16 = 50;
+/// Pixels across a zone past a break, where the story's outlying years are folded.
+const TIMELINE_EDGE: f64 = 36.0;
+/// Pixels a cell of an episode's name takes at the timeline's 11-pixel type.
+const NAME_CELL: f64 = 6.2;
+/// Pixels down one lane of episodes: its name, then its bar.
+const LANE: f64 = 16.0;
 
-/// The timeline as SVG: the story's years, its episodes as spans, and the scene's date as a
-/// point when exact, a bracket when a span, dotted with a `?` at each account when disputed —
-/// as the terminal draws it. Its caption says the same in words.
+/// The timeline as SVG: the axis zoomed to where most of the story happens ([`Timescale`]),
+/// the years outside it folded past a break at either edge with the outermost year; the
+/// episodes as named bars, each in a lane of its own where it would overlap another, so that
+/// none is painted over (the scene's episode marked); and the scene's date as a point when exact,
+/// a bracket when a span, dotted with a `?` at each account when disputed, with a line down
+/// through the lanes. Its caption says the same in words.
 pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
-    let (first, last) = story.year_span();
-    let years = f64::from(last + 1 - first);
-    let x = |day: crate::story::Day| {
-        ((day.as_year_fraction() - f64::from(first)) / years).clamp(0.0, 1.0) * TIMELINE_WIDTH
+    let scale = Timescale::of(story);
+    let left = if scale.earlier.is_some() {
+        TIMELINE_EDGE
+    } else {
+        4.0
+    };
+    let right = TIMELINE_WIDTH
+        - if scale.later.is_some() {
+            TIMELINE_EDGE
+        } else {
+            4.0
+        };
+    let x = |day: crate::story::Day| match scale.place(day) {
+        Place::Before => left - TIMELINE_EDGE / 2.0,
+        Place::On(fraction) => left + fraction * (right - left),
+        Place::After => right + TIMELINE_EDGE / 2.0,
     };
     let current = story.scene(scene);
+
+    // Lanes: each episode in the first lane where its bar and its name clear the last one there.
+    let mut order: Vec<usize> = (0..story.episodes.len()).collect();
+    let spans: Vec<(f64, f64)> = story
+        .episodes
+        .iter()
+        .map(|episode| {
+            let range = episode.period.range();
+            (x(range.start), x(range.end).max(x(range.start) + 3.0))
+        })
+        .collect();
+    order.sort_by(|a, b| spans[*a].0.total_cmp(&spans[*b].0).then(a.cmp(b)));
+    let mut lane_ends: Vec<f64> = Vec::new();
+    let mut placed: Vec<(usize, usize, f64, String)> = Vec::new();
+    for index in order {
+        let (start, end) = spans[index];
+        let name = shorten(&story.episodes[index].title, 40);
+        let width = f64::from(cells(&name)) * NAME_CELL;
+        // A name that would leave the frame ends at its bar's end instead.
+        let name_x = if start + width > TIMELINE_WIDTH {
+            (end - width).max(0.0)
+        } else {
+            start
+        };
+        let reach_from = start.min(name_x);
+        let reach_to = end.max(name_x + width) + 6.0;
+        let lane = match lane_ends.iter().position(|&last| last <= reach_from) {
+            Some(lane) => lane,
+            None => {
+                lane_ends.push(0.0);
+                lane_ends.len() - 1
+            }
+        };
+        lane_ends[lane] = reach_to;
+        placed.push((index, lane, name_x, name));
+    }
+    let top = 22.0;
+    let axis = top + LANE * lane_ends.len() as f64 + 4.0;
+    let height = axis + 18.0;
+
     out.push_str("<section class=\"timeline\">\n<h2>Timeline</h2>\n<figure>\n");
     let _ = write!(
         out,
-        "<svg viewBox=\"-16 0 {} 64\" role=\"img\" aria-labelledby=\"timeline-caption\">",
-        TIMELINE_WIDTH + 32.0
+        "<svg viewBox=\"0 0 {TIMELINE_WIDTH} {height:.0}\" role=\"img\" aria-labelledby=\"timeline-caption\">"
     );
-    for (index, episode) in story.episodes.iter().enumerate() {
-        let range = episode.period.range();
-        let (start, end) = (x(range.start), x(range.end));
-        let class = if index == current.episode.index() {
-            "episode now"
+    for (index, lane, name_x, name) in &placed {
+        let (start, end) = spans[*index];
+        let y = top + LANE * *lane as f64;
+        let now = if *index == current.episode.index() {
+            " now"
         } else {
-            "episode"
+            ""
         };
         let _ = write!(
             out,
-            "<rect class=\"{class}\" x=\"{start:.1}\" y=\"24\" width=\"{:.1}\" height=\"8\"/>",
-            (end - start).max(2.0)
+            "<rect class=\"episode{now}\" x=\"{start:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"5\"/><text class=\"episode-name{now}\" x=\"{name_x:.1}\" y=\"{:.1}\" data-cells=\"{}\">{}</text>",
+            y + 12.0,
+            end - start,
+            y + 10.0,
+            cells(name),
+            escape(name)
         );
     }
+    // The axis, broken where outlying years are folded.
     let _ = write!(
         out,
-        "<line class=\"axis\" x1=\"0\" y1=\"40\" x2=\"{TIMELINE_WIDTH}\" y2=\"40\"/>"
+        "<line class=\"axis\" x1=\"{left:.1}\" y1=\"{axis:.1}\" x2=\"{right:.1}\" y2=\"{axis:.1}\"/>"
     );
-    let step = tick_step(first, last, TIMELINE_COLUMNS);
-    let mut year = first + (step - first.rem_euclid(step)) % step;
-    while year <= last {
+    for (year, at, edge) in [
+        (scale.earlier, left - TIMELINE_EDGE / 2.0, left),
+        (scale.later, right + TIMELINE_EDGE / 2.0, right),
+    ] {
+        if let Some(year) = year {
+            let (from, to) = (at.min(edge), at.max(edge));
+            let _ = write!(
+                out,
+                "<line class=\"axis folded\" x1=\"{from:.1}\" y1=\"{axis:.1}\" x2=\"{to:.1}\" y2=\"{axis:.1}\"/><path class=\"break\" d=\"M{:.1} {:.1}l4 -8M{:.1} {:.1}l4 -8\"/><line class=\"axis\" x1=\"{at:.1}\" y1=\"{axis:.1}\" x2=\"{at:.1}\" y2=\"{:.1}\"/><text class=\"year outlier\" x=\"{at:.1}\" y=\"{:.1}\">{year}</text>",
+                (from + to) / 2.0 - 5.0,
+                axis + 4.0,
+                (from + to) / 2.0 - 1.0,
+                axis + 4.0,
+                axis + 4.0,
+                axis + 15.0
+            );
+        }
+    }
+    let columns = ((right - left) / 6.4) as u16;
+    let step = tick_step(scale.first, scale.last, columns);
+    let mut year = scale.first + (step - scale.first.rem_euclid(step)) % step;
+    while year <= scale.last {
         if let Some(day) = crate::story::Day::new(year, 1, 1) {
             let at = x(day);
             let _ = write!(
                 out,
-                "<line class=\"axis\" x1=\"{at:.1}\" y1=\"40\" x2=\"{at:.1}\" y2=\"44\"/><text class=\"year\" x=\"{at:.1}\" y=\"58\">{year}</text>"
+                "<line class=\"axis\" x1=\"{at:.1}\" y1=\"{axis:.1}\" x2=\"{at:.1}\" y2=\"{:.1}\"/><text class=\"year\" x=\"{at:.1}\" y=\"{:.1}\">{year}</text>",
+                axis + 4.0,
+                axis + 15.0
             );
         }
         year += step;
@@ -380,6 +548,11 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
     let disputed = current.date.is_disputed();
     for claim in current.date.claims() {
         let (start, end) = (x(claim.range.start), x(claim.range.end));
+        let _ = write!(
+            out,
+            "<line class=\"date guide\" x1=\"{0:.1}\" y1=\"18\" x2=\"{0:.1}\" y2=\"{axis:.1}\"/>",
+            (start + end) / 2.0
+        );
         if disputed {
             let _ = write!(
                 out,
@@ -400,12 +573,20 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
         }
     }
     out.push_str("</svg>\n");
+    let folded = match (scale.earlier, scale.later) {
+        (Some(a), Some(b)) => format!(", {a} and {b} folded at its edges"),
+        (Some(a), None) => format!(", {a} folded at its start"),
+        (None, Some(b)) => format!(", {b} folded at its end"),
+        (None, None) => String::new(),
+    };
     let _ = writeln!(
         out,
-        "<figcaption id=\"timeline-caption\">{}, in {} ({}), on a timeline from {first} to {last}.</figcaption>",
+        "<figcaption id=\"timeline-caption\">{}, in {} ({}), on a timeline from {} to {}{folded}.</figcaption>",
         escape(&current.date.to_string()),
         escape(&story.episode(current.episode).title),
         escape(&story.episode(current.episode).period.to_string()),
+        scale.first,
+        scale.last,
     );
     out.push_str("</figure>\n</section>\n");
 }
