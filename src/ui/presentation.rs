@@ -14,7 +14,9 @@ use super::question::ellipsis;
 use super::theme::Theme;
 use super::{class, map, panes, scene, timeline};
 use crate::app::{App, Geometry, Pane, Panel, TextBox};
+use crate::geo::timescale::{Place, Timescale};
 use crate::story::{DateRange, Day, Scene, Story};
+use crate::wrap::cells;
 use unicode_width::UnicodeWidthStr;
 
 /// The widest the text runs, for comfortable reading at a distance.
@@ -364,20 +366,10 @@ fn more(scroll: u16, max_scroll: u16, theme: &Theme) -> Paragraph<'static> {
     Paragraph::new(Line::from(text).right_aligned()).style(theme.stage_progress)
 }
 
-/// The years the story's scenes span, first and last.
-fn scene_years(story: &Story) -> (i32, i32) {
-    story
-        .scenes
-        .iter()
-        .map(|scene| scene.date.range())
-        .fold((i32::MAX, i32::MIN), |(first, last), range| {
-            (first.min(range.start.year), last.max(range.end.year))
-        })
-}
-
-/// One row: the story's span as a line between its first and last year, and where the scene's
-/// date sits on it: `●` a day or a short time, `━` a longer span, `?` each reading of a
-/// disputed date (every one of them shown).
+/// One row: the story's span as a line between its first and last year, zoomed as the timeline
+/// is to the years where most scenes happen (outlying years past a `╱` at either end), and where
+/// the scene's date sits on it: `●` a day or a short time, `━` a longer span, `?` each reading of
+/// a disputed date (every one of them shown).
 struct Strip<'a> {
     story: &'a Story,
     scene: &'a Scene,
@@ -391,14 +383,22 @@ impl Widget for Strip<'_> {
             scene,
             theme,
         } = self;
-        let (first, last) = scene_years(story);
-        let (left, right) = (first.to_string(), last.to_string());
-        let labels = u16::try_from(left.len() + right.len() + 2).unwrap_or(u16::MAX);
+        let scale = Timescale::of(story);
+        let left = match scale.earlier {
+            Some(year) => format!("{year} ╱ {}", scale.first),
+            None => scale.first.to_string(),
+        };
+        let right = match scale.later {
+            Some(year) => format!("{} ╱ {year}", scale.last),
+            None => scale.last.to_string(),
+        };
+        let (left_cells, right_cells) = (cells(&left), cells(&right));
+        let labels = u16::try_from(left_cells + right_cells + 2).unwrap_or(u16::MAX);
         if area.height == 0 || area.width < labels + 8 {
             return;
         }
         let bar = Rect {
-            x: area.x + u16::try_from(left.len() + 1).unwrap_or(0),
+            x: area.x + u16::try_from(left_cells + 1).unwrap_or(0),
             width: area.width - labels,
             ..area
         };
@@ -407,11 +407,12 @@ impl Widget for Strip<'_> {
         for x in bar.left()..bar.right() {
             buf.set_string(x, area.y, "─", theme.stage_progress);
         }
-        let start = f64::from(first);
-        let years = f64::from(last + 1 - first).max(1.0);
-        let column = |day: Day| {
-            let fraction = ((day.as_year_fraction() - start) / years).clamp(0.0, 1.0);
-            bar.x + (fraction * f64::from(bar.width - 1)).round() as u16
+        let column = |day: Day| match scale.place(day) {
+            Place::Before => bar.x,
+            Place::After => bar.right() - 1,
+            Place::On(fraction) => {
+                bar.x + (fraction.clamp(0.0, 1.0) * f64::from(bar.width - 1)).round() as u16
+            }
         };
         let span = |range: DateRange| (column(range.start), column(range.end));
         let disputed = scene.date.is_disputed();
