@@ -97,7 +97,7 @@ fn export_markdown_is_a_handout() {
         "## Glossary\n",
         "**ferry** — A boat that carries people across water.",
         "[^1]: B. Writer, Notes on Rivers (Town: Press 1990) p.3. — The writer doubts the date of the crossing.\n",
-        "[^2]: C. Scribe, Letters (City: House 1999) pp.10–12.\n",
+        "[^2]: C. Scribe, *Letters* (City: House 1999) pp.10–12.\n",
     ];
     assert_in_order(&markdown, &expected_in_order);
 }
