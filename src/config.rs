@@ -95,9 +95,12 @@ impl Default for Layout {
 #[derive(Default)]
 struct RawConfig {
     theme: Option<Spanned<String>>,
-    keys: Vec<(Spanned<String>, Spanned<Vec<Spanned<String>>>)>,
+    keys: Vec<(Spanned<String>, KeyList)>,
     layout: Layout,
 }
+
+/// A binding's keys as written, each where it is.
+type KeyList = Spanned<Vec<Spanned<String>>>;
 
 /// The settings a file may have, at the top and under `[layout]`.
 const SETTINGS: [&str; 3] = ["theme", "keys", "layout"];
@@ -125,7 +128,7 @@ impl RawConfig {
                     DeValue::Table(keys) => {
                         for (binding, list) in keys {
                             let span = list.span();
-                            match typed::<Spanned<Vec<Spanned<String>>>>(list) {
+                            match typed::<KeyList>(list) {
                                 Ok(list) => raw.keys.push((
                                     Spanned::new(
                                         name_span(&binding),
