@@ -221,11 +221,15 @@ impl<T> Default for TermForms<T> {
     }
 }
 
+/// The longest glossary term or alias, in characters: a longer one is a problem in the story,
+/// and never matched (a pattern of hundreds of thousands of bytes made matching crawl).
+pub const LONGEST_TERM: usize = 200;
+
 impl<T: Copy> TermForms<T> {
     pub fn new(forms: impl IntoIterator<Item = (String, T)>) -> Self {
         let (patterns, owners): (Vec<String>, Vec<T>) = forms
             .into_iter()
-            .filter(|(form, _)| !form.is_empty())
+            .filter(|(form, _)| !form.is_empty() && form.len() <= 4 * LONGEST_TERM)
             .unzip();
         let matcher = AhoCorasick::builder()
             .ascii_case_insensitive(true)

@@ -610,6 +610,20 @@ impl Validator<'_> {
         } in raw_terms
         {
             ids.insert(self, file, id);
+            for form in std::iter::once(term).chain(aliases) {
+                let length = form.chars().count();
+                if length > text::LONGEST_TERM {
+                    self.error(
+                        file,
+                        id.span(),
+                        format!(
+                            "term \"{}\" has a form of {length} characters; a glossary term or alias is at most {}",
+                            id.get_ref(),
+                            text::LONGEST_TERM
+                        ),
+                    );
+                }
+            }
             terms.push(Term {
                 id: sanitize(id.get_ref()),
                 term: sanitize(term),
