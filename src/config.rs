@@ -18,18 +18,20 @@
 //! reported with its line and column, so a typo never half-applies. A key may do one thing:
 //! given to two bindings, or Ctrl-C given to anything (it always quits), it is a problem.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
+use serde::de::IntoDeserializer;
 use strum::VariantArray;
 use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
 
 use crate::app::Command;
 use crate::keymap::{self, INTERRUPT, MOST_KEYS, Trigger};
 use crate::story::diagnostic::{
     Diagnostic, Position, SourceFile, Unreadable, did_you_mean, read_source,
 };
+use crate::story::load::toml_message;
 
 /// The themes, by the names `--theme` and the configuration file use (`high-contrast`): a
 /// contract, like the commands' names.
@@ -89,14 +91,125 @@ impl Default for Layout {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The file as written: each part read on its own, so that every problem is found at once.
+#[derive(Default)]
 struct RawConfig {
     theme: Option<Spanned<String>>,
-    #[serde(default)]
-    keys: BTreeMap<Spanned<String>, Spanned<Vec<Spanned<String>>>>,
-    #[serde(default)]
+    keys: Vec<(Spanned<String>, KeyList)>,
     layout: Layout,
+}
+
+/// A binding's keys as written, each where it is.
+type KeyList = Spanned<Vec<Spanned<String>>>;
+
+/// The settings a file may have, at the top and under `[layout]`.
+const SETTINGS: [&str; 3] = ["theme", "keys", "layout"];
+const LAYOUT: [&str; 3] = ["map", "timeline", "mouse"];
+
+impl RawConfig {
+    /// Reads every setting of a parsed file; a setting of the wrong type or name is a problem
+    /// at its place, and the others are still read.
+    fn read(file: &SourceFile, table: DeTable<'_>, problems: &mut Vec<Diagnostic>) -> Self {
+        let mut raw = RawConfig::default();
+        let mut problem = |span: std::ops::Range<usize>, message: String| {
+            problems.push(file.error_at(span, message));
+        };
+        for (name, value) in table {
+            let span = value.span();
+            match name.get_ref().as_ref() {
+                "theme" => match typed::<Spanned<String>>(value) {
+                    Ok(theme) => raw.theme = Some(theme),
+                    Err(error) => problem(
+                        error.span().unwrap_or(span),
+                        format!("`theme`: {}", toml_message(&error)),
+                    ),
+                },
+                "keys" => match value.into_inner() {
+                    DeValue::Table(keys) => {
+                        for (binding, list) in keys {
+                            let span = list.span();
+                            match typed::<KeyList>(list) {
+                                Ok(list) => raw.keys.push((
+                                    Spanned::new(
+                                        name_span(&binding),
+                                        binding.get_ref().to_string(),
+                                    ),
+                                    list,
+                                )),
+                                Err(error) => problem(
+                                    error.span().unwrap_or(span),
+                                    format!(
+                                        "`{}`: {}; write a list of keys, e.g. [\"j\", \"Right\"]",
+                                        binding.get_ref(),
+                                        toml_message(&error)
+                                    ),
+                                ),
+                            }
+                        }
+                    }
+                    _ => problem(
+                        span,
+                        "`keys` is a table: [keys] then one binding a line".into(),
+                    ),
+                },
+                "layout" => match value.into_inner() {
+                    DeValue::Table(layout) => {
+                        for (setting, value) in layout {
+                            let span = value.span();
+                            let field = match setting.get_ref().as_ref() {
+                                "map" => &mut raw.layout.map,
+                                "timeline" => &mut raw.layout.timeline,
+                                "mouse" => &mut raw.layout.mouse,
+                                other => {
+                                    problem(name_span(&setting), unknown("layout", other, &LAYOUT));
+                                    continue;
+                                }
+                            };
+                            match typed::<bool>(value) {
+                                Ok(on) => *field = on,
+                                Err(_) => problem(
+                                    span,
+                                    format!("`{}` is true or false", setting.get_ref()),
+                                ),
+                            }
+                        }
+                    }
+                    _ => problem(
+                        span,
+                        "`layout` is a table: [layout] then `map = false` and so on".into(),
+                    ),
+                },
+                other => problem(
+                    name_span(&name),
+                    unknown("the configuration", other, &SETTINGS),
+                ),
+            }
+        }
+        raw
+    }
+}
+
+/// Where a key is written.
+fn name_span(name: &Spanned<DeString<'_>>) -> std::ops::Range<usize> {
+    name.span()
+}
+
+/// An unknown setting's message, with the nearest known one.
+fn unknown(within: &str, name: &str, known: &[&str]) -> String {
+    format!(
+        "unknown field `{name}`{} ({within} takes {})",
+        did_you_mean(name, known.iter().copied()),
+        known
+            .iter()
+            .map(|known| format!("`{known}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// A value read as `T`.
+fn typed<'de, T: Deserialize<'de>>(value: Spanned<DeValue<'de>>) -> Result<T, toml::de::Error> {
+    T::deserialize(value.into_deserializer())
 }
 
 /// The most a configuration file may hold: a full one is a few hundred bytes.
@@ -115,14 +228,15 @@ pub fn load(path: &Path) -> Result<Config, Vec<Diagnostic>> {
 
 /// The settings of a configuration file's text, or every problem in it.
 pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
-    let raw: RawConfig = toml::from_str(&file.text).map_err(|error| {
-        let message = crate::story::load::toml_message(&error);
+    let table = DeTable::parse(&file.text).map_err(|error| {
+        let message = toml_message(&error);
         vec![match error.span() {
             Some(span) => file.error_at(span, message),
             None => file.error(message),
         }]
     })?;
     let mut problems = Vec::new();
+    let raw = RawConfig::read(file, table.into_inner(), &mut problems);
     if let Some(theme) = &raw.theme
         && theme.get_ref().parse::<ThemeName>().is_err()
     {
@@ -146,7 +260,7 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
         .collect();
     // In the order they are written, so that a key given twice is reported where it is given
     // the second time.
-    let mut entries: Vec<_> = raw.keys.iter().collect();
+    let mut entries: Vec<_> = raw.keys.iter().map(|(name, list)| (name, list)).collect();
     entries.sort_by_key(|(name, _)| name.span().start);
     let mut keys = Vec::new();
     // Every key given so far: the key, its binding, and where.
@@ -209,6 +323,8 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
         }
         keys.push((command, triggers));
     }
+    // In the order they are written, whichever part found them.
+    problems.sort_by_key(Diagnostic::position);
     if problems.is_empty() {
         Ok(Config {
             theme: raw.theme.map(Spanned::into_inner),
@@ -291,6 +407,82 @@ mod tests {
         );
         let wrong = config("[layout]\nmap = \"no\"\n").unwrap_err();
         assert!(wrong[0].starts_with("config.toml:2:7:"), "{wrong:?}");
+    }
+
+    #[test]
+    fn several_wrong_types_are_all_reported_each_at_its_place_in_file_order() {
+        let problems = config(
+            "theme = 3\ncolor = \"red\"\n[keys]\nnext-scene = \"j\"\nquit = [1, \"q\"]\n\
+             previous-scene = [\"k\"]\n[layout]\nmap = \"no\"\nmouse = 0\ntimelines = false\n",
+        )
+        .unwrap_err();
+        let places: Vec<&str> = problems
+            .iter()
+            .map(|problem| problem.split(": ").next().unwrap())
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "config.toml:1:9",
+                "config.toml:2:1",
+                "config.toml:4:14",
+                "config.toml:5:9",
+                "config.toml:8:7",
+                "config.toml:9:9",
+                "config.toml:10:1",
+            ],
+            "{problems:#?}"
+        );
+        assert!(problems[2].contains("`next-scene`"), "{problems:#?}");
+        assert!(problems[4].contains("`map` is true or false"));
+        assert!(problems[6].contains("did you mean \"timeline\""));
+    }
+
+    /// Every setting given something empty, absurd, huge or of the wrong type: each is one
+    /// short, located message, and the file's other problems are found with it.
+    #[test]
+    fn every_setting_with_bad_values_gets_a_short_located_message() {
+        let huge = "x".repeat(100_000);
+        let cases: Vec<(String, &str)> = vec![
+            ("theme = \"\"\n".into(), "1:9"),
+            ("theme = []\n".into(), "1:9"),
+            (format!("theme = \"{huge}\"\n"), "1:9"),
+            ("theme = { a = 1 }\n".into(), "1:9"),
+            ("keys = 1\n".into(), "1:8"),
+            ("layout = \"wide\"\n".into(), "1:10"),
+            ("[layout]\nmap = 1e400\n".into(), "2:7"),
+            ("[layout]\ntimeline = []\n".into(), "2:12"),
+            ("[keys]\nquit = []\n".into(), "2:8"),
+            ("[keys]\nquit = [\"\"]\n".into(), "2:9"),
+            (format!("[keys]\nquit = [\"{huge}\"]\n"), "2:9"),
+            ("[keys]\nquit = [[\"q\"]]\n".into(), "2:9"),
+            ("[keys]\nquit = { q = true }\n".into(), "2:8"),
+            (
+                format!("[keys]\nquit = [{}\"q\"]\n", "\"a\", ".repeat(10_000)),
+                "2:",
+            ),
+            ("[keys]\n\"\" = [\"q\"]\n".into(), "2:1"),
+        ];
+        for (text, place) in cases {
+            // The same problem beside another one: both are reported.
+            let text = format!("colour = 1\n{text}");
+            let place = {
+                let (line, rest) = place.split_once(':').unwrap();
+                format!("config.toml:{}:{rest}", line.parse::<usize>().unwrap() + 1)
+            };
+            let problems = config(&text).unwrap_err();
+            let shown: String = text.chars().take(60).collect();
+            assert!(problems.len() >= 2, "{shown:?}: {problems:#?}");
+            assert!(problems[0].starts_with("config.toml:1:1: unknown field `colour`"));
+            assert!(
+                problems.iter().any(|problem| problem.starts_with(&place)),
+                "{shown:?}: nothing at {place}: {problems:#?}"
+            );
+            for problem in &problems {
+                assert!(problem.len() < 600, "{shown:?}: a long message: {problem}");
+                assert!(!problem.contains('\n'), "{shown:?}: {problem}");
+            }
+        }
     }
 
     #[test]

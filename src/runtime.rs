@@ -134,13 +134,8 @@ pub struct Setup {
 /// until it ends.
 pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outcome> {
     use std::io::IsTerminal;
-    if !io::stdout().is_terminal() {
-        anyhow::bail!(
-            "izumi needs a terminal, and standard output is not one (for the story as text, use \
-             `izumi export`)"
-        );
-    }
-    // A scene asked for by id is checked before the terminal is taken.
+    // What was asked for is checked first, terminal or not: a scene asked for by id, and a
+    // presenter's addresses and token.
     let first_scene = match &setup.start {
         Start::Scene(id) => {
             let ready = story.wait();
@@ -150,6 +145,13 @@ pub fn run(mut story: Loading, part: Part, setup: &Setup) -> anyhow::Result<Outc
         }
         Start::Resume | Start::Beginning => None,
     };
+    session::check(&part)?;
+    if !io::stdout().is_terminal() {
+        anyhow::bail!(
+            "izumi needs a terminal, and standard output is not one (for the story as text, use \
+             `izumi export`)"
+        );
+    }
     let role = match part {
         Part::Alone => Role::Alone,
         Part::Presenter(_) => Role::Presenter,

@@ -97,7 +97,7 @@ fn export_markdown_is_a_handout() {
         "## Glossary\n",
         "**ferry** — A boat that carries people across water.",
         "[^1]: B. Writer, Notes on Rivers (Town: Press 1990) p.3. — The writer doubts the date of the crossing.\n",
-        "[^2]: C. Scribe, Letters (City: House 1999) pp.10–12.\n",
+        "[^2]: C. Scribe, *Letters* (City: House 1999) pp.10–12.\n",
     ];
     assert_in_order(&markdown, &expected_in_order);
 }
@@ -663,4 +663,30 @@ fn results_with_nothing_kept_say_so_and_succeed() {
     );
     let output = izumi_results(state.path(), "json");
     assert_eq!(stdout(&output).trim(), "[]");
+}
+
+/// `izumi present` says what is wrong with its arguments before it looks for a terminal: here
+/// standard input and output are not one, and each mistake is still named.
+#[test]
+fn present_checks_its_arguments_and_the_story_before_the_terminal() {
+    let cases: [(&[&str], &str); 6] = [
+        (&["present", "--bogus"], "unexpected argument '--bogus'"),
+        (&["present", "--listen", "nonsense"], "--listen nonsense:"),
+        (&["present", "--listen", "0.0.0.0:7000"], "needs --token"),
+        (&["present", "--scene", "nope"], "no scene \"nope\""),
+        (
+            &["present", "--story", "/nonexistent"],
+            "not a story folder",
+        ),
+        (&["present", "--ssh-sessions", "0"], "--ssh-sessions"),
+    ];
+    for (args, said) in cases {
+        let output = izumi(args);
+        let errors = stderr(&output);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(errors.contains(said), "{args:?}: {errors}");
+        assert!(!errors.contains("needs a terminal"), "{args:?}: {errors}");
+    }
+    // With nothing wrong but the terminal, the terminal is what it says.
+    assert!(stderr(&izumi(&["present"])).contains("needs a terminal"));
 }

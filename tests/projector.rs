@@ -150,7 +150,7 @@ fn an_address_of_this_machine_only_says_so_and_offers_no_code() {
         let shown =
             projector(common::journey(), &here, size, &[Action::ShowInvitation]).to_string();
         assert!(
-            shown.contains("this machine only, phones cannot reach it"),
+            shown.contains("Only this machine can open these; phones cannot reach them."),
             "{shown}"
         );
         assert!(shown.contains("--web 0.0.0.0:8080"), "{shown}");
@@ -265,7 +265,7 @@ fn the_console_s_remote_address_of_this_machine_only_says_so() {
     reader.act(Action::ShowInvitation).unwrap();
     let shown = reader.terminal().backend().to_string();
     assert!(
-        shown.contains("this machine only, phones cannot reach it"),
+        shown.contains("Only this machine can open these; phones cannot reach them."),
         "{shown}"
     );
     assert!(

@@ -1001,7 +1001,7 @@ fn a_follower_that_never_reads_is_cut_and_holds_up_no_one() {
             round += 1;
             served.hub.present(round % 4, 0, false);
         }
-        log_of(&served).contains("web cut: not reading")
+        log_of(&served).contains("web page left: it stopped reading")
     });
     assert!(cut, "the stuck follower was never cut: {}", log_of(&served));
     let since = started.elapsed();
@@ -1012,7 +1012,7 @@ fn a_follower_that_never_reads_is_cut_and_holds_up_no_one() {
         "the reader no longer hears moves"
     );
     assert_eq!(
-        log_of(&served).matches("web cut").count(),
+        log_of(&served).matches("web page left").count(),
         1,
         "only the stuck one"
     );

@@ -85,7 +85,7 @@ impl EventLog {
         counted.written += 1;
         open.written_this_second += 1;
         let peer = peer.map_or_else(|| "-".to_owned(), |peer| peer.to_string());
-        self.append(&mut open, &format!("{seconds} {peer} {event}\n"));
+        self.append(&mut open, &format!("{} {peer} {event}\n", stamp(seconds)));
     }
 
     /// Writes what the last second held back, one line per address, and starts counting anew.
@@ -102,7 +102,10 @@ impl EventLog {
             let who = address.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
             self.append(
                 open,
-                &format!("{second} {who} and {count} more \"{kind}\" lines in that second\n"),
+                &format!(
+                    "{} {who} and {count} more \"{kind}\" lines in that second\n",
+                    stamp(second)
+                ),
             );
         }
         let others = std::mem::take(&mut open.others_held_back);
@@ -110,7 +113,8 @@ impl EventLog {
             self.append(
                 open,
                 &format!(
-                    "{second} - and {others} more lines from other addresses in that second\n"
+                    "{} - and {others} more lines from other addresses in that second\n",
+                    stamp(second)
                 ),
             );
         }
@@ -140,6 +144,23 @@ impl EventLog {
             open.written += line.len() as u64;
         }
     }
+}
+
+/// A second since the epoch as the teacher's clock shows it: local date and time with the
+/// offset from UTC, `2026-12-07 15:40:12 +01:00` (UTC where the zone is unknown).
+fn stamp(second: u64) -> String {
+    let zone = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
+    i64::try_from(second)
+        .ok()
+        .and_then(|second| jiff::Timestamp::from_second(second).ok())
+        .map_or_else(
+            || second.to_string(),
+            |at| {
+                at.to_zoned_datetime(zone)
+                    .strftime("%Y-%m-%d %H:%M:%S %:z")
+                    .to_string()
+            },
+        )
 }
 
 /// What kind of line an event is, for counting a flood: izumi's own words before its colon
@@ -215,7 +236,16 @@ mod tests {
         let held_back: u64 = lines
             .iter()
             .filter(|line| line.contains("127.0.0.2 and "))
-            .map(|line| line.split(' ').nth(3).unwrap().parse::<u64>().unwrap())
+            .map(|line| {
+                let count = line
+                    .split(" and ")
+                    .nth(1)
+                    .unwrap()
+                    .split(' ')
+                    .next()
+                    .unwrap();
+                count.parse::<u64>().unwrap()
+            })
             .sum();
         assert!(
             text.contains("more \"web refused remote\" lines in that second"),
@@ -226,6 +256,35 @@ mod tests {
             .filter(|l| l.contains("127.0.0.2:1 web refused"))
             .count() as u64;
         assert_eq!(written_total + held_back, 40_000, "{text}");
+    }
+
+    #[test]
+    fn lines_say_the_date_and_time_not_seconds_since_1970() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        let log = EventLog::new(Some(path.clone()), 1 << 20);
+        log.write(None, "presenting");
+        drop(log);
+        let text = fs::read_to_string(&path).unwrap();
+        let today = jiff::ZonedDateTime::now().strftime("%Y-%m-%d ").to_string();
+        assert!(text.starts_with(&today), "{text}");
+        let time = regex_free_time(&text[today.len()..]);
+        assert!(time, "{text}");
+        assert_eq!(stamp(0).len(), "1970-01-01 00:00:00 +00:00".len());
+    }
+
+    /// Whether `text` starts `HH:MM:SS ±HH:MM `.
+    fn regex_free_time(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        bytes.len() > 16
+            && [0, 1, 3, 4, 6, 7, 10, 11, 13, 14]
+                .iter()
+                .all(|&at| bytes[at].is_ascii_digit())
+            && bytes[2] == b':'
+            && bytes[5] == b':'
+            && bytes[8] == b' '
+            && (bytes[9] == b'+' || bytes[9] == b'-')
+            && bytes[12] == b':'
     }
 
     #[test]

@@ -193,6 +193,33 @@ fn bind(address: &str, token: Option<&str>, what: &str) -> anyhow::Result<TcpLis
     TcpListener::bind(address).map_err(|error| anyhow::anyhow!("cannot {what} {address}: {error}"))
 }
 
+/// Checks what `part` was asked for (a presenter's addresses and token) without taking a port,
+/// so that a mistake in the arguments is said before anything else, terminal or not.
+pub fn check(part: &Part) -> anyhow::Result<()> {
+    if let Part::Presenter(presenting) = part {
+        let token = presenting.token.as_deref();
+        let given = [
+            ("--listen", Some(&presenting.listen)),
+            ("--ssh", presenting.ssh.as_ref()),
+            ("--web", presenting.web.as_ref()),
+        ];
+        for (option, address) in given {
+            let Some(address) = address else { continue };
+            check_listen(address, token).map_err(|error| {
+                let shown = crate::story::text::escape(address);
+                if address.to_socket_addrs().is_err() {
+                    anyhow::anyhow!(
+                        "{option} {shown}: {error}; write an address and a port, e.g. {DEFAULT_ADDRESS}"
+                    )
+                } else {
+                    error
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// Starts the classroom side of this izumi, handing what it hears to `heard`. A presenter's
 /// lesson holds `story`: it must be loaded; `servers` must carry its web and SSH doors if it
 /// serves them.

@@ -9,6 +9,22 @@ use crate::html::{self, Links, Style, escape};
 use crate::story::text::one_line;
 use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
 
+/// The handout's own typography, after the pages' style sheet: a printed book's hierarchy
+/// (episode headings clearly above scene headings, the scene's date and place small under its
+/// title), titles of works in italics, and note markers that do not push their line apart.
+const HANDOUT_STYLE: &str = "\
+/* The handout (izumi export --format html) */
+header h1 { font-size: 2rem; }
+.source cite, .notes cite { font-style: italic; }
+h2 { font-size: 1.55rem; line-height: 1.25; letter-spacing: 0.01em; }
+section.episode > .byline { font-size: 1rem; margin: 0 0 1.5rem; font-style: italic; }
+article.scene h3 { font-size: 1.15rem; line-height: 1.3; margin: 1.75rem 0 0; }
+article.scene > .byline { font-size: 0.85rem; margin: 0.15rem 0 0.6rem; }
+sup { line-height: 0; vertical-align: baseline; position: relative; top: -0.45em; font-size: 0.75em; }
+.ref a { font-size: 1em; }
+@media print { h2 { font-size: 16pt; } article.scene h3 { font-size: 12pt; } }
+";
+
 /// Links within the one page.
 struct HandoutLinks {
     /// Where each footnote is first cited, for the link back from its entry.
@@ -67,7 +83,7 @@ pub fn document(story: &Story) -> String {
         first_mark,
     };
     let mut out = String::new();
-    html::open_page(&mut out, &story.title, Style::Inline, false);
+    html::open_page(&mut out, &story.title, Style::Inline(HANDOUT_STYLE), false);
     out.push_str("<body>\n<a class=\"skip\" href=\"#story\">Skip to the story</a>\n<header>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&story.title));
     if let Some(subtitle) = &story.subtitle {
@@ -75,9 +91,9 @@ pub fn document(story: &Story) -> String {
     }
     let _ = writeln!(
         out,
-        "<p>Retold by {} from {}</p>\n</header>",
+        "<p class=\"source\">Retold by {} from {}</p>\n</header>",
         escape(&story.authors.join(", ")),
-        escape(&story.source)
+        html::titled(&story.source, &story.source_titles)
     );
     contents(&mut out, story);
     out.push_str("<main id=\"story\">\n");
@@ -184,11 +200,12 @@ fn footnotes(out: &mut String, story: &Story, links: &HandoutLinks) {
         let number = footnote.number;
         let said = format!("back to where footnote {number} is cited");
         let back = links.first_citation.get(&number);
-        html::note_entry(
+        html::note_entry_titled(
             out,
             &format!("fn-{number}"),
             &format!("[{number}]"),
             &one_line(&footnote.full_text()),
+            &footnote.titles,
             back.map(|reference| (reference.as_str(), said.as_str())),
         );
     }

@@ -39,6 +39,11 @@ trait Format {
     /// The heading over the footnote definitions, if the format has one.
     fn notes_heading(&self, out: &mut String);
     fn footnote(&self, out: &mut String, number: u32, text: &str);
+    /// A text with its titles of works set as the format sets them (plain text leaves them).
+    fn titled(&self, text: &str, titles: &[String]) -> String {
+        let _ = titles;
+        text.to_owned()
+    }
     /// An editor's note with its text, and the titles of the scenes whose text marks it, in
     /// order.
     fn editor_note(&self, out: &mut String, note: &EditorNote, text: &str, marked_in: &[&str]);
@@ -53,7 +58,7 @@ fn document(story: &Story, format: &impl Format) -> String {
     let credit = format!(
         "Retold by {} from {}",
         story.authors.join(", "),
-        story.source
+        format.titled(&story.source, &story.source_titles)
     );
     format.paragraph(&mut out, &credit);
 
@@ -145,7 +150,8 @@ fn document(story: &Story, format: &impl Format) -> String {
 
     format.notes_heading(&mut out);
     for footnote in &story.footnotes {
-        format.footnote(&mut out, footnote.number, &one_line(&footnote.full_text()));
+        let text = format.titled(&one_line(&footnote.full_text()), &footnote.titles);
+        format.footnote(&mut out, footnote.number, &text);
     }
     out
 }
@@ -185,6 +191,19 @@ impl Format for Markdown {
 
     fn footnote(&self, out: &mut String, number: u32, text: &str) {
         let _ = writeln!(out, "[^{number}]: {text}");
+    }
+
+    fn titled(&self, text: &str, titles: &[String]) -> String {
+        crate::story::text::split_titles(text, titles)
+            .into_iter()
+            .map(|(piece, title)| {
+                if title {
+                    format!("*{piece}*")
+                } else {
+                    piece.to_owned()
+                }
+            })
+            .collect()
     }
 
     fn editor_note(&self, out: &mut String, note: &EditorNote, text: &str, marked_in: &[&str]) {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::story::text::one_line;
+use crate::story::text::{one_line, split_titles};
 use crate::story::{Character, Identification, Inline, Scene, SceneId, Story, TermId};
 
 /// The style sheet of every page, served as `/style.css` and inlined in the handout.
@@ -68,8 +68,8 @@ pub fn open_page(out: &mut String, title: &str, style: Style, script: bool) {
             out.push_str("<link rel=\"stylesheet\" href=\"/style.css\">\n");
             out.push_str("<link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">\n");
         }
-        Style::Inline => {
-            let _ = writeln!(out, "<style>\n{STYLE}</style>");
+        Style::Inline(own) => {
+            let _ = writeln!(out, "<style>\n{STYLE}{own}</style>");
         }
     }
     if script {
@@ -82,7 +82,8 @@ pub fn open_page(out: &mut String, title: &str, style: Style, script: bool) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
     Linked,
-    Inline,
+    /// The style sheet inline, followed by the page's own rules.
+    Inline(&'static str),
 }
 
 /// A scene's paragraphs: footnote markers as links to their entries, glossary terms with their
@@ -176,15 +177,40 @@ fn occurrence(marked: &mut Vec<u32>, number: u32) -> usize {
     earlier
 }
 
+/// Text with its titles (books, journals, newspapers) set as `<cite>`, escaped.
+pub fn titled(text: &str, titles: &[String]) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (piece, title) in split_titles(text, titles) {
+        if title {
+            let _ = write!(out, "<cite>{}</cite>", escape(piece));
+        } else {
+            out.push_str(&escape(piece));
+        }
+    }
+    out
+}
+
 /// One entry of a list of notes: its anchor, its number or marker, its text, and the way back to
 /// where it is cited (an anchor and what a screen reader says of the link), when there is one.
 /// The label and the text are escaped here; the anchors are built from ids and numbers.
 pub fn note_entry(out: &mut String, id: &str, label: &str, text: &str, back: Option<(&str, &str)>) {
+    note_entry_titled(out, id, label, text, &[], back);
+}
+
+/// [`note_entry`] for a text whose titles are set as `<cite>` (see [`titled`]).
+pub fn note_entry_titled(
+    out: &mut String,
+    id: &str,
+    label: &str,
+    text: &str,
+    titles: &[String],
+    back: Option<(&str, &str)>,
+) {
     let _ = write!(
         out,
         "<li id=\"{id}\"><span class=\"number\">{}</span> {}",
         escape(label),
-        escape(text)
+        titled(text, titles)
     );
     if let Some((anchor, said)) = back {
         let _ = write!(out, " <a href=\"#{anchor}\" aria-label=\"{said}\">↩</a>");

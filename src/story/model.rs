@@ -18,6 +18,8 @@ pub struct Story {
     pub subtitle: Option<String>,
     pub authors: Vec<String>,
     pub source: String,
+    /// The titles in `source` (set in italics where a page can).
+    pub source_titles: Vec<String>,
     pub episodes: Vec<Episode>,
     pub scenes: Vec<Scene>,
     pub characters: Vec<Character>,
@@ -194,8 +196,12 @@ impl Certainty {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Footnote {
     pub number: u32,
+    /// The reference and the comment, as plain text (without the files' title marks).
     pub citation: Option<String>,
     pub note: Option<String>,
+    /// The titles of books, journals and newspapers in the citation and the note, which a page
+    /// sets in italics (see `text::split_titles`).
+    pub titles: Vec<String>,
 }
 
 impl Footnote {

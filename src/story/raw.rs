@@ -42,8 +42,9 @@ pub struct RawStory {
 #[serde(deny_unknown_fields)]
 #[schemars(inline)]
 pub struct RawSource {
-    /// Its full bibliographic reference.
-    pub citation: String,
+    /// Its full bibliographic reference; titles between asterisks, `*Journal*`.
+    #[schemars(with = "String")]
+    pub citation: Spanned<String>,
 }
 
 /// The people.
@@ -118,8 +119,12 @@ pub struct RawFootnotes {
 pub struct RawFootnote {
     #[schemars(with = "u32", range(min = 1))]
     pub number: Spanned<u32>,
-    pub citation: Option<String>,
-    pub note: Option<String>,
+    /// The reference as the article prints it; titles between asterisks, `*Title*`.
+    #[schemars(with = "Option<String>")]
+    pub citation: Option<Spanned<String>>,
+    /// What the footnote says beyond the reference, in our own words; titles as in `citation`.
+    #[schemars(with = "Option<String>")]
+    pub note: Option<Spanned<String>>,
 }
 
 /// Our own notes where the article is inconsistent or mistaken: the story keeps the article's

@@ -150,6 +150,60 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A citation's or a footnote note's text with its titles marked: books, journals and newspapers
+/// are written between asterisks, `*The Rastvorov Affair*`, where the article sets them in
+/// italics. Returns the text without the asterisks and the titles, in order; or what is wrong:
+/// an asterisk left open, or a title with nothing in it. (An asterisk cannot be written as
+/// itself: no reference needs one.)
+pub fn unmark_titles(marked: &str) -> Result<(String, Vec<String>), String> {
+    if !marked.contains('*') {
+        return Ok((marked.to_owned(), Vec::new()));
+    }
+    let mut plain = String::with_capacity(marked.len());
+    let mut titles = Vec::new();
+    for (index, piece) in marked.split('*').enumerate() {
+        if index % 2 == 1 {
+            let title = one_line(piece);
+            if title.is_empty() {
+                return Err("a title between `*` and `*` is empty".to_owned());
+            }
+            titles.push(title);
+        }
+        plain.push_str(piece);
+    }
+    if marked.matches('*').count() % 2 == 1 {
+        return Err(
+            "a title's `*` is never closed (write titles as `*Title*`; see story/README.md)"
+                .to_owned(),
+        );
+    }
+    Ok((plain, titles))
+}
+
+/// Text cut where the given titles occur: `(piece, is_a_title)` in order, all pieces together
+/// the whole text. A title is found as a whole run of words; where titles overlap the longest
+/// wins.
+pub fn split_titles<'a>(text: &'a str, titles: &[String]) -> Vec<(&'a str, bool)> {
+    let forms = TermForms::new(titles.iter().map(|title| (title.clone(), ())));
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for (start, end, ()) in forms.find(text) {
+        // Titles are matched ignoring ASCII case; only the exact title is set as one.
+        if !titles.iter().any(|title| title == &text[start..end]) {
+            continue;
+        }
+        if at < start {
+            pieces.push((&text[at..start], false));
+        }
+        pieces.push((&text[start..end], true));
+        at = end;
+    }
+    if at < text.len() || pieces.is_empty() {
+        pieces.push((&text[at..], false));
+    }
+    pieces
+}
+
 /// Glossary forms prepared for matching in one pass over a text, whatever their number.
 #[derive(Clone, Debug)]
 pub struct TermForms<T> {
@@ -167,11 +221,15 @@ impl<T> Default for TermForms<T> {
     }
 }
 
+/// The longest glossary term or alias, in characters: a longer one is a problem in the story,
+/// and never matched (a pattern of hundreds of thousands of bytes made matching crawl).
+pub const LONGEST_TERM: usize = 200;
+
 impl<T: Copy> TermForms<T> {
     pub fn new(forms: impl IntoIterator<Item = (String, T)>) -> Self {
         let (patterns, owners): (Vec<String>, Vec<T>) = forms
             .into_iter()
-            .filter(|(form, _)| !form.is_empty())
+            .filter(|(form, _)| !form.is_empty() && form.len() <= 4 * LONGEST_TERM)
             .unzip();
         let matcher = AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -272,6 +330,45 @@ mod tests {
 
     fn text(s: &str) -> Inline<u32, String> {
         Inline::Text(s.into())
+    }
+
+    #[test]
+    fn titles_between_asterisks_are_unmarked_and_listed() {
+        let (plain, titles) =
+            unmark_titles("Motov-1 and *The Rastvorov Affair* p.306; *Gekkan\n  Roshiya* 1/6")
+                .unwrap();
+        assert_eq!(
+            plain,
+            "Motov-1 and The Rastvorov Affair p.306; Gekkan\n  Roshiya 1/6"
+        );
+        assert_eq!(titles, ["The Rastvorov Affair", "Gekkan Roshiya"]);
+        assert_eq!(
+            unmark_titles("no titles").unwrap(),
+            ("no titles".to_owned(), vec![])
+        );
+        assert!(unmark_titles("*open").unwrap_err().contains("never closed"));
+        assert!(
+            unmark_titles("*a* and *b")
+                .unwrap_err()
+                .contains("never closed")
+        );
+        assert!(unmark_titles("an ** empty").unwrap_err().contains("empty"));
+        assert!(unmark_titles("* *").unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn titles_are_found_again_in_the_plain_text() {
+        let titles = ["The Rastvorov Affair".to_owned(), "Affair".to_owned()];
+        assert_eq!(
+            split_titles("See The Rastvorov Affair, p.3; the affair.", &titles),
+            [
+                ("See ", false),
+                ("The Rastvorov Affair", true),
+                (", p.3; the affair.", false)
+            ]
+        );
+        assert_eq!(split_titles("", &titles), [("", false)]);
+        assert_eq!(split_titles("plain", &[]), [("plain", false)]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::raw::{
     RawEpisode, RawFootnote, RawFootnotes, RawGlossary, RawIdentification, RawLocation,
     RawLocations, RawQuestion, RawScene, RawSource, RawStory, RawTerm,
 };
-use super::text::{self, Inline, Label, Markers, Paragraph, TermForms, sanitize};
+use super::text::{self, Inline, Label, Markers, Paragraph, TermForms, sanitize, unmark_titles};
 
 /// Every story file that parsed, with its text for locating problems.
 pub struct Parsed {
@@ -127,7 +127,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         v.check_every_editor_note_used(file, raw);
     }
 
-    let (_, raw_story) = parsed.story.as_ref()?;
+    let (story_file, raw_story) = parsed.story.as_ref()?;
     let RawStory {
         title,
         subtitle,
@@ -136,6 +136,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         episodes: _,
         source: RawSource { citation },
     } = raw_story;
+    let (source, source_titles) = v.titled(story_file, citation);
     let (characters, footnotes, locations, terms) = (characters?, footnotes?, locations?, terms?);
     let editor_notes = number_editor_notes(editor_notes?, &mut scenes);
     let route = route(&scenes);
@@ -154,7 +155,8 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         title: sanitize(title),
         subtitle: subtitle.as_deref().map(sanitize),
         authors: authors.iter().map(|a| sanitize(a)).collect(),
-        source: sanitize(citation),
+        source,
+        source_titles,
         episodes,
         scenes,
         characters,
@@ -357,6 +359,19 @@ impl Validator<'_> {
         self.problems.push(file.error_at(span, message));
     }
 
+    /// A text that may mark titles (`*Title*`), trimmed and cleaned: the plain text and its
+    /// titles. A broken mark is a problem at the text, and the text is kept as written.
+    fn titled(&mut self, file: &SourceFile, text: &Spanned<String>) -> (String, Vec<String>) {
+        let clean = sanitize(text.get_ref().trim());
+        match unmark_titles(&clean) {
+            Ok(titled) => titled,
+            Err(problem) => {
+                self.error(file, text.span(), problem);
+                (clean, Vec::new())
+            }
+        }
+    }
+
     fn characters(&mut self, file: &SourceFile, raw: &RawCharacters) -> (Vec<Character>, IdTable) {
         let mut ids = IdTable::new("character");
         let mut characters = Vec::new();
@@ -496,10 +511,20 @@ impl Validator<'_> {
                 );
             }
             by_number.insert(number, FootnoteId(footnotes.len()));
+            let mut titles = Vec::new();
+            let mut titled = |text: &Option<Spanned<String>>| {
+                text.as_ref().map(|text| {
+                    let (plain, found) = self.titled(file, text);
+                    titles.extend(found);
+                    plain
+                })
+            };
+            let (citation, note) = (titled(citation), titled(note));
             footnotes.push(Footnote {
                 number,
-                citation: citation.as_deref().map(|c| sanitize(c.trim())),
-                note: note.as_deref().map(|n| sanitize(n.trim())),
+                citation,
+                note,
+                titles,
             });
         }
         (footnotes, by_number)
@@ -585,6 +610,20 @@ impl Validator<'_> {
         } in raw_terms
         {
             ids.insert(self, file, id);
+            for form in std::iter::once(term).chain(aliases) {
+                let length = form.chars().count();
+                if length > text::LONGEST_TERM {
+                    self.error(
+                        file,
+                        id.span(),
+                        format!(
+                            "term \"{}\" has a form of {length} characters; a glossary term or alias is at most {}",
+                            id.get_ref(),
+                            text::LONGEST_TERM
+                        ),
+                    );
+                }
+            }
             terms.push(Term {
                 id: sanitize(id.get_ref()),
                 term: sanitize(term),
@@ -893,18 +932,59 @@ impl Validator<'_> {
             RawDate::Disputed(RawDisputed { disputed }) if disputed.len() < 2 => {
                 Err("a disputed date needs at least two claims".to_owned())
             }
-            RawDate::Disputed(RawDisputed { disputed }) => disputed
-                .iter()
-                .map(|RawClaim { date, according_to }| {
-                    date::parse_claim(date, Some(sanitize(according_to)))
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(StoryDate::disputed)
-                .map_err(|e| e.to_string()),
+            RawDate::Disputed(RawDisputed { disputed }) => {
+                return self.disputed_date(file, raw.span(), disputed);
+            }
         };
         parsed
             .map_err(|message| self.error(file, raw.span(), message))
             .ok()
+    }
+
+    /// A disputed date's claims, each problem placed at the claim's own value. (Inside an
+    /// untagged date serde keeps no spans, so each value is found again in the table's text, in
+    /// order; one not found is placed at the table.)
+    fn disputed_date(
+        &mut self,
+        file: &SourceFile,
+        span: Range<usize>,
+        disputed: &[RawClaim],
+    ) -> Option<StoryDate> {
+        // A table under its own header (`[scene.date]`) is spanned by the header alone: its
+        // values run to the next header.
+        let end = file.text[span.end..]
+            .find("\n[")
+            .map_or(file.text.len(), |at| span.end + at);
+        let mut claims = Vec::new();
+        let mut from = span.start;
+        let mut whole = true;
+        for RawClaim { date, according_to } in disputed {
+            let mut place = |value: &str| match string_value(&file.text, from..end, value) {
+                Some(found) => {
+                    from = found.end;
+                    found
+                }
+                None => span.clone(),
+            };
+            let date_at = place(date);
+            let according_at = place(according_to);
+            if according_to.trim().is_empty() {
+                self.error(
+                    file,
+                    according_at,
+                    "`according_to` is empty: say whose account gives this date",
+                );
+                whole = false;
+            }
+            match date::parse_claim(date, Some(sanitize(according_to.trim()))) {
+                Ok(claim) => claims.push(claim),
+                Err(problem) => {
+                    self.error(file, date_at, problem.to_string());
+                    whole = false;
+                }
+            }
+        }
+        whole.then(|| StoryDate::disputed(claims))
     }
 
     fn text_date(&mut self, file: &SourceFile, raw: &Spanned<String>) -> Option<StoryDate> {
@@ -912,6 +992,21 @@ impl Validator<'_> {
             .map_err(|e| self.error(file, raw.span(), e.to_string()))
             .ok()
     }
+}
+
+/// Where `value` is written as a TOML string (basic or literal, one line) within `within` of
+/// `text`: the span from its opening quote. Values with escapes are not found.
+fn string_value(text: &str, within: Range<usize>, value: &str) -> Option<Range<usize>> {
+    let slice = text.get(within.clone())?;
+    ['"', '\'']
+        .into_iter()
+        .filter_map(|quote| {
+            let written = format!("{quote}{value}{quote}");
+            slice
+                .find(&written)
+                .map(|at| within.start + at..within.start + at + written.len())
+        })
+        .min_by_key(|found| found.start)
 }
 
 /// Locations in order of first visit.

@@ -373,7 +373,9 @@ fn trouble(error: &hyper::Error, heard: bool) -> Option<&'static str> {
         .and_then(|source| source.downcast_ref::<std::io::Error>())
         .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
     if timed_out_writing {
-        Some("web cut: not reading")
+        Some(
+            "web page left: it stopped reading (a tab closed, or a phone asleep); its connection was closed",
+        )
     } else if error.is_parse_too_large() {
         Some("web refused: request head too large")
     } else if error.is_parse() {
