@@ -168,11 +168,11 @@ const SHORTEST: u16 = 3;
 
 /// Places labels in order of importance. Each tries eight places around its point (right, left,
 /// the four corners, above, below), keeping inside the grid, a column clear of every label
-/// already placed and off every point (`requests`' and the unlabelled `marks`). Where the whole
-/// name fits nowhere it is shortened with "…", down to a few cells; the first `required`
-/// requests (the scene's own places), if even that fails, get a number beside or on their point
-/// instead, for a legend to name ([`LabelKind::Numbered`]); the others are left unnamed (they are
-/// missing from the answer, which a caller can say).
+/// already placed and off every point (`requests`' and the unlabelled `marks`). Names are never
+/// clipped (only one wider than the whole grid is shortened with "…"): where the whole name fits
+/// nowhere, the first `required` requests (the scene's own places) get a number beside or on
+/// their point instead, for a legend to name ([`LabelKind::Numbered`]); the others are left
+/// unnamed (they are missing from the answer, which a caller can say).
 pub fn place_labels(
     requests: &[LabelRequest],
     marks: &[(u16, u16)],
@@ -184,7 +184,7 @@ pub fn place_labels(
 }
 
 /// As [`place_labels`], but a label that fits nowhere beside its point may also stand two or
-/// three rows above or below it, before being shortened: for a drawing that can join such a
+/// three rows above or below it, before being numbered or left out: for a drawing that can join such a
 /// label to its point with a leader line (the web's map). [`PlacedLabel::is_apart`] tells them.
 pub fn place_labels_with_leaders(
     requests: &[LabelRequest],
@@ -226,13 +226,17 @@ fn place(
     let free = |label: &PlacedLabel, placed: &[PlacedLabel]| clear(label, placed, false);
     let mut numbers = 0u8;
     for (index, request) in requests.iter().enumerate() {
-        // The whole name, then shorter and shorter ones, made only as they are tried.
-        let longest = cells(&request.text).min(columns).saturating_sub(1);
-        let mut texts = std::iter::once((request.text.clone(), LabelKind::Full)).chain(
-            (SHORTEST + 1..=longest)
-                .rev()
-                .map(|width| (shorten(&request.text, width), LabelKind::Shortened)),
-        );
+        // The whole name only: a clipped name ("Swi…") reads as another place, so a scene's
+        // own place is numbered for the legend instead and any other left unnamed. A name wider
+        // than the whole grid is the exception, shortened to fit.
+        let mut texts = std::iter::once(if cells(&request.text) < columns {
+            (request.text.clone(), LabelKind::Full)
+        } else {
+            (
+                shorten(&request.text, columns.saturating_sub(1).max(SHORTEST + 1)),
+                LabelKind::Shortened,
+            )
+        });
         let found = texts.find_map(|(text, kind)| {
             let mut spots = candidates(request, cells(&text), columns, rows);
             spots.extend(farther(request, cells(&text), columns, rows, distance));
