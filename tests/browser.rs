@@ -91,6 +91,17 @@ fn wait_for_listener(port: u16) {
     }
 }
 
+/// The scene the pages are looked at on: the first with people, footnotes and glossary terms
+/// past the scenes the first checks move through, so that the map has a route.
+fn showcase(story: &izumi::story::Story) -> usize {
+    (6..story.scenes.len())
+        .find(|&index| {
+            let scene = &story.scenes[index];
+            !scene.characters.is_empty() && !scene.footnotes.is_empty() && !scene.terms.is_empty()
+        })
+        .expect("a scene with people, footnotes and terms")
+}
+
 #[test]
 fn the_classroom_in_a_real_browser_follows_refuses_ahead_moves_from_the_remote_and_passes_axe() {
     if !ready() {
@@ -98,14 +109,7 @@ fn the_classroom_in_a_real_browser_follows_refuses_ahead_moves_from_the_remote_a
     }
     let story = izumi::story::load_embedded();
     let total = story.scenes.len();
-    // The scene the pages are looked at on: the first with people, footnotes and glossary terms
-    // past the scenes the first checks move through, so that the map has a route.
-    let showcase = (6..total)
-        .find(|&index| {
-            let scene = &story.scenes[index];
-            !scene.characters.is_empty() && !scene.footnotes.is_empty() && !scene.terms.is_empty()
-        })
-        .expect("a scene with people, footnotes and terms");
+    let showcase = showcase(&story);
 
     let home = tempfile::tempdir().unwrap();
     let (console_port, web_port) = (free_port(), free_port());
@@ -305,12 +309,7 @@ fn the_follower_reads_as_an_article_on_a_phone_a_desk_and_a_projector() {
     }
     let story = izumi::story::load_embedded();
     let total = story.scenes.len();
-    let showcase = (6..total)
-        .find(|&index| {
-            let scene = &story.scenes[index];
-            !scene.characters.is_empty() && !scene.footnotes.is_empty() && !scene.terms.is_empty()
-        })
-        .expect("a scene with people, footnotes and terms");
+    let showcase = showcase(&story);
     assert!(
         showcase + 2 < total - 1,
         "room to move on, and a scene never shown"

@@ -160,34 +160,14 @@ impl Widget for Timeline<'_> {
         let mut free_from = area.x;
         if let Some(year) = timescale.earlier {
             let at = scale.before();
-            buf[(at, axis_row)]
-                .set_symbol("┴")
-                .set_style(self.theme.border);
-            fill(
-                buf,
-                axis_row,
-                scale.from - 2,
-                scale.from - 1,
-                "╱",
-                self.theme.dim,
-            );
+            axis_break(buf, axis_row, at, scale.from - 2, self.theme);
             buf.set_string(at - 1, year_row, year.to_string(), self.theme.dim);
             free_from = at + 4;
         }
         let mut stop = area.right();
         if let Some(year) = timescale.later {
             let at = scale.after();
-            buf[(at, axis_row)]
-                .set_symbol("┴")
-                .set_style(self.theme.border);
-            fill(
-                buf,
-                axis_row,
-                scale.to + 1,
-                scale.to + 2,
-                "╱",
-                self.theme.dim,
-            );
+            axis_break(buf, axis_row, at, scale.to + 1, self.theme);
             let label = year.to_string();
             buf.set_string(area.right() - 4, year_row, &label, self.theme.dim);
             stop = area.right() - 5;
@@ -237,6 +217,13 @@ fn fill(buf: &mut Buffer, row: u16, start: u16, end: u16, symbol: &str, style: S
     for column in start..=end {
         buf[(column, row)].set_symbol(symbol).set_style(style);
     }
+}
+
+/// Where the axis folds outlying years: a tick at the year's column `at` and a two-cell break
+/// `╱╱` from column `from`.
+fn axis_break(buf: &mut Buffer, row: u16, at: u16, from: u16, theme: &Theme) {
+    buf[(at, row)].set_symbol("┴").set_style(theme.border);
+    fill(buf, row, from, from + 1, "╱", theme.dim);
 }
 
 #[cfg(test)]

@@ -7,23 +7,18 @@
 // The Rust test runs the hub and the web door; `izumi-ask {"present": N}` asks it to move the
 // presenter to scene index N, and it answers `ok`.
 
-import { readFileSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { AXE, WCAG_21_AA, failures, report, inChromium } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const scenes = config.scenes;
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // What axe leaves undecided and was looked at: see classroom.mjs.
 const KNOWN_UNDECIDED = ["color-contrast", "label-content-name-mismatch"];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1400, height: 900 };
 
-const failures = [];
-const report = (line) => process.stdout.write(`${line}\n`);
 const answers = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 async function present(index) {
   process.stdout.write(`izumi-ask ${JSON.stringify({ present: index })}\n`);
@@ -246,13 +241,7 @@ async function notShownYet(browser, scheme, at) {
 }
 
 mkdirSync(config.screenshots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-try {
-  report(`browser: chromium ${browser.version()}`);
+await inChromium(config.chromium, "article", async (browser) => {
   for (const scheme of ["light", "dark"]) {
     await phone(browser, scheme);
     await desktop(browser, scheme);
@@ -261,14 +250,4 @@ try {
   await noScript(browser);
   const at = await followingBringsTheTitle(browser);
   for (const scheme of ["light", "dark"]) await notShownYet(browser, scheme, at);
-} catch (error) {
-  failures.push(error.message);
-} finally {
-  await browser.close();
-}
-if (failures.length) {
-  for (const failure of failures) report(`FAILED: ${failure}`);
-  process.exit(1);
-}
-report("all article checks passed");
-process.exit(0);
+});

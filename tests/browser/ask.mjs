@@ -7,18 +7,13 @@
 // N}`, and reads `ok` or what went wrong on standard input. Every other line is a report. It
 // exits 0 when every check passed, 1 with every failure listed otherwise.
 
-import { readFileSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { AXE, WCAG_21_AA, failures, report, inChromium } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const PHONE = { width: 390, height: 844 };
-const failures = [];
-const report = (line) => process.stdout.write(`${line}\n`);
 
 const answers = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 async function ask(question) {
@@ -214,22 +209,4 @@ async function run(browser) {
   await plain.close();
 }
 
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-try {
-  report(`browser: chromium ${browser.version()}`);
-  await run(browser);
-} catch (error) {
-  failures.push(error.message);
-} finally {
-  await browser.close();
-}
-if (failures.length) {
-  for (const failure of failures) report(`FAILED: ${failure}`);
-  process.exit(1);
-}
-report("all asking checks passed");
-process.exit(0);
+await inChromium(config.chromium, "asking", run);

@@ -8,25 +8,20 @@
 // and reads `ok` or what went wrong on standard input. Every other line it writes is a report.
 // It exits 0 when every check passed, 1 with every failure listed otherwise.
 
-import { readFileSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
+import { AXE, WCAG_21_AA, failures, report, inChromium } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const scenes = config.scenes;
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const PHONE = { name: "phone", width: 360, height: 740 };
 const PROJECTOR = { name: "projector", width: 1920, height: 1080 };
 const SCHEMES = ["light", "dark"];
 /// How long the page may take to follow a move of the presenter's.
 const FOLLOW_WITHIN_MS = 1000;
 
-const failures = [];
-const report = (line) => process.stdout.write(`${line}\n`);
 
 // --- Asking the Rust test about the presenter ---------------------------------------------------
 const answers = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
@@ -352,24 +347,7 @@ async function looks(browser, scheme, size) {
 
 // --- Run ----------------------------------------------------------------------------------------
 mkdirSync(config.screenshots, { recursive: true });
-// A fresh browser: playwright gives each launch an empty profile (--user-data-dir) in a new
-// temporary folder, which the test points at a folder of its own, and removes it at the end.
-const browser = await chromium.launch({
-  executablePath: config.chromium,
-  headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-});
-try {
-  report(`browser: chromium ${browser.version()}`);
+await inChromium(config.chromium, "browser", async (browser) => {
   await axeFindsFaults(browser);
   await followAndRemote(browser);
   // The pages at a scene with people, footnotes, terms and a route on the map.
@@ -380,14 +358,4 @@ try {
       await looks(browser, scheme, size);
     }
   }
-} catch (error) {
-  failures.push(error.message);
-} finally {
-  await browser.close();
-}
-if (failures.length) {
-  for (const failure of failures) report(`FAILED: ${failure}`);
-  process.exit(1);
-}
-report("all browser checks passed");
-process.exit(0);
+}, { args: ["--disable-quic"] });
