@@ -1,5 +1,5 @@
-//! Frame cost of the full reader layout (map and timeline included) at three sizes, and of
-//! stepping through the story. Run with `cargo bench --bench render`; it prints the mean time per
+//! Frame cost of the full reader layout (map and timeline included) at three sizes, of stepping
+//! through the story, and of paging through a scene of about 200 KB beside an ordinary one. Run with `cargo bench --bench render`; it prints the mean time per
 //! operation.
 
 use std::time::{Duration, Instant};
@@ -97,4 +97,33 @@ fn main() {
     println!(
         "step to the next scene and draw it at 120x40 ({scenes} scenes, round and round): {step:?}"
     );
+
+    // Paging through the first scene, as written and with its paragraphs repeated to about
+    // 200 KB: a page down and the frame it causes, back to the top at the end.
+    let mut huge = story.clone();
+    let written = huge.scenes[0].paragraphs.clone();
+    let bytes = |story: &story::Story| -> usize {
+        story
+            .plain_paragraphs(&story.scenes[0].paragraphs)
+            .iter()
+            .map(String::len)
+            .sum()
+    };
+    while bytes(&huge) < 200_000 {
+        huge.scenes[0].paragraphs.extend(written.iter().cloned());
+    }
+    for (name, story) in [("as written", story.clone()), ("about 200 KB", huge)] {
+        let size = bytes(&story);
+        let terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let mut reader = Reader::new(App::new(story), terminal, DARK, keys.clone());
+        let mut pages = 0u32;
+        let page = measure(budget, || {
+            reader.act(Action::PageDown).unwrap();
+            pages += 1;
+            if pages.is_multiple_of(50) {
+                reader.act(Action::FirstScene).unwrap();
+            }
+        });
+        println!("page down the first scene {name} ({size} bytes) and draw at 120x40: {page:?}");
+    }
 }

@@ -291,6 +291,18 @@ impl IdTable {
     /// Records an id; reports it if it is malformed or already taken.
     fn insert(&mut self, v: &mut Validator, file: &SourceFile, id: &Spanned<String>) {
         let name = id.get_ref();
+        let length = name.chars().count();
+        if length > LONGEST_ID {
+            v.error(
+                file,
+                id.span(),
+                format!(
+                    "{} id of {length} characters; an id is at most {LONGEST_ID}",
+                    self.kind
+                ),
+            );
+            return;
+        }
         if !is_valid_id(name) {
             v.error(
                 file,
@@ -330,6 +342,10 @@ impl IdTable {
         self.index.get(id).map(|(index, _, _)| *index)
     }
 }
+
+/// The longest id, in characters: ids are names to type and to read in messages, and a longer one
+/// would only fill every message that quotes it.
+pub const LONGEST_ID: usize = 64;
 
 /// Whether `id` is a valid id: lowercase ASCII letters and digits, in words joined by single
 /// hyphens (`elena-perskaia`, `1941`), so no empty word: no leading, trailing or doubled hyphen.
