@@ -119,6 +119,7 @@ fn main() {
         let mut pages = 0u32;
         let page = measure(budget, || {
             reader.act(Action::PageDown).unwrap();
+            reader.draw().unwrap();
             pages += 1;
             if pages.is_multiple_of(50) {
                 reader.act(Action::FirstScene).unwrap();

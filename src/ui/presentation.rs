@@ -189,8 +189,8 @@ impl Presentation<'_> {
                 }
                 .render(strip_area, buf);
                 let lines: Vec<Line> = scene::wrapped(story, id, "", text_area.width, theme)
-                    .into_iter()
-                    .map(|line| line.spans)
+                    .iter()
+                    .map(|line| line.spans.clone())
                     .collect();
                 text = TextBox {
                     area: text_area,

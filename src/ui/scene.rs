@@ -1,6 +1,9 @@
 //! The scene pane: the scene's text, wrapped and scrollable, with footnote and editor's-note
 //! markers set apart.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
@@ -12,6 +15,7 @@ use super::layout::titled_pane_block;
 use super::theme::Theme;
 use crate::app::{App, Geometry, Pane, Spot, TextBox};
 use crate::search::occurrences;
+use crate::story::text::Paragraph as TextParagraph;
 use crate::story::{EditorNoteId, FootnoteId, Inline, SceneId, Story};
 use crate::wrap::{TaggedLine, wrap_tagged};
 
@@ -112,6 +116,47 @@ fn mark(
     }
 }
 
+/// What a scene's wrapped text was made from: the story (by content), the scene's paragraphs
+/// themselves (a story changed in place keeps its fingerprint), the query, the width and the
+/// theme.
+struct WrapKey {
+    fingerprint: String,
+    scene: SceneId,
+    paragraphs: Vec<TextParagraph<FootnoteId>>,
+    query: String,
+    width: u16,
+    theme: Theme,
+}
+
+impl WrapKey {
+    fn new(story: &Story, id: SceneId, query: &str, width: u16, theme: &Theme) -> Self {
+        Self {
+            fingerprint: story.fingerprint.clone(),
+            scene: id,
+            paragraphs: story.scene(id).paragraphs.clone(),
+            query: query.to_owned(),
+            width,
+            theme: *theme,
+        }
+    }
+
+    /// Whether these are what the lines were made from, compared without copying anything.
+    fn matches(&self, story: &Story, id: SceneId, query: &str, width: u16, theme: &Theme) -> bool {
+        self.scene == id
+            && self.width == width
+            && self.query == query
+            && self.theme == *theme
+            && self.fingerprint == story.fingerprint
+            && self.paragraphs == story.scene(id).paragraphs
+    }
+}
+
+thread_local! {
+    /// The last scene wrapped, kept so that scrolling and redrawing do not wrap it again: a
+    /// scene of hundreds of kilobytes takes milliseconds to wrap, and a key press only moves it.
+    static LAST_WRAPPED: RefCell<Option<(WrapKey, Rc<[TaggedLine]>)>> = const { RefCell::new(None) };
+}
+
 /// The scene's text wrapped to `width` columns, the query highlighted.
 pub fn wrapped(
     story: &Story,
@@ -119,8 +164,21 @@ pub fn wrapped(
     query: &str,
     width: u16,
     theme: &Theme,
-) -> Vec<TaggedLine> {
-    wrap_tagged(&scene_spans(story, id, query, theme), width)
+) -> Rc<[TaggedLine]> {
+    LAST_WRAPPED.with_borrow_mut(|last| {
+        if let Some((key, lines)) = last.as_ref()
+            && key.matches(story, id, query, width, theme)
+        {
+            return Rc::clone(lines);
+        }
+        let lines: Rc<[TaggedLine]> =
+            wrap_tagged(&scene_spans(story, id, query, theme), width).into();
+        *last = Some((
+            WrapKey::new(story, id, query, width, theme),
+            Rc::clone(&lines),
+        ));
+        lines
+    })
 }
 
 /// Where the footnote and editor's-note markers of wrapped lines are, drawn from `area`'s top
@@ -162,11 +220,15 @@ impl ScenePane<'_> {
         // Drawing clamps the scroll itself: the app learns the limit from this frame.
         let scroll = app.scene_scroll().min(text.max_scroll());
         marker_spots(&lines, inner, scroll, geometry);
-        let lines: Vec<Line> = lines.into_iter().map(|line| line.spans).collect();
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll, 0))
-            .render(area, buf);
+        // Only the lines in view go to the paragraph: a scene of hundreds of kilobytes costs
+        // a frame its wrapping, not a walk through every line above the fold as well.
+        let shown: Vec<Line> = lines
+            .iter()
+            .skip(usize::from(scroll))
+            .take(usize::from(inner.height))
+            .map(|line| line.spans.clone())
+            .collect();
+        Paragraph::new(shown).block(block).render(area, buf);
 
         if content > inner.height {
             let mut state = ScrollbarState::new(usize::from(content - inner.height))

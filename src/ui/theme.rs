@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use crate::config::ThemeName;
 
 /// The styles of every part of the screen.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Theme {
     pub title: Style,
     pub text: Style,
