@@ -113,30 +113,15 @@ pub struct PlacedLabel {
     pub kind: LabelKind,
 }
 
-/// Width in display cells (a CJK character takes two, an emoji two).
+/// Width in display cells (a CJK character takes two, an emoji two), as the map's grid counts.
 pub fn cells(text: &str) -> u16 {
-    u16::try_from(unicode_width::UnicodeWidthStr::width(text)).unwrap_or(u16::MAX)
+    u16::try_from(crate::wrap::cells(text)).unwrap_or(u16::MAX)
 }
 
-/// `text` cut to at most `width` display cells, ending in "…" when cut.
+/// `text` cut to at most `width` display cells, ending in "…" when cut: the terminal's one
+/// truncation ([`crate::wrap::truncate`]), in the grid's units.
 pub fn shorten(text: &str, width: u16) -> String {
-    if cells(text) <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = u16::try_from(unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)).unwrap_or(2);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
+    crate::wrap::truncate(text, usize::from(width))
 }
 
 impl PlacedLabel {
