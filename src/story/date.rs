@@ -173,10 +173,18 @@ impl fmt::Display for StoryDate {
             if i > 0 {
                 f.write_str(" or ")?;
             }
-            f.write_str(&claim.text)?;
-            if let Some(source) = &claim.according_to {
-                write!(f, " ({source})")?;
-            }
+            write!(f, "{claim}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One reading with whose it is: `1927 (Motov)`.
+impl fmt::Display for DateClaim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)?;
+        if let Some(source) = &self.according_to {
+            write!(f, " ({source})")?;
         }
         Ok(())
     }

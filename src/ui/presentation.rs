@@ -467,11 +467,7 @@ impl Widget for TimelinePanel<'_> {
         if scene.date.is_disputed() {
             lines.push(Line::styled("The sources disagree:", theme.stage_progress).centered());
             for claim in scene.date.claims() {
-                let whose = claim
-                    .according_to
-                    .as_deref()
-                    .map_or(String::new(), |source| format!(" ({source})"));
-                lines.push(Line::from(format!("{}{whose}", claim.text)).centered());
+                lines.push(Line::from(claim.to_string()).centered());
             }
         } else {
             lines.push(Line::from(scene.date.to_string()).centered());
