@@ -365,8 +365,8 @@ fn huge_scene_text_loads_in_bounded_time() {
     let glossary = dir.join("glossary.toml");
     let mut terms = fs::read_to_string(&glossary).unwrap();
     terms.push_str(
-        "\n[[term]]\nid = \"aa\"\nterm = \"aa\"\ndefinition = \"x\"\n\n\
-         [[term]]\nid = \"b\"\nterm = \"b\"\ndefinition = \"x\"\n",
+        "\n[[term]]\nid = \"aa\"\nterm = \"aa\"\ndefinition = \"x\"\nsources = [\"P2\"]\n\n\
+         [[term]]\nid = \"b\"\nterm = \"b\"\ndefinition = \"x\"\nsources = [\"P2\"]\n",
     );
     fs::write(&glossary, terms).unwrap();
     let path = dir.join("episodes/01-north.toml");
@@ -410,7 +410,7 @@ fn a_question_with_a_misspelt_answer_is_located_and_the_closest_choice_suggested
     assert_eq!(
         messages_of(dir.path()),
         [
-            "episodes/02-south.toml:24:10: the answer \"Rome by train\" is not written exactly \
+            "episodes/02-south.toml:25:10: the answer \"Rome by train\" is not written exactly \
              as one of the question's choices — did you mean \"Rome, by train\"?"
         ]
     );
@@ -421,23 +421,23 @@ fn bad_questions_are_each_located_at_the_field_at_fault() {
     for (case, expected) in [
         (
             "question-duplicate-id",
-            "episodes/02-south.toml:27:6: duplicate question id",
+            "episodes/02-south.toml:28:6: duplicate question id",
         ),
         (
             "question-one-choice",
-            "episodes/02-south.toml:23:11: a question needs 2 to 6 choices, not 1",
+            "episodes/02-south.toml:24:11: a question needs 2 to 6 choices, not 1",
         ),
         (
             "question-seven-choices",
-            "episodes/02-south.toml:23:11: a question needs 2 to 6 choices, not 7",
+            "episodes/02-south.toml:24:11: a question needs 2 to 6 choices, not 7",
         ),
         (
             "question-empty-prompt",
-            "episodes/02-south.toml:22:10: a question's prompt may not be empty",
+            "episodes/02-south.toml:23:10: a question's prompt may not be empty",
         ),
         (
             "question-explain-unknown-footnote",
-            "episodes/02-south.toml:26:47: footnote [^9] is not defined",
+            "episodes/02-south.toml:27:47: footnote [^9] is not defined",
         ),
     ] {
         let dir = common::broken_story(&common::fixtures().join("invalid").join(case));

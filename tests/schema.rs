@@ -385,6 +385,44 @@ fn the_loader_and_the_schema_agree_on_which_ids_are_valid() {
 }
 
 #[test]
+fn the_loader_and_the_schema_agree_on_which_passage_labels_are_valid() {
+    let document: Json = serde_json::from_str(&schema(None)).unwrap();
+    let pattern = document["$defs"]["passage"]["pattern"].as_str().unwrap();
+    assert_eq!(pattern, izumi::story::raw::PASSAGE_PATTERN);
+    let pattern = Regex::new(pattern).unwrap();
+    for (label, valid) in [
+        ("P1", true),
+        ("P69", true),
+        ("P 12", true),
+        ("fn 4", true),
+        ("fn4", true),
+        ("fn 58", true),
+        ("", false),
+        ("P", false),
+        ("fn", false),
+        ("P0", false),
+        ("P012", false),
+        ("fn 0", false),
+        ("p12", false),
+        ("FN 4", false),
+        ("fn  4", false),
+        ("fn. 4", false),
+        (" P1", false),
+        ("P1 ", false),
+        ("P1\n", false),
+        ("P12a", false),
+        ("12", false),
+    ] {
+        assert_eq!(
+            izumi::story::Passage::parse(label).is_some(),
+            valid,
+            "the loader on {label:?}"
+        );
+        assert_eq!(pattern.is_match(label), valid, "the schema on {label:?}");
+    }
+}
+
+#[test]
 fn questions_need_an_id_a_prompt_and_two_to_six_choices() {
     let episode = "id = \"x\"\ntitle = \"X\"\nlocation = \"oslo\"\nperiod = \"1920\"\n\
                    [[scene]]\nid = \"s\"\ntitle = \"T\"\ndate = \"1920\"\nlocations = [\"oslo\"]\ntext = \"t\"\n";

@@ -103,6 +103,22 @@ pub enum Precision {
     Approximate,
 }
 
+/// What a claim is about: its range, but for an approximate date ("about 1927") the dates it is
+/// about (1927) without the year either side that "about" may mean.
+pub fn core(claim: &DateClaim) -> DateRange {
+    let range = claim.range;
+    if claim.precision != Precision::Approximate {
+        return range;
+    }
+    let start = Day::first_of_month(range.start.year + 1, range.start.month);
+    let end = Day::last_of_month(range.end.year - 1, range.end.month);
+    if start <= end {
+        DateRange { start, end }
+    } else {
+        range
+    }
+}
+
 /// One account of when something happened, with whose account it is when sources disagree.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateClaim {
@@ -532,6 +548,31 @@ mod tests {
             )
         );
         assert_eq!(range("c. 1927").0, "1926-01-01");
+    }
+
+    #[test]
+    fn an_approximate_date_is_about_what_it_names_and_others_about_their_range() {
+        let core = |text: &str| {
+            let claim = parse_claim(text, None).unwrap();
+            let core = core(&claim);
+            (core.start.to_string(), core.end.to_string())
+        };
+        assert_eq!(
+            core("about 1927"),
+            ("1927-01-01".into(), "1927-12-31".into())
+        );
+        assert_eq!(
+            core("about May 1941"),
+            ("1941-05-01".into(), "1941-05-31".into())
+        );
+        assert_eq!(
+            core("late 1920 – 1921/22"),
+            ("1920-09-01".into(), "1922-12-31".into())
+        );
+        assert_eq!(
+            core("21 May 1941"),
+            ("1941-05-21".into(), "1941-05-21".into())
+        );
     }
 
     #[test]

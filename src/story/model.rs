@@ -46,6 +46,82 @@ pub struct SourceShape {
     pub not_retold: Vec<(String, String)>,
 }
 
+/// A passage of the work retold, as `sources` lists name it: its n-th paragraph (`P12`) or its
+/// n-th footnote (`fn 4`). Paragraphs come before footnotes, each in number order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Passage {
+    Paragraph(u32),
+    Footnote(u32),
+}
+
+impl Passage {
+    /// Reads a label as written: `P12` or `fn 4`, the space optional in both (`P 12`, `fn4`),
+    /// the number from 1 without leading zeros; nothing else. `raw::PASSAGE_PATTERN` says the
+    /// same for the schema, and `tests/schema.rs` checks that they agree.
+    pub fn parse(label: &str) -> Option<Self> {
+        let strict = |rest: &str| {
+            let digits = rest.strip_prefix(' ').unwrap_or(rest);
+            let first = digits.bytes().next()?;
+            (first != b'0' && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.parse().ok())
+                .flatten()
+        };
+        if let Some(rest) = label.strip_prefix("fn") {
+            strict(rest).map(Self::Footnote)
+        } else if let Some(rest) = label.strip_prefix('P') {
+            strict(rest).map(Self::Paragraph)
+        } else {
+            None
+        }
+    }
+
+    /// What a label that [`Passage::parse`] refuses was probably meant to be: `p12`, `¶12`,
+    /// `FN 4`, `fn. 4`, `note 4`, `footnote 4`.
+    pub fn guess(label: &str) -> Option<Self> {
+        let lower = label.trim().to_lowercase().replace('.', "");
+        let after = |prefixes: &[&str]| {
+            prefixes
+                .iter()
+                .find_map(|prefix| passage_number(lower.strip_prefix(prefix)?))
+        };
+        after(&["footnote", "note", "fn"])
+            .map(Self::Footnote)
+            .or_else(|| after(&["paragraph", "p", "¶"]).map(Self::Paragraph))
+    }
+
+    pub fn number(self) -> u32 {
+        match self {
+            Self::Paragraph(n) | Self::Footnote(n) => n,
+        }
+    }
+
+    /// Every passage of a work of `paragraphs` paragraphs and `footnotes` footnotes, in order.
+    pub fn all(paragraphs: u32, footnotes: u32) -> impl Iterator<Item = Self> {
+        (1..=paragraphs)
+            .map(Self::Paragraph)
+            .chain((1..=footnotes).map(Self::Footnote))
+    }
+}
+
+/// A passage's number: digits only, after any spaces, from 1.
+fn passage_number(digits: &str) -> Option<u32> {
+    let digits = digits.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
+/// `P12`, `fn 4`: the one way a label is shown.
+impl std::fmt::Display for Passage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Paragraph(n) => write!(f, "P{n}"),
+            Self::Footnote(n) => write!(f, "fn {n}"),
+        }
+    }
+}
+
 /// An episode: a stretch of the story in one main place.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Episode {
@@ -483,5 +559,64 @@ mod tests {
         for word in ["certain", "probably", "Probable", ""] {
             assert_eq!(Certainty::from_word(word), None, "{word:?}");
         }
+    }
+
+    #[test]
+    fn passage_labels_read_in_their_written_forms_and_show_in_one() {
+        for (written, shown) in [
+            ("P12", "P12"),
+            ("P 12", "P12"),
+            ("P1", "P1"),
+            ("fn 4", "fn 4"),
+            ("fn4", "fn 4"),
+            ("fn 58", "fn 58"),
+        ] {
+            let passage = Passage::parse(written).unwrap_or_else(|| panic!("{written:?}"));
+            assert_eq!(passage.to_string(), shown);
+            assert_eq!(Passage::parse(shown), Some(passage));
+        }
+        for refused in [
+            "",
+            "P",
+            "P0",
+            "fn 0",
+            "P012",
+            "p12",
+            "FN 4",
+            "fn. 4",
+            "fn  4",
+            " P1",
+            "P1 ",
+            "P12a",
+            "P-1",
+            "P+1",
+            "12",
+            "fn 4,",
+            "P99999999999",
+        ] {
+            assert_eq!(Passage::parse(refused), None, "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_label_is_guessed_only_when_it_plainly_names_a_passage() {
+        assert_eq!(Passage::guess("p12"), Some(Passage::Paragraph(12)));
+        assert_eq!(Passage::guess("¶ 3"), Some(Passage::Paragraph(3)));
+        assert_eq!(Passage::guess("FN. 4"), Some(Passage::Footnote(4)));
+        assert_eq!(Passage::guess("footnote 9"), Some(Passage::Footnote(9)));
+        assert_eq!(Passage::guess("Note 2"), Some(Passage::Footnote(2)));
+        assert_eq!(Passage::guess(" P1 "), Some(Passage::Paragraph(1)));
+        assert_eq!(Passage::guess("P012"), Some(Passage::Paragraph(12)));
+        for nothing in ["12", "q12", "P0", "fn x", "page 4"] {
+            assert_eq!(Passage::guess(nothing), None, "{nothing:?}");
+        }
+    }
+
+    #[test]
+    fn passages_run_paragraphs_first_then_footnotes() {
+        let all: Vec<String> = Passage::all(2, 2).map(|p| p.to_string()).collect();
+        assert_eq!(all, ["P1", "P2", "fn 1", "fn 2"]);
+        assert!(Passage::Paragraph(69) < Passage::Footnote(1));
+        assert!(Passage::Paragraph(2) < Passage::Paragraph(10));
     }
 }

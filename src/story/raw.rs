@@ -34,7 +34,9 @@ pub struct RawStory {
     /// Episode files in reading order, relative to the story folder.
     #[schemars(with = "Vec<String>", length(min = 1))]
     pub episodes: Spanned<Vec<Spanned<String>>>,
-    pub source: RawSource,
+    /// The work retold: its citation and, for the coverage check, its shape.
+    #[schemars(with = "RawSource")]
+    pub source: Spanned<RawSource>,
 }
 
 /// The work the story retells.
@@ -62,20 +64,30 @@ pub struct RawSource {
 #[serde(deny_unknown_fields)]
 #[schemars(inline)]
 pub struct RawNotRetold {
-    /// `P n` or `fn n`.
-    #[schemars(with = "String")]
+    /// `P12` (a paragraph) or `fn 4` (a footnote).
+    #[schemars(with = "PassageLabel")]
     pub label: Spanned<String>,
     /// Why it is not retold.
     #[schemars(length(min = 1))]
     pub why: String,
 }
 
+/// The rule for a passage label, as a regular expression: `P12` or `fn 4`, the space optional.
+/// `Passage::parse` applies the same rule; `tests/schema.rs` checks that the two agree.
+pub const PASSAGE_PATTERN: &str = "^(P|fn) ?[1-9][0-9]*$";
+
 // Only a schema: the files hold sources as `Vec<Spanned<String>>`, checked by validation.
 /// The passages of the work a text rests on: `P12` (the work's twelfth paragraph), `fn 4` (its
 /// fourth footnote).
 #[derive(JsonSchema)]
 #[schemars(rename = "sources")]
-pub struct Sources(pub Vec<String>);
+pub struct Sources(pub Vec<PassageLabel>);
+
+// Only a schema: a label is read by `Passage::parse`.
+/// A paragraph of the work, `P12`, or a footnote, `fn 4`.
+#[derive(JsonSchema)]
+#[schemars(rename = "passage")]
+pub struct PassageLabel(#[schemars(regex(pattern = PASSAGE_PATTERN))] pub String);
 
 /// The people.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -218,9 +230,10 @@ pub struct RawEditorNotes {
 pub struct RawEditorNote {
     #[schemars(with = "Id")]
     pub id: Spanned<String>,
-    /// What we note, in our own words.
-    #[schemars(length(min = 1))]
-    pub text: String,
+    /// What we note, in our own words. A note stands on the work or on what it states itself,
+    /// never on the glossary's general glosses, so it may not send the reader there.
+    #[schemars(with = "String", length(min = 1))]
+    pub text: Spanned<String>,
     /// The passages of the work the note comments on.
     #[serde(default)]
     #[schemars(with = "Sources")]

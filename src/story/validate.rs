@@ -14,8 +14,8 @@ use super::date::{self, StoryDate};
 use super::diagnostic::{Diagnostic, Hints, Position, SourceFile};
 use super::model::{
     Certainty, Character, CharacterId, EditorNote, EditorNoteId, Episode, EpisodeId, Footnote,
-    FootnoteId, Identification, Location, LocationId, Part, Question, Scene, SceneId, SourceShape,
-    Story, Term, TermId,
+    FootnoteId, Identification, Location, LocationId, Part, Passage, Question, Scene, SceneId,
+    SourceShape, Story, Term, TermId,
 };
 use super::raw::{
     RawCharacter, RawCharacters, RawClaim, RawDate, RawDisputed, RawEditorNote, RawEditorNotes,
@@ -48,6 +48,11 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         cited: HashSet::new(),
         noted: HashSet::new(),
         hints: Hints::default(),
+        counts: parsed
+            .story
+            .as_ref()
+            .and_then(|(_, raw)| Counts::declared(raw.source.get_ref())),
+        carried: HashMap::new(),
     };
 
     let characters = parsed
@@ -101,12 +106,18 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         if raw_scenes.is_empty() {
             v.error(file, id.span(), "this episode has no scenes (`[[scene]]`)");
         }
+        let location = v.resolve(file, location, refs.locations);
+        let period_at = period.span();
+        let period = v.date(file, period);
         for scene in raw_scenes {
             scene_ids.insert(&mut v, file, &scene.id);
-            scenes.extend(v.scene(file, scene, episode, &refs, &mut question_ids));
+            let built = v.scene(file, scene, episode, &refs, &mut question_ids);
+            if let (Some(built), Some(period)) = (&built, &period) {
+                let at = file.position(scene.id.span().start).line;
+                v.check_period_covers(file, period_at.clone(), id.get_ref(), period, built, at);
+            }
+            scenes.extend(built);
         }
-        let location = v.resolve(file, location, refs.locations);
-        let period = v.date(file, period);
         if let (Some(location), Some(period)) = (location, period) {
             episodes.push(Episode {
                 id: sanitize(id.get_ref()),
@@ -136,21 +147,31 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         authors,
         // The loader has read the episode files it lists.
         episodes: _,
-        source:
-            RawSource {
-                citation,
-                paragraphs,
-                footnotes: footnote_count,
-                not_retold,
-            },
+        source: raw_source,
     } = raw_story;
+    let RawSource {
+        citation,
+        // Read into `v.counts` before anything else.
+        paragraphs: _,
+        footnotes: footnote_count,
+        not_retold: _,
+    } = raw_source.get_ref();
     let (source, source_titles) = v.titled(story_file, citation);
-    let source_shape = paragraphs.as_ref().map(|paragraphs| SourceShape {
-        paragraphs: *paragraphs.get_ref(),
-        footnotes: footnote_count.as_ref().map_or(0, |n| *n.get_ref()),
+    if let (None, Some(count)) = (v.counts, footnote_count) {
+        v.error(
+            story_file,
+            count.span(),
+            "`footnotes` is given without `paragraphs`: the coverage check counts the work's \
+             paragraphs and footnotes together, so give both or neither",
+        );
+    }
+    let not_retold = v.not_retold(story_file, raw_source.get_ref());
+    let source_shape = v.counts.map(|counts| SourceShape {
+        paragraphs: counts.paragraphs,
+        footnotes: counts.footnotes,
         not_retold: not_retold
             .iter()
-            .map(|RawNotRetold { label, why }| (sanitize(label.get_ref()), sanitize(why.trim())))
+            .map(|(passage, why, _)| (passage.to_string(), why.clone()))
             .collect(),
     });
     let (mut characters, footnotes, locations, mut terms) =
@@ -180,6 +201,22 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     {
         v.unfold_terms(file, raw, &mut terms, &scenes, &scene_ids);
     }
+    // Whether every passage is carried can be told only once every file was read.
+    if let Some(counts) = v.counts
+        && parsed.episodes_complete
+        && parsed.characters.is_some()
+        && parsed.glossary.is_some()
+    {
+        let citing = |number: u32| {
+            scenes.iter().find(|scene| {
+                scene
+                    .footnotes
+                    .iter()
+                    .any(|id| footnotes.get(id.index()).map(|f| f.number) == Some(number))
+            })
+        };
+        v.check_coverage(story_file, raw_source.span(), counts, &not_retold, citing);
+    }
     let story = Story {
         title: sanitize(title),
         subtitle: subtitle.as_deref().map(sanitize),
@@ -200,13 +237,73 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     Some(story)
 }
 
-/// The labels of a `sources` list, as written (validated against the work's shape by
-/// `check_sources`).
-fn labels(sources: &[Spanned<String>]) -> Vec<String> {
-    sources
-        .iter()
-        .map(|label| sanitize(label.get_ref().trim()))
-        .collect()
+/// How many paragraphs and footnotes story.toml says the work has: given, every `sources` list
+/// is checked against them and every passage must be carried or said not to be retold.
+#[derive(Clone, Copy, Debug)]
+struct Counts {
+    paragraphs: u32,
+    footnotes: u32,
+}
+
+impl Counts {
+    /// The counts, if `[source]` gives `paragraphs` (a work without footnotes gives none).
+    fn declared(source: &RawSource) -> Option<Self> {
+        source.paragraphs.as_ref().map(|paragraphs| Self {
+            paragraphs: *paragraphs.get_ref(),
+            footnotes: source.footnotes.as_ref().map_or(0, |n| *n.get_ref()),
+        })
+    }
+
+    /// Why `passage` is not in the work, if it is not.
+    fn outside(self, passage: Passage) -> Option<String> {
+        let (count, kind, first) = match passage {
+            Passage::Paragraph(_) => (self.paragraphs, "paragraphs", Passage::Paragraph(1)),
+            Passage::Footnote(_) => (self.footnotes, "footnotes", Passage::Footnote(1)),
+        };
+        if passage.number() <= count {
+            None
+        } else if count == 0 {
+            Some(format!("story.toml's [source] declares no {kind}"))
+        } else {
+            let last = match passage {
+                Passage::Paragraph(_) => Passage::Paragraph(count),
+                Passage::Footnote(_) => Passage::Footnote(count),
+            };
+            Some(format!(
+                "story.toml's [source] declares {count} {kind} ({first} to {last})"
+            ))
+        }
+    }
+}
+
+/// Which kind of text a message names first when several carry a passage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    Scene,
+    Entry,
+    Part,
+    Note,
+}
+
+/// Who must say what a text rests on, and where to say that it does not.
+struct Owner {
+    /// `scene "arrival"`, `the bio of character "ada"`: how messages and the coverage name it.
+    what: String,
+    rank: Rank,
+    /// Where a missing `sources` list is reported.
+    at: Range<usize>,
+    /// Whether the text needs `sources` when the story declares its source's shape.
+    needs_sources: bool,
+}
+
+/// The word a note may not lean on, in any case: "glossary", "glossaries".
+const GLOSSARY_WORD: &str = "glossar";
+
+/// Where `word` (ASCII, lowercase) first occurs in `text`, ignoring ASCII case.
+fn find_ignoring_case(text: &str, word: &str) -> Option<usize> {
+    let (text, word) = (text.as_bytes(), word.as_bytes());
+    text.windows(word.len())
+        .position(|window| window.eq_ignore_ascii_case(word))
 }
 
 /// A text that says something, trimmed and cleaned, or nothing.
@@ -414,6 +511,12 @@ struct Validator<'p> {
     noted: HashSet<String>,
     /// "Did you mean" for the first few hundred unknown names.
     hints: Hints,
+    /// The work's shape, if story.toml declares it.
+    counts: Option<Counts>,
+    /// A text that carries each passage of the work by its `sources` (a scene rather than an
+    /// entry, an entry rather than a note, else the first found), counted even in texts that
+    /// fail validation.
+    carried: HashMap<Passage, (Rank, String)>,
 }
 
 impl Validator<'_> {
@@ -457,6 +560,13 @@ impl Validator<'_> {
             let born = born.as_ref().and_then(|d| self.text_date(file, d));
             let died = died.as_ref().and_then(|d| self.text_date(file, d));
             let identified_as = self.identifications(file, name, aliases, identified_as);
+            let owner = Owner {
+                what: format!("the bio of character \"{}\"", id.get_ref()),
+                rank: Rank::Entry,
+                at: id.span(),
+                needs_sources: true,
+            };
+            let sources = self.sources(file, sources, &owner);
             characters.push(Character {
                 id: sanitize(id.get_ref()),
                 name: sanitize(name),
@@ -467,7 +577,7 @@ impl Validator<'_> {
                 role: sanitize(role),
                 code_names: code_names.iter().map(|c| sanitize(c)).collect(),
                 bio: sanitize(bio.trim()),
-                sources: labels(sources),
+                sources,
                 parts: Vec::new(),
             });
         }
@@ -607,19 +717,26 @@ impl Validator<'_> {
         let RawEditorNotes { note } = raw;
         for RawEditorNote { id, text, sources } in note {
             ids.insert(self, file, id);
-            if text.trim().is_empty() {
+            if text.get_ref().trim().is_empty() {
                 self.error(
                     file,
                     id.span(),
                     format!("editor's note \"{}\" needs a `text`", id.get_ref()),
                 );
             }
+            self.check_note_stands_on_its_own(file, id.get_ref(), text);
+            let owner = Owner {
+                what: format!("editor's note \"{}\"", id.get_ref()),
+                rank: Rank::Note,
+                at: id.span(),
+                needs_sources: false,
+            };
             notes.push(EditorNote {
                 id: sanitize(id.get_ref()),
                 // Numbered once the story's order of use is known.
                 number: 0,
-                text: sanitize(text.trim()),
-                sources: labels(sources),
+                text: sanitize(text.get_ref().trim()),
+                sources: self.sources(file, sources, &owner),
             });
         }
         (notes, ids)
@@ -683,6 +800,32 @@ impl Validator<'_> {
             ids.insert(self, file, id);
             let definition = nonblank(definition.as_deref());
             let general = nonblank(general.as_deref());
+            if definition.is_none()
+                && general.is_some()
+                && let Some(first) = sources.first()
+            {
+                self.error(
+                    file,
+                    first.span(),
+                    format!(
+                        "term \"{}\" has `sources` but no `definition`: its `general` gloss is \
+                         not from the work, so no passage of the work carries it; give the \
+                         definition these sources carry, or drop them",
+                        id.get_ref()
+                    ),
+                );
+            }
+            let owner = Owner {
+                what: format!("the definition of term \"{}\"", id.get_ref()),
+                rank: Rank::Entry,
+                at: id.span(),
+                needs_sources: definition.is_some(),
+            };
+            let sources = if definition.is_some() {
+                self.sources(file, sources, &owner)
+            } else {
+                Vec::new()
+            };
             if definition.is_none() && general.is_none() {
                 self.error(
                     file,
@@ -714,7 +857,7 @@ impl Validator<'_> {
                 term: sanitize(term),
                 aliases: aliases.iter().map(|a| sanitize(a)).collect(),
                 definition,
-                sources: labels(sources),
+                sources,
                 general,
                 parts: Vec::new(),
             });
@@ -742,6 +885,13 @@ impl Validator<'_> {
             question,
         } = raw;
         let date = self.date(file, date);
+        let owner = Owner {
+            what: format!("scene \"{}\"", id.get_ref()),
+            rank: Rank::Scene,
+            at: id.span(),
+            needs_sources: true,
+        };
+        let sources = self.sources(file, sources, &owner);
         if locations.get_ref().is_empty() {
             self.error(
                 file,
@@ -789,7 +939,7 @@ impl Validator<'_> {
             terms: Vec::new(),
             notes,
             questions,
-            sources: labels(sources),
+            sources,
         })
     }
 
@@ -1102,6 +1252,17 @@ impl Validator<'_> {
             } in &raw.part
             {
                 let died = died.as_ref().and_then(|d| self.text_date(file, d));
+                let owner = Owner {
+                    what: format!(
+                        "the part of character \"{}\" from \"{}\"",
+                        person.id,
+                        from.get_ref()
+                    ),
+                    rank: Rank::Part,
+                    at: from.span(),
+                    needs_sources: true,
+                };
+                let sources = self.sources(file, sources, &owner);
                 let Some(from) = self.part_scene(file, from, first, &whose, scenes, scene_ids)
                 else {
                     continue;
@@ -1112,7 +1273,7 @@ impl Validator<'_> {
                     role: nonblank(role.as_deref()),
                     code_names: code_names.iter().map(|c| sanitize(c)).collect(),
                     died,
-                    sources: labels(sources),
+                    sources,
                 });
             }
             person.parts.sort_by_key(|part| part.from);
@@ -1140,6 +1301,17 @@ impl Validator<'_> {
                 sources,
             } in &raw.part
             {
+                let owner = Owner {
+                    what: format!(
+                        "the part of term \"{}\" from \"{}\"",
+                        term.id,
+                        from.get_ref()
+                    ),
+                    rank: Rank::Part,
+                    at: from.span(),
+                    needs_sources: true,
+                };
+                let sources = self.sources(file, sources, &owner);
                 let Some(from) = self.part_scene(file, from, first, &whose, scenes, scene_ids)
                 else {
                     continue;
@@ -1150,7 +1322,7 @@ impl Validator<'_> {
                     role: None,
                     code_names: Vec::new(),
                     died: None,
-                    sources: labels(sources),
+                    sources,
                 });
             }
             term.parts.sort_by_key(|part| part.from);
@@ -1191,6 +1363,270 @@ impl Validator<'_> {
             return None;
         }
         Some(SceneId(at))
+    }
+
+    /// A `sources` list read: each label a passage of the work (`P12`, `fn 4`), within the shape
+    /// story.toml declares, none twice; and, when it declares one, at least one label if the
+    /// owner's text needs them. Each passage is recorded as carried. The labels come back as
+    /// they are shown (`P12`, `fn 4`).
+    fn sources(
+        &mut self,
+        file: &SourceFile,
+        sources: &[Spanned<String>],
+        owner: &Owner,
+    ) -> Vec<String> {
+        if sources.is_empty() && owner.needs_sources && self.counts.is_some() {
+            self.error(
+                file,
+                owner.at.clone(),
+                format!(
+                    "{} has no `sources`: story.toml's [source] declares the work's paragraphs, \
+                     so name the passages this text rests on, like sources = [\"P12\", \"fn 4\"]",
+                    owner.what
+                ),
+            );
+        }
+        let mut labels = Vec::with_capacity(sources.len());
+        let mut seen = HashSet::new();
+        for label in sources {
+            let written = label.get_ref();
+            let Some(passage) = Passage::parse(written) else {
+                self.malformed_label(file, label);
+                labels.push(sanitize(written));
+                continue;
+            };
+            if let Some(why) = self.counts.and_then(|counts| counts.outside(passage)) {
+                self.error(
+                    file,
+                    label.span(),
+                    format!("source \"{written}\" is not in the work: {why}"),
+                );
+            }
+            if !seen.insert(passage) {
+                self.error(
+                    file,
+                    label.span(),
+                    format!("source \"{written}\" is {passage} again: list a passage once"),
+                );
+                continue;
+            }
+            let carrier = self
+                .carried
+                .entry(passage)
+                .or_insert_with(|| (owner.rank, owner.what.clone()));
+            if owner.rank < carrier.0 {
+                *carrier = (owner.rank, owner.what.clone());
+            }
+            labels.push(passage.to_string());
+        }
+        labels
+    }
+
+    fn malformed_label(&mut self, file: &SourceFile, label: &Spanned<String>) {
+        let hint = Passage::guess(label.get_ref())
+            .map(|passage| format!(" — did you mean \"{passage}\"?"))
+            .unwrap_or_default();
+        self.error(
+            file,
+            label.span(),
+            format!(
+                "\"{}\" is not a passage of the work: write a paragraph as P12, a footnote as \
+                 fn 4{hint}",
+                label.get_ref()
+            ),
+        );
+    }
+
+    /// The passages story.toml says are not retold, each read, within the work, and listed once:
+    /// `(passage, why, where its label is)`.
+    fn not_retold(
+        &mut self,
+        file: &SourceFile,
+        source: &RawSource,
+    ) -> Vec<(Passage, String, Range<usize>)> {
+        let mut listed: Vec<(Passage, String, Range<usize>)> = Vec::new();
+        for RawNotRetold { label, why } in &source.not_retold {
+            let written = label.get_ref();
+            let Some(passage) = Passage::parse(written) else {
+                self.malformed_label(file, label);
+                continue;
+            };
+            let Some(counts) = self.counts else {
+                self.error(
+                    file,
+                    label.span(),
+                    format!(
+                        "\"{written}\" is listed as not retold, but story.toml's [source] gives \
+                         no `paragraphs`, so nothing is counted: give the work's `paragraphs` and \
+                         `footnotes`, or drop [[source.not_retold]]"
+                    ),
+                );
+                continue;
+            };
+            if let Some(why) = counts.outside(passage) {
+                self.error(
+                    file,
+                    label.span(),
+                    format!("\"{written}\" is listed as not retold but is not in the work: {why}"),
+                );
+                continue;
+            }
+            if let Some((_, _, first)) = listed.iter().find(|(p, _, _)| *p == passage) {
+                let line = file.position(first.start).line;
+                self.error(
+                    file,
+                    label.span(),
+                    format!("{passage} is already listed as not retold (line {line})"),
+                );
+                continue;
+            }
+            if why.trim().is_empty() {
+                self.error(
+                    file,
+                    label.span(),
+                    format!("{passage} is listed as not retold without a `why`: say why"),
+                );
+            }
+            listed.push((passage, sanitize(why.trim()), label.span()));
+        }
+        listed
+    }
+
+    /// Every passage of the work is carried by some `sources` list (a footnote also by a scene
+    /// that cites it) or listed as not retold, and none is both. An uncovered passage is
+    /// reported at story.toml's `[source]`; one both listed and carried, at its label there.
+    fn check_coverage<'s>(
+        &mut self,
+        file: &SourceFile,
+        source_at: Range<usize>,
+        counts: Counts,
+        not_retold: &[(Passage, String, Range<usize>)],
+        citing: impl Fn(u32) -> Option<&'s Scene>,
+    ) {
+        for passage in Passage::all(counts.paragraphs, counts.footnotes) {
+            let cited = match passage {
+                Passage::Footnote(number) => self.cited.contains(&number).then(|| {
+                    citing(number).map_or_else(
+                        || format!("a scene cites [^{number}]"),
+                        |scene| format!("scene \"{}\" cites [^{number}]", scene.id),
+                    )
+                }),
+                Passage::Paragraph(_) => None,
+            };
+            let carrier = self
+                .carried
+                .get(&passage)
+                .map(|(_, what)| {
+                    format!("{what} names it in its `sources`: drop it from one or the other")
+                })
+                .or(cited.map(|cited| {
+                    format!("{cited}, and a cited footnote is retold: drop it from the list")
+                }));
+            let listed = not_retold.iter().find(|(p, _, _)| *p == passage);
+            match (carrier, listed) {
+                (Some(carrier), Some((_, _, at))) => self.error(
+                    file,
+                    at.clone(),
+                    format!("{passage} is listed as not retold, but {carrier}"),
+                ),
+                (None, None) => {
+                    let cite = match passage {
+                        Passage::Footnote(number) => format!(", no scene cites [^{number}]"),
+                        Passage::Paragraph(_) => String::new(),
+                    };
+                    self.error(
+                        file,
+                        source_at.clone(),
+                        format!(
+                            "{passage} is carried by nothing: no `sources` list names it{cite}, \
+                             and it is not listed under [[source.not_retold]] with why the story \
+                             leaves it out"
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// An episode's period covers each of its scenes' dates, every reading of a disputed one.
+    fn check_period_covers(
+        &mut self,
+        file: &SourceFile,
+        period_at: Range<usize>,
+        episode: &str,
+        period: &StoryDate,
+        scene: &Scene,
+        scene_line: usize,
+    ) {
+        let covers = period.range();
+        let disputed = scene.date.is_disputed();
+        for claim in scene.date.claims() {
+            let reading = if disputed {
+                format!("the reading \"{claim}\"")
+            } else {
+                "it".to_owned()
+            };
+            // "About 1927" is covered by a period from 1927: the year either side that an
+            // approximate date may mean is the author's hedge, not a claim on the period.
+            let range = date::core(claim);
+            let outside = if range.start < covers.start {
+                Some(format!(
+                    "{reading} begins on {}, before the period begins ({})",
+                    range.start, covers.start
+                ))
+            } else if range.end > covers.end {
+                Some(format!(
+                    "{reading} runs to {}, after the period ends ({})",
+                    range.end, covers.end
+                ))
+            } else {
+                None
+            };
+            if let Some(outside) = outside {
+                self.error(
+                    file,
+                    period_at.clone(),
+                    format!(
+                        "the period \"{period}\" of episode \"{episode}\" does not cover scene \
+                         \"{}\" (line {scene_line}), dated \"{}\": {outside}; widen the period \
+                         or correct the date",
+                        scene.id, scene.date
+                    ),
+                );
+            }
+        }
+    }
+
+    /// An editor's note stands on the work, or on what it states itself as ours: never on the
+    /// glossary, whose general glosses are not from the work. So a note's text may not send the
+    /// reader to the glossary. (What a note rests on otherwise is for a reader to judge: this is
+    /// the part a rule can see.)
+    fn check_note_stands_on_its_own(
+        &mut self,
+        file: &SourceFile,
+        id: &str,
+        text: &Spanned<String>,
+    ) {
+        let span = text.span();
+        // Found in the file as written, to point at the word; in the text, if escapes hide it.
+        let at = file
+            .text
+            .get(span.clone())
+            .and_then(|written| find_ignoring_case(written, GLOSSARY_WORD))
+            .map(|at| span.start + at)
+            .or_else(|| find_ignoring_case(text.get_ref(), GLOSSARY_WORD).map(|_| span.start));
+        if let Some(at) = at {
+            self.error(
+                file,
+                at..at + GLOSSARY_WORD.len(),
+                format!(
+                    "editor's note \"{id}\" refers to the glossary: a note stands on the \
+                     article or on what it states itself, and the glossary's general glosses \
+                     are not from the article; say what the note rests on instead"
+                ),
+            );
+        }
     }
 
     fn text_date(&mut self, file: &SourceFile, raw: &Spanned<String>) -> Option<StoryDate> {
