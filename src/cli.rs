@@ -103,6 +103,10 @@ pub enum Command {
     },
     /// Check a story's files and list every problem, with file, line and column.
     Check,
+    /// Print, as Markdown, which scenes, people, terms and editor's notes carry each paragraph
+    /// and footnote of the work the story retells (or why one is not retold), then the passages
+    /// each scene rests on: story/SOURCES.md is this for the built-in story.
+    Sources,
     /// Search the story and print one hit a line: kind, id, name, and the match in context,
     /// separated by tabs (a scene's id is what --scene opens at).
     Search {
@@ -326,6 +330,9 @@ pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
             println!("{}", summary(story));
             Ok(())
         }),
+        Some(Command::Sources) => with_story(&source, |story| {
+            print_document(&story::coverage::markdown(story))
+        }),
         Some(Command::Search { words }) => with_story(&source, |story| {
             let index = SearchIndex::new(story);
             let query = words.join(" ");
@@ -347,19 +354,24 @@ pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
                 Format::Text => export::text(story),
                 Format::Html => export::handout::document(story),
             };
-            let mut out = io::stdout().lock();
-            if let Err(error) = out
-                .write_all(document.as_bytes())
-                .and_then(|()| out.flush())
-            {
-                // A closed pipe (`izumi export | head`) is the reader's choice, not a failure.
-                if error.kind() != io::ErrorKind::BrokenPipe {
-                    return Err(error.into());
-                }
-            }
-            Ok(())
+            print_document(&document)
         }),
     }
+}
+
+/// Writes a whole document to standard output.
+fn print_document(document: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    if let Err(error) = out
+        .write_all(document.as_bytes())
+        .and_then(|()| out.flush())
+    {
+        // A closed pipe (`izumi export | head`) is the reader's choice, not a failure.
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            return Err(error.into());
+        }
+    }
+    Ok(())
 }
 
 /// The user's configuration, and a notice for the screen if it had problems: they are printed

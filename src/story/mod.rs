@@ -1,5 +1,6 @@
 //! The story: its model, the files it is written in, and the loader that checks them.
 
+pub mod coverage;
 pub mod date;
 pub mod diagnostic;
 mod hostile;
