@@ -13,7 +13,7 @@ use crate::keymap::Keymap;
 use crate::runtime::{Setup, Start};
 use crate::search::SearchIndex;
 use crate::story::diagnostic::{SHOWN_PROBLEMS, shown_path};
-use crate::story::{self, SchemaKind, StorySource};
+use crate::story::{self, Reach, SchemaKind, StorySource};
 use crate::ui::theme::Theme;
 use crate::{export, paths};
 
@@ -330,7 +330,7 @@ pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
             let index = SearchIndex::new(story);
             let query = words.join(" ");
             let mut out = io::stdout().lock();
-            for hit in index.search(&query) {
+            for hit in index.search(&query, &Reach::everything(story)) {
                 let target = hit.target;
                 let (kind, id, name) = (target.kind(), target.id(story), target.name(story));
                 let (before, matched, after) = index.context(&hit, 70);

@@ -10,7 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::story::{
-    Certainty, CharacterId, EditorNoteId, FootnoteId, Inline, SceneId, Story, TermId,
+    Certainty, CharacterId, EditorNoteId, FootnoteId, Inline, Reach, SceneId, Story, TermId,
 };
 use crate::wrap::{cells, truncate, truncate_start};
 
@@ -83,6 +83,9 @@ struct Entry {
     original: String,
     /// The string folded for matching.
     folded: String,
+    /// The scene from which the story tells it, for what a part of an entry tells; `None` for
+    /// what is told wherever its target is.
+    told_from: Option<SceneId>,
 }
 
 /// A place where the query occurs.
@@ -140,59 +143,82 @@ fn fold_mapped(text: &str) -> (String, Vec<usize>) {
 impl SearchIndex {
     pub fn new(story: &Story) -> Self {
         let mut entries = Vec::new();
-        let mut add = |target, field, original: String| {
+        let mut add = |target, field, original: String, told_from| {
             let folded = fold(&original);
             entries.push(Entry {
                 target,
                 field,
                 original,
                 folded,
+                told_from,
             });
         };
+
         for id in story.scene_ids() {
             let scene = story.scene(id);
-            add(Target::Scene(id), Field::Name, scene.title.clone());
+            add(Target::Scene(id), Field::Name, scene.title.clone(), None);
             for paragraph in &scene.paragraphs {
-                add(Target::Scene(id), Field::Text, paragraph_text(paragraph));
+                add(
+                    Target::Scene(id),
+                    Field::Text,
+                    paragraph_text(paragraph),
+                    None,
+                );
             }
         }
         for (index, character) in story.characters.iter().enumerate() {
             let target = Target::Character(CharacterId(index));
-            add(target, Field::Name, character.name.clone());
+            add(target, Field::Name, character.name.clone(), None);
             for other in character.aliases.iter().chain(&character.code_names) {
-                add(target, Field::OtherName, other.clone());
+                add(target, Field::OtherName, other.clone(), None);
+            }
+            for part in &character.parts {
+                for other in &part.code_names {
+                    add(target, Field::OtherName, other.clone(), Some(part.from));
+                }
             }
             for identification in &character.identified_as {
                 let field = Field::Identified(identification.certainty);
-                add(target, field, identification.name.clone());
+                add(target, field, identification.name.clone(), None);
             }
-            add(target, Field::Text, character.bio.clone());
+            add(target, Field::Text, character.bio.clone(), None);
+            for part in &character.parts {
+                add(target, Field::Text, part.text.clone(), Some(part.from));
+            }
         }
         for (index, footnote) in story.footnotes.iter().enumerate() {
             add(
                 Target::Footnote(FootnoteId(index)),
                 Field::Text,
                 footnote.full_text(),
+                None,
             );
         }
         for (index, note) in story.editor_notes.iter().enumerate() {
             let target = Target::EditorNote(EditorNoteId(index));
-            add(target, Field::Text, note.text.clone());
+            add(target, Field::Text, note.text.clone(), None);
         }
         for (index, term) in story.terms.iter().enumerate() {
             let target = Target::Term(TermId(index));
-            add(target, Field::Name, term.term.clone());
+            add(target, Field::Name, term.term.clone(), None);
             for alias in &term.aliases {
-                add(target, Field::OtherName, alias.clone());
+                add(target, Field::OtherName, alias.clone(), None);
             }
-            add(target, Field::Text, term.definition.clone());
+            let said = term.definition.iter().chain(&term.general);
+            for text in said {
+                add(target, Field::Text, text.clone(), None);
+            }
+            for part in &term.parts {
+                add(target, Field::Text, part.text.clone(), Some(part.from));
+            }
         }
         Self { entries }
     }
 
-    /// Every hit of `query`, best first: one per target (its first occurrence), names
-    /// before running text, whole words before parts of words, then in story order.
-    pub fn search(&self, query: &str) -> Vec<Hit> {
+    /// Every hit of `query` in what `reach` may tell, best first: one per target (its first
+    /// occurrence), names before running text, whole words before parts of words, then in
+    /// story order. (Whether the targets themselves may be shown is the caller's to ask.)
+    pub fn search(&self, query: &str, reach: &Reach) -> Vec<Hit> {
         let query = fold(query.trim());
         if query.is_empty() {
             return Vec::new();
@@ -200,6 +226,12 @@ impl SearchIndex {
         let finder = memchr::memmem::Finder::new(query.as_bytes());
         let mut hits: Vec<(bool, Hit)> = Vec::new();
         for (entry_index, entry) in self.entries.iter().enumerate() {
+            if entry
+                .told_from
+                .is_some_and(|scene| !reach.may_tell_from(scene))
+            {
+                continue;
+            }
             let Some(start) = finder.find(entry.folded.as_bytes()) else {
                 continue;
             };

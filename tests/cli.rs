@@ -92,10 +92,13 @@ fn export_markdown_is_a_handout() {
         "## 2. The South\n",
         "*August 1931 (her letters) or February 1932 (the police register) · Rome · id: arrival*",
         "## People\n",
-        "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Probably ‘Mme L.’ (the \
-         initials in the police register). Possibly ‘Lady Hawk’. Code names: Heron.",
+        "**Ada Lind** (1890–1956) — traveller, settled in Rome. Also written Ada Lindt. Probably \
+         ‘Mme L.’ (the initials in the police register). Possibly ‘Lady Hawk’. Code names: \
+         Heron, Kite. Ada travels from the north to the south. She is the fixture's main \
+         character. Someone takes her over the water in May. She reaches Rome and stays.",
         "## Glossary\n",
-        "**ferry** — A boat that carries people across water.",
+        "**ferry** — A boat that carries people across water. A ferry also took her to Rome. [not \
+         from the article] Ferries are older than most bridges.",
         "[^1]: B. Writer, Notes on Rivers (Town: Press 1990) p.3. — The writer doubts the date of the crossing.\n",
         "[^2]: C. Scribe, *Letters* (City: House 1999) pp.10–12.\n",
     ];

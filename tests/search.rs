@@ -5,7 +5,7 @@ mod common;
 
 use izumi::app::{Action, App, Entry, Overlay};
 use izumi::search::{Field, Hit, SearchIndex, Target};
-use izumi::story::{Certainty, Story, load_embedded};
+use izumi::story::{Certainty, Reach, Story, load_embedded};
 
 fn search(app: &mut App, query: &str) {
     app.update(Action::Search);
@@ -28,7 +28,7 @@ fn names(story: &Story, hits: &[Hit]) -> Vec<String> {
 }
 
 fn found(story: &Story, index: &SearchIndex, query: &str) -> Vec<String> {
-    names(story, &index.search(query))
+    names(story, &index.search(query, &Reach::everything(story)))
 }
 
 /// The id of the scene the reader is on.
@@ -59,8 +59,8 @@ fn case_and_diacritics_do_not_matter_and_other_spellings_count() {
         found(&story, &index, "Pępłoński"),
         found(&story, &index, "peplonski")
     );
-    assert!(index.search("xqzv").is_empty());
-    assert!(index.search("   ").is_empty());
+    assert!(index.search("xqzv", &Reach::everything(&story)).is_empty());
+    assert!(index.search("   ", &Reach::everything(&story)).is_empty());
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn a_hedged_name_finds_its_person_labelled_with_how_sure_it_is() {
             ("possibly ‘Lady ", "Hawk", "’"),
         ),
     ] {
-        let hits = index.search(query);
+        let hits = index.search(query, &Reach::everything(&story));
         assert_eq!(names(&story, &hits), ["person:ada"], "{query}");
         assert_eq!(hits[0].field, Field::Identified(certainty), "{query}");
         let (before, matched, after) = index.context(&hits[0], 60);

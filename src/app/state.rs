@@ -1676,8 +1676,8 @@ impl App {
         let Some(index) = &self.searching.index else {
             return;
         };
-        let mut hits = index.search(&self.searching.query);
         let reach = self.reach();
+        let mut hits = index.search(&self.searching.query, &reach);
         hits.retain(|hit| match hit.target {
             Target::Scene(scene) => reach.may_show_scene(scene),
             Target::Character(id) => reach.may_show_person(id),

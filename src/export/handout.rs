@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::html::{self, Links, Style, escape};
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Scene, SceneId, Story};
+use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story, TermId};
 
 /// The handout's own typography, after the pages' style sheet: a printed book's hierarchy
 /// (episode headings clearly above scene headings, the scene's date and place small under its
@@ -119,7 +119,7 @@ pub fn document(story: &Story) -> String {
                 escape(&scene.date.to_string()),
                 escape(&story.place_names(scene))
             );
-            html::scene_text(&mut out, story, scene, &links);
+            html::scene_text(&mut out, &Reach::everything(story), scene, &links);
             out.push_str("</article>\n");
         }
         out.push_str("</section>\n");
@@ -167,14 +167,15 @@ fn contents(out: &mut String, story: &Story) {
 
 fn people(out: &mut String, story: &Story) {
     out.push_str("<section class=\"episode\" id=\"people\" aria-labelledby=\"people-title\">\n<h2 id=\"people-title\">People</h2>\n");
-    for character in &story.characters {
+    for (index, character) in story.characters.iter().enumerate() {
+        let told = Reach::everything(story).person(crate::story::CharacterId(index));
         let _ = writeln!(
             out,
             "<article id=\"person-{}\"><h3>{}</h3><p>{}</p>{}</article>",
             character.id,
             escape(&character.name),
-            escape(&character.role),
-            html::person_facts(character)
+            escape(told.role),
+            html::person_facts(character, &told)
         );
     }
     out.push_str("</section>\n");
@@ -182,13 +183,15 @@ fn people(out: &mut String, story: &Story) {
 
 fn glossary(out: &mut String, story: &Story) {
     out.push_str("<section class=\"episode\" id=\"glossary\" aria-labelledby=\"glossary-title\">\n<h2 id=\"glossary-title\">Glossary</h2>\n<dl>\n");
-    for term in &story.terms {
+    for (index, term) in story.terms.iter().enumerate() {
         let _ = writeln!(
             out,
             "<dt id=\"term-{}\">{}</dt><dd>{}</dd>",
             term.id,
             escape(&term.term),
-            escape(&one_line(&term.definition))
+            escape(&one_line(
+                &Reach::everything(story).term(TermId(index)).summary()
+            ))
         );
     }
     out.push_str("</dl>\n</section>\n");

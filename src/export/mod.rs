@@ -9,7 +9,7 @@ pub mod handout;
 use std::fmt::Write as _;
 
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Story};
+use crate::story::{CharacterId, EditorNote, Inline, Reach, Story, TermId};
 use crate::wrap::wrap_words;
 
 /// The story as Markdown: `#` title, `##` episodes, `###` scenes with date and place, GitHub-style
@@ -99,12 +99,14 @@ fn document(story: &Story, format: &impl Format) -> String {
     }
 
     format.heading(&mut out, 2, "People");
-    for character in &story.characters {
+    let reach = Reach::everything(story);
+    for (index, character) in story.characters.iter().enumerate() {
+        let told = reach.person(CharacterId(index));
         let mut description = String::new();
-        if let Some(dates) = character.life_dates() {
+        if let Some(dates) = told.life_dates() {
             let _ = write!(description, "({dates}) ");
         }
-        let _ = write!(description, "— {}.", character.role);
+        let _ = write!(description, "— {}.", told.role);
         if !character.aliases.is_empty() {
             let _ = write!(
                 description,
@@ -115,23 +117,21 @@ fn document(story: &Story, format: &impl Format) -> String {
         for hedged in &character.identified_as {
             let _ = write!(description, " {}.", capitalised(&hedged.described()));
         }
-        if !character.code_names.is_empty() {
-            let _ = write!(
-                description,
-                " Code names: {}.",
-                character.code_names.join(", ")
-            );
+        if !told.code_names.is_empty() {
+            let _ = write!(description, " Code names: {}.", told.code_names.join(", "));
         }
-        let _ = write!(description, " {}", one_line(&character.bio));
+        for paragraph in &told.bio {
+            let _ = write!(description, " {}", one_line(paragraph));
+        }
         format.entry(&mut out, &character.name, &description);
     }
 
     format.heading(&mut out, 2, "Glossary");
-    for term in &story.terms {
+    for (index, term) in story.terms.iter().enumerate() {
         format.entry(
             &mut out,
             &term.term,
-            &format!("— {}", one_line(&term.definition)),
+            &format!("— {}", one_line(&reach.term(TermId(index)).summary())),
         );
     }
 

@@ -6,7 +6,9 @@
 use std::fmt::Write as _;
 
 use crate::story::text::{one_line, split_titles};
-use crate::story::{Character, Identification, Inline, Scene, SceneId, Story, TermId};
+use crate::story::{
+    Character, Identification, Inline, PersonTold, Reach, Scene, SceneId, Story, TermId,
+};
 
 /// The style sheet of every page, served as `/style.css` and inlined in the handout.
 pub const STYLE: &str = include_str!("../../assets/style.css");
@@ -88,7 +90,8 @@ pub enum Style {
 
 /// A scene's paragraphs: footnote markers as links to their entries, glossary terms with their
 /// definitions at hand (shown on hover and focus, read out as a description).
-pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl Links) {
+pub fn scene_text(out: &mut String, reach: &Reach, scene: &Scene, links: &impl Links) {
+    let story = reach.story();
     let mut references: Vec<u32> = Vec::new();
     let mut editor_references: Vec<u32> = Vec::new();
     // Each explanation has an id of its own, even where a term comes back or (in the handout)
@@ -108,7 +111,7 @@ pub fn scene_text(out: &mut String, story: &Story, scene: &Scene, links: &impl L
                         out,
                         "<span class=\"term\"><a href=\"#{entry}\" id=\"{tip}-at\" aria-describedby=\"{tip}\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{tip}\">{}</span></span>",
                         escape(text),
-                        escape(&one_line(&term.definition))
+                        escape(&one_line(&reach.term(*id).summary()))
                     );
                 }
                 Inline::Footnote(id) => {
@@ -219,9 +222,9 @@ pub fn note_entry_titled(
 }
 
 /// Life dates, other names and the bio of a person, as paragraphs.
-pub fn person_facts(character: &Character) -> String {
+pub fn person_facts(character: &Character, told: &PersonTold) -> String {
     let mut facts = Vec::new();
-    if let Some(dates) = character.life_dates() {
+    if let Some(dates) = told.life_dates() {
         facts.push(dates);
     }
     if !character.aliases.is_empty() {
@@ -235,14 +238,16 @@ pub fn person_facts(character: &Character) -> String {
             .collect();
         facts.push(format!("identified as {}", hedged.join(", ")));
     }
-    if !character.code_names.is_empty() {
-        facts.push(format!("code names: {}", character.code_names.join(", ")));
+    if !told.code_names.is_empty() {
+        facts.push(format!("code names: {}", told.code_names.join(", ")));
     }
     let mut out = String::new();
     if !facts.is_empty() {
         let _ = write!(out, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));
     }
-    let _ = write!(out, "<p>{}</p>", escape(&one_line(&character.bio)));
+    for paragraph in &told.bio {
+        let _ = write!(out, "<p>{}</p>", escape(&one_line(paragraph)));
+    }
     out
 }
 

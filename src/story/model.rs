@@ -32,6 +32,18 @@ pub struct Story {
     pub route: Vec<LocationId>,
     /// A hash of the story's files, to tell two stories apart.
     pub fingerprint: String,
+    /// The shape of the work retold, when the story gives it: what the coverage check counts.
+    pub source_shape: Option<SourceShape>,
+}
+
+/// How many paragraphs and footnotes the work retold has, and the passages the story leaves
+/// out on purpose, each with why.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceShape {
+    pub paragraphs: u32,
+    pub footnotes: u32,
+    /// `(label, why)`: `("P6", "the corresponding author's e-mail address")`.
+    pub not_retold: Vec<(String, String)>,
 }
 
 /// An episode: a stretch of the story in one main place.
@@ -65,6 +77,8 @@ pub struct Scene {
     pub notes: Option<Vec<Paragraph<FootnoteId>>>,
     /// Questions about the scene, for the class and for a reader checking themselves.
     pub questions: Vec<Question>,
+    /// The passages of the work the scene retells: `P12`, `fn 4`.
+    pub sources: Vec<String>,
 }
 
 /// A question about a scene, with two to six choices.
@@ -116,21 +130,39 @@ pub struct Character {
     pub died: Option<StoryDate>,
     pub role: String,
     pub code_names: Vec<String>,
+    /// What the story has told of the person by the first scene that lists them.
     pub bio: String,
+    pub sources: Vec<String>,
+    /// What later scenes tell, in story order: each shown once the reader has reached its
+    /// scene. Ask [`super::Reach::person`] for what may be told.
+    pub parts: Vec<Part>,
 }
 
-impl Character {
-    /// Life dates as a reader expects them: "1890–1956", "1901–", "–1974", or nothing.
-    pub fn life_dates(&self) -> Option<String> {
-        match (&self.born, &self.died) {
-            (None, None) => None,
-            (born, died) => Some(format!(
-                "{}–{}",
-                born.as_ref().map(ToString::to_string).unwrap_or_default(),
-                died.as_ref().map(ToString::to_string).unwrap_or_default()
-            )),
-        }
+/// Life dates as a reader expects them: "1890–1956", "1901–", "–1974", or nothing.
+pub fn life_dates(born: Option<&StoryDate>, died: Option<&StoryDate>) -> Option<String> {
+    match (born, died) {
+        (None, None) => None,
+        (born, died) => Some(format!(
+            "{}–{}",
+            born.map(ToString::to_string).unwrap_or_default(),
+            died.map(ToString::to_string).unwrap_or_default()
+        )),
     }
+}
+
+/// More of an entry, told from a scene on: a person's later life, a term's meaning in the
+/// story. Only people's parts carry a role, code names or a death date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// The scene from which the part may be told.
+    pub from: SceneId,
+    pub text: String,
+    /// The role from this scene on, replacing the one before.
+    pub role: Option<String>,
+    /// Code names made known from this scene on.
+    pub code_names: Vec<String>,
+    pub died: Option<StoryDate>,
+    pub sources: Vec<String>,
 }
 
 /// A name that probably or possibly refers to a person (a code name, a name in a document),
@@ -223,6 +255,8 @@ pub struct EditorNote {
     pub id: String,
     pub number: u32,
     pub text: String,
+    /// The passages of the work the note comments on.
+    pub sources: Vec<String>,
 }
 
 impl EditorNote {
@@ -267,16 +301,26 @@ impl Location {
     }
 }
 
-/// A glossary term and its definition.
+/// A glossary term: what the work says of it, a gloss from general knowledge kept apart, or
+/// both (never neither), and what later scenes tell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Term {
     pub id: String,
     pub term: String,
     pub aliases: Vec<String>,
-    pub definition: String,
+    /// What the work itself says or shows of the term.
+    pub definition: Option<String>,
+    pub sources: Vec<String>,
+    /// A short gloss from general knowledge, not from the work: always shown marked as such.
+    pub general: Option<String>,
+    /// What later scenes tell, in story order. Ask [`super::Reach::term`] for what may be told.
+    pub parts: Vec<Part>,
 }
 
 impl Term {
+    /// How a gloss from general knowledge is marked wherever it is shown.
+    pub const GENERAL_MARK: &str = "not from the article";
+
     /// The term and its other forms, as they may appear in scene text.
     pub fn forms(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.term.as_str()).chain(self.aliases.iter().map(String::as_str))

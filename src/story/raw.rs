@@ -45,7 +45,37 @@ pub struct RawSource {
     /// Its full bibliographic reference; titles between asterisks, `*Journal*`.
     #[schemars(with = "String")]
     pub citation: Spanned<String>,
+    /// How many paragraphs the work has, labelled `P1`, `P2`…: given, `check` makes sure each
+    /// is carried by the story's `sources` or listed under `not_retold`.
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub paragraphs: Option<Spanned<u32>>,
+    /// How many footnotes the work has, labelled `fn 1`, `fn 2`…
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub footnotes: Option<Spanned<u32>>,
+    /// Paragraphs and footnotes the story leaves out on purpose, each with why.
+    #[serde(default)]
+    pub not_retold: Vec<RawNotRetold>,
 }
+
+/// A passage of the work the story leaves out on purpose.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawNotRetold {
+    /// `P n` or `fn n`.
+    #[schemars(with = "String")]
+    pub label: Spanned<String>,
+    /// Why it is not retold.
+    #[schemars(length(min = 1))]
+    pub why: String,
+}
+
+// Only a schema: the files hold sources as `Vec<Spanned<String>>`, checked by validation.
+/// The passages of the work a text rests on: `P12` (the work's twelfth paragraph), `fn 4` (its
+/// fourth footnote).
+#[derive(JsonSchema)]
+#[schemars(rename = "sources")]
+pub struct Sources(pub Vec<String>);
 
 /// The people.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -77,7 +107,52 @@ pub struct RawCharacter {
     pub role: String,
     #[serde(default)]
     pub code_names: Vec<String>,
+    /// What the story has told of the person by the first scene that lists them.
     pub bio: String,
+    #[serde(default)]
+    #[schemars(with = "Sources")]
+    pub sources: Vec<Spanned<String>>,
+    /// What later scenes tell, each part shown once the reader has reached its scene.
+    #[serde(default)]
+    pub part: Vec<RawPart>,
+}
+
+/// More of a person, shown from a given scene on.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawPart {
+    /// The scene (its id) from which this part may be shown.
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    #[schemars(length(min = 1))]
+    pub text: String,
+    /// The person's role from this scene on, replacing the one before.
+    pub role: Option<String>,
+    /// Code names made known from this scene on.
+    #[serde(default)]
+    pub code_names: Vec<String>,
+    /// The date of death, shown from this scene on.
+    #[schemars(with = "Option<String>")]
+    pub died: Option<Spanned<String>>,
+    #[serde(default)]
+    #[schemars(with = "Sources")]
+    pub sources: Vec<Spanned<String>>,
+}
+
+/// More of a term's meaning in this story, shown from a given scene on.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline)]
+pub struct RawTermPart {
+    /// The scene (its id) from which this part may be shown.
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    #[schemars(length(min = 1))]
+    pub text: String,
+    #[serde(default)]
+    #[schemars(with = "Sources")]
+    pub sources: Vec<Spanned<String>>,
 }
 
 /// A name that probably or possibly refers to the person.
@@ -146,6 +221,10 @@ pub struct RawEditorNote {
     /// What we note, in our own words.
     #[schemars(length(min = 1))]
     pub text: String,
+    /// The passages of the work the note comments on.
+    #[serde(default)]
+    #[schemars(with = "Sources")]
+    pub sources: Vec<Spanned<String>>,
 }
 
 /// The places, with coordinates.
@@ -191,7 +270,17 @@ pub struct RawTerm {
     pub term: String,
     #[serde(default)]
     pub aliases: Vec<String>,
-    pub definition: String,
+    /// What the work itself says or shows of the term.
+    pub definition: Option<String>,
+    #[serde(default)]
+    #[schemars(with = "Sources")]
+    pub sources: Vec<Spanned<String>>,
+    /// A short gloss from general knowledge, not from the work: shown marked as such.
+    pub general: Option<String>,
+    /// What later scenes tell of the term, each part shown once the reader has reached its
+    /// scene.
+    #[serde(default)]
+    pub part: Vec<RawTermPart>,
 }
 
 /// One episode and its scenes, in order.
@@ -227,6 +316,10 @@ pub struct RawScene {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub characters: Vec<Spanned<String>>,
+    /// The passages of the work the scene retells.
+    #[serde(default)]
+    #[schemars(with = "Sources")]
+    pub sources: Vec<Spanned<String>>,
     /// Paragraphs separated by a blank line; [^N] cites footnote N, [^ed:ID] marks editor's
     /// note ID.
     #[schemars(with = "String")]

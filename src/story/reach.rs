@@ -2,7 +2,10 @@
 //! the presenter has shown hold. The one rule every door asks (the reader's app, on the terminal
 //! and over SSH, and the web pages), so that a follower sees the same wherever they follow from.
 
-use super::{CharacterId, EditorNoteId, FootnoteId, LocationId, Scene, SceneId, Story, TermId};
+use super::{
+    CharacterId, EditorNoteId, FootnoteId, LocationId, Part, Scene, SceneId, Story, StoryDate,
+    TermId, life_dates,
+};
 
 /// What a reader may see of a story: every scene, or the scenes up to the furthest one shown and
 /// only the people, places, terms, footnotes and editor's notes those scenes hold. A person,
@@ -38,6 +41,11 @@ impl<'a> Reach<'a> {
             Some(furthest) => Self::up_to(story, furthest),
             None => Self::everything(story),
         }
+    }
+
+    /// The story it is a reach into.
+    pub fn story(&self) -> &'a Story {
+        self.story
     }
 
     /// The furthest scene that may be read, when there is a limit.
@@ -122,6 +130,66 @@ impl<'a> Reach<'a> {
             .collect()
     }
 
+    /// Whether what a scene tells may be told: any scene without a limit, else one up to it.
+    pub fn may_tell_from(&self, scene: SceneId) -> bool {
+        self.furthest.is_none_or(|furthest| scene <= furthest)
+    }
+
+    /// What the story has told of a person so far: the first scene's bio and the parts of the
+    /// scenes up to the limit, with the role, code names and death date as they stand by then.
+    /// Asked of a person who may not be shown, it tells what their first scene tells: callers
+    /// ask `may_show_person` first.
+    pub fn person(&self, id: CharacterId) -> PersonTold<'a> {
+        let person = self.story.character(id);
+        let (told, untold) = self.split(&person.parts);
+        let mut role = person.role.as_str();
+        let mut code_names: Vec<&str> = person.code_names.iter().map(String::as_str).collect();
+        let mut died = person.died.as_ref();
+        let mut bio = vec![person.bio.as_str()];
+        for part in told {
+            if let Some(later) = &part.role {
+                role = later;
+            }
+            code_names.extend(part.code_names.iter().map(String::as_str));
+            died = part.died.as_ref().or(died);
+            bio.push(&part.text);
+        }
+        PersonTold {
+            role,
+            code_names,
+            born: person.born.as_ref(),
+            died,
+            bio,
+            untold,
+        }
+    }
+
+    /// What the story has told of a term so far: what the work says of it, the general gloss
+    /// (always, marked), and the parts of the scenes up to the limit.
+    pub fn term(&self, id: TermId) -> TermTold<'a> {
+        let term = self.story.term(id);
+        let (told, untold) = self.split(&term.parts);
+        TermTold {
+            definition: term.definition.as_deref(),
+            general: term.general.as_deref(),
+            parts: told.map(|part| part.text.as_str()).collect(),
+            untold,
+        }
+    }
+
+    /// The parts that may be told, and how many may not.
+    fn split(&self, parts: &'a [Part]) -> (impl Iterator<Item = &'a Part>, usize) {
+        let reach = *self;
+        let untold = parts
+            .iter()
+            .filter(|p| !reach.may_tell_from(p.from))
+            .count();
+        (
+            parts.iter().filter(move |p| reach.may_tell_from(p.from)),
+            untold,
+        )
+    }
+
     /// Whether the reader may see what `holds` picks out: anything without a limit; with one,
     /// only what a scene that may be read holds.
     fn held(&self, holds: impl Fn(&Scene) -> bool) -> bool {
@@ -129,6 +197,57 @@ impl<'a> Reach<'a> {
             None => true,
             Some(furthest) => self.story.scenes[..=furthest.index()].iter().any(holds),
         }
+    }
+}
+
+/// A person as far as the story has told: what every door shows of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonTold<'a> {
+    pub role: &'a str,
+    pub code_names: Vec<&'a str>,
+    pub born: Option<&'a StoryDate>,
+    pub died: Option<&'a StoryDate>,
+    /// The bio, then each part told so far: one paragraph each.
+    pub bio: Vec<&'a str>,
+    /// How many parts later scenes will tell.
+    pub untold: usize,
+}
+
+impl PersonTold<'_> {
+    /// "1890–1956", "1901–", "–1974", or nothing, as far as told.
+    pub fn life_dates(&self) -> Option<String> {
+        life_dates(self.born, self.died)
+    }
+}
+
+/// A term as far as the story has told.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TermTold<'a> {
+    pub definition: Option<&'a str>,
+    /// Shown always, and always marked [`super::Term::GENERAL_MARK`].
+    pub general: Option<&'a str>,
+    /// The parts told so far, one paragraph each.
+    pub parts: Vec<&'a str>,
+    /// How many parts later scenes will tell.
+    pub untold: usize,
+}
+
+impl TermTold<'_> {
+    /// The paragraphs that come from the work, in order: the definition, then the parts.
+    pub fn from_the_work(&self) -> impl Iterator<Item = &str> {
+        self.definition
+            .into_iter()
+            .chain(self.parts.iter().copied())
+    }
+
+    /// Everything told, on one line, the general gloss last and marked: for a tooltip or a
+    /// list where the term has one line.
+    pub fn summary(&self) -> String {
+        let mut said: Vec<String> = self.from_the_work().map(str::to_owned).collect();
+        if let Some(general) = self.general {
+            said.push(format!("[{}] {general}", super::Term::GENERAL_MARK));
+        }
+        said.join(" ")
     }
 }
 
@@ -204,5 +323,43 @@ mod tests {
         let beyond = Reach::limited_to(&story, Some(SceneId(99)));
         assert_eq!(beyond.furthest(), Some(SceneId(3)));
         assert_eq!(beyond.editor_notes().len(), 1);
+    }
+
+    #[test]
+    fn a_person_unfolds_scene_by_scene_role_code_names_and_all() {
+        let story = journey();
+        let ada = CharacterId(0);
+        let at = |scene| Reach::up_to(&story, SceneId(scene)).person(ada);
+        let first = at(0);
+        assert_eq!(first.bio.len(), 1, "{first:?}");
+        assert_eq!((first.role, first.untold), ("traveller", 2));
+        assert_eq!(first.code_names, ["Heron"]);
+        let ferry = at(1);
+        assert_eq!(ferry.bio[1], "Someone takes her over the water in May.");
+        assert_eq!((ferry.role, ferry.untold), ("traveller", 1));
+        for told in [at(3), Reach::everything(&story).person(ada)] {
+            assert_eq!(told.bio.len(), 3);
+            assert_eq!(told.role, "traveller, settled in Rome");
+            assert_eq!(told.code_names, ["Heron", "Kite"]);
+            assert_eq!(told.untold, 0);
+        }
+    }
+
+    #[test]
+    fn a_term_unfolds_and_its_general_gloss_is_always_told_apart() {
+        let story = journey();
+        let ferry = TermId(0);
+        let early = Reach::up_to(&story, SceneId(1)).term(ferry);
+        assert_eq!(early.parts, Vec::<&str>::new());
+        assert_eq!(early.untold, 1);
+        assert_eq!(early.general, Some("Ferries are older than most bridges."));
+        let late = Reach::up_to(&story, SceneId(3)).term(ferry);
+        assert_eq!(late.from_the_work().count(), 2);
+        assert!(
+            late.summary()
+                .ends_with("[not from the article] Ferries are older than most bridges."),
+            "{}",
+            late.summary()
+        );
     }
 }

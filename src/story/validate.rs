@@ -14,12 +14,14 @@ use super::date::{self, StoryDate};
 use super::diagnostic::{Diagnostic, Hints, Position, SourceFile};
 use super::model::{
     Certainty, Character, CharacterId, EditorNote, EditorNoteId, Episode, EpisodeId, Footnote,
-    FootnoteId, Identification, Location, LocationId, Question, Scene, Story, Term, TermId,
+    FootnoteId, Identification, Location, LocationId, Part, Question, Scene, SceneId, SourceShape,
+    Story, Term, TermId,
 };
 use super::raw::{
     RawCharacter, RawCharacters, RawClaim, RawDate, RawDisputed, RawEditorNote, RawEditorNotes,
     RawEpisode, RawFootnote, RawFootnotes, RawGlossary, RawIdentification, RawLocation,
-    RawLocations, RawQuestion, RawScene, RawSource, RawStory, RawTerm,
+    RawLocations, RawNotRetold, RawPart, RawQuestion, RawScene, RawSource, RawStory, RawTerm,
+    RawTermPart,
 };
 use super::text::{self, Inline, Label, Markers, Paragraph, TermForms, sanitize, unmark_titles};
 
@@ -134,10 +136,25 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         authors,
         // The loader has read the episode files it lists.
         episodes: _,
-        source: RawSource { citation },
+        source:
+            RawSource {
+                citation,
+                paragraphs,
+                footnotes: footnote_count,
+                not_retold,
+            },
     } = raw_story;
     let (source, source_titles) = v.titled(story_file, citation);
-    let (characters, footnotes, locations, terms) = (characters?, footnotes?, locations?, terms?);
+    let source_shape = paragraphs.as_ref().map(|paragraphs| SourceShape {
+        paragraphs: *paragraphs.get_ref(),
+        footnotes: footnote_count.as_ref().map_or(0, |n| *n.get_ref()),
+        not_retold: not_retold
+            .iter()
+            .map(|RawNotRetold { label, why }| (sanitize(label.get_ref()), sanitize(why.trim())))
+            .collect(),
+    });
+    let (mut characters, footnotes, locations, mut terms) =
+        (characters?, footnotes?, locations?, terms?);
     let editor_notes = number_editor_notes(editor_notes?, &mut scenes);
     let route = route(&scenes);
     // Glossary terms are found in the text once, here, rather than on every frame.
@@ -150,6 +167,18 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
             *paragraph = mark_terms(&forms, std::mem::take(paragraph));
         }
         scene.terms = terms_used(&scene.paragraphs);
+    }
+    // A part's scene is unknown only if every episode file was read: else it may be in the
+    // one that was not.
+    if let Some((file, raw)) = &parsed.characters
+        && parsed.episodes_complete
+    {
+        v.unfold_people(file, raw, &mut characters, &scenes, &scene_ids);
+    }
+    if let Some((file, raw)) = &parsed.glossary
+        && parsed.episodes_complete
+    {
+        v.unfold_terms(file, raw, &mut terms, &scenes, &scene_ids);
     }
     let story = Story {
         title: sanitize(title),
@@ -166,8 +195,25 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
         terms,
         route,
         fingerprint: String::new(),
+        source_shape,
     };
     Some(story)
+}
+
+/// The labels of a `sources` list, as written (validated against the work's shape by
+/// `check_sources`).
+fn labels(sources: &[Spanned<String>]) -> Vec<String> {
+    sources
+        .iter()
+        .map(|label| sanitize(label.get_ref().trim()))
+        .collect()
+}
+
+/// A text that says something, trimmed and cleaned, or nothing.
+fn nonblank(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(sanitize)
 }
 
 /// Numbers the editor's notes in the order the story first marks them, scene text before
@@ -402,6 +448,9 @@ impl Validator<'_> {
             role,
             code_names,
             bio,
+            sources,
+            // Parts are tied to scenes, resolved by `unfold` once the scenes are known.
+            part: _,
         } in character
         {
             ids.insert(self, file, id);
@@ -418,6 +467,8 @@ impl Validator<'_> {
                 role: sanitize(role),
                 code_names: code_names.iter().map(|c| sanitize(c)).collect(),
                 bio: sanitize(bio.trim()),
+                sources: labels(sources),
+                parts: Vec::new(),
             });
         }
         (characters, ids)
@@ -554,7 +605,7 @@ impl Validator<'_> {
         let mut ids = IdTable::new("editor's note");
         let mut notes = Vec::new();
         let RawEditorNotes { note } = raw;
-        for RawEditorNote { id, text } in note {
+        for RawEditorNote { id, text, sources } in note {
             ids.insert(self, file, id);
             if text.trim().is_empty() {
                 self.error(
@@ -568,6 +619,7 @@ impl Validator<'_> {
                 // Numbered once the story's order of use is known.
                 number: 0,
                 text: sanitize(text.trim()),
+                sources: labels(sources),
             });
         }
         (notes, ids)
@@ -623,9 +675,26 @@ impl Validator<'_> {
             term,
             aliases,
             definition,
+            sources,
+            general,
+            part: _,
         } in raw_terms
         {
             ids.insert(self, file, id);
+            let definition = nonblank(definition.as_deref());
+            let general = nonblank(general.as_deref());
+            if definition.is_none() && general.is_none() {
+                self.error(
+                    file,
+                    id.span(),
+                    format!(
+                        "term \"{}\" needs a `definition` (what the work says of it), a \
+                         `general` gloss (general knowledge, shown marked as not from the work), \
+                         or both",
+                        id.get_ref()
+                    ),
+                );
+            }
             for form in std::iter::once(term).chain(aliases) {
                 let length = form.chars().count();
                 if length > text::LONGEST_TERM {
@@ -644,7 +713,10 @@ impl Validator<'_> {
                 id: sanitize(id.get_ref()),
                 term: sanitize(term),
                 aliases: aliases.iter().map(|a| sanitize(a)).collect(),
-                definition: sanitize(definition.trim()),
+                definition,
+                sources: labels(sources),
+                general,
+                parts: Vec::new(),
             });
         }
         terms
@@ -664,6 +736,7 @@ impl Validator<'_> {
             date,
             locations,
             characters,
+            sources,
             text,
             notes,
             question,
@@ -716,6 +789,7 @@ impl Validator<'_> {
             terms: Vec::new(),
             notes,
             questions,
+            sources: labels(sources),
         })
     }
 
@@ -1001,6 +1075,122 @@ impl Validator<'_> {
             }
         }
         whole.then(|| StoryDate::disputed(claims))
+    }
+
+    /// Ties each person's parts to their scenes: a part's scene must exist and may not come
+    /// before the first scene that lists the person, whose bio it continues.
+    fn unfold_people(
+        &mut self,
+        file: &SourceFile,
+        raw: &RawCharacters,
+        people: &mut [Character],
+        scenes: &[Scene],
+        scene_ids: &IdTable,
+    ) {
+        for (index, (raw, person)) in raw.character.iter().zip(people.iter_mut()).enumerate() {
+            let first = scenes
+                .iter()
+                .position(|scene| scene.characters.contains(&CharacterId(index)));
+            let whose = format!("{}'s first scene", person.name);
+            for RawPart {
+                from,
+                text,
+                role,
+                code_names,
+                died,
+                sources,
+            } in &raw.part
+            {
+                let died = died.as_ref().and_then(|d| self.text_date(file, d));
+                let Some(from) = self.part_scene(file, from, first, &whose, scenes, scene_ids)
+                else {
+                    continue;
+                };
+                person.parts.push(Part {
+                    from,
+                    text: sanitize(text.trim()),
+                    role: nonblank(role.as_deref()),
+                    code_names: code_names.iter().map(|c| sanitize(c)).collect(),
+                    died,
+                    sources: labels(sources),
+                });
+            }
+            person.parts.sort_by_key(|part| part.from);
+        }
+    }
+
+    /// Ties each term's parts to their scenes: a part's scene must exist and may not come
+    /// before the first scene whose text uses the term (when one does).
+    fn unfold_terms(
+        &mut self,
+        file: &SourceFile,
+        raw: &RawGlossary,
+        terms: &mut [Term],
+        scenes: &[Scene],
+        scene_ids: &IdTable,
+    ) {
+        for (index, (raw, term)) in raw.term.iter().zip(terms.iter_mut()).enumerate() {
+            let first = scenes
+                .iter()
+                .position(|scene| scene.terms.contains(&TermId(index)));
+            let whose = format!("the first scene that uses \"{}\"", term.term);
+            for RawTermPart {
+                from,
+                text,
+                sources,
+            } in &raw.part
+            {
+                let Some(from) = self.part_scene(file, from, first, &whose, scenes, scene_ids)
+                else {
+                    continue;
+                };
+                term.parts.push(Part {
+                    from,
+                    text: sanitize(text.trim()),
+                    role: None,
+                    code_names: Vec::new(),
+                    died: None,
+                    sources: labels(sources),
+                });
+            }
+            term.parts.sort_by_key(|part| part.from);
+        }
+    }
+
+    /// The scene a part is told from: one that exists, at or after the entry's first scene.
+    fn part_scene(
+        &mut self,
+        file: &SourceFile,
+        from: &Spanned<String>,
+        first: Option<usize>,
+        whose: &str,
+        scenes: &[Scene],
+        scene_ids: &IdTable,
+    ) -> Option<SceneId> {
+        let index = self.resolve(file, from, Some(scene_ids))?;
+        // A scene that failed validation has an id but no place among the scenes.
+        let at = scenes
+            .iter()
+            .position(|scene| scene.id == *from.get_ref())?;
+        debug_assert!(at <= index);
+        if let Some(first) = first
+            && at < first
+        {
+            let first = &scenes[first];
+            self.error(
+                file,
+                from.span(),
+                format!(
+                    "part from scene \"{}\" comes before {whose}, \"{}\" (\"{}\"): a part \
+                     continues what that scene first tells, so it may start there or later",
+                    from.get_ref(),
+                    first.id,
+                    first.title
+                ),
+            );
+            return None;
+        }
+        Some(SceneId(at))
     }
 
     fn text_date(&mut self, file: &SourceFile, raw: &Spanned<String>) -> Option<StoryDate> {

@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span, Text};
 
 use super::theme::Theme;
 use crate::app::Entry;
-use crate::story::{EditorNote, SceneId, Story};
+use crate::story::{EditorNote, Reach, SceneId, Story, Term};
 use crate::wrap::hanging;
 
 /// A list of scenes to pick from: a heading line, then one row per scene, wrapped to `width`
@@ -61,7 +61,8 @@ pub fn title(story: &Story, entry: Entry) -> String {
 }
 
 /// Everything the story says about an entry (its scenes are listed separately).
-pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
+pub fn text(reach: &Reach, entry: Entry, theme: &Theme) -> Text<'static> {
+    let story = reach.story();
     let mut lines = Vec::new();
     let fact = |label: &str, value: String| {
         Line::from(vec![
@@ -72,11 +73,12 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
     match entry {
         Entry::Character(id) => {
             let character = story.character(id);
+            let told = reach.person(id);
             lines.push(Line::from(Span::styled(
-                character.role.clone(),
+                told.role.to_owned(),
                 theme.heading,
             )));
-            if let Some(dates) = character.life_dates() {
+            if let Some(dates) = told.life_dates() {
                 lines.push(fact("Life", dates));
             }
             if !character.aliases.is_empty() {
@@ -88,11 +90,13 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
                     Span::styled(hedged.described(), theme.disputed),
                 ]));
             }
-            if !character.code_names.is_empty() {
-                lines.push(fact("Code names", character.code_names.join(", ")));
+            if !told.code_names.is_empty() {
+                lines.push(fact("Code names", told.code_names.join(", ")));
             }
-            lines.push(Line::default());
-            lines.push(Line::styled(character.bio.clone(), theme.text));
+            for paragraph in &told.bio {
+                lines.push(Line::default());
+                lines.push(Line::styled(paragraph.to_string(), theme.text));
+            }
         }
         Entry::Footnote(id) => {
             let footnote = story.footnote(id);
@@ -117,7 +121,20 @@ pub fn text(story: &Story, entry: Entry, theme: &Theme) -> Text<'static> {
         }
         Entry::Term(id) => {
             let term = story.term(id);
-            lines.push(Line::styled(term.definition.clone(), theme.text));
+            let told = reach.term(id);
+            for (nth, paragraph) in told.from_the_work().enumerate() {
+                if nth > 0 {
+                    lines.push(Line::default());
+                }
+                lines.push(Line::styled(paragraph.to_owned(), theme.text));
+            }
+            if let Some(general) = told.general {
+                lines.push(Line::default());
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{} ", Term::GENERAL_MARK), theme.editor_marker),
+                    Span::styled(general.to_owned(), theme.text),
+                ]));
+            }
             if !term.aliases.is_empty() {
                 lines.push(fact("Also", term.aliases.join(", ")));
             }

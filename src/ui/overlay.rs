@@ -304,7 +304,7 @@ impl Content {
         let Screen { app, theme, .. } = screen;
         let story = app.story();
         let scenes = app.pickable_scenes();
-        let mut text = entry::text(story, entry, theme);
+        let mut text = entry::text(&app.reach(), entry, theme);
         let count = scenes.len();
         let heading = format!(
             "In {count} scene{} — {}",
@@ -362,7 +362,7 @@ impl Content {
                     Span::styled(term.term.clone(), theme.title),
                     Span::styled(" — ", theme.text),
                 ],
-                vec![Span::styled(term.definition.clone(), theme.text)],
+                vec![Span::styled(app.reach().term(*id).summary(), theme.text)],
                 width,
             );
             if i == app.pick() {

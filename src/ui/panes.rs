@@ -243,7 +243,7 @@ fn characters(app: &App, theme: &Theme) -> PaneContent {
             let character = story.character(*id);
             Text::from(Line::from(vec![
                 Span::styled(character.name.clone(), theme.title),
-                Span::styled(format!(" · {}", character.role), theme.dim),
+                Span::styled(format!(" · {}", app.reach().person(*id).role), theme.dim),
             ]))
         })
         .collect();
@@ -252,12 +252,13 @@ fn characters(app: &App, theme: &Theme) -> PaneContent {
         .get(app.selected(Pane::Characters))
         .map(|id| {
             let character = story.character(*id);
+            let told = app.reach().person(*id);
             let mut facts = Vec::new();
-            if let Some(dates) = character.life_dates() {
+            if let Some(dates) = told.life_dates() {
                 facts.push(dates);
             }
-            if !character.code_names.is_empty() {
-                facts.push(format!("code names: {}", character.code_names.join(", ")));
+            if !told.code_names.is_empty() {
+                facts.push(format!("code names: {}", told.code_names.join(", ")));
             }
             let mut lines = Vec::new();
             if !facts.is_empty() {
@@ -270,7 +271,11 @@ fn characters(app: &App, theme: &Theme) -> PaneContent {
                     .iter()
                     .map(|hedged| Line::from(Span::styled(hedged.described(), theme.disputed))),
             );
-            lines.push(Line::styled(character.bio.clone(), theme.text));
+            lines.extend(
+                told.bio
+                    .iter()
+                    .map(|paragraph| Line::styled(paragraph.to_string(), theme.text)),
+            );
             Text::from(lines)
         });
     PaneContent {

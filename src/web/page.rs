@@ -46,13 +46,14 @@ pub fn people(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, hea
     let _ = writeln!(out, "<section class=\"people\">\n<h2>{heading}</h2>");
     for id in people {
         let character = story.character(*id);
+        let told = reach.person(*id);
         let _ = write!(
             out,
             "<details><summary><strong>{}</strong> · {}</summary>",
             escape(&character.name),
-            escape(&character.role)
+            escape(told.role)
         );
-        out.push_str(&person_facts(character));
+        out.push_str(&person_facts(character, &told));
         out.push_str("</details>\n");
     }
     out.push_str("</section>\n");
@@ -153,7 +154,7 @@ pub fn terms(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, link
             "<dt id=\"{}\">{}</dt><dd>{}{back}</dd>",
             links.term_id(scene, &term.id),
             escape(&term.term),
-            escape(&one_line(&term.definition))
+            escape(&one_line(&reach.term(*id).summary()))
         );
     }
     out.push_str("</dl>\n</section>\n");

@@ -779,9 +779,9 @@ fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks
         escape(&page::scene_byline(story, current)),
         escape(&current.title)
     );
-    page::scene_text(out, story, current, links);
-    out.push_str("</article>\n");
     let reach = &links.reach;
+    page::scene_text(out, reach, current, links);
+    out.push_str("</article>\n");
     let mut notes = String::new();
     page::footnotes(&mut notes, story, current, reach, links);
     if !notes.is_empty() {
