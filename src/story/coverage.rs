@@ -197,66 +197,112 @@ fn count(n: u32, one: &str, many: &str, passage: fn(u32) -> Passage) -> String {
     }
 }
 
-/// What carries a passage, by kind: "scenes: `a`, `b`; people: Vera (bio); …".
+/// What carries a passage, by kind, an entry once with all it carries the passage by:
+/// "scenes: `a`, `b` (cites `[^3]`); people: Vera (bio; from `arrests`, `sofia`); …".
 fn described(story: &Story, carried: &Carried) -> String {
-    let mut kinds: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut push = |kind: &'static str, item: String| match kinds.last_mut() {
-        Some((last, items)) if *last == kind => items.push(item),
-        _ => kinds.push((kind, vec![item])),
+    /// One item of a kind: its name, and for an entry whether its first text (bio,
+    /// definition) carries the passage and from which scenes its parts do.
+    struct Item {
+        entry: Option<(&'static str, usize)>,
+        name: String,
+        first: Option<&'static str>,
+        parts: Vec<String>,
+    }
+    let mut kinds: Vec<(&'static str, Vec<Item>)> = Vec::new();
+    let mut add = |kind: &'static str, item: Item| {
+        if kinds.last().is_none_or(|(last, _)| *last != kind) {
+            kinds.push((kind, Vec::new()));
+        }
+        let items = &mut kinds.last_mut().expect("just pushed").1;
+        match items
+            .iter_mut()
+            .find(|other| other.entry.is_some() && other.entry == item.entry)
+        {
+            Some(other) => {
+                other.first = other.first.or(item.first);
+                other.parts.extend(item.parts);
+            }
+            None => items.push(item),
+        }
     };
+    let plain = |name: String| Item {
+        entry: None,
+        name,
+        first: None,
+        parts: Vec::new(),
+    };
+    let scene_id = |id: SceneId| format!("`{}`", story.scene(id).id);
     for carrier in &carried.carriers {
         match *carrier {
-            Carrier::Scene(id) => push("scenes", format!("`{}`", story.scene(id).id)),
-            Carrier::Cites(id) => push(
+            Carrier::Scene(id) => add("scenes", plain(scene_id(id))),
+            Carrier::Cites(id) => add(
                 "scenes",
-                format!(
-                    "`{}` (cites [^{}])",
-                    story.scene(id).id,
+                plain(format!(
+                    "{} (cites [^{}])",
+                    scene_id(id),
                     carried.passage.number()
-                ),
+                )),
             ),
-            Carrier::Bio(id) => push(
-                "people",
-                format!("{} (bio)", escape(&story.character(id).name)),
-            ),
-            Carrier::PersonPart(id, part) => {
+            Carrier::Bio(id) | Carrier::PersonPart(id, _) => {
                 let person = story.character(id);
-                push(
+                let part = match *carrier {
+                    Carrier::PersonPart(_, part) => Some(scene_id(person.parts[part].from)),
+                    _ => None,
+                };
+                add(
                     "people",
-                    format!(
-                        "{} (from `{}`)",
-                        escape(&person.name),
-                        story.scene(person.parts[part].from).id
-                    ),
+                    Item {
+                        entry: Some(("person", id.index())),
+                        name: escape(&person.name),
+                        first: part.is_none().then_some("bio"),
+                        parts: part.into_iter().collect(),
+                    },
                 );
             }
-            Carrier::Definition(id) => push(
-                "terms",
-                format!("{} (definition)", escape(&story.term(id).term)),
-            ),
-            Carrier::TermPart(id, part) => {
+            Carrier::Definition(id) | Carrier::TermPart(id, _) => {
                 let term = story.term(id);
-                push(
+                let part = match *carrier {
+                    Carrier::TermPart(_, part) => Some(scene_id(term.parts[part].from)),
+                    _ => None,
+                };
+                add(
                     "terms",
-                    format!(
-                        "{} (from `{}`)",
-                        escape(&term.term),
-                        story.scene(term.parts[part].from).id
-                    ),
+                    Item {
+                        entry: Some(("term", id.index())),
+                        name: escape(&term.term),
+                        first: part.is_none().then_some("definition"),
+                        parts: part.into_iter().collect(),
+                    },
                 );
             }
             Carrier::EditorNote(id) => {
                 let note = &story.editor_notes[id.index()];
-                push(
+                add(
                     "editor's notes",
-                    format!("`{}` ({})", note.id, note.marker()),
+                    plain(format!("`{}` ({})", note.id, note.marker())),
                 );
             }
         }
     }
     let mut parts: Vec<String> = kinds
         .into_iter()
-        .map(|(kind, items)| format!("{kind}: {}", items.join(", ")))
+        .map(|(kind, items)| {
+            let items: Vec<String> = items
+                .into_iter()
+                .map(|item| {
+                    let mut how: Vec<String> = item.first.map(str::to_owned).into_iter().collect();
+                    if !item.parts.is_empty() {
+                        how.push(format!("from {}", item.parts.join(", ")));
+                    }
+                    if how.is_empty() {
+                        item.name
+                    } else {
+                        format!("{} ({})", item.name, how.join("; "))
+                    }
+                })
+                .collect();
+            format!("{kind}: {}", items.join(", "))
+        })
         .collect();
     if let Some(why) = &carried.not_retold {
         parts.insert(0, format!("not retold: {}", escape(&one_line(why))));
@@ -390,6 +436,20 @@ mod tests {
         assert!(map.contains("does not give the work's `paragraphs` and `footnotes`"));
         assert!(!map.contains("carried by nothing"));
         assert_eq!(line(&map, "- `setting-out`"), "- `setting-out`: P2, P9");
+    }
+
+    #[test]
+    fn an_entry_is_named_once_with_its_bio_and_every_part_that_carries_the_passage() {
+        let mut story = journey();
+        story.characters[0].sources.push("P3".into());
+        story.characters[0].parts[1].sources.push("P3".into());
+        story.terms[0].parts[0].sources.push("P3".into());
+        let map = markdown(&story);
+        assert_eq!(
+            line(&map, "- **P3**"),
+            "- **P3** — scenes: `the-ferry`; people: Ada Lind (bio; from `the-ferry`, \
+             `arrival`), Bo Stern (bio); terms: ferry (definition; from `arrival`)"
+        );
     }
 
     #[test]
