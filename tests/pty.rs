@@ -654,7 +654,7 @@ fn watching_a_story_reloads_it_in_place_and_shows_what_breaks_it() {
     )
     .unwrap();
     session.wait_for("The story has problems");
-    session.wait_for("01-north.toml:22:8: bad date \"21 Mai 1920\"");
+    session.wait_for("01-north.toml:23:8: bad date \"21 Mai 1920\"");
     session.wait_for("Bo rows her across on the ferry");
     std::fs::write(&episode, &original).unwrap();
     session.wait_for_absence("The story has problems");
