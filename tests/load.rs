@@ -446,3 +446,42 @@ fn bad_questions_are_each_located_at_the_field_at_fault() {
         assert!(messages[0].starts_with(expected), "{case}: {}", messages[0]);
     }
 }
+
+#[test]
+fn a_source_of_billions_of_passages_or_a_huge_not_retold_list_is_refused_in_bounded_time() {
+    let copy = common::journey_copy();
+    let dir = copy.path();
+    let path = dir.join("story.toml");
+    let story = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        story.replace("paragraphs = 6", "paragraphs = 4294967295"),
+    )
+    .unwrap();
+    assert_eq!(
+        messages_within(dir, 20),
+        [
+            "story.toml:8:14: 4294967295 passages: the coverage check counts at most 100000 \
+             paragraphs and as many footnotes"
+        ]
+    );
+    // Fifty thousand passages listed as not retold, each once: read in linear time.
+    let listed: String = (7..50_007)
+        .map(|n| format!("\n[[source.not_retold]]\nlabel = \"P{n}\"\nwhy = \"w\"\n"))
+        .collect();
+    fs::write(
+        &path,
+        story.replace("paragraphs = 6", "paragraphs = 100000") + &listed,
+    )
+    .unwrap();
+    let messages = messages_within(dir, 20);
+    assert_eq!(messages.len(), 100_000 - 50_006, "{:?}", &messages[..3]);
+    assert!(
+        messages[0].ends_with(
+            "P50007 is carried by nothing: no `sources` list names it, and it is not listed \
+             under [[source.not_retold]] with why the story leaves it out"
+        ),
+        "{}",
+        messages[0]
+    );
+}

@@ -152,11 +152,26 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     let RawSource {
         citation,
         // Read into `v.counts` before anything else.
-        paragraphs: _,
+        paragraphs,
         footnotes: footnote_count,
         not_retold: _,
     } = raw_source.get_ref();
     let (source, source_titles) = v.titled(story_file, citation);
+    let mut too_many = false;
+    for count in [paragraphs, footnote_count].into_iter().flatten() {
+        if *count.get_ref() > MOST_PASSAGES {
+            too_many = true;
+            v.error(
+                story_file,
+                count.span(),
+                format!(
+                    "{} passages: the coverage check counts at most {MOST_PASSAGES} paragraphs \
+                     and as many footnotes",
+                    count.get_ref()
+                ),
+            );
+        }
+    }
     if let (None, Some(count)) = (v.counts, footnote_count) {
         v.error(
             story_file,
@@ -203,6 +218,7 @@ pub fn build(parsed: Parsed, problems: &mut Vec<Diagnostic>) -> Option<Story> {
     }
     // Whether every passage is carried can be told only once every file was read.
     if let Some(counts) = v.counts
+        && !too_many
         && parsed.episodes_complete
         && parsed.characters.is_some()
         && parsed.glossary.is_some()
@@ -284,6 +300,10 @@ enum Rank {
     Part,
     Note,
 }
+
+/// The most paragraphs, and the most footnotes, a work's shape may declare: the coverage check
+/// walks every one, and a larger count is a typo (or an attack), not an article.
+pub const MOST_PASSAGES: u32 = 100_000;
 
 /// Who must say what a text rests on, and where to say that it does not.
 struct Owner {
@@ -1445,6 +1465,7 @@ impl Validator<'_> {
         source: &RawSource,
     ) -> Vec<(Passage, String, Range<usize>)> {
         let mut listed: Vec<(Passage, String, Range<usize>)> = Vec::new();
+        let mut lines: HashMap<Passage, usize> = HashMap::new();
         for RawNotRetold { label, why } in &source.not_retold {
             let written = label.get_ref();
             let Some(passage) = Passage::parse(written) else {
@@ -1471,8 +1492,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            if let Some((_, _, first)) = listed.iter().find(|(p, _, _)| *p == passage) {
-                let line = file.position(first.start).line;
+            if let Some(line) = lines.get(&passage) {
                 self.error(
                     file,
                     label.span(),
@@ -1487,6 +1507,7 @@ impl Validator<'_> {
                     format!("{passage} is listed as not retold without a `why`: say why"),
                 );
             }
+            lines.insert(passage, file.position(label.span().start).line);
             listed.push((passage, sanitize(why.trim()), label.span()));
         }
         listed
@@ -1503,33 +1524,42 @@ impl Validator<'_> {
         not_retold: &[(Passage, String, Range<usize>)],
         citing: impl Fn(u32) -> Option<&'s Scene>,
     ) {
+        let listed: HashMap<Passage, &Range<usize>> = not_retold
+            .iter()
+            .map(|(passage, _, at)| (*passage, at))
+            .collect();
         for passage in Passage::all(counts.paragraphs, counts.footnotes) {
             let cited = match passage {
-                Passage::Footnote(number) => self.cited.contains(&number).then(|| {
-                    citing(number).map_or_else(
-                        || format!("a scene cites [^{number}]"),
-                        |scene| format!("scene \"{}\" cites [^{number}]", scene.id),
-                    )
-                }),
-                Passage::Paragraph(_) => None,
+                Passage::Footnote(number) => self.cited.contains(&number),
+                Passage::Paragraph(_) => false,
             };
-            let carrier = self
-                .carried
-                .get(&passage)
-                .map(|(_, what)| {
-                    format!("{what} names it in its `sources`: drop it from one or the other")
-                })
-                .or(cited.map(|cited| {
-                    format!("{cited}, and a cited footnote is retold: drop it from the list")
-                }));
-            let listed = not_retold.iter().find(|(p, _, _)| *p == passage);
-            match (carrier, listed) {
-                (Some(carrier), Some((_, _, at))) => self.error(
-                    file,
-                    at.clone(),
-                    format!("{passage} is listed as not retold, but {carrier}"),
-                ),
-                (None, None) => {
+            let named = self.carried.contains_key(&passage);
+            match (named || cited, listed.get(&passage)) {
+                (true, Some(at)) => {
+                    // Said only here, so the scene that cites is looked for only here.
+                    let carrier = match (self.carried.get(&passage), passage) {
+                        (Some((_, what)), _) => format!(
+                            "{what} names it in its `sources`: drop it from one or the other"
+                        ),
+                        (None, Passage::Footnote(number)) => {
+                            let by = citing(number).map_or_else(
+                                || "a scene".to_owned(),
+                                |scene| format!("scene \"{}\"", scene.id),
+                            );
+                            format!(
+                                "{by} cites [^{number}], and a cited footnote is retold: drop it \
+                                 from the list"
+                            )
+                        }
+                        (None, Passage::Paragraph(_)) => unreachable!("only footnotes are cited"),
+                    };
+                    self.error(
+                        file,
+                        (*at).clone(),
+                        format!("{passage} is listed as not retold, but {carrier}"),
+                    );
+                }
+                (false, None) => {
                     let cite = match passage {
                         Passage::Footnote(number) => format!(", no scene cites [^{number}]"),
                         Passage::Paragraph(_) => String::new(),
