@@ -263,7 +263,7 @@ fn print_invitations(lines: &[String]) {
 }
 
 /// The scene with this id, or an error naming the closest one.
-fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
+pub(crate) fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
     story.find_scene(id).ok_or_else(|| {
         let hint = crate::story::diagnostic::did_you_mean(
             id,
