@@ -207,9 +207,16 @@ fn contents(out: &mut String, reach: &Reach) {
         }
         out.push_str("</ol></li>\n");
     }
-    out.push_str(
-        "<li><a href=\"#people\">People</a></li>\n<li><a href=\"#glossary\">Glossary</a></li>\n<li><a href=\"#footnotes\">Footnotes</a></li>\n",
-    );
+    // A section with nothing in it yet (no term used so far) is left out, here and below.
+    for (held, id, title) in [
+        (!reach.people().is_empty(), "people", "People"),
+        (!reach.terms().is_empty(), "glossary", "Glossary"),
+        (!reach.footnotes().is_empty(), "footnotes", "Footnotes"),
+    ] {
+        if held {
+            let _ = writeln!(out, "<li><a href=\"#{id}\">{title}</a></li>");
+        }
+    }
     if !reach.editor_notes().is_empty() {
         let _ = writeln!(
             out,
@@ -221,6 +228,9 @@ fn contents(out: &mut String, reach: &Reach) {
 }
 
 fn people(out: &mut String, reach: &Reach) {
+    if reach.people().is_empty() {
+        return;
+    }
     out.push_str("<section class=\"episode\" id=\"people\" aria-labelledby=\"people-title\">\n<h2 id=\"people-title\">People</h2>\n");
     for id in reach.people() {
         let character = reach.story().character(id);
@@ -238,6 +248,9 @@ fn people(out: &mut String, reach: &Reach) {
 }
 
 fn glossary(out: &mut String, reach: &Reach) {
+    if reach.terms().is_empty() {
+        return;
+    }
     out.push_str("<section class=\"episode\" id=\"glossary\" aria-labelledby=\"glossary-title\">\n<h2 id=\"glossary-title\">Glossary</h2>\n<dl>\n");
     for id in reach.terms() {
         let term = reach.story().term(id);
@@ -254,6 +267,9 @@ fn glossary(out: &mut String, reach: &Reach) {
 
 fn footnotes(out: &mut String, reach: &Reach, links: &HandoutLinks) {
     let story = reach.story();
+    if reach.footnotes().is_empty() {
+        return;
+    }
     out.push_str("<section class=\"episode notes\" id=\"footnotes\" aria-labelledby=\"footnotes-title\">\n<h2 id=\"footnotes-title\">Footnotes</h2>\n<ul>\n");
     for id in reach.footnotes() {
         let footnote = story.footnote(id);

@@ -123,8 +123,12 @@ fn document(reach: &Reach, format: &impl Format) -> String {
         }
     }
 
-    format.heading(&mut out, 2, "People");
-    for id in reach.people() {
+    // A section with nothing in it yet (no term used so far) is left out.
+    let people = reach.people();
+    if !people.is_empty() {
+        format.heading(&mut out, 2, "People");
+    }
+    for id in people {
         let character = story.character(id);
         let told = reach.person(id);
         let mut description = String::new();
@@ -154,8 +158,11 @@ fn document(reach: &Reach, format: &impl Format) -> String {
         format.entry(&mut out, &character.name, &description);
     }
 
-    format.heading(&mut out, 2, "Glossary");
-    for id in reach.terms() {
+    let terms = reach.terms();
+    if !terms.is_empty() {
+        format.heading(&mut out, 2, "Glossary");
+    }
+    for id in terms {
         let told = reach.term(id);
         let mut description = format!("— {}", one_line(&told.summary()));
         if told.untold > 0 {
@@ -179,8 +186,11 @@ fn document(reach: &Reach, format: &impl Format) -> String {
         }
     }
 
-    format.notes_heading(&mut out);
-    for id in reach.footnotes() {
+    let footnotes = reach.footnotes();
+    if !footnotes.is_empty() {
+        format.notes_heading(&mut out);
+    }
+    for id in footnotes {
         let footnote = story.footnote(id);
         let text = format.titled(&one_line(&footnote.full_text()), &footnote.titles);
         format.footnote(&mut out, footnote.number, &text);
