@@ -2268,7 +2268,7 @@ fn the_class_handout_holds_the_scenes_shown_so_far_and_nothing_later() {
     assert_eq!(status, 200);
     assert!(
         body(&page).contains(
-            "<a class=\"view\" href=\"/handout?token=class-token\">Scenes shown so far, as one page</a>"
+            "<p class=\"handout\"><a href=\"/handout?token=class-token\">Scenes shown so far, as one page</a></p>"
         ),
         "{page}"
     );

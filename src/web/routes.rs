@@ -466,7 +466,7 @@ fn follower(
     };
     let _ = writeln!(
         out,
-        "<header class=\"bar\"><p class=\"story\">{}</p><p id=\"status\" role=\"status\">{}</p><a class=\"view\" href=\"{}\">{}</a><a class=\"view\" href=\"{HANDOUT}{}\">Scenes shown so far, as one page</a></header>",
+        "<header class=\"bar\"><p class=\"story\">{}</p><p id=\"status\" role=\"status\">{}</p><a class=\"view\" href=\"{}\">{}</a></header>",
         escape(&story.title),
         if following {
             format!("Following the presenter: {}.", scene_of(story, scene))
@@ -481,8 +481,7 @@ fn follower(
             "Leave the projector view"
         } else {
             "Projector view"
-        },
-        escape(&credentials)
+        }
     );
 
     let _ = writeln!(
@@ -828,6 +827,12 @@ fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks
     page::terms(out, story, current, reach, links);
     page::map(out, story, scene, reach);
     page::timeline(out, story, scene, reach);
+    // After everything else, so that a phone's first screen stays the scene's.
+    let _ = writeln!(
+        out,
+        "<p class=\"handout\"><a href=\"{HANDOUT}{}\">Scenes shown so far, as one page</a></p>",
+        escape(links.credentials)
+    );
 }
 
 /// The remote: what is on the projector, the notes, what comes next, and the controls.
