@@ -2,10 +2,15 @@
 
 mod common;
 
-use izumi::app::{Action, App, Entry, Overlay, Pane};
+use izumi::app::{Action, App, Entry, Overlay, Pane, Telling};
 
 fn app() -> App {
     App::new(common::journey())
+}
+
+/// A reader who chose to be told everything (`e`, or `tell = "everything"`).
+fn told_everything() -> App {
+    app().telling_chosen(Some(Telling::Everything))
 }
 
 fn scene_id(app: &App) -> &str {
@@ -188,7 +193,7 @@ fn an_editor_note_marked_only_in_presenter_notes_links_to_its_scene() {
         !arrival.editor_notes.contains(&note),
         "the reader's pane lists only what the text marks"
     );
-    let mut app = App::new(story);
+    let mut app = App::new(story).telling_chosen(Some(Telling::Everything));
     app.update(Action::OpenEntry(Entry::EditorNote(note)));
     assert_eq!(app.overlay(), Some(Overlay::Entry(Entry::EditorNote(note))));
     assert_eq!(pickable_ids(&app), ["arrival"]);
@@ -333,7 +338,7 @@ fn m_toggles_between_map_and_list() {
 
 #[test]
 fn an_entry_lists_its_scenes_and_enter_jumps_to_the_picked_one() {
-    let mut app = app();
+    let mut app = told_everything();
     // Ada, in the first scene, appears in three scenes; the pick starts on the current one.
     apply(&mut app, &[Action::FocusNext, Action::Open]);
     let scenes = pickable_ids(&app);
@@ -349,7 +354,7 @@ fn an_entry_lists_its_scenes_and_enter_jumps_to_the_picked_one() {
 
 #[test]
 fn go_back_returns_along_the_history_of_jumps() {
-    let mut app = app();
+    let mut app = told_everything();
     apply(
         &mut app,
         &[Action::FocusNext, Action::Open, Action::Down, Action::Open],
@@ -369,7 +374,7 @@ fn go_back_returns_along_the_history_of_jumps() {
 
 #[test]
 fn a_place_links_to_every_scene_set_there() {
-    let mut app = app();
+    let mut app = told_everything();
     apply(
         &mut app,
         &[Action::FocusPrevious, Action::Down, Action::Open],
@@ -383,7 +388,7 @@ fn the_timeline_view_lists_scenes_by_date_and_jumps() {
     let mut story = common::journey();
     // Put the last scene first in time, to see the list follow dates, not reading order.
     story.scenes[3].date = izumi::story::StoryDate::parse("1919").unwrap();
-    let mut app = App::new(story);
+    let mut app = App::new(story).telling_chosen(Some(Telling::Everything));
     app.update(Action::ShowTimeline);
     let order = pickable_ids(&app);
     assert_eq!(
@@ -784,8 +789,8 @@ fn what_later_scenes_hold_appears_as_the_presenter_shows_them() {
 }
 
 #[test]
-fn a_reader_alone_sees_every_place_and_term() {
-    let mut app = app();
+fn a_reader_told_everything_sees_every_place_and_term() {
+    let mut app = told_everything();
     assert_eq!(listed_place_names(&app), ["Christiania", "Bergen", "Rome"]);
     apply(&mut app, &[Action::ShowGlossary]);
     assert_eq!(app.pickable_terms().len(), 1);

@@ -253,6 +253,21 @@ impl Content {
                 lines.extend(row_lines);
             }
         }
+        if app.scenes_untold() && !app.told_as_shown() {
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                format!(
+                    "Scenes after scene {} of {}, the furthest you have read, are not listed: \
+                     pick an episode to go on{}.",
+                    app.furthest_read().index() + 1,
+                    story.scenes.len(),
+                    keys.key(hints.mode, Command::ToggleTelling)
+                        .map(|key| format!(", or press {key} to see everything"))
+                        .unwrap_or_default()
+                ),
+                theme.dim,
+            ));
+        }
         if let Some(furthest) = app.reading_limit() {
             lines.push(Line::default());
             lines.push(Line::styled(
@@ -362,7 +377,7 @@ impl Content {
                     Span::styled(term.term.clone(), theme.title),
                     Span::styled(" — ", theme.text),
                 ],
-                vec![Span::styled(app.reach().term(*id).summary(), theme.text)],
+                entry::term_summary(&app.reach().term(*id), theme),
                 width,
             );
             if i == app.pick() {
@@ -452,6 +467,18 @@ impl Content {
             }
         }
         // `n`/`N` work once the search is closed: their keys are the screen's.
+        if !app.query().trim().is_empty() && app.scenes_untold() && !app.told_as_shown() {
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                format!(
+                    "Only what you have read is searched{}.",
+                    keys.key(app.screen_key_mode(), Command::ToggleTelling)
+                        .map(|key| format!(": press {key} to search everything"))
+                        .unwrap_or_default()
+                ),
+                theme.dim,
+            ));
+        }
         let then = keys
             .hint(
                 app.screen_key_mode(),
