@@ -451,6 +451,40 @@ mod tests {
     }
 
     #[test]
+    fn what_people_places_and_terms_tell_is_a_setting_and_a_wrong_one_is_located() {
+        assert_eq!(config("").unwrap().tell, None);
+        let everything = config("[reading]\ntell = \"everything\"\n").unwrap();
+        assert_eq!(everything.tell, Some(Telling::Everything));
+        let as_read = config("[reading]\ntell = \"as-read\"\n").unwrap();
+        assert_eq!(as_read.tell, Some(Telling::AsRead));
+        let problems =
+            config("[reading]\ntell = \"everthing\"\ntold = 1\n[layout]\nmap = 2\n").unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0].starts_with(
+                "config.toml:2:8: `tell` is \"as-read\" or \"everything\", not \"everthing\" \
+                 — did you mean \"everything\"?"
+            ),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("config.toml:3:1: unknown field `told`"),
+            "{problems:?}"
+        );
+        assert!(problems[2].starts_with("config.toml:5:7:"), "{problems:?}");
+        let wrong = config("reading = \"everything\"\n").unwrap_err();
+        assert!(
+            wrong[0].starts_with("config.toml:1:11: `reading` is a table"),
+            "{wrong:?}"
+        );
+        let wrong = config("[reading]\ntell = true\n").unwrap_err();
+        assert!(
+            wrong[0].starts_with("config.toml:2:8: `tell` is"),
+            "{wrong:?}"
+        );
+    }
+
+    #[test]
     fn several_wrong_types_are_all_reported_each_at_its_place_in_file_order() {
         let problems = config(
             "theme = 3\ncolor = \"red\"\n[keys]\nnext-scene = \"j\"\nquit = [1, \"q\"]\n\

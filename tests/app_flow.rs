@@ -978,3 +978,162 @@ fn the_presenter_timer_starts_with_the_first_move_and_a_paused_one_stays_paused(
     apply(&mut app, &[Action::Control(Control::Blank(false), on)]);
     assert!(!app.is_blank());
 }
+
+/// Ada (in the first scene) and the term "ferry" (first used in the second).
+fn ada_and_ferry(app: &App) -> (izumi::story::CharacterId, izumi::story::TermId) {
+    let story = app.story();
+    let first = story.scene(story.find_scene("setting-out").unwrap());
+    let ferry = story.scene(story.find_scene("the-ferry").unwrap());
+    (first.characters[0], ferry.terms[0])
+}
+
+/// What every door must show of Ada, "ferry", Bo and Rome when the story has told up to scene
+/// `told` (counted from 0): the journey's parts come from "the-ferry" (1) and "arrival" (3).
+fn assert_told_up_to(app: &mut App, told: usize, who: &str) {
+    let (ada, ferry) = ada_and_ferry(app);
+    let reach = app.reach();
+    let person = reach.person(ada);
+    let (ferry_told, rome_told) = (told >= 1, told >= 3);
+    let at = format!("{who} told up to scene {told}");
+    assert_eq!(
+        person.bio.len(),
+        1 + usize::from(ferry_told) + usize::from(rome_told),
+        "{at}: {person:?}"
+    );
+    assert_eq!(
+        person.untold,
+        2 - usize::from(ferry_told) - usize::from(rome_told),
+        "{at}"
+    );
+    let (role, code_names): (&str, &[&str]) = if rome_told {
+        ("traveller, settled in Rome", &["Heron", "Kite"])
+    } else {
+        ("traveller", &["Heron"])
+    };
+    assert_eq!(person.role, role, "{at}");
+    assert_eq!(person.code_names, code_names, "{at}");
+    assert_eq!(reach.may_show_term(ferry), ferry_told, "{at}");
+    let term = reach.term(ferry);
+    assert_eq!(term.parts.len(), usize::from(rome_told), "{at}: {term:?}");
+    assert_eq!(term.untold, usize::from(!rome_told), "{at}");
+    assert_eq!(
+        term.general,
+        Some("Ferries are older than most bridges."),
+        "{at}: the general gloss is always told, marked"
+    );
+    let bo_told = reach.people().len() == 2;
+    assert_eq!(bo_told, ferry_told, "{at}: Bo is met on the ferry");
+    let places = listed_place_names(app);
+    assert_eq!(
+        places.contains(&"Rome".to_owned()),
+        rome_told,
+        "{at}: {places:?}"
+    );
+    // Ada's entry lists only the scenes told.
+    apply(app, &[Action::OpenEntry(Entry::Character(ada))]);
+    let mut scenes = vec!["setting-out"];
+    if ferry_told {
+        scenes.push("the-ferry");
+    }
+    if rome_told {
+        scenes.push("arrival");
+    }
+    assert_eq!(pickable_ids(app), scenes, "{at}");
+    apply(app, &[Action::Back]);
+    // Search finds Ada's later parts only once told.
+    let found = search_hits(app, "reaches Rome and stays");
+    assert_eq!(found.is_empty(), !rome_told, "{at}");
+}
+
+#[test]
+fn at_each_scene_a_first_reading_and_a_follower_are_told_what_the_story_has_told() {
+    let story_length = common::journey().scenes.len();
+    for scene in 0..story_length {
+        // A reader meeting the story for the first time, who read up to this scene.
+        let mut reader = app();
+        for _ in 0..scene {
+            reader.update(Action::NextScene);
+        }
+        assert_eq!(reader.scene().index(), scene);
+        if scene + 1 < story_length {
+            assert_eq!(reader.telling(), Telling::AsRead);
+        }
+        assert_told_up_to(&mut reader, scene, "a first reading");
+        // A follower who may not read ahead, at the first scene, with the presenter here.
+        let mut follower = App::new(common::journey())
+            .with_role(izumi::app::Role::Follower)
+            .reading_up_to(scene);
+        assert_eq!(follower.scene().index(), 0);
+        assert_told_up_to(&mut follower, scene, "a follower");
+        // The key changes nothing for the follower, and says why.
+        follower.update(Action::ToggleTelling);
+        assert!(
+            follower
+                .status()
+                .unwrap()
+                .contains("what the presenter has shown"),
+            "{:?}",
+            follower.status()
+        );
+        assert_told_up_to(&mut follower, scene, "a follower who pressed e");
+    }
+}
+
+#[test]
+fn going_back_keeps_what_was_told_and_e_toggles_everything() {
+    let mut app = app();
+    apply(&mut app, &[Action::NextScene, Action::PreviousScene]);
+    assert_eq!(app.scene().index(), 0);
+    assert_eq!(app.furthest_read().index(), 1);
+    assert_told_up_to(&mut app, 1, "back at the start");
+    app.update(Action::ToggleTelling);
+    assert_eq!(app.telling(), Telling::Everything);
+    assert_eq!(app.status(), Some("Telling everything"));
+    assert_told_up_to(&mut app, 3, "told everything");
+    // Telling is not reading: the furthest read stays where it was.
+    assert_eq!(app.furthest_read().index(), 1);
+    app.update(Action::ToggleTelling);
+    assert_eq!(app.status(), Some("Telling only what you have read"));
+    assert_told_up_to(&mut app, 1, "back to what was read");
+}
+
+#[test]
+fn jumps_read_on_and_reaching_the_end_tells_everything_by_default() {
+    let mut app = app();
+    // The contents list every episode, but no scene past the furthest read.
+    app.update(Action::ShowContents);
+    let rows = app.contents();
+    use izumi::app::ContentsRow::{Episode, Scene};
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[..2], [Episode(app.episode()), Scene(app.scene())]);
+    assert!(
+        matches!(rows[2], Episode(next) if next != app.episode()),
+        "{rows:?}"
+    );
+    assert!(app.scenes_untold());
+    // Picking the second episode goes there: a jump is reading on.
+    apply(&mut app, &[Action::Down, Action::Down, Action::Open]);
+    assert_eq!(scene_id(&app), "arrival");
+    assert_eq!(app.telling(), Telling::Everything, "the end reached");
+    assert!(!app.scenes_untold());
+    assert_told_up_to(&mut app, 3, "at the end");
+    // Choosing "what you have read" at the end tells as much: all of it was read.
+    app.update(Action::ToggleTelling);
+    assert_eq!(app.telling(), Telling::AsRead);
+    assert_told_up_to(&mut app, 3, "as read, at the end");
+}
+
+#[test]
+fn a_configured_choice_holds_from_the_start() {
+    let mut app = app().telling_chosen(Some(Telling::Everything));
+    assert_told_up_to(&mut app, 3, "configured to tell everything");
+    let mut app = app_at_end().telling_chosen(Some(Telling::AsRead));
+    assert_eq!(app.telling(), Telling::AsRead);
+    assert_told_up_to(&mut app, 3, "configured as read, at the end");
+}
+
+fn app_at_end() -> App {
+    let mut app = app();
+    app.update(Action::LastScene);
+    app
+}
