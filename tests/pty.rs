@@ -1042,3 +1042,57 @@ fn a_restarted_presenter_resumes_where_it_left_off() {
     session.send("q");
     session.wait_for("EXIT=0");
 }
+
+#[test]
+fn e_tells_everything_and_back_and_how_far_was_read_is_remembered() {
+    let home = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let env = [
+        ("XDG_STATE_HOME", home.path()),
+        ("XDG_CONFIG_HOME", config.path()),
+    ];
+    let run = || Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    let mut first = run();
+    first.wait_for("Ada leaves the city");
+    // A first reading: Ada as her first scene tells her.
+    first.wait_for("More later in the story.");
+    assert!(!first.contents().contains("Kite"), "{}", first.contents());
+    first.send("e");
+    first.wait_for("Telling everything");
+    first.wait_for("She reaches Rome and stays.");
+    first.wait_for("Heron, Kite");
+    first.send("e");
+    first.wait_for("Telling only what you have read");
+    first.wait_for_absence("She reaches Rome and stays.");
+    // Read on to the ferry and back, then leave.
+    first.send("l");
+    first.wait_for("Bo takes her across on the ferry");
+    first.send("h");
+    first.wait_for("Ada leaves the city");
+    first.wait_for("Someone takes her over the water in");
+    first.send("q");
+    first.wait_for("EXIT=0");
+
+    // The next sitting tells as much as was read: the ferry's part, not Rome's.
+    let again = run();
+    again.wait_for("Ada leaves the city");
+    again.wait_for("Someone takes her over the water in");
+    again.wait_for("More later in the story.");
+    assert!(!again.contents().contains("Kite"), "{}", again.contents());
+    let mut again = again;
+    again.send("q");
+    again.wait_for("EXIT=0");
+
+    // The configuration may choose everything for good.
+    std::fs::create_dir_all(config.path().join("izumi")).unwrap();
+    std::fs::write(
+        config.path().join("izumi/config.toml"),
+        "[reading]\ntell = \"everything\"\n",
+    )
+    .unwrap();
+    let mut told = run();
+    told.wait_for("Ada leaves the city");
+    told.wait_for("She reaches Rome and stays.");
+    told.send("q");
+    told.wait_for("EXIT=0");
+}
