@@ -201,7 +201,20 @@ impl Content {
             Hints::list(&[pick, digits, go]),
             theme.heading,
         )];
-        let mut picked = 1;
+        // A reader told only what they have read sees every episode but not the titles of the
+        // scenes ahead: said at the top, where it is seen.
+        if app.scenes_untold() && !app.told_as_shown() {
+            lines.push(Line::styled(
+                format!(
+                    "Scenes you have not read are not listed{}.",
+                    keys.key(hints.mode, Command::ToggleTelling)
+                        .map(|key| format!("; {key} lists them all"))
+                        .unwrap_or_default()
+                ),
+                theme.dim,
+            ));
+        }
+        let mut picked = lines.len();
         let here = app.scene();
         for (i, row) in rows.iter().enumerate() {
             let row_lines = match *row {
@@ -252,21 +265,6 @@ impl Content {
             } else {
                 lines.extend(row_lines);
             }
-        }
-        if app.scenes_untold() && !app.told_as_shown() {
-            lines.push(Line::default());
-            lines.push(Line::styled(
-                format!(
-                    "Scenes after scene {} of {}, the furthest you have read, are not listed: \
-                     pick an episode to go on{}.",
-                    app.furthest_read().index() + 1,
-                    story.scenes.len(),
-                    keys.key(hints.mode, Command::ToggleTelling)
-                        .map(|key| format!(", or press {key} to see everything"))
-                        .unwrap_or_default()
-                ),
-                theme.dim,
-            ));
         }
         if let Some(furthest) = app.reading_limit() {
             lines.push(Line::default());
