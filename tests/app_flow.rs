@@ -1137,3 +1137,28 @@ fn app_at_end() -> App {
     app.update(Action::LastScene);
     app
 }
+
+/// The class sees the presenter's screen: its panes tell what has been shown in this
+/// presentation, however far the presenter has read at home, and e does not change that.
+#[test]
+fn a_presenter_s_screen_tells_only_what_the_class_has_been_shown() {
+    let read_at_home = izumi::saved::Saved {
+        read: Some("arrival".into()),
+        presented: Some("setting-out".into()),
+        ..Default::default()
+    };
+    let mut presenter = App::new(common::journey())
+        .with_role(izumi::app::Role::Presenter)
+        .remembering(&read_at_home);
+    assert_eq!(presenter.scene().index(), 0);
+    assert_told_up_to(&mut presenter, 0, "a presenter at the start");
+    presenter.update(Action::ToggleTelling);
+    assert!(
+        presenter.status().unwrap().contains("what you have shown"),
+        "{:?}",
+        presenter.status()
+    );
+    assert_told_up_to(&mut presenter, 0, "a presenter who pressed e");
+    apply(&mut presenter, &[Action::NextScene, Action::PreviousScene]);
+    assert_told_up_to(&mut presenter, 1, "a presenter who showed the ferry");
+}

@@ -266,6 +266,9 @@ struct Reading {
     scene: SceneId,
     /// The furthest scene the reader has opened: what the story has told them so far.
     furthest_read: SceneId,
+    /// The furthest scene opened since izumi started: for a presenter, what the class has
+    /// been shown.
+    furthest_shown: SceneId,
     /// What the reader chose to be told, if they chose (a key, the configuration).
     telling: Option<Telling>,
     focus: Pane,
@@ -400,6 +403,7 @@ impl App {
             reading: Reading {
                 scene: SceneId(0),
                 furthest_read: SceneId(0),
+                furthest_shown: SceneId(0),
                 telling: None,
                 focus: Pane::Scene,
                 side: Pane::Characters,
@@ -676,9 +680,10 @@ impl App {
         self.reading.furthest_read.index() + 1 >= self.story.scenes.len()
     }
 
-    /// Whether what is told is the presenter's to decide: a follower who may not read ahead.
+    /// Whether what is told is what the class has been shown, whatever this reader chose: a
+    /// follower who may not read ahead, and the presenter (whose screen the class sees).
     pub fn told_as_shown(&self) -> bool {
-        self.classroom.limit.is_some()
+        self.classroom.limit.is_some() || self.classroom.role == Role::Presenter
     }
 
     /// What people, places and terms tell this reader: as far as they have read unless they
@@ -703,6 +708,9 @@ impl App {
     pub fn reach(&self) -> Reach<'_> {
         if let Some(limit) = self.classroom.limit {
             return Reach::up_to(&self.story, limit);
+        }
+        if self.classroom.role == Role::Presenter {
+            return Reach::up_to(&self.story, self.reading.furthest_shown);
         }
         match self.telling() {
             Telling::Everything => Reach::everything(&self.story),
@@ -1590,8 +1598,12 @@ impl App {
     fn toggle_telling(&mut self) {
         if self.told_as_shown() {
             self.status = Some(
-                "You are told what the presenter has shown; the rest comes as the class goes on"
-                    .to_owned(),
+                if self.classroom.role == Role::Presenter {
+                    "The class is told what you have shown; the rest comes as you go on"
+                } else {
+                    "You are told what the presenter has shown; the rest comes as the class goes on"
+                }
+                .to_owned(),
             );
             return;
         }
@@ -1605,6 +1617,7 @@ impl App {
     fn reload(&mut self, story: Arc<Story>) {
         let saved = self.saved();
         let index = self.reading.scene.index();
+        let shown = self.story.scene(self.reading.furthest_shown).id.clone();
         self.story = story;
         self.searching.index = None;
         self.searching.hits.clear();
@@ -1615,8 +1628,12 @@ impl App {
         // Where the scene is gone, stay at the same position in the story; how far the reader
         // has read comes back by id.
         self.reading.furthest_read = SceneId(0);
+        self.reading.furthest_shown = SceneId(0);
         self.go_to(SceneId(index.min(self.story.scenes.len() - 1)));
         self.restore(&saved);
+        if let Some(shown) = self.story.find_scene(&shown) {
+            self.reading.furthest_shown = self.reading.furthest_shown.max(shown);
+        }
         self.status = Some("story reloaded".to_owned());
     }
 
@@ -1890,6 +1907,7 @@ impl App {
         }
         // Opened, so read: what it tells is told from now on.
         self.reading.furthest_read = self.reading.furthest_read.max(scene);
+        self.reading.furthest_shown = self.reading.furthest_shown.max(scene);
         let here = self.story.scene(scene).locations.first();
         let location = here
             .and_then(|here| self.listed_places().iter().position(|l| l == here))
@@ -1986,7 +2004,11 @@ impl App {
                 reading.scene_scroll,
             ),
             (reading.selected, reading.history.len(), reading.show_map),
-            (reading.furthest_read, reading.telling),
+            (
+                reading.furthest_read,
+                reading.furthest_shown,
+                reading.telling,
+            ),
             (self.overlay.open, self.overlay.scroll, self.overlay.pick),
             (
                 self.searching.glossary.clone(),
