@@ -259,6 +259,7 @@ pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
             (None, false) => Start::Resume,
         },
         layout: config.layout,
+        tell: config.tell,
         theme: Theme::chosen(name.as_deref(), no_colour()),
         keys,
         notice,
