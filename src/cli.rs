@@ -138,11 +138,16 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ResultsFormat::Table)]
         format: ResultsFormat,
     },
-    /// Print the whole story to standard output.
+    /// Print the whole story to standard output, or (with --up-to) a handout of the scenes
+    /// shown so far.
     Export {
         /// The output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
+        /// Only the scenes up to this one (its id), and the people, terms, footnotes and
+        /// editor's notes they hold, each told only as far as those scenes tell it.
+        #[arg(long, value_name = "SCENE-ID")]
+        up_to: Option<String>,
     },
 }
 
@@ -258,6 +263,7 @@ pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
             (None, false) => Start::Resume,
         },
         layout: config.layout,
+        tell: config.tell,
         theme: Theme::chosen(name.as_deref(), no_colour()),
         keys,
         notice,
@@ -348,11 +354,16 @@ pub fn run(cli: Cli, audiences: AudienceServers) -> anyhow::Result<ExitCode> {
             Ok(())
         }),
         Some(Command::Results { format }) => results(format),
-        Some(Command::Export { format }) => with_story(&source, |story| {
+        Some(Command::Export { format, up_to }) => with_story(&source, |story| {
+            let furthest = match up_to.as_deref() {
+                Some(id) => Some(crate::runtime::scene_named(story, id)?),
+                None => None,
+            };
+            let reach = Reach::limited_to(story, furthest);
             let document = match format {
-                Format::Markdown => export::markdown(story),
-                Format::Text => export::text(story),
-                Format::Html => export::handout::document(story),
+                Format::Markdown => export::markdown_of(&reach),
+                Format::Text => export::text_of(&reach),
+                Format::Html => export::handout::document_of(&reach),
             };
             print_document(&document)
         }),

@@ -12,6 +12,10 @@
 //! map = false                # start with the places as a list
 //! timeline = false           # no timeline strip under the panes
 //! mouse = false              # leave the mouse to the terminal (text selection)
+//!
+//! [reading]
+//! tell = "everything"        # people, places and terms: "as-read" (the default until the
+//!                            # end) or "everything"
 //! ```
 //!
 //! A file with problems is not used at all (izumi starts with its defaults) and every problem is
@@ -26,7 +30,7 @@ use strum::VariantArray;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use crate::app::Command;
+use crate::app::{Command, Telling};
 use crate::keymap::{self, INTERRUPT, MOST_KEYS, Trigger};
 use crate::story::diagnostic::{
     Diagnostic, Position, SourceFile, Unreadable, did_you_mean, read_source,
@@ -59,6 +63,8 @@ pub struct Config {
     /// Commands whose keys are replaced.
     pub keys: Vec<(Command, Vec<Trigger>)>,
     pub layout: Layout,
+    /// What people, places and terms tell, when the user chose: `None` leaves the default.
+    pub tell: Option<Telling>,
 }
 
 /// Layout preferences.
@@ -97,14 +103,18 @@ struct RawConfig {
     theme: Option<Spanned<String>>,
     keys: Vec<(Spanned<String>, KeyList)>,
     layout: Layout,
+    tell: Option<Telling>,
 }
 
 /// A binding's keys as written, each where it is.
 type KeyList = Spanned<Vec<Spanned<String>>>;
 
 /// The settings a file may have, at the top and under `[layout]`.
-const SETTINGS: [&str; 3] = ["theme", "keys", "layout"];
+const SETTINGS: [&str; 4] = ["theme", "keys", "layout", "reading"];
 const LAYOUT: [&str; 3] = ["map", "timeline", "mouse"];
+const READING: [&str; 1] = ["tell"];
+/// What `tell` may be.
+const TELLING: [&str; 2] = ["as-read", "everything"];
 
 impl RawConfig {
     /// Reads every setting of a parsed file; a setting of the wrong type or name is a problem
@@ -177,6 +187,36 @@ impl RawConfig {
                     _ => problem(
                         span,
                         "`layout` is a table: [layout] then `map = false` and so on".into(),
+                    ),
+                },
+                "reading" => match value.into_inner() {
+                    DeValue::Table(reading) => {
+                        for (setting, value) in reading {
+                            let span = value.span();
+                            if setting.get_ref() != "tell" {
+                                let other = setting.get_ref();
+                                problem(name_span(&setting), unknown("reading", other, &READING));
+                                continue;
+                            }
+                            let written = typed::<String>(value);
+                            match written.as_deref().map(|name| (name, Telling::named(name))) {
+                                Ok((_, Some(telling))) => raw.tell = Some(telling),
+                                Ok((name, None)) => problem(
+                                    span,
+                                    format!(
+                                        "`tell` is \"as-read\" or \"everything\", not \"{name}\"{}",
+                                        did_you_mean(name, TELLING.iter().copied())
+                                    ),
+                                ),
+                                Err(_) => {
+                                    problem(span, "`tell` is \"as-read\" or \"everything\"".into())
+                                }
+                            }
+                        }
+                    }
+                    _ => problem(
+                        span,
+                        "`reading` is a table: [reading] then `tell = \"everything\"`".into(),
                     ),
                 },
                 other => problem(
@@ -330,6 +370,7 @@ pub fn parse(file: &SourceFile) -> Result<Config, Vec<Diagnostic>> {
             theme: raw.theme.map(Spanned::into_inner),
             keys,
             layout: raw.layout,
+            tell: raw.tell,
         })
     } else {
         Err(problems)
@@ -407,6 +448,40 @@ mod tests {
         );
         let wrong = config("[layout]\nmap = \"no\"\n").unwrap_err();
         assert!(wrong[0].starts_with("config.toml:2:7:"), "{wrong:?}");
+    }
+
+    #[test]
+    fn what_people_places_and_terms_tell_is_a_setting_and_a_wrong_one_is_located() {
+        assert_eq!(config("").unwrap().tell, None);
+        let everything = config("[reading]\ntell = \"everything\"\n").unwrap();
+        assert_eq!(everything.tell, Some(Telling::Everything));
+        let as_read = config("[reading]\ntell = \"as-read\"\n").unwrap();
+        assert_eq!(as_read.tell, Some(Telling::AsRead));
+        let problems =
+            config("[reading]\ntell = \"everthing\"\ntold = 1\n[layout]\nmap = 2\n").unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(
+            problems[0].starts_with(
+                "config.toml:2:8: `tell` is \"as-read\" or \"everything\", not \"everthing\" \
+                 — did you mean \"everything\"?"
+            ),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].starts_with("config.toml:3:1: unknown field `told`"),
+            "{problems:?}"
+        );
+        assert!(problems[2].starts_with("config.toml:5:7:"), "{problems:?}");
+        let wrong = config("reading = \"everything\"\n").unwrap_err();
+        assert!(
+            wrong[0].starts_with("config.toml:1:11: `reading` is a table"),
+            "{wrong:?}"
+        );
+        let wrong = config("[reading]\ntell = true\n").unwrap_err();
+        assert!(
+            wrong[0].starts_with("config.toml:2:8: `tell` is"),
+            "{wrong:?}"
+        );
     }
 
     #[test]

@@ -66,6 +66,7 @@ const READING: &[(&str, Command)] = &[
     ("Tab", Command::FocusNext),
     ("Shift-Tab", Command::FocusPrevious),
     ("m", Command::ToggleMap),
+    ("e", Command::ToggleTelling),
 ];
 
 /// Checking yourself on an episode's questions: a reader alone.
@@ -723,7 +724,7 @@ mod tests {
         );
         assert!(Keymap::default().moved().is_empty());
         // A letter typed into a search box is not taken from anything: nothing to tell.
-        let typed = Keymap::with_keys(&[(Command::Open, vec![Key(KeyCode::Char('e'))])]);
+        let typed = Keymap::with_keys(&[(Command::Open, vec![Key(KeyCode::Char('z'))])]);
         assert!(typed.moved().is_empty(), "{:?}", typed.moved());
     }
 

@@ -120,6 +120,8 @@ pub enum Start {
 pub struct Setup {
     pub start: Start,
     pub layout: config::Layout,
+    /// What people, places and terms tell, when the configuration chose.
+    pub tell: Option<crate::app::Telling>,
     pub theme: Theme,
     pub keys: Keymap,
     /// A message to show at the start (a configuration with problems).
@@ -263,7 +265,7 @@ fn print_invitations(lines: &[String]) {
 }
 
 /// The scene with this id, or an error naming the closest one.
-fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
+pub(crate) fn scene_named(story: &Story, id: &str) -> anyhow::Result<SceneId> {
     story.find_scene(id).ok_or_else(|| {
         let hint = crate::story::diagnostic::did_you_mean(
             id,
@@ -286,7 +288,8 @@ fn first_app(
 ) -> App {
     let mut app = App::new(story)
         .with_role(role)
-        .with_layout(setup.layout.map, setup.layout.timeline);
+        .with_layout(setup.layout.map, setup.layout.timeline)
+        .telling_chosen(setup.tell);
     if role == Role::Follower {
         // A follower reads what the presenter has shown; each announcement says how far.
         app = app.reading_up_to(0);

@@ -47,6 +47,11 @@ pub struct Saved {
     /// so a reader's file stays one that an older izumi reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub presented: Option<String>,
+    /// The furthest scene the reader has opened: people, places and terms tell as far as it
+    /// unless the reader chose to be told everything. Files from before it was kept have none
+    /// (the place and bookmarks stand for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<String>,
     /// Bookmarked scenes, in the order they were set.
     #[serde(default)]
     pub bookmarks: Vec<String>,
@@ -95,6 +100,7 @@ fn find(path: &Path) -> Found {
             // The file is outside the story: clean its strings like any other input.
             saved.scene = saved.scene.map(|scene| sanitize(&scene));
             saved.presented = saved.presented.map(|scene| sanitize(&scene));
+            saved.read = saved.read.map(|scene| sanitize(&scene));
             for bookmark in &mut saved.bookmarks {
                 *bookmark = sanitize(bookmark);
             }
@@ -270,6 +276,8 @@ pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
     };
     let scene = place(&now.scene, &base.scene, &mine.scene);
     let presented = place(&now.presented, &base.presented, &mine.presented);
+    // How far this reader has read, if it read further since; else what `now` says.
+    let read = place(&now.read, &base.read, &mine.read);
     let mut answers = now.answers.clone();
     for (id, choice) in &mine.answers {
         if base.answers.get(id) != Some(choice) {
@@ -285,6 +293,7 @@ pub fn merge(now: &Saved, base: &Saved, mine: &Saved) -> Saved {
     Saved {
         scene,
         presented,
+        read,
         bookmarks,
         answers,
         other: now.other.clone(),

@@ -2,10 +2,15 @@
 
 mod common;
 
-use izumi::app::{Action, App, Entry, Overlay, Pane};
+use izumi::app::{Action, App, Entry, Overlay, Pane, Telling};
 
 fn app() -> App {
     App::new(common::journey())
+}
+
+/// A reader who chose to be told everything (`e`, or `tell = "everything"`).
+fn told_everything() -> App {
+    app().telling_chosen(Some(Telling::Everything))
 }
 
 fn scene_id(app: &App) -> &str {
@@ -188,7 +193,7 @@ fn an_editor_note_marked_only_in_presenter_notes_links_to_its_scene() {
         !arrival.editor_notes.contains(&note),
         "the reader's pane lists only what the text marks"
     );
-    let mut app = App::new(story);
+    let mut app = App::new(story).telling_chosen(Some(Telling::Everything));
     app.update(Action::OpenEntry(Entry::EditorNote(note)));
     assert_eq!(app.overlay(), Some(Overlay::Entry(Entry::EditorNote(note))));
     assert_eq!(pickable_ids(&app), ["arrival"]);
@@ -333,7 +338,7 @@ fn m_toggles_between_map_and_list() {
 
 #[test]
 fn an_entry_lists_its_scenes_and_enter_jumps_to_the_picked_one() {
-    let mut app = app();
+    let mut app = told_everything();
     // Ada, in the first scene, appears in three scenes; the pick starts on the current one.
     apply(&mut app, &[Action::FocusNext, Action::Open]);
     let scenes = pickable_ids(&app);
@@ -349,7 +354,7 @@ fn an_entry_lists_its_scenes_and_enter_jumps_to_the_picked_one() {
 
 #[test]
 fn go_back_returns_along_the_history_of_jumps() {
-    let mut app = app();
+    let mut app = told_everything();
     apply(
         &mut app,
         &[Action::FocusNext, Action::Open, Action::Down, Action::Open],
@@ -369,7 +374,7 @@ fn go_back_returns_along_the_history_of_jumps() {
 
 #[test]
 fn a_place_links_to_every_scene_set_there() {
-    let mut app = app();
+    let mut app = told_everything();
     apply(
         &mut app,
         &[Action::FocusPrevious, Action::Down, Action::Open],
@@ -383,7 +388,7 @@ fn the_timeline_view_lists_scenes_by_date_and_jumps() {
     let mut story = common::journey();
     // Put the last scene first in time, to see the list follow dates, not reading order.
     story.scenes[3].date = izumi::story::StoryDate::parse("1919").unwrap();
-    let mut app = App::new(story);
+    let mut app = App::new(story).telling_chosen(Some(Telling::Everything));
     app.update(Action::ShowTimeline);
     let order = pickable_ids(&app);
     assert_eq!(
@@ -784,8 +789,8 @@ fn what_later_scenes_hold_appears_as_the_presenter_shows_them() {
 }
 
 #[test]
-fn a_reader_alone_sees_every_place_and_term() {
-    let mut app = app();
+fn a_reader_told_everything_sees_every_place_and_term() {
+    let mut app = told_everything();
     assert_eq!(listed_place_names(&app), ["Christiania", "Bergen", "Rome"]);
     apply(&mut app, &[Action::ShowGlossary]);
     assert_eq!(app.pickable_terms().len(), 1);
@@ -972,4 +977,188 @@ fn the_presenter_timer_starts_with_the_first_move_and_a_paused_one_stays_paused(
     assert!(app.is_blank());
     apply(&mut app, &[Action::Control(Control::Blank(false), on)]);
     assert!(!app.is_blank());
+}
+
+/// Ada (in the first scene) and the term "ferry" (first used in the second).
+fn ada_and_ferry(app: &App) -> (izumi::story::CharacterId, izumi::story::TermId) {
+    let story = app.story();
+    let first = story.scene(story.find_scene("setting-out").unwrap());
+    let ferry = story.scene(story.find_scene("the-ferry").unwrap());
+    (first.characters[0], ferry.terms[0])
+}
+
+/// What every door must show of Ada, "ferry", Bo and Rome when the story has told up to scene
+/// `told` (counted from 0): the journey's parts come from "the-ferry" (1) and "arrival" (3).
+fn assert_told_up_to(app: &mut App, told: usize, who: &str) {
+    let (ada, ferry) = ada_and_ferry(app);
+    let reach = app.reach();
+    let person = reach.person(ada);
+    let (ferry_told, rome_told) = (told >= 1, told >= 3);
+    let at = format!("{who} told up to scene {told}");
+    assert_eq!(
+        person.bio.len(),
+        1 + usize::from(ferry_told) + usize::from(rome_told),
+        "{at}: {person:?}"
+    );
+    assert_eq!(
+        person.untold,
+        2 - usize::from(ferry_told) - usize::from(rome_told),
+        "{at}"
+    );
+    let (role, code_names): (&str, &[&str]) = if rome_told {
+        ("traveller, settled in Rome", &["Heron", "Kite"])
+    } else {
+        ("traveller", &["Heron"])
+    };
+    assert_eq!(person.role, role, "{at}");
+    assert_eq!(person.code_names, code_names, "{at}");
+    assert_eq!(reach.may_show_term(ferry), ferry_told, "{at}");
+    let term = reach.term(ferry);
+    assert_eq!(term.parts.len(), usize::from(rome_told), "{at}: {term:?}");
+    assert_eq!(term.untold, usize::from(!rome_told), "{at}");
+    assert_eq!(
+        term.general,
+        Some("Ferries are older than most bridges."),
+        "{at}: the general gloss is always told, marked"
+    );
+    let bo_told = reach.people().len() == 2;
+    assert_eq!(bo_told, ferry_told, "{at}: Bo is met on the ferry");
+    let places = listed_place_names(app);
+    assert_eq!(
+        places.contains(&"Rome".to_owned()),
+        rome_told,
+        "{at}: {places:?}"
+    );
+    // Ada's entry lists only the scenes told.
+    apply(app, &[Action::OpenEntry(Entry::Character(ada))]);
+    let mut scenes = vec!["setting-out"];
+    if ferry_told {
+        scenes.push("the-ferry");
+    }
+    if rome_told {
+        scenes.push("arrival");
+    }
+    assert_eq!(pickable_ids(app), scenes, "{at}");
+    apply(app, &[Action::Back]);
+    // Search finds Ada's later parts only once told.
+    let found = search_hits(app, "reaches Rome and stays");
+    assert_eq!(found.is_empty(), !rome_told, "{at}");
+}
+
+#[test]
+fn at_each_scene_a_first_reading_and_a_follower_are_told_what_the_story_has_told() {
+    let story_length = common::journey().scenes.len();
+    for scene in 0..story_length {
+        // A reader meeting the story for the first time, who read up to this scene.
+        let mut reader = app();
+        for _ in 0..scene {
+            reader.update(Action::NextScene);
+        }
+        assert_eq!(reader.scene().index(), scene);
+        if scene + 1 < story_length {
+            assert_eq!(reader.telling(), Telling::AsRead);
+        }
+        assert_told_up_to(&mut reader, scene, "a first reading");
+        // A follower who may not read ahead, at the first scene, with the presenter here.
+        let mut follower = App::new(common::journey())
+            .with_role(izumi::app::Role::Follower)
+            .reading_up_to(scene);
+        assert_eq!(follower.scene().index(), 0);
+        assert_told_up_to(&mut follower, scene, "a follower");
+        // The key changes nothing for the follower, and says why.
+        follower.update(Action::ToggleTelling);
+        assert!(
+            follower
+                .status()
+                .unwrap()
+                .contains("what the presenter has shown"),
+            "{:?}",
+            follower.status()
+        );
+        assert_told_up_to(&mut follower, scene, "a follower who pressed e");
+    }
+}
+
+#[test]
+fn going_back_keeps_what_was_told_and_e_toggles_everything() {
+    let mut app = app();
+    apply(&mut app, &[Action::NextScene, Action::PreviousScene]);
+    assert_eq!(app.scene().index(), 0);
+    assert_eq!(app.furthest_read().index(), 1);
+    assert_told_up_to(&mut app, 1, "back at the start");
+    app.update(Action::ToggleTelling);
+    assert_eq!(app.telling(), Telling::Everything);
+    assert_eq!(app.status(), Some("Telling everything"));
+    assert_told_up_to(&mut app, 3, "told everything");
+    // Telling is not reading: the furthest read stays where it was.
+    assert_eq!(app.furthest_read().index(), 1);
+    app.update(Action::ToggleTelling);
+    assert_eq!(app.status(), Some("Telling only what you have read"));
+    assert_told_up_to(&mut app, 1, "back to what was read");
+}
+
+#[test]
+fn jumps_read_on_and_reaching_the_end_tells_everything_by_default() {
+    let mut app = app();
+    // The contents list every episode, but no scene past the furthest read.
+    app.update(Action::ShowContents);
+    let rows = app.contents();
+    use izumi::app::ContentsRow::{Episode, Scene};
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[..2], [Episode(app.episode()), Scene(app.scene())]);
+    assert!(
+        matches!(rows[2], Episode(next) if next != app.episode()),
+        "{rows:?}"
+    );
+    assert!(app.scenes_untold());
+    // Picking the second episode goes there: a jump is reading on.
+    apply(&mut app, &[Action::Down, Action::Down, Action::Open]);
+    assert_eq!(scene_id(&app), "arrival");
+    assert_eq!(app.telling(), Telling::Everything, "the end reached");
+    assert!(!app.scenes_untold());
+    assert_told_up_to(&mut app, 3, "at the end");
+    // Choosing "what you have read" at the end tells as much: all of it was read.
+    app.update(Action::ToggleTelling);
+    assert_eq!(app.telling(), Telling::AsRead);
+    assert_told_up_to(&mut app, 3, "as read, at the end");
+}
+
+#[test]
+fn a_configured_choice_holds_from_the_start() {
+    let mut app = app().telling_chosen(Some(Telling::Everything));
+    assert_told_up_to(&mut app, 3, "configured to tell everything");
+    let mut app = app_at_end().telling_chosen(Some(Telling::AsRead));
+    assert_eq!(app.telling(), Telling::AsRead);
+    assert_told_up_to(&mut app, 3, "configured as read, at the end");
+}
+
+fn app_at_end() -> App {
+    let mut app = app();
+    app.update(Action::LastScene);
+    app
+}
+
+/// The class sees the presenter's screen: its panes tell what has been shown in this
+/// presentation, however far the presenter has read at home, and e does not change that.
+#[test]
+fn a_presenter_s_screen_tells_only_what_the_class_has_been_shown() {
+    let read_at_home = izumi::saved::Saved {
+        read: Some("arrival".into()),
+        presented: Some("setting-out".into()),
+        ..Default::default()
+    };
+    let mut presenter = App::new(common::journey())
+        .with_role(izumi::app::Role::Presenter)
+        .remembering(&read_at_home);
+    assert_eq!(presenter.scene().index(), 0);
+    assert_told_up_to(&mut presenter, 0, "a presenter at the start");
+    presenter.update(Action::ToggleTelling);
+    assert!(
+        presenter.status().unwrap().contains("what you have shown"),
+        "{:?}",
+        presenter.status()
+    );
+    assert_told_up_to(&mut presenter, 0, "a presenter who pressed e");
+    apply(&mut presenter, &[Action::NextScene, Action::PreviousScene]);
+    assert_told_up_to(&mut presenter, 1, "a presenter who showed the ferry");
 }

@@ -260,7 +260,7 @@ fn the_web_timeline_names_every_episode_and_never_paints_over_the_current_one() 
     let story = izumi::story::load_embedded();
     for scene in story.scene_ids().step_by(7) {
         let mut out = String::new();
-        izumi::web::page::timeline(&mut out, &story, scene);
+        izumi::web::page::timeline(&mut out, &story, scene, &Reach::everything(&story));
         for episode in &story.episodes {
             let name = izumi::web::page::escape(&episode.title);
             assert!(

@@ -413,3 +413,42 @@ fn run_script(script: &str, config: &str, mut answer: impl FnMut(&serde_json::Va
         said.join("\n")
     );
 }
+
+/// The journey's term "ferry" carries a general gloss: on the follower's page (list and opened
+/// explanation) and the class's handout, light and dark, it is marked in words, in a colour of
+/// its own with AA contrast, and axe finds no violation (`tests/browser/glossed.mjs`).
+#[test]
+fn a_general_gloss_is_marked_in_words_and_its_own_colour_and_passes_axe_light_and_dark() {
+    use common::lesson::Presenting;
+
+    if !ready() {
+        return;
+    }
+    let runtime = izumi::audiences::runtime().unwrap();
+    let hub = common::lesson::hub_of(common::journey(), None, |_| {});
+    // The ferry: the scene whose text uses the term.
+    hub.present(1, 0, false);
+    let web = izumi::web::Web::start(
+        runtime.handle(),
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        std::sync::Arc::clone(&hub),
+        izumi::web::WebConfig {
+            token: None,
+            secret: "0123456789abcdef".to_owned(),
+            read_ahead: false,
+            max_followers: 50,
+            remote_lifetime: izumi::web::REMOTE_LIFETIME,
+        },
+    )
+    .unwrap();
+    let base = format!("http://{}", web.address());
+    let config = serde_json::json!({
+        "follower": format!("{base}/"),
+        "handout": format!("{base}/handout"),
+        "chromium": chromium(),
+    })
+    .to_string();
+    run_script("glossed.mjs", &config, |question| {
+        panic!("the browser script asked what no one answers: {question}")
+    });
+}

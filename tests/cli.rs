@@ -693,3 +693,123 @@ fn present_checks_its_arguments_and_the_story_before_the_terminal() {
     // With nothing wrong but the terminal, the terminal is what it says.
     assert!(stderr(&izumi(&["present"])).contains("needs a terminal"));
 }
+
+/// What only the last scene ("arrival") tells: the later part of Ada's life, her later role and
+/// code name, the term's later part, Rome, the South, and the editor's note marked there.
+const TOLD_AT_ARRIVAL: [&str; 8] = [
+    "She reaches Rome and stays.",
+    "settled in Rome",
+    "Kite",
+    "A ferry also took her to Rome.",
+    "Rome",
+    "The South",
+    "six months apart",
+    "Winter in Bergen",
+];
+
+fn export_up_to(format: &str, scene: &str) -> String {
+    let dir = common::journey_dir();
+    let output = izumi(&[
+        "export",
+        "--story",
+        dir.to_str().unwrap(),
+        "--format",
+        format,
+        "--up-to",
+        scene,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+}
+
+#[test]
+fn export_up_to_a_scene_holds_those_scenes_and_entries_told_as_far_as_them_in_every_format() {
+    let markdown = export_up_to("markdown", "the-ferry");
+    assert_in_order(
+        &markdown,
+        &[
+            "# A Test Journey\n",
+            "The story up to “The ferry”, scene 2 of 4.\n",
+            "## 1. The North\n",
+            "### Setting out\n",
+            "### The ferry\n",
+            "Bo takes her across on the ferry.[^2]",
+            "## People\n",
+            "**Ada Lind** (1890–1956) — traveller. Also written Ada Lindt. Probably ‘Mme L.’ (the \
+             initials in the police register). Possibly ‘Lady Hawk’. Code names: Heron. Ada \
+             travels from the north to the south. She is the fixture's main character. Someone \
+             takes her over the water in May. More later in the story.\n",
+            "**Bo Stern** — ferryman. Bo carries travellers across the river.\n",
+            "## Glossary\n",
+            "**ferry** — A boat that carries people across water. [not from the article] Ferries \
+             are older than most bridges. More later in the story.\n",
+            "[^1]: B. Writer",
+            "[^2]: C. Scribe",
+        ],
+    );
+    for later in TOLD_AT_ARRIVAL {
+        assert!(!markdown.contains(later), "{later:?} in {markdown}");
+    }
+
+    let text = export_up_to("text", "setting-out");
+    assert!(text.contains("The story up to “Setting out”, scene 1 of 4."));
+    assert!(text.contains("Ada leaves the city in the spring.[1]"));
+    assert!(text.contains("later in the story."), "{text}");
+    // The ferry, Bo and footnote 2 come with the second scene; no section of notes is empty.
+    for later in
+        TOLD_AT_ARRIVAL
+            .iter()
+            .chain(&["ferry", "Bo Stern", "Glossary", "[2]", "over the water"])
+    {
+        assert!(!text.contains(later), "{later:?} in {text}");
+    }
+
+    let html = export_up_to("html", "the-ferry");
+    assert!(html.contains("<p class=\"so-far\">The story up to “The ferry”, scene 2 of 4.</p>"));
+    assert!(html.contains(
+        "<span class=\"general\"><span class=\"mark\">[not from the article]</span> Ferries are older than most bridges.</span>"
+    ));
+    assert!(html.contains("<p class=\"later\">More later in the story.</p>"));
+    assert!(html.contains("<style>"), "the file carries its style");
+    for later in TOLD_AT_ARRIVAL {
+        assert!(!html.contains(later), "{later:?} in the handout");
+    }
+}
+
+#[test]
+fn export_up_to_the_last_scene_is_the_whole_export_without_what_only_presenters_read() {
+    let dir = common::journey_dir();
+    let whole = stdout(&izumi(&["export", "--story", dir.to_str().unwrap()]));
+    // All of it but the editor's note marked only in the presenter's notes, which no scene's
+    // text holds.
+    let presenters = "<a id=\"ed-2\"></a>**\\[ed.2\\]** The register gives the month the police \
+                      wrote her name down, which need not be the month she came. (Marked only in \
+                      presenter notes, which are not exported.)\n\n";
+    assert!(whole.contains(presenters), "{whole}");
+    assert_eq!(
+        export_up_to("markdown", "arrival"),
+        whole.replace(presenters, "")
+    );
+    assert!(!whole.contains("More later"));
+    assert!(!whole.contains("The story up to"));
+}
+
+#[test]
+fn export_up_to_an_unknown_scene_fails_and_says_which_was_meant() {
+    let dir = common::journey_dir();
+    let output = izumi(&[
+        "export",
+        "--story",
+        dir.to_str().unwrap(),
+        "--up-to",
+        "the-fery",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(
+        stderr(&output)
+            .contains("no scene \"the-fery\" in this story — did you mean \"the-ferry\"?"),
+        "{}",
+        stderr(&output)
+    );
+}

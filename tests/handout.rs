@@ -159,3 +159,47 @@ fn in_a_browser_episode_headings_stand_above_scene_headings_and_marked_lines_sta
     );
     assert_eq!(measured["cite"], "italic");
 }
+
+/// Every general-knowledge gloss of the story is set apart wherever the exports give it: in the
+/// handout, in its own element, marked in words; in Markdown and text, marked in brackets. And a
+/// handout of the first scene holds no term the first scene does not use.
+#[test]
+fn every_general_gloss_is_marked_in_every_export_and_the_first_scenes_handout_holds_no_later_term()
+{
+    let story = izumi::story::load_embedded();
+    let (html, markdown, text) = (export("html"), export("markdown"), export("text"));
+    let flat = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (markdown, text) = (flat(&markdown), flat(&text));
+    for term in &story.terms {
+        let Some(general) = &term.general else {
+            continue;
+        };
+        let general = izumi::story::text::one_line(general);
+        let marked = format!(
+            "<span class=\"general\"><span class=\"mark\">[not from the article]</span> {}</span>",
+            izumi::web::page::escape(&general)
+        );
+        assert!(
+            html.contains(&marked),
+            "{} unmarked in the handout",
+            term.id
+        );
+        let bracketed = format!("[not from the article] {}", flat(&general));
+        assert!(markdown.contains(&bracketed), "{} in Markdown", term.id);
+        assert!(text.contains(&bracketed), "{} in text", term.id);
+    }
+    let opening = story.find_scene(&story.scenes[0].id).unwrap();
+    let first = izumi::story::Reach::up_to(&story, opening);
+    let handout = izumi::export::handout::document_of(&first);
+    let used: Vec<&str> = first
+        .terms()
+        .into_iter()
+        .map(|id| story.term(id).id.as_str())
+        .collect();
+    for term in &story.terms {
+        let id = format!("id=\"term-{}\"", term.id);
+        let shown = used.contains(&term.id.as_str());
+        assert_eq!(handout.contains(&id), shown, "{}", term.id);
+    }
+    assert!(!handout.contains(&format!("id=\"scene-{}\"", story.scenes[1].id)));
+}

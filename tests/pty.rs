@@ -546,7 +546,10 @@ fn no_color_means_no_colour_codes_at_all() {
         &[("NO_COLOR", no_colour)],
     );
     session.wait_for("Ada leaves the city");
-    // The reader, a search hit, the help, the presentation: everything that has colours.
+    // The reader, a search hit, the help, the presentation: everything that has colours (told
+    // everything, so that the search finds what is ahead).
+    session.send("e");
+    session.wait_for("Telling everything");
     session.send("/ferry");
     session.wait_for("2 hits");
     session.send("\r");
@@ -733,14 +736,16 @@ fn two_readers_of_one_story_keep_each_others_bookmarks() {
     a.send("l");
     a.wait_for("Bo takes her across on the ferry");
     a.send("B");
-    let saved = |scene: &str, bookmarks: &[&str]| izumi::saved::Saved {
+    // How far was read goes as the place does: the reader who read on writes it.
+    let saved = |scene: &str, read: &str, bookmarks: &[&str]| izumi::saved::Saved {
         scene: Some(scene.into()),
+        read: Some(read.into()),
         bookmarks: bookmarks.iter().map(|&id| id.into()).collect(),
         ..Default::default()
     };
     wait_for_state(
         home.path(),
-        &saved("the-ferry", &["setting-out", "the-ferry"]),
+        &saved("the-ferry", "the-ferry", &["setting-out", "the-ferry"]),
     );
 
     // B moves on twice: its place is the newest, and A's bookmarks stay.
@@ -750,15 +755,25 @@ fn two_readers_of_one_story_keep_each_others_bookmarks() {
     b.wait_for("The town is quiet all winter.");
     wait_for_state(
         home.path(),
-        &saved("winter-in-bergen", &["setting-out", "the-ferry"]),
+        &saved(
+            "winter-in-bergen",
+            "winter-in-bergen",
+            &["setting-out", "the-ferry"],
+        ),
     );
 
     // A removes one bookmark; B, which still has none, does not bring it back by moving.
     a.send("B");
-    wait_for_state(home.path(), &saved("winter-in-bergen", &["setting-out"]));
+    wait_for_state(
+        home.path(),
+        &saved("winter-in-bergen", "winter-in-bergen", &["setting-out"]),
+    );
     b.send("h");
     b.wait_for("Bo takes her across on the ferry");
-    wait_for_state(home.path(), &saved("the-ferry", &["setting-out"]));
+    wait_for_state(
+        home.path(),
+        &saved("the-ferry", "winter-in-bergen", &["setting-out"]),
+    );
 
     for session in [&mut a, &mut b] {
         session.send("q");
@@ -1041,4 +1056,58 @@ fn a_restarted_presenter_resumes_where_it_left_off() {
     session.wait_for("Bo takes her across on the ferry");
     session.send("q");
     session.wait_for("EXIT=0");
+}
+
+#[test]
+fn e_tells_everything_and_back_and_how_far_was_read_is_remembered() {
+    let home = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let env = [
+        ("XDG_STATE_HOME", home.path()),
+        ("XDG_CONFIG_HOME", config.path()),
+    ];
+    let run = || Session::start_with(r#""$0" --story "$1"; echo "EXIT=$?""#, &env);
+    let mut first = run();
+    first.wait_for("Ada leaves the city");
+    // A first reading: Ada as her first scene tells her.
+    first.wait_for("More later in the story.");
+    assert!(!first.contents().contains("Kite"), "{}", first.contents());
+    first.send("e");
+    first.wait_for("Telling everything");
+    first.wait_for("She reaches Rome and stays.");
+    first.wait_for("Heron, Kite");
+    first.send("e");
+    first.wait_for("Telling only what you have read");
+    first.wait_for_absence("She reaches Rome and stays.");
+    // Read on to the ferry and back, then leave.
+    first.send("l");
+    first.wait_for("Bo takes her across on the ferry");
+    first.send("h");
+    first.wait_for("Ada leaves the city");
+    first.wait_for("Someone takes her over the water in");
+    first.send("q");
+    first.wait_for("EXIT=0");
+
+    // The next sitting tells as much as was read: the ferry's part, not Rome's.
+    let again = run();
+    again.wait_for("Ada leaves the city");
+    again.wait_for("Someone takes her over the water in");
+    again.wait_for("More later in the story.");
+    assert!(!again.contents().contains("Kite"), "{}", again.contents());
+    let mut again = again;
+    again.send("q");
+    again.wait_for("EXIT=0");
+
+    // The configuration may choose everything for good.
+    std::fs::create_dir_all(config.path().join("izumi")).unwrap();
+    std::fs::write(
+        config.path().join("izumi/config.toml"),
+        "[reading]\ntell = \"everything\"\n",
+    )
+    .unwrap();
+    let mut told = run();
+    told.wait_for("Ada leaves the city");
+    told.wait_for("She reaches Rome and stays.");
+    told.send("q");
+    told.wait_for("EXIT=0");
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use izumi::app::{Action, App, ContentsRow, Role};
+use izumi::app::{Action, App, ContentsRow, Role, Telling};
 use izumi::keymap::Keymap;
 use izumi::reader::Reader;
 use izumi::story::Story;
@@ -15,6 +15,11 @@ use ratatui::style::{Color, Modifier};
 
 fn embedded() -> Story {
     izumi::story::load_embedded()
+}
+
+/// A reader of the whole story who chose to be told everything: what every list can hold.
+fn told_everything() -> App {
+    App::new(embedded()).telling_chosen(Some(Telling::Everything))
 }
 
 fn reader_with(app: App, (width, height): (u16, u16), theme: Theme) -> Reader<TestBackend> {
@@ -107,7 +112,7 @@ fn the_contents_overlay_at_80x24() {
 
 #[test]
 fn the_contents_overlay_at_160x48() {
-    let mut reader = common::reader(App::new(embedded()), 160, 48);
+    let mut reader = common::reader(told_everything(), 160, 48);
     common::press(&mut reader, "o<Down><Down>");
     insta::assert_snapshot!(with_selection(&reader));
 }
@@ -152,7 +157,7 @@ fn zero_goes_to_the_tenth_episode_and_digits_to_the_first_nine() {
 
 #[test]
 fn the_contents_opens_on_the_scene_being_read_and_enter_goes_to_the_picked_row() {
-    let mut app = App::new(embedded());
+    let mut app = told_everything();
     app.update(Action::Digit(2));
     app.update(Action::NextScene);
     let here = app.scene();
@@ -169,7 +174,7 @@ fn the_contents_opens_on_the_scene_being_read_and_enter_goes_to_the_picked_row()
 
 #[test]
 fn a_digit_in_the_contents_picks_its_episode_and_enter_goes_there() {
-    let mut app = App::new(embedded());
+    let mut app = told_everything();
     app.update(Action::ShowContents);
     app.update(Action::Digit(0));
     let ContentsRow::Episode(tenth) = app.contents()[app.pick()] else {
@@ -275,7 +280,7 @@ fn help_rows_wrap_under_the_description_at_80x24() {
 
 #[test]
 fn glossary_rows_wrap_under_the_definition_at_80x24() {
-    let mut reader = common::reader(App::new(embedded()), 80, 24);
+    let mut reader = common::reader(told_everything(), 80, 24);
     common::press(&mut reader, "g<Down>");
     let screen = common::screen(&reader);
     let rows = overlay_rows(&screen, " Glossary");
@@ -295,7 +300,7 @@ fn glossary_rows_wrap_under_the_definition_at_80x24() {
 
 #[test]
 fn the_timeline_list_rows_wrap_under_the_title() {
-    let mut reader = common::reader(App::new(embedded()), 60, 24);
+    let mut reader = common::reader(told_everything(), 60, 24);
     common::press(&mut reader, "t");
     let screen = common::screen(&reader);
     let rows = overlay_rows(&screen, " Timeline");
@@ -360,7 +365,8 @@ fn a_place_named_as_its_country_does_not_repeat_it() {
     assert_eq!(italy.today(), None);
     let harbin = story.locations.iter().find(|l| l.name == "Harbin").unwrap();
     assert_eq!(harbin.today().as_deref(), Some("China"));
-    let mut reader = common::reader(App::new(story), 160, 120);
+    let app = App::new(story).telling_chosen(Some(Telling::Everything));
+    let mut reader = common::reader(app, 160, 120);
     common::press(&mut reader, "m");
     let screen = common::screen(&reader);
     assert!(screen.contains("Italy"), "{screen}");

@@ -2,7 +2,7 @@
 
 mod common;
 
-use izumi::app::{Action, Announcement, App, Role, TimeOfDay};
+use izumi::app::{Action, Announcement, App, Role, Telling, TimeOfDay};
 use izumi::story::Story;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -142,7 +142,9 @@ fn the_map_labels_the_current_place_at_120x40() {
 fn m_switches_the_map_back_to_the_places_list() {
     let backend = render(common::journey(), 120, 40, &[Action::ToggleMap]);
     let screen = backend.to_string();
-    assert!(screen.contains("Places (3)"), "{screen}");
+    // A first reading lists the places reached so far: Bergen and Rome come later.
+    assert!(screen.contains("Places (1)"), "{screen}");
+    assert!(!screen.contains("Rome"), "{screen}");
     assert!(!screen.contains("Map (m: list)"));
 }
 
@@ -380,7 +382,8 @@ fn search_lists_hits_with_their_context() {
     let typed: Vec<Action> = std::iter::once(Action::Search)
         .chain("ferry".chars().map(Action::Type))
         .collect();
-    insta::assert_snapshot!(render(common::journey(), 120, 30, &typed));
+    let app = App::new(common::journey()).telling_chosen(Some(Telling::Everything));
+    insta::assert_snapshot!(render_app(app, 120, 30, &typed));
 }
 
 #[test]
@@ -413,4 +416,98 @@ fn the_searched_words_are_highlighted_in_the_scene() {
     assert_eq!(buffer[(start, row)].bg, highlight.unwrap());
     assert_eq!(buffer[(start + 3, row)].bg, highlight.unwrap());
     assert_ne!(buffer[(start - 2, row)].bg, highlight.unwrap());
+}
+
+/// A first reading at the first scene: Ada's pane and entry tell her first scene's bio, her
+/// first role and code name, and say that more comes later; her entry lists only the scene read.
+#[test]
+fn a_first_reading_sees_ada_as_scene_1_tells_her() {
+    let pane = render(common::journey(), 100, 30, &[Action::FocusNext]).to_string();
+    assert!(pane.contains("Ada Lind · traveller "), "{pane}");
+    assert!(pane.contains("More later in the story."), "{pane}");
+    for later in ["settled in Rome", "Kite", "over the water", "reaches Rome"] {
+        assert!(!pane.contains(later), "{later}:\n{pane}");
+    }
+    insta::assert_snapshot!("first_reading_people_pane_at_scene_1", pane);
+    let entry = render(
+        common::journey(),
+        100,
+        30,
+        &[Action::FocusNext, Action::Open],
+    );
+    let entry = entry.to_string();
+    assert!(entry.contains("In 1 scene "), "{entry}");
+    assert!(!entry.contains("Kite"), "{entry}");
+    insta::assert_snapshot!("first_reading_entry_at_scene_1", entry);
+}
+
+/// At the last scene everything has been told: no "more later", every part and every scene.
+#[test]
+fn a_first_reading_at_the_end_sees_all_of_ada() {
+    let at_end = [Action::LastScene, Action::FocusNext];
+    let pane = render(common::journey(), 100, 30, &at_end).to_string();
+    assert!(pane.contains("code names: Heron, Kite"), "{pane}");
+    assert!(pane.contains("She reaches Rome and stays."), "{pane}");
+    assert!(!pane.contains("More later"), "{pane}");
+    insta::assert_snapshot!("first_reading_people_pane_at_the_end", pane);
+    let open = [Action::LastScene, Action::FocusNext, Action::Open];
+    let entry = render(common::journey(), 100, 36, &open).to_string();
+    assert!(entry.contains("Code names: Heron, Kite"), "{entry}");
+    assert!(entry.contains("She reaches Rome and stays."), "{entry}");
+    assert!(entry.contains("In 3 scenes"), "{entry}");
+    insta::assert_snapshot!("first_reading_entry_at_the_end", entry);
+}
+
+/// The glossary marks a general gloss apart, in the editor's notes' colour, and says when a
+/// term has more to tell.
+#[test]
+fn the_glossary_marks_the_general_gloss_and_what_comes_later() {
+    let backend = render(
+        common::journey(),
+        100,
+        30,
+        &[Action::NextScene, Action::ShowGlossary],
+    );
+    let screen = backend.to_string();
+    assert!(
+        screen.contains("ferry — A boat that carries people across water. More later in the"),
+        "{screen}"
+    );
+    assert!(screen.contains("More later in the story."), "{screen}");
+    assert!(!screen.contains("took her to Rome"), "{screen}");
+    let buffer = backend.buffer();
+    let row = (0..buffer.area.height)
+        .find(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, *y)].symbol())
+                .collect::<String>()
+                .contains("[not")
+        })
+        .unwrap();
+    let x = column_of(buffer, row, "[not");
+    let marker = izumi::ui::theme::DARK.editor_marker;
+    assert_eq!(Some(buffer[(x, row)].fg), marker.fg);
+    insta::assert_snapshot!(screen);
+}
+
+/// A search in a first reading finds only what has been read, and says how to find the rest.
+#[test]
+fn a_first_reading_searches_what_it_has_read() {
+    let typed: Vec<Action> = std::iter::once(Action::Search)
+        .chain("Rome".chars().map(Action::Type))
+        .collect();
+    let screen = render(common::journey(), 100, 30, &typed).to_string();
+    assert!(screen.contains("Nothing found."), "{screen}");
+    assert!(
+        screen.contains("Only what you have read is searched: press e to search everything."),
+        "{screen}"
+    );
+    let mut told = typed.clone();
+    told.insert(0, Action::ToggleTelling);
+    let screen = render(common::journey(), 100, 30, &told).to_string();
+    assert!(screen.contains("scene 4  Arrival in Rome"), "{screen}");
+    assert!(
+        screen.contains("term  ferry — A ferry also took her to Rome."),
+        "{screen}"
+    );
 }

@@ -194,6 +194,7 @@ fn a_reader_on_their_own_asks_to_save_each_move_and_quits_by_effect() {
         effects,
         [Effect::Save(Saved {
             scene: Some("the-ferry".into()),
+            read: Some("the-ferry".into()),
             bookmarks: vec![],
             ..Default::default()
         })]

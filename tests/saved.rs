@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use izumi::app::{Action, App, Effect};
+use izumi::app::{Action, App, Effect, Telling};
 use izumi::saved::{self, Memory, Saved};
 
 #[test]
@@ -137,6 +137,9 @@ fn the_app_takes_up_a_saved_place_and_bookmarks_and_skips_unknown_ids() {
         changes.effects,
         [Effect::Save(Saved {
             scene: Some("winter-in-bergen".into()),
+            // A file from before the furthest scene read was kept: the furthest bookmark
+            // stands for it.
+            read: Some("arrival".into()),
             bookmarks: vec![
                 "arrival".into(),
                 "the-ferry".into(),
@@ -160,6 +163,7 @@ fn the_app_takes_up_a_saved_place_and_bookmarks_and_skips_unknown_ids() {
         app.saved(),
         Saved {
             scene: Some("the-ferry".into()),
+            read: Some("arrival".into()),
             bookmarks: vec!["the-ferry".into()],
             ..Default::default()
         }
@@ -459,7 +463,87 @@ fn bookmarks_the_app_left_out_are_not_removed_for_it() {
     memory.keep(&now);
     assert_eq!(
         saved::load(&path).0,
-        state("the-ferry", &["scene-of-a-newer-story"])
+        Saved {
+            read: Some("the-ferry".into()),
+            ..state("the-ferry", &["scene-of-a-newer-story"])
+        }
+    );
+}
+
+/// How far the reader has read is kept with their place: after a restart the story tells
+/// what it told before, and no more, wherever the reader went back to.
+#[test]
+fn how_far_the_reader_has_read_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("abc.toml");
+    let mut memory = Memory::at(path.clone());
+    let mut app = App::new(common::journey()).remembering(&memory.last);
+    memory.begin(app.saved());
+    for action in [Action::NextScene, Action::NextScene, Action::FirstScene] {
+        if let Some(Effect::Save(now)) = app.update(action).effects.pop() {
+            memory.keep(&now);
+        }
+    }
+    let (file, problem) = saved::load(&path);
+    assert_eq!(problem, None);
+    assert_eq!(file.scene.as_deref(), Some("setting-out"));
+    assert_eq!(file.read.as_deref(), Some("winter-in-bergen"));
+    let again = App::new(common::journey()).remembering(&file);
+    assert_eq!(again.story().scene(again.scene()).id, "setting-out");
+    assert_eq!(
+        again.story().scene(again.furthest_read()).id,
+        "winter-in-bergen"
+    );
+    assert_eq!(again.telling(), Telling::AsRead);
+    // Ada, the one person of the first scene.
+    let ada = again.story().scene(again.scene()).characters[0];
+    let ada = again.reach().person(ada);
+    assert_eq!(ada.bio.len(), 2, "the ferry's part, not Rome's: {ada:?}");
+    assert_eq!(ada.untold, 1);
+    // A fresh start knows none of it.
+    let fresh = App::new(common::journey());
+    let first = fresh.story().scene(fresh.scene()).characters[0];
+    assert_eq!(fresh.reach().person(first).bio.len(), 1);
+}
+
+/// A reader who has read to the end is told everything from the start of the next sitting.
+#[test]
+fn a_reader_who_has_read_to_the_end_is_told_everything_after_a_restart() {
+    let app = App::new(common::journey()).remembering(&Saved {
+        scene: Some("setting-out".into()),
+        read: Some("arrival".into()),
+        ..Default::default()
+    });
+    assert_eq!(app.telling(), Telling::Everything);
+    assert_eq!(app.reach().furthest(), None);
+    // A hostile or stale id is no scene: the reader starts as a first reading.
+    let stale = App::new(common::journey()).remembering(&Saved {
+        read: Some("no-such-scene\u{1b}[2J".into()),
+        ..Default::default()
+    });
+    assert_eq!(stale.furthest_read().index(), 0);
+    assert_eq!(stale.telling(), Telling::AsRead);
+}
+
+#[test]
+fn the_merge_keeps_the_furthest_read_of_the_reader_who_read_on() {
+    let with_read = |read: &str| Saved {
+        read: Some(read.into()),
+        ..state("x", &[])
+    };
+    // This reader read on: its furthest is kept.
+    assert_eq!(
+        saved::merge(&with_read("a"), &with_read("a"), &with_read("b"))
+            .read
+            .as_deref(),
+        Some("b")
+    );
+    // This reader did not: the other's stays.
+    assert_eq!(
+        saved::merge(&with_read("c"), &with_read("a"), &with_read("a"))
+            .read
+            .as_deref(),
+        Some("c")
     );
 }
 

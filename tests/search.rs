@@ -3,9 +3,14 @@
 
 mod common;
 
-use izumi::app::{Action, App, Entry, Overlay};
+use izumi::app::{Action, App, Entry, Overlay, Telling};
 use izumi::search::{Field, Hit, SearchIndex, Target};
 use izumi::story::{Certainty, Reach, Story, load_embedded};
+
+/// A reader who chose to be told everything: search reaches every scene and entry.
+fn told_everything() -> App {
+    App::new(common::journey()).telling_chosen(Some(Telling::Everything))
+}
 
 fn search(app: &mut App, query: &str) {
     app.update(Action::Search);
@@ -142,7 +147,7 @@ fn a_hedged_name_finds_its_person_labelled_with_how_sure_it_is() {
 
 #[test]
 fn an_editor_note_is_found_by_its_words_and_enter_opens_it() {
-    let mut app = App::new(common::journey());
+    let mut app = told_everything();
     search(&mut app, "register gives");
     assert_eq!(names(app.story(), app.hits()), ["ed:register-month"]);
     app.update(Action::Open);
@@ -163,7 +168,7 @@ fn a_hedged_name_ranks_below_a_certain_other_spelling() {
 
 #[test]
 fn enter_goes_to_the_hit_n_and_shift_n_step_through_scenes_and_backspace_retraces_them() {
-    let mut app = App::new(common::journey());
+    let mut app = told_everything();
     assert_eq!(scene(&app), "setting-out");
     search(&mut app, "the");
     assert_eq!(app.overlay(), Some(Overlay::Search));
@@ -232,7 +237,7 @@ fn enter_goes_to_the_hit_n_and_shift_n_step_through_scenes_and_backspace_retrace
 
 #[test]
 fn a_person_hit_opens_the_person_and_typing_narrows_or_widens() {
-    let mut app = App::new(common::journey());
+    let mut app = told_everything();
     search(&mut app, "ri");
     assert_eq!(
         names(app.story(), app.hits()),

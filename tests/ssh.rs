@@ -986,3 +986,45 @@ async fn sixty_four_idle_sockets_from_one_address_hold_only_its_share() {
         .await;
     drop(idle);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_who_may_not_read_ahead_sees_only_what_was_shown_of_ada() {
+    let class = classroom(|_| {});
+    class.hub.present(1, 0, false);
+    let mut student = Student::join(class.address(), (120, 40)).await;
+    student.wait_for("Bo takes her across on the ferry").await;
+    // Ada's entry: her first scene's bio and the ferry's part; nothing of Rome.
+    student.send("\t\r").await;
+    student.wait_for("Life: ").await;
+    student
+        .wait_for("Someone takes her over the water in May.")
+        .await;
+    student.wait_for("More later in the story.").await;
+    for later in ["She reaches Rome", "Kite", "settled in Rome", "arrival"] {
+        assert!(
+            !student.contents().contains(later),
+            "{later}:\n{}",
+            student.contents()
+        );
+    }
+    // The student's key to be told everything is not theirs to use while following.
+    student.send("\x1b").await;
+    student
+        .wait_until("the entry closed", |s| !s.contents().contains("Life: "))
+        .await;
+    student.send("e").await;
+    student.wait_for("what the presenter has shown").await;
+    assert!(
+        !student.contents().contains("She reaches Rome"),
+        "{}",
+        student.contents()
+    );
+    // Once the presenter has shown Rome (the student, following, goes along), Ada's pane
+    // tells it.
+    class.hub.present(3, 0, false);
+    student.wait_for("Ada reaches Rome").await;
+    student.wait_for("traveller, settled in Rome").await;
+    student.wait_for("Heron, Kite").await;
+    student.send("q").await;
+    student.wait_for_close().await;
+}

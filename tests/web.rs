@@ -2073,3 +2073,260 @@ fn the_projector_view_is_the_same_scene_large_and_leads_back() {
         "{earlier}"
     );
 }
+
+/// The piece of a page from the first `<tag` that contains `name` to its closing tag: one
+/// person's disclosure (`details`) or one term's entry (`dd`, found by its `dt`).
+fn entry_of<'a>(page: &'a str, tag: &str, name: &str) -> &'a str {
+    let close = format!("</{tag}>");
+    page.match_indices(&format!("<{tag}"))
+        .map(|(start, _)| {
+            let end = start + page[start..].find(&close).expect("closed") + close.len();
+            &page[start..end]
+        })
+        .find(|piece| piece.contains(name))
+        .unwrap_or_else(|| panic!("no <{tag}> with {name:?} in {page}"))
+}
+
+/// A term's entry in a page's Terms list: its `<dt>` and its `<dd>`.
+fn term_entry<'a>(page: &'a str, term: &str) -> &'a str {
+    let list = &page[page
+        .find("<section class=\"terms\">")
+        .expect("a Terms list")..];
+    let start = list
+        .find(&format!(">{term}</dt>"))
+        .unwrap_or_else(|| panic!("no {term:?} in {list}"));
+    let end = start + list[start..].find("</dd>").unwrap();
+    &list[start..end]
+}
+
+fn assert_shows(what: &str, piece: &str, shown: &[&str], hidden: &[&str]) {
+    for text in shown {
+        assert!(piece.contains(text), "{what} lacks {text:?}: {piece}");
+    }
+    for text in hidden {
+        assert!(
+            !piece.contains(text),
+            "{what} tells {text:?} too early: {piece}"
+        );
+    }
+}
+
+/// Ada's later life, her later role and code name, the term's later part, and the places and
+/// episode only the last scene holds: what the first scenes must not give away.
+const TOLD_AT_ARRIVAL: [&str; 6] = [
+    "She reaches Rome and stays.",
+    "settled in Rome",
+    "Kite",
+    "A ferry also took her to Rome.",
+    "Rome",
+    "The South",
+];
+
+#[test]
+fn at_each_scene_a_follower_sees_every_entry_as_far_as_the_class_has_been_shown() {
+    let served = serve(common::journey(), None, false, 10);
+    let page = |target: &str| {
+        let (status, answer) = get(served.address, target);
+        assert_eq!(status, 200, "{target}");
+        body(&answer).to_owned()
+    };
+    // The land behind the map is its own image; the places are circles on it.
+    let dots = |page: &str| page.matches("<circle").count();
+
+    // Scene 1: Ada as her first scene has her, and that there is more; nothing of scene 2 on.
+    served.hub.present(0, 0, false);
+    let first = page("/");
+    let ada = entry_of(&first, "details", "Ada Lind");
+    assert_shows(
+        "Ada at scene 1",
+        ada,
+        &[
+            "Ada Lind</strong> · traveller</summary>",
+            "code names: Heron",
+            "1890–1956",
+            "Ada travels from the north to the south.",
+            "<p class=\"later\">More later in the story.</p>",
+        ],
+        &["over the water"],
+    );
+    assert_shows("scene 1", &first, &[], &TOLD_AT_ARRIVAL);
+    assert_shows(
+        "scene 1",
+        &first,
+        &[],
+        &["Bo Stern", "ferry", "not from the article"],
+    );
+    assert_eq!(dots(&first), 1, "only Christiania is drawn");
+
+    // Scene 2: her crossing, still more to come; the ferry's meaning from the article, its
+    // general gloss marked apart, and that the story tells more of it later.
+    served.hub.present(1, 0, false);
+    let second = page("/");
+    let ada = entry_of(&second, "details", "Ada Lind");
+    assert_shows(
+        "Ada at scene 2",
+        ada,
+        &[
+            "· traveller</summary>",
+            "<p>Someone takes her over the water in May.</p>",
+            "More later in the story.",
+        ],
+        &[],
+    );
+    let bo = entry_of(&second, "details", "Bo Stern");
+    assert_shows(
+        "Bo, who has no parts",
+        bo,
+        &["ferryman", "Bo carries travellers across the river."],
+        &["More later"],
+    );
+    let general = "<span class=\"general\"><span class=\"mark\">[not from the article]</span> Ferries are older than most bridges.</span>";
+    let ferry = term_entry(&second, "ferry");
+    assert_shows(
+        "the ferry's entry at scene 2",
+        ferry,
+        &[
+            "A boat that carries people across water.",
+            general,
+            "<span class=\"later\">More later in the story.</span>",
+        ],
+        &[],
+    );
+    // The explanation at the term in the text says the same, the gloss marked there too.
+    let tip = &second[second
+        .find("role=\"tooltip\"")
+        .expect("a term's explanation")..];
+    let tip = &tip[..tip.find("</p>").unwrap()];
+    assert!(tip.contains(general), "{tip}");
+    assert_shows("scene 2", &second, &[], &TOLD_AT_ARRIVAL);
+    assert_eq!(dots(&second), 2, "Christiania and Bergen");
+
+    // Scene 3 holds no one: still nothing of the last scene, on the map or the timeline.
+    served.hub.present(2, 0, false);
+    let third = page("/");
+    assert!(!third.contains("<section class=\"people\">"));
+    assert_shows("scene 3", &third, &["The North"], &TOLD_AT_ARRIVAL);
+    assert_eq!(dots(&third), 2);
+
+    // Scene 4: all of Ada, nothing said to come; Rome and the South named and drawn.
+    served.hub.present(3, 0, false);
+    let last = page("/");
+    let ada = entry_of(&last, "details", "Ada Lind");
+    assert_shows(
+        "Ada at scene 4",
+        ada,
+        &[
+            "· traveller, settled in Rome</summary>",
+            "code names: Heron, Kite",
+            "<p>Someone takes her over the water in May.</p><p>She reaches Rome and stays.</p>",
+        ],
+        &["More later", "· traveller</summary>"],
+    );
+    assert_shows("scene 4", &last, &["Rome", "The South"], &[]);
+    assert_eq!(dots(&last), 3);
+    // Going back to the ferry, a follower reads the term as far as the class has been shown.
+    let back = page("/scenes/the-ferry");
+    let ferry = term_entry(&back, "ferry");
+    assert_shows(
+        "the ferry's entry once the last scene is shown",
+        ferry,
+        &["A ferry also took her to Rome.", general],
+        &["More later"],
+    );
+    let ada = entry_of(&back, "details", "Ada Lind");
+    assert!(ada.contains("Kite") && !ada.contains("More later"), "{ada}");
+}
+
+#[test]
+fn a_class_that_may_read_ahead_sees_every_entry_whole_from_the_start() {
+    let served = serve(common::journey(), None, true, 10);
+    served.hub.present(0, 0, false);
+    let (status, answer) = get(served.address, "/");
+    assert_eq!(status, 200);
+    let ada = entry_of(body(&answer), "details", "Ada Lind");
+    assert_shows(
+        "Ada, read ahead",
+        ada,
+        &[
+            "settled in Rome",
+            "Heron, Kite",
+            "She reaches Rome and stays.",
+        ],
+        &["More later"],
+    );
+    assert_eq!(body(&answer).matches("<circle").count(), 3, "every place");
+    assert!(body(&answer).contains("The South"));
+}
+
+#[test]
+fn the_class_handout_holds_the_scenes_shown_so_far_and_nothing_later() {
+    let served = serve(common::journey(), Some("class-token"), false, 10);
+    served.hub.present(1, 0, false);
+    // It needs the token, as every follower's page does, and the follower's page leads to it.
+    assert_eq!(get(served.address, "/handout").0, 403);
+    let (status, page) = get(served.address, "/?token=class-token");
+    assert_eq!(status, 200);
+    assert!(
+        body(&page).contains(
+            "<p class=\"handout\"><a href=\"/handout?token=class-token\">Scenes shown so far, as one page</a></p>"
+        ),
+        "{page}"
+    );
+    let (status, answer) = get(served.address, "/handout?token=class-token");
+    assert_eq!(status, 200);
+    assert!(answer.contains("Content-Type: text/html"), "{answer}");
+    let handout = body(&answer);
+    assert_shows(
+        "the handout at scene 2",
+        handout,
+        &[
+            "The story up to “The ferry”, scene 2 of 4.",
+            "id=\"scene-setting-out\"",
+            "id=\"scene-the-ferry\"",
+            "Bo takes her across",
+            "Someone takes her over the water in May.",
+            "<span class=\"general\"><span class=\"mark\">[not from the article]</span> Ferries are older than most bridges.</span>",
+            "More later in the story.",
+            "<li id=\"fn-2\">",
+            // Served under the pages' policy: its own rules linked, none inline.
+            "<link rel=\"stylesheet\" href=\"/style.css\">",
+            "<link rel=\"stylesheet\" href=\"/handout.css\">",
+        ],
+        &[
+            "Winter in Bergen",
+            "winter-in-bergen",
+            "arrival",
+            "<style>",
+            "<script",
+            "Editor's notes",
+            "six months apart",
+            "class-token",
+        ],
+    );
+    assert_shows("the handout at scene 2", handout, &[], &TOLD_AT_ARRIVAL);
+    let (status, css) = get(served.address, "/handout.css");
+    assert_eq!(status, 200);
+    assert!(body(&css).contains("article.scene h3"));
+
+    // Once the presenter goes on (and back), the handout holds the furthest scene shown.
+    served.hub.present(3, 0, false);
+    served.hub.present(0, 0, false);
+    let (_, answer) = get(served.address, "/handout?token=class-token");
+    let handout = body(&answer);
+    assert_shows(
+        "the handout once the last scene is shown",
+        handout,
+        &[
+            "id=\"scene-arrival\"",
+            "She reaches Rome and stays.",
+            "A ferry also took her to Rome.",
+            "Editor's notes",
+        ],
+        &["The story up to", "More later"],
+    );
+    // An editor's note marked only in a presenter's notes is never a follower's to read.
+    assert!(
+        !handout.contains("The register gives the month"),
+        "{handout}"
+    );
+}

@@ -39,6 +39,7 @@ pub enum Command {
     PageDown,
     Open,
     ToggleMap,
+    ToggleTelling,
     ShowTimeline,
     ShowContents,
     Search,
@@ -151,6 +152,9 @@ impl Command {
             Command::PageDown => "scroll down a page",
             Command::Open => "open the selected entry; in a list, go to the picked scene",
             Command::ToggleMap => "show the places as a map or as a list",
+            Command::ToggleTelling => {
+                "people, places and terms: everything, or only what you have read"
+            }
             Command::ShowTimeline => "every scene in date order; Enter goes there",
             Command::ShowContents => "contents: the episodes and their scenes; Enter goes there",
             Command::Search => "search everything; no need for capitals or accents",
@@ -243,7 +247,8 @@ impl Command {
             | Command::PageUp
             | Command::PageDown
             | Command::Open
-            | Command::ToggleMap => Section::Panes,
+            | Command::ToggleMap
+            | Command::ToggleTelling => Section::Panes,
             Command::TogglePresentation
             | Command::ToggleBlank
             | Command::ShowInvitation
@@ -285,6 +290,7 @@ impl Command {
             Command::PageDown => Action::PageDown,
             Command::Open => Action::Open,
             Command::ToggleMap => Action::ToggleMap,
+            Command::ToggleTelling => Action::ToggleTelling,
             Command::ShowTimeline => Action::ShowTimeline,
             Command::ShowContents => Action::ShowContents,
             Command::Search => Action::Search,
@@ -368,6 +374,8 @@ pub enum Action {
     ToggleHelp,
     /// Show the places as a map, or as a list.
     ToggleMap,
+    /// Tell everything of people, places and terms, or only what the reader has read.
+    ToggleTelling,
     /// Open the list of every scene in date order.
     ShowTimeline,
     /// Open the contents: every episode with its scenes, to pick from.
@@ -555,6 +563,7 @@ mod tests {
                 "page-down",
                 "open",
                 "toggle-map",
+                "toggle-telling",
                 "show-timeline",
                 "show-contents",
                 "search",

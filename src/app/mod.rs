@@ -11,5 +11,5 @@ mod state;
 pub use action::{Action, Announcement, Changes, Command, Control, Effect, Section, TimeOfDay};
 pub use geometry::{Geometry, Spot, TextBox};
 pub use state::{
-    App, ContentsRow, Entry, KeyMode, MAX_TYPED, Mode, Overlay, Pane, Panel, Role, Timer,
+    App, ContentsRow, Entry, KeyMode, MAX_TYPED, Mode, Overlay, Pane, Panel, Role, Telling, Timer,
 };

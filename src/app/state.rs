@@ -222,10 +222,55 @@ impl ContentsRow {
     }
 }
 
+/// What people, places and terms tell a reader on their own: as far as they have read (the
+/// default for a first reading), or everything (the default once they have reached the end).
+/// A follower who may not read ahead is told what the presenter has shown, whatever they chose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Telling {
+    /// What the scenes up to the furthest one read have told.
+    AsRead,
+    /// The whole story's.
+    Everything,
+}
+
+impl Telling {
+    /// The other choice.
+    pub fn other(self) -> Self {
+        match self {
+            Telling::AsRead => Telling::Everything,
+            Telling::Everything => Telling::AsRead,
+        }
+    }
+
+    /// The choice a configuration file names: `as-read` or `everything`.
+    pub fn named(name: &str) -> Option<Self> {
+        match name {
+            "as-read" => Some(Telling::AsRead),
+            "everything" => Some(Telling::Everything),
+            _ => None,
+        }
+    }
+
+    /// What the reader is told when they choose it.
+    pub fn said(self) -> &'static str {
+        match self {
+            Telling::AsRead => "Telling only what you have read",
+            Telling::Everything => "Telling everything",
+        }
+    }
+}
+
 /// Where the reader is in the story and the panes.
 #[derive(Clone, Debug)]
 struct Reading {
     scene: SceneId,
+    /// The furthest scene the reader has opened: what the story has told them so far.
+    furthest_read: SceneId,
+    /// The furthest scene opened since izumi started: for a presenter, what the class has
+    /// been shown.
+    furthest_shown: SceneId,
+    /// What the reader chose to be told, if they chose (a key, the configuration).
+    telling: Option<Telling>,
     focus: Pane,
     /// The side pane shown when only one fits.
     side: Pane,
@@ -357,6 +402,9 @@ impl App {
             mode: Mode::Reader,
             reading: Reading {
                 scene: SceneId(0),
+                furthest_read: SceneId(0),
+                furthest_shown: SceneId(0),
+                telling: None,
                 focus: Pane::Scene,
                 side: Pane::Characters,
                 scene_scroll: 0,
@@ -417,6 +465,13 @@ impl App {
     pub fn with_layout(mut self, map: bool, timeline: bool) -> Self {
         self.reading.show_map = map;
         self.reading.show_timeline = timeline;
+        self
+    }
+
+    /// What the reader chose to be told, from the configuration: `None` leaves the default
+    /// (as far as they have read, everything once they have reached the end).
+    pub fn telling_chosen(mut self, telling: Option<Telling>) -> Self {
+        self.reading.telling = telling;
         self
     }
 
@@ -574,36 +629,93 @@ impl App {
         scenes
     }
 
-    /// The contents: each episode the reader may read, followed by its scenes the reader may
-    /// read (a follower who may not read ahead sees none past the furthest shown).
+    /// The contents: each episode the reader may go to, followed by its scenes the reader has
+    /// been told of (a follower who may not read ahead sees none past the furthest shown; a
+    /// reader told only what they have read sees every episode, to go on, but no scene's title
+    /// past the furthest read).
     pub fn contents(&self) -> Vec<ContentsRow> {
-        let reach = self.reach();
+        let (navigable, told) = (self.navigable(), self.reach());
         let mut rows = Vec::new();
         for (index, episode) in self.story.episodes.iter().enumerate() {
-            let scenes: Vec<SceneId> = episode
-                .scenes
-                .clone()
-                .map(SceneId)
-                .filter(|scene| reach.may_show_scene(*scene))
-                .collect();
-            if scenes.is_empty() {
+            let first = SceneId(episode.scenes.start);
+            if !navigable.may_show_scene(first) {
                 continue;
             }
             rows.push(ContentsRow::Episode(EpisodeId(index)));
-            rows.extend(scenes.into_iter().map(ContentsRow::Scene));
+            let scenes = episode.scenes.clone().map(SceneId);
+            rows.extend(
+                scenes
+                    .filter(|scene| told.may_show_scene(*scene))
+                    .map(ContentsRow::Scene),
+            );
         }
         rows
     }
 
-    /// The furthest scene this reader may go to, when following without reading ahead.
-    pub fn reading_limit(&self) -> Option<SceneId> {
-        self.reach().furthest()
+    /// Whether scenes the reader may go to are left out of lists because they have not read
+    /// them yet (and chose to be told only what they have read).
+    pub fn scenes_untold(&self) -> bool {
+        let last = SceneId(self.story.scenes.len() - 1);
+        !self.reach().may_show_scene(self.navigable().clamp(last))
     }
 
-    /// What this reader may see of the story: all of it, or, following without reading ahead,
-    /// what the scenes up to the furthest one shown hold. Every list, search and move asks it.
-    pub fn reach(&self) -> Reach<'_> {
+    /// The furthest scene this reader may go to, when following without reading ahead.
+    pub fn reading_limit(&self) -> Option<SceneId> {
+        self.classroom.limit
+    }
+
+    /// The scenes this reader may open: all of them, or, following without reading ahead,
+    /// those up to the furthest one shown. Only moves ask it; what is told is [`App::reach`].
+    fn navigable(&self) -> Reach<'_> {
         Reach::limited_to(&self.story, self.classroom.limit)
+    }
+
+    /// The furthest scene this reader has opened.
+    pub fn furthest_read(&self) -> SceneId {
+        self.reading.furthest_read
+    }
+
+    /// Whether the reader has read to the last scene.
+    pub fn has_read_to_the_end(&self) -> bool {
+        self.reading.furthest_read.index() + 1 >= self.story.scenes.len()
+    }
+
+    /// Whether what is told is what the class has been shown, whatever this reader chose: a
+    /// follower who may not read ahead, and the presenter (whose screen the class sees).
+    pub fn told_as_shown(&self) -> bool {
+        self.classroom.limit.is_some() || self.classroom.role == Role::Presenter
+    }
+
+    /// What people, places and terms tell this reader: as far as they have read unless they
+    /// chose everything (or have read to the end and chose nothing). A follower who may not read
+    /// ahead is told as far as the presenter has shown, whatever they chose.
+    pub fn telling(&self) -> Telling {
+        if self.told_as_shown() {
+            return Telling::AsRead;
+        }
+        self.reading
+            .telling
+            .unwrap_or(if self.has_read_to_the_end() {
+                Telling::Everything
+            } else {
+                Telling::AsRead
+            })
+    }
+
+    /// What this reader may be told of the story (the told horizon): following without reading
+    /// ahead, what the scenes up to the furthest one shown hold; else everything, or what the
+    /// scenes up to the furthest one read hold. Every pane, overlay, list and search asks it.
+    pub fn reach(&self) -> Reach<'_> {
+        if let Some(limit) = self.classroom.limit {
+            return Reach::up_to(&self.story, limit);
+        }
+        if self.classroom.role == Role::Presenter {
+            return Reach::up_to(&self.story, self.reading.furthest_shown);
+        }
+        match self.telling() {
+            Telling::Everything => Reach::everything(&self.story),
+            Telling::AsRead => Reach::up_to(&self.story, self.reading.furthest_read),
+        }
     }
 
     /// Whether this reader may see an entry: a person, place, term or note that only scenes
@@ -812,6 +924,7 @@ impl App {
         Saved {
             scene,
             presented,
+            read: Some(id(&self.reading.furthest_read)),
             bookmarks: self.bookmarks.iter().map(id).collect(),
             answers: self.checking.answers.clone(),
             other: Default::default(),
@@ -1406,6 +1519,7 @@ impl App {
                 }
             }
             Action::ToggleMap => self.reading.show_map = !self.reading.show_map,
+            Action::ToggleTelling => self.toggle_telling(),
             Action::ToggleHelp => self.open_overlay(Overlay::Help),
             Action::CheckYourself => self.open_check(self.episode(), false),
             // Esc closes things; at the top level, where a second press of it meant to close
@@ -1479,11 +1593,31 @@ impl App {
         self.reading.scene_scroll = 0;
     }
 
+    /// Tells everything, or only what the reader has read: the other of what they are told now.
+    /// A follower who may not read ahead is told what the presenter has shown, and told so.
+    fn toggle_telling(&mut self) {
+        if self.told_as_shown() {
+            self.status = Some(
+                if self.classroom.role == Role::Presenter {
+                    "The class is told what you have shown; the rest comes as you go on"
+                } else {
+                    "You are told what the presenter has shown; the rest comes as the class goes on"
+                }
+                .to_owned(),
+            );
+            return;
+        }
+        let telling = self.telling().other();
+        self.reading.telling = Some(telling);
+        self.status = Some(telling.said().to_owned());
+    }
+
     /// Shows a new version of the story (the watched folder changed), keeping the reader's
     /// place and bookmarks by scene id.
     fn reload(&mut self, story: Arc<Story>) {
         let saved = self.saved();
         let index = self.reading.scene.index();
+        let shown = self.story.scene(self.reading.furthest_shown).id.clone();
         self.story = story;
         self.searching.index = None;
         self.searching.hits.clear();
@@ -1491,9 +1625,15 @@ impl App {
         self.problems.clear();
         // What an overlay listed may be gone.
         self.close_overlay();
-        // Where the scene is gone, stay at the same position in the story.
+        // Where the scene is gone, stay at the same position in the story; how far the reader
+        // has read comes back by id.
+        self.reading.furthest_read = SceneId(0);
+        self.reading.furthest_shown = SceneId(0);
         self.go_to(SceneId(index.min(self.story.scenes.len() - 1)));
         self.restore(&saved);
+        if let Some(shown) = self.story.find_scene(&shown) {
+            self.reading.furthest_shown = self.reading.furthest_shown.max(shown);
+        }
         self.status = Some("story reloaded".to_owned());
     }
 
@@ -1513,6 +1653,18 @@ impl App {
             .filter_map(|id| self.story.find_scene(id))
             .collect();
         self.bookmarks.dedup();
+        // How far the reader has read: as saved, or (a file from before it was saved) the
+        // furthest of their place and bookmarks, which they have read.
+        let read = saved
+            .read
+            .as_deref()
+            .and_then(|id| self.story.find_scene(id));
+        let furthest = read
+            .into_iter()
+            .chain(self.bookmarks.iter().copied())
+            .max()
+            .unwrap_or(SceneId(0));
+        self.reading.furthest_read = self.reading.furthest_read.max(furthest);
         // Only answers to this story's questions, for a choice the question has.
         let story = &self.story;
         self.checking.answers = saved
@@ -1748,11 +1900,14 @@ impl App {
 
     /// Goes to a scene; past the reading limit, only as far as the limit, saying why.
     fn go_to(&mut self, wanted: SceneId) {
-        let scene = self.reach().clamp(wanted);
+        let scene = self.navigable().clamp(wanted);
         if scene != wanted {
             // What the presenter has shown, the student may read; no further.
             self.status = Some(self.not_shown_yet());
         }
+        // Opened, so read: what it tells is told from now on.
+        self.reading.furthest_read = self.reading.furthest_read.max(scene);
+        self.reading.furthest_shown = self.reading.furthest_shown.max(scene);
         let here = self.story.scene(scene).locations.first();
         let location = here
             .and_then(|here| self.listed_places().iter().position(|l| l == here))
@@ -1765,7 +1920,7 @@ impl App {
 
     /// Why the reader cannot go further, and how far they may.
     fn not_shown_yet(&self) -> String {
-        let furthest = self.reach().furthest().map_or(0, SceneId::index);
+        let furthest = self.navigable().furthest().map_or(0, SceneId::index);
         format!(
             "not shown yet: you may read up to scene {} of {}",
             furthest + 1,
@@ -1849,6 +2004,11 @@ impl App {
                 reading.scene_scroll,
             ),
             (reading.selected, reading.history.len(), reading.show_map),
+            (
+                reading.furthest_read,
+                reading.furthest_shown,
+                reading.telling,
+            ),
             (self.overlay.open, self.overlay.scroll, self.overlay.pick),
             (
                 self.searching.glossary.clone(),

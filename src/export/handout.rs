@@ -7,12 +7,12 @@ use std::fmt::Write as _;
 
 use crate::html::{self, Links, Style, escape};
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story, TermId};
+use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story};
 
 /// The handout's own typography, after the pages' style sheet: a printed book's hierarchy
 /// (episode headings clearly above scene headings, the scene's date and place small under its
 /// title), titles of works in italics, and note markers that do not push their line apart.
-const HANDOUT_STYLE: &str = "\
+pub const HANDOUT_STYLE: &str = "\
 /* The handout (izumi export --format html) */
 header h1 { font-size: 2rem; }
 .source cite, .notes cite { font-style: italic; }
@@ -26,16 +26,19 @@ sup { line-height: 0; vertical-align: baseline; position: relative; top: -0.45em
 ";
 
 /// Links within the one page.
-struct HandoutLinks {
+struct HandoutLinks<'a> {
+    reach: Reach<'a>,
     /// Where each footnote is first cited, for the link back from its entry.
     first_citation: HashMap<u32, String>,
     /// Where each editor's note is first marked.
     first_mark: HashMap<u32, String>,
 }
 
-impl Links for HandoutLinks {
+impl Links for HandoutLinks<'_> {
     fn scene(&self, story: &Story, scene: SceneId) -> Option<String> {
-        Some(format!("#scene-{}", story.scene(scene).id))
+        self.reach
+            .may_show_scene(scene)
+            .then(|| format!("#scene-{}", story.scene(scene).id))
     }
 
     fn footnote_id(&self, _: &Scene, number: u32) -> String {
@@ -57,9 +60,37 @@ impl Links for HandoutLinks {
 
 /// The handout, as one HTML document.
 pub fn document(story: &Story) -> String {
+    document_of(&Reach::everything(story))
+}
+
+/// The handout of what `reach` may tell: the scenes up to its limit, and the people, terms,
+/// footnotes and editor's notes those scenes hold, each told only as far as they have told it
+/// (`izumi export --format html --up-to SCENE`, and a class's `/handout`).
+pub fn document_of(reach: &Reach) -> String {
+    build(reach, Style::Inline(HANDOUT_STYLE))
+}
+
+/// Where a served handout finds its own rules, after the pages' style sheet: a served page
+/// carries no inline style (the pages' content security policy allows none).
+pub const SERVED_STYLE: &str = "/handout.css";
+
+/// [`document_of`] as the web serves it (a class's `/handout`): the same page, its style sheets
+/// linked ([`crate::html::STYLE`] at `/style.css`, [`HANDOUT_STYLE`] at [`SERVED_STYLE`]).
+pub fn served(reach: &Reach) -> String {
+    build(reach, Style::Linked)
+}
+
+fn build(reach: &Reach, style: Style) -> String {
+    let story = reach.story();
+    let shown = |index: usize| reach.may_show_scene(SceneId(index));
     let mut first_citation = HashMap::new();
     let mut first_mark = HashMap::new();
-    for scene in &story.scenes {
+    for (_, scene) in story
+        .scenes
+        .iter()
+        .enumerate()
+        .take_while(|(i, _)| shown(*i))
+    {
         for inline in scene.paragraphs.iter().flatten() {
             match inline {
                 Inline::Footnote(id) => {
@@ -79,11 +110,20 @@ pub fn document(story: &Story) -> String {
         }
     }
     let links = HandoutLinks {
+        reach: *reach,
         first_citation,
         first_mark,
     };
     let mut out = String::new();
-    html::open_page(&mut out, &story.title, Style::Inline(HANDOUT_STYLE), false);
+    html::open_page(&mut out, &story.title, style, false);
+    if style == Style::Linked {
+        // After the pages' own sheet, as the inline rules follow it.
+        let end = out.rfind("</head>").unwrap_or(out.len());
+        out.insert_str(
+            end,
+            &format!("<link rel=\"stylesheet\" href=\"{SERVED_STYLE}\">\n"),
+        );
+    }
     out.push_str("<body>\n<a class=\"skip\" href=\"#story\">Skip to the story</a>\n<header>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&story.title));
     if let Some(subtitle) = &story.subtitle {
@@ -91,13 +131,20 @@ pub fn document(story: &Story) -> String {
     }
     let _ = writeln!(
         out,
-        "<p class=\"source\">Retold by {} from {}</p>\n</header>",
+        "<p class=\"source\">Retold by {} from {}</p>",
         escape(&story.authors.join(", ")),
         html::titled(&story.source, &story.source_titles)
     );
-    contents(&mut out, story);
+    if let Some(note) = super::so_far(reach) {
+        let _ = writeln!(out, "<p class=\"so-far\">{}</p>", escape(&note));
+    }
+    out.push_str("</header>\n");
+    contents(&mut out, reach);
     out.push_str("<main id=\"story\">\n");
     for (number, episode) in story.episodes.iter().enumerate() {
+        if !shown(episode.scenes.start) {
+            continue;
+        }
         let _ = writeln!(
             out,
             "<section class=\"episode\" id=\"episode-{}\" aria-labelledby=\"episode-{}-title\">\n<h2 id=\"episode-{}-title\">{}. {}</h2>\n<p class=\"byline\">{} · {}</p>",
@@ -109,7 +156,7 @@ pub fn document(story: &Story) -> String {
             escape(&episode.period.to_string()),
             escape(&story.location(episode.location).name)
         );
-        for index in episode.scenes.clone() {
+        for index in episode.scenes.clone().take_while(|index| shown(*index)) {
             let scene = &story.scenes[index];
             let _ = writeln!(
                 out,
@@ -119,30 +166,38 @@ pub fn document(story: &Story) -> String {
                 escape(&scene.date.to_string()),
                 escape(&story.place_names(scene))
             );
-            html::scene_text(&mut out, &Reach::everything(story), scene, &links);
+            html::scene_text(&mut out, reach, scene, &links);
             out.push_str("</article>\n");
         }
         out.push_str("</section>\n");
     }
     out.push_str("</main>\n");
-    people(&mut out, story);
-    glossary(&mut out, story);
-    footnotes(&mut out, story, &links);
-    editor_notes(&mut out, story, &links);
+    people(&mut out, reach);
+    glossary(&mut out, reach);
+    footnotes(&mut out, reach, &links);
+    editor_notes(&mut out, reach, &links);
     out.push_str("</body>\n</html>\n");
     out
 }
 
-fn contents(out: &mut String, story: &Story) {
+fn contents(out: &mut String, reach: &Reach) {
+    let story = reach.story();
     out.push_str("<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">Contents</h2>\n<ol>\n");
     for episode in &story.episodes {
+        if !reach.may_show_scene(SceneId(episode.scenes.start)) {
+            continue;
+        }
         let _ = write!(
             out,
             "<li><a href=\"#episode-{}\">{}</a><ol>",
             episode.id,
             escape(&episode.title)
         );
-        for scene in &story.scenes[episode.scenes.clone()] {
+        for index in episode.scenes.clone() {
+            if !reach.may_show_scene(SceneId(index)) {
+                break;
+            }
+            let scene = &story.scenes[index];
             let _ = write!(
                 out,
                 "<li><a href=\"#scene-{}\">{}</a></li>",
@@ -152,10 +207,17 @@ fn contents(out: &mut String, story: &Story) {
         }
         out.push_str("</ol></li>\n");
     }
-    out.push_str(
-        "<li><a href=\"#people\">People</a></li>\n<li><a href=\"#glossary\">Glossary</a></li>\n<li><a href=\"#footnotes\">Footnotes</a></li>\n",
-    );
-    if !story.editor_notes.is_empty() {
+    // A section with nothing in it yet (no term used so far) is left out, here and below.
+    for (held, id, title) in [
+        (!reach.people().is_empty(), "people", "People"),
+        (!reach.terms().is_empty(), "glossary", "Glossary"),
+        (!reach.footnotes().is_empty(), "footnotes", "Footnotes"),
+    ] {
+        if held {
+            let _ = writeln!(out, "<li><a href=\"#{id}\">{title}</a></li>");
+        }
+    }
+    if !reach.editor_notes().is_empty() {
         let _ = writeln!(
             out,
             "<li><a href=\"#editor-notes\">{}</a></li>",
@@ -165,10 +227,14 @@ fn contents(out: &mut String, story: &Story) {
     out.push_str("</ol>\n</nav>\n");
 }
 
-fn people(out: &mut String, story: &Story) {
+fn people(out: &mut String, reach: &Reach) {
+    if reach.people().is_empty() {
+        return;
+    }
     out.push_str("<section class=\"episode\" id=\"people\" aria-labelledby=\"people-title\">\n<h2 id=\"people-title\">People</h2>\n");
-    for (index, character) in story.characters.iter().enumerate() {
-        let told = Reach::everything(story).person(crate::story::CharacterId(index));
+    for id in reach.people() {
+        let character = reach.story().character(id);
+        let told = reach.person(id);
         let _ = writeln!(
             out,
             "<article id=\"person-{}\"><h3>{}</h3><p>{}</p>{}</article>",
@@ -181,25 +247,32 @@ fn people(out: &mut String, story: &Story) {
     out.push_str("</section>\n");
 }
 
-fn glossary(out: &mut String, story: &Story) {
+fn glossary(out: &mut String, reach: &Reach) {
+    if reach.terms().is_empty() {
+        return;
+    }
     out.push_str("<section class=\"episode\" id=\"glossary\" aria-labelledby=\"glossary-title\">\n<h2 id=\"glossary-title\">Glossary</h2>\n<dl>\n");
-    for (index, term) in story.terms.iter().enumerate() {
+    for id in reach.terms() {
+        let term = reach.story().term(id);
         let _ = writeln!(
             out,
             "<dt id=\"term-{}\">{}</dt><dd>{}</dd>",
             term.id,
             escape(&term.term),
-            escape(&one_line(
-                &Reach::everything(story).term(TermId(index)).summary()
-            ))
+            html::term_told(&reach.term(id))
         );
     }
     out.push_str("</dl>\n</section>\n");
 }
 
-fn footnotes(out: &mut String, story: &Story, links: &HandoutLinks) {
+fn footnotes(out: &mut String, reach: &Reach, links: &HandoutLinks) {
+    let story = reach.story();
+    if reach.footnotes().is_empty() {
+        return;
+    }
     out.push_str("<section class=\"episode notes\" id=\"footnotes\" aria-labelledby=\"footnotes-title\">\n<h2 id=\"footnotes-title\">Footnotes</h2>\n<ul>\n");
-    for footnote in &story.footnotes {
+    for id in reach.footnotes() {
+        let footnote = story.footnote(id);
         let number = footnote.number;
         let said = format!("back to where footnote {number} is cited");
         let back = links.first_citation.get(&number);
@@ -215,8 +288,9 @@ fn footnotes(out: &mut String, story: &Story, links: &HandoutLinks) {
     out.push_str("</ul>\n</section>\n");
 }
 
-fn editor_notes(out: &mut String, story: &Story, links: &HandoutLinks) {
-    if story.editor_notes.is_empty() {
+fn editor_notes(out: &mut String, reach: &Reach, links: &HandoutLinks) {
+    let notes = reach.editor_notes();
+    if notes.is_empty() {
         return;
     }
     let _ = writeln!(
@@ -225,7 +299,8 @@ fn editor_notes(out: &mut String, story: &Story, links: &HandoutLinks) {
         EditorNote::HEADING,
         escape(EditorNote::ABOUT)
     );
-    for note in &story.editor_notes {
+    for id in notes {
+        let note = reach.story().editor_note(id);
         let number = note.number;
         let said = format!("back to where editor's note {number} is marked");
         let back = links.first_mark.get(&number);

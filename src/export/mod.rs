@@ -8,21 +8,34 @@ pub mod handout;
 
 use std::fmt::Write as _;
 
+use crate::html::MORE_LATER;
 use crate::story::text::one_line;
-use crate::story::{CharacterId, EditorNote, Inline, Reach, Story, TermId};
+use crate::story::{EditorNote, Inline, Reach, Story};
 use crate::wrap::wrap_words;
 
 /// The story as Markdown: `#` title, `##` episodes, `###` scenes with date and place, GitHub-style
 /// footnote references, editor's notes as links, then the people, the glossary, the editor's
 /// notes (each linking back to where it is marked) and the footnote definitions.
 pub fn markdown(story: &Story) -> String {
-    document(story, &Markdown)
+    markdown_of(&Reach::everything(story))
+}
+
+/// [`markdown`] of what `reach` may tell: the scenes up to its limit, and the people, terms,
+/// footnotes and editor's notes those scenes hold, each told only as far as they have told it
+/// (`izumi export --up-to SCENE`, a handout of the scenes shown so far).
+pub fn markdown_of(reach: &Reach) -> String {
+    document(reach, &Markdown)
 }
 
 /// The story as plain text wrapped at 72 columns, footnotes as `[N]` and editor's notes as
 /// `[ed.N]`, each listed at the end.
 pub fn text(story: &Story) -> String {
-    document(story, &PlainText)
+    text_of(&Reach::everything(story))
+}
+
+/// [`text`] of what `reach` may tell (see [`markdown_of`]).
+pub fn text_of(reach: &Reach) -> String {
+    document(reach, &PlainText)
 }
 
 /// How one output format writes each part of the document.
@@ -49,7 +62,8 @@ trait Format {
     fn editor_note(&self, out: &mut String, note: &EditorNote, text: &str, marked_in: &[&str]);
 }
 
-fn document(story: &Story, format: &impl Format) -> String {
+fn document(reach: &Reach, format: &impl Format) -> String {
+    let story = reach.story();
     let mut out = String::new();
     format.heading(&mut out, 1, &story.title);
     if let Some(subtitle) = &story.subtitle {
@@ -61,14 +75,25 @@ fn document(story: &Story, format: &impl Format) -> String {
         format.titled(&story.source, &story.source_titles)
     );
     format.paragraph(&mut out, &credit);
+    if let Some(note) = so_far(reach) {
+        format.paragraph(&mut out, &note);
+    }
 
     // Where each editor's note is marked, by scene title, for the links back.
     let mut marked_in: Vec<Vec<&str>> = vec![Vec::new(); story.editor_notes.len()];
     for (number, episode) in story.episodes.iter().enumerate() {
+        // An episode none of whose scenes may be told is not named.
+        if !reach.may_show_scene(crate::story::SceneId(episode.scenes.start)) {
+            continue;
+        }
         format.heading(&mut out, 2, &format!("{}. {}", number + 1, episode.title));
         let place = &story.location(episode.location).name;
         format.byline(&mut out, &format!("{} · {place}", episode.period));
-        for scene in &story.scenes[episode.scenes.clone()] {
+        for index in episode.scenes.clone() {
+            if !reach.may_show_scene(crate::story::SceneId(index)) {
+                break;
+            }
+            let scene = &story.scenes[index];
             format.heading(&mut out, 3, &scene.title);
             format.byline(
                 &mut out,
@@ -98,10 +123,14 @@ fn document(story: &Story, format: &impl Format) -> String {
         }
     }
 
-    format.heading(&mut out, 2, "People");
-    let reach = Reach::everything(story);
-    for (index, character) in story.characters.iter().enumerate() {
-        let told = reach.person(CharacterId(index));
+    // A section with nothing in it yet (no term used so far) is left out.
+    let people = reach.people();
+    if !people.is_empty() {
+        format.heading(&mut out, 2, "People");
+    }
+    for id in people {
+        let character = story.character(id);
+        let told = reach.person(id);
         let mut description = String::new();
         if let Some(dates) = told.life_dates() {
             let _ = write!(description, "({dates}) ");
@@ -123,22 +152,31 @@ fn document(story: &Story, format: &impl Format) -> String {
         for paragraph in &told.bio {
             let _ = write!(description, " {}", one_line(paragraph));
         }
+        if told.untold > 0 {
+            let _ = write!(description, " {MORE_LATER}");
+        }
         format.entry(&mut out, &character.name, &description);
     }
 
-    format.heading(&mut out, 2, "Glossary");
-    for (index, term) in story.terms.iter().enumerate() {
-        format.entry(
-            &mut out,
-            &term.term,
-            &format!("— {}", one_line(&reach.term(TermId(index)).summary())),
-        );
+    let terms = reach.terms();
+    if !terms.is_empty() {
+        format.heading(&mut out, 2, "Glossary");
+    }
+    for id in terms {
+        let told = reach.term(id);
+        let mut description = format!("— {}", one_line(&told.summary()));
+        if told.untold > 0 {
+            let _ = write!(description, " {MORE_LATER}");
+        }
+        format.entry(&mut out, &story.term(id).term, &description);
     }
 
-    if !story.editor_notes.is_empty() {
+    let editor_notes = reach.editor_notes();
+    if !editor_notes.is_empty() {
         format.heading(&mut out, 2, EditorNote::HEADING);
         format.paragraph(&mut out, EditorNote::ABOUT);
-        for (note, places) in story.editor_notes.iter().zip(&marked_in) {
+        for id in editor_notes {
+            let (note, places) = (story.editor_note(id), &marked_in[id.index()]);
             let mut text = one_line(&note.text);
             if places.is_empty() {
                 // Presenter notes are not exported: say where the note is marked.
@@ -148,8 +186,12 @@ fn document(story: &Story, format: &impl Format) -> String {
         }
     }
 
-    format.notes_heading(&mut out);
-    for footnote in &story.footnotes {
+    let footnotes = reach.footnotes();
+    if !footnotes.is_empty() {
+        format.notes_heading(&mut out);
+    }
+    for id in footnotes {
+        let footnote = story.footnote(id);
         let text = format.titled(&one_line(&footnote.full_text()), &footnote.titles);
         format.footnote(&mut out, footnote.number, &text);
     }
@@ -272,6 +314,21 @@ impl Format for PlainText {
     fn editor_note(&self, out: &mut String, note: &EditorNote, text: &str, _marked_in: &[&str]) {
         Self::wrapped(out, &format!("{} {text}", note.marker()));
     }
+}
+
+/// What a document of only the first scenes says of itself: "The story up to “The ferry”,
+/// scene 2 of 4." Nothing when it holds every scene.
+pub fn so_far(reach: &Reach) -> Option<String> {
+    let story = reach.story();
+    let furthest = reach.furthest()?;
+    (furthest.index() + 1 < story.scenes.len()).then(|| {
+        format!(
+            "The story up to “{}”, scene {} of {}.",
+            story.scene(furthest).title,
+            furthest.index() + 1,
+            story.scenes.len()
+        )
+    })
 }
 
 /// "probably ‘X’" as a sentence starts: "Probably ‘X’".

@@ -7,8 +7,12 @@ use std::fmt::Write as _;
 
 use crate::story::text::{one_line, split_titles};
 use crate::story::{
-    Character, Identification, Inline, PersonTold, Reach, Scene, SceneId, Story, TermId,
+    Character, Identification, Inline, PersonTold, Reach, Scene, SceneId, Story, Term, TermId,
+    TermTold,
 };
+
+/// What an entry with parts still untold says of them: that there is more, never what.
+pub const MORE_LATER: &str = "More later in the story.";
 
 /// The style sheet of every page, served as `/style.css` and inlined in the handout.
 pub const STYLE: &str = include_str!("../../assets/style.css");
@@ -111,7 +115,7 @@ pub fn scene_text(out: &mut String, reach: &Reach, scene: &Scene, links: &impl L
                         out,
                         "<span class=\"term\"><a href=\"#{entry}\" id=\"{tip}-at\" aria-describedby=\"{tip}\">{}</a><span class=\"tip\" role=\"tooltip\" id=\"{tip}\">{}</span></span>",
                         escape(text),
-                        escape(&one_line(&reach.term(*id).summary()))
+                        term_told(&reach.term(*id))
                     );
                 }
                 Inline::Footnote(id) => {
@@ -247,6 +251,33 @@ pub fn person_facts(character: &Character, told: &PersonTold) -> String {
     }
     for paragraph in &told.bio {
         let _ = write!(out, "<p>{}</p>", escape(&one_line(paragraph)));
+    }
+    if told.untold > 0 {
+        let _ = write!(out, "<p class=\"later\">{MORE_LATER}</p>");
+    }
+    out
+}
+
+/// A term as far as the story has told it, as inline HTML for a list or a tooltip: what the
+/// work says, then the general gloss apart (its own class and colour, and marked in words,
+/// [`Term::GENERAL_MARK`], so that it never rests on colour alone), then that more comes later
+/// when parts are still untold.
+pub fn term_told(told: &TermTold) -> String {
+    let work: Vec<&str> = told.from_the_work().collect();
+    let mut out = escape(&one_line(&work.join(" ")));
+    if let Some(general) = told.general {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let _ = write!(
+            out,
+            "<span class=\"general\"><span class=\"mark\">[{}]</span> {}</span>",
+            Term::GENERAL_MARK,
+            escape(&one_line(general))
+        );
+    }
+    if told.untold > 0 {
+        let _ = write!(out, " <span class=\"later\">{MORE_LATER}</span>");
     }
     out
 }

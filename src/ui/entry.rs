@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span, Text};
 
 use super::theme::Theme;
 use crate::app::Entry;
-use crate::story::{EditorNote, Reach, SceneId, Story, Term};
+use crate::story::{EditorNote, Reach, SceneId, Story, Term, TermTold};
 use crate::wrap::hanging;
 
 /// A list of scenes to pick from: a heading line, then one row per scene, wrapped to `width`
@@ -97,6 +97,10 @@ pub fn text(reach: &Reach, entry: Entry, theme: &Theme) -> Text<'static> {
                 lines.push(Line::default());
                 lines.push(Line::styled(paragraph.to_string(), theme.text));
             }
+            if told.untold > 0 {
+                lines.push(Line::default());
+                lines.push(more_later(theme));
+            }
         }
         Entry::Footnote(id) => {
             let footnote = story.footnote(id);
@@ -128,12 +132,13 @@ pub fn text(reach: &Reach, entry: Entry, theme: &Theme) -> Text<'static> {
                 }
                 lines.push(Line::styled(paragraph.to_owned(), theme.text));
             }
+            if told.untold > 0 {
+                lines.push(Line::default());
+                lines.push(more_later(theme));
+            }
             if let Some(general) = told.general {
                 lines.push(Line::default());
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{} ", Term::GENERAL_MARK), theme.editor_marker),
-                    Span::styled(general.to_owned(), theme.text),
-                ]));
+                lines.push(Line::from(general_gloss(general, theme)));
             }
             if !term.aliases.is_empty() {
                 lines.push(fact("Also", term.aliases.join(", ")));
@@ -151,4 +156,44 @@ pub fn text(reach: &Reach, entry: Entry, theme: &Theme) -> Text<'static> {
         }
     }
     Text::from(lines)
+}
+
+/// The line that says an entry tells more in scenes the reader has not read.
+pub fn more_later(theme: &Theme) -> Line<'static> {
+    Line::styled(MORE_LATER, theme.dim)
+}
+
+/// What an entry with parts still untold says of them.
+pub const MORE_LATER: &str = "More later in the story.";
+
+/// A gloss from general knowledge, marked as such in the editor's notes' colour.
+pub fn general_gloss(general: &str, theme: &Theme) -> Vec<Span<'static>> {
+    vec![
+        Span::styled(format!("[{}] ", Term::GENERAL_MARK), theme.editor_marker),
+        Span::styled(general.to_owned(), theme.text),
+    ]
+}
+
+/// A term on one line, as far as told: what the work says, then the general gloss marked.
+pub fn term_summary(told: &TermTold, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for paragraph in told.from_the_work() {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" ", theme.text));
+        }
+        spans.push(Span::styled(paragraph.to_owned(), theme.text));
+    }
+    if told.untold > 0 {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" ", theme.text));
+        }
+        spans.push(Span::styled(MORE_LATER, theme.dim));
+    }
+    if let Some(general) = told.general {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" ", theme.text));
+        }
+        spans.extend(general_gloss(general, theme));
+    }
+    spans
 }

@@ -82,10 +82,13 @@ impl Widget for MapView<'_> {
             .filter(|id| stations.contains(id) && !here.contains(id))
             .map(plane)
             .collect();
+        // Places ahead are drawn only as far as the reader is told: a place the story has not
+        // reached yet is neither drawn nor named.
+        let told = self.app.reach();
         let ahead: Vec<(f64, f64)> = story
             .route
             .iter()
-            .filter(|id| !stations.contains(id))
+            .filter(|id| !stations.contains(id) && told.may_show_place(**id))
             .map(plane)
             .collect();
         let route: Vec<(f64, f64)> = stations.iter().map(plane).collect();
@@ -133,7 +136,7 @@ impl Widget for MapView<'_> {
             })
             .render(area, buf);
 
-        let order = labelled_places(story, scene, &self.app.reach());
+        let order = labelled_places(story, scene, &told);
         let required = order.iter().take_while(|id| here.contains(id)).count();
         let cell = |id: &LocationId, rows: u16| {
             let location = story.location(*id);
@@ -142,6 +145,7 @@ impl Widget for MapView<'_> {
         let marks: Vec<(u16, u16)> = story
             .route
             .iter()
+            .filter(|id| told.may_show_place(**id))
             .filter_map(|id| cell(id, area.height))
             .collect();
         let requests: Vec<(LocationId, LabelRequest)> = order

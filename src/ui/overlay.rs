@@ -201,7 +201,20 @@ impl Content {
             Hints::list(&[pick, digits, go]),
             theme.heading,
         )];
-        let mut picked = 1;
+        // A reader told only what they have read sees every episode but not the titles of the
+        // scenes ahead: said at the top, where it is seen.
+        if app.scenes_untold() && !app.told_as_shown() {
+            lines.push(Line::styled(
+                format!(
+                    "Scenes you have not read are not listed{}.",
+                    keys.key(hints.mode, Command::ToggleTelling)
+                        .map(|key| format!("; {key} lists them all"))
+                        .unwrap_or_default()
+                ),
+                theme.dim,
+            ));
+        }
+        let mut picked = lines.len();
         let here = app.scene();
         for (i, row) in rows.iter().enumerate() {
             let row_lines = match *row {
@@ -362,7 +375,7 @@ impl Content {
                     Span::styled(term.term.clone(), theme.title),
                     Span::styled(" — ", theme.text),
                 ],
-                vec![Span::styled(app.reach().term(*id).summary(), theme.text)],
+                entry::term_summary(&app.reach().term(*id), theme),
                 width,
             );
             if i == app.pick() {
@@ -452,6 +465,18 @@ impl Content {
             }
         }
         // `n`/`N` work once the search is closed: their keys are the screen's.
+        if !app.query().trim().is_empty() && app.scenes_untold() && !app.told_as_shown() {
+            lines.push(Line::default());
+            lines.push(Line::styled(
+                format!(
+                    "Only what you have read is searched{}.",
+                    keys.key(app.screen_key_mode(), Command::ToggleTelling)
+                        .map(|key| format!(": press {key} to search everything"))
+                        .unwrap_or_default()
+                ),
+                theme.dim,
+            ));
+        }
         let then = keys
             .hint(
                 app.screen_key_mode(),

@@ -276,6 +276,9 @@ fn characters(app: &App, theme: &Theme) -> PaneContent {
                     .iter()
                     .map(|paragraph| Line::styled(paragraph.to_string(), theme.text)),
             );
+            if told.untold > 0 {
+                lines.push(super::entry::more_later(theme));
+            }
             Text::from(lines)
         });
     PaneContent {

@@ -109,8 +109,14 @@ impl Widget for Timeline<'_> {
         // Episodes overlap (a prologue spans the whole story): each other episode is marked where
         // it begins, the current one drawn over them as its whole span.
         let current = self.app.episode();
+        // Only the episodes the reader is told of: one that begins past the furthest scene read
+        // is neither marked nor named.
+        let told = self.app.reach();
+        let shown = |index: usize| {
+            told.may_show_scene(crate::story::SceneId(story.episodes[index].scenes.start))
+        };
         for (index, episode) in story.episodes.iter().enumerate() {
-            if index != current.index() {
+            if index != current.index() && shown(index) {
                 let (start, _) = scale.span(episode.period.range());
                 buf[(start, episode_row)]
                     .set_symbol("╷")
@@ -121,7 +127,9 @@ impl Widget for Timeline<'_> {
         fill(buf, episode_row, start, end, "▬", self.theme.current_place);
         // Their names, the current episode's first, the others where they fit without touching.
         let mut named: Vec<usize> = vec![current.index()];
-        named.extend((0..story.episodes.len()).filter(|index| *index != current.index()));
+        named.extend(
+            (0..story.episodes.len()).filter(|index| *index != current.index() && shown(*index)),
+        );
         let requests: Vec<SpanRequest> = named
             .iter()
             .map(|index| {

@@ -126,6 +126,8 @@ pub(crate) struct PageKey {
     pub part: bool,
     /// The projector view (`?view=projector`): large type, high contrast, the scene alone.
     pub projector: bool,
+    /// The handout of the scenes shown so far (`/handout`), not a scene's page.
+    pub handout: bool,
 }
 
 /// Follower pages kept at most; past it the cache starts afresh (a presentation moving through

@@ -12,7 +12,7 @@ use crate::geo::{
 };
 // The shared pieces, under the names the routes know them by.
 pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene_text};
-use crate::html::{note_entry, person_facts, term_use_id};
+use crate::html::{note_entry, person_facts, term_told, term_use_id};
 use crate::story::date::tick_step;
 use crate::story::text::one_line;
 use crate::story::{EditorNote, Reach, Scene, SceneId, Story};
@@ -154,7 +154,7 @@ pub fn terms(out: &mut String, story: &Story, scene: &Scene, reach: &Reach, link
             "<dt id=\"{}\">{}</dt><dd>{}{back}</dd>",
             links.term_id(scene, &term.id),
             escape(&term.term),
-            escape(&one_line(&reach.term(*id).summary()))
+            term_told(&reach.term(*id))
         );
     }
     out.push_str("</dl>\n</section>\n");
@@ -172,9 +172,10 @@ const CELL_HEIGHT: u16 = 16;
 /// The map as SVG, from the terminal map's geometry: framed on all the story's places, the
 /// route so far drawn as a journey (each leg a curve bowed to the left of travel, an arrow at its
 /// middle, the scene's own legs drawn over the others and stronger), the scene's places marked,
-/// places ahead as unnamed dots (only places the reader may see are named), every label placed
-/// by [`place_labels`] so none collides or leaves the frame; the list of places visited is its
-/// text alternative, and it says which places are numbered or left unnamed for want of room.
+/// places ahead as unnamed dots (only places the reader may see are named, or drawn at all:
+/// one that only later scenes go to is not even a dot), every label placed by [`place_labels`]
+/// so none collides or leaves the frame; the list of places visited is its text alternative,
+/// and it says which places are numbered or left unnamed for want of room.
 pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
     let bounds = map_bounds(story);
     let width = MAP_COLUMNS * CELL_WIDTH;
@@ -239,7 +240,14 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
         }
     }
     out.push_str(&legs);
-    for id in &story.route {
+    // Only the places the reader may see are drawn: one that only later scenes go to is not
+    // even a dot.
+    let drawn: Vec<_> = story
+        .route
+        .iter()
+        .filter(|id| reach.may_show_place(**id))
+        .collect();
+    for id in &drawn {
         let (x, y) = point(id);
         let class = if here.contains(id) {
             "here"
@@ -260,7 +268,7 @@ pub fn map(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
     };
     let order = labelled_places(story, scene, reach);
     let required = order.iter().take_while(|id| here.contains(id)).count();
-    let marks: Vec<(u16, u16)> = story.route.iter().filter_map(cell).collect();
+    let marks: Vec<(u16, u16)> = drawn.iter().copied().filter_map(cell).collect();
     let named: Vec<(&str, LabelRequest)> = order
         .iter()
         .filter_map(|id| {
@@ -426,7 +434,7 @@ const LANE: f64 = 16.0;
 /// none is painted over (the scene's episode marked); and the scene's date as a point when exact,
 /// a bracket when a span, dotted with a `?` at each account when disputed, with a line down
 /// through the lanes. Its caption says the same in words.
-pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
+pub fn timeline(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) {
     let scale = Timescale::of(story);
     let left = if scale.earlier.is_some() {
         TIMELINE_EDGE
@@ -447,7 +455,11 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId) {
     let current = story.scene(scene);
 
     // Lanes: each episode in the first lane where its bar and its name clear the last one there.
-    let mut order: Vec<usize> = (0..story.episodes.len()).collect();
+    // Only the episodes the reader has reached: one whose scenes are all still ahead is neither
+    // named nor drawn.
+    let mut order: Vec<usize> = (0..story.episodes.len())
+        .filter(|index| reach.may_show_scene(SceneId(story.episodes[*index].scenes.start)))
+        .collect();
     let spans: Vec<(f64, f64)> = story
         .episodes
         .iter()

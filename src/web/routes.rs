@@ -26,6 +26,8 @@ const PREVIEW_WORDS: usize = 40;
 /// The remote's page, and its event stream beneath it, where its cookie goes.
 const REMOTE: &str = "/remote";
 const REMOTE_EVENTS: &str = "/remote/events";
+/// The handout of the scenes shown so far, for the class.
+const HANDOUT: &str = "/handout";
 /// The remote's cookie: given for the console secret, good for [`super::WebConfig::remote_lifetime`].
 const REMOTE_COOKIE: &str = "izumi-remote";
 /// What a browser without the secret or the cookie is told.
@@ -76,6 +78,12 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
                 ..Response::plain(200, "")
             });
         }
+        (Method::Get | Method::Head, crate::export::handout::SERVED_STYLE) => {
+            return page(Response::asset(
+                "text/css; charset=utf-8",
+                crate::export::handout::HANDOUT_STYLE,
+            ));
+        }
         (Method::Get | Method::Head, "/icon.svg") => {
             return page(Response::asset("image/svg+xml", page::ICON));
         }
@@ -109,6 +117,9 @@ pub(crate) fn route(request: &Request, peer: SocketAddr, site: &Site) -> Answer 
         return page(Response::plain(405, "Only the remote takes commands."));
     }
     let shown = site.lesson();
+    if path == HANDOUT {
+        return page(handout(site, &shown));
+    }
     if path == "/events" {
         let student = class::student_key(request.cookie(class::STUDENT_COOKIE))
             .map(|key| Student::new("web", key));
@@ -277,6 +288,7 @@ fn cached_follower(
         furthest: shown.furthest,
         part: request.param("part") == Some("main"),
         projector: projector_view(request),
+        handout: false,
     };
     if let Some(body) = site.cached_page(&shown.story, &key) {
         return Response::html(200, body);
@@ -286,6 +298,28 @@ fn cached_follower(
         site.cache_page(&shown.story, key, &response.body);
     }
     response
+}
+
+/// The handout of the scenes shown so far: every scene up to the furthest the presenter has
+/// shown (even when the class may read ahead: it is what was shown), and the people, terms,
+/// footnotes and editor's notes they hold, told only as far as they tell them. Nothing of a
+/// later scene is in it. Made once for each furthest scene, as the follower's pages are.
+fn handout(site: &Site, shown: &Lesson) -> Response {
+    let key = super::PageKey {
+        scene: 0,
+        following: false,
+        furthest: shown.furthest,
+        part: false,
+        projector: false,
+        handout: true,
+    };
+    if let Some(body) = site.cached_page(&shown.story, &key) {
+        return Response::html(200, body);
+    }
+    let reach = Reach::up_to(&shown.story, SceneId(shown.furthest));
+    let body = crate::export::handout::served(&reach);
+    site.cache_page(&shown.story, key, body.as_bytes());
+    Response::html(200, body)
 }
 
 /// Whether a follower's page is asked for in the projector view (`?view=projector`).
@@ -449,6 +483,7 @@ fn follower(
             "Projector view"
         }
     );
+
     let _ = writeln!(
         out,
         "<div id=\"class\" class=\"class\">{}</div>",
@@ -791,7 +826,13 @@ fn scene_body(out: &mut String, story: &Story, scene: SceneId, links: &PageLinks
     page::people(out, story, current, reach, "People");
     page::terms(out, story, current, reach, links);
     page::map(out, story, scene, reach);
-    page::timeline(out, story, scene);
+    page::timeline(out, story, scene, reach);
+    // After everything else, so that a phone's first screen stays the scene's.
+    let _ = writeln!(
+        out,
+        "<p class=\"handout\"><a href=\"{HANDOUT}{}\">Scenes shown so far, as one page</a></p>",
+        escape(links.credentials)
+    );
 }
 
 /// The remote: what is on the projector, the notes, what comes next, and the controls.
