@@ -316,6 +316,22 @@ struct Owner {
     needs_sources: bool,
 }
 
+/// An entry whose parts are being tied to scenes: what it is, and where its telling starts.
+struct Entry<'e> {
+    kind: &'static str,
+    id: &'e str,
+    /// "Ada Lind's first scene": how a message names where the entry starts.
+    whose: String,
+    first: Option<usize>,
+}
+
+/// What every part says, whoever it belongs to.
+struct TellingOf<'r> {
+    from: &'r Spanned<String>,
+    text: &'r str,
+    sources: &'r [Spanned<String>],
+}
+
 /// The word a note may not lean on, in any case: "glossary", "glossaries".
 const GLOSSARY_WORD: &str = "glossar";
 
@@ -1261,7 +1277,12 @@ impl Validator<'_> {
             let first = scenes
                 .iter()
                 .position(|scene| scene.characters.contains(&CharacterId(index)));
-            let whose = format!("{}'s first scene", person.name);
+            let entry = Entry {
+                kind: "character",
+                id: &person.id,
+                whose: format!("{}'s first scene", person.name),
+                first,
+            };
             for RawPart {
                 from,
                 text,
@@ -1272,29 +1293,19 @@ impl Validator<'_> {
             } in &raw.part
             {
                 let died = died.as_ref().and_then(|d| self.text_date(file, d));
-                let owner = Owner {
-                    what: format!(
-                        "the part of character \"{}\" from \"{}\"",
-                        person.id,
-                        from.get_ref()
-                    ),
-                    rank: Rank::Part,
-                    at: from.span(),
-                    needs_sources: true,
-                };
-                let sources = self.sources(file, sources, &owner);
-                let Some(from) = self.part_scene(file, from, first, &whose, scenes, scene_ids)
-                else {
-                    continue;
-                };
-                person.parts.push(Part {
+                let told = TellingOf {
                     from,
-                    text: sanitize(text.trim()),
-                    role: nonblank(role.as_deref()),
-                    code_names: code_names.iter().map(|c| sanitize(c)).collect(),
-                    died,
+                    text,
                     sources,
-                });
+                };
+                if let Some(part) = self.part(file, &entry, told, scenes, scene_ids) {
+                    person.parts.push(Part {
+                        role: nonblank(role.as_deref()),
+                        code_names: code_names.iter().map(|c| sanitize(c)).collect(),
+                        died,
+                        ..part
+                    });
+                }
             }
             person.parts.sort_by_key(|part| part.from);
         }
@@ -1314,39 +1325,66 @@ impl Validator<'_> {
             let first = scenes
                 .iter()
                 .position(|scene| scene.terms.contains(&TermId(index)));
-            let whose = format!("the first scene that uses \"{}\"", term.term);
+            let entry = Entry {
+                kind: "term",
+                id: &term.id,
+                whose: format!("the first scene that uses \"{}\"", term.term),
+                first,
+            };
             for RawTermPart {
                 from,
                 text,
                 sources,
             } in &raw.part
             {
-                let owner = Owner {
-                    what: format!(
-                        "the part of term \"{}\" from \"{}\"",
-                        term.id,
-                        from.get_ref()
-                    ),
-                    rank: Rank::Part,
-                    at: from.span(),
-                    needs_sources: true,
-                };
-                let sources = self.sources(file, sources, &owner);
-                let Some(from) = self.part_scene(file, from, first, &whose, scenes, scene_ids)
-                else {
-                    continue;
-                };
-                term.parts.push(Part {
+                let told = TellingOf {
                     from,
-                    text: sanitize(text.trim()),
-                    role: None,
-                    code_names: Vec::new(),
-                    died: None,
+                    text,
                     sources,
-                });
+                };
+                term.parts
+                    .extend(self.part(file, &entry, told, scenes, scene_ids));
             }
             term.parts.sort_by_key(|part| part.from);
         }
+    }
+
+    /// A part of an entry with its sources checked and its scene resolved; `None` when the
+    /// scene is unknown or comes before the entry's first scene (each reported).
+    fn part(
+        &mut self,
+        file: &SourceFile,
+        entry: &Entry,
+        told: TellingOf,
+        scenes: &[Scene],
+        scene_ids: &IdTable,
+    ) -> Option<Part> {
+        let TellingOf {
+            from,
+            text,
+            sources,
+        } = told;
+        let owner = Owner {
+            what: format!(
+                "the part of {} \"{}\" from \"{}\"",
+                entry.kind,
+                entry.id,
+                from.get_ref()
+            ),
+            rank: Rank::Part,
+            at: from.span(),
+            needs_sources: true,
+        };
+        let sources = self.sources(file, sources, &owner);
+        let from = self.part_scene(file, from, entry.first, &entry.whose, scenes, scene_ids)?;
+        Some(Part {
+            from,
+            text: sanitize(text.trim()),
+            role: None,
+            code_names: Vec::new(),
+            died: None,
+            sources,
+        })
     }
 
     /// The scene a part is told from: one that exists, at or after the entry's first scene.
