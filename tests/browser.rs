@@ -93,6 +93,30 @@ fn wait_for_listener(port: u16) {
 
 /// The scene the pages are looked at on: the first with people, footnotes and glossary terms
 /// past the scenes the first checks move through, so that the map has a route.
+/// The secret the tests' web servers sign with.
+const SECRET: &str = "0123456789abcdef";
+
+/// The class's web pages for `hub` on a free loopback port, with no token.
+fn serve(
+    runtime: &tokio::runtime::Runtime,
+    hub: &std::sync::Arc<izumi::classroom::hub::Hub>,
+    secret: &str,
+) -> izumi::web::Web {
+    izumi::web::Web::start(
+        runtime.handle(),
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        std::sync::Arc::clone(hub),
+        izumi::web::WebConfig {
+            token: None,
+            secret: secret.to_owned(),
+            read_ahead: false,
+            max_followers: 50,
+            remote_lifetime: izumi::web::REMOTE_LIFETIME,
+        },
+    )
+    .unwrap()
+}
+
 fn showcase(story: &izumi::story::Story) -> usize {
     (6..story.scenes.len())
         .find(|&index| {
@@ -210,20 +234,8 @@ fn a_student_answers_on_a_phone_and_the_teachers_tally_counts_it() {
     let runtime = izumi::audiences::runtime().unwrap();
     let hub = common::lesson::hub_of(story, None, |_| {});
     hub.present(scene, 0, false);
-    let secret = "0123456789abcdef";
-    let web = izumi::web::Web::start(
-        runtime.handle(),
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        std::sync::Arc::clone(&hub),
-        izumi::web::WebConfig {
-            token: None,
-            secret: secret.to_owned(),
-            read_ahead: false,
-            max_followers: 50,
-            remote_lifetime: izumi::web::REMOTE_LIFETIME,
-        },
-    )
-    .unwrap();
+    let secret = SECRET;
+    let web = serve(&runtime, &hub, secret);
     assert_eq!(
         hub.take(Ask::SceneQuestion, &Who::Teacher).as_deref(),
         Ok("Question 1 is open")
@@ -322,19 +334,7 @@ fn the_follower_reads_as_an_article_on_a_phone_a_desk_and_a_projector() {
     let runtime = izumi::audiences::runtime().unwrap();
     let hub = common::lesson::hub_of(story, None, |_| {});
     hub.present(showcase, 0, false);
-    let web = izumi::web::Web::start(
-        runtime.handle(),
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        std::sync::Arc::clone(&hub),
-        izumi::web::WebConfig {
-            token: None,
-            secret: "0123456789abcdef".to_owned(),
-            read_ahead: false,
-            max_followers: 50,
-            remote_lifetime: izumi::web::REMOTE_LIFETIME,
-        },
-    )
-    .unwrap();
+    let web = serve(&runtime, &hub, SECRET);
     let base = format!("http://{}", web.address());
     let config = serde_json::json!({
         "base": base,
@@ -428,19 +428,7 @@ fn a_general_gloss_is_marked_in_words_and_its_own_colour_and_passes_axe_light_an
     let hub = common::lesson::hub_of(common::journey(), None, |_| {});
     // The ferry: the scene whose text uses the term.
     hub.present(1, 0, false);
-    let web = izumi::web::Web::start(
-        runtime.handle(),
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        std::sync::Arc::clone(&hub),
-        izumi::web::WebConfig {
-            token: None,
-            secret: "0123456789abcdef".to_owned(),
-            read_ahead: false,
-            max_followers: 50,
-            remote_lifetime: izumi::web::REMOTE_LIFETIME,
-        },
-    )
-    .unwrap();
+    let web = serve(&runtime, &hub, SECRET);
     let base = format!("http://{}", web.address());
     let config = serde_json::json!({
         "follower": format!("{base}/"),

@@ -4,14 +4,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-fn izumi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_izumi"))
-        .args(args)
-        // No configuration of the machine's user applies.
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .output()
-        .expect("izumi runs")
-}
+use common::izumi;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

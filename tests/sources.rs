@@ -8,7 +8,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use izumi::story::{self, Passage, coverage};
 
@@ -17,14 +16,7 @@ use izumi::story::{self, Passage, coverage};
 const PARAGRAPHS: u32 = 69;
 const FOOTNOTES: u32 = 58;
 
-fn izumi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_izumi"))
-        .args(args)
-        // No configuration of the machine's user applies.
-        .env("XDG_CONFIG_HOME", "/nonexistent")
-        .output()
-        .expect("izumi runs")
-}
+use common::izumi;
 
 fn printed(args: &[&str]) -> String {
     let output = izumi(args);

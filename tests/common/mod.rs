@@ -11,6 +11,15 @@ use izumi::reader::Reader;
 use izumi::ui::theme::DARK;
 use ratatui::backend::TestBackend;
 
+/// Runs the built `izumi` with `args`, and no configuration of the machine's user.
+pub fn izumi(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_izumi"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .expect("izumi runs")
+}
+
 /// The folder of test fixtures.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
