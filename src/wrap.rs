@@ -190,6 +190,20 @@ pub fn wrap_lines(lines: &[Line<'_>], width: u16) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// `wrap_lines`, stopping once `rows` lines are wrapped: all that a pane of that height shows,
+/// however long the text (a person's entry grows with every part the story tells).
+pub fn wrap_lines_within(lines: &[Line<'_>], width: u16, rows: usize) -> Vec<Line<'static>> {
+    let mut wrapped = Vec::new();
+    for line in lines {
+        if wrapped.len() >= rows {
+            break;
+        }
+        wrapped.extend(wrap_lines(std::slice::from_ref(line), width));
+    }
+    wrapped.truncate(rows);
+    wrapped
+}
+
 /// A wrapped line whose spans carry the tags of the text they came from.
 #[derive(Debug, Default)]
 pub struct TaggedLine {
@@ -326,6 +340,25 @@ mod tests {
         let lines = wrap_words(&text, 72);
         assert!(lines.iter().all(|line| line.chars().count() <= 72));
         assert_eq!(lines.concat().matches("word").count(), 40);
+    }
+
+    #[test]
+    fn wrapping_within_some_rows_gives_the_first_rows_of_the_whole() {
+        let lines = vec![
+            Line::from("A first paragraph that wraps over several rows of a narrow pane."),
+            Line::default(),
+            Line::from(vec![
+                "A second ".bold(),
+                "in two styles, also wrapping.".into(),
+            ]),
+            Line::from("A third."),
+        ];
+        let whole = wrap_lines(&lines, 20);
+        assert!(whole.len() > 8, "{whole:?}");
+        for rows in 0..whole.len() + 3 {
+            let within = wrap_lines_within(&lines, 20, rows);
+            assert_eq!(within, whole[..rows.min(whole.len())], "{rows} rows");
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::map;
 use super::theme::Theme;
 use crate::app::{App, Geometry, Pane, Spot};
 use crate::story::{EditorNote, LocationId, Story};
-use crate::wrap::{fit_line, wrap_lines, wrap_words};
+use crate::wrap::{fit_line, wrap_lines_within, wrap_words};
 
 /// One side pane: a list with details, or the map.
 pub struct SidePane<'a> {
@@ -126,7 +126,8 @@ impl ListPane<'_> {
         if let Some(detail) = self.content.detail {
             Line::styled("─".repeat(usize::from(rule_area.width)), theme.border)
                 .render(rule_area, buf);
-            Paragraph::new(wrap_lines(&detail.lines, detail_area.width))
+            let rows = usize::from(detail_area.height);
+            Paragraph::new(wrap_lines_within(&detail.lines, detail_area.width, rows))
                 .style(theme.text.patch(detail.style))
                 .render(detail_area, buf);
         }
