@@ -636,18 +636,14 @@ impl App {
     pub fn contents(&self) -> Vec<ContentsRow> {
         let (navigable, told) = (self.navigable(), self.reach());
         let mut rows = Vec::new();
-        for (index, episode) in self.story.episodes.iter().enumerate() {
-            let first = SceneId(episode.scenes.start);
-            if !navigable.may_show_scene(first) {
+        for index in 0..self.story.episodes.len() {
+            let episode = EpisodeId(index);
+            if !navigable.may_show_episode(episode) {
                 continue;
             }
-            rows.push(ContentsRow::Episode(EpisodeId(index)));
-            let scenes = episode.scenes.clone().map(SceneId);
-            rows.extend(
-                scenes
-                    .filter(|scene| told.may_show_scene(*scene))
-                    .map(ContentsRow::Scene),
-            );
+            rows.push(ContentsRow::Episode(episode));
+            let scenes = told.scenes_of(episode).map(SceneId);
+            rows.extend(scenes.map(ContentsRow::Scene));
         }
         rows
     }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::html::{self, Links, Style, escape};
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story};
+use crate::story::{EditorNote, EpisodeId, Inline, Reach, Scene, SceneId, Story};
 
 /// The handout's own typography, after the pages' style sheet: a printed book's hierarchy
 /// (episode headings clearly above scene headings, the scene's date and place small under its
@@ -82,15 +82,10 @@ pub fn served(reach: &Reach) -> String {
 
 fn build(reach: &Reach, style: Style) -> String {
     let story = reach.story();
-    let shown = |index: usize| reach.may_show_scene(SceneId(index));
     let mut first_citation = HashMap::new();
     let mut first_mark = HashMap::new();
-    for (_, scene) in story
-        .scenes
-        .iter()
-        .enumerate()
-        .take_while(|(i, _)| shown(*i))
-    {
+    let shown = story.scene_ids().take_while(|id| reach.may_show_scene(*id));
+    for scene in shown.map(|id| story.scene(id)) {
         for inline in scene.paragraphs.iter().flatten() {
             match inline {
                 Inline::Footnote(id) => {
@@ -142,7 +137,8 @@ fn build(reach: &Reach, style: Style) -> String {
     contents(&mut out, reach);
     out.push_str("<main id=\"story\">\n");
     for (number, episode) in story.episodes.iter().enumerate() {
-        if !shown(episode.scenes.start) {
+        let scenes = reach.scenes_of(EpisodeId(number));
+        if scenes.is_empty() {
             continue;
         }
         let _ = writeln!(
@@ -156,8 +152,7 @@ fn build(reach: &Reach, style: Style) -> String {
             escape(&episode.period.to_string()),
             escape(&story.location(episode.location).name)
         );
-        for index in episode.scenes.clone().take_while(|index| shown(*index)) {
-            let scene = &story.scenes[index];
+        for scene in &story.scenes[scenes] {
             let _ = writeln!(
                 out,
                 "<article class=\"scene\" id=\"scene-{}\">\n<h3>{}</h3>\n<p class=\"byline\">{} · {}</p>",
@@ -183,8 +178,9 @@ fn build(reach: &Reach, style: Style) -> String {
 fn contents(out: &mut String, reach: &Reach) {
     let story = reach.story();
     out.push_str("<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">Contents</h2>\n<ol>\n");
-    for episode in &story.episodes {
-        if !reach.may_show_scene(SceneId(episode.scenes.start)) {
+    for (number, episode) in story.episodes.iter().enumerate() {
+        let scenes = reach.scenes_of(EpisodeId(number));
+        if scenes.is_empty() {
             continue;
         }
         let _ = write!(
@@ -193,11 +189,7 @@ fn contents(out: &mut String, reach: &Reach) {
             episode.id,
             escape(&episode.title)
         );
-        for index in episode.scenes.clone() {
-            if !reach.may_show_scene(SceneId(index)) {
-                break;
-            }
-            let scene = &story.scenes[index];
+        for scene in &story.scenes[scenes] {
             let _ = write!(
                 out,
                 "<li><a href=\"#scene-{}\">{}</a></li>",

@@ -83,17 +83,14 @@ fn document(reach: &Reach, format: &impl Format) -> String {
     let mut marked_in: Vec<Vec<&str>> = vec![Vec::new(); story.editor_notes.len()];
     for (number, episode) in story.episodes.iter().enumerate() {
         // An episode none of whose scenes may be told is not named.
-        if !reach.may_show_scene(crate::story::SceneId(episode.scenes.start)) {
+        let scenes = reach.scenes_of(crate::story::EpisodeId(number));
+        if scenes.is_empty() {
             continue;
         }
         format.heading(&mut out, 2, &format!("{}. {}", number + 1, episode.title));
         let place = &story.location(episode.location).name;
         format.byline(&mut out, &format!("{} · {place}", episode.period));
-        for index in episode.scenes.clone() {
-            if !reach.may_show_scene(crate::story::SceneId(index)) {
-                break;
-            }
-            let scene = &story.scenes[index];
+        for scene in &story.scenes[scenes] {
             format.heading(&mut out, 3, &scene.title);
             format.byline(
                 &mut out,

@@ -2,9 +2,11 @@
 //! the presenter has shown hold. The one rule every door asks (the reader's app, on the terminal
 //! and over SSH, and the web pages), so that a follower sees the same wherever they follow from.
 
+use std::ops::Range;
+
 use super::{
-    CharacterId, EditorNoteId, FootnoteId, LocationId, Part, Scene, SceneId, Story, StoryDate,
-    TermId, life_dates,
+    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, Part, Scene, SceneId, Story,
+    StoryDate, TermId, life_dates,
 };
 
 /// What a reader may see of a story: every scene, or the scenes up to the furthest one shown and
@@ -56,6 +58,22 @@ impl<'a> Reach<'a> {
     /// Whether the scene may be read.
     pub fn may_show_scene(&self, scene: SceneId) -> bool {
         self.furthest.is_none_or(|furthest| scene <= furthest)
+    }
+
+    /// The positions in `Story::scenes` of an episode's scenes that may be read: all of them,
+    /// the first few, or none.
+    pub fn scenes_of(&self, episode: EpisodeId) -> Range<usize> {
+        let scenes = self.story.episode(episode).scenes.clone();
+        match self.furthest {
+            Some(furthest) => scenes.start..scenes.end.min(furthest.index() + 1).max(scenes.start),
+            None => scenes,
+        }
+    }
+
+    /// Whether any scene of the episode may be read: one whose scenes all lie ahead is not
+    /// named, listed or drawn.
+    pub fn may_show_episode(&self, episode: EpisodeId) -> bool {
+        !self.scenes_of(episode).is_empty()
     }
 
     /// The scene itself when it may be read, else the furthest one that may.
@@ -361,5 +379,21 @@ mod tests {
             "{}",
             late.summary()
         );
+    }
+
+    #[test]
+    fn an_episode_shows_the_scenes_that_may_be_read_and_none_past_them() {
+        let story = journey();
+        let (north, south) = (EpisodeId(0), EpisodeId(1));
+        let first = Reach::up_to(&story, SceneId(0));
+        assert_eq!(
+            (first.scenes_of(north), first.scenes_of(south)),
+            (0..1, 3..3)
+        );
+        assert!(first.may_show_episode(north) && !first.may_show_episode(south));
+        let last = Reach::up_to(&story, SceneId(3));
+        assert_eq!((last.scenes_of(north), last.scenes_of(south)), (0..3, 3..4));
+        let all = Reach::everything(&story);
+        assert_eq!((all.scenes_of(north), all.scenes_of(south)), (0..3, 3..4));
     }
 }

@@ -112,9 +112,7 @@ impl Widget for Timeline<'_> {
         // Only the episodes the reader is told of: one that begins past the furthest scene read
         // is neither marked nor named.
         let told = self.app.reach();
-        let shown = |index: usize| {
-            told.may_show_scene(crate::story::SceneId(story.episodes[index].scenes.start))
-        };
+        let shown = |index: usize| told.may_show_episode(crate::story::EpisodeId(index));
         for (index, episode) in story.episodes.iter().enumerate() {
             if index != current.index() && shown(index) {
                 let (start, _) = scale.span(episode.period.range());

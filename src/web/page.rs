@@ -15,7 +15,7 @@ pub use crate::html::{Links, STYLE, Style, escape, open_page, query_value, scene
 use crate::html::{note_entry, person_facts, term_told, term_use_id};
 use crate::story::date::tick_step;
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Reach, Scene, SceneId, Story};
+use crate::story::{EditorNote, EpisodeId, Reach, Scene, SceneId, Story};
 
 /// The pages' icon, served as `/icon.svg`: the map's mark for where the story is.
 pub const ICON: &str = include_str!("../../assets/icon.svg");
@@ -458,7 +458,7 @@ pub fn timeline(out: &mut String, story: &Story, scene: SceneId, reach: &Reach) 
     // Only the episodes the reader has reached: one whose scenes are all still ahead is neither
     // named nor drawn.
     let mut order: Vec<usize> = (0..story.episodes.len())
-        .filter(|index| reach.may_show_scene(SceneId(story.episodes[*index].scenes.start)))
+        .filter(|index| reach.may_show_episode(EpisodeId(*index)))
         .collect();
     let spans: Vec<(f64, f64)> = story
         .episodes
