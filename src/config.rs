@@ -113,8 +113,6 @@ type KeyList = Spanned<Vec<Spanned<String>>>;
 const SETTINGS: [&str; 4] = ["theme", "keys", "layout", "reading"];
 const LAYOUT: [&str; 3] = ["map", "timeline", "mouse"];
 const READING: [&str; 1] = ["tell"];
-/// What `tell` may be.
-const TELLING: [&str; 2] = ["as-read", "everything"];
 
 impl RawConfig {
     /// Reads every setting of a parsed file; a setting of the wrong type or name is a problem
@@ -205,7 +203,10 @@ impl RawConfig {
                                     span,
                                     format!(
                                         "`tell` is \"as-read\" or \"everything\", not \"{name}\"{}",
-                                        did_you_mean(name, TELLING.iter().copied())
+                                        did_you_mean(
+                                            name,
+                                            Telling::ALL.map(Telling::name).into_iter()
+                                        )
                                     ),
                                 ),
                                 Err(_) => {

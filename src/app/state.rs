@@ -242,13 +242,20 @@ impl Telling {
         }
     }
 
-    /// The choice a configuration file names: `as-read` or `everything`.
-    pub fn named(name: &str) -> Option<Self> {
-        match name {
-            "as-read" => Some(Telling::AsRead),
-            "everything" => Some(Telling::Everything),
-            _ => None,
+    /// Every choice, in the order a configuration file's help lists them.
+    pub const ALL: [Telling; 2] = [Telling::AsRead, Telling::Everything];
+
+    /// The name a configuration file gives it: `as-read`, `everything`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Telling::AsRead => "as-read",
+            Telling::Everything => "everything",
         }
+    }
+
+    /// The choice a configuration file names, if it names one.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|telling| telling.name() == name)
     }
 
     /// What the reader is told when they choose it.
