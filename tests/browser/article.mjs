@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { AXE, WCAG_21_AA, failures, report, inChromium } from "./harness.mjs";
+import { AXE, WCAG_21_AA, failures, report, inChromium, screenshot } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const scenes = config.scenes;
@@ -58,8 +58,7 @@ async function axe(page, what) {
 }
 async function shoot(page, name) {
   const file = join(config.screenshots, `${name}.png`);
-  await page.screenshot({ path: file });
-  report(`screenshot: ${file}`);
+  await screenshot(page, file);
 }
 /// Whether the heading and the first line of the scene's text lie within the first screen.
 const firstScreen = (page) => page.evaluate(() => {

@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { AXE, WCAG_21_AA, failures, report, inChromium } from "./harness.mjs";
+import { AXE, WCAG_21_AA, failures, report, inChromium, screenshot } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const PHONE = { width: 390, height: 844 };
@@ -134,8 +134,7 @@ async function run(browser) {
   mkdirSync(config.screenshots, { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
   const shot = join(config.screenshots, "ask-phone.png");
-  await page.screenshot({ path: shot });
-  report(`screenshot: ${shot}`);
+  await screenshot(page, shot);
   await axe(page, "the follower's page with an answer chosen");
   const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
   check(scroll <= width, `the follower's page with a question is wider than the phone (${scroll} > ${width} px)`);
@@ -177,8 +176,7 @@ async function run(browser) {
   await says(page, ".poll", "— 1 (50%)", "the follower after the remote showed the tally");
   await says(remote, "#desk", "the class sees the tally", "the remote after showing the tally");
   const remoteShot = join(config.screenshots, "ask-remote.png");
-  await remote.locator("#desk").screenshot({ path: remoteShot });
-  report(`screenshot: ${remoteShot}`);
+  await screenshot(remote.locator("#desk"), remoteShot);
   await remote.getByRole("button", { name: "Show the answer" }).click();
   await says(page, ".poll", "The answer:", "the follower after the remote showed the answer");
   await says(page, ".poll", "Answers are closed.", "the follower once the answer is shown");
@@ -203,8 +201,7 @@ async function run(browser) {
   await says(page, "#board", "(1 vote)", "the board after voting");
   report("board: the question shown by the teacher, escaped, voted for once");
   const full = join(config.screenshots, "ask-phone-questions.png");
-  await page.locator("section.questions").screenshot({ path: full });
-  report(`screenshot: ${full}`);
+  await screenshot(page.locator("section.questions"), full);
   await phone.close();
   await plain.close();
 }

@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { AXE, WCAG_21_AA, failures, report, inChromium } from "./harness.mjs";
+import { AXE, WCAG_21_AA, failures, report, inChromium, screenshot } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const scenes = config.scenes;
@@ -178,6 +178,9 @@ async function followAndRemote(browser) {
   check(await headingOf(still) === scenes[4].title, `without JavaScript the page shows "${await headingOf(still)}"`);
   await press("l");
   await presenterShows(6);
+  // The terminal draws before the class's server has heard; the page with JavaScript following
+  // it says when the server has.
+  await showsScene(page, 5, FOLLOW_WITHIN_MS, "the follower's page after the presenter's key");
   await still.reload();
   check(await headingOf(still) === scenes[5].title, `without JavaScript a reload shows "${await headingOf(still)}"`);
   await plain.close();
@@ -262,8 +265,7 @@ async function fitsWidth(page, what) {
 
 async function shoot(page, name, options = {}) {
   const file = join(config.screenshots, `${name}.png`);
-  await page.screenshot({ path: file, ...options });
-  report(`screenshot: ${file}`);
+  await screenshot(page, file, options);
 }
 
 async function looks(browser, scheme, size) {
