@@ -10,12 +10,11 @@
 import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { AXE, WCAG_21_AA, failures, report, inChromium, screenshot } from "./harness.mjs";
+import { axe, failures, report, inChromium, screenshot } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const scenes = config.scenes;
 // What axe leaves undecided and was looked at: see classroom.mjs.
-const KNOWN_UNDECIDED = ["color-contrast", "label-content-name-mismatch"];
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1400, height: 900 };
 
@@ -43,18 +42,6 @@ async function showsScene(page, index, what) {
   } catch {
     throw new Error(`${what}: the page does not show scene ${index + 1}`);
   }
-}
-async function axe(page, what) {
-  if (!await page.evaluate(() => "axe" in window)) await page.evaluate(AXE);
-  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), WCAG_21_AA);
-  for (const violation of result.violations) {
-    for (const node of violation.nodes) failures.push(`axe, ${what}: ${violation.id}: ${violation.help}: ${node.target.join(" ")}`);
-  }
-  for (const rule of result.incomplete) {
-    if (KNOWN_UNDECIDED.includes(rule.id)) continue;
-    for (const node of rule.nodes) failures.push(`axe, ${what}: undecided ${rule.id}: ${node.target.join(" ")}`);
-  }
-  report(`axe, ${what}: ${result.violations.length} violations`);
 }
 async function shoot(page, name) {
   const file = join(config.screenshots, `${name}.png`);

@@ -10,7 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
-import { AXE, WCAG_21_AA, failures, report, inChromium, screenshot } from "./harness.mjs";
+import { axe, failures, report, inChromium, screenshot } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const PHONE = { width: 390, height: 844 };
@@ -37,29 +37,6 @@ function watchErrors(page, name) {
   });
 }
 
-/// axe-core at WCAG 2.1 A and AA: every violation is a failure.
-async function axe(page, what) {
-  if (!await page.evaluate(() => "axe" in window)) await page.evaluate(AXE);
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }),
-    WCAG_21_AA,
-  );
-  for (const violation of result.violations) {
-    for (const node of violation.nodes) {
-      failures.push(`axe, ${what}: ${violation.id} (${violation.impact}): ${violation.help}: ${node.target.join(" ")}: ${node.failureSummary?.replace(/\s+/g, " ")}`);
-    }
-  }
-  // What axe cannot decide alone fails too, but for the kinds classroom.mjs knows and has
-  // looked at (the contrast of text it cannot see the background of, symbols named in words).
-  for (const rule of result.incomplete) {
-    if (["color-contrast", "label-content-name-mismatch"].includes(rule.id)) continue;
-    for (const node of rule.nodes) {
-      failures.push(`axe, ${what}: undecided ${rule.id}: ${rule.help}: ${node.target.join(" ")}`);
-    }
-  }
-  const review = result.incomplete.map((rule) => `${rule.id} ×${rule.nodes.length}`).join(", ");
-  report(`axe, ${what}: ${result.violations.length} violations, ${result.passes.length} rules passed${review ? `, undecided: ${review}` : ""}`);
-}
 
 /// Waits until `selector`'s text includes `text`.
 async function says(page, selector, text, what, timeout = 5000) {

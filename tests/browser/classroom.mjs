@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { AXE, WCAG_21_AA, failures, report, inChromium, screenshot } from "./harness.mjs";
+import { axe, runAxe, failures, report, inChromium, screenshot } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const scenes = config.scenes;
@@ -195,38 +195,6 @@ async function followAndRemote(browser) {
 }
 
 // --- Looks and accessibility --------------------------------------------------------------------
-/// Runs axe-core at WCAG 2.1 A and AA on what the page shows now; every violation is a failure.
-async function axe(page, what) {
-  const result = await runAxe(page);
-  for (const violation of result.violations) {
-    for (const node of violation.nodes) {
-      failures.push(`axe, ${what}: ${violation.id} (${violation.impact}): ${violation.help}: ${node.target.join(" ")}: ${node.failureSummary?.replace(/\s+/g, " ")}`);
-    }
-  }
-  // What axe cannot decide alone. Two kinds are known and were looked at: the contrast of SVG
-  // text and of text under an open explanation (axe cannot tell their background; both are the
-  // page's own colours), and links whose visible text is a symbol or a bracketed number ([6], ↩)
-  // named in words. Anything else undecided fails, as a violation would.
-  for (const rule of result.incomplete) {
-    if (KNOWN_UNDECIDED.includes(rule.id)) continue;
-    for (const node of rule.nodes) {
-      const check = node.any[0] ?? node.all[0] ?? node.none[0];
-      failures.push(`axe, ${what}: undecided ${rule.id}: ${rule.help}: ${node.target.join(" ")}: ${check?.message}`);
-    }
-  }
-  const review = result.incomplete.map((rule) => `${rule.id} ×${rule.nodes.length}`).join(", ");
-  report(`axe, ${what}: ${result.violations.length} violations, ${result.passes.length} rules passed${review ? `, undecided: ${review}` : ""}`);
-}
-const KNOWN_UNDECIDED = ["color-contrast", "label-content-name-mismatch"];
-
-async function runAxe(page) {
-  if (!await page.evaluate(() => "axe" in window)) await page.evaluate(AXE);
-  return page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }),
-    WCAG_21_AA,
-  );
-}
-
 /// axe must find what is wrong with a page made wrong on purpose, or its zeros mean nothing.
 async function axeFindsFaults(browser) {
   const page = await browser.newPage();

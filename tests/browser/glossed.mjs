@@ -4,7 +4,7 @@
 // that differs from the text around it, with a contrast of at least 4.5:1 against what it
 // stands on, and axe at WCAG 2.1 AA finds no violation (its contrast rule included).
 
-import { AXE, WCAG_21_AA, failures, report, inChromium } from "./harness.mjs";
+import { axe, failures, report, inChromium } from "./harness.mjs";
 
 const config = JSON.parse(process.argv[2]);
 const MARK = "[not from the article]";
@@ -46,19 +46,6 @@ function luminance([r, g, b]) {
 function contrast(a, b) {
   const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (high + 0.05) / (low + 0.05);
-}
-
-async function axe(page, what) {
-  if (!await page.evaluate(() => "axe" in window)) await page.evaluate(AXE);
-  const result = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }),
-    WCAG_21_AA,
-  );
-  for (const violation of result.violations) {
-    for (const node of violation.nodes) failures.push(`axe, ${what}: ${violation.id}: ${violation.help}: ${node.target.join(" ")}`);
-  }
-  // Whatever axe cannot decide of the gloss's contrast is decided above, by its own measure.
-  report(`axe, ${what}: ${result.violations.length} violations`);
 }
 
 function judge(found, what, expected) {
