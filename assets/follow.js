@@ -70,10 +70,14 @@
   // The new scene replaces the old; its title is brought into view and given the focus, unless
   // the student is typing (then only the status says where the class is).
   var shownId = null;
+  var madeFrom = body.getAttribute("data-shown");
   function show(scene) {
-    // The first word of the stream is where the page already is: nothing moves then.
-    var moved = shownId !== null && shownId !== scene.id;
+    // The first word of the stream is where the page already is: nothing moves then, and
+    // nothing is fetched when it names what the page was made from.
+    var first = shownId === null;
+    var moved = !first && shownId !== scene.id;
     shownId = scene.id;
+    if (first && madeFrom === scene.id + " " + scene.furthest) return;
     fetch(fragment.replace("SCENE", scene.id), { cache: "no-store" })
       .then(function (response) { if (!response.ok) throw response.status; return response.text(); })
       .then(function (html) {

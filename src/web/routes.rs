@@ -404,6 +404,12 @@ impl Links for PageLinks<'_> {
     }
 }
 
+/// What a page's `<main>` was made from, as the scene event says it (its scene's id and the
+/// furthest scene shown): the script asks for no new `<main>` when the first event names the same.
+fn shown_as(scene: &Scene, lesson: &Lesson) -> String {
+    format!("{} {}", escape(&scene.id), lesson.furthest)
+}
+
 /// The follower's page at a scene: whole, or only its `<main>` for the script to swap in.
 fn follower(
     request: &Request,
@@ -441,7 +447,7 @@ fn follower(
     let action = format!("{CLASS}{credentials}");
     let _ = writeln!(
         out,
-        "<body{} data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\" data-class=\"{}\">",
+        "<body{} data-events=\"/events{}\" data-following=\"{following}\" data-fragment=\"{}\" data-class=\"{}\" data-shown=\"{}\">",
         if projector {
             " class=\"projector\""
         } else {
@@ -449,7 +455,8 @@ fn follower(
         },
         escape(&credentials),
         escape(&fragment),
-        escape(&action)
+        escape(&action),
+        shown_as(current, shown)
     );
     out.push_str("<a class=\"skip\" href=\"#text\">Skip to the text</a>\n");
     // The projector view and back: the same page with or without `view=projector`.
@@ -893,7 +900,8 @@ fn remote(request: &Request, site: &Site) -> Response {
     );
     let _ = writeln!(
         out,
-        "<body class=\"remote\" data-events=\"{REMOTE_EVENTS}\" data-following=\"true\" data-fragment=\"{REMOTE}?part=main\" data-desk=\"{REMOTE}?part=desk\">"
+        "<body class=\"remote\" data-events=\"{REMOTE_EVENTS}\" data-following=\"true\" data-fragment=\"{REMOTE}?part=main\" data-desk=\"{REMOTE}?part=desk\" data-shown=\"{}\">",
+        shown_as(current, &shown)
     );
     let _ = writeln!(
         out,

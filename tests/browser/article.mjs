@@ -43,6 +43,16 @@ async function showsScene(page, index, what) {
     throw new Error(`${what}: the page does not show scene ${index + 1}`);
   }
 }
+/// Whether `locator` comes to be shown, or hidden, within a few seconds: the click a tap makes
+/// may land after the tap returns.
+async function becomes(locator, state) {
+  try {
+    await locator.waitFor({ state, timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
 async function shoot(page, name) {
   const file = join(config.screenshots, `${name}.png`);
   await screenshot(page, file);
@@ -79,7 +89,7 @@ async function phone(browser, scheme) {
   const tip = page.locator("main .term .tip").first();
   const before = await page.evaluate(() => window.scrollY);
   await term.tap();
-  check(await tip.isVisible(), `phone (${scheme}): a tapped term shows no explanation`);
+  check(await becomes(tip, "visible"), `phone (${scheme}): a tapped term shows no explanation`);
   check(!new URL(page.url()).hash, `phone (${scheme}): a tapped term jumped to ${page.url()}`);
   check(Math.abs(await page.evaluate(() => window.scrollY) - before) < 2, `phone (${scheme}): a tapped term scrolled the page`);
   check(await term.getAttribute("aria-expanded") === "true", `phone (${scheme}): an open term is not marked expanded`);
@@ -89,13 +99,13 @@ async function phone(browser, scheme) {
   await shoot(page, `article-phone-${scheme}-term`);
   await axe(page, `the phone page with a term open (${scheme})`);
   await term.tap();
-  check(!await tip.isVisible(), `phone (${scheme}): a second tap leaves the explanation open`);
+  check(await becomes(tip, "hidden"), `phone (${scheme}): a second tap leaves the explanation open`);
   // The keyboard: Enter opens, Escape closes.
   await term.focus();
   await page.keyboard.press("Enter");
-  check(await tip.isVisible() && await term.getAttribute("aria-expanded") === "true", `phone (${scheme}): Enter opens no explanation`);
+  check(await becomes(tip, "visible") && await term.getAttribute("aria-expanded") === "true", `phone (${scheme}): Enter opens no explanation`);
   await page.keyboard.press("Escape");
-  check(!await tip.isVisible(), `phone (${scheme}): Escape leaves the explanation open`);
+  check(await becomes(tip, "hidden"), `phone (${scheme}): Escape leaves the explanation open`);
   // The notes follow the text on a narrow screen.
   const notes = await page.evaluate(() => [document.querySelector("main article.scene").getBoundingClientRect().bottom, document.querySelector(".margin").getBoundingClientRect().top]);
   check(notes[1] >= notes[0], `phone (${scheme}): the notes are not after the text: ${notes}`);

@@ -19,8 +19,9 @@ const scenes = config.scenes;
 const PHONE = { name: "phone", width: 360, height: 740 };
 const PROJECTOR = { name: "projector", width: 1920, height: 1080 };
 const SCHEMES = ["light", "dark"];
-/// How long the page may take to follow a move of the presenter's.
-const FOLLOW_WITHIN_MS = 1000;
+/// How long to wait for the page to follow a move of the presenter's. It takes tens of
+/// milliseconds (reported, not judged: a busy machine may be slower); past this it is broken.
+const FOLLOW_WITHIN_MS = 5000;
 
 
 // --- Asking the Rust test about the presenter ---------------------------------------------------
@@ -87,6 +88,8 @@ async function followAndRemote(browser) {
   watchErrors(page, "follower");
   let loads = 0;
   page.on("load", () => loads++);
+  let fetched = 0;
+  page.on("request", (request) => { if (new URL(request.url()).searchParams.get("part") === "main") fetched++; });
 
   await page.goto(config.follower);
   await showsScene(page, 0, 5000, "the follower's page at the start");
@@ -95,18 +98,20 @@ async function followAndRemote(browser) {
   check(await page.locator('a[rel="prev"]').count() === 0, "the first scene offers a Previous link");
   check(await page.locator('a[rel="next"]').count() === 0, "the page offers a Next link to a scene not shown yet");
 
-  // The presenter moves: the page follows within a second, without a reload.
+  // The presenter moves: the page follows at once, without a reload.
   await page.evaluate(() => { window.izumiSameDocument = true; });
   const loadsBefore = loads;
   for (const index of [1, 2]) {
     const started = Date.now();
     await press("l");
-    await showsScene(page, index, FOLLOW_WITHIN_MS - (Date.now() - started), "after a key on the presenter's terminal");
+    await showsScene(page, index, FOLLOW_WITHIN_MS, "after a key on the presenter's terminal");
     report(`follower: scene ${index + 1} on the page ${Date.now() - started} ms after the key`);
     await presenterShows(index + 1);
   }
   check(loads === loadsBefore && await page.evaluate(() => window.izumiSameDocument === true),
     "the follower's page reloaded to follow the presenter");
+  // One scene fetched per move, none for the stream's first word, which names the page's own.
+  check(fetched === 2, `the follower's page fetched a scene ${fetched} times for two moves`);
   check(new URL(page.url()).pathname === "/", `following, the page left "/" for ${page.url()}`);
 
   // Back with Previous: reading on one's own, the presenter's moves are told, not followed.
@@ -248,7 +253,9 @@ async function looks(browser, scheme, size) {
   const page = await context.newPage();
   watchErrors(page, `follower (${label})`);
   await page.goto(config.follower);
-  await statusSays(page, "Following the presenter", `the follower's page (${label})`);
+  // The server may have served the scene before the showcase: the page then swaps it in.
+  await showsScene(page, config.showcase, 5000, `the follower's page (${label})`);
+  await statusSays(page, `Following the presenter: Scene ${config.showcase + 1} of`, `the follower's page (${label})`);
   await fitsWidth(page, `the follower's page (${label})`);
   await shoot(page, `follower-${size.name}-${scheme}`);
   if (size === PHONE) await shoot(page, `follower-${size.name}-${scheme}-full`, { fullPage: true });
