@@ -297,11 +297,17 @@ fn a_follower_that_never_reads_does_not_hold_up_the_presenter_or_anyone_else() {
     finished
         .recv_timeout(Duration::from_secs(30))
         .expect("announcing never waits for a client that does not read");
-    // The reading follower has the last scene (a newer one replaces one not yet sent).
+    // The reading follower has the last scene (a newer one replaces one not yet sent): once the
+    // link falls quiet, the last it heard.
     let mut last = 0;
-    while let Ok(message) = inbox.recv_timeout(Duration::from_millis(500)) {
-        if let Message::Scene { index, .. } = message {
-            last = index;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        match inbox.recv_timeout(Duration::from_millis(500)) {
+            Ok(Message::Scene { index, .. }) => last = index,
+            Ok(_) => {}
+            Err(mpsc::RecvTimeoutError::Timeout) if last == 19_999 % 80 => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     assert_eq!(last, 19_999 % 80);
@@ -488,6 +494,8 @@ fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linke
         ..PresenterConfig::default()
     };
     let (presenter, _moved) = room(config, None);
+    // Ten pings to the limit, so that a busy machine's pause does not look like a dead link.
+    let silence = Duration::from_secs(2);
     let (_link, inbox) = Connection::join_hearing_within(
         presenter.address(),
         Role::Follower,
@@ -499,7 +507,7 @@ fn a_follower_notices_a_presenter_that_went_silent_and_a_live_one_keeps_it_linke
     assert_eq!(scene(&inbox), 0);
     class_where(&inbox, |class| class.poll.is_none());
     assert_eq!(
-        inbox.recv_timeout(Duration::from_secs(2)),
+        inbox.recv_timeout(silence * 2 + Duration::from_millis(500)),
         Err(mpsc::RecvTimeoutError::Timeout),
         "still linked after more than twice the silence limit"
     );
@@ -518,7 +526,8 @@ fn a_follower_that_never_reads_is_cut_once_a_write_to_it_has_waited_its_time() {
     let announcing = std::sync::Arc::clone(&presenter);
     let start = std::time::Instant::now();
     let mut round = 0;
-    while announcing.connections() != (0, 0) && start.elapsed() < Duration::from_secs(20) {
+    // Filling the buffers is work for the processor: seconds alone, much longer on a busy machine.
+    while announcing.connections() != (0, 0) && start.elapsed() < Duration::from_secs(120) {
         announcing.announce(round % 80, u64::MAX, true);
         round += 1;
     }

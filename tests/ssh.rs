@@ -432,7 +432,8 @@ async fn one_student_more_than_the_places_is_told_the_class_is_full() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_connection_that_never_becomes_a_session_is_cut_at_the_deadline() {
-    let class = classroom(|config| config.limits.handshake = Duration::from_millis(500));
+    // Room for a key exchange and a login on a busy machine, then nothing more.
+    let class = classroom(|config| config.limits.handshake = Duration::from_secs(2));
     // One that says nothing at all, and one that logs in and asks for nothing.
     let mut silent = tokio::net::TcpStream::connect(class.address())
         .await
@@ -457,7 +458,7 @@ async fn a_connection_that_never_becomes_a_session_is_cut_at_the_deadline() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     class
-        .wait_for_log("ssh cut: no terminal session within 0.5 s of connecting")
+        .wait_for_log("ssh cut: no terminal session within 2 s of connecting")
         .await;
     assert_eq!(class.server.as_ref().unwrap().connections(), 0);
 }
@@ -772,8 +773,9 @@ async fn silent_sockets_held_open_and_reopened_do_not_keep_a_student_out() {
 async fn a_socket_that_sends_nothing_is_cut_after_a_few_seconds_and_one_that_never_logs_in_soon_after()
  {
     let class = classroom(|config| {
-        config.limits.identify = Duration::from_millis(300);
-        config.limits.log_in = Duration::from_millis(900);
+        // Room for a key exchange on a busy machine, but not for the login that never comes.
+        config.limits.identify = Duration::from_secs(1);
+        config.limits.log_in = Duration::from_secs(3);
     });
     let started = tokio::time::Instant::now();
     let mut silent = tokio::net::TcpStream::connect(class.address())
@@ -790,16 +792,16 @@ async fn a_socket_that_sends_nothing_is_cut_after_a_few_seconds_and_one_that_nev
     .await
     .expect("the silent socket is still open");
     class
-        .wait_for_log("ssh cut: sent nothing within 0.3 s of connecting")
+        .wait_for_log("ssh cut: sent nothing within 1 s of connecting")
         .await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while !not_logging_in.is_closed() {
         assert!(tokio::time::Instant::now() < deadline, "still open");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert!(started.elapsed() >= Duration::from_secs(3));
     class
-        .wait_for_log("ssh cut: not logged in within 0.9 s of connecting")
+        .wait_for_log("ssh cut: not logged in within 3 s of connecting")
         .await;
 }
 
@@ -916,7 +918,7 @@ async fn a_resize_storm_is_drawn_a_few_times_a_second_and_the_class_keeps_follow
             let moved = tokio::time::Instant::now();
             calm.wait_for("Bo takes her across on the ferry").await;
             assert!(
-                moved.elapsed() < Duration::from_secs(2),
+                moved.elapsed() < Duration::from_secs(5),
                 "the presenter's move took {:?} to reach another student",
                 moved.elapsed()
             );
@@ -971,7 +973,7 @@ async fn sixty_four_idle_sockets_from_one_address_hold_only_its_share() {
         Caps::SETTING_UP_PER_ADDRESS
     );
     // A student on another machine gets in at once.
-    let joined = tokio::time::timeout(Duration::from_secs(3), async {
+    let joined = tokio::time::timeout(Duration::from_secs(10), async {
         let mut student = Student::join(class.address(), SIZE).await;
         student.wait_for("Ada leaves the city").await;
         student

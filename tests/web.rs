@@ -642,6 +642,12 @@ fn followers_cannot_read_ahead_of_the_presenter_unless_allowed() {
     served.hub.present(2, 0, false);
     let (_, answer) = get(served.address, &format!("/scenes/{}", scenes[2]));
     assert!(answer.contains("data-following=\"true\""));
+    // What the page was made from, as the scene event will name it: the script fetches nothing
+    // when the first event says the same.
+    assert!(
+        answer.contains(&format!("data-shown=\"{} 3\"", scenes[2])),
+        "{answer}"
+    );
 
     let free = serve(common::journey(), None, true, 10);
     free.hub.present(0, 0, false);
@@ -783,16 +789,13 @@ fn the_secret_is_exchanged_once_for_a_cookie_and_never_repeated() {
 
 #[test]
 fn an_expired_remote_cookie_is_refused() {
-    let served = serve_for(
-        common::journey(),
-        None,
-        false,
-        10,
-        Duration::from_millis(300),
-    );
+    // Long enough for the first command on a busy machine, short enough to wait out.
+    let lifetime = Duration::from_secs(2);
+    let served = serve_for(common::journey(), None, false, 10, lifetime);
     let address = served.address;
-    let cookie = remote_cookie(address);
+    // The lifetime runs from when the server made the cookie, which is after this.
     let given = Instant::now();
+    let cookie = remote_cookie(address);
     assert_eq!(
         command(address, &cookie, "do=blank").0,
         303,
@@ -803,7 +806,7 @@ fn an_expired_remote_cookie_is_refused() {
         get_with(address, "/remote", &format!("Cookie: {cookie}\r\n")).0 == 403
     });
     assert!(refused, "the cookie outlived its lifetime");
-    assert!(given.elapsed() >= Duration::from_millis(300));
+    assert!(given.elapsed() >= lifetime);
     assert_eq!(command(address, &cookie, "do=blank").0, 403);
     assert!(served.commands.try_recv().is_err());
     // The secret gives a new one.
@@ -924,10 +927,16 @@ fn a_follower_receives_every_move_and_a_newcomer_the_current_scene() {
     assert!(events.next_scene().contains("\"scene\":0"));
     served.hub.present(3, 1500, true);
     let data = events.next_scene();
+    // The timer runs on while the event is written: it says 1500 ms or a little more.
+    let (told, timer) = data.split_once(r#""timer_ms":"#).unwrap();
     assert_eq!(
-        data,
-        r#"{"id":"arrival","number":4,"total":4,"scene":3,"furthest":3,"timer_ms":1500,"running":true}"#
+        told,
+        r#"{"id":"arrival","number":4,"total":4,"scene":3,"furthest":3,"#
     );
+    let (timer_ms, rest) = timer.split_once(',').unwrap();
+    let timer_ms: u64 = timer_ms.parse().unwrap();
+    assert!((1500..11_500).contains(&timer_ms), "{data}");
+    assert_eq!(rest, r#""running":true}"#);
     let mut newcomer = Events::open(served.address, "");
     assert!(newcomer.next_scene().contains("\"scene\":3"));
 }
@@ -1102,12 +1111,13 @@ fn the_map_draws_the_land_once_for_the_story_and_the_browser_keeps_it() {
 #[test]
 fn a_running_timer_sends_a_follower_nothing_while_the_scene_stays() {
     let served = serve(common::journey(), None, false, 10);
+    // The hub's timer runs from the first word; the presenter's clock must start with it.
+    let start = Instant::now();
     served.hub.present(1, 0, true);
     let mut events = Events::open(served.address, "");
     assert!(events.next_scene().contains("\"running\":true"));
     // The presenter's loop says where it is ten times a second for two seconds, its timer
     // running: nothing a follower needs to hear.
-    let start = Instant::now();
     while start.elapsed() < Duration::from_secs(2) {
         let elapsed = u64::try_from(start.elapsed().as_millis()).unwrap();
         served.hub.present(1, elapsed, true);
@@ -1825,6 +1835,14 @@ fn a_follower_hears_the_class_change_and_the_remote_the_desk_a_few_times_a_secon
     }
     let mut told = 0;
     let mut last = String::new();
+    // Every answer is told in the end; then the desk falls quiet.
+    while !last.contains("40 answered") {
+        let Some(data) = try_next_event(&mut desk, "desk", Duration::from_secs(10)) else {
+            panic!("the desk stopped at {last}");
+        };
+        told += 1;
+        last = data;
+    }
     while let Some(data) = try_next_event(&mut desk, "desk", Duration::from_millis(600)) {
         told += 1;
         last = data;
