@@ -2129,17 +2129,6 @@ fn assert_shows(what: &str, piece: &str, shown: &[&str], hidden: &[&str]) {
     }
 }
 
-/// Ada's later life, her later role and code name, the term's later part, and the places and
-/// episode only the last scene holds: what the first scenes must not give away.
-const TOLD_AT_ARRIVAL: [&str; 6] = [
-    "She reaches Rome and stays.",
-    "settled in Rome",
-    "Kite",
-    "A ferry also took her to Rome.",
-    "Rome",
-    "The South",
-];
-
 #[test]
 fn at_each_scene_a_follower_sees_every_entry_as_far_as_the_class_has_been_shown() {
     let served = serve(common::journey(), None, false, 10);
@@ -2167,7 +2156,7 @@ fn at_each_scene_a_follower_sees_every_entry_as_far_as_the_class_has_been_shown(
         ],
         &["over the water"],
     );
-    assert_shows("scene 1", &first, &[], &TOLD_AT_ARRIVAL);
+    assert_shows("scene 1", &first, &[], &common::TOLD_AT_ARRIVAL);
     assert_shows(
         "scene 1",
         &first,
@@ -2216,14 +2205,14 @@ fn at_each_scene_a_follower_sees_every_entry_as_far_as_the_class_has_been_shown(
         .expect("a term's explanation")..];
     let tip = &tip[..tip.find("</p>").unwrap()];
     assert!(tip.contains(general), "{tip}");
-    assert_shows("scene 2", &second, &[], &TOLD_AT_ARRIVAL);
+    assert_shows("scene 2", &second, &[], &common::TOLD_AT_ARRIVAL);
     assert_eq!(dots(&second), 2, "Christiania and Bergen");
 
     // Scene 3 holds no one: still nothing of the last scene, on the map or the timeline.
     served.hub.present(2, 0, false);
     let third = page("/");
     assert!(!third.contains("<section class=\"people\">"));
-    assert_shows("scene 3", &third, &["The North"], &TOLD_AT_ARRIVAL);
+    assert_shows("scene 3", &third, &["The North"], &common::TOLD_AT_ARRIVAL);
     assert_eq!(dots(&third), 2);
 
     // Scene 4: all of Ada, nothing said to come; Rome and the South named and drawn.
@@ -2321,7 +2310,12 @@ fn the_class_handout_holds_the_scenes_shown_so_far_and_nothing_later() {
             "class-token",
         ],
     );
-    assert_shows("the handout at scene 2", handout, &[], &TOLD_AT_ARRIVAL);
+    assert_shows(
+        "the handout at scene 2",
+        handout,
+        &[],
+        &common::TOLD_AT_ARRIVAL,
+    );
     let (status, css) = get(served.address, "/handout.css");
     assert_eq!(status, 200);
     assert!(body(&css).contains("article.scene h3"));

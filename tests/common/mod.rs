@@ -35,6 +35,19 @@ pub fn journey() -> izumi::story::Story {
     izumi::story::load(&journey_dir()).expect("journey loads")
 }
 
+/// What only the journey's last scene ("arrival") tells: the later part of Ada's life, her later
+/// role and code name, the term's later part, Rome, the South, and the editor's note marked in
+/// its text. Nothing told before it may hold these.
+pub const TOLD_AT_ARRIVAL: [&str; 7] = [
+    "She reaches Rome and stays.",
+    "settled in Rome",
+    "Kite",
+    "A ferry also took her to Rome.",
+    "Rome",
+    "The South",
+    "six months apart",
+];
+
 /// A copy of the journey story in a folder of its own, to change at will.
 pub fn journey_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
