@@ -232,6 +232,14 @@ fn described(story: &Story, carried: &Carried) -> String {
         parts: Vec::new(),
     };
     let scene_id = |id: SceneId| format!("`{}`", story.scene(id).id);
+    // A person or a term: by its first telling (its bio or definition), or by a part told from
+    // a later scene.
+    let entry = |kind, index, name: &str, first, part: Option<SceneId>| Item {
+        entry: Some((kind, index)),
+        name: escape(name),
+        first: part.is_none().then_some(first),
+        parts: part.map(scene_id).into_iter().collect(),
+    };
     for carrier in &carried.carriers {
         match *carrier {
             Carrier::Scene(id) => add("scenes", plain(scene_id(id))),
@@ -243,36 +251,28 @@ fn described(story: &Story, carried: &Carried) -> String {
                     carried.passage.number()
                 )),
             ),
-            Carrier::Bio(id) | Carrier::PersonPart(id, _) => {
+            Carrier::Bio(id) => add(
+                "people",
+                entry("person", id.index(), &story.character(id).name, "bio", None),
+            ),
+            Carrier::PersonPart(id, part) => {
                 let person = story.character(id);
-                let part = match *carrier {
-                    Carrier::PersonPart(_, part) => Some(scene_id(person.parts[part].from)),
-                    _ => None,
-                };
+                let from = person.parts[part].from;
                 add(
                     "people",
-                    Item {
-                        entry: Some(("person", id.index())),
-                        name: escape(&person.name),
-                        first: part.is_none().then_some("bio"),
-                        parts: part.into_iter().collect(),
-                    },
+                    entry("person", id.index(), &person.name, "bio", Some(from)),
                 );
             }
-            Carrier::Definition(id) | Carrier::TermPart(id, _) => {
+            Carrier::Definition(id) => add(
+                "terms",
+                entry("term", id.index(), &story.term(id).term, "definition", None),
+            ),
+            Carrier::TermPart(id, part) => {
                 let term = story.term(id);
-                let part = match *carrier {
-                    Carrier::TermPart(_, part) => Some(scene_id(term.parts[part].from)),
-                    _ => None,
-                };
+                let from = term.parts[part].from;
                 add(
                     "terms",
-                    Item {
-                        entry: Some(("term", id.index())),
-                        name: escape(&term.term),
-                        first: part.is_none().then_some("definition"),
-                        parts: part.into_iter().collect(),
-                    },
+                    entry("term", id.index(), &term.term, "definition", Some(from)),
                 );
             }
             Carrier::EditorNote(id) => {
