@@ -349,76 +349,81 @@ fn the_loader_and_the_schema_know_the_same_certainty_words() {
 
 #[test]
 fn the_loader_and_the_schema_agree_on_which_ids_are_valid() {
-    let document: Json = serde_json::from_str(&schema(None)).unwrap();
-    let pattern = document["$defs"]["id"]["pattern"].as_str().unwrap();
-    assert_eq!(pattern, izumi::story::raw::ID_PATTERN);
-    let pattern = Regex::new(pattern).unwrap();
-    for (id, valid) in [
-        ("a", true),
-        ("a1", true),
-        ("1a", true),
-        ("1941", true),
-        ("elena-perskaia", true),
-        ("a-b-c", true),
-        ("harbin-1927-2", true),
-        ("", false),
-        ("a--b", false),
-        ("-a", false),
-        ("a-", false),
-        ("-", false),
-        ("A", false),
-        ("Elena", false),
-        ("ü", false),
-        ("a b", false),
-        ("a_b", false),
-        ("a.b", false),
-        ("a\n", false),
-        ("\na", false),
-    ] {
-        assert_eq!(
-            izumi::story::validate::is_valid_id(id),
-            valid,
-            "the loader on {id:?}"
-        );
-        assert_eq!(pattern.is_match(id), valid, "the schema on {id:?}");
-    }
+    loader_and_schema_agree(
+        "id",
+        izumi::story::raw::ID_PATTERN,
+        izumi::story::validate::is_valid_id,
+        &[
+            ("a", true),
+            ("a1", true),
+            ("1a", true),
+            ("1941", true),
+            ("elena-perskaia", true),
+            ("a-b-c", true),
+            ("harbin-1927-2", true),
+            ("", false),
+            ("a--b", false),
+            ("-a", false),
+            ("a-", false),
+            ("-", false),
+            ("A", false),
+            ("Elena", false),
+            ("ü", false),
+            ("a b", false),
+            ("a_b", false),
+            ("a.b", false),
+            ("a\n", false),
+            ("\na", false),
+        ],
+    );
 }
 
 #[test]
 fn the_loader_and_the_schema_agree_on_which_passage_labels_are_valid() {
+    loader_and_schema_agree(
+        "passage",
+        izumi::story::raw::PASSAGE_PATTERN,
+        |label| izumi::story::Passage::parse(label).is_some(),
+        &[
+            ("P1", true),
+            ("P69", true),
+            ("P 12", true),
+            ("fn 4", true),
+            ("fn4", true),
+            ("fn 58", true),
+            ("", false),
+            ("P", false),
+            ("fn", false),
+            ("P0", false),
+            ("P012", false),
+            ("fn 0", false),
+            ("p12", false),
+            ("FN 4", false),
+            ("fn  4", false),
+            ("fn. 4", false),
+            (" P1", false),
+            ("P1 ", false),
+            ("P1\n", false),
+            ("P12a", false),
+            ("12", false),
+        ],
+    );
+}
+
+/// The schema's pattern `name` is the loader's `constant`, and the two judge every case alike.
+fn loader_and_schema_agree(
+    name: &str,
+    constant: &str,
+    loader: impl Fn(&str) -> bool,
+    cases: &[(&str, bool)],
+) {
     let document: Json = serde_json::from_str(&schema(None)).unwrap();
-    let pattern = document["$defs"]["passage"]["pattern"].as_str().unwrap();
-    assert_eq!(pattern, izumi::story::raw::PASSAGE_PATTERN);
+    let pattern = document["$defs"][name]["pattern"].as_str().unwrap();
+    assert_eq!(pattern, constant);
     let pattern = Regex::new(pattern).unwrap();
-    for (label, valid) in [
-        ("P1", true),
-        ("P69", true),
-        ("P 12", true),
-        ("fn 4", true),
-        ("fn4", true),
-        ("fn 58", true),
-        ("", false),
-        ("P", false),
-        ("fn", false),
-        ("P0", false),
-        ("P012", false),
-        ("fn 0", false),
-        ("p12", false),
-        ("FN 4", false),
-        ("fn  4", false),
-        ("fn. 4", false),
-        (" P1", false),
-        ("P1 ", false),
-        ("P1\n", false),
-        ("P12a", false),
-        ("12", false),
-    ] {
-        assert_eq!(
-            izumi::story::Passage::parse(label).is_some(),
-            valid,
-            "the loader on {label:?}"
-        );
-        assert_eq!(pattern.is_match(label), valid, "the schema on {label:?}");
+    for &(text, valid) in cases {
+        assert_eq!(loader(text), valid, "the loader on {text:?}");
+        assert_eq!(pattern.is_match(text), valid, "the schema on {text:?}");
     }
 }
 
