@@ -198,6 +198,17 @@ impl Student {
         self.screen.screen().contents()
     }
 
+    /// Fails, showing the screen, if it holds any of `texts`.
+    pub fn shows_none_of(&self, texts: &[&str]) {
+        let contents = self.contents();
+        for text in texts {
+            assert!(
+                !contents.contains(text),
+                "{text:?} on the screen:\n{contents}"
+            );
+        }
+    }
+
     /// Takes what the server sends for at most `within`; false when the channel has closed.
     pub async fn read_for(&mut self, within: Duration) -> bool {
         match tokio::time::timeout(within, self.channel.wait()).await {
