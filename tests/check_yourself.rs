@@ -239,16 +239,9 @@ fn the_check_at_80x24() {
     // The picked choice (B, after one Down) is highlighted; the others are not.
     let style_of = |text: &str| {
         let buffer = reader.terminal().backend().buffer();
-        let width = buffer.area.width;
-        (0..buffer.area.height)
-            .find_map(|y| {
-                let row: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
-                row.find(text).map(|at| {
-                    let x = row[..at].chars().count() as u16;
-                    buffer[(x, y)].style()
-                })
-            })
-            .unwrap_or_else(|| panic!("{text} is on screen"))
+        let (x, y) =
+            common::position_of(buffer, text).unwrap_or_else(|| panic!("{text} is not on screen"));
+        buffer[(x, y)].style()
     };
     assert_ne!(style_of("Her brother"), style_of("Nobody"));
     assert_eq!(style_of("Bo  "), style_of("Nobody"));

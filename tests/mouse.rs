@@ -9,17 +9,8 @@ use ratatui::backend::TestBackend;
 
 /// Where `text` is drawn on the reader's screen, first occurrence.
 fn find(reader: &Reader<TestBackend>, text: &str) -> (u16, u16) {
-    let buffer = reader.terminal().backend().buffer();
-    for y in 0..buffer.area.height {
-        let row: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, y)].symbol())
-            .collect();
-        if let Some(at) = row.find(text) {
-            let column = row[..at].chars().count();
-            return (u16::try_from(column).unwrap(), y);
-        }
-    }
-    panic!("{text:?} is not on screen");
+    common::position_of(reader.terminal().backend().buffer(), text)
+        .unwrap_or_else(|| panic!("{text:?} is not on screen"))
 }
 
 fn click(reader: &mut Reader<TestBackend>, at: (u16, u16)) {

@@ -58,13 +58,7 @@ fn with_selection(reader: &Reader<TestBackend>) -> String {
 
 /// The row of the screen on which `text` first appears.
 fn row_of(reader: &Reader<TestBackend>, text: &str) -> Option<u16> {
-    let buffer = buffer(reader);
-    (0..buffer.area.height).find(|y| {
-        let row: String = (0..buffer.area.width)
-            .map(|x| buffer[(x, *y)].symbol())
-            .collect();
-        row.contains(text)
-    })
+    common::position_of(buffer(reader), text).map(|(_, y)| y)
 }
 
 /// Whether any cell of the row with `text` is drawn in reverse video.

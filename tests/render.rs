@@ -476,15 +476,7 @@ fn the_glossary_marks_the_general_gloss_and_what_comes_later() {
     assert!(screen.contains("More later in the story."), "{screen}");
     assert!(!screen.contains("took her to Rome"), "{screen}");
     let buffer = backend.buffer();
-    let row = (0..buffer.area.height)
-        .find(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, *y)].symbol())
-                .collect::<String>()
-                .contains("[not")
-        })
-        .unwrap();
-    let x = column_of(buffer, row, "[not");
+    let (x, row) = common::position_of(buffer, "[not").expect("the gloss is marked");
     let marker = izumi::ui::theme::DARK.editor_marker;
     assert_eq!(Some(buffer[(x, row)].fg), marker.fg);
     insta::assert_snapshot!(screen);

@@ -104,6 +104,17 @@ pub fn screen(reader: &Reader<TestBackend>) -> String {
     reader.terminal().backend().to_string()
 }
 
+/// Where `text` is first drawn in `buffer`: its first cell's column and its row.
+pub fn position_of(buffer: &ratatui::buffer::Buffer, text: &str) -> Option<(u16, u16)> {
+    (0..buffer.area.height).find_map(|y| {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        let at = row.find(text)?;
+        Some((u16::try_from(row[..at].chars().count()).unwrap(), y))
+    })
+}
+
 /// Presses keys, one after another: characters as themselves, and `<Name>` for a named key
 /// (`<Right>`, `<Enter>`, `<Esc>`, `<Down>`…).
 pub fn press(reader: &mut Reader<TestBackend>, keys: &str) -> Vec<izumi::app::Effect> {
