@@ -228,7 +228,7 @@ impl SearchIndex {
         for (entry_index, entry) in self.entries.iter().enumerate() {
             if entry
                 .told_from
-                .is_some_and(|scene| !reach.may_tell_from(scene))
+                .is_some_and(|scene| !reach.may_show_scene(scene))
             {
                 continue;
             }

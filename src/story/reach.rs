@@ -55,7 +55,7 @@ impl<'a> Reach<'a> {
         self.furthest
     }
 
-    /// Whether the scene may be read.
+    /// Whether the scene may be read, and so what it tells be told.
     pub fn may_show_scene(&self, scene: SceneId) -> bool {
         self.furthest.is_none_or(|furthest| scene <= furthest)
     }
@@ -148,11 +148,6 @@ impl<'a> Reach<'a> {
             .collect()
     }
 
-    /// Whether what a scene tells may be told: any scene without a limit, else one up to it.
-    pub fn may_tell_from(&self, scene: SceneId) -> bool {
-        self.furthest.is_none_or(|furthest| scene <= furthest)
-    }
-
     /// What the story has told of a person so far: the first scene's bio and the parts of the
     /// scenes up to the limit, with the role, code names and death date as they stand by then.
     /// Asked of a person who may not be shown, it tells what their first scene tells: callers
@@ -190,22 +185,16 @@ impl<'a> Reach<'a> {
         TermTold {
             definition: term.definition.as_deref(),
             general: term.general.as_deref(),
-            parts: told.map(|part| part.text.as_str()).collect(),
+            parts: told.iter().map(|part| part.text.as_str()).collect(),
             untold,
         }
     }
 
-    /// The parts that may be told, and how many may not.
-    fn split(&self, parts: &'a [Part]) -> (impl Iterator<Item = &'a Part>, usize) {
-        let reach = *self;
-        let untold = parts
-            .iter()
-            .filter(|p| !reach.may_tell_from(p.from))
-            .count();
-        (
-            parts.iter().filter(move |p| reach.may_tell_from(p.from)),
-            untold,
-        )
+    /// The parts that may be told, and how many may not. Parts are in story order, so the
+    /// told ones come first.
+    fn split(&self, parts: &'a [Part]) -> (&'a [Part], usize) {
+        let told = parts.partition_point(|part| self.may_show_scene(part.from));
+        (&parts[..told], parts.len() - told)
     }
 
     /// Whether the reader may see what `holds` picks out: anything without a limit; with one,
