@@ -8,9 +8,8 @@ pub mod handout;
 
 use std::fmt::Write as _;
 
-use crate::html::MORE_LATER;
 use crate::story::text::one_line;
-use crate::story::{EditorNote, Inline, Reach, Story};
+use crate::story::{EditorNote, Inline, MORE_LATER, Reach, Story};
 use crate::wrap::wrap_words;
 
 /// The story as Markdown: `#` title, `##` episodes, `###` scenes with date and place, GitHub-style

@@ -7,12 +7,9 @@ use std::fmt::Write as _;
 
 use crate::story::text::{one_line, split_titles};
 use crate::story::{
-    Character, Identification, Inline, PersonTold, Reach, Scene, SceneId, Story, Term, TermId,
-    TermTold,
+    Character, Identification, Inline, MORE_LATER, PersonTold, Reach, Scene, SceneId, Story, Term,
+    TermId, TermTold,
 };
-
-/// What an entry with parts still untold says of them: that there is more, never what.
-pub const MORE_LATER: &str = "More later in the story.";
 
 /// The style sheet of every page, served as `/style.css` and inlined in the handout.
 pub const STYLE: &str = include_str!("../../assets/style.css");

@@ -20,6 +20,6 @@ pub use diagnostic::{Diagnostic, StoryErrors};
 pub use load::{load, warnings};
 pub use model::*;
 pub use prepared::{Loading, StorySource, load_embedded, schema};
-pub use reach::{PersonTold, Reach, TermTold};
+pub use reach::{MORE_LATER, PersonTold, Reach, TermTold};
 pub use schema::SchemaKind;
 pub use text::Inline;

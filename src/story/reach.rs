@@ -207,6 +207,9 @@ impl<'a> Reach<'a> {
     }
 }
 
+/// What every door says of an entry with parts still untold: that there is more, never what.
+pub const MORE_LATER: &str = "More later in the story.";
+
 /// A person as far as the story has told: what every door shows of them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersonTold<'a> {

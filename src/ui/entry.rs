@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span, Text};
 
 use super::theme::Theme;
 use crate::app::Entry;
-use crate::story::{EditorNote, Reach, SceneId, Story, Term, TermTold};
+use crate::story::{EditorNote, MORE_LATER, Reach, SceneId, Story, Term, TermTold};
 use crate::wrap::hanging;
 
 /// A list of scenes to pick from: a heading line, then one row per scene, wrapped to `width`
@@ -162,9 +162,6 @@ pub fn text(reach: &Reach, entry: Entry, theme: &Theme) -> Text<'static> {
 pub fn more_later(theme: &Theme) -> Line<'static> {
     Line::styled(MORE_LATER, theme.dim)
 }
-
-/// What an entry with parts still untold says of them.
-pub const MORE_LATER: &str = "More later in the story.";
 
 /// A gloss from general knowledge, marked as such in the editor's notes' colour.
 pub fn general_gloss(general: &str, theme: &Theme) -> Vec<Span<'static>> {
