@@ -70,14 +70,13 @@ pub fn document_of(reach: &Reach) -> String {
     build(reach, Style::Inline(HANDOUT_STYLE))
 }
 
-/// Where a served handout finds its own rules, after the pages' style sheet: a served page
-/// carries no inline style (the pages' content security policy allows none).
+/// Where a served handout finds its own rules, after the pages' style sheet.
 pub const SERVED_STYLE: &str = "/handout.css";
 
 /// [`document_of`] as the web serves it (a class's `/handout`): the same page, its style sheets
 /// linked ([`crate::html::STYLE`] at `/style.css`, [`HANDOUT_STYLE`] at [`SERVED_STYLE`]).
 pub fn served(reach: &Reach) -> String {
-    build(reach, Style::Linked)
+    build(reach, Style::Linked(Some(SERVED_STYLE)))
 }
 
 fn build(reach: &Reach, style: Style) -> String {
@@ -111,14 +110,6 @@ fn build(reach: &Reach, style: Style) -> String {
     };
     let mut out = String::new();
     html::open_page(&mut out, &story.title, style, false);
-    if style == Style::Linked {
-        // After the pages' own sheet, as the inline rules follow it.
-        let end = out.rfind("</head>").unwrap_or(out.len());
-        out.insert_str(
-            end,
-            &format!("<link rel=\"stylesheet\" href=\"{SERVED_STYLE}\">\n"),
-        );
-    }
     out.push_str("<body>\n<a class=\"skip\" href=\"#story\">Skip to the story</a>\n<header>\n");
     let _ = writeln!(out, "<h1>{}</h1>", escape(&story.title));
     if let Some(subtitle) = &story.subtitle {

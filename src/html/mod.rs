@@ -67,8 +67,11 @@ pub fn open_page(out: &mut String, title: &str, style: Style, script: bool) {
     out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
     let _ = writeln!(out, "<title>{}</title>", escape(title));
     match style {
-        Style::Linked => {
+        Style::Linked(own) => {
             out.push_str("<link rel=\"stylesheet\" href=\"/style.css\">\n");
+            if let Some(own) = own {
+                let _ = writeln!(out, "<link rel=\"stylesheet\" href=\"{own}\">");
+            }
             out.push_str("<link rel=\"icon\" href=\"/icon.svg\" type=\"image/svg+xml\">\n");
         }
         Style::Inline(own) => {
@@ -84,7 +87,9 @@ pub fn open_page(out: &mut String, title: &str, style: Style, script: bool) {
 /// Whether a page links its style sheet (served pages) or carries it (the handout file).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
-    Linked,
+    /// The style sheet linked, followed by the page's own rules at their address, if it has any
+    /// (a served page carries no inline style: the pages' content security policy allows none).
+    Linked(Option<&'static str>),
     /// The style sheet inline, followed by the page's own rules.
     Inline(&'static str),
 }

@@ -347,7 +347,7 @@ fn not_shown_yet(request: &Request, site: &Site, shown: &Lesson) -> Response {
     page::open_page(
         &mut out,
         &format!("Not shown yet — {}", story.title),
-        Style::Linked,
+        Style::Linked(None),
         false,
     );
     let _ = writeln!(
@@ -436,7 +436,7 @@ fn follower(
     page::open_page(
         &mut out,
         &format!("{} — {}", current.title, story.title),
-        Style::Linked,
+        Style::Linked(None),
         true,
     );
     let fragment = format!(
@@ -895,7 +895,7 @@ fn remote(request: &Request, site: &Site) -> Response {
     page::open_page(
         &mut out,
         &format!("Remote — {}", story.title),
-        Style::Linked,
+        Style::Linked(None),
         true,
     );
     let _ = writeln!(
