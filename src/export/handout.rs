@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use crate::html::{self, Links, Style, escape};
 use crate::story::text::one_line;
-use crate::story::{EditorNote, EpisodeId, Inline, Reach, Scene, SceneId, Story};
+use crate::story::{EditorNote, Inline, Reach, Scene, SceneId, Story};
 
 /// The handout's own typography, after the pages' style sheet: a printed book's hierarchy
 /// (episode headings clearly above scene headings, the scene's date and place small under its
@@ -127,11 +127,7 @@ fn build(reach: &Reach, style: Style) -> String {
     out.push_str("</header>\n");
     contents(&mut out, reach);
     out.push_str("<main id=\"story\">\n");
-    for (number, episode) in story.episodes.iter().enumerate() {
-        let scenes = reach.scenes_of(EpisodeId(number));
-        if scenes.is_empty() {
-            continue;
-        }
+    for (number, episode, scenes) in reach.episodes() {
         let _ = writeln!(
             out,
             "<section class=\"episode\" id=\"episode-{}\" aria-labelledby=\"episode-{}-title\">\n<h2 id=\"episode-{}-title\">{}. {}</h2>\n<p class=\"byline\">{} · {}</p>",
@@ -143,7 +139,7 @@ fn build(reach: &Reach, style: Style) -> String {
             escape(&episode.period.to_string()),
             escape(&story.location(episode.location).name)
         );
-        for scene in &story.scenes[scenes] {
+        for scene in scenes {
             let _ = writeln!(
                 out,
                 "<article class=\"scene\" id=\"scene-{}\">\n<h3>{}</h3>\n<p class=\"byline\">{} · {}</p>",
@@ -167,20 +163,15 @@ fn build(reach: &Reach, style: Style) -> String {
 }
 
 fn contents(out: &mut String, reach: &Reach) {
-    let story = reach.story();
     out.push_str("<nav class=\"toc\" aria-labelledby=\"toc-title\">\n<h2 id=\"toc-title\">Contents</h2>\n<ol>\n");
-    for (number, episode) in story.episodes.iter().enumerate() {
-        let scenes = reach.scenes_of(EpisodeId(number));
-        if scenes.is_empty() {
-            continue;
-        }
+    for (_, episode, scenes) in reach.episodes() {
         let _ = write!(
             out,
             "<li><a href=\"#episode-{}\">{}</a><ol>",
             episode.id,
             escape(&episode.title)
         );
-        for scene in &story.scenes[scenes] {
+        for scene in scenes {
             let _ = write!(
                 out,
                 "<li><a href=\"#scene-{}\">{}</a></li>",

@@ -80,16 +80,12 @@ fn document(reach: &Reach, format: &impl Format) -> String {
 
     // Where each editor's note is marked, by scene title, for the links back.
     let mut marked_in: Vec<Vec<&str>> = vec![Vec::new(); story.editor_notes.len()];
-    for (number, episode) in story.episodes.iter().enumerate() {
-        // An episode none of whose scenes may be told is not named.
-        let scenes = reach.scenes_of(crate::story::EpisodeId(number));
-        if scenes.is_empty() {
-            continue;
-        }
+    // An episode none of whose scenes may be told is not named.
+    for (number, episode, scenes) in reach.episodes() {
         format.heading(&mut out, 2, &format!("{}. {}", number + 1, episode.title));
         let place = &story.location(episode.location).name;
         format.byline(&mut out, &format!("{} · {place}", episode.period));
-        for scene in &story.scenes[scenes] {
+        for scene in scenes {
             format.heading(&mut out, 3, &scene.title);
             format.byline(
                 &mut out,

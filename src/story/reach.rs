@@ -5,8 +5,8 @@
 use std::ops::Range;
 
 use super::{
-    CharacterId, EditorNoteId, EpisodeId, FootnoteId, LocationId, Part, Scene, SceneId, Story,
-    StoryDate, TermId, life_dates,
+    CharacterId, EditorNoteId, Episode, EpisodeId, FootnoteId, LocationId, Part, Scene, SceneId,
+    Story, StoryDate, TermId, life_dates,
 };
 
 /// What a reader may see of a story: every scene, or the scenes up to the furthest one shown and
@@ -68,6 +68,21 @@ impl<'a> Reach<'a> {
             Some(furthest) => scenes.start..scenes.end.min(furthest.index() + 1).max(scenes.start),
             None => scenes,
         }
+    }
+
+    /// The episodes with a scene that may be read, in story order, each with its position among
+    /// the story's episodes and the scenes of it that may be read.
+    pub fn episodes(&self) -> impl Iterator<Item = (usize, &'a Episode, &'a [Scene])> {
+        let (reach, story) = (*self, self.story);
+        story
+            .episodes
+            .iter()
+            .enumerate()
+            .map(move |(number, episode)| {
+                let scenes = &story.scenes[reach.scenes_of(EpisodeId(number))];
+                (number, episode, scenes)
+            })
+            .filter(|(_, _, scenes)| !scenes.is_empty())
     }
 
     /// Whether any scene of the episode may be read: one whose scenes all lie ahead is not
@@ -383,6 +398,17 @@ mod tests {
             (0..1, 3..3)
         );
         assert!(first.may_show_episode(north) && !first.may_show_episode(south));
+        let listed = |reach: &Reach| -> Vec<(usize, String, usize)> {
+            reach
+                .episodes()
+                .map(|(number, episode, scenes)| (number, episode.id.clone(), scenes.len()))
+                .collect()
+        };
+        assert_eq!(listed(&first), [(0, "north".to_owned(), 1)]);
+        assert_eq!(
+            listed(&Reach::everything(&story)),
+            [(0, "north".to_owned(), 3), (1, "south".to_owned(), 1)]
+        );
         let last = Reach::up_to(&story, SceneId(3));
         assert_eq!((last.scenes_of(north), last.scenes_of(south)), (0..3, 3..4));
         let all = Reach::everything(&story);
